@@ -1,0 +1,38 @@
+// One description of the buckets, the table and the event routes, read by the CDK stack (infra/stack.ts)
+// and by the embedded local stack (infra/local), so the two cannot drift apart. Plain data, no AWS SDK.
+
+export const BUCKETS = {
+  /** Survey drops exactly as branches upload them. Never modified or deleted by the pipeline. */
+  raw: { id: 'RawDrops', envVar: 'RAW_BUCKET', localName: 'satmon-raw' },
+  /** Clean rows, rejects, manifests and full model results (see S3_LAYOUT). */
+  curated: { id: 'Curated', envVar: 'CURATED_BUCKET', localName: 'satmon-curated' },
+} as const;
+
+export type BucketKey = keyof typeof BUCKETS;
+
+/** Single-table design: entity-prefixed pk/sk plus one overloaded GSI (see KEYS in ./keys.ts). */
+export const TABLE = {
+  id: 'Table',
+  envVar: 'TABLE_NAME',
+  localName: 'satmon',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  gsis: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  /** Attribute holding an epoch-seconds expiry (idempotency records only). */
+  ttlAttribute: 'expiresAt',
+} as const;
+
+/** Which objects start which handler. On AWS: S3 -> EventBridge rule -> SQS -> Lambda; locally: s3rver events. */
+export const EVENT_ROUTES = [
+  { bucket: 'raw', prefix: 'drops/', suffix: '.csv', handler: 'ingest' },
+] as const satisfies readonly { bucket: BucketKey; prefix: string; suffix: string; handler: string }[];
+
+/** The Lambda handlers, by name: entry file relative to the repo root. */
+export const HANDLERS = {
+  ingest: 'lambdas/ingest/handler.ts',
+  recompute: 'lambdas/recompute/handler.ts',
+  assess: 'lambdas/assess/handler.ts',
+  api: 'lambdas/api/handler.ts',
+} as const;
+
+export type HandlerName = keyof typeof HANDLERS;
