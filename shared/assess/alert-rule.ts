@@ -1,0 +1,109 @@
+// The declining-trust alert rule (documented in README "Alerts"). Pure: series in, decisions out.
+//
+// For each branch and metric at assessment period t, with index I and standard error se per period:
+//  - abrupt test:    z1 = (I_t − B) / sqrt(se_t² + se_B²),   B = inverse-variance mean of periods t-4..t-1
+//  - sustained test: z2 = (Ī_{t-1,t} − B') / sqrt(se_Ī² + se_B'²), B' = mean of t-5..t-2 (a decline that took
+//    hold over two quarters, too slow for z1)
+//  - p = min(1, 2 · min(Φ(z1), Φ(z2)))   (one-sided, Bonferroni over the two tests)
+//  - eligible only with n_t ≥ minN and ≥ minBaseline baseline periods: small branches do not alert on noise;
+//  - Benjamini-Hochberg at level q across every eligible (branch, metric) of the assessment, so 300 branches
+//    do not make a stream of false alarms;
+//  - and the estimated decline must reach minDecline index points (practical significance).
+import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
+import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
+
+export interface Observation { period: string; value: number; se: number; n: number }
+
+export interface AlertRuleOptions {
+  q: number;
+  minN: number;
+  minBaseline: number;
+  baselinePeriods: number;
+  minDecline: number;
+  /** Between-period standard deviation that is not sampling noise (index points); widens every baseline. */
+  tau: number;
+}
+
+export const DEFAULT_ALERT_RULE: AlertRuleOptions = { q: 0.05, minN: 30, minBaseline: 2, baselinePeriods: 4, minDecline: 2, tau: 0 };
+
+export interface TestResult {
+  unit: string;
+  metric: string;
+  period: string;
+  eligible: boolean;
+  reason?: string;
+  /** baseline minus current (positive = decline), of the test that gave the smaller p */
+  decline: number;
+  declineCi: [number, number];
+  baseline: number;
+  current: number;
+  z: number;
+  p: number;
+  test: 'abrupt' | 'sustained';
+}
+
+export interface AlertDecision extends TestResult {
+  alert: boolean;
+  /** BH threshold for this p's rank (k·q/m) */
+  bhThreshold: number;
+}
+
+function pooled(obs: readonly Observation[], tau: number): { mean: number; se: number } {
+  let w = 0, s = 0;
+  for (const o of obs) {
+    const v = o.se * o.se + tau * tau;
+    w += 1 / v;
+    s += o.value / v;
+  }
+  return { mean: s / w, se: Math.sqrt(1 / w) };
+}
+
+/** One branch's (or unit's) two tests at the last period of `series` (sorted by period, oldest first). */
+export function testDecline(unit: string, metric: string, series: readonly Observation[], opts: AlertRuleOptions = DEFAULT_ALERT_RULE): TestResult {
+  const cur = series[series.length - 1];
+  const blank = { decline: NaN, declineCi: [NaN, NaN] as [number, number], baseline: NaN, current: cur?.value ?? NaN, z: NaN, p: 1, test: 'abrupt' as const };
+  if (!cur) return { unit, metric, period: '', eligible: false, reason: 'no data', ...blank };
+  if (cur.n < opts.minN || !Number.isFinite(cur.se)) {
+    return { unit, metric, period: cur.period, eligible: false, reason: `n=${cur.n} below ${opts.minN}`, ...blank };
+  }
+  const prev = series.slice(0, -1).filter((o) => Number.isFinite(o.value) && Number.isFinite(o.se) && o.n >= opts.minN);
+  const base1 = prev.slice(-opts.baselinePeriods);
+  if (base1.length < opts.minBaseline) {
+    return { unit, metric, period: cur.period, eligible: false, reason: `${base1.length} baseline periods, need ${opts.minBaseline}`, ...blank };
+  }
+  const zc = normalQuantile(0.975, 0, 1);
+  const b1 = pooled(base1, opts.tau);
+  const se1 = Math.sqrt(cur.se ** 2 + opts.tau ** 2 + b1.se ** 2);
+  const d1 = b1.mean - cur.value;
+  type Candidate = { decline: number; se: number; baseline: number; current: number; z: number; test: TestResult['test'] };
+  let best: Candidate = { decline: d1, se: se1, baseline: b1.mean, current: cur.value, z: -d1 / se1, test: 'abrupt' };
+  const last2 = [prev[prev.length - 1], cur].filter((o): o is Observation => o !== undefined);
+  const base2 = prev.slice(0, -1).slice(-opts.baselinePeriods);
+  if (last2.length === 2 && base2.length >= opts.minBaseline) {
+    const recent = pooled(last2, opts.tau);
+    const b2 = pooled(base2, opts.tau);
+    const se2 = Math.sqrt(recent.se ** 2 + b2.se ** 2);
+    const d2 = b2.mean - recent.mean;
+    const z2 = -d2 / se2;
+    if (z2 < best.z) best = { decline: d2, se: se2, baseline: b2.mean, current: recent.mean, z: z2, test: 'sustained' };
+  }
+  const p = Math.min(1, 2 * normalCdf(best.z, 0, 1));
+  return {
+    unit, metric, period: cur.period, eligible: true,
+    decline: best.decline, declineCi: [best.decline - zc * best.se, best.decline + zc * best.se],
+    baseline: best.baseline, current: best.current, z: best.z, p, test: best.test,
+  };
+}
+
+/** Benjamini-Hochberg step-up over the eligible tests; returns one decision per input, same order. */
+export function decideAlerts(tests: readonly TestResult[], opts: AlertRuleOptions = DEFAULT_ALERT_RULE): AlertDecision[] {
+  const eligible = tests.map((t, i) => ({ t, i })).filter(({ t }) => t.eligible).sort((a, b) => a.t.p - b.t.p);
+  const m = eligible.length;
+  let cut = -1;
+  eligible.forEach(({ t }, k) => { if (t.p <= ((k + 1) * opts.q) / m) cut = k; });
+  const out: AlertDecision[] = tests.map((t) => ({ ...t, alert: false, bhThreshold: NaN }));
+  eligible.forEach(({ t, i }, k) => {
+    out[i] = { ...t, bhThreshold: ((k + 1) * opts.q) / m, alert: k <= cut && t.decline >= opts.minDecline };
+  });
+  return out;
+}

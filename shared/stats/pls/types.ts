@@ -1,0 +1,83 @@
+// The PLS-SEM engine's public contract. Conventions follow ../shared/reference/SEMINR-CONVENTIONS.md.
+import type { DataTable } from '../table';
+import type { PlsModelSpec } from '../../models/spec';
+
+export interface PlsOptions {
+  /** 'mean' (default, seminr's mean_replacement) or 'listwise' deletion of rows with a missing model item. */
+  missing?: 'mean' | 'listwise';
+  /** Default 300. */
+  maxIter?: number;
+  /** Stop when sum |W_new - W_old| < stopCriterion. Default 1e-7 (seminr's stopCriterion = 7). */
+  stopCriterion?: number;
+}
+
+/** A labelled matrix; NaN stands for R's NA. values[i][j] is (rows[i], cols[j]). */
+export interface LabelledMatrix {
+  rows: string[];
+  cols: string[];
+  values: number[][];
+}
+
+export interface OuterEstimate { construct: string; item: string; estimate: number }
+export interface PathEstimate { from: string; to: string; estimate: number }
+export interface IndirectEffect { from: string; through: string[]; to: string; estimate: number }
+
+export interface PlsResult {
+  n: number;
+  /** seminr's 0-based iteration count of the pass that met the stop criterion. */
+  iterations: number;
+  /** false when maxIter was reached without meeting the stop criterion (seminr stays silent; we report it). */
+  converged: boolean;
+  weightDiff: number;
+  /** Construct order as seminr: path sources in order written, then targets; interaction terms included. */
+  constructs: string[];
+  endogenous: string[];
+  /** Items of each construct as estimated (interaction terms: their generated item names). */
+  items: Record<string, string[]>;
+  weights: OuterEstimate[];
+  loadings: OuterEstimate[];
+  paths: PathEstimate[];
+  rSquared: Record<string, { r2: number; adjR2: number }>;
+  reliability: Record<string, { alpha: number; rhoA: number; rhoC: number; ave: number }>;
+  /** Every pair in construct order (a before b). */
+  htmt: { a: string; b: string; value: number }[];
+  fornellLarcker: LabelledMatrix;
+  /** Per endogenous construct, per predictor; NaN when it has a single predictor. */
+  vifAntecedents: Record<string, Record<string, number>>;
+  vifItems: Record<string, Record<string, number>>;
+  /** rows = source, cols = target (seminr's f_squared layout). */
+  fSquared: LabelledMatrix;
+  totalEffects: LabelledMatrix;
+  totalIndirectEffects: LabelledMatrix;
+  /** Every chain of two or more paths. */
+  specificIndirect: IndirectEffect[];
+  crossLoadings: LabelledMatrix;
+  constructCorrelations: LabelledMatrix;
+  /** n x constructs, column-major like DataTable. */
+  scores: DataTable;
+  /** What missing-value handling did: per item count and share of missing cells in the model items. */
+  missing: { method: 'mean' | 'listwise'; cellsMissing: number; share: number; rowsDropped: number; perItem: Record<string, number> };
+  /** Raw (unstandardized) item means and sds of the estimation data, for indices and IPMA. */
+  itemMeans: Record<string, number>;
+  itemSds: Record<string, number>;
+}
+
+/** Layout of one parameter in a flat estimate vector (what the bootstrap resamples). */
+export interface ParamInfo {
+  kind: 'path' | 'loading' | 'weight' | 'htmt' | 'total';
+  /** path/total: source construct; loading/weight: item; htmt: first construct */
+  from: string;
+  /** path/total: target; loading/weight: construct; htmt: second construct */
+  to: string;
+}
+
+/**
+ * A compiled estimator: validates the spec once, then estimates flat parameter vectors fast.
+ * The bootstrap calls estimate() once per resample; it must be pure (no shared mutable state visible to callers).
+ */
+export interface PlsEstimator {
+  readonly spec: PlsModelSpec;
+  readonly layout: readonly ParamInfo[];
+  /** Flat vector in `layout` order. Throws on a failed estimate (e.g. a zero-variance item in a resample). */
+  estimate(data: DataTable): Float64Array;
+}
