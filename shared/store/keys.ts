@@ -46,4 +46,11 @@ export const S3_LAYOUT = {
   rejects: (dropHash: string) => `rejects/drop=${dropHash}.csv`,
   manifest: (dropHash: string) => `manifests/drop=${dropHash}.json`,
   result: (period: string, unit: string) => `results/period=${period}/${unit}.json`,
+  /**
+   * Branch list of one assessment run (a JSON array of {branch, period}), written by the assess handler's "plan"
+   * and read by the state machine's Distributed Map. `period` is a quarter (2025-Q1) or a year (2025).
+   */
+  assessmentItems: (period: string, runId: string) => `assessments/items/period=${period}/${runId}.json`,
+  /** Where the Distributed Map writes per-branch results; Step Functions adds <map-run-id>/manifest.json etc. */
+  assessmentMapResults: 'assessments/map-results',
 } as const;

@@ -36,3 +36,23 @@ export const HANDLERS = {
 } as const;
 
 export type HandlerName = keyof typeof HANDLERS;
+
+/** SNS topics the handlers publish to; the ARN reaches the handler in `envVar`. */
+export const TOPICS = {
+  /** Declining-trust alerts, published by the assess handler (action "close"). */
+  alerts: { id: 'TrustAlerts', envVar: 'ALERT_TOPIC_ARN' },
+} as const;
+
+/**
+ * Dashboard sign-in (Cognito on AWS): head office sees every branch, a branch manager only the branch in
+ * `branchClaim` of their ID token. Only administrators can set that attribute (the app client cannot write it).
+ */
+export const AUTH = {
+  groups: { headOffice: 'head-office', branchManager: 'branch-manager' },
+  /** Custom attribute name as declared on the user pool... */
+  branchAttribute: 'branch',
+  /** ...and as it appears in the ID token and in API Gateway's `requestContext.authorizer.jwt.claims`. */
+  branchClaim: 'custom:branch',
+  /** Claim listing the user's groups. */
+  groupsClaim: 'cognito:groups',
+} as const;

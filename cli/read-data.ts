@@ -1,0 +1,51 @@
+// Loading a numeric CSV for a CLI command: every failure becomes a one-line CliError naming the file
+// (and, from readNumericCsv, the line and column of a bad cell).
+import { readFile } from 'node:fs/promises';
+import { readNumericCsv } from '../shared/stats/read-csv';
+import type { DataTable } from '../shared/stats/table';
+import { CliError } from './errors';
+
+export async function loadNumericCsv(path: string, columns: readonly string[], missingCodes: readonly string[] = []): Promise<DataTable> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CliError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? (e as Error).message})`);
+  }
+  try {
+    return readNumericCsv(text, path, { columns, missingCodes });
+  } catch (e) {
+    const msg = (e as Error).message.split('\n')[0]!;
+    throw new CliError(msg.startsWith(`${path}:`) ? msg : `${path}: ${msg}`);
+  }
+}
+
+/** "A,B, C" → ["A", "B", "C"]; an empty list is an error. */
+export function listFlag(value: string, flag: string): string[] {
+  const items = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (items.length === 0) throw new CliError(`--${flag} needs a comma-separated list of column names`);
+  return items;
+}
+
+export function formatFlag(value: string | undefined): 'json' | 'table' {
+  if (value === undefined || value === 'json' || value === 'table') return value ?? 'json';
+  throw new CliError(`--format must be json or table, got '${value}'`);
+}
+
+/**
+ * node:util parseArgs refuses `--flag -99` as ambiguous; missing-value codes are usually negative, so the
+ * value after these flags is glued on (`--missing=-99`) before parsing.
+ */
+export function glueNegativeValues(argv: string[], flags: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    if (flags.includes(a) && next !== undefined && /^-[^-]/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}

@@ -1,0 +1,71 @@
+// Least-privilege grants written out action by action. CDK's grant* helpers add wildcard actions (s3:GetObject*,
+// kms:GenerateDataKey*, dynamodb index/*) that the handlers never need; here every resource is named when its
+// name is known, and the only wildcards left are object keys under a prefix (data, unknown at deploy time).
+import type { CfnResource } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { acknowledge, nagArn } from '../nag';
+
+export type Access = 'read' | 'readWrite';
+
+/** First `depth` path segments of a key or key pattern, with a trailing slash: ('clean/period=x/a.csv', 1) -> 'clean/'. */
+export function layoutPrefix(key: string, depth = 1): string {
+  const parts = key.split('/');
+  if (parts.length <= depth) throw new Error(`'${key}' has no ${depth}-segment folder prefix`);
+  return parts.slice(0, depth).join('/') + '/';
+}
+
+const S3_READ = ['s3:GetObject'];
+// Multipart uploads (lib-storage's Upload) need AbortMultipartUpload besides PutObject.
+const S3_WRITE = ['s3:PutObject', 's3:AbortMultipartUpload'];
+// SSE-KMS: reading decrypts; writing asks for a data key, and multipart uploads decrypt it again per part.
+const KMS_READ = ['kms:Decrypt'];
+const KMS_WRITE = ['kms:Decrypt', 'kms:GenerateDataKey'];
+
+/**
+ * Object access to `bucket` under `prefixes` (each ending in '/'), plus ListBucket limited to those prefixes and
+ * the KMS actions SSE-KMS needs. Acknowledges cdk-nag's IAM5 finding for each prefix wildcard on `role`.
+ */
+export function grantObjects(role: iam.Role, bucket: s3.Bucket, prefixes: readonly string[], access: Access, key?: kms.IKey): void {
+  if (prefixes.length === 0) throw new Error('grantObjects needs at least one prefix');
+  for (const p of prefixes) if (!p.endsWith('/') || p.startsWith('/')) throw new Error(`prefix '${p}' must look like 'folder/'`);
+  const objectArns = prefixes.map((p) => `${bucket.bucketArn}/${p}*`);
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: access === 'read' ? S3_READ : [...S3_READ, ...S3_WRITE], resources: objectArns }));
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': prefixes.map((p) => `${p}*`) } },
+    }),
+  );
+  if (key) role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: access === 'read' ? KMS_READ : KMS_WRITE, resources: [key.keyArn] }));
+  for (const p of prefixes) {
+    acknowledge(
+      role,
+      `AwsSolutions-IAM5[Resource::${nagArn(bucket.node.defaultChild as CfnResource)}/${p}*]`,
+      `Object keys under ${p} name data (drops, branches, periods) and are not known at deploy time; access is limited to that prefix.`,
+    );
+  }
+}
+
+const DDB_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
+const DDB_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+
+/** Item access to the table and its named GSIs (no Scan: every access pattern is a Query). */
+export function grantTable(role: iam.Role, table: dynamodb.Table, indexNames: readonly string[], access: Access, key?: kms.IKey): void {
+  const resources = [table.tableArn, ...indexNames.map((n) => `${table.tableArn}/index/${n}`)];
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: access === 'read' ? DDB_READ : [...DDB_READ, ...DDB_WRITE], resources }));
+  if (key) {
+    const actions = access === 'read' ? ['kms:Decrypt', 'kms:DescribeKey'] : ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'];
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [key.keyArn] }));
+  }
+}
+
+/** Publish to an SNS topic encrypted with `key`. */
+export function grantPublish(role: iam.Role, topic: sns.Topic, key: kms.IKey): void {
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.keyArn] }));
+}

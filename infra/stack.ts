@@ -1,0 +1,136 @@
+// The satisfaction-monitor stack: data store, the four handlers with exactly their grants, S3 event routes,
+// the assessment state machine with its schedules, the dashboard (site, sign-in, API), alarms.
+// Every name a handler or the local stack also uses comes from shared/store (resources.ts, keys.ts).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Construct } from 'constructs';
+import { S3_LAYOUT } from '../shared/store/keys';
+import { BUCKETS, EVENT_ROUTES, HANDLERS, TABLE, TOPICS, type BucketKey, type HandlerName } from '../shared/store/resources';
+import { FUNCTIONS } from './config';
+import { Alarms } from './constructs/alarms';
+import { Assessment } from './constructs/assessment';
+import { Dashboard } from './constructs/dashboard';
+import { DataStore } from './constructs/data-store';
+import { EventRoutes } from './constructs/event-routes';
+import { grantObjects, grantPublish, grantTable, layoutPrefix } from './constructs/grants';
+import { SatmonFunction } from './constructs/satmon-function';
+
+/** Repository root (this file is infra/stack.ts). */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface SatmonStackProps extends StackProps {
+  /**
+   * Absolute entry files that replace HANDLERS, for development synths before a handler exists
+   * (infra/dev/synth-with-stubs.ts). The app (infra/app.ts) and the tests never set it.
+   */
+  entryOverrides?: Partial<Record<HandlerName, string>>;
+  /** Subscribed to trust alerts (email; each address confirms once). */
+  alertEmails?: string[];
+  /** Subscribed to operational alarms. */
+  opsEmails?: string[];
+}
+
+/** Curated-bucket prefixes, taken from S3_LAYOUT so a layout change moves the grants with it. */
+const CURATED = {
+  clean: layoutPrefix(S3_LAYOUT.cleanPart('p', 'b', 'h')),
+  rejects: layoutPrefix(S3_LAYOUT.rejects('h')),
+  manifests: layoutPrefix(S3_LAYOUT.manifest('h')),
+  results: layoutPrefix(S3_LAYOUT.result('p', 'u')),
+  assessments: layoutPrefix(S3_LAYOUT.assessmentItems('p', 'r')),
+};
+
+export class SatmonStack extends Stack {
+  readonly data: DataStore;
+  readonly functions: Record<HandlerName, SatmonFunction>;
+  readonly routes: EventRoutes;
+  readonly alertTopic: sns.Topic;
+  readonly assessment: Assessment;
+  readonly dashboard: Dashboard;
+  readonly alarms: Alarms;
+
+  constructor(scope: Construct, id: string, props: SatmonStackProps = {}) {
+    super(scope, id, props);
+    this.templateOptions.description = 'satisfaction-monitor: survey drops -> PLS-SEM per branch and period -> trust alerts and dashboard';
+
+    this.data = new DataStore(this, 'Data');
+    const { buckets, table, dataKey } = this.data;
+    const gsiNames = TABLE.gsis.map((g) => g.name);
+
+    this.alertTopic = new sns.Topic(this, TOPICS.alerts.id, { displayName: 'satmon trust alerts', masterKey: dataKey, enforceSSL: true });
+    for (const email of props.alertEmails ?? []) this.alertTopic.addSubscription(new subs.EmailSubscription(email));
+
+    // Every function knows every bucket and the table by name (names are not permissions).
+    const baseEnv: Record<string, string> = { [TABLE.envVar]: table.tableName };
+    for (const [k, b] of Object.entries(BUCKETS) as [BucketKey, (typeof BUCKETS)[BucketKey]][]) baseEnv[b.envVar] = buckets[k].bucketName;
+
+    const make = (name: HandlerName, extraEnv: Record<string, string> = {}) =>
+      new SatmonFunction(this, `${name[0]!.toUpperCase()}${name.slice(1)}`, {
+        name,
+        entry: props.entryOverrides?.[name] ?? path.join(REPO_ROOT, HANDLERS[name]),
+        projectRoot: REPO_ROOT,
+        environment: { ...baseEnv, ...extraEnv },
+      });
+    this.functions = {
+      ingest: make('ingest'),
+      recompute: make('recompute'),
+      assess: make('assess', { [TOPICS.alerts.envVar]: this.alertTopic.topicArn }),
+      api: make('api'),
+    };
+    const { ingest, recompute, assess, api } = this.functions;
+
+    // ingest: reads the routed raw prefixes; writes clean rows, rejects and manifests; drop records and markers.
+    const rawPrefixes = [...new Set(EVENT_ROUTES.filter((r) => r.bucket === 'raw' && r.handler === 'ingest').map((r) => r.prefix))];
+    grantObjects(ingest.role, buckets.raw, rawPrefixes, 'read', dataKey);
+    grantObjects(ingest.role, buckets.curated, [CURATED.clean, CURATED.rejects, CURATED.manifests], 'readWrite', dataKey);
+    grantTable(ingest.role, table, gsiNames, 'readWrite', dataKey);
+
+    // recompute: reads one branch's clean rows, writes its results and time-series items.
+    grantObjects(recompute.role, buckets.curated, [CURATED.clean], 'read', dataKey);
+    grantObjects(recompute.role, buckets.curated, [CURATED.results], 'readWrite', dataKey);
+    grantTable(recompute.role, table, gsiNames, 'readWrite', dataKey);
+
+    // assess: plan lists branches (clean/ and the table) and writes the item list; close reads the map results,
+    // writes aggregates and the run record, publishes alerts.
+    grantObjects(assess.role, buckets.curated, [CURATED.clean], 'read', dataKey);
+    grantObjects(assess.role, buckets.curated, [CURATED.results, CURATED.assessments], 'readWrite', dataKey);
+    grantTable(assess.role, table, gsiNames, 'readWrite', dataKey);
+    grantPublish(assess.role, this.alertTopic, dataKey);
+
+    // api: read-only (time series and alerts from the table, full model results from S3).
+    grantObjects(api.role, buckets.curated, [CURATED.results], 'read', dataKey);
+    grantTable(api.role, table, gsiNames, 'read', dataKey);
+
+    this.routes = new EventRoutes(this, 'Routes', { buckets, functions: this.functions });
+    this.assessment = new Assessment(this, 'Assessment', { assess, recompute, curated: buckets.curated, dataKey });
+    this.dashboard = new Dashboard(this, 'Dashboard', { api, logsBucket: this.data.logsBucket });
+
+    const deadLetterQueues: Record<string, sqs.IQueue> = { SchedulerDlq: this.assessment.schedulerDlq };
+    const workQueues: Record<string, { queue: sqs.IQueue; maxAge: Duration }> = {};
+    for (const [handler, q] of Object.entries(this.routes.queues)) {
+      deadLetterQueues[`${handler}Dlq`] = q.dlq;
+      // A message older than two full retry cycles means the handler is stuck or failing.
+      workQueues[`${handler}Queue`] = { queue: q.queue, maxAge: Duration.seconds(2 * 6 * FUNCTIONS[handler as HandlerName].timeoutSeconds) };
+    }
+    this.alarms = new Alarms(this, 'Alarms', {
+      functions: this.functions,
+      deadLetterQueues,
+      workQueues,
+      stateMachine: this.assessment.stateMachine,
+      table,
+      api: this.dashboard.httpApi,
+    });
+    for (const email of props.opsEmails ?? []) this.alarms.topic.addSubscription(new subs.EmailSubscription(email));
+
+    for (const [k, b] of Object.entries(BUCKETS) as [BucketKey, (typeof BUCKETS)[BucketKey]][]) {
+      new CfnOutput(this, `${b.id}BucketName`, { value: buckets[k].bucketName, description: `${b.envVar} (${k})` });
+    }
+    new CfnOutput(this, 'TableName', { value: table.tableName, description: TABLE.envVar });
+    new CfnOutput(this, 'AlertTopicArn', { value: this.alertTopic.topicArn, description: TOPICS.alerts.envVar });
+    new CfnOutput(this, 'OpsTopicArn', { value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'StateMachineArn', { value: this.assessment.stateMachine.stateMachineArn });
+  }
+}

@@ -1,0 +1,70 @@
+// Ingest Lambda. On AWS: S3 -> EventBridge ("Object Created") -> SQS -> this handler, with partial batch
+// responses (the event source mapping needs ReportBatchItemFailures). Locally: S3Event records from the
+// embedded stack's router. Both are reduced to (bucket, key, etag, size) and ingested one object at a time.
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context, SQSBatchResponse } from 'aws-lambda';
+import { bucketNamesFromEnv, eventItems, routesFor, type IngestEvent } from '../../shared/store/events';
+import { TABLE } from '../../shared/store/resources';
+import { clientsFromEnv } from '../shared/clients';
+import { ingestObject, type IngestDeps, type IngestResult } from './ingest';
+import { cleanerFromEnv } from './survey-cleaner';
+
+// Created on first use, so the log level (POWERTOOLS_LOG_LEVEL) is read after the environment is set up.
+let cachedLogger: Logger | undefined;
+const log = () => (cachedLogger ??= new Logger({ serviceName: 'satmon-ingest' }));
+
+/** Dependencies from the environment: RAW_BUCKET, CURATED_BUCKET, TABLE_NAME, endpoint settings, instrument. */
+export async function depsFromEnv(env: Record<string, string | undefined> = process.env): Promise<IngestDeps> {
+  const table = env[TABLE.envVar];
+  if (!table) throw new Error(`environment variable ${TABLE.envVar} is not set`);
+  const buckets = bucketNamesFromEnv(env);
+  const { s3, ddb } = clientsFromEnv(env);
+  return {
+    s3,
+    ddb,
+    table,
+    buckets,
+    clean: await cleanerFromEnv(env, s3, buckets.curated),
+    log: { info: (m, x) => log().info(m, x ?? {}), warn: (m, x) => log().warn(m, x ?? {}) },
+    leaseMs: env.SATMON_INGEST_LEASE_SECONDS ? Number(env.SATMON_INGEST_LEASE_SECONDS) * 1000 : undefined,
+  };
+}
+
+export function makeHandler(getDeps: () => Promise<IngestDeps>) {
+  return async (event: IngestEvent, context?: Context): Promise<SQSBatchResponse | void> => {
+    const { items, unreadable } = eventItems(event);
+    const failed = new Set<string>();
+    for (const u of unreadable) {
+      log().error('unreadable message', u);
+      failed.add(u.messageId);
+    }
+    if (items.length === 0) return unreadable.length ? { batchItemFailures: [...failed].map((itemIdentifier) => ({ itemIdentifier })) } : undefined;
+
+    const deps = await getDeps();
+    // Wait for a concurrent invocation on the same bytes at most until shortly before this one times out.
+    const remaining = context?.getRemainingTimeInMillis?.();
+    if (remaining !== undefined) deps.maxWaitMs = Math.max(0, Math.min(60_000, remaining - 15_000));
+
+    const results: IngestResult[] = [];
+    let firstError: unknown;
+    for (const { ref, messageId } of items) {
+      if (messageId && failed.has(messageId)) continue;
+      if (!routesFor(ref.bucket, ref.key, deps.buckets).includes('ingest')) {
+        log().info('object is not a drop; ignored', { bucket: ref.bucket, key: ref.key });
+        continue;
+      }
+      try {
+        results.push(await ingestObject(deps, ref));
+      } catch (e) {
+        log().error('ingest failed', { bucket: ref.bucket, key: ref.key, error: e as Error });
+        if (messageId) failed.add(messageId);
+        else firstError ??= e;
+      }
+    }
+    const sqs = items.some((i) => i.messageId) || unreadable.length > 0;
+    if (sqs) return { batchItemFailures: [...failed].map((itemIdentifier) => ({ itemIdentifier })) };
+    if (firstError) throw firstError; // S3Event / EventBridge: the whole event is retried (ingest is idempotent)
+  };
+}
+
+export const handler = makeHandler(() => depsFromEnv());

@@ -1,0 +1,129 @@
+// R's default random number generator, bit for bit: Mersenne-Twister seeded by set.seed(), unif_rand(), and
+// sample.int(n, replace = TRUE) with sample.kind = "Rejection" (R >= 3.6). With it, a seeded bootstrap draws the
+// same resamples as seminr's bootstrap_model(seed = s): resample i uses set.seed(s + i); sample.int(n, replace = TRUE).
+// Follows R's src/main/RNG.c as described in shared/reference/SEMINR-CONVENTIONS.md.
+
+const N = 624;
+const M = 397;
+const MATRIX_A = 0x9908b0df;
+const UPPER_MASK = 0x80000000;
+const LOWER_MASK = 0x7fffffff;
+/** 2^-32, R's scaling of a 32-bit word to [0, 1). */
+const TWO_M32 = 2.3283064365386963e-10;
+/** 1 / (2^32 - 1), R's i2_32m1, used by fixup() to keep unif_rand() inside (0, 1). */
+const I2_32M1 = 2.328306437080797e-10;
+/** Largest n for which the double arithmetic below is exact (R's sample.int also switches paths above INT_MAX). */
+const MAX_N = 2147483647;
+
+const lcg = (s: number): number => (Math.imul(69069, s) + 1) >>> 0;
+
+export class RRandom {
+  private readonly mt = new Uint32Array(N);
+  private mti = N;
+
+  constructor(seed: number) {
+    this.setSeed(seed);
+  }
+
+  /** set.seed(seed) for kind "Mersenne-Twister". */
+  setSeed(seed: number): void {
+    if (!Number.isInteger(seed) || seed < -MAX_N || seed > MAX_N) {
+      throw new RangeError(`seed must be an integer in [-${MAX_N}, ${MAX_N}], got ${seed}`);
+    }
+    // RNG_Init: 50 scrambling steps, then one word per seed slot. Slot 0 holds mti and is reset to 624 by FixupSeeds.
+    let s = seed >>> 0;
+    for (let j = 0; j < 50; j++) s = lcg(s);
+    s = lcg(s);
+    for (let j = 0; j < N; j++) {
+      s = lcg(s);
+      this.mt[j] = s;
+    }
+    this.mti = N;
+  }
+
+  /** MT_genrand: a 32-bit word scaled to [0, 1). */
+  private genrand(): number {
+    const mt = this.mt;
+    if (this.mti >= N) {
+      let kk = 0;
+      let y: number;
+      for (; kk < N - M; kk++) {
+        y = (mt[kk]! & UPPER_MASK) | (mt[kk + 1]! & LOWER_MASK);
+        mt[kk] = mt[kk + M]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+      }
+      for (; kk < N - 1; kk++) {
+        y = (mt[kk]! & UPPER_MASK) | (mt[kk + 1]! & LOWER_MASK);
+        mt[kk] = mt[kk + (M - N)]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+      }
+      y = (mt[N - 1]! & UPPER_MASK) | (mt[0]! & LOWER_MASK);
+      mt[N - 1] = mt[M - 1]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+      this.mti = 0;
+    }
+    let y = mt[this.mti++]!;
+    y ^= y >>> 11;
+    y ^= (y << 7) & 0x9d2c5680;
+    y ^= (y << 15) & 0xefc60000;
+    y ^= y >>> 18;
+    return (y >>> 0) * TWO_M32;
+  }
+
+  /** unif_rand(): uniform on the open interval (0, 1). */
+  unifRand(): number {
+    const v = this.genrand();
+    if (v <= 0) return 0.5 * I2_32M1;
+    if (1 - v <= 0) return 1 - 0.5 * I2_32M1;
+    return v;
+  }
+
+  /** R_unif_index(n) with sample.kind "Rejection": a uniform integer in [0, n). */
+  unifIndex(n: number): number {
+    if (n <= 0) return 0;
+    const bits = Math.ceil(Math.log2(n));
+    return this.rejectionDraw(n, bits, 2 ** bits);
+  }
+
+  /** rbits(bits) until below n: 16-bit chunks (as many as R takes, one per 16 bits counting 0..bits), low bits kept. */
+  private rejectionDraw(n: number, bits: number, modulus: number): number {
+    let v: number;
+    if (bits < 16) {
+      do v = Math.floor(this.unifRand() * 65536) % modulus;
+      while (v >= n);
+      return v;
+    }
+    do {
+      v = 0;
+      for (let k = 0; k <= bits; k += 16) v = 65536 * v + Math.floor(this.unifRand() * 65536);
+      v %= modulus;
+    } while (v >= n);
+    return v;
+  }
+
+  /** `size` draws of R_unif_index(n), 0-based, into out. */
+  fillIndices(n: number, out: Int32Array): Int32Array {
+    checkN(n);
+    const bits = Math.ceil(Math.log2(n));
+    const modulus = 2 ** bits;
+    for (let i = 0; i < out.length; i++) out[i] = this.rejectionDraw(n, bits, modulus);
+    return out;
+  }
+
+  /** sample.int(n, size, replace = TRUE), 1-based like R. */
+  sampleIntReplace(n: number, size = n): Int32Array {
+    const out = this.fillIndices(n, new Int32Array(size));
+    for (let i = 0; i < size; i++) out[i]! += 1;
+    return out;
+  }
+}
+
+function checkN(n: number): void {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_N) throw new RangeError(`n must be an integer in [1, ${MAX_N}], got ${n}`);
+}
+
+/**
+ * seminr's resample i (1-based): set.seed(seed + i); sample.int(n, replace = TRUE), returned as 0-based row indices
+ * (written into `out` when given). One generator per call keeps each resample independent of every other.
+ */
+export function seminrResampleRows(seed: number, i: number, n: number, out: Int32Array = new Int32Array(n)): Int32Array {
+  if (out.length !== n) throw new RangeError(`output buffer has length ${out.length}, expected ${n}`);
+  return new RRandom(seed + i).fillIndices(n, out);
+}

@@ -1,0 +1,77 @@
+// The inner loop shared by the in-process run and the worker threads: estimate a range of resamples.
+// A resample whose estimate throws or contains a non-finite value is marked failed (seminr drops resamples that
+// raise an error or a warning), so a failure never depends on which thread ran it.
+import type { PlsEstimator } from '../pls/types';
+import type { DataTable } from '../table';
+import type { ResampleSource } from './resample-source';
+
+export interface Failure {
+  /** 1-based resample number (jackknife: 1-based left-out row). */
+  resample: number;
+  reason: string;
+}
+
+export interface ResampleBatch {
+  start: number;
+  end: number;
+  /** (end - start) x p, row-major; rows of failed resamples are left as NaN. */
+  values: Float64Array;
+  ok: Uint8Array;
+  failures: Failure[];
+}
+
+/** Only what the loop needs: the estimator contract minus the spec (stand-ins in tests need no spec). */
+export type Estimator = Pick<PlsEstimator, 'estimate' | 'layout'>;
+
+/**
+ * Estimates resamples start..end-1 (0-based). Each resample's table is shared/stats/table.ts selectRows(data, rows),
+ * gathered into column buffers reused across the range: allocating fresh columns for every resample costs more
+ * than the gather itself (mobi, 5000 resamples: 166 ms vs 42 ms). The table is valid only during estimate().
+ */
+export function runResampleRange(
+  est: Estimator, data: DataTable, src: ResampleSource, start: number, end: number, afterEach?: (i: number) => void,
+): ResampleBatch {
+  const p = est.layout.length;
+  const values = new Float64Array((end - start) * p).fill(NaN);
+  const ok = new Uint8Array(end - start);
+  const failures: Failure[] = [];
+  const rows = new Int32Array(src.size);
+  const cols = data.cols.map(() => new Float64Array(src.size));
+  // afterEach(i + 1) sits in the update clause so it also runs after a failed resample's `continue`.
+  for (let i = start; i < end; i++, afterEach?.(i)) {
+    src.rows(i, rows);
+    gatherRows(data.cols, rows, cols);
+    let v: Float64Array;
+    try {
+      v = est.estimate({ names: data.names, cols, n: src.size });
+    } catch (e) {
+      failures.push({ resample: i + 1, reason: e instanceof Error ? e.message : String(e) });
+      continue;
+    }
+    // A wrong-length vector is a bug in the estimator, not a bad resample: stop the run.
+    if (v.length !== p) throw new Error(`estimator returned ${v.length} values for resample ${i + 1}, its layout has ${p}`);
+    const bad = firstNonFinite(v);
+    if (bad >= 0) {
+      const par = est.layout[bad]!;
+      failures.push({ resample: i + 1, reason: `non-finite ${par.kind} ${par.from} -> ${par.to}: ${v[bad]}` });
+      continue;
+    }
+    values.set(v, (i - start) * p);
+    ok[i - start] = 1;
+  }
+  return { start, end, values, ok, failures };
+}
+
+/** selectRows() into existing buffers: out[j][k] = cols[j][rows[k]]. */
+export function gatherRows(cols: readonly Float64Array[], rows: Int32Array, out: Float64Array[]): void {
+  for (let j = 0; j < cols.length; j++) {
+    const c = cols[j]!;
+    const o = out[j]!;
+    for (let k = 0; k < rows.length; k++) o[k] = c[rows[k]!]!;
+  }
+}
+
+function firstNonFinite(v: Float64Array): number {
+  for (let j = 0; j < v.length; j++) if (!Number.isFinite(v[j]!)) return j;
+  return -1;
+}

@@ -1,0 +1,149 @@
+// Data preparation as seminr's estimate_pls (SEMINR-CONVENTIONS.md, "Data preparation"): pick the model's item
+// columns, handle missing cells (mean replacement by default, or listwise deletion), standardize with the n-1 sd,
+// and form the item correlation matrix S once; the whole PLS algorithm then runs on S.
+import { gramUpdate } from '../kernels';
+import type { DataTable } from '../table';
+import type { CompiledModel } from './compile';
+
+export type MissingMethod = 'mean' | 'listwise';
+
+export interface MissingReport {
+  method: MissingMethod;
+  cellsMissing: number;
+  share: number;
+  rowsDropped: number;
+  perItem: Record<string, number>;
+}
+
+/**
+ * Standardized item data and its correlation matrix. Columns [0, p0) are the measured items; the columns of
+ * generated interaction items [p0, P) are filled per estimation (they depend on the structural model).
+ */
+export interface Prepared {
+  n: number;
+  /** n x P, column-major, standardized. */
+  X: Float64Array;
+  P: number;
+  /** P x P row-major correlation matrix (base block filled here). */
+  S: Float64Array;
+  /** Raw means and sds (n-1) of the estimation data, after missing-value handling. */
+  means: Float64Array;
+  sds: Float64Array;
+  missing: MissingReport;
+}
+
+/** Column indices of the model's measured items in a table; cached by the estimator per names array. */
+export function resolveColumns(model: CompiledModel, data: DataTable, source = 'data'): Int32Array {
+  const idx = new Int32Array(model.p0);
+  const pos = new Map<string, number>();
+  data.names.forEach((nm, j) => { if (!pos.has(nm)) pos.set(nm, j); });
+  for (let i = 0; i < model.p0; i++) {
+    const j = pos.get(model.items[i]!);
+    if (j === undefined) throw new Error(`${source}: column '${model.items[i]}' (an item of the model) not found`);
+    idx[i] = j;
+  }
+  return idx;
+}
+
+export interface PrepareOptions {
+  missing: MissingMethod;
+  /** Skip building the per-item missing report (the bootstrap's hot path does not need it). */
+  lean?: boolean;
+  /** Reusable buffers of a previous call with the same n (hot path). */
+  reuse?: Prepared;
+  source?: string;
+}
+
+export function prepareData(model: CompiledModel, data: DataTable, cols: Int32Array, opts: PrepareOptions): Prepared {
+  const { p0 } = model;
+  const P = model.items.length;
+  const nIn = data.n;
+  const src = opts.source ?? 'data';
+  const perItemCount = new Int32Array(p0);
+
+  // Listwise deletion: keep the complete cases of the model's items (seminr: na.omit without replacement). seminr
+  // also counts items of constructs defined but left out of every path; those are ignored here (not even required).
+  let keep: Int32Array | null = null;
+  let n = nIn;
+  if (opts.missing === 'listwise') {
+    const ok = new Uint8Array(nIn).fill(1);
+    let any = false;
+    for (let i = 0; i < p0; i++) {
+      const c = data.cols[cols[i]!]!;
+      let m = 0;
+      for (let r = 0; r < nIn; r++) if (c[r] !== c[r]) { ok[r] = 0; m++; }
+      perItemCount[i] = m;
+      if (m > 0) any = true;
+    }
+    if (any) {
+      keep = new Int32Array(nIn);
+      n = 0;
+      for (let r = 0; r < nIn; r++) if (ok[r]) keep[n++] = r;
+    }
+  }
+  if (n < 3) throw new Error(`${src}: only ${n} usable rows (need at least 3)`);
+
+  const reuse = opts.reuse && opts.reuse.n === n && opts.reuse.P === P ? opts.reuse : undefined;
+  const X = reuse ? reuse.X : new Float64Array(n * P);
+  const S = reuse ? reuse.S : new Float64Array(P * P);
+  const means = reuse ? reuse.means : new Float64Array(P);
+  const sds = reuse ? reuse.sds : new Float64Array(P);
+
+  let cellsMissing = 0;
+  for (let i = 0; i < p0; i++) {
+    const c = data.cols[cols[i]!]!;
+    const o = i * n;
+    // One pass sums the column (and its squares) and counts missing cells; a second one writes it standardized.
+    let s = 0, ss = 0, miss = 0;
+    if (keep) {
+      for (let r = 0; r < n; r++) { const v = c[keep[r]!]!; X[o + r] = v; s += v; ss += v * v; }
+      miss = perItemCount[i]!;
+    } else {
+      for (let r = 0; r < n; r++) {
+        const v = c[r]!;
+        if (v === v) { s += v; ss += v * v; } else miss++;
+      }
+      perItemCount[i] = miss;
+    }
+    cellsMissing += miss;
+    if (!Number.isFinite(ss)) throw new Error(`${src}: item '${model.items[i]}' has infinite or too large values`);
+    // seminr's mean_replacement: a missing cell becomes the mean of the column's observed values
+    const filled = keep ? 0 : miss; // cells replaced by the mean (kept rows of a listwise deletion have none)
+    if (filled === n) throw new Error(`${src}: item '${model.items[i]}' has no observed values`);
+    const mean = s / (n - filled);
+    ss += filled * mean * mean;
+    let v = (ss - n * mean * mean) / (n - 1);
+    if (!(v > 1e-4 * mean * mean)) {
+      // sd small next to the mean: the one-pass variance (relative error ~ 1e-16 mean²/var) may have lost digits,
+      // so take the two-pass value; this also makes a constant column exactly 0
+      let cs = 0;
+      for (let r = 0; r < n; r++) {
+        const x = keep ? X[o + r]! : c[r]!;
+        if (x === x) cs += (x - mean) * (x - mean);
+      }
+      v = cs / (n - 1);
+    }
+    const sd = Math.sqrt(v);
+    if (!(sd > 0)) {
+      throw new Error(`${src}: item '${model.items[i]}' has zero variance and cannot be standardized (seminr: zero variance items cannot be scaled)`);
+    }
+    const inv = 1 / sd;
+    if (keep) {
+      for (let r = 0; r < n; r++) X[o + r] = (X[o + r]! - mean) * inv;
+    } else if (filled === 0) {
+      for (let r = 0; r < n; r++) X[o + r] = (c[r]! - mean) * inv;
+    } else {
+      for (let r = 0; r < n; r++) { const x = c[r]!; X[o + r] = x === x ? (x - mean) * inv : 0; }
+    }
+    means[i] = mean;
+    sds[i] = sd;
+  }
+  gramUpdate(X, n, p0, 0, S, P, 1 / (n - 1));
+
+  const perItem: Record<string, number> = {};
+  if (!opts.lean) for (let i = 0; i < p0; i++) perItem[model.items[i]!] = perItemCount[i]!;
+  return {
+    n, X, P, S, means, sds,
+    missing: { method: opts.missing, cellsMissing, share: cellsMissing / (nIn * p0), rowsDropped: nIn - n, perItem },
+  };
+}

@@ -1,0 +1,233 @@
+// What ingesting one drop writes, as plain data: the drop record and its life cycle, the curated objects,
+// the respondent ids and the recompute markers. The ingest Lambda only executes these plans (no AWS SDK here).
+//
+// Identity of a drop = SHA-256 of its bytes. The drop record (keys.drop) is claimed with a conditional put
+// (status 'processing' under a lease), completed once ('done' or 'rejected'), and never rewritten afterwards
+// except to add another object key that carried the same bytes.
+import { keys, S3_LAYOUT } from './keys';
+
+export type DropStatus = 'processing' | 'done' | 'rejected';
+
+export interface DropPartition {
+  period: string;
+  branch: string;
+  /** Clean rows written for this (period, branch). */
+  rows: number;
+  /** Curated object holding them (S3_LAYOUT.cleanPart). */
+  key: string;
+}
+
+export interface DropCounts {
+  rows: number;
+  clean: number;
+  rejected: number;
+  [k: string]: number;
+}
+
+export interface DropRecord {
+  pk: string;
+  sk: string;
+  entity: 'drop';
+  sha256: string;
+  status: DropStatus;
+  /** Raw bucket and every key under which these bytes were uploaded (a DynamoDB string set). */
+  bucket: string;
+  objectKeys: Set<string>;
+  firstKey: string;
+  size: number;
+  etag?: string;
+  receivedAt: string;
+  leaseOwner?: string;
+  /** Epoch ms until which the owner may work undisturbed. */
+  leaseUntil?: number;
+  completedAt?: string;
+  instrument?: string;
+  counts?: DropCounts;
+  partitions?: DropPartition[];
+  manifestKey?: string;
+  rejectsKey?: string;
+  /** Why a drop was rejected as a whole (e.g. missing required columns). */
+  error?: string;
+}
+
+export interface SourceObject {
+  bucket: string;
+  key: string;
+  etag?: string;
+  size: number;
+}
+
+/** The claim: a new record in 'processing', to be put only if no record for these bytes exists. */
+export function claimRecord(sha256: string, src: SourceObject, owner: string, now: Date, leaseMs: number): DropRecord {
+  return {
+    ...keys.drop(sha256),
+    entity: 'drop',
+    sha256,
+    status: 'processing',
+    bucket: src.bucket,
+    objectKeys: new Set([src.key]),
+    firstKey: src.key,
+    size: src.size,
+    etag: src.etag,
+    receivedAt: now.toISOString(),
+    leaseOwner: owner,
+    leaseUntil: now.getTime() + leaseMs,
+  };
+}
+
+export type ExistingDecision =
+  /** Already ingested (or rejected): nothing to do but remember this key if it is new. */
+  | { action: 'finished'; addKey: boolean }
+  /** Another invocation holds a live lease: wait for it, or fail so the message is redelivered later. */
+  | { action: 'wait'; until: number }
+  /** A previous attempt died mid-way: take the lease over and redo the (idempotent) work. */
+  | { action: 'takeover' };
+
+export function decideOnExisting(rec: DropRecord, key: string, now: Date): ExistingDecision {
+  if (rec.status === 'done' || rec.status === 'rejected') return { action: 'finished', addKey: !rec.objectKeys?.has(key) };
+  const until = rec.leaseUntil ?? 0;
+  return until > now.getTime() ? { action: 'wait', until } : { action: 'takeover' };
+}
+
+/** A plain description of one UpdateItem (the adapter turns it into a command). */
+export interface UpdatePlan {
+  key: { pk: string; sk: string };
+  update: string;
+  condition?: string;
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+}
+
+/** Remember another object key that carried the same bytes (ADD to a set: repeating it changes nothing). */
+export function addObjectKey(sha256: string, key: string): UpdatePlan {
+  return {
+    key: keys.drop(sha256),
+    update: 'ADD #keys :k',
+    condition: 'attribute_exists(#pk)',
+    names: { '#keys': 'objectKeys', '#pk': 'pk' },
+    values: { ':k': new Set([key]) },
+  };
+}
+
+/** Take over an expired lease (only if it is still expired and the drop still unfinished). */
+export function takeoverLease(sha256: string, owner: string, now: Date, leaseMs: number): UpdatePlan {
+  return {
+    key: keys.drop(sha256),
+    update: 'SET #owner = :owner, #until = :until',
+    condition: '#status = :processing AND #until <= :now',
+    names: { '#owner': 'leaseOwner', '#until': 'leaseUntil', '#status': 'status' },
+    values: { ':owner': owner, ':until': now.getTime() + leaseMs, ':now': now.getTime(), ':processing': 'processing' },
+  };
+}
+
+/** Give a lease back after a failure, so a redelivery can take over at once. */
+export function releaseLease(sha256: string, owner: string): UpdatePlan {
+  return {
+    key: keys.drop(sha256),
+    update: 'SET #until = :zero',
+    condition: '#status = :processing AND #owner = :owner',
+    names: { '#until': 'leaseUntil', '#status': 'status', '#owner': 'leaseOwner' },
+    values: { ':zero': 0, ':processing': 'processing', ':owner': owner },
+  };
+}
+
+export interface CleanPartition {
+  period: string;
+  branch: string;
+  /** CSV text (header included) of the clean rows of this (period, branch). */
+  csv: string;
+  rows: number;
+  /** Respondent ids first seen in this drop, with the hash of their answers (for cross-drop duplicates). */
+  newRespondents: { id: string; answerHash: string }[];
+}
+
+export interface CuratedObject {
+  key: string;
+  body: string;
+  contentType: string;
+}
+
+/** Deterministic keys (from the content hash), so rewriting them after a retry leaves identical objects. */
+export function curatedObjects(sha256: string, partitions: CleanPartition[], rejectsCsv: string | undefined): CuratedObject[] {
+  const out: CuratedObject[] = partitions.map((p) => ({
+    key: S3_LAYOUT.cleanPart(p.period, p.branch, sha256),
+    body: p.csv,
+    contentType: 'text/csv; charset=utf-8',
+  }));
+  if (rejectsCsv !== undefined) out.push({ key: S3_LAYOUT.rejects(sha256), body: rejectsCsv, contentType: 'text/csv; charset=utf-8' });
+  return out;
+}
+
+export function manifestObject(sha256: string, manifest: unknown): CuratedObject {
+  return { key: S3_LAYOUT.manifest(sha256), body: JSON.stringify(manifest, null, 2) + '\n', contentType: 'application/json' };
+}
+
+/** Respondent ids new in this drop, tagged with it (so a retried drop does not count its own ids as seen). */
+export function respondentItems(sha256: string, partitions: CleanPartition[]): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const p of partitions) {
+    for (const r of p.newRespondents) {
+      out.push({ ...keys.respondent(p.branch, p.period, r.id), answerHash: r.answerHash, dropHash: sha256 });
+    }
+  }
+  return out;
+}
+
+/** Seen respondents of one (branch, period), minus those this very drop wrote in an earlier, interrupted attempt. */
+export function seenFromItems(items: { sk: string; answerHash?: string; dropHash?: string }[], sha256: string): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const it of items) if (it.dropHash !== sha256) m.set(it.sk, it.answerHash ?? '');
+  return m;
+}
+
+/** Mark a (period, branch) as needing recompute; the set of drops makes the update idempotent. */
+export function dirtyMark(period: string, branch: string, sha256: string, now: Date): UpdatePlan {
+  return {
+    key: keys.dirty(period, branch),
+    update: 'SET #period = :period, #branch = :branch, #since = if_not_exists(#since, :now) ADD #drops :drop',
+    names: { '#period': 'period', '#branch': 'branch', '#since': 'since', '#drops': 'drops' },
+    values: { ':period': period, ':branch': branch, ':now': now.toISOString(), ':drop': new Set([sha256]) },
+  };
+}
+
+export interface Completion {
+  status: 'done' | 'rejected';
+  completedAt: Date;
+  instrument?: string;
+  counts?: DropCounts;
+  partitions?: DropPartition[];
+  manifestKey: string;
+  rejectsKey?: string;
+  error?: string;
+}
+
+/** Finish the drop: only the lease owner may, and only once. */
+export function completeDrop(sha256: string, owner: string, c: Completion): UpdatePlan {
+  const names: Record<string, string> = { '#status': 'status', '#owner': 'leaseOwner', '#until': 'leaseUntil', '#completedAt': 'completedAt', '#manifestKey': 'manifestKey' };
+  const values: Record<string, unknown> = { ':status': c.status, ':processing': 'processing', ':owner': owner, ':completedAt': c.completedAt.toISOString(), ':manifestKey': c.manifestKey };
+  const sets = ['#status = :status', '#completedAt = :completedAt', '#manifestKey = :manifestKey'];
+  const optional: [string, unknown][] = [
+    ['instrument', c.instrument],
+    ['counts', c.counts],
+    ['partitions', c.partitions],
+    ['rejectsKey', c.rejectsKey],
+    ['error', c.error],
+  ];
+  for (const [name, v] of optional) {
+    if (v === undefined) continue;
+    names[`#${name}`] = name;
+    values[`:${name}`] = v;
+    sets.push(`#${name} = :${name}`);
+  }
+  return {
+    key: keys.drop(sha256),
+    update: `SET ${sets.join(', ')} REMOVE #owner, #until`,
+    condition: '#status = :processing AND #owner = :owner',
+    names,
+    values,
+  };
+}
+
+export function partitionsOf(sha256: string, partitions: CleanPartition[]): DropPartition[] {
+  return partitions.map((p) => ({ period: p.period, branch: p.branch, rows: p.rows, key: S3_LAYOUT.cleanPart(p.period, p.branch, sha256) }));
+}

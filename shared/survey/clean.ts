@@ -1,0 +1,528 @@
+// cleanDrop: one pass over a raw survey drop that sends every data row to exactly one of onClean / onReject as
+// soon as it is decided, and returns the drop's manifest. See index.ts for the contract.
+import { parse } from 'csv-parse/sync';
+import type { DropInput, ReaderInfo, ReaderOptions, RawRecord } from './csv-records';
+import { RecordReader } from './csv-records';
+import { buildCellRules, Invalid, MISSING, showCell, type CellRules } from './fields';
+import { Hash64, hex8 } from './hash';
+import { IdTable } from './id-table';
+import { normalizeHeader, type Instrument } from './instrument';
+import { comparePeriods } from './period';
+import { REASON_CODES, type ReasonCode } from './reasons';
+
+export interface CleanRow {
+  /** First physical line of the row in the input (header = line 1). */
+  line: number;
+  respondentId: string;
+  /** Upper-case branch id. */
+  branch: string;
+  /** `YYYY-Qn`, from the period column or derived from the submission date. */
+  period: string;
+  /** ISO date when the instrument has a date column and the cell is filled, else null. */
+  date: string | null;
+  /** Canonical codes in instrument.categories order (programme, segment, demographics); null = missing. */
+  categories: (string | null)[];
+  /** Codes in instrument.items order; NaN = missing (left for mean replacement downstream). */
+  items: number[];
+  /** 16 hex digits over the item and categorical answers (not id, branch, period or date). */
+  answerHash: string;
+}
+
+export interface RejectedRow {
+  line: number;
+  /** Physical lines the row spans (1 unless a quoted field held line breaks). */
+  lines: number;
+  /** Trimmed respondent id cell when it could be read, else ''. */
+  respondentId: string;
+  /** Set when the row's branch and period were valid (its group in the manifest). */
+  branch: string | null;
+  period: string | null;
+  /** Distinct codes in REASONS order. */
+  reasons: ReasonCode[];
+  /** One human-readable finding each, e.g. `OUT_OF_RANGE TRUST3="7": outside 1-5`. */
+  details: string[];
+  /** Fields as parsed; for BAD_QUOTING the text split at the delimiter with quotes taken literally (best effort). */
+  fields: string[];
+  /** The original text of the row (without its final line break). */
+  text: string;
+}
+
+export interface DropHeader {
+  /** The header as read (trimmed). */
+  columns: string[];
+  /** Declared column -> index in `columns`. */
+  index: Record<string, number>;
+  /** Header columns the instrument does not declare (kept only in rejects). */
+  ignored: string[];
+  /** Optional declared columns (categorical, period/date when the other is present) absent from the drop. */
+  absent: string[];
+  format: Pick<ReaderInfo, 'encoding' | 'bom' | 'delimiter' | 'lineBreak'>;
+  /** Physical line of the header. */
+  line: number;
+}
+
+export interface GroupManifest {
+  branch: string;
+  period: string;
+  clean: number;
+  rejected: number;
+  /** Respondent id -> answer hash of the rows accepted for this branch and period (unless disabled). */
+  newRespondents?: Record<string, string>;
+}
+
+export interface DropManifest {
+  kind: 'satmon.drop-manifest';
+  formatVersion: 1;
+  source: string;
+  /** sha256 of the input bytes, computed while streaming. */
+  sha256: string;
+  bytes: number;
+  instrument: { id: string; version: string; source: string };
+  format: DropHeader['format'];
+  header: { line: number; columns: string[]; matched: Record<string, string>; ignored: string[]; absent: string[] };
+  /** Physical lines, including the header and blank lines. */
+  lines: number;
+  blankLines: number;
+  /** Data rows read; always cleanRows + rejectedRows. */
+  inputRows: number;
+  cleanRows: number;
+  rejectedRows: number;
+  /** Rejected rows carrying each reason (a row may carry several). */
+  reasons: Record<ReasonCode, number>;
+  /** Per (branch, period), sorted by period then branch. Rejected rows without a valid branch and period are in `ungroupedRejected`. */
+  groups: GroupManifest[];
+  ungroupedRejected: number;
+  /** Missing item answers among the clean rows (what mean replacement will fill). */
+  missing: { cells: number; share: number; byItem: Record<string, number> };
+  rules: { maxMissingShare: number; straightLiningMinItems: number | null; knownBranches: number | null };
+}
+
+export interface CleanOptions {
+  instrument: Instrument;
+  /** Name of the input in messages and the manifest (file path or S3 key). */
+  source: string;
+  /** Respondents already stored for a (branch, period), id -> answer hash; called once per group met. */
+  seen?: (branch: string, period: string) => Promise<ReadonlyMap<string, string>> | ReadonlyMap<string, string>;
+  /** Known branch ids (upper case); overrides the instrument's list. Without either, any well-formed id passes. */
+  knownBranches?: ReadonlySet<string> | ReadonlyMap<string, unknown>;
+  onClean(row: CleanRow): void | Promise<void>;
+  onReject(rej: RejectedRow): void | Promise<void>;
+  /** Called once with the header, before any row (e.g. to write the rejects header). */
+  onHeader?(header: DropHeader): void | Promise<void>;
+  /** Put the accepted ids and answer hashes per group into the manifest (default true; off for huge drops). */
+  collectNewRespondents?: boolean;
+  reader?: ReaderOptions;
+}
+
+export type DropErrorCode = 'EMPTY_DROP' | 'UNREADABLE_HEADER' | 'MISSING_COLUMNS' | 'DUPLICATE_COLUMNS';
+
+/** The whole drop is refused (nothing was sent to the callbacks): the message names the file, line and columns. */
+export class DropRejectedError extends Error {
+  override name = 'DropRejectedError';
+  constructor(readonly code: DropErrorCode, readonly source: string, message: string) {
+    super(`${source}: ${message}`);
+  }
+}
+
+interface Group {
+  branch: string;
+  period: string;
+  table: IdTable;
+  seen: ReadonlyMap<string, string> | null;
+  clean: number;
+  rejected: number;
+  newIds: string[] | null;
+  newHashes: string[] | null;
+}
+
+const ABSENT = -1;
+const MAX_HEADER_LIST = 12;
+
+/** Resolves the drop's header against the instrument; throws DropRejectedError when it cannot be used. */
+export function matchHeader(instrument: Instrument, columns: string[], source: string, line: number): Omit<DropHeader, 'format'> {
+  const spec = instrument.spec;
+  const keyToIndex = new Map<string, number[]>();
+  columns.forEach((c, j) => {
+    const k = normalizeHeader(c);
+    if (k === '') return;
+    const list = keyToIndex.get(k);
+    if (list) list.push(j);
+    else keyToIndex.set(k, [j]);
+  });
+  const index: Record<string, number> = {};
+  const duplicates: string[] = [];
+  const find = (name: string): number => {
+    const keys = [name, ...(spec.columnAliases[name] ?? [])].map(normalizeHeader);
+    const hits = new Set<number>();
+    for (const k of keys) for (const j of keyToIndex.get(k) ?? []) hits.add(j);
+    if (hits.size > 1) duplicates.push(`'${name}' (header columns ${[...hits].map((j) => `${j + 1} '${columns[j]}'`).join(', ')})`);
+    const j = hits.size ? Math.min(...hits) : ABSENT;
+    if (j !== ABSENT) index[name] = j;
+    return j;
+  };
+  const required: string[] = [spec.idColumn, spec.branchColumn, ...instrument.items];
+  const missing = required.filter((c) => find(c) === ABSENT);
+  const absent: string[] = [];
+  const periodAt = spec.periodColumn ? find(spec.periodColumn) : ABSENT;
+  const dateAt = spec.dateColumn ? find(spec.dateColumn) : ABSENT;
+  if (periodAt === ABSENT && dateAt === ABSENT) {
+    missing.push([spec.periodColumn, spec.dateColumn].filter(Boolean).join("' or '"));
+  } else {
+    if (spec.periodColumn && periodAt === ABSENT) absent.push(spec.periodColumn);
+    if (spec.dateColumn && dateAt === ABSENT) absent.push(spec.dateColumn);
+  }
+  for (const c of instrument.categories) if (find(c.column) === ABSENT) absent.push(c.column);
+  if (duplicates.length) {
+    throw new DropRejectedError('DUPLICATE_COLUMNS', source, `line ${line}: more than one header column matches ${duplicates.join('; ')}`);
+  }
+  if (missing.length) {
+    const have = columns.length > MAX_HEADER_LIST ? `${columns.slice(0, MAX_HEADER_LIST).join(', ')}, ... (${columns.length} columns)` : columns.join(', ');
+    throw new DropRejectedError(
+      'MISSING_COLUMNS',
+      source,
+      `line ${line}: required column${missing.length > 1 ? 's' : ''} '${missing.join("', '")}' not found in the header ` +
+        `(instrument ${instrument.id}; names match case- and space-insensitively; the header has: ${have})`,
+    );
+  }
+  const used = new Set(Object.values(index));
+  const ignored = columns.filter((_, j) => !used.has(j));
+  return { columns, index, ignored, absent, line };
+}
+
+/** Streams a drop through the cleaning rules. Resolves with the manifest once the input is exhausted. */
+export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<DropManifest> {
+  const { instrument, source } = opts;
+  const spec = instrument.spec;
+  const rules: CellRules = buildCellRules(instrument);
+  const reader = new RecordReader(opts.reader);
+  const known: { has(id: string): boolean; size: number } | null = opts.knownBranches ?? instrument.branches;
+  const collect = opts.collectNewRespondents !== false;
+  const maxShare = instrument.rules.maxMissingShare;
+  const slMin = instrument.rules.straightLiningMinItems;
+  const nItems = instrument.items.length;
+  const nCats = instrument.categories.length;
+  const constructItems = instrument.constructs.map((c) => c.items);
+  const constructOf = new Int32Array(nItems).fill(-1);
+  instrument.constructs.forEach((c, k) => c.items.forEach((i) => (constructOf[i] = k)));
+  const missingPerConstruct = new Int32Array(instrument.constructs.length);
+  const missingByItem = new Float64Array(nItems);
+
+  let header: DropHeader | null = null;
+  let headerError: unknown = null;
+  let idAt = 0, branchAt = 0, periodAt = ABSENT, dateAt = ABSENT;
+  let itemAt: Int32Array = new Int32Array(0);
+  let catAt: Int32Array = new Int32Array(0);
+  let headerId = '';
+  let headerBranch = '';
+
+  reader.onHeader = (fields, line) => {
+    try {
+      const cols = fields.map((f) => f.trim());
+      const m = matchHeader(instrument, cols, source, line);
+      idAt = m.index[spec.idColumn]!;
+      branchAt = m.index[spec.branchColumn]!;
+      periodAt = spec.periodColumn ? m.index[spec.periodColumn] ?? ABSENT : ABSENT;
+      dateAt = spec.dateColumn ? m.index[spec.dateColumn] ?? ABSENT : ABSENT;
+      itemAt = Int32Array.from(instrument.items, (it) => m.index[it]!);
+      catAt = Int32Array.from(instrument.categories, (c) => m.index[c.column] ?? ABSENT);
+      reader.singleLineColumns = Object.values(m.index);
+      headerId = fields[idAt]!;
+      headerBranch = fields[branchAt]!;
+      header = { ...m, format: { encoding: 'utf-8', bom: false, delimiter: ',', lineBreak: 'none' } };
+    } catch (e) {
+      headerError = e;
+    }
+  };
+
+  const groups = new Map<string, Group>();
+  const reasonCounts = Object.fromEntries(REASON_CODES.map((c) => [c, 0])) as Record<ReasonCode, number>;
+  let inputRows = 0, cleanRows = 0, rejectedRows = 0, ungroupedRejected = 0, missingCells = 0;
+  const answerHasher = new Hash64(0);
+  const keyHasher = new Hash64(0x9e3779b9);
+  const digest = new Uint32Array(2);
+  const minCode = instrument.scale.min;
+
+  const getGroup = async (branch: string, period: string): Promise<Group> => {
+    const key = `${branch}\u0000${period}`;
+    let g = groups.get(key);
+    if (g) return g;
+    const seenMap = opts.seen ? await opts.seen(branch, period) : null;
+    g = {
+      branch, period, table: new IdTable(), seen: seenMap && seenMap.size ? seenMap : null, clean: 0, rejected: 0,
+      newIds: collect ? [] : null, newHashes: collect ? [] : null,
+    };
+    groups.set(key, g);
+    return g;
+  };
+
+  const reject = async (
+    rec: RawRecord, respondentId: string, reasons: ReasonCode[], details: string[], group: Group | null,
+    fields: string[] = rec.fields ?? [],
+  ): Promise<void> => {
+    rejectedRows++;
+    for (const r of reasons) reasonCounts[r]++;
+    if (group) group.rejected++;
+    else ungroupedRejected++;
+    const p = opts.onReject({
+      line: rec.line, lines: rec.lines, respondentId, branch: group?.branch ?? null, period: group?.period ?? null,
+      reasons, details, fields, text: rec.text,
+    });
+    if (p !== undefined) await p;
+  };
+
+  let first = true;
+  for await (const batch of reader.batches(input)) {
+    for (const rec of batch) {
+      if (first) {
+        first = false;
+        if (rec.fields === null) {
+          throw new DropRejectedError('UNREADABLE_HEADER', source, `line ${rec.line}: the header line has broken quoting: ${showCell(rec.text)}`);
+        }
+        if (headerError) throw headerError;
+        const h = header as DropHeader | null;
+        if (!h) throw new Error('internal error: header not matched');
+        const { encoding, bom, delimiter, lineBreak } = reader.info;
+        h.format = { encoding, bom, delimiter, lineBreak };
+        if (opts.onHeader) await opts.onHeader(h);
+        continue;
+      }
+      inputRows++;
+      const f = rec.fields;
+      // Records whose fields cannot be aligned with the header get their one structural reason.
+      if (f === null) {
+        const literal = splitLiteral(rec.text, reader.info.delimiter);
+        const rid = literal.length > idAt ? literal[idAt]!.trim() : '';
+        await reject(rec, rid, ['BAD_QUOTING'], ['BAD_QUOTING a quote opened on this line is not closed on it (or closes in a way that breaks the row)'], null, literal);
+        continue;
+      }
+      const nCols = header!.columns.length;
+      if (f.length !== nCols) {
+        const rid = f.length > idAt ? f[idAt]!.trim() : '';
+        await reject(rec, rid, ['BAD_FIELD_COUNT'], [`BAD_FIELD_COUNT ${f.length} fields, the header has ${nCols}`], null);
+        continue;
+      }
+      let empty = true;
+      for (let j = 0; j < f.length; j++) if (f[j]!.trim() !== '') { empty = false; break; }
+      if (empty) {
+        await reject(rec, '', ['EMPTY_ROW'], ['EMPTY_ROW every field is empty'], null);
+        continue;
+      }
+      // Concatenated exports repeat their header verbatim.
+      if (f[idAt] === headerId && f[branchAt] === headerBranch) {
+        await reject(rec, '', ['REPEATED_HEADER'], ['REPEATED_HEADER the row repeats the header'], null);
+        continue;
+      }
+
+      const reasons: ReasonCode[] = [];
+      const details: string[] = [];
+      const add = (code: ReasonCode, detail: string) => {
+        if (reasons[reasons.length - 1] !== code) reasons.push(code);
+        details.push(`${code} ${detail}`);
+      };
+
+      // Identity: respondent, branch, period.
+      const rawId = f[idAt]!;
+      const idv = rules.id.read(rawId);
+      let id = '';
+      if (idv === MISSING) add('MISSING_ID', `${spec.idColumn}=${showCell(rawId)}`);
+      else if (idv instanceof Invalid) add('BAD_ID', `${spec.idColumn}=${showCell(rawId)}: ${idv.message}`);
+      else id = idv;
+      const rawBranch = f[branchAt]!;
+      const bv = rules.branch.read(rawBranch);
+      let branch: string | null = null;
+      if (bv === MISSING) add('MISSING_BRANCH', `${spec.branchColumn}=${showCell(rawBranch)}`);
+      else if (bv instanceof Invalid) add('BAD_BRANCH', `${spec.branchColumn}=${showCell(rawBranch)}: ${bv.message}`);
+      else if (known && !known.has(bv)) add('UNKNOWN_BRANCH', `${spec.branchColumn}=${showCell(rawBranch)}: not among the ${known.size} known branches`);
+      else branch = bv;
+      let period: string | null = null;
+      let periodBad = false;
+      if (periodAt !== ABSENT) {
+        const pv = rules.period.read(f[periodAt]!);
+        if (pv instanceof Invalid) {
+          add('BAD_PERIOD', `${spec.periodColumn}=${showCell(f[periodAt]!)}: ${pv.message}`);
+          periodBad = true;
+        } else if (pv !== MISSING) period = pv;
+      }
+      let date: string | null = null;
+      if (dateAt !== ABSENT) {
+        const dv = rules.date.read(f[dateAt]!);
+        if (dv instanceof Invalid) {
+          add('BAD_DATE', `${spec.dateColumn}=${showCell(f[dateAt]!)}: ${dv.message}`);
+          periodBad = true;
+        } else if (dv !== MISSING) {
+          date = dv.iso;
+          if (period === null && !periodBad) period = dv.period;
+        }
+      }
+      if (period === null && !periodBad) {
+        const cols = [periodAt !== ABSENT ? spec.periodColumn : null, dateAt !== ABSENT ? spec.dateColumn : null].filter(Boolean);
+        add('MISSING_PERIOD', `${cols.join(' and ')} empty`);
+      }
+      if (periodBad) period = null;
+
+      // Categorical answers.
+      const cats: (string | null)[] = new Array(nCats);
+      for (let k = 0; k < nCats; k++) {
+        const j = catAt[k]!;
+        if (j === ABSENT) { cats[k] = null; continue; }
+        const cv = rules.categories[k]!.read(f[j]!);
+        if (cv === MISSING) cats[k] = null;
+        else if (cv instanceof Invalid) {
+          cats[k] = null;
+          add('BAD_CATEGORY', `${instrument.categories[k]!.column}=${showCell(f[j]!)}: ${cv.message}`);
+        } else cats[k] = cv;
+      }
+
+      // Likert items.
+      const items: number[] = new Array(nItems);
+      missingPerConstruct.fill(0);
+      let answered = 0, nMissing = 0, firstAnswer = NaN, allSame = true;
+      for (let i = 0; i < nItems; i++) {
+        const raw = f[itemAt[i]!]!;
+        const v = rules.item.read(raw);
+        if (typeof v === 'number') {
+          items[i] = v;
+          if (answered === 0) firstAnswer = v;
+          else if (v !== firstAnswer) allSame = false;
+          answered++;
+        } else if (v === MISSING) {
+          items[i] = NaN;
+          nMissing++;
+          const k = constructOf[i]!;
+          if (k >= 0) missingPerConstruct[k]!++;
+        } else {
+          items[i] = NaN;
+          add('OUT_OF_RANGE', `${instrument.items[i]}=${showCell(raw)}: ${v.message}`);
+        }
+      }
+      if (nMissing > 0) {
+        for (let k = 0; k < constructItems.length; k++) {
+          const m = missingPerConstruct[k]!;
+          const size = constructItems[k]!.length;
+          if (m > 0 && m / size > maxShare) {
+            add('TOO_MANY_MISSING', `${instrument.constructs[k]!.name}: ${m} of ${size} items missing (more than ${Math.round(maxShare * 100)}%)`);
+          }
+        }
+      }
+      if (slMin !== null && allSame && answered >= slMin) {
+        add('STRAIGHT_LINING', `all ${answered} answered items are ${firstAnswer}`);
+      }
+
+      // Answer fingerprint: items then categorical codes.
+      answerHasher.reset();
+      for (let i = 0; i < nItems; i++) {
+        const v = items[i]!;
+        answerHasher.int(v === v ? (v - minCode) & 0xffff : 0x1ffff);
+      }
+      for (let k = 0; k < nCats; k++) answerHasher.str(cats[k] ?? '\u0000');
+      answerHasher.digest(digest);
+      const answer32 = digest[0]!;
+      const answerHash = hex8(digest[0]!) + hex8(digest[1]!);
+
+      // Duplicates need a valid identity.
+      let group: Group | null = null;
+      let ka = 0, kb = 0;
+      if (branch !== null && period !== null) {
+        group = await getGroup(branch, period);
+        if (id !== '') {
+          keyHasher.reset().str(id).digest(digest);
+          ka = digest[0]!;
+          kb = digest[1]!;
+          const prev = group.table.get(ka, kb);
+          if (prev) {
+            if (prev.answer32 === answer32) add('DUPLICATE_EXACT', `same id and answers as line ${prev.line}`);
+            else add('DUPLICATE_CONFLICT', `same id as line ${prev.line}, different answers (kept line ${prev.line})`);
+          } else if (group.seen) {
+            const h = group.seen.get(id);
+            if (h !== undefined) {
+              if (h === answerHash) add('DUPLICATE_PRIOR_EXACT', `respondent ${showCell(id)} already stored for ${branch} ${period}, same answers`);
+              else add('DUPLICATE_PRIOR_CONFLICT', `respondent ${showCell(id)} already stored for ${branch} ${period}, different answers (kept the stored one)`);
+            }
+          }
+        }
+      }
+
+      if (reasons.length > 0) {
+        await reject(rec, id || rawId.trim(), reasons, details, group);
+        continue;
+      }
+      const g = group!;
+      g.table.add(ka, kb, answer32, rec.line);
+      g.clean++;
+      if (g.newIds) {
+        g.newIds.push(id);
+        g.newHashes!.push(answerHash);
+      }
+      cleanRows++;
+      if (nMissing > 0) {
+        missingCells += nMissing;
+        for (let i = 0; i < nItems; i++) if (items[i] !== items[i]) missingByItem[i]!++;
+      }
+      const p = opts.onClean({ line: rec.line, respondentId: id, branch: branch!, period: period!, date, categories: cats, items, answerHash });
+      if (p !== undefined) await p;
+    }
+  }
+
+  if (first) {
+    throw new DropRejectedError('EMPTY_DROP', source, 'the drop is empty (no header line)');
+  }
+  const h = header as DropHeader | null;
+  if (!h) throw new Error('internal error: header not matched');
+  if (inputRows !== cleanRows + rejectedRows) {
+    throw new Error(`internal error: ${inputRows} rows read but ${cleanRows} clean + ${rejectedRows} rejected`);
+  }
+  const info = reader.info;
+  const groupList = [...groups.values()]
+    .sort((a, b) => comparePeriods(a.period, b.period) || (a.branch < b.branch ? -1 : a.branch > b.branch ? 1 : 0))
+    .map((g): GroupManifest => {
+      const out: GroupManifest = { branch: g.branch, period: g.period, clean: g.clean, rejected: g.rejected };
+      if (g.newIds) {
+        const rec: Record<string, string> = {};
+        g.newIds.forEach((id, i) => (rec[id] = g.newHashes![i]!));
+        out.newRespondents = rec;
+      }
+      return out;
+    });
+  const byItem: Record<string, number> = {};
+  instrument.items.forEach((it, i) => (byItem[it] = missingByItem[i]!));
+  return {
+    kind: 'satmon.drop-manifest',
+    formatVersion: 1,
+    source,
+    sha256: info.sha256,
+    bytes: info.bytes,
+    instrument: { id: instrument.id, version: instrument.version, source: instrument.source },
+    format: h.format,
+    header: {
+      line: h.line,
+      columns: h.columns,
+      matched: Object.fromEntries(Object.entries(h.index).map(([k, j]) => [k, h.columns[j]!])),
+      ignored: h.ignored,
+      absent: h.absent,
+    },
+    lines: info.lines,
+    blankLines: info.blankLines,
+    inputRows,
+    cleanRows,
+    rejectedRows,
+    reasons: reasonCounts,
+    groups: groupList,
+    ungroupedRejected,
+    missing: { cells: missingCells, share: cleanRows ? missingCells / (cleanRows * nItems) : 0, byItem },
+    rules: {
+      maxMissingShare: maxShare,
+      straightLiningMinItems: slMin,
+      knownBranches: known ? known.size : null,
+    },
+  };
+}
+
+/** A broken line's cells for the rejects file: csv-parse with quoting off, so quotes stay literal text. */
+function splitLiteral(text: string, delimiter: string): string[] {
+  try {
+    const rows = parse(text, { delimiter, quote: false, relax_column_count: true, record_delimiter: ['\r\n', '\n', '\r'] });
+    return rows.length === 1 ? rows[0]! : [];
+  } catch {
+    return [];
+  }
+}

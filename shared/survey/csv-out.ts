@@ -1,0 +1,143 @@
+// The clean and rejects CSV files, written the same way by the CLI and the ingest Lambda.
+//
+// clean.csv   : respondent_id, branch_id, period, [date], [programme, segment, demographics...], items..., answer_hash, line
+//               (comma-separated, LF, UTF-8 without BOM; a missing answer is an empty cell)
+// rejects.csv : line, respondent_id, reasons (`;`-separated codes), the drop's own header columns with the row's
+//               original fields (short rows padded with empty cells, extra fields only in raw_text), then
+//               detail (the findings, ` | `-separated) and raw_text (the row's original text, exactly).
+// Writing CSV is only quoting (RFC 4180: fields with a comma, quote, CR or LF are quoted, quotes doubled);
+// reading is always csv-parse. A property test round-trips these lines through csv-parse.
+import type { CleanRow, DropHeader, RejectedRow } from './clean';
+import type { Instrument } from './instrument';
+
+const NEEDS_QUOTES = /[",\r\n]/;
+
+export function csvField(v: string): string {
+  return NEEDS_QUOTES.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/** One CSV line with its LF. */
+export function csvLine(fields: readonly string[]): string {
+  let s = '';
+  for (let i = 0; i < fields.length; i++) {
+    if (i > 0) s += ',';
+    s += csvField(fields[i]!);
+  }
+  return s + '\n';
+}
+
+/** Columns of clean.csv for an instrument. */
+export function CLEAN_COLUMNS(instrument: Instrument): string[] {
+  return [
+    'respondent_id',
+    'branch_id',
+    'period',
+    ...(instrument.spec.dateColumn ? ['date'] : []),
+    ...instrument.categories.map((c) => c.name),
+    ...instrument.items,
+    'answer_hash',
+    'line',
+  ];
+}
+
+export function cleanRowFields(instrument: Instrument, row: CleanRow): string[] {
+  const out: string[] = [row.respondentId, row.branch, row.period];
+  if (instrument.spec.dateColumn) out.push(row.date ?? '');
+  for (const c of row.categories) out.push(c ?? '');
+  for (const v of row.items) out.push(v === v ? String(v) : '');
+  out.push(row.answerHash, String(row.line));
+  return out;
+}
+
+export function formatCleanHeader(instrument: Instrument): string {
+  return csvLine(CLEAN_COLUMNS(instrument));
+}
+
+export function formatCleanRow(instrument: Instrument, row: CleanRow): string {
+  return csvLine(cleanRowFields(instrument, row));
+}
+
+export const REJECT_LEAD_COLUMNS = ['line', 'respondent_id', 'reasons'] as const;
+export const REJECT_TAIL_COLUMNS = ['detail', 'raw_text'] as const;
+
+/** Columns of rejects.csv: the lead columns, the drop's header columns as they were, the tail columns. */
+export function rejectColumns(header: DropHeader | readonly string[]): string[] {
+  const cols = Array.isArray(header) ? header : (header as DropHeader).columns;
+  return [...REJECT_LEAD_COLUMNS, ...cols, ...REJECT_TAIL_COLUMNS];
+}
+
+export function formatRejectHeader(header: DropHeader | readonly string[]): string {
+  return csvLine(rejectColumns(header));
+}
+
+/** `nColumns` = the drop's header length. */
+export function rejectRowFields(rej: RejectedRow, nColumns: number): string[] {
+  const out: string[] = [String(rej.line), rej.respondentId, rej.reasons.join(';')];
+  for (let j = 0; j < nColumns; j++) out.push(rej.fields[j] ?? '');
+  out.push(rej.details.join(' | '), rej.text);
+  return out;
+}
+
+export function formatRejectRow(rej: RejectedRow, nColumns: number): string {
+  return csvLine(rejectRowFields(rej, nColumns));
+}
+
+/** Where text goes: a file, an S3 multipart upload, a string buffer. A returned promise is awaited (backpressure). */
+export interface TextSink {
+  write(text: string): void | Promise<void>;
+}
+
+/**
+ * Callbacks for cleanDrop that write clean.csv and rejects.csv through two sinks, batching small writes.
+ * Call `finish()` after cleanDrop resolves (it writes the rejects header when the drop had no header callback).
+ */
+export class DropCsvWriter {
+  private cleanBuf = '';
+  private rejectBuf = '';
+  private nColumns = 0;
+  private rejectHeaderWritten = false;
+
+  constructor(
+    private readonly instrument: Instrument,
+    private readonly cleanSink: TextSink,
+    private readonly rejectSink: TextSink,
+    private readonly batchChars = 1 << 16,
+  ) {
+    this.cleanBuf = formatCleanHeader(instrument);
+  }
+
+  readonly onHeader = (header: DropHeader): void => {
+    this.nColumns = header.columns.length;
+    this.rejectBuf += formatRejectHeader(header);
+    this.rejectHeaderWritten = true;
+  };
+
+  readonly onClean = (row: CleanRow): void | Promise<void> => {
+    this.cleanBuf += formatCleanRow(this.instrument, row);
+    if (this.cleanBuf.length >= this.batchChars) return this.flushClean();
+  };
+
+  readonly onReject = (rej: RejectedRow): void | Promise<void> => {
+    this.rejectBuf += formatRejectRow(rej, this.nColumns);
+    if (this.rejectBuf.length >= this.batchChars) return this.flushRejects();
+  };
+
+  async finish(): Promise<void> {
+    if (!this.rejectHeaderWritten) this.rejectBuf = csvLine([...REJECT_LEAD_COLUMNS, ...REJECT_TAIL_COLUMNS]) + this.rejectBuf;
+    this.rejectHeaderWritten = true;
+    await this.flushClean();
+    await this.flushRejects();
+  }
+
+  private async flushClean(): Promise<void> {
+    const t = this.cleanBuf;
+    this.cleanBuf = '';
+    if (t) await this.cleanSink.write(t);
+  }
+
+  private async flushRejects(): Promise<void> {
+    const t = this.rejectBuf;
+    this.rejectBuf = '';
+    if (t) await this.rejectSink.write(t);
+  }
+}

@@ -1,0 +1,50 @@
+// shared/survey: the survey instrument as data, the cleaning of raw drops (nothing lost), and the simulator.
+// Pure TypeScript (Node built-ins, csv-parse, zod); no AWS.
+//
+// ── Instrument ───────────────────────────────────────────────────────────────────────────────────────────────
+//   loadInstrument(json, source): Instrument       validates (zod) and compiles; format in instrument.ts
+//   defaultInstrument                               instruments/default.json (seed-000 + seed-003 items, SAT_PROG)
+//   parseBranchDirectory(json, source)              simulator's branches.json or a list of ids -> Map<id, info>
+//
+// ── Cleaning ─────────────────────────────────────────────────────────────────────────────────────────────────
+//   cleanDrop(input, opts): Promise<DropManifest>
+//     input   AsyncIterable<Buffer | string> | NodeJS.ReadableStream | string | Buffer (e.g. an S3 Body stream)
+//     opts    { instrument, source,
+//               seen?(branch, period) => Map<respondentId, answerHash> | Promise<...>   (called once per group met)
+//               knownBranches?: Set<string> | Map<string, unknown>                     (else instrument.branches)
+//               onClean(row: CleanRow), onReject(rej: RejectedRow)                     (awaited when they return a promise)
+//               onHeader?(header: DropHeader)                                          (once, before any row)
+//               collectNewRespondents? = true, reader?: { delimiter?, maxRecordLines?, maxRecordChars? } }
+//   Streaming: rows are decided and handed to the callbacks one by one, so memory does not grow with the drop
+//   (apart from 16 bytes per accepted respondent for duplicate detection and, unless collectNewRespondents is
+//   false, the new-respondent lists in the manifest). Every data row goes to exactly one callback; the
+//   manifest has inputRows = cleanRows + rejectedRows, the sha256 of the input bytes, counts per reason and per
+//   (branch, period), and for each group the newly accepted respondent ids with their answer hashes (the same
+//   hash is on each CleanRow) for the caller to store and pass back through `seen` for the next drop.
+//   A drop whose header lacks a required column (id, branch, period or date, every Likert item), has two
+//   columns matching one declared column, or is empty, is refused as a whole: DropRejectedError (code,
+//   message naming file, line and columns); no callback has been called then.
+//   Reason codes and their meaning: REASONS in reasons.ts.
+//
+// ── Writing the files the CLI writes ─────────────────────────────────────────────────────────────────────────
+//   CLEAN_COLUMNS(instrument), formatCleanHeader/formatCleanRow, rejectColumns(header), formatRejectHeader/
+//   formatRejectRow, and DropCsvWriter (onHeader/onClean/onReject for cleanDrop over two TextSinks). Layout in
+//   csv-out.ts.
+//
+// ── Simulator ────────────────────────────────────────────────────────────────────────────────────────────────
+//   simulateDrops(options), simulateRows(options), simulateCsv(options, onTruth?), simulateDropFiles(options),
+//   parseSimulateOptions, parseDrift('BR07:TRUST:-0.4:2025-Q3'), branchDirectory(n). See simulate/index.ts.
+export { loadInstrument, parseBranchDirectory, normalizeHeader, DEFAULT_PROGRAMME_CODES, DEFAULT_SEGMENT_CODES } from './instrument';
+export type { Instrument, InstrumentSpec, InstrumentInput, CategoryVar, ConstructDef, BranchInfo } from './instrument';
+export { defaultInstrument, DEFAULT_INSTRUMENT_PATH } from './default-instrument';
+export { cleanDrop, matchHeader, DropRejectedError } from './clean';
+export type { CleanRow, RejectedRow, DropManifest, GroupManifest, DropHeader, CleanOptions, DropErrorCode } from './clean';
+export { REASONS, REASON_CODES, STRUCTURAL_REASONS, type ReasonCode } from './reasons';
+export {
+  CLEAN_COLUMNS, cleanRowFields, formatCleanHeader, formatCleanRow, rejectColumns, rejectRowFields, formatRejectHeader,
+  formatRejectRow, csvField, csvLine, DropCsvWriter, REJECT_LEAD_COLUMNS, REJECT_TAIL_COLUMNS, type TextSink,
+} from './csv-out';
+export { RecordReader, sniffDelimiter, type RawRecord, type ReaderOptions, type ReaderInfo, type DropInput } from './csv-records';
+export { normalizePeriod, periodRange, parsePeriodList, periodIndex, comparePeriods, parseCalendarDate, periodOfDate } from './period';
+export { hashString } from './hash';
+export * from './simulate/index';

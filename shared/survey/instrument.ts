@@ -1,0 +1,284 @@
+// The survey instrument as data: which columns a drop has, which Likert items belong to which construct, the
+// scale, the missing codes, the categorical/demographic codes and the cleaning thresholds. Validated with zod
+// at load; `loadInstrument` returns a compiled form the cleaner indexes by position.
+//
+// File format (JSON; fields not listed here are allowed and ignored):
+//   id, version?, label?, notes?
+//   idColumn, branchColumn, periodColumn? and/or dateColumn? (period `YYYY-Qn`, or derived from the date)
+//   dateOrder?: "DMY" (default, Indonesian Excel) | "MDY"
+//   columnAliases?: { <declared column>: [other header spellings] }
+//   scale: { min, max }            integer codes min..max
+//   missingCodes?: [""]            cell texts (after trimming) that mean "no answer"; blank only if listed
+//   constructs: { NAME: [items] | { items, label? } }
+//   standaloneItems?: [items]      Likert items outside any construct (e.g. SAT_PROG); no missing-share rule
+//   itemText?: { ITEM: question }  wording, for reports
+//   programme?, segment?, demographics?: { NAME: categorical }
+//       categorical = { column?, label?, codes?: { CODE: [aliases] }, bands?: [{ code, min, max, aliases? }] }
+//       (bands turn a numeric answer such as an age into its band; the band code itself is accepted too)
+//   branches?: ["BR01", ...] or [{ id, region?, name? }]   known branch ids (none = any well-formed id)
+//   rules?: { maxMissingShare?: 0.2, straightLining?: { minItems?: 10 } | false }
+import { z } from 'zod';
+
+const headerAliases = z.array(z.string().min(1)).default([]);
+
+const band = z.object({
+  code: z.string().min(1),
+  min: z.number(),
+  max: z.number(),
+  aliases: z.array(z.string()).default([]),
+});
+
+const categoricalSpec = z
+  .object({
+    column: z.string().min(1).optional(),
+    label: z.string().optional(),
+    codes: z.record(z.string().min(1), z.array(z.string())).optional(),
+    bands: z.array(band).min(1).optional(),
+  })
+  .refine((c) => c.codes !== undefined || c.bands !== undefined, { message: 'needs codes or bands' });
+
+const constructEntry = z.union([
+  z.array(z.string().min(1)).min(1),
+  z.object({ items: z.array(z.string().min(1)).min(1), label: z.string().optional() }),
+]);
+
+const branchEntry = z.union([
+  z.string().min(1),
+  z.object({ id: z.string().min(1), region: z.string().optional(), name: z.string().optional() }),
+]);
+
+const straightLining = z.union([
+  z.literal(false),
+  z.object({ minItems: z.number().int().min(2).default(10) }),
+]);
+
+export const instrumentSpec = z
+  .object({
+    id: z.string().min(1),
+    version: z.union([z.string(), z.number()]).transform(String).default('1'),
+    label: z.string().optional(),
+    idColumn: z.string().min(1),
+    branchColumn: z.string().min(1),
+    periodColumn: z.string().min(1).optional(),
+    dateColumn: z.string().min(1).optional(),
+    dateOrder: z.enum(['DMY', 'MDY']).default('DMY'),
+    columnAliases: z.record(z.string(), headerAliases).default({}),
+    scale: z
+      .object({ min: z.number().int(), max: z.number().int() })
+      .refine((s) => s.min < s.max && s.max - s.min <= 100, { message: 'scale must have min < max (at most 101 codes)' }),
+    missingCodes: z.array(z.union([z.string(), z.number()]).transform((v) => String(v).trim())).default(['']),
+    constructs: z.record(z.string().min(1), constructEntry),
+    standaloneItems: z.array(z.string().min(1)).default([]),
+    itemText: z.record(z.string(), z.string()).default({}),
+    programme: categoricalSpec.optional(),
+    segment: categoricalSpec.optional(),
+    demographics: z.record(z.string().min(1), categoricalSpec).default({}),
+    branches: z.array(branchEntry).optional(),
+    rules: z
+      .object({
+        maxMissingShare: z.number().min(0).max(1).default(0.2),
+        straightLining: straightLining.default({ minItems: 10 }),
+      })
+      .default({ maxMissingShare: 0.2, straightLining: { minItems: 10 } }),
+  })
+  .superRefine((s, ctx) => {
+    if (!s.periodColumn && !s.dateColumn) {
+      ctx.addIssue({ code: 'custom', path: ['periodColumn'], message: 'needs periodColumn or dateColumn' });
+    }
+    if (Object.keys(s.constructs).length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['constructs'], message: 'needs at least one construct' });
+    }
+    // Every declared column must be distinct once headers are normalised, or a drop could not be read.
+    const seen = new Map<string, string>();
+    const claim = (name: string, where: string) => {
+      const key = normalizeHeader(name);
+      const prev = seen.get(key);
+      if (prev !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [where], message: `column '${name}' clashes with '${prev}' (headers match case- and space-insensitively)` });
+      } else seen.set(key, name);
+    };
+    claim(s.idColumn, 'idColumn');
+    claim(s.branchColumn, 'branchColumn');
+    if (s.periodColumn) claim(s.periodColumn, 'periodColumn');
+    if (s.dateColumn) claim(s.dateColumn, 'dateColumn');
+    for (const [name, c] of Object.entries(s.constructs)) {
+      for (const item of Array.isArray(c) ? c : c.items) claim(item, `constructs.${name}`);
+    }
+    for (const item of s.standaloneItems) claim(item, 'standaloneItems');
+    if (s.programme) claim(s.programme.column ?? 'programme', 'programme');
+    if (s.segment) claim(s.segment.column ?? 'segment', 'segment');
+    for (const [name, d] of Object.entries(s.demographics)) claim(d.column ?? name, `demographics.${name}`);
+  });
+
+export type InstrumentSpec = z.infer<typeof instrumentSpec>;
+export type InstrumentInput = z.input<typeof instrumentSpec>;
+
+/** Header names match case-, space-, underscore-, dash- and dot-insensitively: `Respondent ID` = `respondent_id`. */
+export function normalizeHeader(name: string): string {
+  return name.replace(/\uFEFF/g, '').toLowerCase().replace(/[\s_.\-]+/g, '');
+}
+
+/** A categorical column compiled for lookups. */
+export interface CategoryVar {
+  /** Output name: `programme`, `segment` or the demographic's name. */
+  readonly name: string;
+  readonly role: 'programme' | 'segment' | 'demographic';
+  readonly column: string;
+  readonly label?: string;
+  /** Canonical codes in declared order. */
+  readonly codes: readonly string[];
+  /** Lower-cased, space-collapsed answer text (code or alias) -> canonical code. */
+  readonly lookup: ReadonlyMap<string, string>;
+  readonly bands: readonly { code: string; min: number; max: number }[] | null;
+}
+
+export interface ConstructDef {
+  readonly name: string;
+  readonly label?: string;
+  /** Indices into Instrument.items. */
+  readonly items: readonly number[];
+}
+
+export interface BranchInfo { id: string; region?: string; name?: string }
+
+/** A compiled instrument. Build with loadInstrument(). */
+export interface Instrument {
+  readonly id: string;
+  readonly version: string;
+  readonly source: string;
+  readonly spec: InstrumentSpec;
+  /** Every Likert item: construct items in declared order, then the standalone items. */
+  readonly items: readonly string[];
+  readonly constructs: readonly ConstructDef[];
+  /** Programme, segment, then demographics in declared order. */
+  readonly categories: readonly CategoryVar[];
+  readonly scale: { readonly min: number; readonly max: number };
+  readonly missingCodes: ReadonlySet<string>;
+  /** Known branch ids (upper case), or null when any well-formed id is accepted. */
+  readonly branches: ReadonlyMap<string, BranchInfo> | null;
+  readonly rules: { readonly maxMissingShare: number; readonly straightLiningMinItems: number | null };
+}
+
+/** Default codes of the programmes (BPJS Ketenagakerjaan) and segments, with common spellings. */
+export const DEFAULT_PROGRAMME_CODES: Readonly<Record<string, string[]>> = {
+  JHT: ['jaminan hari tua', 'old age', 'old-age savings'],
+  JKM: ['jaminan kematian', 'death'],
+  JP: ['jaminan pensiun', 'pension'],
+  JKK: ['jaminan kecelakaan kerja', 'work accident', 'employment injury'],
+  JKP: ['jaminan kehilangan pekerjaan', 'job loss', 'unemployment'],
+};
+export const DEFAULT_SEGMENT_CODES: Readonly<Record<string, string[]>> = {
+  PU: ['penerima upah', 'wage', 'wage earner', 'formal'],
+  BPU: ['bukan penerima upah', 'non-wage', 'non wage', 'informal'],
+};
+
+/** Case- and space-insensitive form of a categorical answer. */
+export function normalizeAnswer(text: string): string {
+  return text.trim().toLowerCase().replace(/\s+/g, ' ');
+}
+
+function compileCategory(
+  name: string,
+  role: CategoryVar['role'],
+  spec: z.infer<typeof categoricalSpec>,
+  defaults: Readonly<Record<string, string[]>> | null,
+  source: string,
+): CategoryVar {
+  const codesSpec = spec.codes ?? (spec.bands ? {} : defaults ?? {});
+  const lookup = new Map<string, string>();
+  const codes: string[] = [];
+  const add = (alias: string, code: string) => {
+    const key = normalizeAnswer(alias);
+    const prev = lookup.get(key);
+    if (prev !== undefined && prev !== code) {
+      throw new Error(`${source}: invalid instrument: ${name}: answer '${alias}' maps to both ${prev} and ${code}`);
+    }
+    lookup.set(key, code);
+  };
+  for (const [code, aliases] of Object.entries(codesSpec)) {
+    codes.push(code);
+    add(code, code);
+    for (const a of aliases) add(a, code);
+  }
+  let bands: CategoryVar['bands'] = null;
+  if (spec.bands) {
+    bands = spec.bands.map((b) => ({ code: b.code, min: b.min, max: b.max }));
+    for (const b of spec.bands) {
+      codes.push(b.code);
+      add(b.code, b.code);
+      for (const a of b.aliases) add(a, b.code);
+    }
+  }
+  return { name, role, column: spec.column ?? name, label: spec.label, codes, lookup, bands };
+}
+
+/** Validates and compiles an instrument. Throws an Error naming `source` and every problem found. */
+export function loadInstrument(json: unknown, source: string): Instrument {
+  const r = instrumentSpec.safeParse(json);
+  if (!r.success) {
+    const issues = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new Error(`${source}: invalid instrument: ${issues}`);
+  }
+  const spec = r.data;
+  const items: string[] = [];
+  const constructs: ConstructDef[] = [];
+  for (const [name, entry] of Object.entries(spec.constructs)) {
+    const list = Array.isArray(entry) ? entry : entry.items;
+    const label = Array.isArray(entry) ? undefined : entry.label;
+    const idx = list.map((it) => items.push(it) - 1);
+    constructs.push({ name, label, items: idx });
+  }
+  for (const it of spec.standaloneItems) items.push(it);
+
+  const categories: CategoryVar[] = [];
+  if (spec.programme) categories.push(compileCategory('programme', 'programme', spec.programme, DEFAULT_PROGRAMME_CODES, source));
+  if (spec.segment) categories.push(compileCategory('segment', 'segment', spec.segment, DEFAULT_SEGMENT_CODES, source));
+  for (const [name, d] of Object.entries(spec.demographics)) {
+    if (name === 'programme' || name === 'segment') {
+      throw new Error(`${source}: invalid instrument: demographics.${name}: the name is reserved`);
+    }
+    categories.push(compileCategory(name, 'demographic', d, null, source));
+  }
+
+  let branches: Map<string, BranchInfo> | null = null;
+  if (spec.branches) {
+    branches = new Map();
+    for (const b of spec.branches) {
+      const info = typeof b === 'string' ? { id: b } : b;
+      branches.set(info.id.trim().toUpperCase(), { ...info, id: info.id.trim().toUpperCase() });
+    }
+  }
+  const sl = spec.rules.straightLining;
+  return {
+    id: spec.id,
+    version: spec.version,
+    source,
+    spec,
+    items,
+    constructs,
+    categories,
+    scale: spec.scale,
+    missingCodes: new Set(spec.missingCodes),
+    branches,
+    rules: {
+      maxMissingShare: spec.rules.maxMissingShare,
+      // A line of identical answers is only suspicious when it is long; capped at the number of items so a
+      // short instrument (the minimal one has 8) still gets the rule.
+      straightLiningMinItems: sl === false ? null : Math.min(sl.minItems, items.length),
+    },
+  };
+}
+
+/** Accepts the simulator's branches.json (array of ids or of { id, region, name }) or { branches: [...] }. */
+export function parseBranchDirectory(json: unknown, source: string): Map<string, BranchInfo> {
+  const list = z.union([z.array(branchEntry), z.object({ branches: z.array(branchEntry) })]).safeParse(json);
+  if (!list.success) throw new Error(`${source}: not a branch directory (expected an array of ids or of { id, region, name })`);
+  const arr = Array.isArray(list.data) ? list.data : list.data.branches;
+  const out = new Map<string, BranchInfo>();
+  for (const b of arr) {
+    const info = typeof b === 'string' ? { id: b } : b;
+    const id = info.id.trim().toUpperCase();
+    out.set(id, { ...info, id });
+  }
+  return out;
+}

@@ -1,0 +1,36 @@
+// Reason codes of rejected rows. A row gets every reason that applies (in this order), except that rows whose
+// fields cannot be aligned with the header (the first group) get only that reason: their other checks would
+// read the wrong columns.
+
+export const REASONS = {
+  // The record itself
+  BAD_QUOTING: 'broken quoting: an unclosed or misplaced quote (the line is set aside and parsing resumes on the next line)',
+  BAD_FIELD_COUNT: 'the row has a different number of fields than the header',
+  EMPTY_ROW: 'every field is empty',
+  REPEATED_HEADER: 'the row repeats the header (files concatenated with their headers)',
+  // Identity
+  MISSING_ID: 'no respondent id',
+  BAD_ID: 'the respondent id is longer than 64 characters or has control characters',
+  MISSING_BRANCH: 'no branch id',
+  BAD_BRANCH: 'the branch id is not well formed (letters, digits, - _ . ; at most 32)',
+  UNKNOWN_BRANCH: 'the branch id is not in the branch directory',
+  MISSING_PERIOD: 'no period and no submission date to derive it from',
+  BAD_PERIOD: 'the period is not a quarter like 2025-Q3',
+  BAD_DATE: 'the submission date is not a valid date',
+  // Answers
+  BAD_CATEGORY: 'a programme, segment or demographic answer is not one of the instrument codes',
+  OUT_OF_RANGE: 'an item code is outside the scale (or not a whole number) and not a declared missing code',
+  TOO_MANY_MISSING: "more than the allowed share of a construct's items is missing",
+  STRAIGHT_LINING: 'the same answer to every item',
+  // Duplicates (keep the first copy)
+  DUPLICATE_EXACT: 'an earlier row of this drop has the same respondent id, branch and period and the same answers',
+  DUPLICATE_CONFLICT: 'an earlier row of this drop has the same respondent id, branch and period but different answers',
+  DUPLICATE_PRIOR_EXACT: 'an earlier drop already delivered this respondent for the branch and period, same answers',
+  DUPLICATE_PRIOR_CONFLICT: 'an earlier drop already delivered this respondent for the branch and period, different answers',
+} as const;
+
+export type ReasonCode = keyof typeof REASONS;
+export const REASON_CODES = Object.keys(REASONS) as ReasonCode[];
+
+/** Reasons that mean the fields could not be read; no other rule is evaluated on such rows. */
+export const STRUCTURAL_REASONS: ReadonlySet<ReasonCode> = new Set(['BAD_QUOTING', 'BAD_FIELD_COUNT', 'EMPTY_ROW', 'REPEATED_HEADER']);
