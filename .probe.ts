@@ -8,13 +8,13 @@ if (process.argv[2] === 'gen') {
   const t0 = performance.now();
   const ws = createWriteStream(file);
   let rows = 0;
-  for (const c of simulateCsv({ seed: 3, n: 10417, messy: 0.01 }, undefined, (n) => (rows = n))) if (!ws.write(c)) await once(ws, 'drain');
+  for (const c of simulateCsv({ seed: 3, n: 10417, messy: 0.01, messKinds: ['out_of_range','missing_code','too_many_missing','straight_lining','duplicate_exact','duplicate_conflict','missing_branch','bad_period','bad_date','missing_id','field_count','padded','derived_period'] }, undefined, (n) => (rows = n))) if (!ws.write(c)) await once(ws, 'drain');
   ws.end(); await once(ws, 'finish');
   console.log('gen', rows, statSync(file).size, ((performance.now() - t0) / 1000).toFixed(1), 's');
 }
 async function bare() {
   const t0 = performance.now(); let n = 0;
-  for await (const _ of createReadStream(file, { highWaterMark: 1 << 16 }).pipe(parse({ delimiter: ';', bom: true, relax_column_count: true }))) n++;
+  for await (const _ of createReadStream(file, { highWaterMark: 1 << 16 }).pipe(parse({ delimiter: ';', bom: true, relax_column_count: true, relax_quotes: true, skip_records_with_error: true }))) n++;
   return [n, (performance.now() - t0) / 1000] as const;
 }
 async function clean() {

@@ -6,11 +6,19 @@
 // applies at once), else the default instrument (shared/survey/instruments/default.json).
 // Known branches: SATMON_BRANCHES_KEY (a branch directory JSON in the curated bucket) overrides the instrument's.
 import type { S3Client } from '@aws-sdk/client-s3';
-// TEMP until shared/survey/index.ts exists
-import { cleanDrop, DropRejectedError } from '../../shared/survey/clean';
-import { defaultInstrument } from '../../shared/survey/default-instrument';
-import { formatCleanHeader, formatCleanRow, formatRejectHeader, formatRejectRow } from '../../shared/survey/csv-out';
-import { loadInstrument, parseBranchDirectory, type BranchInfo, type Instrument } from '../../shared/survey/instrument';
+import {
+  cleanDrop,
+  defaultInstrument,
+  DropRejectedError,
+  formatCleanHeader,
+  formatCleanRow,
+  formatRejectHeader,
+  formatRejectRow,
+  loadInstrument,
+  parseBranchDirectory,
+  type BranchInfo,
+  type Instrument,
+} from '../../shared/survey';
 import type { CleanPartition } from '../../shared/store/drops';
 import { getObjectText } from '../shared/s3';
 import type { CleanOutcome, Cleaner, CleanRequest } from './ingest';

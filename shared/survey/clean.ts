@@ -242,6 +242,7 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
   const digest = new Uint32Array(2);
   const minCode = instrument.scale.min;
 
+  let lastGroup: Group | null = null; // rows of one group usually come together
   const getGroup = async (branch: string, period: string): Promise<Group> => {
     const key = `${branch}\u0000${period}`;
     let g = groups.get(key);
@@ -268,6 +269,14 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       reasons, details, fields, text: rec.text,
     });
     if (p !== undefined) await p;
+  };
+
+  // Findings of the row being judged (reused; copied when the row is rejected).
+  const reasons: ReasonCode[] = [];
+  const details: string[] = [];
+  const add = (code: ReasonCode, detail: string): void => {
+    if (reasons[reasons.length - 1] !== code) reasons.push(code);
+    details.push(`${code} ${detail}`);
   };
 
   let first = true;
@@ -313,12 +322,8 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
         continue;
       }
 
-      const reasons: ReasonCode[] = [];
-      const details: string[] = [];
-      const add = (code: ReasonCode, detail: string) => {
-        if (reasons[reasons.length - 1] !== code) reasons.push(code);
-        details.push(`${code} ${detail}`);
-      };
+      reasons.length = 0;
+      details.length = 0;
 
       // Identity: respondent, branch, period.
       const rawId = f[idAt]!;
@@ -423,7 +428,10 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       let group: Group | null = null;
       let ka = 0, kb = 0;
       if (branch !== null && period !== null) {
-        group = await getGroup(branch, period);
+        group = lastGroup !== null && lastGroup.branch === branch && lastGroup.period === period
+          ? lastGroup
+          : (groups.get(`${branch}\u0000${period}`) ?? (await getGroup(branch, period)));
+        lastGroup = group;
         if (id !== '') {
           keyHasher.reset().str(id).digest(digest);
           ka = digest[0]!;
@@ -443,7 +451,7 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       }
 
       if (reasons.length > 0) {
-        await reject(rec, id || rawId.trim(), reasons, details, group);
+        await reject(rec, id || rawId.trim(), [...reasons], [...details], group);
         continue;
       }
       const g = group!;

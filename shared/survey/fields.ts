@@ -22,6 +22,9 @@ const MEMO_LIMIT = 4096;
 
 export class CellRule<T> {
   private readonly memo = new Map<string, CellValue<T>>();
+  // One-character cells ("1".."5", "9", "") are most of a survey: an array beats hashing the string.
+  private readonly ascii: (CellValue<T> | undefined)[] = new Array(128).fill(undefined);
+  private empty: CellValue<T> | undefined;
 
   constructor(
     private readonly schema: z.ZodType<T, string>,
@@ -30,6 +33,11 @@ export class CellRule<T> {
   ) {}
 
   read(raw: string): CellValue<T> {
+    if (raw.length <= 1 && this.memoLimit > 0) {
+      if (raw.length === 0) return (this.empty ??= this.decide(raw));
+      const c = raw.charCodeAt(0);
+      if (c < 128) return (this.ascii[c] ??= this.decide(raw));
+    }
     const hit = this.memo.get(raw);
     if (hit !== undefined) return hit;
     const v = this.decide(raw);

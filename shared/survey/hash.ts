@@ -58,8 +58,11 @@ export class Hash64 {
   }
 }
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** 8 lowercase hex digits of an unsigned 32-bit value (table-driven: this runs once per row). */
 export function hex8(v: number): string {
-  return (v >>> 0).toString(16).padStart(8, '0');
+  return HEX[(v >>> 24) & 255]! + HEX[(v >>> 16) & 255]! + HEX[(v >>> 8) & 255]! + HEX[v & 255]!;
 }
 
 /** 64-bit hash of a string as 16 hex digits. */

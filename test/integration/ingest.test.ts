@@ -3,15 +3,17 @@
 import { createHash } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse/sync';
-import type { S3Event } from 'aws-lambda';
+import type { S3Event, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack';
+import { depsFromEnv, handler, makeHandler } from '../../lambdas/ingest/handler';
 import { getItem, queryPartition } from '../../lambdas/shared/dynamo';
 import { getObjectText } from '../../lambdas/shared/s3';
 import type { DropRecord } from '../../shared/store/drops';
 import { decodeEventKey } from '../../shared/store/events';
 import { keys, S3_LAYOUT } from '../../shared/store/keys';
-import { defaultInstrument } from '../../shared/survey/default-instrument'; // TEMP
+import { defaultInstrument } from '../../shared/survey';
 import { makeDrop, toCsv } from './drops';
 import { snapshot } from './helpers';
 
@@ -23,8 +25,33 @@ describe('ingest on the local stack', () => {
   let stack: LocalStack;
   const events = new Map<string, S3Event>();
 
+  // Fault injection: while armed, the next invocation fails once, either on its first BatchWriteItem (after the
+  // curated objects, before the respondent ids) or on its first recompute mark (after the respondent ids).
+  let crash: 'none' | 'before-ids' | 'after-ids' = 'none';
+  const crashing = makeHandler(async () => {
+    const d = await depsFromEnv();
+    const send = d.ddb.send.bind(d.ddb) as (...a: unknown[]) => Promise<unknown>;
+    d.ddb = Object.assign(Object.create(d.ddb), {
+      send: (cmd: object, ...rest: unknown[]) => {
+        const hit =
+          (crash === 'before-ids' && cmd instanceof BatchWriteCommand) ||
+          (crash === 'after-ids' && cmd instanceof UpdateCommand && (cmd as UpdateCommand).input.Key?.pk === 'DIRTY');
+        if (hit) {
+          crash = 'none';
+          return Promise.reject(new Error('injected crash'));
+        }
+        return send(cmd, ...rest);
+      },
+    });
+    return d;
+  });
+
   beforeAll(async () => {
-    stack = await startLocalStack({ handlerLogLevel: 'SILENT' });
+    // Deliveries go to the handler the Lambda exports, except while a crash is armed.
+    stack = await startLocalStack({
+      handlerLogLevel: 'SILENT',
+      handlers: { ingest: () => (e: S3Event) => (crash !== 'none' ? crashing(e) : handler(e)) },
+    });
     stack.onEvent((e) => events.set(decodeEventKey(e.Records[0].s3.object.key), e));
   });
   afterAll(async () => {
@@ -145,6 +172,48 @@ describe('ingest on the local stack', () => {
     expect(await record(csv)).toMatchObject({ status: 'done', counts: { rows: 10, clean: 5, rejected: 5 } });
     const rejects = parse(await getObjectText(stack.s3, stack.names.buckets.curated, S3_LAYOUT.rejects(sha(csv))), { columns: true }) as Record<string, string>[];
     expect(rejects.map((r) => r.reasons)).toEqual(Array(5).fill('DUPLICATE_PRIOR_EXACT'));
+  });
+
+  for (const [when, seed] of [['before-ids', 5], ['after-ids', 6]] as const) {
+    it(`recovers from a crash ${when === 'before-ids' ? 'before' : 'after'} the respondent ids are stored: the retry ends as one clean run`, async () => {
+      const d = makeDrop({ seed, rows: 40, branches: [`C${seed}A`, `C${seed}B`], periods: ['2025-Q4'], items: defaultInstrument.items });
+      const key = `drops/crash-${when}.csv`;
+      crash = when;
+      await put(key, d.csv);
+      await stack.idle();
+      expect(crash).toBe('none'); // the fault fired
+      expect(stack.router.deliveries.filter((x) => x.key === key)).toMatchObject([{ ok: true, attempts: 2 }]);
+      const rec = await record(d.csv);
+      // Every row clean: the retry did not take ids its first attempt stored for an earlier drop's.
+      expect(rec).toMatchObject({ status: 'done', counts: { rows: 40, clean: 40, rejected: 0 } });
+      expect(rec).not.toHaveProperty('leaseOwner');
+      for (const b of [`C${seed}A`, `C${seed}B`]) {
+        expect((await queryPartition(stack.ddb, stack.names.table, keys.respondentsOf(b, '2025-Q4'))).length).toBe(20);
+      }
+      const before = await snapshot(stack);
+      await stack.route(events.get(key)!);
+      expect(await snapshot(stack)).toEqual(before);
+    });
+  }
+
+  it('takes the AWS route too: SQS messages wrapping EventBridge "Object Created" events, failures per message', async () => {
+    const d = makeDrop({ seed: 7, rows: 30, branches: ['BR50'], periods: ['2025-Q4'], items: defaultInstrument.items, idPrefix: 'Q' });
+    const key = 'drops/via sqs+eb.csv'; // sent below without URL-encoding: read through the raw-key fallback
+    await stack.s3.send(new PutObjectCommand({ Bucket: 'satmon-curated', Key: 'x/not-routed.csv', Body: d.csv })); // no event routed
+    await stack.s3.send(new PutObjectCommand({ Bucket: stack.names.buckets.raw, Key: key, Body: d.csv }));
+    await stack.idle(); // the local route ingests it once; the SQS delivery below is a duplicate
+    const before = await snapshot(stack);
+    const eb = (k: string) => ({
+      version: '0', id: 'x', 'detail-type': 'Object Created', source: 'aws.s3', account: '123456789012', time: '2025-10-01T00:00:00Z',
+      region: 'us-east-1', resources: [], detail: { version: '0', bucket: { name: stack.names.buckets.raw }, object: { key: k, size: 1, etag: 'e' }, reason: 'PutObject' },
+    });
+    const msg = (id: string, body: string) => ({
+      messageId: id, receiptHandle: 'r', body, attributes: {}, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:q', awsRegion: 'us-east-1',
+    });
+    const res = await handler({ Records: [msg('ok', JSON.stringify(eb(key))), msg('garbled', '{not json')] } as unknown as SQSEvent);
+    expect(res).toEqual({ batchItemFailures: [{ itemIdentifier: 'garbled' }] });
+    expect(await snapshot(stack)).toEqual(before);
+    expect([...(await record(d.csv))!.objectKeys]).toEqual([key]);
   });
 
   it('records a drop without a required column as rejected, with the reason, without retrying', async () => {

@@ -1,6 +1,9 @@
 // The embedded local stack against its real servers: DynamoDB Local (Java) and s3rver.
 import { createHash, randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +12,9 @@ import { HeadBucketCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack';
 import { findJava } from '../../infra/local/java';
-import { getObjectBytes, listKeys, uploadStream } from '../../lambdas/shared/s3';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { getItem } from '../../lambdas/shared/dynamo';
+import { getObjectBytes, getObjectText, listKeys, uploadStream } from '../../lambdas/shared/s3';
 import { decodeEventKey } from '../../shared/store/events';
 import { TABLE } from '../../shared/store/resources';
 
@@ -35,18 +40,21 @@ async function waitFor<T>(get: () => T | undefined, what: string, ms = 5_000): P
 }
 
 describe('local stack', () => {
+  const dataDir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'satmon-stack-test-'));
   let stack: LocalStack;
   const events: S3EventRecord[] = [];
   const handled: S3Event[] = [];
 
   beforeAll(async () => {
-    // A recording handler stands in for ingest: this file tests the stack, not the pipeline.
-    stack = await startLocalStack({ handlers: { ingest: () => async (e: S3Event) => void handled.push(e) } });
+    // A recording handler stands in for ingest: this file tests the stack, not the pipeline. The data directory
+    // makes it persistent, which the last test checks with a restart.
+    stack = await startLocalStack({ dataDir, handlers: { ingest: () => async (e: S3Event) => void handled.push(e) } });
     stack.onEvent((e) => events.push(...e.Records));
     console.log(`[timing] local stack start: ${JSON.stringify(Object.fromEntries(Object.entries(stack.timings).map(([k, v]) => [k, Math.round(v)])))} ms`);
   });
   afterAll(async () => {
     await stack?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('creates the table with its GSI and TTL, and the buckets', async () => {
@@ -62,6 +70,7 @@ describe('local stack', () => {
     const ttl = await raw.send(new DescribeTimeToLiveCommand({ TableName: stack.names.table }));
     expect(ttl.TimeToLiveDescription).toMatchObject({ TimeToLiveStatus: 'ENABLED', AttributeName: TABLE.ttlAttribute });
     raw.destroy();
+    await stack.ddb.send(new PutCommand({ TableName: stack.names.table, Item: { pk: 'P', sk: 'S', v: 1 } })); // read after the restart
     for (const b of Object.values(stack.names.buckets)) await stack.s3.send(new HeadBucketCommand({ Bucket: b }));
     expect(stack.env).toMatchObject({ RAW_BUCKET: 'satmon-raw', CURATED_BUCKET: 'satmon-curated', TABLE_NAME: 'satmon' });
     expect(process.env.AWS_ENDPOINT_URL_S3).toBe(stack.endpoints.s3);
@@ -157,5 +166,16 @@ describe('local stack', () => {
       })).rejects.toThrow(/ECONNREFUSED/);
     }
     expect(process.env.AWS_ENDPOINT_URL_S3).toBeUndefined();
+  });
+
+  it('keeps tables, items and objects across a restart with the same data directory', async () => {
+    const again = await startLocalStack({ dataDir, routeEvents: false });
+    try {
+      expect(await getItem(again.ddb, again.names.table, { pk: 'P', sk: 'S' })).toEqual({ pk: 'P', sk: 'S', v: 1 });
+      expect(await getObjectText(again.s3, again.names.buckets.raw, 'drops/readme.txt')).toBe('x');
+      expect(await listKeys(again.s3, again.names.buckets.curated, 'many/')).toHaveLength(1005);
+    } finally {
+      await again.stop();
+    }
   });
 });

@@ -64,10 +64,11 @@ export interface PlsResult {
 
 /** Layout of one parameter in a flat estimate vector (what the bootstrap resamples). */
 export interface ParamInfo {
-  kind: 'path' | 'loading' | 'weight' | 'htmt' | 'total';
-  /** path/total: source construct; loading/weight: item; htmt: first construct */
+  /** 'index' entries are added by composite estimators (shared/assess/unit-estimator.ts), never by PLS itself. */
+  kind: 'path' | 'loading' | 'weight' | 'htmt' | 'total' | 'index';
+  /** path/total: source construct; loading/weight: item; htmt: first construct; index: construct */
   from: string;
-  /** path/total: target; loading/weight: construct; htmt: second construct */
+  /** path/total: target; loading/weight: construct; htmt: second construct; index: 'INDEX' */
   to: string;
 }
 

@@ -1,0 +1,234 @@
+// Recompute one unit (branch, region or the network) for one period from its clean rows: the satisfaction model
+// with bootstrap, the 0-100 indices with CIs, the loyalty regression, the per-programme table, IPMA, and the
+// simple indices. Never throws for statistical reasons: a model that cannot be estimated gets a status and the
+// unit still gets its simple indices.
+import { loyaltyModel, satisfactionModel, type PlsModelSpec, type RegressionModelSpec } from '../models';
+import { bootstrapPls, summarizeBootstrap, jackknifePls, type BootstrapSummary, type ParamSummary } from '../stats/bootstrap';
+import { estimatePls } from '../stats/pls';
+import type { PlsResult } from '../stats/pls/types';
+import { ipma, type IpmaRow, type Scale } from '../stats/indices';
+import { fitLoyaltyModel, type LoyaltyModelResult } from '../stats/loyalty';
+import { summarizeItem, type ItemSummary } from '../stats/simple-indices';
+import { selectColumns, type DataTable } from '../stats/table';
+import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
+import type { Unit } from '../store/keys';
+import type { SurveyFrame } from './frame';
+import { programmeTable, type ProgrammeRow } from './programme-table';
+import { createUnitEstimator, unitEstimatorRecipe, type IndexPlan } from './unit-estimator';
+
+export interface RecomputeSettings {
+  nboot: number;
+  seed: number;
+  /** Below this n the models are not estimated (status 'too-small'); simple indices still are. */
+  minN: number;
+  alpha: number;
+  /** Worker threads for the bootstrap (results do not depend on it). */
+  workers: number;
+  /** BCa intervals need n leave-one-out estimates; off for large aggregates. */
+  bca: boolean;
+}
+
+export const DEFAULT_SETTINGS: RecomputeSettings = { nboot: 5000, seed: 20240101, minN: 30, alpha: 0.05, workers: 1, bca: true };
+
+/** The constructs that get an index, with the model that supplies their weights. */
+export const INDEX_CONSTRUCTS = ['TRUST', 'SAT', 'LOY', 'CRM', 'SQ', 'GOV'] as const;
+
+export type ModelState = 'ok' | 'skipped' | 'too-small' | 'not-converged' | 'failed';
+export interface ModelStatus { state: ModelState; reason?: string }
+
+export interface IndexValue {
+  value: number;
+  se: number;
+  ciLow: number;
+  ciHigh: number;
+  /** half-width of the CI, in index points */
+  moe: number;
+  n: number;
+  /** pls: ACSI rescaling of the PLS weights, bootstrap CI; unweighted: equal item weights, bootstrap CI;
+   *  simple: equal item weights, normal CI from the row scores (when the model was not estimated). */
+  method: 'pls' | 'unweighted' | 'simple';
+}
+
+export interface UnitResult {
+  schema: 1;
+  unit: Unit;
+  period: string;
+  n: number;
+  settings: RecomputeSettings;
+  status: { satisfaction: ModelStatus; loyalty: ModelStatus };
+  indices: Record<string, IndexValue>;
+  satisfaction?: {
+    estimate: Omit<PlsResult, 'scores'>;
+    bootstrap: Omit<BootstrapSummary, 'params'> & { paths: ParamSummary[]; loadings: ParamSummary[]; weights: ParamSummary[]; htmt: ParamSummary[]; specificIndirect: ParamSummary[]; totalIndirect: ParamSummary[]; totalEffects: ParamSummary[] };
+    ipma: { SAT: IpmaRow[]; TRUST: IpmaRow[] };
+  };
+  loyalty?: LoyaltyModelResult;
+  programmes: { overall: ProgrammeRow; rows: ProgrammeRow[] } | null;
+  /** Simple indices per segment value (PU/BPU) and per programme, for the dashboard's filters. */
+  breakdowns: Record<string, Record<string, { n: number; indices: Record<string, IndexValue> }>>;
+  items: ItemSummary[];
+}
+
+export interface RecomputeContext {
+  unit: Unit;
+  period: string;
+  scale: Scale;
+  /** Items of every construct the instrument declares. */
+  constructItems: Record<string, readonly string[]>;
+  /** Codes of the programme variable, in order (for the programme table). */
+  programmeCodes?: readonly string[];
+  /** Name of the per-programme satisfaction item. */
+  programmeItem?: string;
+  satisfaction?: PlsModelSpec;
+  loyalty?: RegressionModelSpec;
+}
+
+const hasAll = (t: DataTable, items: readonly string[]) => items.every((i) => t.names.includes(i));
+
+function missingItems(t: DataTable, spec: PlsModelSpec | RegressionModelSpec): string[] {
+  const items = 'constructs' in spec
+    ? Object.values(spec.constructs).flatMap((c) => c.items)
+    : [...spec.dependent.items, ...spec.predictors.flatMap((p) => p.items)];
+  return items.filter((i) => !t.names.includes(i));
+}
+
+/** Equal-weight 0-100 index with a normal CI from the per-row scores (rows with all items missing skipped). */
+export function simpleIndex(t: DataTable, items: readonly string[], scale: Scale, alpha: number): IndexValue {
+  const cols = items.map((i) => t.cols[t.names.indexOf(i)]!);
+  const scores: number[] = [];
+  for (let r = 0; r < t.n; r++) {
+    let s = 0, k = 0;
+    for (const c of cols) if (!Number.isNaN(c[r]!)) { s += c[r]!; k++; }
+    if (k) scores.push(((s / k - scale.min) / (scale.max - scale.min)) * 100);
+  }
+  const n = scores.length;
+  const mean = scores.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+  const se = sd / Math.sqrt(n);
+  const z = normalQuantile(1 - alpha / 2, 0, 1);
+  return { value: mean, se, ciLow: mean - z * se, ciHigh: mean + z * se, moe: z * se, n, method: 'simple' };
+}
+
+function byKind(params: ParamSummary[], kind: ParamSummary['kind']) {
+  return params.filter((p) => p.kind === kind);
+}
+
+export async function recomputeUnit(frame: SurveyFrame, ctx: RecomputeContext, settings: RecomputeSettings = DEFAULT_SETTINGS): Promise<UnitResult> {
+  const t = frame.items;
+  const satisfaction = ctx.satisfaction ?? satisfactionModel;
+  const loyalty = ctx.loyalty ?? loyaltyModel;
+  const indexable = INDEX_CONSTRUCTS.filter((c) => ctx.constructItems[c] && hasAll(t, ctx.constructItems[c]!));
+  const result: UnitResult = {
+    schema: 1, unit: ctx.unit, period: ctx.period, n: frame.n, settings,
+    status: { satisfaction: { state: 'ok' }, loyalty: { state: 'ok' } },
+    indices: {}, programmes: null, breakdowns: {},
+    items: t.names.map((name, j) => summarizeItem(name, t.cols[j]!, ctx.scale, 1 - settings.alpha)),
+  };
+  // Simple indices first: every unit has them, whatever happens to the models.
+  for (const c of indexable) result.indices[c] = simpleIndex(t, ctx.constructItems[c]!, ctx.scale, settings.alpha);
+
+  // Satisfaction model with bootstrap; PLS-weighted indices replace the simple ones.
+  const missingSat = missingItems(t, satisfaction);
+  if (missingSat.length) {
+    result.status.satisfaction = { state: 'skipped', reason: `the instrument lacks ${missingSat.slice(0, 5).join(', ')}${missingSat.length > 5 ? ', ...' : ''}` };
+  } else if (frame.n < settings.minN) {
+    result.status.satisfaction = { state: 'too-small', reason: `n=${frame.n} below ${settings.minN}` };
+  } else {
+    try {
+      const est = estimatePls(satisfaction, t);
+      if (!est.converged) {
+        result.status.satisfaction = { state: 'not-converged', reason: `no convergence in ${est.iterations + 1} iterations` };
+      } else {
+        const plsConstructs = Object.keys(satisfaction.constructs).filter((c) => indexable.includes(c as never));
+        const unweighted = Object.fromEntries(indexable.filter((c) => !plsConstructs.includes(c)).map((c) => [c, [...ctx.constructItems[c]!]]));
+        const plan: IndexPlan = { pls: plsConstructs, unweighted, scale: ctx.scale };
+        const cols = [...new Set([...Object.values(satisfaction.constructs).flatMap((c) => c.items), ...Object.values(unweighted).flat()])];
+        const data = selectColumns(t, cols);
+        const estimator = createUnitEstimator(satisfaction, {}, plan);
+        const runOpts = { workers: settings.workers, recipe: unitEstimatorRecipe(satisfaction, {}, plan) };
+        const run = await bootstrapPls(estimator, data, { nboot: settings.nboot, seed: settings.seed, ...runOpts });
+        const jackknife = settings.bca ? await jackknifePls(estimator, data, runOpts) : undefined;
+        const summary = summarizeBootstrap(run, { alpha: settings.alpha, ...(jackknife ? { jackknife } : {}) });
+        for (const p of byKind(summary.params, 'index')) {
+          result.indices[p.from] = {
+            value: p.original, se: p.bootSd, ciLow: p.ciLower, ciHigh: p.ciUpper,
+            moe: (p.ciUpper - p.ciLower) / 2, n: frame.n, method: plsConstructs.includes(p.from) ? 'pls' : 'unweighted',
+          };
+        }
+        const { scores: _scores, ...estimate } = est;
+        const indexInputs = Object.fromEntries(plsConstructs.map((c) => [c, {
+          weights: Object.fromEntries(est.weights.filter((w) => w.construct === c).map((w) => [w.item, w.estimate])),
+          itemMeans: est.itemMeans, itemSds: est.itemSds,
+        }]));
+        const mainPaths = satisfaction.paths.filter((p) => p.from in satisfaction.constructs);
+        const { params, ...bootMeta } = summary;
+        result.satisfaction = {
+          estimate,
+          bootstrap: {
+            ...bootMeta,
+            paths: byKind(params, 'path'), loadings: byKind(params, 'loading'), weights: byKind(params, 'weight'),
+            htmt: byKind(params, 'htmt'), specificIndirect: byKind(params, 'specific_indirect'),
+            totalIndirect: byKind(params, 'total_indirect'), totalEffects: byKind(params, 'total'),
+          },
+          ipma: {
+            SAT: ipma('SAT', mainPaths, indexInputs, t, ctx.scale),
+            TRUST: ipma('TRUST', mainPaths, indexInputs, t, ctx.scale),
+          },
+        };
+      }
+    } catch (e) {
+      result.status.satisfaction = { state: 'failed', reason: (e as Error).message };
+    }
+  }
+
+  // Loyalty regression (seed 003).
+  const missingLoy = missingItems(t, loyalty);
+  if (missingLoy.length) {
+    result.status.loyalty = { state: 'skipped', reason: `the instrument lacks ${missingLoy.slice(0, 5).join(', ')}${missingLoy.length > 5 ? ', ...' : ''}` };
+  } else if (frame.n < settings.minN) {
+    result.status.loyalty = { state: 'too-small', reason: `n=${frame.n} below ${settings.minN}` };
+  } else {
+    try {
+      result.loyalty = fitLoyaltyModel(loyalty, t);
+    } catch (e) {
+      result.status.loyalty = { state: 'failed', reason: (e as Error).message };
+    }
+  }
+
+  // Per-programme table and breakdowns by segment and programme.
+  const prog = frame.categories['programme'];
+  if (prog && ctx.programmeItem && t.names.includes(ctx.programmeItem)) {
+    const col = t.cols[t.names.indexOf(ctx.programmeItem)]!;
+    result.programmes = programmeTable(prog, col, ctx.scale, ctx.programmeCodes ?? []);
+  }
+  for (const dim of ['segment', 'programme']) {
+    const values = frame.categories[dim];
+    if (!values) continue;
+    const groups: Record<string, { n: number; indices: Record<string, IndexValue> }> = {};
+    for (const g of [...new Set(values.filter((v): v is string => v !== null))].sort()) {
+      const idx = values.flatMap((v, i) => (v === g ? [i] : []));
+      const sub: DataTable = { names: t.names, cols: t.cols.map((c) => Float64Array.from(idx, (i) => c[i]!)), n: idx.length };
+      const indices: Record<string, IndexValue> = {};
+      if (idx.length >= 2) for (const c of indexable) indices[c] = simpleIndex(sub, ctx.constructItems[c]!, ctx.scale, settings.alpha);
+      groups[g] = { n: idx.length, indices };
+    }
+    result.breakdowns[dim] = groups;
+  }
+  return result;
+}
+
+/** The recompute context an instrument implies (its constructs, programme codes and per-programme item). */
+export function contextFromInstrument(
+  instrument: { items: readonly string[]; constructs: readonly { name: string; items: readonly number[] }[]; categories: readonly { name: string; codes: readonly string[] }[]; scale: Scale },
+  unit: Unit,
+  period: string,
+): RecomputeContext {
+  const constructItems = Object.fromEntries(instrument.constructs.map((c) => [c.name, c.items.map((i) => instrument.items[i]!)]));
+  const programme = instrument.categories.find((c) => c.name === 'programme');
+  const programmeItem = instrument.items.find((i) => i === 'SAT_PROG');
+  return {
+    unit, period, scale: instrument.scale, constructItems,
+    ...(programme ? { programmeCodes: programme.codes } : {}),
+    ...(programmeItem ? { programmeItem } : {}),
+  };
+}

@@ -1,0 +1,81 @@
+// The estimator the per-unit bootstrap runs: the satisfaction model's PLS parameters followed by the 0-100
+// indices of every construct, so each index gets its CI from the same resamples as the paths.
+// - constructs of the PLS model: ACSI rescaling of that resample's outer weights (shared/stats/indices.ts);
+// - constructs outside it (e.g. LOY): equal raw weights, i.e. the rescaled mean of the item means.
+import type { PlsModelSpec } from '../models/spec';
+import { createPlsEstimator } from '../stats/pls';
+import type { ParamInfo, PlsOptions } from '../stats/pls/types';
+import type { Scale } from '../stats/indices';
+import type { DataTable } from '../stats/table';
+import type { EstimatorRecipe } from '../stats/bootstrap';
+
+export interface IndexPlan {
+  /** Constructs whose index uses the PLS weights. */
+  pls: string[];
+  /** Other constructs and their items (equal raw weights). */
+  unweighted: Record<string, string[]>;
+  scale: Scale;
+}
+
+interface Estimator { layout: readonly ParamInfo[]; estimate(data: DataTable): Float64Array }
+
+/** NaN-aware mean, and the sd after mean replacement (what the PLS standardized by). */
+function meanSd(col: Float64Array): [number, number] {
+  let n = 0, s = 0;
+  for (let i = 0; i < col.length; i++) if (!Number.isNaN(col[i]!)) { n++; s += col[i]!; }
+  const m = s / n;
+  let ss = 0;
+  for (let i = 0; i < col.length; i++) if (!Number.isNaN(col[i]!)) ss += (col[i]! - m) ** 2;
+  return [m, Math.sqrt(ss / (col.length - 1))];
+}
+
+export function createUnitEstimator(spec: PlsModelSpec, options: PlsOptions, plan: IndexPlan): Estimator {
+  const pls = createPlsEstimator(spec, options);
+  const p = pls.layout.length;
+  const weightPos = new Map<string, { item: string; pos: number }[]>();
+  pls.layout.forEach((q, j) => {
+    if (q.kind !== 'weight' || !plan.pls.includes(q.to)) return;
+    if (!weightPos.has(q.to)) weightPos.set(q.to, []);
+    weightPos.get(q.to)!.push({ item: q.from, pos: j });
+  });
+  for (const c of plan.pls) if (!weightPos.has(c)) throw new Error(`index plan: construct ${c} is not in the model`);
+  const order = [...plan.pls, ...Object.keys(plan.unweighted)];
+  const layout: ParamInfo[] = [...pls.layout, ...order.map((c) => ({ kind: 'index' as const, from: c, to: 'INDEX' }))];
+  const range = plan.scale.max - plan.scale.min;
+
+  return {
+    layout,
+    estimate(data: DataTable): Float64Array {
+      const out = new Float64Array(layout.length);
+      out.set(pls.estimate(data), 0);
+      const colOf = (item: string) => {
+        const j = data.names.indexOf(item);
+        if (j < 0) throw new Error(`index: item ${item} missing from the data`);
+        return data.cols[j]!;
+      };
+      let k = p;
+      for (const c of plan.pls) {
+        let sumU = 0, sumUm = 0;
+        for (const { item, pos } of weightPos.get(c)!) {
+          const [m, sd] = meanSd(colOf(item));
+          const u = out[pos]! / sd;
+          if (!(u > 0)) throw new Error(`index of ${c}: outer weight of ${item} is not positive`);
+          sumU += u; sumUm += u * m;
+        }
+        out[k++] = ((sumUm / sumU - plan.scale.min) / range) * 100;
+      }
+      for (const items of Object.values(plan.unweighted)) {
+        let s = 0;
+        for (const item of items) s += meanSd(colOf(item))[0];
+        out[k++] = ((s / items.length - plan.scale.min) / range) * 100;
+      }
+      return out;
+    },
+  };
+}
+
+/** How bootstrap worker threads rebuild this estimator. */
+export function unitEstimatorRecipe(spec: PlsModelSpec, options: PlsOptions, plan: IndexPlan): EstimatorRecipe {
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  return { module: new URL(`./unit-estimator${ext}`, import.meta.url).href, exportName: 'createUnitEstimator', args: [spec, options, plan] };
+}
