@@ -1,6 +1,9 @@
 // cdk-nag 3 (AwsSolutions) wiring and the one way this stack acknowledges a finding: with a written reason.
 import { Stack, Validations, type App, type CfnResource } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
+// cdk-nag's own rendering of a CloudFormation reference in a finding id (no public export for it).
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import type { IConstruct } from 'constructs';
 
 /** Run AwsSolutions on every synth; an unacknowledged finding makes `cdk synth` fail. */
@@ -27,6 +30,26 @@ export function acknowledge(scope: IConstruct, id: string, reason: string): void
 export function nagArn(resource: CfnResource): string {
   const stack = Stack.of(resource);
   return `<${stack.resolve(stack.getLogicalId(resource)) as string}.Arn>`;
+}
+
+/**
+ * Acknowledge the IAM5 wildcard-resource findings of a policy that CDK generates with ARNs it builds itself
+ * (e.g. Step Functions execution ARNs), naming each finding exactly as cdk-nag will. Refuses (throws) if a
+ * wildcard resource appears in a statement with an action outside `allowedActions`, so nothing unexpected is
+ * acknowledged along the way.
+ */
+export function acknowledgeGeneratedWildcards(policy: iam.Policy, allowedActions: readonly string[], reason: string): void {
+  const stack = Stack.of(policy);
+  const doc = stack.resolve(policy.document.toJSON()) as { Statement?: { Effect: string; Action: string | string[]; Resource: unknown }[] } | undefined;
+  for (const st of doc?.Statement ?? []) {
+    if (st.Effect !== 'Allow') continue;
+    const actions = ([] as string[]).concat(st.Action);
+    const resources = ([] as unknown[]).concat(st.Resource).map(flattenCfnReference).filter((r) => r.includes('*'));
+    if (resources.length === 0) continue;
+    const unexpected = actions.filter((a) => !allowedActions.includes(a));
+    if (unexpected.length) throw new Error(`${policy.node.path}: wildcard resource with unexpected actions ${unexpected.join(', ')}`);
+    for (const r of resources) acknowledge(policy, `AwsSolutions-IAM5[Resource::${r}]`, reason);
+  }
 }
 
 /** Every acknowledgement recorded under `root`: where, which finding, why (for tests and the report). */

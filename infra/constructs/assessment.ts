@@ -35,7 +35,7 @@ import { TimeZone } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { S3_LAYOUT } from '../../shared/store/keys';
 import { ASSESSMENT, INGEST_QUEUE, RETENTION } from '../config';
-import { acknowledge, nagArn } from '../nag';
+import { acknowledge, acknowledgeGeneratedWildcards, nagArn } from '../nag';
 import { layoutPrefix } from './grants';
 import { retentionDays, type SatmonFunction } from './satmon-function';
 
@@ -73,22 +73,23 @@ function utcOffset(hours: number): string {
 
 const jsonata = (expr: string) => `{% ${expr} %}`;
 
+// (Field names matter: S3JsonItemReader already has `key`, the object key.)
 // Least privilege for the Distributed Map's S3 access: CDK's reader and writer grant the whole bucket (bucket/*)
 // and no KMS; these grant only their prefix, plus the KMS actions an SSE-KMS bucket needs.
 class ItemListReader extends sfn.S3JsonItemReader {
-  constructor(private readonly curated: s3.IBucket, private readonly key: kms.IKey, keyExpr: string) {
+  constructor(private readonly curated: s3.IBucket, private readonly kmsKey: kms.IKey, keyExpr: string) {
     super({ bucket: curated, key: keyExpr });
   }
   override providePolicyStatements(): iam.PolicyStatement[] {
     return [
       new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`${this.curated.bucketArn}/${ITEMS_PREFIX}*`] }),
-      new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [this.key.keyArn] }),
+      new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [this.kmsKey.keyArn] }),
     ];
   }
 }
 
 class MapResultWriter extends sfn.ResultWriterV2 {
-  constructor(private readonly curated: s3.IBucket, private readonly key: kms.IKey) {
+  constructor(private readonly curated: s3.IBucket, private readonly kmsKey: kms.IKey) {
     super({ bucket: curated, prefix: S3_LAYOUT.assessmentMapResults });
   }
   override providePolicyStatements(): iam.PolicyStatement[] {
@@ -97,7 +98,7 @@ class MapResultWriter extends sfn.ResultWriterV2 {
         actions: ['s3:PutObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'],
         resources: [`${this.curated.bucketArn}/${MAP_RESULTS_PREFIX}*`],
       }),
-      new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [this.key.keyArn] }),
+      new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [this.kmsKey.keyArn] }),
     ];
   }
 }
@@ -217,5 +218,11 @@ export class Assessment extends Construct {
       'The Distributed Map reads the branch list the plan step wrote; its key contains the execution name, known only at run time.');
     acknowledge(role, `AwsSolutions-IAM5[Resource::${curatedArn}/${MAP_RESULTS_PREFIX}*]`,
       'The Distributed Map writes its results under <map-run-id>/, an id Step Functions creates at run time.');
+    // CDK's policy for the Distributed Map: describe/stop/redrive the child executions of this state machine only.
+    acknowledgeGeneratedWildcards(
+      this.stateMachine.node.findChild('DistributedMapPolicy') as iam.Policy,
+      ['states:DescribeExecution', 'states:StopExecution', 'states:RedriveExecution'],
+      'Child executions of this state machine are named by Step Functions at run time; the ARN pins the state machine and the map label.',
+    );
   }
 }

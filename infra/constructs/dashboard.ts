@@ -153,7 +153,7 @@ export class Dashboard extends Construct {
       methods: [apigw.HttpMethod.ANY],
       integration: new HttpLambdaIntegration('ApiHandler', props.api.fn, { payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0 }),
     });
-    this.stage = this.httpApi.addStage('Default', {
+    this.stage = this.httpApi.addStage('Stage', {
       stageName: '$default',
       autoDeploy: true,
       throttle: API_THROTTLE,

@@ -6,7 +6,7 @@ import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { bucketNamesFromEnv, eventItems, routesFor, type IngestEvent } from '../../shared/store/events';
 import { TABLE } from '../../shared/store/resources';
 import { clientsFromEnv } from '../shared/clients';
-import { ingestObject, type IngestDeps, type IngestResult } from './ingest';
+import { ingestObject, type IngestDeps } from './ingest';
 import { cleanerFromEnv } from './survey-cleaner';
 
 // Created on first use, so the log level (POWERTOOLS_LOG_LEVEL) is read after the environment is set up.
@@ -45,7 +45,6 @@ export function makeHandler(getDeps: () => Promise<IngestDeps>) {
     const remaining = context?.getRemainingTimeInMillis?.();
     if (remaining !== undefined) deps.maxWaitMs = Math.max(0, Math.min(60_000, remaining - 15_000));
 
-    const results: IngestResult[] = [];
     let firstError: unknown;
     for (const { ref, messageId } of items) {
       if (messageId && failed.has(messageId)) continue;
@@ -54,7 +53,7 @@ export function makeHandler(getDeps: () => Promise<IngestDeps>) {
         continue;
       }
       try {
-        results.push(await ingestObject(deps, ref));
+        await ingestObject(deps, ref);
       } catch (e) {
         log().error('ingest failed', { bucket: ref.bucket, key: ref.key, error: e as Error });
         if (messageId) failed.add(messageId);

@@ -103,6 +103,8 @@ export class RecordReader {
   private readonly maxChars: number;
   private sep = '\n'; // the physical line break character ('\r' only for old Mac files)
   private parseOpts: CsvParseOptions = {};
+  private fastOpts: CsvParseOptions = {};
+  private readonly ends: number[] = [];
   private nextLine = 1;
   private carry = '';
   private skipped: { code: string; raw: string }[] = [];
@@ -231,16 +233,59 @@ export class RecordReader {
       relax_column_count: true,
       skip_records_with_error: true,
       raw: true,
-      record_delimiter: sep === '\r' ? ['\r'] : ['\r\n', '\n'],
+      // CRLF files may have LF-only lines (concatenated exports); an LF file needs only '\n' (cheaper per byte).
+      record_delimiter: sep === '\r' ? ['\r'] : kind === 'CRLF' ? ['\r\n', '\n'] : ['\n'],
       on_skip: (err: { code?: string } | undefined, raw: string | undefined) => {
         this.skipped.push({ code: err?.code ?? 'UNKNOWN', raw: raw ?? '' });
         return undefined;
       },
     };
+    this.fastOpts = { ...this.parseOpts, raw: false };
+  }
+
+  /**
+   * The common case, without csv-parse's per-byte `raw` bookkeeping: when the text has as many records as
+   * physical lines and nothing was skipped, record k is line k. False (nothing emitted) otherwise.
+   */
+  private tryOneRecordPerLine(text: string, out: RawRecord[]): boolean {
+    this.skipped = [];
+    const recs = parse(text, this.fastOpts) as string[][];
+    if (this.skipped.length > 0) return false;
+    const ends = this.ends;
+    ends.length = 0;
+    const sep = this.sep;
+    for (let pos = 0; pos < text.length; ) {
+      const i = text.indexOf(sep, pos);
+      if (i < 0) {
+        ends.push(text.length);
+        break;
+      }
+      ends.push(i);
+      pos = i + 1;
+    }
+    if (ends.length !== recs.length) return false;
+    const crlf = sep === '\n';
+    let start = 0;
+    for (let k = 0; k < recs.length; k++) {
+      let end = ends[k]!;
+      const next = end + 1;
+      if (crlf && end > start && text.charCodeAt(end - 1) === 13) end--;
+      const fields = recs[k]!;
+      const line = this.nextLine++;
+      const lineText = text.slice(start, end);
+      start = next;
+      if (fields.length === 1 && lineText.trim() === '') {
+        this.info.blankLines++;
+        continue;
+      }
+      this.push({ line, lines: 1, fields, text: lineText }, out);
+    }
+    return true;
   }
 
   /** Parses line-aligned text (the whole rest of the file when final); appends records; may leave a carry. */
   private consume(text: string, final: boolean, out: RawRecord[]): void {
+    if (this.tryOneRecordPerLine(text, out)) return;
     let t = text;
     while (t.length > 0) {
       this.skipped = [];

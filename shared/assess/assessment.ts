@@ -1,0 +1,130 @@
+// Closing an assessment period: per-branch decline tests with BH control (./alert-rule.ts), branch vs network
+// and period vs period comparisons, alert deduplication, and the assessment record. Pure: series in, records out.
+import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
+import { DEFAULT_ALERT_RULE, decideAlerts, testDecline, type AlertDecision, type AlertRuleOptions, type Observation } from './alert-rule';
+
+/** Index observations of one unit: metric -> series sorted oldest first (the last entry is the assessed period). */
+export type UnitSeries = Record<string, Observation[]>;
+
+export interface Comparison { diff: number; se: number; z: number; p: number }
+
+/** Two-sided z-test of the difference of two independent index estimates. */
+export function compare(a: Observation | undefined, b: Observation | undefined): Comparison | null {
+  if (!a || !b || !Number.isFinite(a.se) || !Number.isFinite(b.se)) return null;
+  const diff = a.value - b.value;
+  const se = Math.sqrt(a.se ** 2 + b.se ** 2);
+  const z = diff / se;
+  return { diff, se, z, p: 2 * normalCdf(-Math.abs(z), 0, 1) };
+}
+
+export interface Alert {
+  branch: string;
+  period: string;
+  metric: string;
+  /** Index points lost against the baseline (positive = decline), with its 95% CI. */
+  decline: number;
+  declineCi: [number, number];
+  baseline: number;
+  current: number;
+  p: number;
+  bhThreshold: number;
+  test: 'abrupt' | 'sustained';
+  /** Driver constructs sorted by how much their index fell over the same window. */
+  drivers: { construct: string; change: number }[];
+  /** First period of this episode (an open alert that continues keeps its first period). */
+  since: string;
+  status: 'open';
+}
+
+export interface BranchRow {
+  branch: string;
+  region?: string;
+  n: number;
+  indices: Record<string, Observation | undefined>;
+  vsNetwork: Record<string, Comparison | null>;
+  vsPrevious: Record<string, Comparison | null>;
+  decisions: AlertDecision[];
+}
+
+export interface AssessmentInput {
+  period: string;
+  /** Alerted metrics, e.g. ['TRUST']. */
+  metrics: readonly string[];
+  /** Driver constructs reported with an alert, e.g. TRUST's drivers CRM and SQ. */
+  drivers: Record<string, readonly string[]>;
+  branches: Record<string, { region?: string; series: UnitSeries }>;
+  network: UnitSeries;
+  /** Currently open alerts: `${branch}#${metric}` -> the period the episode started. */
+  openAlerts: ReadonlyMap<string, string>;
+  rule?: AlertRuleOptions;
+}
+
+export interface AssessmentOutput {
+  period: string;
+  rows: BranchRow[];
+  /** Alerts raised for the first time in this period. */
+  newAlerts: Alert[];
+  /** Open alerts whose decline is still significant this period (not raised again). */
+  continuing: Alert[];
+  /** Open alerts whose branch no longer shows a significant decline (to close). */
+  resolved: { branch: string; metric: string; since: string }[];
+  tested: number;
+}
+
+const at = (s: Observation[] | undefined, period: string) => s?.find((o) => o.period === period);
+const before = (s: Observation[] | undefined, period: string) => s?.filter((o) => o.period < period).at(-1);
+
+export function closeAssessment(input: AssessmentInput): AssessmentOutput {
+  const rule = input.rule ?? DEFAULT_ALERT_RULE;
+  const names = Object.keys(input.branches).sort();
+  const tests = names.flatMap((b) =>
+    input.metrics.map((m) => testDecline(b, m, (input.branches[b]!.series[m] ?? []).filter((o) => o.period <= input.period), rule)),
+  );
+  // Only tests of the assessed period count (a branch without data this period is not tested).
+  const current = tests.map((t) => (t.period === input.period ? t : { ...t, eligible: false, reason: 'no data this period' }));
+  const decisions = decideAlerts(current, rule);
+  const byBranch = new Map<string, AlertDecision[]>();
+  decisions.forEach((d) => byBranch.set(d.unit, [...(byBranch.get(d.unit) ?? []), d]));
+
+  const rows: BranchRow[] = names.map((b) => {
+    const s = input.branches[b]!.series;
+    const metrics = Object.keys(s);
+    const indices = Object.fromEntries(metrics.map((m) => [m, at(s[m], input.period)]));
+    return {
+      branch: b,
+      ...(input.branches[b]!.region ? { region: input.branches[b]!.region } : {}),
+      n: Math.max(0, ...Object.values(indices).map((o) => o?.n ?? 0)),
+      indices,
+      vsNetwork: Object.fromEntries(metrics.map((m) => [m, compare(indices[m], at(input.network[m], input.period))])),
+      vsPrevious: Object.fromEntries(metrics.map((m) => [m, compare(indices[m], before(s[m], input.period))])),
+      decisions: byBranch.get(b) ?? [],
+    };
+  });
+
+  const newAlerts: Alert[] = [], continuing: Alert[] = [], resolved: AssessmentOutput['resolved'] = [];
+  for (const d of decisions) {
+    const key = `${d.unit}#${d.metric}`;
+    const since = input.openAlerts.get(key);
+    if (!d.alert) {
+      if (since !== undefined && d.period === input.period) resolved.push({ branch: d.unit, metric: d.metric, since });
+      continue;
+    }
+    const series = input.branches[d.unit]!.series;
+    const window = d.test === 'abrupt' ? 1 : 2;
+    const drivers = (input.drivers[d.metric] ?? []).flatMap((c) => {
+      const s = (series[c] ?? []).filter((o) => o.period <= input.period);
+      if (s.length < window + 1) return [];
+      const recent = s.slice(-window), base = s.slice(0, -window).slice(-rule.baselinePeriods);
+      if (!base.length) return [];
+      const mean = (xs: Observation[]) => xs.reduce((a, o) => a + o.value, 0) / xs.length;
+      return [{ construct: c, change: mean(recent) - mean(base) }];
+    }).sort((a, b) => a.change - b.change);
+    const alert: Alert = {
+      branch: d.unit, period: d.period, metric: d.metric, decline: d.decline, declineCi: d.declineCi,
+      baseline: d.baseline, current: d.current, p: d.p, bhThreshold: d.bhThreshold, test: d.test, drivers,
+      since: since ?? d.period, status: 'open',
+    };
+    (since !== undefined ? continuing : newAlerts).push(alert);
+  }
+  return { period: input.period, rows, newAlerts, continuing, resolved, tested: decisions.filter((d) => d.eligible).length };
+}
