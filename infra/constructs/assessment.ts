@@ -1,27 +1,27 @@
-// The assessment: a Step Functions state machine (JSONata) with a Distributed Map over branches, started by
-// EventBridge Scheduler crons in Asia/Jakarta (quarterly and annual) or by hand.
+// The assessment: a Step Functions state machine (JSONata) with a Distributed Map over the units to recompute,
+// started by EventBridge Scheduler crons in Asia/Jakarta (quarterly and annual) or by hand.
 //
-// Contract with the handlers (shapes in JSON; `period` is '2025-Q1' for a quarter, `year` is '2025'):
+// Contract with the handlers (JSON; `period` is '2025-Q1' for a quarter, '2025' for a year):
 //
-//   execution input      {"period":"2025-Q1"} | {"year":"2025"}                       (by hand)
-//                        {"cadence":"quarterly"|"annual","scheduledTime":"<ISO-8601>"} (the schedules)
-//                        cadence resolves to the quarter / year that ended before scheduledTime in WIB (UTC+7).
-//   1. assess  (plan)    in:  {"action":"plan", "period"|"year", "runId"}       runId = the execution name
-//                        does: lists the branches to recompute and writes them to the curated bucket at
-//                              S3_LAYOUT.assessmentItems(period or year, runId) as a JSON array
-//                              [{"branch":"B001","period":"2025-Q1"}, ...]  (for an annual run, period = the year)
-//                        out: {"itemsKey":"assessments/items/...json", "branchCount":300}
-//   2. recompute (Distributed Map, one child execution per item, maxConcurrency ASSESSMENT.maxConcurrency)
-//                        in:  {"branch":"B001","period":"2025-Q1"}              out: any small JSON (kept in S3)
-//                        a branch whose recompute fails (after retries) is tolerated up to
-//                        ASSESSMENT.toleratedFailurePercentage of the branches; beyond that the run fails.
-//   3. assess  (close)   in:  {"action":"close", "period"|"year", "runId", "itemsKey", "branchCount",
-//                              "mapResults":{"Bucket":"...","Key":"assessments/map-results/<map-run>/manifest.json"}}
-//                        does: reads the manifest (its SUCCEEDED/FAILED result files list each branch's outcome),
-//                              computes the aggregates and tests, publishes alerts to ALERT_TOPIC_ARN, and reports
-//                              the failed branches.
-//                        out: the run summary (the execution's output).
-import { Duration, RemovalPolicy, Stack, type CfnResource } from 'aws-cdk-lib';
+//   execution input     {"period":"2025-Q1"} | {"year":"2025"}                          (by hand)
+//                       {"cadence":"quarterly"|"annual","scheduledTime":"<ISO-8601>"}    (the schedules)
+//                       a cadence resolves to the quarter / year that ended before scheduledTime in WIB (UTC+7);
+//                       the first state (RESOLVE_PERIOD) turns every input into {"period"} or {"year"}.
+//   1. assess "plan"    in:  {"action":"plan", "period"|"year", "runId"}          runId = the execution name
+//                       out, either (a) inline:  {"items":[{"period":"2025-Q1","branch":"B001"}, ...], ...}
+//                                (b) in S3:      {"itemsKey":"<S3_LAYOUT.assessmentItems(period, runId)>", ...}
+//                       (a) suits up to a few thousand units (Step Functions passes at most 256 KB between
+//                       states); (b) is for any number: a JSON array of the same items in the curated bucket.
+//                       The state machine takes whichever the output has. Other fields are passed on to close.
+//   2. recompute        one child execution per item, in: the item as is, e.g. {"period":"2025-Q1","branch":"B001"}
+//                       or {"period":"2025-Q1","unit":{"kind":"region","id":"R1"}}. At most
+//                       ASSESSMENT.maxConcurrency at once; failed items (after retries) are tolerated up to
+//                       ASSESSMENT.toleratedFailurePercentage, beyond that the run fails (and alarms).
+//   3. assess "close"   in:  {"action":"close", "period"|"year", "runId", ...plan output without items,
+//                             "mapResults":{"Bucket":"...","Key":"assessments/map-results/<map-run>/manifest.json"}}
+//                       The manifest lists the SUCCEEDED/FAILED result files: each failed unit with its error,
+//                       for close to report. out: the run summary (the execution's output).
+import { Duration, RemovalPolicy, Stack, TimeZone, type CfnResource } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -31,7 +31,6 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { TimeZone } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { S3_LAYOUT } from '../../shared/store/keys';
 import { ASSESSMENT, INGEST_QUEUE, RETENTION } from '../config';
@@ -72,6 +71,10 @@ function utcOffset(hours: number): string {
 }
 
 const jsonata = (expr: string) => `{% ${expr} %}`;
+
+function retryThrottled(task: sfn.TaskStateBase): void {
+  task.addRetry({ errors: ['Lambda.TooManyRequestsException'], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 6, jitterStrategy: sfn.JitterType.FULL });
+}
 
 // (Field names matter: S3JsonItemReader already has `key`, the object key.)
 // Least privilege for the Distributed Map's S3 access: CDK's reader and writer grant the whole bucket (bucket/*)
@@ -124,40 +127,51 @@ export class Assessment extends Construct {
       outputs: jsonata(RESOLVE_PERIOD),
     });
 
-    const plan = tasks.LambdaInvoke.jsonata(this, 'PlanBranches', {
-      comment: 'assess "plan": write the branch list to S3, return its key and count',
+    const plan = tasks.LambdaInvoke.jsonata(this, 'PlanUnits', {
+      comment: 'assess "plan": the units to recompute, inline (items) or in S3 (itemsKey)',
       lambdaFunction: assess.fn,
       payload: sfn.TaskInput.fromText(jsonata(`$merge([$states.input, {'action': 'plan', 'runId': $states.context.Execution.Name}])`)),
-      outputs: jsonata(`$merge([$states.input, {'itemsKey': $states.result.Payload.itemsKey, 'branchCount': $states.result.Payload.branchCount}])`),
+      outputs: jsonata('$merge([$states.input, $states.result.Payload])'),
     });
-
-    const recomputeBranch = tasks.LambdaInvoke.jsonata(this, 'RecomputeBranch', {
-      comment: 'recompute one {branch, period}',
-      lambdaFunction: recompute.fn,
-      payload: sfn.TaskInput.fromText(jsonata('$states.input')),
-      outputs: jsonata('$states.result.Payload'),
-    });
-    // A burst of 50 cold starts can meet the account's concurrency limit: wait and try again.
-    recomputeBranch.addRetry({ errors: ['Lambda.TooManyRequestsException'], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 6, jitterStrategy: sfn.JitterType.FULL });
-
-    const branches = sfn.DistributedMap.jsonata(this, 'Branches', {
-      comment: 'one child execution per branch; per-branch results go to S3',
-      itemReader: new ItemListReader(curated, dataKey, jsonata('$states.input.itemsKey')),
-      resultWriterV2: new MapResultWriter(curated, dataKey),
-      maxConcurrency: ASSESSMENT.maxConcurrency,
-      toleratedFailurePercentage: ASSESSMENT.toleratedFailurePercentage,
-      mapExecutionType: sfn.StateMachineType.STANDARD,
-      label: 'Branches',
-      outputs: jsonata(`$merge([$states.input, {'mapResults': $states.result.ResultWriterDetails}])`),
-    });
-    branches.itemProcessor(recomputeBranch);
 
     const close = tasks.LambdaInvoke.jsonata(this, 'CloseAssessment', {
-      comment: 'assess "close": aggregates, tests, alerts, failed branches',
+      comment: 'assess "close": aggregates, tests, alerts, failed units',
       lambdaFunction: assess.fn,
       payload: sfn.TaskInput.fromText(jsonata(`$merge([$states.input, {'action': 'close', 'runId': $states.context.Execution.Name}])`)),
       outputs: jsonata('$states.result.Payload'),
     });
+
+    // The same Distributed Map twice, once per place the plan can put its items.
+    const unitsMap = (mid: string, source: Pick<sfn.DistributedMapJsonataProps, 'itemReader' | 'items'>) => {
+      const task = tasks.LambdaInvoke.jsonata(this, `Recompute${mid}`, {
+        comment: 'recompute one unit and period',
+        lambdaFunction: recompute.fn,
+        payload: sfn.TaskInput.fromText(jsonata('$states.input')),
+        outputs: jsonata('$states.result.Payload'),
+      });
+      retryThrottled(task);
+      return sfn.DistributedMap.jsonata(this, mid, {
+        comment: 'one child execution per unit; results and failures are written to S3',
+        ...source,
+        resultWriterV2: new MapResultWriter(curated, dataKey),
+        maxConcurrency: ASSESSMENT.maxConcurrency,
+        toleratedFailurePercentage: ASSESSMENT.toleratedFailurePercentage,
+        mapExecutionType: sfn.StateMachineType.STANDARD,
+        label: mid,
+        // The item list is not needed any more (and may be large): pass the rest on, with where the results are.
+        outputs: jsonata(`$merge([$sift($states.input, function($v, $k) { $k != 'items' }), {'mapResults': $states.result.ResultWriterDetails}])`),
+      }).itemProcessor(task);
+    };
+    const inline = unitsMap('Units', { items: sfn.ProvideItems.jsonata(jsonata('$states.input.items')) });
+    const fromS3 = unitsMap('UnitsFromS3', { itemReader: new ItemListReader(curated, dataKey, jsonata('$states.input.itemsKey')) });
+
+    const where = sfn.Choice.jsonata(this, 'WhereAreTheItems', { comment: 'plan output: itemsKey (S3) or items (inline)' })
+      .when(sfn.Condition.jsonata(jsonata('$exists($states.input.itemsKey)')), fromS3.next(close))
+      .when(sfn.Condition.jsonata(jsonata("$type($states.input.items) = 'array'")), inline.next(close))
+      .otherwise(new sfn.Fail(this, 'NoItems', { error: 'PlanOutputInvalid', cause: 'assess plan returned neither items (array) nor itemsKey' }));
+
+    // A burst of cold starts can meet the account's Lambda concurrency limit: wait and try again.
+    for (const t of [plan, close]) retryThrottled(t);
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
       // /aws/vendedlogs/ keeps CloudWatch Logs' resource policy small (AWS's advice for Step Functions logging).
@@ -167,10 +181,10 @@ export class Assessment extends Construct {
     });
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      comment: 'satmon assessment: plan -> recompute each branch (Distributed Map) -> close',
+      comment: 'satmon assessment: plan -> recompute each unit (Distributed Map) -> close',
       queryLanguage: sfn.QueryLanguage.JSONATA,
       stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(resolve.next(plan).next(branches).next(close)),
+      definitionBody: sfn.DefinitionBody.fromChainable(resolve.next(plan).next(where)),
       timeout: Duration.hours(ASSESSMENT.timeoutHours),
       tracingEnabled: true,
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
@@ -215,14 +229,14 @@ export class Assessment extends Construct {
         'The Lambda task may invoke this one function by any version or alias (CDK LambdaInvoke); no other function is reachable.');
     }
     acknowledge(role, `AwsSolutions-IAM5[Resource::${curatedArn}/${ITEMS_PREFIX}*]`,
-      'The Distributed Map reads the branch list the plan step wrote; its key contains the execution name, known only at run time.');
+      'The Distributed Map reads the unit list the plan step wrote; its key contains the execution name, known only at run time.');
     acknowledge(role, `AwsSolutions-IAM5[Resource::${curatedArn}/${MAP_RESULTS_PREFIX}*]`,
       'The Distributed Map writes its results under <map-run-id>/, an id Step Functions creates at run time.');
     // CDK's policy for the Distributed Map: describe/stop/redrive the child executions of this state machine only.
     acknowledgeGeneratedWildcards(
       this.stateMachine.node.findChild('DistributedMapPolicy') as iam.Policy,
       ['states:DescribeExecution', 'states:StopExecution', 'states:RedriveExecution'],
-      'Child executions of this state machine are named by Step Functions at run time; the ARN pins the state machine and the map label.',
+      'Child executions of this state machine are named by Step Functions at run time; the ARN pins the state machine and the map labels.',
     );
   }
 }

@@ -1,7 +1,7 @@
 // Where the data lives: the raw-drops and curated buckets and the single table, all built from the shared
 // description in shared/store (names, keys, GSI, TTL), encrypted with one customer-managed key, plus the bucket
 // that receives S3 and CloudFront access logs.
-import { Duration, RemovalPolicy, type CfnResource } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -101,10 +101,5 @@ export class DataStore extends Construct {
         projectionType: dynamodb.ProjectionType.ALL,
       });
     }
-  }
-
-  /** The CloudFormation resource of a data bucket (for cdk-nag finding names). */
-  cfnBucket(key: BucketKey): CfnResource {
-    return this.buckets[key].node.defaultChild as CfnResource;
   }
 }

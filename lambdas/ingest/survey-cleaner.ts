@@ -1,26 +1,20 @@
 // Adapter from shared/survey's streaming cleaner to ingest's Cleaner: clean rows are split per (period, branch)
 // into the curated layout's parts, rejects go to one CSV, a whole-drop refusal becomes a 'rejected' outcome.
 //
-// Which instrument: SATMON_INSTRUMENT_JSON (an instrument as inline JSON), else SATMON_INSTRUMENT_KEY (the key of
-// an instrument JSON in the curated bucket, e.g. config/instrument.json, read on every invocation so an update
-// applies at once), else the default instrument (shared/survey/instruments/default.json).
-// Known branches: SATMON_BRANCHES_KEY (a branch directory JSON in the curated bucket) overrides the instrument's.
+// Which instrument and which known branches: lambdas/shared/config.ts.
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
   cleanDrop,
-  defaultInstrument,
   DropRejectedError,
   formatCleanHeader,
   formatCleanRow,
   formatRejectHeader,
   formatRejectRow,
-  loadInstrument,
-  parseBranchDirectory,
   type BranchInfo,
   type Instrument,
 } from '../../shared/survey';
 import type { CleanPartition } from '../../shared/store/drops';
-import { getObjectText } from '../shared/s3';
+import { branchesFromEnv, instrumentFromEnv } from '../shared/config';
 import type { CleanOutcome, Cleaner, CleanRequest } from './ingest';
 
 interface Part {
@@ -84,34 +78,8 @@ export function surveyCleaner(instrument: Instrument, knownBranches?: ReadonlyMa
 
 type Env = Record<string, string | undefined>;
 
-async function readJson(s3: S3Client, bucket: string, key: string, what: string): Promise<unknown> {
-  const text = await getObjectText(s3, bucket, key);
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new Error(`s3://${bucket}/${key}: ${what} is not valid JSON: ${(e as Error).message}`);
-  }
-}
-
-/** The instrument and branch directory named by the environment (see the header comment). */
+/** The instrument and branch directory named by the environment (lambdas/shared/config.ts). */
 export async function cleanerFromEnv(env: Env, s3: S3Client, curatedBucket: string): Promise<Cleaner> {
-  let instrument = defaultInstrument;
-  if (env.SATMON_INSTRUMENT_JSON) {
-    let json: unknown;
-    try {
-      json = JSON.parse(env.SATMON_INSTRUMENT_JSON);
-    } catch (e) {
-      throw new Error(`SATMON_INSTRUMENT_JSON is not valid JSON: ${(e as Error).message}`);
-    }
-    instrument = loadInstrument(json, 'SATMON_INSTRUMENT_JSON');
-  } else if (env.SATMON_INSTRUMENT_KEY) {
-    const key = env.SATMON_INSTRUMENT_KEY;
-    instrument = loadInstrument(await readJson(s3, curatedBucket, key, 'instrument'), `s3://${curatedBucket}/${key}`);
-  }
-  let branches: Map<string, BranchInfo> | undefined;
-  if (env.SATMON_BRANCHES_KEY) {
-    const key = env.SATMON_BRANCHES_KEY;
-    branches = parseBranchDirectory(await readJson(s3, curatedBucket, key, 'branch directory'), `s3://${curatedBucket}/${key}`);
-  }
+  const [instrument, branches] = await Promise.all([instrumentFromEnv(env, s3, curatedBucket), branchesFromEnv(env, s3, curatedBucket)]);
   return surveyCleaner(instrument, branches);
 }

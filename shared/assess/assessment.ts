@@ -124,7 +124,8 @@ export function closeAssessment(input: AssessmentInput): AssessmentOutput {
       baseline: d.baseline, current: d.current, p: d.p, bhThreshold: d.bhThreshold, test: d.test, drivers,
       since: since ?? d.period, status: 'open',
     };
-    (since !== undefined ? continuing : newAlerts).push(alert);
+    // An episode that started in this very period is new (a re-run of the same assessment reports it the same way).
+    (since !== undefined && since !== input.period ? continuing : newAlerts).push(alert);
   }
   return { period: input.period, rows, newAlerts, continuing, resolved, tested: decisions.filter((d) => d.eligible).length };
 }

@@ -1,7 +1,7 @@
 // What a unit's recompute writes to the table: plain items (no AWS types), identical for identical inputs, so a
 // recompute replaces and never duplicates. Key design in shared/store/keys.ts.
-import { keys, unitPk, type Unit } from '../store/keys';
-import { S3_LAYOUT } from '../store/keys';
+import { keys, S3_LAYOUT, unitPk, type Unit } from '../store/keys';
+
 import type { IndexValue, ModelStatus, UnitResult } from './recompute';
 
 export interface MetricItem {
@@ -18,6 +18,10 @@ export interface SummaryItem {
   unit: string; period: string; n: number; region?: string;
   status: { satisfaction: ModelStatus; loyalty: ModelStatus };
   indices: Record<string, IndexValue>;
+  /** Seed-003 Table 1 row of this unit (share satisfied per programme). */
+  programmes: UnitResult['programmes'];
+  /** Simple indices by segment and by programme (the dashboard's filters). */
+  breakdowns: UnitResult['breakdowns'];
   /** S3 key (curated bucket) of the full UnitResult JSON. */
   resultKey: string;
   /** Hash of the rows the result was computed from, to skip identical recomputes. */
@@ -56,8 +60,53 @@ export function recordsForResult(r: UnitResult, inputHash: string, region?: stri
   const summary: SummaryItem = {
     ...keys.periodSummary(r.unit, r.period),
     entity: 'summary', unit: label, period: r.period, n: r.n,
-    status: r.status, indices: finiteDeep(r.indices), resultKey: resultKey(r.unit, r.period), inputHash,
+    status: r.status, indices: finiteDeep(r.indices), programmes: finiteDeep(r.programmes), breakdowns: finiteDeep(r.breakdowns), resultKey: resultKey(r.unit, r.period), inputHash,
     ...(region ? { region } : {}),
   };
   return { summary, metrics };
+}
+
+/** One alert episode: raised once, confirmed by later assessments while the decline lasts, then resolved. */
+export interface AlertItem {
+  pk: string; sk: string;
+  gsi1pk?: string; gsi1sk?: string;
+  entity: 'alert';
+  branch: string; region?: string; metric: string;
+  since: string;
+  /** Last period whose assessment confirmed the decline. */
+  lastPeriod: string;
+  status: 'open' | 'resolved';
+  resolvedIn?: string;
+  /** Evidence at the latest confirmation (see Alert in ./assessment.ts). */
+  decline: number; declineCi: [number, number]; baseline: number; current: number; p: number; bhThreshold: number;
+  test: 'abrupt' | 'sustained';
+  drivers: { construct: string; change: number }[];
+}
+
+export function alertItem(a: import('./assessment').Alert, region?: string): AlertItem {
+  return finiteDeep({
+    ...keys.alert(a.branch, a.since, a.metric),
+    ...keys.openAlertIndex(a.branch, a.since, a.metric),
+    entity: 'alert', branch: a.branch, metric: a.metric, since: a.since, lastPeriod: a.period, status: 'open',
+    decline: a.decline, declineCi: a.declineCi, baseline: a.baseline, current: a.current, p: a.p, bhThreshold: a.bhThreshold,
+    test: a.test, drivers: a.drivers,
+    ...(region ? { region } : {}),
+  });
+}
+
+/** The assessment of one period: counts and headline figures here; ranking rows and tests in S3 (resultKey). */
+export interface AssessmentItem {
+  pk: string; sk: string;
+  entity: 'assessment';
+  period: string;
+  kind: 'quarter' | 'year';
+  branches: number;
+  tested: number;
+  newAlerts: number;
+  openAlerts: number;
+  network: Record<string, IndexValue>;
+  regions: Record<string, Record<string, IndexValue>>;
+  resultKey: string;
+  /** Hash of the inputs (branch summaries), so re-running an assessment on the same data writes the same item. */
+  inputHash: string;
 }

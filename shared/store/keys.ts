@@ -5,12 +5,13 @@
 //  drop record       DROP#<sha256>          DROP                                 -                      -
 //  respondent seen   RESP#<branch>#<period> <respondentId>                       -                      -
 //  needs recompute   DIRTY                  <period>#<branch>                    -                      -
-//  metric value      BRANCH#<b>             METRIC#<metric>#<period>             METRIC#<metric>#<p>    BRANCH#<b>
+//  metric value      BRANCH#<b>             METRIC#<metric>#<Q|Y>#<period>       METRIC#<metric>#<p>    BRANCH#<b>
 //  period summary    BRANCH#<b>             PERIOD#<period>#SUMMARY              -                      -
 //  model result      BRANCH#<b>             PERIOD#<period>#MODEL#<model>        -                      -
-//  alert             BRANCH#<b>             ALERT#<period>#<metric>              ALERTS#OPEN (if open)  <period>#<b>#<metric>
+//  alert (episode)   BRANCH#<b>             ALERT#<since>#<metric>               ALERTS#OPEN (if open)  <since>#<b>#<metric>
 //  assessment        ASSESS#<period>        RUN                                  -                      -
-// Aggregates use UNIT#REGION#<r> / UNIT#NETWORK in place of BRANCH#<b> via unitPk().
+// Aggregates use REGION#<r> / NETWORK#ALL in place of BRANCH#<b> via unitPk(). Periods are quarters (2025-Q3) or
+// years (2025); the Q/Y tag keeps a metric's quarterly and annual series apart, each one sorted Query.
 
 export type Unit = { kind: 'branch'; id: string } | { kind: 'region'; id: string } | { kind: 'network' };
 
@@ -22,20 +23,30 @@ export function unitPk(u: Unit): string {
   }
 }
 
+/** 'Y' for a year (2025), 'Q' for a quarter (2025-Q3). */
+export function periodTag(period: string): 'Q' | 'Y' {
+  return /^\d{4}$/.test(period) ? 'Y' : 'Q';
+}
+
 export const keys = {
   drop: (sha256: string) => ({ pk: `DROP#${sha256}`, sk: 'DROP' }),
   respondent: (branch: string, period: string, respondentId: string) => ({ pk: `RESP#${branch}#${period}`, sk: respondentId }),
   respondentsOf: (branch: string, period: string) => `RESP#${branch}#${period}`,
   dirty: (period: string, branch: string) => ({ pk: 'DIRTY', sk: `${period}#${branch}` }),
   metric: (u: Unit, metric: string, period: string) => ({
-    pk: unitPk(u), sk: `METRIC#${metric}#${period}`, gsi1pk: `METRIC#${metric}#${period}`, gsi1sk: unitPk(u),
+    pk: unitPk(u), sk: `METRIC#${metric}#${periodTag(period)}#${period}`, gsi1pk: `METRIC#${metric}#${period}`, gsi1sk: unitPk(u),
   }),
-  metricSeriesPrefix: (metric: string) => `METRIC#${metric}#`,
+  /** Prefix of a metric's quarterly (kind 'Q') or annual ('Y') series. */
+  metricSeriesPrefix: (metric: string, kind: 'Q' | 'Y' = 'Q') => `METRIC#${metric}#${kind}#`,
+  /** GSI1 partition of every unit's value of a metric in a period (ranking). */
+  metricRanking: (metric: string, period: string) => `METRIC#${metric}#${period}`,
   periodPrefix: (period: string) => `PERIOD#${period}#`,
   periodSummary: (u: Unit, period: string) => ({ pk: unitPk(u), sk: `PERIOD#${period}#SUMMARY` }),
   modelResult: (u: Unit, period: string, model: string) => ({ pk: unitPk(u), sk: `PERIOD#${period}#MODEL#${model}` }),
   alert: (branch: string, period: string, metric: string) => ({ pk: `BRANCH#${branch}`, sk: `ALERT#${period}#${metric}` }),
   openAlertIndex: (branch: string, period: string, metric: string) => ({ gsi1pk: 'ALERTS#OPEN', gsi1sk: `${period}#${branch}#${metric}` }),
+  openAlerts: 'ALERTS#OPEN',
+  alertPrefix: 'ALERT#',
   assessment: (period: string) => ({ pk: `ASSESS#${period}`, sk: 'RUN' }),
 } as const;
 
@@ -46,6 +57,9 @@ export const S3_LAYOUT = {
   rejects: (dropHash: string) => `rejects/drop=${dropHash}.csv`,
   manifest: (dropHash: string) => `manifests/drop=${dropHash}.json`,
   result: (period: string, unit: string) => `results/period=${period}/${unit}.json`,
+  assessment: (period: string) => `results/period=${period}/ASSESSMENT.json`,
+  /** Branch directory (id, region, name) the assessments group by; uploaded with the deployment or by `npm start`. */
+  branches: 'config/branches.json',
   /**
    * Branch list of one assessment run (a JSON array of {branch, period}), written by the assess handler's "plan"
    * and read by the state machine's Distributed Map. `period` is a quarter (2025-Q1) or a year (2025).

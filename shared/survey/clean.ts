@@ -327,7 +327,7 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
 
       // Identity: respondent, branch, period.
       const rawId = f[idAt]!;
-      const idv = rules.id.read(rawId);
+      const idv = rules.id.read(rawId); // not memoised: ids are all distinct
       let id = '';
       if (idv === MISSING) add('MISSING_ID', `${spec.idColumn}=${showCell(rawId)}`);
       else if (idv instanceof Invalid) add('BAD_ID', `${spec.idColumn}=${showCell(rawId)}: ${idv.message}`);

@@ -52,6 +52,8 @@ export interface ReaderInfo {
 }
 
 const DELIMITERS = [';', ',', '\t', '|'] as const;
+/** Past this many broken lines in one chunk, lines are read one by one (keeps a pathological file linear). */
+const MAX_BLAMES_PER_CHUNK = 16;
 
 /** The candidate delimiter occurring most often in the header line (outside quotes); `,` on a tie or none. */
 export function sniffDelimiter(headerLine: string): string {
@@ -287,44 +289,95 @@ export class RecordReader {
   private consume(text: string, final: boolean, out: RawRecord[]): void {
     if (this.tryOneRecordPerLine(text, out)) return;
     let t = text;
-    while (t.length > 0) {
+    let blamed = 0;
+    outer: while (t.length > 0) {
+      if (blamed > MAX_BLAMES_PER_CHUNK) {
+        this.lineByLine(t, out); // a text this broken: stop pairing quotes across lines at all
+        return;
+      }
       this.skipped = [];
       const recs = parse(t, this.parseOpts) as unknown as ParsedRec[];
       const skips = this.skipped;
-      for (const r of recs) this.emit(r.record, r.raw, out);
+      let linesDone = 0;
+      for (const r of recs) {
+        const n = this.emit(r.record, r.raw, out);
+        if (n === 0) {
+          // Its first line was set aside: read again from the next line, through the end of the text, so a
+          // record that the misplaced quote cut short is read whole this time.
+          blamed++;
+          t = t.slice(this.offsetAfterLines(t, linesDone + 1));
+          continue outer;
+        }
+        linesDone += n;
+      }
       if (skips.length === 0) return;
       // With relax_quotes and relax_column_count the only error csv-parse reports is a quote still open at
       // the end of the text; any other would be a record it dropped, which we must not lose either.
       for (let k = 0; k < skips.length - 1; k++) this.setAside(skips[k]!.raw, out);
-      const open = skips[skips.length - 1]!.raw;
-      if (!final && skips[skips.length - 1]!.code === 'CSV_QUOTE_NOT_CLOSED' && this.physicalLines(open) <= this.maxLines && open.length <= this.maxChars) {
+      const last = skips[skips.length - 1]!;
+      const open = last.raw;
+      if (!final && last.code === 'CSV_QUOTE_NOT_CLOSED' && this.physicalLines(open) <= this.maxLines && open.length <= this.maxChars) {
         this.carry = open; // may still close in the next chunk
         return;
       }
+      blamed++;
       t = this.setAsideFirstLine(open, out);
     }
   }
 
-  private emit(fields: string[], raw: string, out: RawRecord[]): void {
+  /** Every physical line on its own: a line that is not one complete record is set aside. */
+  private lineByLine(text: string, out: RawRecord[]): void {
+    let pos = 0;
+    while (pos < text.length) {
+      const i = text.indexOf(this.sep, pos);
+      const end = i < 0 ? text.length : i;
+      const line = this.stripBreak(text.slice(pos, i < 0 ? end : end + 1));
+      pos = i < 0 ? text.length : end + 1;
+      this.skipped = [];
+      const recs = parse(line, this.fastOpts) as string[][];
+      if (this.skipped.length === 0 && recs.length === 1) {
+        const n = this.nextLine++;
+        if (recs[0]!.length === 1 && line.trim() === '') this.info.blankLines++;
+        else this.push({ line: n, lines: 1, fields: recs[0]!, text: line }, out);
+      } else if (line.trim() === '') {
+        this.nextLine++;
+        this.info.blankLines++;
+      } else {
+        out.push({ line: this.nextLine++, lines: 1, fields: null, text: line });
+      }
+    }
+  }
+
+  /** Offset just after the k-th line break of `text` (k >= 1), or the text's length. */
+  private offsetAfterLines(text: string, k: number): number {
+    let pos = 0;
+    for (let n = 0; n < k; n++) {
+      const i = text.indexOf(this.sep, pos);
+      if (i < 0) return text.length;
+      pos = i + 1;
+    }
+    return pos;
+  }
+
+  /** Emits a record (or counts a blank line); returns the lines it covered, or 0 when it had to be blamed. */
+  private emit(fields: string[], raw: string, out: RawRecord[]): number {
     const text = this.stripBreak(raw);
     const firstBreak = text.indexOf(this.sep);
     if (firstBreak < 0) {
       const line = this.nextLine++;
-      if (fields.length === 1 && text.trim() === '') {
-        this.info.blankLines++;
-        return;
-      }
-      this.push({ line, lines: 1, fields, text }, out);
-      return;
+      if (fields.length === 1 && text.trim() === '') this.info.blankLines++;
+      else this.push({ line, lines: 1, fields, text }, out);
+      return 1;
     }
     const lines = this.physicalLines(text);
     if (lines <= this.maxLines && text.length <= this.maxChars && this.multilineOk(fields)) {
       this.push({ line: this.nextLine, lines, fields, text }, out);
       this.nextLine += lines;
-      return;
+      return lines;
     }
-    // A span that cannot be one record: blame its first line and read the rest again on its own.
-    this.consume(this.setAsideFirstLine(text, out), true, out);
+    // A span that cannot be one record: its first line holds the quote that opened it.
+    this.setAsideFirstLine(text, out);
+    return 0;
   }
 
   private push(rec: RawRecord, out: RawRecord[]): void {

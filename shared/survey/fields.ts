@@ -26,10 +26,15 @@ export class CellRule<T> {
   private readonly ascii: (CellValue<T> | undefined)[] = new Array(128).fill(undefined);
   private empty: CellValue<T> | undefined;
 
+  /**
+   * @param accepts optional fast path for rules that cannot be memoised (respondent ids): true only when the
+   *   schema would return the trimmed text unchanged; anything else goes through the schema.
+   */
   constructor(
     private readonly schema: z.ZodType<T, string>,
     private readonly missingCodes: ReadonlySet<string>,
     private readonly memoLimit = MEMO_LIMIT,
+    private readonly accepts?: (trimmed: string) => boolean,
   ) {}
 
   read(raw: string): CellValue<T> {
@@ -48,6 +53,7 @@ export class CellRule<T> {
   private decide(raw: string): CellValue<T> {
     const t = raw.trim();
     if (this.missingCodes.has(t)) return MISSING;
+    if (this.accepts?.(t)) return t as T;
     const r = this.schema.safeParse(t);
     return r.success ? r.data : new Invalid(r.error.issues[0]?.message ?? 'invalid');
   }
@@ -132,7 +138,7 @@ export interface CellRules {
 export function buildCellRules(instrument: Instrument): CellRules {
   const miss = instrument.missingCodes;
   return {
-    id: new CellRule(respondentIdSchema, miss, 0),
+    id: new CellRule(respondentIdSchema, miss, 0, (t) => t.length <= 64 && !CONTROL.test(t)),
     branch: new CellRule(branchIdSchema, miss),
     period: new CellRule(periodSchema, miss),
     date: new CellRule(dateSchema(instrument.spec.dateOrder), miss),

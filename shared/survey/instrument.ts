@@ -28,14 +28,14 @@ const band = z.object({
   aliases: z.array(z.string()).default([]),
 });
 
-const categoricalSpec = z
-  .object({
-    column: z.string().min(1).optional(),
-    label: z.string().optional(),
-    codes: z.record(z.string().min(1), z.array(z.string())).optional(),
-    bands: z.array(band).min(1).optional(),
-  })
-  .refine((c) => c.codes !== undefined || c.bands !== undefined, { message: 'needs codes or bands' });
+/** Programme and segment fall back to the default codes; a demographic must list its codes or bands. */
+const categoricalSpec = z.object({
+  column: z.string().min(1).optional(),
+  label: z.string().optional(),
+  codes: z.record(z.string().min(1), z.array(z.string())).optional(),
+  bands: z.array(band).min(1).optional(),
+});
+const demographicSpec = categoricalSpec.refine((c) => c.codes !== undefined || c.bands !== undefined, { message: 'needs codes or bands' });
 
 const constructEntry = z.union([
   z.array(z.string().min(1)).min(1),
@@ -72,7 +72,7 @@ export const instrumentSpec = z
     itemText: z.record(z.string(), z.string()).default({}),
     programme: categoricalSpec.optional(),
     segment: categoricalSpec.optional(),
-    demographics: z.record(z.string().min(1), categoricalSpec).default({}),
+    demographics: z.record(z.string().min(1), demographicSpec).default({}),
     branches: z.array(branchEntry).optional(),
     rules: z
       .object({

@@ -1,0 +1,300 @@
+// Power and false-alarm rate of the declining-trust alert rule (shared/assess/alert-rule.ts), measured with the
+// survey simulator and run through closeAssessment (shared/assess/assessment.ts), the code the pipeline runs.
+//
+// Run: npx tsx bench/alert-power.ts [--reps N] [--seed S]. Not a test: it prints, it does not assert
+// (test/unit/assess/alert-power.test.ts holds the fast checks, including the shortcut's validation).
+//
+// The shortcut that makes it fast. Production gives each branch-period the ACSI index of that drop's own PLS
+// outer weights with a bootstrap SE (shared/assess/recompute.ts, unit-estimator.ts): far too slow for
+// 300 branches x 16 quarters x many replicates. Here instead:
+//  - the TRUST weights are estimated once, by estimatePls on a large network sample of simulateRows, and made
+//    ACSI-relative (fixedTrustWeights);
+//  - each branch-period's TRUST items are drawn through the simulator's population model, but only the part
+//    TRUST needs (trustDrop): TRUST = 0.162 CRM + 0.402 SQ + e has unit variance and mean 0.162·s_CRM +
+//    0.402·s_SQ + s_TRUST, the shifts s (random branch offsets + drifts) coming from the simulator's own
+//    branchShift; items are cut at the simulator's thresholds with its TRUST loadings. About 40x faster than
+//    the full respondent (45 items, demographics);
+//  - index = mean of the per-row 0-100 scores with the fixed weights, SE = sd/sqrt(n).
+// validateShortcut() checks it against production: analytic SE vs the bootstrap SE of createUnitEstimator +
+// bootstrapPls (the estimator recomputeUnit runs), fixed-weight vs per-drop PLS index, and the sampling SD of
+// the production index over independent drops; the unit test also checks trustDrop against simulateRows' rows.
+import { pathToFileURL } from 'node:url';
+import { closeAssessment, type Alert, type UnitSeries } from '../shared/assess/assessment';
+import { DEFAULT_ALERT_RULE, type AlertRuleOptions, type Observation } from '../shared/assess/alert-rule';
+import { createUnitEstimator } from '../shared/assess/unit-estimator';
+import { satisfactionModel } from '../shared/models';
+import { bootstrapPls } from '../shared/stats/bootstrap';
+import { relativeWeights } from '../shared/stats/indices';
+import { estimatePls } from '../shared/stats/pls';
+import type { DataTable } from '../shared/stats/table';
+import { periodFromIndex, periodIndex } from '../shared/survey/period';
+import {
+  branchShift, dropRespondents, ITEM_THRESHOLDS, LATENT_CONSTRUCTS, parseSimulateOptions, Rng, SEED000_LOADINGS,
+  SEED000_PATHS, SIM_ITEMS, simulateRows, type SimulateOptions, type SimulateOptionsInput,
+} from '../shared/survey/simulate';
+
+export const TRUST_ITEMS = ['TRUST1', 'TRUST2', 'TRUST3', 'TRUST4'] as const;
+const SCALE = { min: 1, max: 5 };
+const SAT_ITEMS = Object.values(satisfactionModel.constructs).flatMap((c) => c.items);
+const L = Object.fromEntries(LATENT_CONSTRUCTS.map((c, i) => [c, i])) as Record<(typeof LATENT_CONSTRUCTS)[number], number>;
+
+/** Rows (simulated respondents) as the item table the PLS estimator reads. */
+export function itemTable(rows: Iterable<{ items: Int8Array }>, names: readonly string[] = SAT_ITEMS): DataTable {
+  const pos = names.map((nm) => {
+    const j = SIM_ITEMS.indexOf(nm);
+    if (j < 0) throw new Error(`item ${nm} is not simulated`);
+    return j;
+  });
+  const acc: number[][] = names.map(() => []);
+  for (const r of rows) pos.forEach((j, k) => acc[k]!.push(r.items[j]!));
+  return { names, cols: acc.map((a) => Float64Array.from(a)), n: acc[0]!.length };
+}
+
+/** ACSI-relative TRUST weights (sum 1) of the satisfaction model, estimated once on a large network sample. */
+export function fixedTrustWeights(sample: SimulateOptionsInput = { seed: 'weights', branches: 30, periods: '2024-Q1', n: 400 }): number[] {
+  const est = estimatePls(satisfactionModel, itemTable(simulateRows(sample)));
+  const weights = Object.fromEntries(est.weights.filter((w) => w.construct === 'TRUST').map((w) => [w.item, w.estimate]));
+  const rel = relativeWeights('TRUST', { weights, itemMeans: est.itemMeans, itemSds: est.itemSds });
+  return TRUST_ITEMS.map((i) => rel.get(i)!);
+}
+
+/** Fixed-weight index (mean of the per-row 0-100 scores) with its analytic SE sd/sqrt(n), from TRUST item codes. */
+export function fixedIndex(codes: readonly ArrayLike<number>[], weights: readonly number[]): { value: number; se: number; n: number } {
+  const n = codes[0]!.length;
+  let s = 0, ss = 0;
+  for (let r = 0; r < n; r++) {
+    let x = 0;
+    for (let k = 0; k < weights.length; k++) x += weights[k]! * codes[k]![r]!;
+    x = ((x - SCALE.min) / (SCALE.max - SCALE.min)) * 100;
+    s += x;
+    ss += x * x;
+  }
+  const mean = s / n;
+  return { value: mean, se: Math.sqrt((ss - n * mean * mean) / (n - 1) / n), n };
+}
+
+const TRUST_LOADINGS = SEED000_LOADINGS.TRUST;
+const TRUST_NOISE = TRUST_LOADINGS.map((l) => Math.sqrt(1 - l * l));
+const category = (x: number) => {
+  let k = 1;
+  for (const t of ITEM_THRESHOLDS) if (x > t) k++;
+  return k;
+};
+
+/**
+ * The TRUST item codes of one simulated drop, drawn through the population model's TRUST part only (see the
+ * header). Its own random stream per (seed, branch, period); same distribution as simulateRows' TRUST items.
+ */
+export function trustDrop(o: SimulateOptions, branch: string, period: string): Int8Array[] {
+  const rng = new Rng(`${o.seed}|trust|${branch}|${period}`);
+  const s = branchShift(o, branch, period);
+  const mu = SEED000_PATHS.CRM_TRUST * s[L.CRM]! + SEED000_PATHS.SQ_TRUST * s[L.SQ]! + s[L.TRUST]!;
+  const out = TRUST_LOADINGS.map(() => new Int8Array(o.n));
+  for (let r = 0; r < o.n; r++) {
+    const eta = mu + rng.normal();
+    for (let k = 0; k < TRUST_LOADINGS.length; k++) out[k]![r] = category(TRUST_LOADINGS[k]! * eta + TRUST_NOISE[k]! * rng.normal());
+  }
+  return out;
+}
+
+/** TRUST observations of every branch and period of a simulation (lean path, fixed weights). */
+export function trustSeries(o: SimulateOptions, weights: readonly number[], branches = o.branches.map((b) => b.id)): Record<string, Observation[]> {
+  return Object.fromEntries(branches.map((b) => [b, o.periods.map((p) => ({ period: p, ...fixedIndex(trustDrop(o, b, p), weights) }))]));
+}
+
+/** The pipeline's open-alert bookkeeping: new alerts open an episode, resolved ones close it, the rest stay. */
+export function nextOpenAlerts(open: ReadonlyMap<string, string>, out: { newAlerts: Alert[]; resolved: { branch: string; metric: string }[] }): Map<string, string> {
+  const next = new Map(open);
+  for (const r of out.resolved) next.delete(`${r.branch}#${r.metric}`);
+  for (const a of out.newAlerts) next.set(`${a.branch}#${a.metric}`, a.since);
+  return next;
+}
+
+const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+const sd = (xs: readonly number[]) => {
+  const m = mean(xs);
+  return xs.length > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1)) : NaN;
+};
+const seOfMean = (xs: readonly number[]) => sd(xs) / Math.sqrt(xs.length);
+const periods = (first: string, count: number) => Array.from({ length: count }, (_, i) => periodFromIndex(periodIndex(first) + i));
+const asBranches = (series: Record<string, Observation[]>) =>
+  Object.fromEntries(Object.entries(series).map(([b, s]) => [b, { series: { TRUST: s } as UnitSeries }]));
+
+export interface PowerResult {
+  n: number;
+  delta: number;
+  trials: number;
+  within1: number;
+  within2: number;
+  /** Monte-Carlo SEs from the spread of the replicate means (trials within a replicate share the background). */
+  se1: number;
+  se2: number;
+  /** Mean true decline of the fixed-weight index (index points), for reading delta on the 0-100 scale. */
+  meanDecline: number;
+}
+
+/**
+ * Power: per replicate, `branches - 1` stationary branches over `baseline` quarters + 2, and `candidates`
+ * branches drifting by `delta` SD on TRUST from the quarter after the baseline; each candidate is assessed
+ * alone with the stationary ones (so BH runs over `branches` tests with one real decline, the hardest case)
+ * through closeAssessment at the onset quarter and the next one.
+ */
+export function powerStudy(opts: {
+  n: number; delta?: number; reps: number; seed?: string; branches?: number; candidates?: number; baseline?: number;
+  weights: readonly number[]; rule?: AlertRuleOptions;
+}): PowerResult {
+  const { n, reps, weights } = opts;
+  const delta = opts.delta ?? -0.4, seed = opts.seed ?? 'power', m = opts.branches ?? 300, k = opts.candidates ?? 25;
+  const baseline = opts.baseline ?? 4;
+  const ps = periods('2023-Q1', baseline + 2);
+  const onset = ps[baseline]!;
+  const rule = opts.rule ?? DEFAULT_ALERT_RULE;
+  const rep1: number[] = [], rep2: number[] = [];
+  let declines = 0, trials = 0;
+  for (let r = 0; r < reps; r++) {
+    const ids = Array.from({ length: m - 1 + k }, (_, i) => `BR${String(i + 1).padStart(3, '0')}`);
+    const cands = ids.slice(m - 1);
+    const o = parseSimulateOptions({
+      seed: `${seed}|${n}|${r}`, branches: ids.map((id) => ({ id })), periods: ps, n,
+      drifts: cands.map((b) => ({ branch: b, construct: 'TRUST' as const, delta, from: onset })),
+    });
+    const background = trustSeries(o, weights, ids.slice(0, m - 1));
+    let hit1 = 0, hit2 = 0;
+    for (const c of cands) {
+      const own = trustSeries(o, weights, [c]);
+      const s = own[c]!;
+      declines += s.slice(0, baseline).reduce((a, x) => a + x.value, 0) / baseline - (s[baseline]!.value + s[baseline + 1]!.value) / 2;
+      const branches = asBranches({ ...background, ...own });
+      let open = new Map<string, string>();
+      let flagged = 0;
+      for (const [j, period] of [onset, ps[baseline + 1]!].entries()) {
+        const out = closeAssessment({ period, metrics: ['TRUST'], drivers: {}, branches, network: {}, openAlerts: open, rule });
+        if ([...out.newAlerts, ...out.continuing].some((a) => a.branch === c)) flagged ||= j + 1;
+        open = nextOpenAlerts(open, out);
+      }
+      if (flagged === 1) hit1++;
+      if (flagged >= 1) hit2++;
+      trials++;
+    }
+    rep1.push(hit1 / k);
+    rep2.push(hit2 / k);
+  }
+  return { n, delta, trials, within1: mean(rep1), within2: mean(rep2), se1: seOfMean(rep1), se2: seOfMean(rep2), meanDecline: declines / trials };
+}
+
+export interface FalseAlarmResult {
+  n: number;
+  branches: number;
+  years: number;
+  reps: number;
+  /** New alerts (episodes) per year across the network, and its Monte-Carlo SE (over replicates). */
+  perYear: number;
+  se: number;
+  /** Share of quarterly assessments with at least one new alert. */
+  quarterRate: number;
+  /** Quarter-assessments where an open alert continued (not counted again). */
+  continued: number;
+  maxInYear: number;
+}
+
+/**
+ * False alarms: `branches` stationary branches (random offsets, no drift), `warmup` quarters then `years` of
+ * quarterly assessments through closeAssessment with the open-alert bookkeeping, so a continuing alert is not
+ * counted again and a branch that alerts again after resolving is.
+ */
+export function falseAlarmStudy(opts: {
+  n: number; reps: number; seed?: string; branches?: number; years?: number; warmup?: number; weights: readonly number[]; rule?: AlertRuleOptions;
+}): FalseAlarmResult {
+  const { n, reps, weights } = opts;
+  const seed = opts.seed ?? 'null', m = opts.branches ?? 300, years = opts.years ?? 3, warmup = opts.warmup ?? 4;
+  const ps = periods('2023-Q1', warmup + 4 * years);
+  const rule = opts.rule ?? DEFAULT_ALERT_RULE;
+  const perRep: number[] = [];
+  let quartersWith = 0, quarters = 0, continued = 0, maxInYear = 0;
+  for (let r = 0; r < reps; r++) {
+    const o = parseSimulateOptions({ seed: `${seed}|${n}|${r}`, branches: m, periods: ps, n });
+    const branches = asBranches(trustSeries(o, weights));
+    let open = new Map<string, string>();
+    let count = 0, inYear = 0;
+    for (let t = warmup; t < ps.length; t++) {
+      const out = closeAssessment({ period: ps[t]!, metrics: ['TRUST'], drivers: {}, branches, network: {}, openAlerts: open, rule });
+      count += out.newAlerts.length;
+      inYear += out.newAlerts.length;
+      continued += out.continuing.length;
+      quartersWith += out.newAlerts.length > 0 ? 1 : 0;
+      quarters++;
+      open = nextOpenAlerts(open, out);
+      if ((t - warmup) % 4 === 3) {
+        maxInYear = Math.max(maxInYear, inYear);
+        inYear = 0;
+      }
+    }
+    perRep.push(count / years);
+  }
+  return { n, branches: m, years, reps, perYear: mean(perRep), se: seOfMean(perRep), quarterRate: quartersWith / quarters, continued, maxInYear };
+}
+
+export interface ShortcutCheck {
+  n: number;
+  drops: number;
+  nboot: number;
+  /** Per drop: bootstrap SE of the production index / analytic SE of the fixed-weight index. */
+  seRatioMean: number;
+  seRatioMin: number;
+  seRatioMax: number;
+  /** Per drop: |fixed-weight index - production (per-drop PLS) index|, index points. */
+  absDiffMean: number;
+  absDiffMax: number;
+  /** Sampling SD of the production index and of the fixed-weight index over `sdDrops` independent drops of one
+   *  stationary branch, against the mean analytic SE: the SE the tests use should be the real spread. */
+  sdDrops: number;
+  productionSd: number;
+  fixedSd: number;
+  analyticSeMean: number;
+}
+
+/** The production estimator of the TRUST index (satisfaction-model PLS + ACSI rescaling), as recomputeUnit builds it. */
+export function productionTrustEstimator() {
+  return createUnitEstimator(satisfactionModel, {}, { pls: ['TRUST'], unweighted: {}, scale: SCALE });
+}
+
+/** Compares the shortcut with the production index and its bootstrap SE on simulated drops (full rows). */
+export async function validateShortcut(opts: {
+  n: number; drops: number; nboot: number; sdDrops?: number; seed?: string; weights: readonly number[];
+}): Promise<ShortcutCheck> {
+  const { n, drops, nboot, weights } = opts;
+  const sdDrops = opts.sdDrops ?? 0;
+  const est = productionTrustEstimator();
+  const at = est.layout.length - 1;
+  // No branch offsets: the drops differ only by sampling, so their spread is the index's sampling SD.
+  const o = parseSimulateOptions({ seed: opts.seed ?? 'shortcut', branches: Math.max(drops, sdDrops, 1), periods: '2024-Q1', n, offsetSd: 0 });
+  const ratios: number[] = [], diffs: number[] = [], prod: number[] = [], fix: number[] = [], ses: number[] = [];
+  for (let d = 0; d < Math.max(drops, sdDrops); d++) {
+    const data = itemTable(dropRespondents(o, o.branches[d]!.id, '2024-Q1'));
+    const fixed = fixedIndex(TRUST_ITEMS.map((i) => data.cols[data.names.indexOf(i)]!), weights);
+    if (d < drops) {
+      const run = await bootstrapPls(est, data, { nboot, seed: 1000 + d });
+      const k = run.draws.length / est.layout.length;
+      let s = 0, ss = 0;
+      for (let i = 0; i < k; i++) {
+        const v = run.draws[i * est.layout.length + at]!;
+        s += v;
+        ss += v * v;
+      }
+      const bootSd = Math.sqrt((ss - (s * s) / k) / (k - 1));
+      ratios.push(bootSd / fixed.se);
+      diffs.push(Math.abs(fixed.value - run.original[at]!));
+    }
+    if (d < sdDrops) {
+      prod.push(est.estimate(data)[at]!);
+      fix.push(fixed.value);
+      ses.push(fixed.se);
+    }
+  }
+  return {
+    n, drops, nboot,
+    seRatioMean: mean(ratios), seRatioMin: Math.min(...ratios), seRatioMax: Math.max(...ratios),
+    absDiffMean: mean(diffs), absDiffMax: Math.max(...diffs),
+    sdDrops, productionSd: sd(prod), fixedSd: sd(fix), analyticSeMean: mean(ses),
+  };
+}

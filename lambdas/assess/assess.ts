@@ -1,0 +1,144 @@
+// The assessment's two Lambda steps around the per-unit recomputes:
+//  plan  {period}  -> the units to recompute (every branch with clean rows in the period, every region, network)
+//  close {period}  -> decline tests, BH, alert episodes (new / continuing / resolved), branch-vs-network and
+//                     period-vs-period comparisons, the assessment record (DynamoDB) and its full JSON (S3).
+// New alerts are published once: only the invocation whose conditional put created the alert item notifies.
+import type { S3Client } from '@aws-sdk/client-s3';
+import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { closeAssessment, type Alert } from '../../shared/assess/assessment';
+import { alertItem, type AlertItem, type MetricItem, type SummaryItem } from '../../shared/assess/records';
+import { assessmentItem, driversOf, seriesFromItems } from '../../shared/assess/series';
+import { branchOfCleanKey, quartersOf } from '../../shared/assess/units';
+import { satisfactionModel } from '../../shared/models';
+import { keys, periodTag, S3_LAYOUT, unitPk, type Unit } from '../../shared/store/keys';
+import type { BranchInfo } from '../../shared/survey';
+import { finiteDeep } from '../../shared/assess/records';
+import { batchWrite, getItem, isConditionalCheckFailed, queryAll, queryPartition } from '../shared/dynamo';
+import { listObjects, putObject } from '../shared/s3';
+
+export interface AssessDeps {
+  s3: S3Client;
+  ddb: DynamoDBDocumentClient;
+  table: string;
+  curatedBucket: string;
+  branches?: ReadonlyMap<string, BranchInfo>;
+  /** Metrics whose decline raises alerts (default TRUST). */
+  alertMetrics: string[];
+  notify: (alert: Alert) => Promise<void>;
+}
+
+export interface PlanOutput {
+  period: string;
+  kind: 'quarter' | 'year';
+  /** One recompute per item (the Distributed Map's items). */
+  items: { period: string; branch?: string; unit?: Unit }[];
+  branches: string[];
+  regions: string[];
+}
+
+export async function plan(d: AssessDeps, period: string): Promise<PlanOutput> {
+  const found = new Set<string>();
+  for (const q of quartersOf(period)) {
+    for await (const o of listObjects(d.s3, d.curatedBucket, S3_LAYOUT.cleanPrefix(q))) {
+      const b = branchOfCleanKey(o.Key ?? '');
+      if (b) found.add(b);
+    }
+  }
+  const branches = [...found].sort();
+  const regions = [...new Set(branches.map((b) => d.branches?.get(b)?.region).filter((r): r is string => !!r))].sort();
+  return {
+    period,
+    kind: periodTag(period) === 'Y' ? 'year' : 'quarter',
+    items: [
+      ...branches.map((branch) => ({ period, branch })),
+      ...regions.map((id) => ({ period, unit: { kind: 'region', id } as Unit })),
+      ...(branches.length ? [{ period, unit: { kind: 'network' } as Unit }] : []),
+    ],
+    branches,
+    regions,
+  };
+}
+
+export interface CloseOutput {
+  period: string;
+  branches: number;
+  tested: number;
+  newAlerts: Alert[];
+  continuing: number;
+  resolved: number;
+  resultKey: string;
+}
+
+export async function close(d: AssessDeps, period: string): Promise<CloseOutput> {
+  const p = await plan(d, period);
+  const kind = periodTag(period);
+  const metricsOf = (u: Unit) => queryPartition<MetricItem>(d.ddb, d.table, unitPk(u), { skPrefix: 'METRIC#' });
+  const branchSeries = Object.fromEntries(await Promise.all(p.branches.map(async (b) => {
+    const region = d.branches?.get(b)?.region;
+    return [b, { ...(region ? { region } : {}), series: seriesFromItems(await metricsOf({ kind: 'branch', id: b }), kind) }] as const;
+  })));
+  const networkSeries = seriesFromItems(await metricsOf({ kind: 'network' }), kind);
+  const open: AlertItem[] = [];
+  for await (const it of queryAll<AlertItem>(d.ddb, {
+    TableName: d.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': keys.openAlerts },
+  })) open.push(it);
+  const openAlerts = new Map(open.map((a) => [`${a.branch}#${a.metric}`, a.since]));
+
+  const out = closeAssessment({
+    period,
+    metrics: kind === 'Q' ? d.alertMetrics : [], // alerts are quarterly; a year is compared, not alerted
+    drivers: driversOf(satisfactionModel),
+    branches: branchSeries,
+    network: networkSeries,
+    openAlerts,
+  });
+
+  // Alert episodes.
+  for (const a of out.newAlerts) {
+    const item = alertItem(a, d.branches?.get(a.branch)?.region);
+    try {
+      await d.ddb.send(new PutCommand({ TableName: d.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await d.notify(a);
+    } catch (e) {
+      if (!isConditionalCheckFailed(e)) throw e;
+      await refresh(d, a); // already raised by an earlier run of this assessment: refresh the evidence only
+    }
+  }
+  for (const a of out.continuing) await refresh(d, a);
+  for (const r of out.resolved) {
+    await d.ddb.send(new UpdateCommand({
+      TableName: d.table, Key: keys.alert(r.branch, r.since, r.metric),
+      UpdateExpression: 'SET #status = :resolved, resolvedIn = :period REMOVE gsi1pk, gsi1sk',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':resolved': 'resolved', ':period': period },
+    }));
+  }
+
+  // The record: headline figures in DynamoDB, ranking rows and tests in S3.
+  const summary = (u: Unit) => getItem<SummaryItem>(d.ddb, d.table, keys.periodSummary(u, period));
+  const network = await summary({ kind: 'network' });
+  const regions = Object.fromEntries(await Promise.all(p.regions.map(async (r) => [r, await summary({ kind: 'region', id: r })] as const)));
+  const inputs = await Promise.all(p.branches.map(async (b) => (await summary({ kind: 'branch', id: b }))?.inputHash ?? b));
+  const stillOpen = openAlerts.size + out.newAlerts.filter((a) => !openAlerts.has(`${a.branch}#${a.metric}`)).length - out.resolved.length;
+  const record = assessmentItem(out, network, regions, stillOpen, inputs);
+  await putObject(d.s3, d.curatedBucket, record.resultKey, JSON.stringify(finiteDeep(out)), 'application/json');
+  await batchWrite(d.ddb, d.table, { puts: [finiteDeep(record) as never] });
+  return {
+    period, branches: out.rows.length, tested: out.tested, newAlerts: out.newAlerts,
+    continuing: out.continuing.length, resolved: out.resolved.length, resultKey: record.resultKey,
+  };
+}
+
+/** A confirmed episode: keep its first period, update the evidence and the last confirming period. */
+async function refresh(d: AssessDeps, a: Alert): Promise<void> {
+  const ev = finiteDeep({ decline: a.decline, declineCi: a.declineCi, baseline: a.baseline, current: a.current, p: a.p, bhThreshold: a.bhThreshold, test: a.test, drivers: a.drivers });
+  await d.ddb.send(new UpdateCommand({
+    TableName: d.table, Key: keys.alert(a.branch, a.since, a.metric),
+    UpdateExpression: 'SET lastPeriod = :last, decline = :decline, declineCi = :ci, baseline = :baseline, #current = :current, p = :p, bhThreshold = :bh, #test = :test, drivers = :drivers',
+    ExpressionAttributeNames: { '#current': 'current', '#test': 'test' },
+    ExpressionAttributeValues: {
+      ':last': a.period, ':decline': ev.decline, ':ci': ev.declineCi, ':baseline': ev.baseline, ':current': ev.current,
+      ':p': ev.p, ':bh': ev.bhThreshold, ':test': ev.test, ':drivers': ev.drivers,
+    },
+  }));
+}

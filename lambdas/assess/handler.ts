@@ -1,0 +1,67 @@
+// Assess Lambda: the assessment state machine's first and last steps.
+//   {action: 'plan', period}  -> PlanOutput (items for the Distributed Map of recomputes)
+//   {action: 'close', period} -> CloseOutput
+// Period: a quarter '2025-Q4' (quarterly assessment, with alerts) or a year '2025' (annual assessment).
+// New alerts go to the SNS topic ALERT_TOPIC_ARN when set, to SATMON_ALERT_WEBHOOK (a URL, POST JSON) when set,
+// and always to the log.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { alertSubject, alertText } from '../../shared/assess/alert-text';
+import type { Alert } from '../../shared/assess/assessment';
+import { BUCKETS, TABLE } from '../../shared/store/resources';
+import { clientsFromEnv } from '../shared/clients';
+import { branchesFromEnv } from '../shared/config';
+import { close, plan, type AssessDeps, type CloseOutput, type PlanOutput } from './assess';
+
+export type AssessEvent = { action: 'plan' | 'close'; period?: string; year?: string | number };
+
+let cachedLogger: Logger | undefined;
+const log = () => (cachedLogger ??= new Logger({ serviceName: 'satmon-assess' }));
+
+type Env = Record<string, string | undefined>;
+
+export function notifierFromEnv(env: Env): (a: Alert) => Promise<void> {
+  const topic = env.ALERT_TOPIC_ARN;
+  const webhook = env.SATMON_ALERT_WEBHOOK;
+  const sns = topic ? new SNSClient({}) : undefined;
+  return async (a) => {
+    log().warn('trust alert', { alert: a });
+    if (sns) await sns.send(new PublishCommand({ TopicArn: topic, Subject: alertSubject(a), Message: alertText(a) }));
+    if (webhook) {
+      const r = await fetch(webhook, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ subject: alertSubject(a), text: alertText(a), alert: a }) });
+      if (!r.ok) log().error('alert webhook failed', { status: r.status });
+    }
+  };
+}
+
+export async function depsFromEnv(env: Env = process.env, notify?: (a: Alert) => Promise<void>): Promise<AssessDeps> {
+  const table = env[TABLE.envVar];
+  const curatedBucket = env[BUCKETS.curated.envVar];
+  if (!table || !curatedBucket) throw new Error(`environment variables ${TABLE.envVar} and ${BUCKETS.curated.envVar} must be set`);
+  const { s3, ddb } = clientsFromEnv(env);
+  const branches = await branchesFromEnv(env, s3, curatedBucket);
+  const alertMetrics = (env.SATMON_ALERT_METRICS ?? 'TRUST').split(',').map((s) => s.trim()).filter(Boolean);
+  return { s3, ddb, table, curatedBucket, ...(branches ? { branches } : {}), alertMetrics, notify: notify ?? notifierFromEnv(env) };
+}
+
+export function periodOf(e: AssessEvent): string {
+  const p = e.period ?? (e.year !== undefined ? String(e.year) : undefined);
+  if (!p || !/^\d{4}(-Q[1-4])?$/.test(p)) throw new Error(`assess: period must look like 2025-Q4 or 2025, got '${p}'`);
+  return p;
+}
+
+export function makeHandler(getDeps: () => Promise<AssessDeps>) {
+  return async (event: AssessEvent): Promise<PlanOutput | CloseOutput> => {
+    const period = periodOf(event);
+    const d = await getDeps();
+    if (event.action === 'plan') return plan(d, period);
+    if (event.action === 'close') {
+      const out = await close(d, period);
+      log().info('assessment closed', { period, branches: out.branches, newAlerts: out.newAlerts.length });
+      return out;
+    }
+    throw new Error(`assess: unknown action '${(event as { action?: string }).action}'`);
+  };
+}
+
+export const handler = makeHandler(() => depsFromEnv());

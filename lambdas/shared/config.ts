@@ -1,0 +1,42 @@
+// The survey configuration every handler reads the same way:
+// - instrument: SATMON_INSTRUMENT_JSON (inline JSON), else SATMON_INSTRUMENT_KEY (a JSON object in the curated
+//   bucket, read on every invocation so an update applies at once), else the default instrument;
+// - branch directory (id, region, name): SATMON_BRANCHES_KEY in the curated bucket, else none (any well-formed
+//   branch id is accepted and belongs to no region).
+import type { S3Client } from '@aws-sdk/client-s3';
+import { defaultInstrument, loadInstrument, parseBranchDirectory, type BranchInfo, type Instrument } from '../../shared/survey';
+import { getObjectText } from './s3';
+
+type Env = Record<string, string | undefined>;
+
+async function readJson(s3: S3Client, bucket: string, key: string, what: string): Promise<unknown> {
+  const text = await getObjectText(s3, bucket, key);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`s3://${bucket}/${key}: ${what} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+export async function instrumentFromEnv(env: Env, s3: S3Client, curatedBucket: string): Promise<Instrument> {
+  if (env.SATMON_INSTRUMENT_JSON) {
+    let json: unknown;
+    try {
+      json = JSON.parse(env.SATMON_INSTRUMENT_JSON);
+    } catch (e) {
+      throw new Error(`SATMON_INSTRUMENT_JSON is not valid JSON: ${(e as Error).message}`);
+    }
+    return loadInstrument(json, 'SATMON_INSTRUMENT_JSON');
+  }
+  if (env.SATMON_INSTRUMENT_KEY) {
+    const key = env.SATMON_INSTRUMENT_KEY;
+    return loadInstrument(await readJson(s3, curatedBucket, key, 'instrument'), `s3://${curatedBucket}/${key}`);
+  }
+  return defaultInstrument;
+}
+
+export async function branchesFromEnv(env: Env, s3: S3Client, curatedBucket: string): Promise<Map<string, BranchInfo> | undefined> {
+  if (!env.SATMON_BRANCHES_KEY) return undefined;
+  const key = env.SATMON_BRANCHES_KEY;
+  return parseBranchDirectory(await readJson(s3, curatedBucket, key, 'branch directory'), `s3://${curatedBucket}/${key}`);
+}

@@ -1,0 +1,103 @@
+// The dashboard's reads, in terms of the key design (shared/store/keys.ts): each method is one Query, one
+// BatchGet, one Get or one S3 object. No authorization here (./views.ts decides what a principal sees).
+import type { AlertItem, AssessmentItem, MetricItem, SummaryItem } from '../assess/records';
+import type { UnitResult } from '../assess/recompute';
+import type { DropRecord } from '../store/drops';
+import { keys, S3_LAYOUT, unitPk, type Unit } from '../store/keys';
+import { parseBranchDirectory } from '../survey/instrument';
+import type { Backend, Item } from './backend';
+import type { BranchInfo } from './types';
+
+/** A stored drop record as the document client returns it (the key set may come back as a Set or an array). */
+export type StoredDrop = Omit<DropRecord, 'objectKeys'> & { objectKeys?: Iterable<string> };
+
+export interface StoreOptions {
+  /** Branch directory object in the curated bucket (SATMON_BRANCHES_KEY); default config/branches.json. */
+  branchesKey?: string;
+  /** How long a container keeps the directory (ms). */
+  directoryTtlMs?: number;
+  now?: () => number;
+}
+
+const BATCH = 100; // BatchGetItem's limit
+
+export class DashboardStore {
+  private dir: { at: number; value: Promise<BranchInfo[]> } | undefined;
+
+  constructor(readonly backend: Backend, private readonly opts: StoreOptions = {}) {}
+
+  /** Branch directory (id, name, region), sorted by id; [] when none was uploaded. */
+  directory(): Promise<BranchInfo[]> {
+    const now = (this.opts.now ?? Date.now)();
+    const ttl = this.opts.directoryTtlMs ?? 60_000;
+    if (!this.dir || now - this.dir.at > ttl) {
+      const key = this.opts.branchesKey ?? S3_LAYOUT.branches;
+      const value = this.backend.getJson(key).then((json) => {
+        if (json === undefined) return [];
+        return [...parseBranchDirectory(json, key).values()]
+          .map((b) => ({ id: b.id, name: b.name ?? b.id, region: b.region ?? '' }))
+          .sort((a, b) => a.id.localeCompare(b.id));
+      });
+      // A failed read is not cached.
+      value.catch(() => { this.dir = undefined; });
+      this.dir = { at: now, value };
+    }
+    return this.dir.value;
+  }
+
+  /** Every metric item of a unit (all metrics, quarters and years), in sort-key order. */
+  async metrics(u: Unit): Promise<MetricItem[]> {
+    return (await this.backend.query({ pk: unitPk(u), skPrefix: 'METRIC#' })) as unknown as MetricItem[];
+  }
+
+  summary(u: Unit, period: string): Promise<SummaryItem | undefined> {
+    return this.backend.get(keys.periodSummary(u, period)) as Promise<SummaryItem | undefined>;
+  }
+
+  /** Period summaries of many branches (absent ones left out), by branch id. */
+  async branchSummaries(branches: readonly string[], period: string): Promise<Map<string, SummaryItem>> {
+    const out = new Map<string, SummaryItem>();
+    for (let i = 0; i < branches.length; i += BATCH) {
+      const got = await this.backend.batchGet(branches.slice(i, i + BATCH).map((b) => keys.periodSummary({ kind: 'branch', id: b }, period)));
+      for (const it of got as unknown as SummaryItem[]) out.set(String(it.pk).slice('BRANCH#'.length), it);
+    }
+    return out;
+  }
+
+  assessment(period: string): Promise<AssessmentItem | undefined> {
+    return this.backend.get(keys.assessment(period)) as Promise<AssessmentItem | undefined>;
+  }
+
+  /** The full result JSON a summary points at. */
+  async result(summary: SummaryItem | undefined): Promise<UnitResult | undefined> {
+    if (!summary?.resultKey) return undefined;
+    return (await this.backend.getJson(summary.resultKey)) as UnitResult | undefined;
+  }
+
+  /** Open alerts of the whole network, newest episode first (GSI1 ALERTS#OPEN, sort key <since>#<branch>#<metric>). */
+  async openAlerts(): Promise<AlertItem[]> {
+    return (await this.backend.query({ index: 'gsi1', pk: keys.openAlerts, descending: true })) as unknown as AlertItem[];
+  }
+
+  /** Every alert episode of a branch, open and resolved, newest first. */
+  async branchAlerts(branch: string): Promise<AlertItem[]> {
+    return (await this.backend.query({ pk: unitPk({ kind: 'branch', id: branch }), skPrefix: keys.alertPrefix, descending: true })) as unknown as AlertItem[];
+  }
+
+  /**
+   * Drop records that delivered rows of a branch in the given quarters: the clean parts under
+   * clean/period=P/branch=B/ are named after their drop's hash, which is the drop record's key.
+   */
+  async branchDrops(branch: string, quarters: readonly string[]): Promise<StoredDrop[]> {
+    const hashes = new Set<string>();
+    const listed = await Promise.all(quarters.map((q) => this.backend.listKeys(S3_LAYOUT.cleanPrefix(q, branch))));
+    for (const key of listed.flat()) {
+      const m = /\/drop=([0-9a-f]{16,64})\.csv$/.exec(key);
+      if (m) hashes.add(m[1]!);
+    }
+    const all = [...hashes];
+    const out: Item[] = [];
+    for (let i = 0; i < all.length; i += BATCH) out.push(...(await this.backend.batchGet(all.slice(i, i + BATCH).map((h) => keys.drop(h)))));
+    return out as unknown as StoredDrop[];
+  }
+}

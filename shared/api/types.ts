@@ -1,0 +1,203 @@
+// The dashboard API's JSON shapes, shared by the API (shared/api/views.ts) and the front end (dashboard/src).
+// Types and constants only, so the browser bundle takes nothing else from shared/.
+
+/** The indices, in the order the report shows them. */
+export const METRICS = ['SAT', 'TRUST', 'LOY', 'CRM', 'SQ', 'GOV'] as const;
+export type Metric = (typeof METRICS)[number];
+
+export const METRIC_LABELS: Record<string, string> = {
+  SAT: 'Satisfaction', TRUST: 'Trust', LOY: 'Loyalty', CRM: 'Relationship mgmt (CRM)', SQ: 'Service quality', GOV: 'Government role',
+  TAN: 'Tangibles', REL: 'Reliability', RES: 'Responsiveness', ASR: 'Assurance', EMP: 'Empathy', 'TRUST*GOV': 'Trust × government role',
+};
+
+export interface BranchInfo { id: string; name: string; region: string }
+
+/** A 0-100 index with its CI (index points), as stored (null where a figure does not exist). */
+export interface Estimate {
+  value: number | null;
+  se: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+  /** Half-width of the CI. */
+  moe: number | null;
+  n: number;
+  method?: 'pls' | 'unweighted' | 'simple';
+}
+
+/** Two-sided z-test of a difference of two independent estimates (shared/assess/assessment.ts compare()). */
+export interface Change { diff: number; se: number; z: number; p: number }
+
+export interface User { sub: string; name?: string; role: 'head-office' | 'branch-manager'; branch?: string }
+
+export interface MeResponse {
+  user: User;
+  /** Branches this user may read. */
+  branches: BranchInfo[];
+  regions: string[];
+  periods: { years: string[]; quarters: string[] };
+  programmes: string[];
+  segments: string[];
+  metrics: { id: string; label: string }[];
+}
+
+export interface Share { satisfied: number; n: number; share: number | null; low: number | null; high: number | null }
+
+/** Seed-003 Table 1: share satisfied per programme, one row per branch. */
+export interface ProgrammeTable {
+  period: string;
+  programmes: string[];
+  rows: { branch: string; name: string; region: string; overall: Share | null; cells: Record<string, Share | null> }[];
+  /** The scope's aggregate (network or region). */
+  total: { label: string; overall: Share | null; cells: Record<string, Share | null> } | null;
+}
+
+export interface RankingRow {
+  branch: string;
+  name: string;
+  region: string;
+  n: number;
+  indices: Record<string, Estimate | null>;
+  /** Branch minus the scope aggregate. */
+  vsNetwork: Record<string, Change | null>;
+  /** This period minus the same period a year earlier. */
+  change: Record<string, Change | null>;
+  openAlerts: number;
+}
+
+export interface PathRow {
+  kind: 'direct' | 'indirect';
+  from: string;
+  to: string;
+  through?: string[];
+  /** "CRM → TRUST", "CRM → TRUST → SAT" */
+  label: string;
+  estimate: number | null;
+  sd: number | null;
+  t: number | null;
+  p: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+}
+
+export interface ModelView {
+  unit: string;
+  period: string;
+  n: number;
+  bootstrap: { nboot: number; nSuccessful: number; alpha: number };
+  paths: PathRow[];
+  rSquared: Record<string, { r2: number | null; adjR2: number | null }>;
+  reliability: { construct: string; alpha: number | null; rhoC: number | null; rhoA: number | null; ave: number | null }[];
+  loadings: { construct: string; item: string; loading: number | null; ciLow: number | null; ciHigh: number | null }[];
+  htmt: { a: string; b: string; value: number | null; ciHigh: number | null }[];
+  fornellLarcker: { rows: string[]; cols: string[]; values: (number | null)[][] };
+}
+
+export interface ModelStatus { state: string; reason?: string }
+
+export interface OverviewResponse {
+  period: string;
+  kind: 'year' | 'quarter';
+  /** Same period one year earlier (year-over-year change). */
+  previousPeriod: string;
+  scope: { unit: string; label: string; region?: string; segment?: string; programme?: string };
+  /** How the figures were made: 'model' (stored indices) or 'breakdown' (equal-weight indices of a segment/programme). */
+  basis: 'model' | 'breakdown';
+  headline: {
+    n: number;
+    indices: Record<string, Estimate | null>;
+    previous: Record<string, Estimate | null>;
+    change: Record<string, Change | null>;
+  } | null;
+  /** Funnel-plot centre (scope value) and respondent-level SD, per metric. */
+  funnel: Record<string, { centre: number; sigma: number } | null>;
+  ranking: RankingRow[];
+  /** Branches of the scope without data this period, and branches hidden from this user. */
+  missingBranches: string[];
+  hiddenBranches: number;
+  programmes: ProgrammeTable;
+  model: ModelView | null;
+  modelStatus: ModelStatus | null;
+  assessment: { branches: number; tested: number; newAlerts: number; openAlerts: number } | null;
+}
+
+export interface SeriesPoint extends Estimate { period: string }
+
+export interface SeriesResponse {
+  branch: BranchInfo;
+  kind: 'Q' | 'Y';
+  periods: string[];
+  series: Record<string, SeriesPoint[]>;
+  network: Record<string, SeriesPoint[]>;
+  region: Record<string, SeriesPoint[]>;
+}
+
+export interface IpmaView { target: string; rows: { construct: string; importance: number | null; performance: number | null }[] }
+
+export interface LoyaltyView {
+  n: number;
+  r: number | null; r2: number | null; adjR2: number | null;
+  f: number | null; fP: number | null;
+  df: { regression: number; residual: number; total: number };
+  critical: { alpha: number; t: number | null; f: number | null };
+  coefficients: { name: string; label: string; b: number | null; se: number | null; beta: number | null; t: number | null; p: number | null }[];
+  dimensions: {
+    name: string; label: string; role: string; nItems: number; alpha: number | null; band: string | null;
+    score: { n: number; mean: number | null; sd: number | null };
+    itemTotal: { item: string; correctedItemTotalCorrelation: number | null; alphaIfDeleted: number | null; valid: boolean }[];
+  }[];
+  normality: { ksZ: number | null; asympP: number | null; lillieforsP: number | null } | null;
+}
+
+export interface BranchResultsResponse {
+  branch: BranchInfo;
+  period: string;
+  n: number;
+  status: { satisfaction: ModelStatus; loyalty: ModelStatus } | null;
+  indices: Record<string, Estimate | null>;
+  network: Record<string, Estimate | null>;
+  model: ModelView | null;
+  ipma: IpmaView | null;
+  loyalty: LoyaltyView | null;
+  programmes: { overall: Share | null; cells: Record<string, Share | null> } | null;
+}
+
+export interface AlertView {
+  branch: string;
+  name: string;
+  region: string;
+  metric: string;
+  since: string;
+  lastPeriod: string;
+  status: 'open' | 'resolved';
+  resolvedIn?: string;
+  decline: number | null;
+  declineCi: [number | null, number | null];
+  baseline: number | null;
+  current: number | null;
+  p: number | null;
+  bhThreshold: number | null;
+  test: string;
+  drivers: { construct: string; change: number | null }[];
+}
+
+export interface AlertsResponse { alerts: AlertView[] }
+
+export interface DropView {
+  sha256: string;
+  file: string;
+  receivedAt: string | null;
+  completedAt: string | null;
+  status: string;
+  /** Rows in the whole drop, clean and rejected (a head-office file covers many branches). */
+  rows: number | null;
+  clean: number | null;
+  rejected: number | null;
+  /** Clean rows of this branch in this drop, and their periods. */
+  branchRows: number;
+  periods: string[];
+  error?: string;
+}
+
+export interface DropsResponse { branch: BranchInfo; drops: DropView[] }
+
+export interface ApiError { error: string; status: number }

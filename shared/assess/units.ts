@@ -1,0 +1,50 @@
+// Which clean-row partitions make up a unit's period, and the settings a recompute runs with. Pure.
+import { S3_LAYOUT, type Unit } from '../store/keys';
+import { DEFAULT_SETTINGS, type RecomputeSettings } from './recompute';
+
+/** The quarters a period covers: itself, or the four quarters of a year ("2025"). */
+export function quartersOf(period: string): string[] {
+  return /^\d{4}$/.test(period) ? [1, 2, 3, 4].map((q) => `${period}-Q${q}`) : [period];
+}
+
+/** Branch id from a clean-part key `clean/period=P/branch=B/drop=H.csv`. */
+export function branchOfCleanKey(key: string): string | null {
+  const m = /\/branch=([^/]+)\//.exec(key);
+  return m ? m[1]! : null;
+}
+
+/** Prefixes to list for a unit's rows in a period, and a filter on the branch of each part found. */
+export function partPrefixes(unit: Unit, period: string, regionOf: (branch: string) => string | undefined) {
+  const quarters = quartersOf(period);
+  if (unit.kind === 'branch') return { prefixes: quarters.map((q) => S3_LAYOUT.cleanPrefix(q, unit.id)), keep: () => true };
+  const prefixes = quarters.map((q) => S3_LAYOUT.cleanPrefix(q));
+  if (unit.kind === 'network') return { prefixes, keep: () => true };
+  return { prefixes, keep: (branch: string) => regionOf(branch) === unit.id };
+}
+
+type Env = Record<string, string | undefined>;
+
+function num(env: Env, name: string, fallback: number): number {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new Error(`environment variable ${name} must be a number, got '${v}'`);
+  return n;
+}
+
+/**
+ * Settings from the environment: SATMON_NBOOT (branches, default 5000), SATMON_NBOOT_AGGREGATE (regions and the
+ * network, default 1000, no BCa: their n is large and the bootstrap SE small), SATMON_SEED, SATMON_MIN_N,
+ * SATMON_WORKERS (bootstrap worker threads; 1 on Lambda).
+ */
+export function settingsFor(unit: Unit, env: Env): RecomputeSettings {
+  const aggregate = unit.kind !== 'branch';
+  return {
+    ...DEFAULT_SETTINGS,
+    nboot: aggregate ? num(env, 'SATMON_NBOOT_AGGREGATE', 1000) : num(env, 'SATMON_NBOOT', DEFAULT_SETTINGS.nboot),
+    seed: num(env, 'SATMON_SEED', DEFAULT_SETTINGS.seed),
+    minN: num(env, 'SATMON_MIN_N', DEFAULT_SETTINGS.minN),
+    workers: num(env, 'SATMON_WORKERS', 1),
+    bca: !aggregate && env.SATMON_BCA !== '0',
+  };
+}

@@ -1,0 +1,476 @@
+// Assertions on the synthesized CloudFormation template of the AWS stack (one synth for the whole file, no
+// bundling: the template, not the code, is under test here; bundle.test.ts bundles the real handlers).
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
+import jsonata from 'jsonata';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { S3_LAYOUT } from '../../../shared/store/keys';
+import { AUTH, BUCKETS, EVENT_ROUTES, HANDLERS, TABLE, TOPICS, type BucketKey, type HandlerName } from '../../../shared/store/resources';
+import { ASSESSMENT, FUNCTIONS, INGEST_QUEUE, RETENTION } from '../../../infra/config';
+import { keyWildcard } from '../../../infra/constructs/event-routes';
+import { listAcknowledgements, MIN_REASON_LENGTH } from '../../../infra/nag';
+import { REPO_ROOT } from '../../../infra/stack';
+import { flat, logicalId, resourcesOf, statementsOfRole, synth, type FlatStatement, type Synth } from './synth';
+
+let s: Synth;
+beforeAll(() => {
+  s = synth();
+});
+
+const HANDLER_NAMES = Object.keys(HANDLERS) as HandlerName[];
+const bucketId = (k: BucketKey) => logicalId(s.stack, s.stack.data.buckets[k]);
+const fnId = (h: HandlerName) => logicalId(s.stack, s.stack.functions[h].fn);
+const roleId = (h: HandlerName) => logicalId(s.stack, s.stack.functions[h].role);
+const stmts = (h: HandlerName) => statementsOfRole(s.json, roleId(h));
+/** Object ARNs a role may use with `action`, e.g. ['<DataCurated...Arn>/results/*']. */
+const objectArnsFor = (st: FlatStatement[], action: string) => st.filter((x) => x.actions.includes(action)).flatMap((x) => x.resources);
+
+describe('cdk-nag AwsSolutions', () => {
+  it('leaves no unacknowledged finding', () => {
+    expect(s.nagFindings).toEqual([]);
+  });
+
+  it('has a written reason for every acknowledgement', () => {
+    const acks = listAcknowledgements(s.app);
+    expect(acks.length).toBeGreaterThan(0);
+    for (const a of acks) {
+      expect(a.id, a.path).toMatch(/^AwsSolutions-[A-Z]+[0-9]+(\[.+\])?$/);
+      expect(a.reason.length, `${a.id} at ${a.path}`).toBeGreaterThanOrEqual(MIN_REASON_LENGTH);
+    }
+  });
+});
+
+describe('one description shared with the local stack (shared/store)', () => {
+  it('builds each function from its HANDLERS entry', () => {
+    for (const h of HANDLER_NAMES) {
+      const real = path.join(REPO_ROOT, HANDLERS[h]);
+      // (Only a development run with SATMON_DEV_STUB_MISSING_HANDLERS=1 may stub an entry that does not exist.)
+      if (process.env.SATMON_DEV_STUB_MISSING_HANDLERS === '1' && !existsSync(real)) continue;
+      expect(s.stack.functions[h].entry).toBe(real);
+    }
+  });
+
+  it('passes bucket, table and topic names in the env vars resources.ts names', () => {
+    for (const h of HANDLER_NAMES) {
+      const env = s.json.Resources[fnId(h)]!.Properties!.Environment.Variables;
+      for (const k of Object.keys(BUCKETS) as BucketKey[]) expect(env[BUCKETS[k].envVar], `${h} ${k}`).toEqual({ Ref: bucketId(k) });
+      expect(env[TABLE.envVar]).toEqual({ Ref: logicalId(s.stack, s.stack.data.table) });
+      if (h === 'assess') expect(env[TOPICS.alerts.envVar]).toEqual({ Ref: logicalId(s.stack, s.stack.alertTopic) });
+      else expect(env[TOPICS.alerts.envVar]).toBeUndefined();
+    }
+  });
+
+  it('creates the table with the keys, GSIs and TTL attribute of TABLE', () => {
+    s.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: TABLE.gsis.map((g) => ({
+        IndexName: g.name,
+        KeySchema: [
+          { AttributeName: g.partitionKey, KeyType: 'HASH' },
+          { AttributeName: g.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+      TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
+    });
+  });
+
+  it('routes exactly EVENT_ROUTES: one rule per route, matching bucket, prefix and suffix', () => {
+    const rules = resourcesOf(s.json, 'AWS::Events::Rule');
+    expect(rules).toHaveLength(EVENT_ROUTES.length);
+    EVENT_ROUTES.forEach((r, i) => {
+      const rule = s.json.Resources[logicalId(s.stack, s.stack.routes.rules[i]!)]!.Properties!;
+      expect(rule.EventPattern).toEqual({
+        source: ['aws.s3'],
+        'detail-type': ['Object Created'],
+        detail: { bucket: { name: [{ Ref: bucketId(r.bucket) }] }, object: { key: [{ wildcard: keyWildcard(r.prefix, r.suffix) }] } },
+      });
+      // S3 URL-encodes keys in events; the pattern only works if prefix and suffix are unchanged by that encoding.
+      expect(encodeURIComponent(r.prefix).replace(/%2F/g, '/')).toBe(r.prefix);
+      expect(encodeURIComponent(r.suffix)).toBe(r.suffix);
+      const q = s.stack.routes.queues[r.handler]!;
+      expect(rule.Targets).toEqual([
+        expect.objectContaining({
+          Arn: { 'Fn::GetAtt': [logicalId(s.stack, q.queue), 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(s.stack, q.dlq), 'Arn'] } },
+        }),
+      ]);
+    });
+  });
+
+  it('sends S3 events of routed buckets to EventBridge, natively (no notification custom resource)', () => {
+    const routed = new Set<BucketKey>(EVENT_ROUTES.map((r) => r.bucket));
+    for (const k of Object.keys(BUCKETS) as BucketKey[]) {
+      const cfg = s.json.Resources[bucketId(k)]!.Properties!.NotificationConfiguration;
+      if (routed.has(k)) expect(cfg).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+      else expect(cfg).toBeUndefined();
+    }
+    expect(resourcesOf(s.json, 'Custom::S3BucketNotifications')).toEqual([]);
+    expect(resourcesOf(s.json, 'AWS::Lambda::Function')).toHaveLength(HANDLER_NAMES.length);
+  });
+});
+
+describe('buckets', () => {
+  it('encrypts the data buckets with the data key, versions them, logs access and blocks public access', () => {
+    const keyId = logicalId(s.stack, s.stack.data.dataKey);
+    for (const k of Object.keys(BUCKETS) as BucketKey[]) {
+      expect(s.json.Resources[bucketId(k)]!.Properties).toMatchObject({
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] } } }] },
+        VersioningConfiguration: { Status: 'Enabled' },
+        LoggingConfiguration: { DestinationBucketName: { Ref: logicalId(s.stack, s.stack.data.logsBucket) } },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      });
+    }
+    s.template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('denies non-TLS and pre-TLS-1.2 requests on every bucket', () => {
+    const policies = resourcesOf(s.json, 'AWS::S3::BucketPolicy');
+    expect(policies).toHaveLength(resourcesOf(s.json, 'AWS::S3::Bucket').length);
+    for (const [, p] of policies) {
+      const deny = (p.Properties!.PolicyDocument.Statement as any[]).filter((x) => x.Effect === 'Deny');
+      expect(deny).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          expect.objectContaining({ Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
+        ]),
+      );
+    }
+  });
+
+  it('keeps raw drops for the stated retention and expires only old versions of curated data', () => {
+    const rules = (k: BucketKey) => s.json.Resources[bucketId(k)]!.Properties!.LifecycleConfiguration.Rules as any[];
+    expect(rules('raw')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ExpirationInDays: RETENTION.rawDropsDays, NoncurrentVersionExpiration: { NoncurrentDays: RETENTION.rawNoncurrentDays } }),
+        expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: RETENTION.abortMultipartDays } }),
+      ]),
+    );
+    expect(RETENTION.rawDropsDays).toBeGreaterThanOrEqual(7 * 365);
+    expect(rules('curated').some((r) => r.ExpirationInDays !== undefined)).toBe(false);
+    expect(rules('curated')).toEqual(expect.arrayContaining([expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: RETENTION.curatedNoncurrentDays } })]));
+  });
+});
+
+describe('table', () => {
+  it('is on-demand, with point-in-time recovery, the data key and deletion protection', () => {
+    s.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [logicalId(s.stack, s.stack.data.dataKey), 'Arn'] } },
+      DeletionProtectionEnabled: true,
+    });
+    s.template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
+  });
+});
+
+describe('functions', () => {
+  it('share the defaults: Node 24 on ARM64, tracing, JSON logs with a retention, sizes from config', () => {
+    for (const h of HANDLER_NAMES) {
+      const p = s.json.Resources[fnId(h)]!.Properties!;
+      expect(p).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        MemorySize: FUNCTIONS[h].memoryMb,
+        Timeout: FUNCTIONS[h].timeoutSeconds,
+        LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logicalId(s.stack, s.stack.functions[h].logGroup) } },
+        Handler: 'index.handler',
+      });
+      expect(p.Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe(`satmon-${h}`);
+    }
+    for (const [, lg] of resourcesOf(s.json, 'AWS::Logs::LogGroup')) expect(lg.Properties!.RetentionInDays).toBe(RETENTION.logDays);
+  });
+
+  it('use roles of their own without AWS managed policies', () => {
+    for (const [, r] of resourcesOf(s.json, 'AWS::IAM::Role')) expect(r.Properties!.ManagedPolicyArns).toBeUndefined();
+    expect(new Set(HANDLER_NAMES.map(roleId)).size).toBe(HANDLER_NAMES.length);
+  });
+});
+
+describe('grants (least privilege)', () => {
+  const ALLOWED_STAR_ACTIONS = new Set([
+    'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets',
+    // Step Functions' CloudWatch Logs delivery (vended logs): no resource-level permissions exist.
+    'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries',
+    'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
+  ]);
+
+  it('grants Resource "*" only for actions that have no resource-level permissions', () => {
+    for (const [id, p] of resourcesOf(s.json, 'AWS::IAM::Policy')) {
+      for (const st of p.Properties!.PolicyDocument.Statement as any[]) {
+        if (([] as unknown[]).concat(st.Resource).includes('*')) {
+          for (const a of [].concat(st.Action) as string[]) expect(ALLOWED_STAR_ACTIONS.has(a), `${id}: ${a} on *`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('uses no wildcard actions', () => {
+    for (const [id, p] of resourcesOf(s.json, 'AWS::IAM::Policy')) {
+      for (const st of p.Properties!.PolicyDocument.Statement as any[]) {
+        for (const a of [].concat(st.Action) as string[]) expect(a.includes('*'), `${id}: ${a}`).toBe(false);
+      }
+    }
+  });
+
+  it('names the table and its GSIs exactly (no index/*)', () => {
+    const tableArn = `<${logicalId(s.stack, s.stack.data.table)}.Arn>`;
+    const expected = [tableArn, ...TABLE.gsis.map((g) => `${tableArn}/index/${g.name}`)].sort();
+    for (const h of HANDLER_NAMES) {
+      const ddb = stmts(h).filter((x) => x.actions.some((a) => a.startsWith('dynamodb:')));
+      expect(ddb.length, h).toBeGreaterThan(0);
+      for (const x of ddb) expect([...x.resources].sort(), h).toEqual(expected);
+      expect(ddb.flatMap((x) => x.actions)).not.toContain('dynamodb:Scan');
+    }
+  });
+
+  it('gives the API read-only access', () => {
+    const actions = stmts('api').flatMap((x) => x.actions);
+    for (const w of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 's3:PutObject', 'sns:Publish']) expect(actions).not.toContain(w);
+  });
+
+  it('limits object access to the prefixes each handler works on', () => {
+    const raw = `<${bucketId('raw')}.Arn>`;
+    const cur = `<${bucketId('curated')}.Arn>`;
+    const routePrefixes = EVENT_ROUTES.filter((r) => r.handler === 'ingest').map((r) => `${raw}/${r.prefix}*`);
+    const top = (k: string) => `${cur}/${k.split('/')[0]}/*`;
+    const clean = top(S3_LAYOUT.cleanPart('p', 'b', 'h'));
+    const results = top(S3_LAYOUT.result('p', 'u'));
+    const expectations: Record<HandlerName, { read: string[]; write: string[] }> = {
+      ingest: { read: [...routePrefixes, clean, top(S3_LAYOUT.rejects('h')), top(S3_LAYOUT.manifest('h'))], write: [clean, top(S3_LAYOUT.rejects('h')), top(S3_LAYOUT.manifest('h'))] },
+      recompute: { read: [clean, results], write: [results] },
+      assess: { read: [clean, results, top(S3_LAYOUT.assessmentItems('p', 'r'))], write: [results, top(S3_LAYOUT.assessmentItems('p', 'r'))] },
+      api: { read: [results], write: [] },
+    };
+    for (const h of HANDLER_NAMES) {
+      const st = stmts(h);
+      expect(new Set(objectArnsFor(st, 's3:GetObject')), h).toEqual(new Set(expectations[h].read));
+      expect(new Set(objectArnsFor(st, 's3:PutObject')), h).toEqual(new Set(expectations[h].write));
+      for (const x of st.filter((y) => y.actions.includes('s3:ListBucket'))) expect(x.condition?.StringLike?.['s3:prefix'], h).toBeDefined();
+    }
+  });
+
+  it('lets only assess publish alerts, to the alerts topic', () => {
+    const topic = `<${logicalId(s.stack, s.stack.alertTopic)}>`;
+    for (const h of HANDLER_NAMES) {
+      const pub = stmts(h).filter((x) => x.actions.includes('sns:Publish'));
+      if (h === 'assess') expect(pub.flatMap((x) => x.resources)).toEqual([topic]);
+      else expect(pub).toEqual([]);
+    }
+  });
+
+  it('limits the state machine to its two functions and its S3 prefixes', () => {
+    const smRole = logicalId(s.stack, s.stack.assessment.stateMachine.role as any);
+    const st = statementsOfRole(s.json, smRole);
+    const invoke = st.filter((x) => x.actions.includes('lambda:InvokeFunction')).flatMap((x) => x.resources);
+    expect(new Set(invoke)).toEqual(new Set([`<${fnId('assess')}.Arn>`, `<${fnId('recompute')}.Arn>`, `<${fnId('assess')}.Arn>:*`, `<${fnId('recompute')}.Arn>:*`]));
+    const cur = `<${bucketId('curated')}.Arn>`;
+    expect(new Set(objectArnsFor(st, 's3:GetObject'))).toEqual(new Set([`${cur}/assessments/items/*`, `${cur}/${S3_LAYOUT.assessmentMapResults}/*`]));
+    expect(objectArnsFor(st, 's3:PutObject')).toEqual([`${cur}/${S3_LAYOUT.assessmentMapResults}/*`]);
+  });
+});
+
+describe('ingest wiring (S3 -> EventBridge -> SQS -> Lambda)', () => {
+  it('reads the queue in batches, reporting failures per message', () => {
+    s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: fnId('ingest') },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(s.stack, s.stack.routes.queues.ingest!.queue), 'Arn'] },
+      BatchSize: INGEST_QUEUE.batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('redrives to a dead-letter queue, with a visibility timeout of 6x the function timeout, TLS-only and encrypted', () => {
+    const q = s.stack.routes.queues.ingest!;
+    expect(s.json.Resources[logicalId(s.stack, q.queue)]!.Properties).toMatchObject({
+      VisibilityTimeout: FUNCTIONS.ingest.timeoutSeconds * 6,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(s.stack, q.dlq), 'Arn'] }, maxReceiveCount: INGEST_QUEUE.maxReceiveCount },
+      SqsManagedSseEnabled: true,
+    });
+    for (const [, qp] of resourcesOf(s.json, 'AWS::SQS::QueuePolicy')) {
+      expect(qp.Properties!.PolicyDocument.Statement).toEqual(expect.arrayContaining([expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]));
+    }
+  });
+});
+
+describe('assessment state machine', () => {
+  const definition = () => {
+    const sm = s.json.Resources[logicalId(s.stack, s.stack.assessment.stateMachine)]!.Properties!;
+    const parts = sm.DefinitionString['Fn::Join'][1] as unknown[];
+    return { sm, def: JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'TOKEN')).join('')) };
+  };
+  /** Evaluate a `{% ... %}` field of the definition the way Step Functions does ($states bound). */
+  const evaluate = (field: string, states: Record<string, unknown>) =>
+    jsonata(field.replace(/^\{%\s*/, '').replace(/\s*%\}$/, '')).evaluate({}, { states: { context: { Execution: { Name: 'run-1' } }, ...states } });
+
+  it('resolves the period, plans, chooses where the items are, maps, then closes', () => {
+    const { def } = definition();
+    expect(def.QueryLanguage).toBe('JSONata');
+    expect(def.StartAt).toBe('ResolvePeriod');
+    expect(def.States.ResolvePeriod.Next).toBe('PlanUnits');
+    expect(def.States.PlanUnits.Next).toBe('WhereAreTheItems');
+    const choices = def.States.WhereAreTheItems.Choices;
+    expect(choices.map((c: any) => c.Next)).toEqual(['UnitsFromS3', 'Units']);
+    expect(def.States.WhereAreTheItems.Default).toBe('NoItems');
+    expect(def.States.Units.Next).toBe('CloseAssessment');
+    expect(def.States.UnitsFromS3.Next).toBe('CloseAssessment');
+    expect(def.States.CloseAssessment.End).toBe(true);
+    expect(def.TimeoutSeconds).toBe(ASSESSMENT.timeoutHours * 3600);
+  });
+
+  it('takes items from S3 when the plan gives itemsKey, inline when it gives items, and fails otherwise', async () => {
+    const [toS3, toInline] = definition().def.States.WhereAreTheItems.Choices.map((c: any) => c.Condition as string);
+    const pick = async (input: unknown) => ((await evaluate(toS3, { input })) ? 'UnitsFromS3' : (await evaluate(toInline, { input })) ? 'Units' : 'NoItems');
+    expect(await pick({ period: '2025-Q1', itemsKey: 'assessments/items/x.json' })).toBe('UnitsFromS3');
+    expect(await pick({ period: '2025-Q1', items: [{ period: '2025-Q1', branch: 'B1' }] })).toBe('Units');
+    expect(await pick({ period: '2025-Q1', items: [] })).toBe('Units');
+    expect(await pick({ period: '2025-Q1' })).toBe('NoItems');
+  });
+
+  it('bounds concurrency, tolerates and records failures, in both maps', () => {
+    const { def } = definition();
+    for (const id of ['Units', 'UnitsFromS3']) {
+      const m = def.States[id];
+      expect(m, id).toMatchObject({
+        Type: 'Map',
+        MaxConcurrency: ASSESSMENT.maxConcurrency,
+        ToleratedFailurePercentage: ASSESSMENT.toleratedFailurePercentage,
+        ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: `Recompute${id}` },
+        ResultWriter: { Arguments: { Prefix: S3_LAYOUT.assessmentMapResults } },
+      });
+      expect(m.ItemProcessor.States[`Recompute${id}`].Retry.flatMap((r: any) => r.ErrorEquals)).toContain('Lambda.TooManyRequestsException');
+    }
+    expect(def.States.Units.Items).toBe('{% $states.input.items %}');
+    expect(def.States.UnitsFromS3.ItemReader).toMatchObject({ ReaderConfig: { InputType: 'JSON' }, Arguments: { Key: '{% $states.input.itemsKey %}' } });
+  });
+
+  it('hands the assess handler its action, period and run id, and close the map results without the item list', async () => {
+    const { def } = definition();
+    expect(await evaluate(def.States.PlanUnits.Arguments.Payload, { input: { period: '2025-Q1' } })).toEqual({ period: '2025-Q1', action: 'plan', runId: 'run-1' });
+    const planned = await evaluate(def.States.PlanUnits.Output, { input: { period: '2025-Q1' }, result: { Payload: { items: [{ period: '2025-Q1', branch: 'B1' }], branches: ['B1'] } } });
+    expect(planned).toEqual({ period: '2025-Q1', items: [{ period: '2025-Q1', branch: 'B1' }], branches: ['B1'] });
+    const details = { Bucket: 'curated', Key: 'assessments/map-results/abc/manifest.json' };
+    const mapped = await evaluate(def.States.Units.Output, { input: planned, result: { MapRunArn: 'arn', ResultWriterDetails: details } });
+    expect(mapped).toEqual({ period: '2025-Q1', branches: ['B1'], mapResults: details });
+    expect(await evaluate(def.States.CloseAssessment.Arguments.Payload, { input: mapped })).toEqual({ ...mapped, action: 'close', runId: 'run-1' });
+    expect(await evaluate(def.States.Units.ItemProcessor.States.RecomputeUnits.Arguments.Payload, { input: { period: '2025-Q1', branch: 'B1' } })).toEqual({ period: '2025-Q1', branch: 'B1' });
+  });
+
+  it('logs everything and traces', () => {
+    const { sm } = definition();
+    expect(sm.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: true });
+    expect(sm.TracingConfiguration).toEqual({ Enabled: true });
+  });
+
+  it('is started by quarterly and annual crons in Asia/Jakarta with the scheduled time as input', () => {
+    const smRef = { Ref: logicalId(s.stack, s.stack.assessment.stateMachine) };
+    const dlq = { 'Fn::GetAtt': [logicalId(s.stack, s.stack.assessment.schedulerDlq), 'Arn'] };
+    const cron = (c: { minute: string; hour: string; day: string; month: string }) => `cron(${c.minute} ${c.hour} ${c.day} ${c.month} ? *)`;
+    for (const [cadence, c] of [['quarterly', ASSESSMENT.quarterlyCron], ['annual', ASSESSMENT.annualCron]] as const) {
+      s.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: cron(c),
+        ScheduleExpressionTimezone: 'Asia/Jakarta',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: {
+          Arn: smRef,
+          Input: JSON.stringify({ cadence, scheduledTime: '<aws.scheduler.scheduled-time>' }),
+          DeadLetterConfig: { Arn: dlq },
+          RetryPolicy: Match.objectLike({ MaximumRetryAttempts: Match.anyValue() }),
+        },
+      });
+    }
+    expect(ASSESSMENT.quarterlyCron.month).toBe('1,4,7,10');
+    expect(resourcesOf(s.json, 'AWS::Scheduler::Schedule')).toHaveLength(2);
+  });
+});
+
+describe('topics and alarms', () => {
+  it('encrypts both topics with customer-managed keys and refuses non-TLS publishers', () => {
+    const topics = resourcesOf(s.json, 'AWS::SNS::Topic');
+    expect(topics).toHaveLength(2);
+    for (const [, t] of topics) expect(t.Properties!.KmsMasterKeyId).toBeDefined();
+    expect(s.json.Resources[logicalId(s.stack, s.stack.alertTopic)]!.Properties!.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [logicalId(s.stack, s.stack.data.dataKey), 'Arn'] });
+    for (const [, p] of resourcesOf(s.json, 'AWS::SNS::TopicPolicy')) {
+      expect(p.Properties!.PolicyDocument.Statement).toEqual(expect.arrayContaining([expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]));
+    }
+  });
+
+  it('alarms on errors and throttles of every function, DLQ depth, failed runs and table throttles, into the ops topic', () => {
+    const alarms = resourcesOf(s.json, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties!);
+    const ops = { Ref: logicalId(s.stack, s.stack.alarms.topic) };
+    for (const a of alarms) expect(a.AlarmActions).toEqual([ops]);
+    const byMetric = (name: string, dim?: unknown) => alarms.filter((a) => a.MetricName === name && (dim === undefined || JSON.stringify(a.Dimensions).includes(JSON.stringify(dim))));
+    for (const h of HANDLER_NAMES) {
+      expect(byMetric('Errors', { Ref: fnId(h) }), h).toHaveLength(1);
+      expect(byMetric('Throttles', { Ref: fnId(h) }), h).toHaveLength(1);
+    }
+    const dlqs = [s.stack.routes.queues.ingest!.dlq, s.stack.assessment.schedulerDlq];
+    for (const q of dlqs) expect(byMetric('ApproximateNumberOfMessagesVisible', { 'Fn::GetAtt': [logicalId(s.stack, q), 'QueueName'] })).toHaveLength(1);
+    expect(byMetric('ExecutionsFailed')).toHaveLength(1);
+    expect(byMetric('ExecutionsTimedOut')).toHaveLength(1);
+    expect(alarms.some((a) => JSON.stringify(a.Metrics ?? []).includes('WriteThrottleEvents'))).toBe(true);
+  });
+});
+
+describe('dashboard: site, sign-in, API', () => {
+  it('serves the site from a private bucket through CloudFront with OAC, HTTPS and access logs', () => {
+    s.template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    s.template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
+        Logging: Match.objectLike({ Bucket: Match.anyValue(), Prefix: 'cloudfront/' }),
+      }),
+    });
+  });
+
+  it('requires MFA, has no self sign-up, and the two groups of AUTH', () => {
+    s.template.hasResourceProperties('AWS::Cognito::UserPool', {
+      MfaConfiguration: 'ON',
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      Schema: Match.arrayWith([Match.objectLike({ Name: AUTH.branchAttribute, AttributeDataType: 'String', Mutable: true })]),
+    });
+    const groups = resourcesOf(s.json, 'AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties!.GroupName).sort();
+    expect(groups).toEqual(Object.values(AUTH.groups).sort());
+  });
+
+  it("lets users read but never write their branch claim", () => {
+    const c = resourcesOf(s.json, 'AWS::Cognito::UserPoolClient')[0]![1].Properties!;
+    expect(c.ReadAttributes).toContain(AUTH.branchClaim);
+    expect(c.WriteAttributes).toBeDefined();
+    expect(c.WriteAttributes).not.toContain(AUTH.branchClaim);
+    expect(c.GenerateSecret).toBe(false);
+  });
+
+  it('puts a Cognito JWT authorizer on every route', () => {
+    const pool = logicalId(s.stack, s.stack.dashboard.userPool);
+    const client = logicalId(s.stack, s.stack.dashboard.userPoolClient);
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [{ Ref: client }],
+        Issuer: { 'Fn::Join': ['', [Match.stringLikeRegexp('^https://cognito-idp\\.'), { Ref: pool }]] },
+      },
+    });
+    const routes = resourcesOf(s.json, 'AWS::ApiGatewayV2::Route');
+    expect(routes.length).toBeGreaterThan(0);
+    for (const [, r] of routes) expect(r.Properties!.AuthorizationType).toBe('JWT');
+  });
+
+  it('logs API access in JSON with the caller and allows CORS only from the site', () => {
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('\\$context\\.authorizer\\.claims\\.sub') },
+      DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: Match.anyValue() }),
+    });
+    const api = resourcesOf(s.json, 'AWS::ApiGatewayV2::Api')[0]![1].Properties!;
+    expect(api.CorsConfiguration.AllowOrigins).toHaveLength(1);
+    expect(flat(api.CorsConfiguration.AllowOrigins[0])).toMatch(/^https:\/\/<.*DomainName>$/);
+  });
+});
