@@ -1,7 +1,10 @@
 // Power and false-alarm rate of the declining-trust alert rule (shared/assess/alert-rule.ts), measured with the
 // survey simulator and run through closeAssessment (shared/assess/assessment.ts), the code the pipeline runs.
 //
-// Run: npx tsx bench/alert-power.ts [--reps N] [--seed S]. Not a test: it prints, it does not assert
+// Run: npx tsx bench/alert-power.ts [--reps N] [--seed S]  (default 40 replicates, about a minute and a half).
+// What-ifs: --q Q and --tau T rerun with another BH level / rule tau; --shock SD adds between-quarter variation of
+// the branches' true level (index points, not in the simulator) to the false-alarm study. Not a test: it prints,
+// it does not assert
 // (test/unit/assess/alert-power.test.ts holds the fast checks, including the shortcut's validation).
 //
 // The shortcut that makes it fast. Production gives each branch-period the ACSI index of that drop's own PLS
@@ -19,6 +22,7 @@
 // bootstrapPls (the estimator recomputeUnit runs), fixed-weight vs per-drop PLS index, and the sampling SD of
 // the production index over independent drops; the unit test also checks trustDrop against simulateRows' rows.
 import { pathToFileURL } from 'node:url';
+import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import { closeAssessment, type Alert, type UnitSeries } from '../shared/assess/assessment';
 import { DEFAULT_ALERT_RULE, type AlertRuleOptions, type Observation } from '../shared/assess/alert-rule';
 import { createUnitEstimator } from '../shared/assess/unit-estimator';
@@ -97,9 +101,33 @@ export function trustDrop(o: SimulateOptions, branch: string, period: string): I
   return out;
 }
 
+/**
+ * Expected fixed-weight TRUST index of a branch whose latent TRUST mean is `mu` (SD units): item k is
+ * λ_k·η + sqrt(1−λ_k²)·ε with η ~ N(mu, 1), so it is N(λ_k·mu, 1) and E[code] = 1 + Σ_t Φ(λ_k·mu − t).
+ */
+export function expectedTrustIndex(mu: number, weights: readonly number[]): number {
+  let x = 0;
+  TRUST_LOADINGS.forEach((l, k) => {
+    let code = 1;
+    for (const t of ITEM_THRESHOLDS) code += normalCdf(l * mu - t, 0, 1);
+    x += weights[k]! * code;
+  });
+  return ((x - SCALE.min) / (SCALE.max - SCALE.min)) * 100;
+}
+
 /** TRUST observations of every branch and period of a simulation (lean path, fixed weights). */
 export function trustSeries(o: SimulateOptions, weights: readonly number[], branches = o.branches.map((b) => b.id)): Record<string, Observation[]> {
   return Object.fromEntries(branches.map((b) => [b, o.periods.map((p) => ({ period: p, ...fixedIndex(trustDrop(o, b, p), weights) }))]));
+}
+
+/**
+ * Adds a transient shock N(0, sd²) (index points, its own stream per branch and period) to every observation:
+ * between-quarter variation of a branch's true level that is not sampling noise. The simulator has none (its
+ * offsets are permanent); this is the bench's what-if for the rule's `tau`.
+ */
+export function addShocks(series: Record<string, Observation[]>, sd: number, seed: string): Record<string, Observation[]> {
+  if (sd === 0) return series;
+  return Object.fromEntries(Object.entries(series).map(([b, s]) => [b, s.map((x) => ({ ...x, value: x.value + sd * new Rng(`${seed}|shock|${b}|${x.period}`).normal() }))]));
 }
 
 /** The pipeline's open-alert bookkeeping: new alerts open an episode, resolved ones close it, the rest stay. */
@@ -204,6 +232,8 @@ export interface FalseAlarmResult {
  */
 export function falseAlarmStudy(opts: {
   n: number; reps: number; seed?: string; branches?: number; years?: number; warmup?: number; weights: readonly number[]; rule?: AlertRuleOptions;
+  /** Between-quarter shock SD in index points (see addShocks); default 0, the simulator as it is. */
+  shock?: number;
 }): FalseAlarmResult {
   const { n, reps, weights } = opts;
   const seed = opts.seed ?? 'null', m = opts.branches ?? 300, years = opts.years ?? 3, warmup = opts.warmup ?? 4;
@@ -213,7 +243,7 @@ export function falseAlarmStudy(opts: {
   let quartersWith = 0, quarters = 0, continued = 0, maxInYear = 0;
   for (let r = 0; r < reps; r++) {
     const o = parseSimulateOptions({ seed: `${seed}|${n}|${r}`, branches: m, periods: ps, n });
-    const branches = asBranches(trustSeries(o, weights));
+    const branches = asBranches(addShocks(trustSeries(o, weights), opts.shock ?? 0, o.seed));
     let open = new Map<string, string>();
     let count = 0, inYear = 0;
     for (let t = warmup; t < ps.length; t++) {
@@ -236,6 +266,7 @@ export function falseAlarmStudy(opts: {
 
 export interface ShortcutCheck {
   n: number;
+  /** Drops bootstrapped (those that fell back to the simple index are left out). */
   drops: number;
   nboot: number;
   /** Per drop: bootstrap SE of the production index / analytic SE of the fixed-weight index. */
@@ -251,6 +282,10 @@ export interface ShortcutCheck {
   productionSd: number;
   fixedSd: number;
   analyticSeMean: number;
+  /** Drops whose full-data PLS gave a non-positive TRUST weight (production falls back to the simple index). */
+  fallbacks: number;
+  /** Bootstrap resamples dropped for the same reason (production drops them too). */
+  failedResampleShare: number;
 }
 
 /** The production estimator of the TRUST index (satisfaction-model PLS + ACSI rescaling), as recomputeUnit builds it. */
@@ -269,12 +304,31 @@ export async function validateShortcut(opts: {
   // No branch offsets: the drops differ only by sampling, so their spread is the index's sampling SD.
   const o = parseSimulateOptions({ seed: opts.seed ?? 'shortcut', branches: Math.max(drops, sdDrops, 1), periods: '2024-Q1', n, offsetSd: 0 });
   const ratios: number[] = [], diffs: number[] = [], prod: number[] = [], fix: number[] = [], ses: number[] = [];
+  let fallbacks = 0, failedResamples = 0, resamples = 0;
   for (let d = 0; d < Math.max(drops, sdDrops); d++) {
     const data = itemTable(dropRespondents(o, o.branches[d]!.id, '2024-Q1'));
-    const fixed = fixedIndex(TRUST_ITEMS.map((i) => data.cols[data.names.indexOf(i)]!), weights);
+    const codes = TRUST_ITEMS.map((i) => data.cols[data.names.indexOf(i)]!);
+    const fixed = fixedIndex(codes, weights);
+    let original: number;
+    try {
+      original = est.estimate(data)[at]!;
+    } catch {
+      // A non-positive TRUST outer weight on this drop: recomputeUnit records the model as failed and keeps the
+      // simple (equal-weight) index with its normal SE, which is what the pipeline would assess.
+      fallbacks++;
+      original = fixedIndex(codes, TRUST_ITEMS.map(() => 1 / TRUST_ITEMS.length)).value;
+      if (d < sdDrops) {
+        prod.push(original);
+        fix.push(fixed.value);
+        ses.push(fixed.se);
+      }
+      continue;
+    }
     if (d < drops) {
       const run = await bootstrapPls(est, data, { nboot, seed: 1000 + d });
       const k = run.draws.length / est.layout.length;
+      failedResamples += run.failures.length;
+      resamples += run.count;
       let s = 0, ss = 0;
       for (let i = 0; i < k; i++) {
         const v = run.draws[i * est.layout.length + at]!;
@@ -283,18 +337,120 @@ export async function validateShortcut(opts: {
       }
       const bootSd = Math.sqrt((ss - (s * s) / k) / (k - 1));
       ratios.push(bootSd / fixed.se);
-      diffs.push(Math.abs(fixed.value - run.original[at]!));
+      diffs.push(Math.abs(fixed.value - original));
     }
     if (d < sdDrops) {
-      prod.push(est.estimate(data)[at]!);
+      prod.push(original);
       fix.push(fixed.value);
       ses.push(fixed.se);
     }
   }
   return {
-    n, drops, nboot,
+    n, drops: ratios.length, nboot,
     seRatioMean: mean(ratios), seRatioMin: Math.min(...ratios), seRatioMax: Math.max(...ratios),
     absDiffMean: mean(diffs), absDiffMax: Math.max(...diffs),
     sdDrops, productionSd: sd(prod), fixedSd: sd(fix), analyticSeMean: mean(ses),
+    fallbacks, failedResampleShare: resamples ? failedResamples / resamples : 0,
   };
+}
+
+export interface AlertPowerBench {
+  rule: AlertRuleOptions;
+  weights: number[];
+  shortcut: ShortcutCheck[];
+  power: PowerResult[];
+  falseAlarms: FalseAlarmResult[];
+  goals: { power400: boolean; falseAlarms: boolean };
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+/** A proportion with its MC SE; when every trial succeeded, the one-sided 95% lower bound (rule of three). */
+const prop = (x: number, se: number, trials: number) => (x === 1 ? `100% (>= ${pct(1 - 3 / trials)})` : `${pct(x)} ± ${pct(se)}`);
+
+export async function runAlertPowerBench(opts: {
+  reps?: number; seed?: string; rule?: Partial<AlertRuleOptions>;
+  /** What-if: between-quarter shock SD (index points) in the false-alarm study; default 0 (the simulator). */
+  shock?: number;
+  log?: (line: string) => void;
+} = {}): Promise<AlertPowerBench> {
+  const shock = opts.shock ?? 0;
+  const reps = opts.reps ?? 40;
+  const seed = opts.seed ?? 'alert-power';
+  const rule = { ...DEFAULT_ALERT_RULE, ...opts.rule };
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const weights = fixedTrustWeights({ seed: `${seed}|weights`, branches: 30, periods: '2024-Q1', n: 400 });
+  log(`alert rule: ${Object.entries(rule).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  log(`TRUST weights (ACSI-relative, PLS on 30 x 400 simulated rows): ${weights.map((w) => w.toFixed(4)).join(' ')}`);
+
+  log('');
+  log('shortcut vs production (per-drop satisfaction-model PLS + ACSI index, bootstrap SE from 300 resamples), 20 drops each;');
+  log('spread over 400 independent drops of one stationary branch:');
+  const head = ['n', 'bootSE/analyticSE mean [min, max]', '|fixed-PLS| mean (max)', 'SD PLS index', 'SD fixed', 'mean analytic SE', 'fallbacks', 'dropped resamples'];
+  const widths = head.map((h) => Math.max(h.length, 6));
+  const row = (cells: string[]) => '  ' + cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
+  log(row(head));
+  const shortcut: ShortcutCheck[] = [];
+  for (const n of [400, 50]) {
+    const c = await validateShortcut({ n, drops: 20, nboot: 300, sdDrops: 400, seed: `${seed}|shortcut|${n}`, weights });
+    shortcut.push(c);
+    log(row([
+      String(n), `${c.seRatioMean.toFixed(3)} [${c.seRatioMin.toFixed(3)}, ${c.seRatioMax.toFixed(3)}]`,
+      `${c.absDiffMean.toFixed(3)} (${c.absDiffMax.toFixed(3)})`, c.productionSd.toFixed(3), c.fixedSd.toFixed(3), c.analyticSeMean.toFixed(3),
+      `${c.fallbacks}/${c.sdDrops}`, pct(c.failedResampleShare),
+    ]));
+  }
+
+  log('');
+  log(`power: TRUST drift -0.4 SD from the 5th quarter (4 baseline quarters), one declining branch among 300, ${reps} replicates x 25 branches:`);
+  log(`(-0.4 SD is ${(expectedTrustIndex(0, weights) - expectedTrustIndex(-0.4, weights)).toFixed(2)} index points for a branch at the network mean, ${expectedTrustIndex(0, weights).toFixed(1)} -> ${expectedTrustIndex(-0.4, weights).toFixed(1)})`);
+  log('     n  mean observed decline (points)  flagged in onset quarter  within 2 quarters');
+  const power: PowerResult[] = [];
+  for (const n of [400, 200, 100, 50]) {
+    const r = powerStudy({ n, reps, seed: `${seed}|power`, weights, rule });
+    power.push(r);
+    log(`  ${String(n).padStart(4)}  ${r.meanDecline.toFixed(2).padStart(30)}  ${prop(r.within1, r.se1, r.trials).padStart(24)}  ${prop(r.within2, r.se2, r.trials).padStart(17)}`);
+  }
+
+  log('');
+  log(`false alarms: 300 stationary branches, 4 warm-up quarters then 3 years of quarterly assessments, ${reps} replicates` +
+    (shock ? `, with between-quarter shocks of SD ${shock} index points:` : ':'));
+  log('     n  new alerts per year (network)  quarters with a new alert  most in one year  continuing (not recounted)');
+  const falseAlarms: FalseAlarmResult[] = [];
+  for (const n of [400, 50]) {
+    const r = falseAlarmStudy({ n, reps, seed: `${seed}|null`, weights, rule, shock });
+    falseAlarms.push(r);
+    log(`  ${String(n).padStart(4)}  ${`${r.perYear.toFixed(3)} ± ${r.se.toFixed(3)}`.padStart(29)}  ${pct(r.quarterRate).padStart(25)}  ${String(r.maxInYear).padStart(15)}  ${String(r.continued).padStart(26)}`);
+  }
+
+  const p400 = power.find((p) => p.n === 400)!;
+  const goals = { power400: p400.within2 >= 0.9, falseAlarms: falseAlarms.every((f) => f.perYear <= 1) };
+  log('');
+  log(`goal: >= 90% within 2 quarters at n=400: ${goals.power400 ? 'met' : 'NOT met'} (${pct(p400.within2)}); n=50: ${pct(power.find((p) => p.n === 50)!.within2)}`);
+  log(`goal: <= 1 false alarm per year across 300 stationary branches: ${goals.falseAlarms ? 'met' : 'NOT met'} (${falseAlarms.map((f) => `n=${f.n}: ${f.perYear.toFixed(2)}`).join(', ')})`);
+  return { rule, weights, shortcut, power, falseAlarms, goals };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const args = process.argv.slice(2);
+  const flag = (name: string) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const num = (name: string, ok: (x: number) => boolean, what: string) => {
+    const v = flag(name);
+    if (v === undefined) return undefined;
+    if (!ok(Number(v))) throw new Error(`${name} must be ${what}, got '${v}'`);
+    return Number(v);
+  };
+  const reps = num('--reps', (x) => Number.isInteger(x) && x > 0, 'a positive integer');
+  const q = num('--q', (x) => x > 0 && x < 1, 'in (0, 1)');
+  const tau = num('--tau', (x) => x >= 0, 'a number >= 0');
+  const shock = num('--shock', (x) => x >= 0, 'a number >= 0');
+  const seed = flag('--seed');
+  await runAlertPowerBench({
+    ...(reps !== undefined ? { reps } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(shock !== undefined ? { shock } : {}),
+    rule: { ...(q !== undefined ? { q } : {}), ...(tau !== undefined ? { tau } : {}) },
+  });
 }

@@ -10,7 +10,7 @@ export function parseFlags<O extends Options>(argv: string[], options: O, help: 
     return null;
   }
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+    return parseArgs({ args: glueNegativeNumbers(argv, options), options, strict: true, allowPositionals: false }).values;
   } catch (e) {
     throw new CliError((e as Error).message.split('\n')[0]);
   }
@@ -26,4 +26,20 @@ export function intFlag(value: string | undefined, flag: string, fallback: numbe
   const n = Number(value);
   if (!Number.isInteger(n)) throw new CliError(`--${flag} must be an integer, got '${value}'`);
   return n;
+}
+
+
+/**
+ * parseArgs reads "--missing -99" as two flags. A string option followed by a negative number takes it as its
+ * value ("--missing=-99"), so missing codes and negative values work as users type them.
+ */
+function glueNegativeNumbers(argv: readonly string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const opt = a.startsWith('--') ? options[a.slice(2)] : undefined;
+    if (opt?.type === 'string' && /^-\d/.test(argv[i + 1] ?? '')) out.push(`${a}=${argv[++i]}`);
+    else out.push(a);
+  }
+  return out;
 }

@@ -33,19 +33,3 @@ export function formatFlag(value: string | undefined): 'json' | 'table' {
   throw new CliError(`--format must be json or table, got '${value}'`);
 }
 
-/**
- * node:util parseArgs refuses `--flag -99` as ambiguous; missing-value codes are usually negative, so the
- * value after these flags is glued on (`--missing=-99`) before parsing.
- */
-export function glueNegativeValues(argv: string[], flags: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const next = argv[i + 1];
-    if (flags.includes(a) && next !== undefined && /^-[^-]/.test(next)) {
-      out.push(`${a}=${next}`);
-      i++;
-    } else out.push(a);
-  }
-  return out;
-}

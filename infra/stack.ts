@@ -41,6 +41,8 @@ const CURATED = {
   manifests: layoutPrefix(S3_LAYOUT.manifest('h')),
   results: layoutPrefix(S3_LAYOUT.result('p', 'u')),
   assessments: layoutPrefix(S3_LAYOUT.assessmentItems('p', 'r')),
+  /** Branch directory and instrument (SATMON_INSTRUMENT_KEY must point under it); read by every handler. */
+  config: layoutPrefix(S3_LAYOUT.branches),
 };
 
 export class SatmonStack extends Stack {
@@ -82,26 +84,29 @@ export class SatmonStack extends Stack {
     };
     const { ingest, recompute, assess, api } = this.functions;
 
-    // ingest: reads the routed raw prefixes; writes clean rows, rejects and manifests; drop records and markers.
+    // ingest: reads the routed raw prefixes and the configuration; writes clean rows, rejects and manifests;
+    // drop records and recompute markers.
     const rawPrefixes = [...new Set(EVENT_ROUTES.filter((r) => r.bucket === 'raw' && r.handler === 'ingest').map((r) => r.prefix))];
     grantObjects(ingest.role, buckets.raw, rawPrefixes, 'read', dataKey);
+    grantObjects(ingest.role, buckets.curated, [CURATED.config], 'read', dataKey);
     grantObjects(ingest.role, buckets.curated, [CURATED.clean, CURATED.rejects, CURATED.manifests], 'readWrite', dataKey);
     grantTable(ingest.role, table, gsiNames, 'readWrite', dataKey);
 
     // recompute: reads one branch's clean rows, writes its results and time-series items.
-    grantObjects(recompute.role, buckets.curated, [CURATED.clean], 'read', dataKey);
+    grantObjects(recompute.role, buckets.curated, [CURATED.clean, CURATED.config], 'read', dataKey);
     grantObjects(recompute.role, buckets.curated, [CURATED.results], 'readWrite', dataKey);
     grantTable(recompute.role, table, gsiNames, 'readWrite', dataKey);
 
-    // assess: plan lists branches (clean/ and the table) and writes the item list; close reads the map results,
-    // writes aggregates and the run record, publishes alerts.
-    grantObjects(assess.role, buckets.curated, [CURATED.clean], 'read', dataKey);
+    // assess: plan lists the branches with clean rows (and may write the item list); close reads the map results,
+    // writes the assessment result and record, publishes alerts.
+    grantObjects(assess.role, buckets.curated, [CURATED.clean, CURATED.config], 'read', dataKey);
     grantObjects(assess.role, buckets.curated, [CURATED.results, CURATED.assessments], 'readWrite', dataKey);
     grantTable(assess.role, table, gsiNames, 'readWrite', dataKey);
     grantPublish(assess.role, this.alertTopic, dataKey);
 
-    // api: read-only (time series and alerts from the table, full model results from S3).
-    grantObjects(api.role, buckets.curated, [CURATED.results], 'read', dataKey);
+    // api: read-only: time series, alerts and drop records from the table; full results and the branch directory
+    // from S3; it lists clean/ (drops per branch) but never reads the rows.
+    grantObjects(api.role, buckets.curated, [CURATED.results, CURATED.config], 'read', dataKey);
     grantTable(api.role, table, gsiNames, 'read', dataKey);
 
     this.routes = new EventRoutes(this, 'Routes', { buckets, functions: this.functions });

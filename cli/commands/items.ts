@@ -2,7 +2,7 @@
 import { parseFlags, required } from '../args';
 import { CliError } from '../errors';
 import { formatTable } from '../format-table';
-import { formatFlag, glueNegativeValues, listFlag, loadNumericCsv } from '../read-data';
+import { formatFlag, listFlag, loadNumericCsv } from '../read-data';
 import { StatsInputError } from '../../shared/stats/errors';
 import { itemAnalysis, type ItemAnalysis } from '../../shared/stats/items';
 
@@ -19,7 +19,7 @@ const HELP = `Usage: satmon items --data D.csv --items COL,COL,... [--missing CO
 
 export async function run(argv: string[]): Promise<number> {
   const flags = parseFlags(
-    glueNegativeValues(argv, ['--missing']),
+    argv,
     {
       data: { type: 'string' },
       items: { type: 'string' },

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseFlags, required } from '../args';
 import { CliError } from '../errors';
 import { formatCell, formatTable } from '../format-table';
-import { formatFlag, glueNegativeValues, listFlag, loadNumericCsv } from '../read-data';
+import { formatFlag, listFlag, loadNumericCsv } from '../read-data';
 import { StatsInputError } from '../../shared/stats/errors';
 import { regress, type RegressionResult } from '../../shared/stats/regression';
 
@@ -22,7 +22,7 @@ const HELP = `Usage: satmon regress --data D.csv --y COL --x COL,COL,... [--miss
 
 export async function run(argv: string[]): Promise<number> {
   const flags = parseFlags(
-    glueNegativeValues(argv, ['--missing']),
+    argv,
     {
       data: { type: 'string' },
       y: { type: 'string' },

@@ -26,21 +26,19 @@ const KMS_READ = ['kms:Decrypt'];
 const KMS_WRITE = ['kms:Decrypt', 'kms:GenerateDataKey'];
 
 /**
- * Object access to `bucket` under `prefixes` (each ending in '/'), plus ListBucket limited to those prefixes and
- * the KMS actions SSE-KMS needs. Acknowledges cdk-nag's IAM5 finding for each prefix wildcard on `role`.
+ * Object access to `bucket` under `prefixes` (each ending in '/'), ListBucket on the bucket, and the KMS actions
+ * SSE-KMS needs. Acknowledges cdk-nag's IAM5 finding for each prefix wildcard on `role`.
+ *
+ * ListBucket has no prefix condition on purpose: S3 answers a read of a missing key with 404 only to a caller that
+ * may list the bucket, and 403 to anyone else; the handlers treat 404 as "not there" (an optional
+ * config/branches.json, a drop deleted before it was read) and would fail on 403. Listing reveals key names only.
  */
 export function grantObjects(role: iam.Role, bucket: s3.Bucket, prefixes: readonly string[], access: Access, key?: kms.IKey): void {
   if (prefixes.length === 0) throw new Error('grantObjects needs at least one prefix');
   for (const p of prefixes) if (!p.endsWith('/') || p.startsWith('/')) throw new Error(`prefix '${p}' must look like 'folder/'`);
   const objectArns = prefixes.map((p) => `${bucket.bucketArn}/${p}*`);
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: access === 'read' ? S3_READ : [...S3_READ, ...S3_WRITE], resources: objectArns }));
-  role.addToPrincipalPolicy(
-    new iam.PolicyStatement({
-      actions: ['s3:ListBucket'],
-      resources: [bucket.bucketArn],
-      conditions: { StringLike: { 's3:prefix': prefixes.map((p) => `${p}*`) } },
-    }),
-  );
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
   if (key) role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: access === 'read' ? KMS_READ : KMS_WRITE, resources: [key.keyArn] }));
   for (const p of prefixes) {
     acknowledge(

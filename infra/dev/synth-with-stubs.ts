@@ -1,6 +1,7 @@
 // Development only: synthesize the stack while some handler entries do not exist yet, by pointing the missing
 // ones at throwaway stubs in a temp folder. Never used by infra/app.ts or the tests (they use HANDLERS).
 //   npx tsx infra/dev/synth-with-stubs.ts [--no-bundling]
+//   npx cdk synth --app "npx tsx infra/dev/synth-with-stubs.ts"     (through the pinned CLI)
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,12 +21,15 @@ for (const [name, rel] of Object.entries(HANDLERS) as [HandlerName, string][]) {
   writeFileSync(file, `export const handler = async (event: unknown) => ({ stub: '${name}', event });\n`);
   overrides[name] = file;
 }
-const context: Record<string, unknown> = { ...cdkJsonContext() };
+// Run by the CLI (CDK_OUTDIR set), the CLI supplies cdk.json's context and the output folder.
+const byCli = !!process.env.CDK_OUTDIR;
+const context: Record<string, unknown> = byCli ? {} : { ...cdkJsonContext() };
 if (process.argv.includes('--no-bundling')) context['aws:cdk:bundling-stacks'] = [];
 
 const t0 = performance.now();
-const { app } = buildApp({ appProps: { context, outdir: mkdtempSync(path.join(os.tmpdir(), 'satmon-cdk-out-')) }, stackProps: { entryOverrides: overrides } });
+const outdir = byCli ? undefined : mkdtempSync(path.join(os.tmpdir(), 'satmon-cdk-out-'));
+const { app } = buildApp({ appProps: { context, outdir }, stackProps: { entryOverrides: overrides } });
 const assembly = app.synth();
 const ms = performance.now() - t0;
-console.log(`stubbed entries: ${Object.keys(overrides).join(', ') || 'none'}`);
-console.log(`synth (with cdk-nag) ${(ms / 1000).toFixed(1)} s -> ${assembly.directory}`);
+console.error(`stubbed entries: ${Object.keys(overrides).join(', ') || 'none'}`);
+console.error(`synth (with cdk-nag) ${(ms / 1000).toFixed(1)} s -> ${assembly.directory}`);

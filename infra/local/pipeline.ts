@@ -57,8 +57,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<{ summary: Pip
     const branchesFile = path.join(opts.dropsDir, 'branches.json');
     const branchesJson = await readFile(branchesFile, 'utf8').catch(() => undefined);
     if (branchesJson !== undefined) {
-      await putObject(stack.s3, curated, S3_LAYOUT.branches, branchesJson, 'application/json');
-      env.SATMON_BRANCHES_KEY = S3_LAYOUT.branches;
+      await putObject(stack.s3, curated, S3_LAYOUT.branches, branchesJson, 'application/json'); // read by every handler
     }
     if (opts.instrumentFile) {
       await putObject(stack.s3, curated, 'config/instrument.json', await readFile(opts.instrumentFile, 'utf8'), 'application/json');

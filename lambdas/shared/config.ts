@@ -1,11 +1,12 @@
 // The survey configuration every handler reads the same way:
 // - instrument: SATMON_INSTRUMENT_JSON (inline JSON), else SATMON_INSTRUMENT_KEY (a JSON object in the curated
 //   bucket, read on every invocation so an update applies at once), else the default instrument;
-// - branch directory (id, region, name): SATMON_BRANCHES_KEY in the curated bucket, else none (any well-formed
-//   branch id is accepted and belongs to no region).
+// - branch directory (id, region, name): the curated bucket's SATMON_BRANCHES_KEY, else its config/branches.json
+//   when there is one, else none (any well-formed branch id is accepted and belongs to no region).
 import type { S3Client } from '@aws-sdk/client-s3';
 import { defaultInstrument, loadInstrument, parseBranchDirectory, type BranchInfo, type Instrument } from '../../shared/survey';
-import { getObjectText } from './s3';
+import { S3_LAYOUT } from '../../shared/store/keys';
+import { getObjectText, isNotFound } from './s3';
 
 type Env = Record<string, string | undefined>;
 
@@ -36,7 +37,13 @@ export async function instrumentFromEnv(env: Env, s3: S3Client, curatedBucket: s
 }
 
 export async function branchesFromEnv(env: Env, s3: S3Client, curatedBucket: string): Promise<Map<string, BranchInfo> | undefined> {
-  if (!env.SATMON_BRANCHES_KEY) return undefined;
-  const key = env.SATMON_BRANCHES_KEY;
-  return parseBranchDirectory(await readJson(s3, curatedBucket, key, 'branch directory'), `s3://${curatedBucket}/${key}`);
+  const key = env.SATMON_BRANCHES_KEY ?? S3_LAYOUT.branches;
+  let json: unknown;
+  try {
+    json = await readJson(s3, curatedBucket, key, 'branch directory');
+  } catch (e) {
+    if (!env.SATMON_BRANCHES_KEY && isNotFound(e)) return undefined;
+    throw e;
+  }
+  return parseBranchDirectory(json, `s3://${curatedBucket}/${key}`);
 }

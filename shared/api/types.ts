@@ -159,6 +159,8 @@ export interface BranchResultsResponse {
   ipma: IpmaView | null;
   loyalty: LoyaltyView | null;
   programmes: { overall: Share | null; cells: Record<string, Share | null> } | null;
+  /** Equal-weight indices of the branch by segment (PU/BPU) and by programme. */
+  breakdowns: Record<string, Record<string, { n: number; indices: Record<string, Estimate | null> }>>;
 }
 
 export interface AlertView {

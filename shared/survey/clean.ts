@@ -13,6 +13,8 @@ import { REASON_CODES, type ReasonCode } from './reasons';
 export interface CleanRow {
   /** First physical line of the row in the input (header = line 1). */
   line: number;
+  /** Physical lines the row spans (more than 1 only when an undeclared free-text column holds line breaks). */
+  lines: number;
   respondentId: string;
   /** Upper-case branch id. */
   branch: string;
@@ -466,7 +468,7 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
         missingCells += nMissing;
         for (let i = 0; i < nItems; i++) if (items[i] !== items[i]) missingByItem[i]!++;
       }
-      const p = opts.onClean({ line: rec.line, respondentId: id, branch: branch!, period: period!, date, categories: cats, items, answerHash });
+      const p = opts.onClean({ line: rec.line, lines: rec.lines, respondentId: id, branch: branch!, period: period!, date, categories: cats, items, answerHash });
       if (p !== undefined) await p;
     }
   }

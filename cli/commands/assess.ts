@@ -1,0 +1,44 @@
+// satmon assess: a quarterly (--period 2025-Q4) or annual (--year 2025) assessment with the same handlers as the
+// AWS state machine, against configured endpoints (TABLE_NAME, CURATED_BUCKET and endpoint variables set) or the
+// embedded stack over a persisted data folder (default .satmon/data, which `npm start` and
+// `satmon pipeline --data-dir` fill). Do not run it on a data folder another process has open.
+import { existsSync } from 'node:fs';
+import { parseFlags } from '../args';
+import { CliError } from '../errors';
+import { runAssessment } from '../../infra/local/assessment-runner';
+import { startLocalStack } from '../../infra/local/stack';
+import { BUCKETS, TABLE } from '../../shared/store/resources';
+
+export const summary = 'run a quarterly or annual assessment against the embedded stack';
+
+const HELP = `Usage: satmon assess (--period 2025-Q4 | --year 2025) [--data-dir DIR] [--json]
+
+Runs plan -> recompute of every branch, region and the network -> close (decline tests, alerts, the assessment
+record), as the AWS state machine does. Uses configured endpoints when TABLE_NAME and CURATED_BUCKET are set,
+else starts the embedded stack on the persisted data folder (default .satmon/data).`;
+
+export async function run(argv: string[]): Promise<number> {
+  const f = parseFlags(argv, { period: { type: 'string' }, year: { type: 'string' }, 'data-dir': { type: 'string' }, json: { type: 'boolean' } }, HELP);
+  if (!f) return 0;
+  const period = (f.period ?? f.year) as string | undefined;
+  if (!period || (f.period && f.year)) throw new CliError('give exactly one of --period 2025-Q4 or --year 2025');
+  if (f.period && !/^\d{4}-Q[1-4]$/.test(period)) throw new CliError(`--period must look like 2025-Q4, got '${period}'`);
+  if (f.year && !/^\d{4}$/.test(period)) throw new CliError(`--year must look like 2025, got '${period}'`);
+  const configured = !!process.env[TABLE.envVar] && !!process.env[BUCKETS.curated.envVar];
+  const dataDir = (f['data-dir'] as string | undefined) ?? '.satmon/data';
+  if (!configured && !existsSync(dataDir)) throw new CliError(`${dataDir}: no data folder (run npm start or satmon pipeline --data-dir ${dataDir} first)`);
+  const stack = configured ? undefined : await startLocalStack({ dataDir });
+  try {
+    const r = await runAssessment(period, { env: { SATMON_WORKERS: '2', ...process.env } });
+    const out = { ...r.close, branches: r.plan.branches.length, units: r.plan.items.length, failures: r.failures, ms: r.ms };
+    if (f.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    else {
+      process.stdout.write(`${period}: ${out.branches} branches (${out.units} units recomputed), ${out.tested} tested\n`);
+      for (const a of r.close.newAlerts) process.stdout.write(`ALERT ${a.branch} ${a.metric}: down ${a.decline.toFixed(1)} points (p = ${a.p.toPrecision(3)}), since ${a.since}\n`);
+      process.stdout.write(`${r.close.continuing} continuing, ${r.close.resolved} resolved; record in ${r.close.resultKey}\n`);
+    }
+    return r.failures.length ? 1 : 0;
+  } finally {
+    await stack?.stop();
+  }
+}

@@ -1,0 +1,127 @@
+// satmon estimate: PLS-SEM estimate of a model file on a CSV, optionally bootstrapped (seminr-compatible draws
+// from --seed, or seminr's own resample indices from --boot-indices), as JSON or as readable tables.
+import { readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { intFlag, parseFlags, required } from '../args';
+import { CliError } from '../errors';
+import { loadNumericCsv } from '../read-data';
+import { formatTable, type TableCell } from '../format-table';
+import { parsePlsModel, type PlsModelSpec } from '../../shared/models/spec';
+import { createPlsEstimator, estimatePls } from '../../shared/stats/pls';
+import { estimateReport, type BootFields, type EstimateReport } from '../../shared/stats/pls/report';
+import { bootstrapPls, jackknifePls, readResampleIndicesFile, summarizeBootstrap } from '../../shared/stats/bootstrap';
+
+export const summary = 'PLS-SEM estimate (and bootstrap) of a model on a CSV';
+
+const HELP = `Usage: satmon estimate --model M.json --data D.csv [--missing CODE] [--bootstrap N] [--seed S]
+                      [--boot-indices F.csv.gz] [--bca] [--workers W] [--listwise] [--out R.json] [--format json|table]
+
+Estimates the model (README "Model file format") with seminr's conventions: mode A/B composites, path or factorial
+inner weighting, stop criterion 1e-7, 300 iterations, mean replacement of missing values, two-stage interactions.
+With --bootstrap N (and --seed S, default 123) resample i draws rows as R's set.seed(S + i); sample.int(n, TRUE),
+so the draws equal seminr's bootstrap_model(seed = S). --boot-indices replays given resamples (row i = 1-based rows
+of resample i, e.g. seminr's exported indices). --bca adds BCa intervals (a jackknife over the rows).
+
+Options:
+  --model F          model JSON
+  --data F           CSV with a header row
+  --missing CODE     a cell value that means missing (e.g. -99); empty cells and NA always do
+  --listwise         listwise deletion instead of mean replacement
+  --bootstrap N      number of resamples
+  --seed S           bootstrap seed (default 123)
+  --boot-indices F   resample indices file (.csv or .csv.gz)
+  --bca              BCa intervals as well as percentile
+  --workers W        worker threads (default: all cores; results do not depend on it)
+  --out F            write the JSON there instead of standard output
+  --format F         json (default) or table`;
+
+async function loadModel(path: string): Promise<PlsModelSpec> {
+  let text: string;
+  try { text = await readFile(path, 'utf8'); } catch { throw new CliError(`${path}: cannot read the model file`); }
+  let json: unknown;
+  try { json = JSON.parse(text); } catch (e) { throw new CliError(`${path}: not valid JSON (${(e as Error).message})`); }
+  try { return parsePlsModel(json, path); } catch (e) { throw new CliError((e as Error).message); }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const f = parseFlags(argv, {
+    model: { type: 'string' }, data: { type: 'string' }, missing: { type: 'string' }, listwise: { type: 'boolean' },
+    bootstrap: { type: 'string' }, seed: { type: 'string' }, 'boot-indices': { type: 'string' }, bca: { type: 'boolean' },
+    workers: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' },
+  }, HELP);
+  if (!f) return 0;
+  const model = await loadModel(required(f.model as string | undefined, 'model'));
+  const dataPath = required(f.data as string | undefined, 'data');
+  const format = (f.format as string | undefined) ?? 'json';
+  if (format !== 'json' && format !== 'table') throw new CliError(`--format must be json or table, got '${format}'`);
+  const items = [...new Set(Object.values(model.constructs).flatMap((c) => c.items))];
+  const data = await loadNumericCsv(dataPath, items, f.missing ? [f.missing as string] : []);
+  const options = { missing: f.listwise ? 'listwise' as const : 'mean' as const };
+  let est;
+  try { est = estimatePls(model, data, options); } catch (e) { throw new CliError(`${dataPath}: ${(e as Error).message}`); }
+
+  let report: EstimateReport;
+  const nboot = f.bootstrap !== undefined ? intFlag(f.bootstrap as string, 'bootstrap', 0) : undefined;
+  const indicesFile = f['boot-indices'] as string | undefined;
+  if (nboot !== undefined || indicesFile) {
+    if (nboot !== undefined && nboot < 2) throw new CliError('--bootstrap needs at least 2 resamples');
+    const estimator = createPlsEstimator(model, options);
+    const workers = intFlag(f.workers as string | undefined, 'workers', availableParallelism());
+    const seed = intFlag(f.seed as string | undefined, 'seed', 123);
+    let indices;
+    if (indicesFile) {
+      try { indices = readResampleIndicesFile(indicesFile).resamples; } catch (e) { throw new CliError(`${indicesFile}: ${(e as Error).message}`); }
+    }
+    const progress = process.stderr.isTTY ? (d: number, t: number) => process.stderr.write(`\rbootstrap ${d}/${t}`) : undefined;
+    const run = await bootstrapPls(estimator, data, {
+      ...(indices ? { indices } : { seed }), ...(nboot !== undefined ? { nboot } : {}),
+      workers, plsOptions: options, ...(progress ? { onProgress: progress } : {}),
+    });
+    if (progress) process.stderr.write('\n');
+    const jackknife = f.bca ? await jackknifePls(estimator, data, { workers, plsOptions: options }) : undefined;
+    const summary = summarizeBootstrap(run, jackknife ? { jackknife } : {});
+    report = estimateReport(est, summary, { ...(indices ? { indicesFile } : { seed }), bca: !!f.bca });
+  } else {
+    report = estimateReport(est);
+  }
+  const text = format === 'json' ? JSON.stringify(report, null, 2) + '\n' : tables(report);
+  if (f.out) await writeFile(f.out as string, text);
+  else process.stdout.write(text);
+  return 0;
+}
+
+function stars(p: number | undefined): string {
+  if (p === undefined || Number.isNaN(p)) return '';
+  return p < 0.001 ? '***' : p < 0.01 ? '**' : p < 0.05 ? '*' : '';
+}
+
+function bootCells(b: BootFields): TableCell[] {
+  return [b.bootMean, b.bootSd, b.t, b.p, b.ciLow, b.ciHigh, stars(b.p)];
+}
+
+function tables(r: EstimateReport): string {
+  const booted = !!r.bootstrap;
+  const pct = (x: number) => `${+(x * 100).toFixed(2)}% CI`;
+  const bootCols = booted
+    ? [{ header: 'Boot mean', decimals: 3 }, { header: 'Boot SD', decimals: 3 }, { header: 'T Stat.', decimals: 3 }, { header: 'p', decimals: 3 },
+       { header: pct(r.bootstrap!.alpha / 2), decimals: 3 }, { header: pct(1 - r.bootstrap!.alpha / 2), decimals: 3 }, { header: '' }]
+    : [];
+  const out: string[] = [];
+  out.push(`PLS-SEM estimate: n = ${r.n}, ${r.converged ? `converged after ${r.iterations} iterations` : `NOT converged after ${r.iterations + 1} iterations`}` +
+    (r.missing.cellsMissing ? `; ${r.missing.cellsMissing} missing cells (${(r.missing.share * 100).toFixed(1)}%) ${r.missing.method === 'mean' ? 'mean-replaced' : `handled listwise, ${r.missing.rowsDropped} rows dropped`}` : ''));
+  if (r.bootstrap) out.push(`Bootstrap: ${r.bootstrap.nSuccessful} of ${r.bootstrap.nboot} resamples succeeded${r.bootstrap.seed !== undefined ? `, seed ${r.bootstrap.seed}` : ''}`);
+  out.push('');
+  const row = (a: TableCell[], b: BootFields) => (booted ? [...a, ...bootCells(b)] : a);
+  out.push(formatTable([{ header: 'Path' }, { header: 'Estimate', decimals: 3 }, ...bootCols], r.paths.map((p) => row([`${p.from}  ->  ${p.to}`, p.estimate], p)), { title: 'Structural paths' }));
+  out.push(formatTable([{ header: 'Construct' }, { header: 'R^2', decimals: 3 }, { header: 'AdjR^2', decimals: 3 }], Object.entries(r.rSquared).map(([c, v]) => [c, v.r2, v.adjR2]), { title: 'R^2' }));
+  out.push(formatTable([{ header: 'Construct' }, { header: 'alpha', decimals: 3 }, { header: 'rhoC', decimals: 3 }, { header: 'AVE', decimals: 3 }, { header: 'rhoA', decimals: 3 }],
+    Object.entries(r.reliability).map(([c, v]) => [c, v.alpha, v.rhoC, v.ave, v.rhoA]), { title: 'Construct reliability and validity' }));
+  out.push(formatTable([{ header: 'Item' }, { header: 'Construct' }, { header: 'Loading', decimals: 3 }, ...bootCols], r.loadings.map((l) => row([l.item, l.construct, l.estimate], l)), { title: 'Outer loadings' }));
+  out.push(formatTable([{ header: 'Item' }, { header: 'Construct' }, { header: 'Weight', decimals: 3 }, ...bootCols], r.weights.map((w) => row([w.item, w.construct, w.estimate], w)), { title: 'Outer weights' }));
+  out.push(formatTable([{ header: 'Pair' }, { header: 'HTMT', decimals: 3 }, ...bootCols], r.htmt.map((h) => row([`${h.a} / ${h.b}`, h.value], h)), { title: 'HTMT' }));
+  if (r.indirect.length) out.push(formatTable([{ header: 'Specific indirect effect' }, { header: 'Estimate', decimals: 3 }, ...bootCols],
+    r.indirect.map((s) => row([[s.from, ...s.through, s.to].join('  ->  '), s.estimate], s)), { title: 'Specific indirect effects' }));
+  out.push(formatTable([{ header: 'Effect' }, { header: 'Total', decimals: 3 }, ...bootCols], r.totalEffects.map((p) => row([`${p.from}  ->  ${p.to}`, p.estimate], p)), { title: 'Total effects' }));
+  if (booted) out.push('Significance: * p < .05, ** p < .01, *** p < .001 (two-sided, t = estimate / bootstrap SD); CI: percentile.');
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,68 @@
+// Tables: a caption, a horizontally scrollable wrapper for phones (focusable, so it scrolls by keyboard), and a
+// CSV export of the same table from the API.
+import { authHeader, exportUrl } from './api';
+import { h } from './dom';
+
+export interface Col<T> {
+  head: string;
+  cell: (r: T) => Node | string;
+  /** Right-aligned figures. */
+  num?: boolean;
+  /** Header cell's title (an explanation). */
+  title?: string;
+  /** Row header (th scope=row) instead of a data cell. */
+  rowHeader?: boolean;
+}
+
+let tableSeq = 0;
+
+export function table<T>(opts: {
+  caption: string;
+  cols: Col<T>[];
+  rows: T[];
+  id?: string;
+  empty?: string;
+  rowClass?: (r: T) => string | undefined;
+  foot?: T[];
+}): HTMLElement {
+  const id = opts.id ?? `t${++tableSeq}`;
+  const head = h('thead', {}, h('tr', {}, opts.cols.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : undefined, title: c.title }, c.head))));
+  const row = (r: T) => h('tr', { class: opts.rowClass?.(r) },
+    opts.cols.map((c) => (c.rowHeader ? h('th', { scope: 'row' }, c.cell(r)) : h('td', { class: c.num ? 'num' : undefined }, c.cell(r)))));
+  const body = h('tbody', {}, opts.rows.length ? opts.rows.map(row) : h('tr', {}, h('td', { colspan: opts.cols.length, class: 'empty' }, opts.empty ?? 'No data.')));
+  const foot = opts.foot?.length ? h('tfoot', {}, opts.foot.map(row)) : null;
+  const t = h('table', { id, 'data-table': id }, h('caption', {}, opts.caption), head, body, foot);
+  return h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': opts.caption }, t);
+}
+
+/** A download link for a table's CSV (Bearer token added by fetch where the API needs one). */
+export function exportLink(tableName: string, params: Record<string, string | undefined>, label = 'Export CSV'): HTMLElement {
+  const href = exportUrl(tableName, params);
+  const a = h('a', { class: 'btn export no-print', href, download: '', 'data-export': tableName }, label);
+  a.addEventListener('click', async (e) => {
+    const token = authHeader?.();
+    if (!token) return; // the cookie goes with a plain link
+    e.preventDefault();
+    const r = await fetch(href, { headers: { authorization: `Bearer ${token}` } });
+    const name = /filename="([^"]+)"/.exec(r.headers.get('content-disposition') ?? '')?.[1] ?? `${tableName}.csv`;
+    const url = URL.createObjectURL(await r.blob());
+    const tmp = h('a', { href: url, download: name });
+    document.body.appendChild(tmp);
+    tmp.click();
+    tmp.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  });
+  return a;
+}
+
+export function section(id: string, title: string, ...children: (Node | null | undefined | false)[]): HTMLElement {
+  return h('section', { id, class: 'card', 'aria-labelledby': `${id}-h` }, h('h2', { id: `${id}-h` }, title), ...children);
+}
+
+export function toolbar(...children: (Node | null | undefined | false)[]): HTMLElement {
+  return h('div', { class: 'toolbar' }, ...children);
+}
+
+export function note(text: string, cls = 'note'): HTMLElement {
+  return h('p', { class: cls }, text);
+}

@@ -1,0 +1,358 @@
+// What each dashboard endpoint returns, built from stored items and result JSONs (./store.ts) and filtered by
+// what the principal may read (../auth.ts). Figures are passed through as stored; the only arithmetic here is
+// the z-tests of differences (compare() of the assessment) and the funnel plot's respondent-level SD.
+import { compare, type Comparison } from '../assess/assessment';
+import type { Observation } from '../assess/alert-rule';
+import type { AlertItem, MetricItem, SummaryItem } from '../assess/records';
+import type { IndexValue, UnitResult } from '../assess/recompute';
+import type { ProgrammeRow } from '../assess/programme-table';
+import type { ParamSummary } from '../stats/bootstrap';
+import { assertBranch, canReadBranch, visibleBranches, type Principal } from '../auth';
+import { periodTag, type Unit } from '../store/keys';
+import { ApiError, yearBefore } from './params';
+import type { DashboardStore, StoredDrop } from './store';
+import {
+  METRIC_LABELS, METRICS,
+  type AlertView, type AlertsResponse, type BranchInfo, type BranchResultsResponse, type Change, type DropsResponse, type Estimate,
+  type IpmaView, type LoyaltyView, type MeResponse, type ModelView, type OverviewResponse, type PathRow, type ProgrammeTable,
+  type RankingRow, type SeriesPoint, type SeriesResponse, type Share,
+} from './types';
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+type StoredIndex = { [K in keyof IndexValue]?: IndexValue[K] | null };
+
+export function estimate(iv: StoredIndex | null | undefined): Estimate | null {
+  if (!iv) return null;
+  return {
+    value: num(iv.value), se: num(iv.se), ciLow: num(iv.ciLow), ciHigh: num(iv.ciHigh), moe: num(iv.moe), n: num(iv.n) ?? 0,
+    ...(iv.method ? { method: iv.method } : {}),
+  };
+}
+
+function observation(e: Estimate | null | undefined, period = ''): Observation | undefined {
+  if (!e || e.value === null) return undefined;
+  return { period, value: e.value, se: e.se ?? NaN, n: e.n };
+}
+
+function change(a: Estimate | null | undefined, b: Estimate | null | undefined): Change | null {
+  const c: Comparison | null = compare(observation(a), observation(b));
+  return c && Number.isFinite(c.p) ? c : null;
+}
+
+function byMetric<T>(f: (m: string) => T): Record<string, T> {
+  return Object.fromEntries(METRICS.map((m) => [m, f(m)]));
+}
+
+/** Index figures of a summary: the stored indices, or one segment's / programme's breakdown. */
+export interface Basis { dim?: 'segment' | 'programme'; value?: string }
+
+function figures(s: SummaryItem | undefined, basis: Basis): { n: number; indices: Record<string, Estimate | null> } | null {
+  if (!s) return null;
+  if (!basis.dim) return { n: s.n, indices: byMetric((m) => estimate(s.indices?.[m])) };
+  const g = s.breakdowns?.[basis.dim]?.[basis.value!];
+  if (!g) return null;
+  return { n: g.n, indices: byMetric((m) => estimate(g.indices?.[m])) };
+}
+
+function share(r: ProgrammeRow | null | undefined): Share | null {
+  if (!r) return null;
+  return { satisfied: r.satisfied, n: r.n, share: num(r.share), low: num(r.low), high: num(r.high) };
+}
+
+function programmeCells(p: SummaryItem['programmes'] | undefined) {
+  if (!p) return null;
+  return { overall: share(p.overall), cells: Object.fromEntries(p.rows.map((r) => [r.programme, share(r)])) };
+}
+
+async function branchInfo(store: DashboardStore, id: string): Promise<BranchInfo> {
+  const dir = await store.directory();
+  const b = dir.find((x) => x.id === id);
+  if (b) return b;
+  // Without a directory any branch id with data is a branch; with one, an unknown id is not found.
+  if (dir.length > 0) throw new ApiError(404, `branch ${id} is not in the branch directory`);
+  return { id, name: id, region: '' };
+}
+
+// ---------------------------------------------------------------------------------------------------- me
+
+export async function meView(store: DashboardStore, p: Principal): Promise<MeResponse> {
+  const [dir, network] = await Promise.all([store.directory(), store.metrics({ kind: 'network' })]);
+  const periods = [...new Set(network.map((m) => m.period))].sort();
+  const years = periods.filter((x) => periodTag(x) === 'Y');
+  const quarters = periods.filter((x) => periodTag(x) === 'Q');
+  const latest = quarters.at(-1) ?? years.at(-1);
+  const summary = latest ? await store.summary({ kind: 'network' }, latest) : undefined;
+  return {
+    user: { sub: p.sub, role: p.role, ...(p.name ? { name: p.name } : {}), ...(p.branch ? { branch: p.branch } : {}) },
+    branches: visibleBranches(p, dir),
+    regions: [...new Set(dir.map((b) => b.region).filter(Boolean))].sort(),
+    periods: { years, quarters },
+    programmes: summary?.programmes?.rows.map((r) => r.programme) ?? Object.keys(summary?.breakdowns?.programme ?? {}),
+    segments: Object.keys(summary?.breakdowns?.segment ?? {}),
+    metrics: METRICS.map((m) => ({ id: m, label: METRIC_LABELS[m]! })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------- model
+
+function pathRow(ps: ParamSummary, kind: PathRow['kind']): PathRow {
+  const chain = [ps.from, ...(ps.through ?? []), ps.to];
+  return {
+    kind, from: ps.from, to: ps.to, ...(ps.through ? { through: ps.through } : {}), label: chain.join(' → '),
+    estimate: num(ps.original), sd: num(ps.bootSd), t: num(ps.t), p: num(ps.p), ciLow: num(ps.ciLower), ciHigh: num(ps.ciUpper),
+  };
+}
+
+export function modelView(r: UnitResult | undefined, unit: string): ModelView | null {
+  const s = r?.satisfaction;
+  if (!r || !s) return null;
+  const est = s.estimate;
+  const boot = s.bootstrap;
+  const loadCi = new Map(boot.loadings.map((l) => [`${l.to}#${l.from}`, l]));
+  const htmtCi = new Map(boot.htmt.map((h) => [`${h.from}#${h.to}`, h]));
+  return {
+    unit, period: r.period, n: r.n,
+    bootstrap: { nboot: boot.nboot, nSuccessful: boot.nSuccessful, alpha: boot.alpha },
+    paths: [...boot.paths.map((x) => pathRow(x, 'direct')), ...boot.specificIndirect.map((x) => pathRow(x, 'indirect'))],
+    rSquared: Object.fromEntries(Object.entries(est.rSquared).map(([c, v]) => [c, { r2: num(v.r2), adjR2: num(v.adjR2) }])),
+    reliability: Object.entries(est.reliability)
+      .filter(([c]) => !c.includes('*')) // an interaction term has no reflective measurement model
+      .map(([construct, v]) => ({ construct, alpha: num(v.alpha), rhoC: num(v.rhoC), rhoA: num(v.rhoA), ave: num(v.ave) })),
+    loadings: est.loadings.filter((l) => !l.construct.includes('*')).map((l) => {
+      const ci = loadCi.get(`${l.construct}#${l.item}`);
+      return { construct: l.construct, item: l.item, loading: num(l.estimate), ciLow: num(ci?.ciLower), ciHigh: num(ci?.ciUpper) };
+    }),
+    htmt: est.htmt.filter((h) => !h.a.includes('*') && !h.b.includes('*'))
+      .map((h) => ({ a: h.a, b: h.b, value: num(h.value), ciHigh: num(htmtCi.get(`${h.a}#${h.b}`)?.ciUpper) })),
+    fornellLarcker: {
+      rows: est.fornellLarcker.rows, cols: est.fornellLarcker.cols,
+      values: est.fornellLarcker.values.map((row) => row.map(num)),
+    },
+  };
+}
+
+function loyaltyView(r: UnitResult | undefined): LoyaltyView | null {
+  const l = r?.loyalty;
+  if (!l) return null;
+  const reg = l.regression;
+  const labels = Object.fromEntries(l.dimensions.map((d) => [d.name, d.label ?? METRIC_LABELS[d.name] ?? d.name]));
+  return {
+    n: reg.n, r: num(reg.r), r2: num(reg.r2), adjR2: num(reg.adjR2), f: num(reg.f), fP: num(reg.fP), df: reg.df,
+    critical: { alpha: reg.critical.alpha, t: num(reg.critical.t), f: num(reg.critical.f) },
+    coefficients: reg.coefficients.map((c) => ({
+      name: c.name, label: c.name === '(Constant)' || c.name === '(Intercept)' ? '(Constant)' : labels[c.name] ?? c.name,
+      b: num(c.b), se: num(c.se), beta: num(c.beta), t: num(c.t), p: num(c.p),
+    })),
+    dimensions: l.dimensions.map((d) => ({
+      name: d.name, label: labels[d.name] ?? d.name, role: d.role, nItems: d.items.length,
+      alpha: num(d.itemAnalysis?.alpha), band: d.itemAnalysis?.band ?? null,
+      score: { n: d.score.n, mean: num(d.score.mean), sd: num(d.score.sd) },
+      itemTotal: (d.itemAnalysis?.itemTotal ?? []).map((t) => ({
+        item: t.item, correctedItemTotalCorrelation: num(t.correctedItemTotalCorrelation), alphaIfDeleted: num(t.alphaIfDeleted), valid: t.valid,
+      })),
+    })),
+    normality: reg.ks ? { ksZ: num(reg.ks.ksZ), asympP: num(reg.ks.asympP), lillieforsP: num(reg.ks.lillieforsP) } : null,
+  };
+}
+
+function ipmaView(r: UnitResult | undefined): IpmaView | null {
+  const rows = r?.satisfaction?.ipma?.SAT;
+  if (!rows) return null;
+  return { target: 'SAT', rows: rows.map((x) => ({ construct: x.construct, importance: num(x.importance), performance: num(x.performance) })) };
+}
+
+// ---------------------------------------------------------------------------------------------------- overview
+
+export interface OverviewQuery { period: string; region?: string; segment?: string; programme?: string }
+
+export async function overviewView(store: DashboardStore, p: Principal, q: OverviewQuery): Promise<OverviewResponse> {
+  if (q.segment && q.programme) throw new ApiError(400, 'filter by segment or by programme, not both (the breakdowns are not crossed)');
+  const dir = await store.directory();
+  if (q.region && dir.length > 0 && !dir.some((b) => b.region === q.region)) throw new ApiError(404, `region ${q.region} is not in the branch directory`);
+  const scopeUnit: Unit = q.region ? { kind: 'region', id: q.region } : { kind: 'network' };
+  const scopeLabel = q.region ? `Region ${q.region}` : 'Network';
+  const basis: Basis = q.segment ? { dim: 'segment', value: q.segment } : q.programme ? { dim: 'programme', value: q.programme } : {};
+  const prev = yearBefore(q.period);
+  const inScope = dir.filter((b) => !q.region || b.region === q.region);
+  const visible = visibleBranches(p, inScope);
+  const ids = visible.map((b) => b.id);
+
+  const [scopeNow, scopePrev, now, before, assessment, open] = await Promise.all([
+    store.summary(scopeUnit, q.period), store.summary(scopeUnit, prev),
+    store.branchSummaries(ids, q.period), store.branchSummaries(ids, prev),
+    q.region || basis.dim ? Promise.resolve(undefined) : store.assessment(q.period),
+    store.openAlerts(),
+  ]);
+  const result = await store.result(scopeNow);
+
+  const head = figures(scopeNow, basis);
+  const headPrev = figures(scopePrev, basis);
+  const headline = head && {
+    n: head.n, indices: head.indices,
+    previous: byMetric((m) => headPrev?.indices[m] ?? null),
+    change: byMetric((m) => change(head.indices[m], headPrev?.indices[m])),
+  };
+  const funnel = byMetric((m) => {
+    const e = head?.indices[m];
+    if (!e || e.value === null || e.se === null || !(e.n > 1)) return null;
+    return { centre: e.value, sigma: e.se * Math.sqrt(e.n) };
+  });
+
+  const openBy = new Map<string, number>();
+  for (const a of open) openBy.set(a.branch, (openBy.get(a.branch) ?? 0) + 1);
+  const ranking: RankingRow[] = [];
+  const missing: string[] = [];
+  for (const b of visible) {
+    const f = figures(now.get(b.id), basis);
+    if (!f) { missing.push(b.id); continue; }
+    const fp = figures(before.get(b.id), basis);
+    ranking.push({
+      branch: b.id, name: b.name, region: b.region, n: f.n, indices: f.indices,
+      vsNetwork: byMetric((m) => change(f.indices[m], head?.indices[m])),
+      change: byMetric((m) => change(f.indices[m], fp?.indices[m])),
+      openAlerts: openBy.get(b.id) ?? 0,
+    });
+  }
+  ranking.sort((a, b) => (b.indices.SAT?.value ?? -Infinity) - (a.indices.SAT?.value ?? -Infinity) || a.branch.localeCompare(b.branch));
+
+  return {
+    period: q.period,
+    kind: periodTag(q.period) === 'Y' ? 'year' : 'quarter',
+    previousPeriod: prev,
+    scope: {
+      unit: scopeNow?.unit ?? (q.region ? `REGION:${q.region}` : 'NETWORK'), label: scopeLabel,
+      ...(q.region ? { region: q.region } : {}), ...(q.segment ? { segment: q.segment } : {}), ...(q.programme ? { programme: q.programme } : {}),
+    },
+    basis: basis.dim ? 'breakdown' : 'model',
+    headline,
+    funnel,
+    ranking,
+    missingBranches: missing,
+    hiddenBranches: inScope.length - visible.length,
+    programmes: programmeTable(q.period, visible, now, scopeNow, scopeLabel),
+    model: modelView(result, scopeNow?.unit ?? scopeLabel),
+    modelStatus: scopeNow?.status?.satisfaction ?? null,
+    assessment: assessment ? { branches: assessment.branches, tested: assessment.tested, newAlerts: assessment.newAlerts, openAlerts: assessment.openAlerts } : null,
+  };
+}
+
+function programmeTable(period: string, visible: readonly BranchInfo[], now: Map<string, SummaryItem>, scope: SummaryItem | undefined, scopeLabel: string): ProgrammeTable {
+  const codes: string[] = [];
+  const note = (p: SummaryItem['programmes'] | undefined) => p?.rows.forEach((r) => { if (!codes.includes(r.programme)) codes.push(r.programme); });
+  note(scope?.programmes);
+  for (const b of visible) note(now.get(b.id)?.programmes);
+  const rows = visible.flatMap((b) => {
+    const c = programmeCells(now.get(b.id)?.programmes);
+    return c ? [{ branch: b.id, name: b.name, region: b.region, ...c }] : [];
+  });
+  // Seed-003 Table 1 lists branches from the most to the least satisfied.
+  rows.sort((a, b) => (b.overall?.share ?? -1) - (a.overall?.share ?? -1) || a.branch.localeCompare(b.branch));
+  const total = programmeCells(scope?.programmes);
+  return { period, programmes: codes, rows, total: total ? { label: scopeLabel, ...total } : null };
+}
+
+export async function programmesView(store: DashboardStore, p: Principal, q: { period: string; region?: string }): Promise<ProgrammeTable> {
+  const dir = await store.directory();
+  const inScope = dir.filter((b) => !q.region || b.region === q.region);
+  const visible = visibleBranches(p, inScope);
+  const scopeUnit: Unit = q.region ? { kind: 'region', id: q.region } : { kind: 'network' };
+  const [now, scope] = await Promise.all([store.branchSummaries(visible.map((b) => b.id), q.period), store.summary(scopeUnit, q.period)]);
+  return programmeTable(q.period, visible, now, scope, q.region ? `Region ${q.region}` : 'Network');
+}
+
+// ---------------------------------------------------------------------------------------------------- branch
+
+function seriesOf(items: readonly MetricItem[], kind: 'Q' | 'Y'): Record<string, SeriesPoint[]> {
+  const out: Record<string, SeriesPoint[]> = byMetric(() => []);
+  for (const it of items) {
+    if (periodTag(it.period) !== kind) continue;
+    (out[it.metric] ??= []).push({ period: it.period, ...estimate(it)! });
+  }
+  for (const s of Object.values(out)) s.sort((a, b) => a.period.localeCompare(b.period));
+  return out;
+}
+
+export async function seriesView(store: DashboardStore, p: Principal, branch: string, kind: 'Q' | 'Y'): Promise<SeriesResponse> {
+  assertBranch(p, branch);
+  const info = await branchInfo(store, branch);
+  const [own, network, region] = await Promise.all([
+    store.metrics({ kind: 'branch', id: branch }),
+    store.metrics({ kind: 'network' }),
+    info.region ? store.metrics({ kind: 'region', id: info.region }) : Promise.resolve([]),
+  ]);
+  if (own.length === 0) throw new ApiError(404, `no figures stored for branch ${branch}`);
+  const series = seriesOf(own, kind);
+  const periods = [...new Set(Object.values(series).flat().map((x) => x.period))].sort();
+  return { branch: info, kind, periods, series, network: seriesOf(network, kind), region: seriesOf(region, kind) };
+}
+
+export async function branchResultsView(store: DashboardStore, p: Principal, branch: string, period: string): Promise<BranchResultsResponse> {
+  assertBranch(p, branch);
+  const info = await branchInfo(store, branch);
+  const [summary, network] = await Promise.all([store.summary({ kind: 'branch', id: branch }, period), store.summary({ kind: 'network' }, period)]);
+  if (!summary) throw new ApiError(404, `no results for branch ${branch} in ${period}`);
+  const result = await store.result(summary);
+  return {
+    branch: info, period, n: summary.n, status: summary.status ?? null,
+    indices: byMetric((m) => estimate(summary.indices?.[m])),
+    network: byMetric((m) => estimate(network?.indices?.[m])),
+    model: modelView(result, summary.unit),
+    ipma: ipmaView(result),
+    loyalty: loyaltyView(result),
+    programmes: programmeCells(summary.programmes),
+    breakdowns: Object.fromEntries(Object.entries(summary.breakdowns ?? {}).map(([dim, groups]) => [dim,
+      Object.fromEntries(Object.entries(groups).map(([g, v]) => [g, { n: v.n, indices: byMetric((m) => estimate(v.indices?.[m])) }]))])),
+  };
+}
+
+function alertView(a: AlertItem, dir: ReadonlyMap<string, BranchInfo>): AlertView {
+  const b = dir.get(a.branch);
+  return {
+    branch: a.branch, name: b?.name ?? a.branch, region: a.region ?? b?.region ?? '', metric: a.metric,
+    since: a.since, lastPeriod: a.lastPeriod, status: a.status, ...(a.resolvedIn ? { resolvedIn: a.resolvedIn } : {}),
+    decline: num(a.decline), declineCi: [num(a.declineCi?.[0]), num(a.declineCi?.[1])],
+    baseline: num(a.baseline), current: num(a.current), p: num(a.p), bhThreshold: num(a.bhThreshold), test: a.test,
+    drivers: (a.drivers ?? []).map((d) => ({ construct: d.construct, change: num(d.change) })),
+  };
+}
+
+export async function alertsView(store: DashboardStore, p: Principal, q: { region?: string }): Promise<AlertsResponse> {
+  const [dir, open] = await Promise.all([store.directory(), store.openAlerts()]);
+  const byId = new Map(dir.map((b) => [b.id, b]));
+  const alerts = open
+    .filter((a) => canReadBranch(p, a.branch))
+    .map((a) => alertView(a, byId))
+    .filter((a) => !q.region || a.region === q.region);
+  // Newest episode first; within a period, the larger decline first.
+  alerts.sort((a, b) => b.since.localeCompare(a.since) || (b.decline ?? 0) - (a.decline ?? 0) || a.branch.localeCompare(b.branch));
+  return { alerts };
+}
+
+export async function branchAlertsView(store: DashboardStore, p: Principal, branch: string): Promise<AlertsResponse> {
+  assertBranch(p, branch);
+  const [dir, items] = await Promise.all([store.directory(), store.branchAlerts(branch)]);
+  const byId = new Map(dir.map((b) => [b.id, b]));
+  const alerts = items.map((a) => alertView(a, byId));
+  alerts.sort((a, b) => (a.status === b.status ? 0 : a.status === 'open' ? -1 : 1) || b.since.localeCompare(a.since));
+  return { alerts };
+}
+
+function dropView(d: StoredDrop, branch: string): DropsResponse['drops'][number] {
+  const parts = (d.partitions ?? []).filter((x) => x.branch === branch);
+  return {
+    sha256: d.sha256, file: d.firstKey, receivedAt: d.receivedAt ?? null, completedAt: d.completedAt ?? null, status: d.status,
+    rows: d.counts?.rows ?? null, clean: d.counts?.clean ?? null, rejected: d.counts?.rejected ?? null,
+    branchRows: parts.reduce((s, x) => s + x.rows, 0), periods: [...new Set(parts.map((x) => x.period))].sort(),
+    ...(d.error ? { error: d.error } : {}),
+  };
+}
+
+export async function dropsView(store: DashboardStore, p: Principal, branch: string): Promise<DropsResponse> {
+  assertBranch(p, branch);
+  const info = await branchInfo(store, branch);
+  const quarters = [...new Set((await store.metrics({ kind: 'branch', id: branch })).map((m) => m.period).filter((x) => periodTag(x) === 'Q'))];
+  const drops = (await store.branchDrops(branch, quarters)).map((d) => dropView(d, branch));
+  drops.sort((a, b) => (b.periods.at(-1) ?? '').localeCompare(a.periods.at(-1) ?? '') || (b.receivedAt ?? '').localeCompare(a.receivedAt ?? ''));
+  return { branch: info, drops };
+}
