@@ -49,7 +49,8 @@ export const INGEST_QUEUE = {
 
 /** The assessment state machine and its schedules (EventBridge Scheduler, time zone Asia/Jakarta). */
 export const ASSESSMENT = {
-  /** Branches recomputed at once by the Distributed Map. 300 branches = 6 waves. See README for raising it. */
+  /** Units (branches, regions, network) recomputed at once by the Distributed Map: 300 branches + ~10 regions +
+   *  the network = 7 waves. See the README for raising it. */
   maxConcurrency: 50,
   /** Percentage of branches that may fail before the whole run fails; failures are listed by the close step. */
   toleratedFailurePercentage: 10,

@@ -3,7 +3,8 @@
 // Every name a handler or the local stack also uses comes from shared/store (resources.ts, keys.ts).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type CfnResource, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -18,6 +19,7 @@ import { DataStore } from './constructs/data-store';
 import { EventRoutes } from './constructs/event-routes';
 import { grantObjects, grantPublish, grantTable, layoutPrefix } from './constructs/grants';
 import { SatmonFunction } from './constructs/satmon-function';
+import { acknowledge, nagArn } from './nag';
 
 /** Repository root (this file is infra/stack.ts). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -53,6 +55,8 @@ export class SatmonStack extends Stack {
   readonly assessment: Assessment;
   readonly dashboard: Dashboard;
   readonly alarms: Alarms;
+  /** Attach to whoever uploads survey drops (a branch-upload role, a transfer job). */
+  readonly dropUploaderPolicy: iam.ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: SatmonStackProps = {}) {
     super(scope, id, props);
@@ -109,6 +113,19 @@ export class SatmonStack extends Stack {
     grantObjects(api.role, buckets.curated, [CURATED.results, CURATED.config], 'read', dataKey);
     grantTable(api.role, table, gsiNames, 'read', dataKey);
 
+    // Uploaders may put objects under the routed raw prefixes (SSE-KMS: a data key; multipart: decrypt it again).
+    this.dropUploaderPolicy = new iam.ManagedPolicy(this, 'DropUploaderPolicy', {
+      description: 'satmon: upload survey drops to the raw bucket (routed prefixes only)',
+      statements: [
+        new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: rawPrefixes.map((p) => `${buckets.raw.bucketArn}/${p}*`) }),
+        new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [dataKey.keyArn] }),
+      ],
+    });
+    for (const p of rawPrefixes) {
+      acknowledge(this.dropUploaderPolicy, `AwsSolutions-IAM5[Resource::${nagArn(buckets.raw.node.defaultChild as CfnResource)}/${p}*]`,
+        `Drop file names are chosen by the uploading branch; writing is limited to the ${p} prefix the ingest route watches.`);
+    }
+
     this.routes = new EventRoutes(this, 'Routes', { buckets, functions: this.functions });
     this.assessment = new Assessment(this, 'Assessment', { assess, recompute, curated: buckets.curated, dataKey });
     this.dashboard = new Dashboard(this, 'Dashboard', { api, logsBucket: this.data.logsBucket });
@@ -137,5 +154,16 @@ export class SatmonStack extends Stack {
     new CfnOutput(this, 'AlertTopicArn', { value: this.alertTopic.topicArn, description: TOPICS.alerts.envVar });
     new CfnOutput(this, 'OpsTopicArn', { value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'StateMachineArn', { value: this.assessment.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'DropUploaderPolicyArn', { value: this.dropUploaderPolicy.managedPolicyArn });
+    for (const [handler, q] of Object.entries(this.routes.queues)) {
+      new CfnOutput(this, `${handler[0]!.toUpperCase()}${handler.slice(1)}DlqArn`, { value: q.dlq.queueArn, description: 'redrive with aws sqs start-message-move-task' });
+    }
+    const d = this.dashboard;
+    new CfnOutput(this, 'SiteUrl', { value: `https://${d.distribution.distributionDomainName}` });
+    new CfnOutput(this, 'SiteBucketName', { value: d.siteBucket.bucketName });
+    new CfnOutput(this, 'DistributionId', { value: d.distribution.distributionId });
+    new CfnOutput(this, 'ApiUrl', { value: d.stage.url });
+    new CfnOutput(this, 'UserPoolId', { value: d.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: d.userPoolClient.userPoolClientId });
   }
 }

@@ -98,7 +98,6 @@ export function trendChart(title: string, branch: SeriesPoint[], network: Series
     type: 'line',
     data: { labels: periods.map(fmtPeriod), datasets },
     options: {
-      spanGaps: false,
       plugins: {
         legend: { labels: { filter: (item) => !item.text.startsWith('95% CI'), boxWidth: 18 } },
         tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${fmtIndex(c.parsed.y)}` } },

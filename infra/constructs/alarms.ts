@@ -1,7 +1,7 @@
 // Operational alarms -> an encrypted "ops" topic: function errors and throttles, dead-letter queue depth, a stuck
 // ingest queue, failed or timed-out assessments, table throttling and API 5xx. The ops topic has its own key so the
 // data key's policy never has to admit CloudWatch.
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
@@ -44,6 +44,15 @@ export class Alarms extends Construct {
       }),
     );
     this.topic = new sns.Topic(this, 'OpsTopic', { displayName: 'satmon operations', masterKey: key, enforceSSL: true });
+    // The topic policy CDK writes for enforceSSL replaces SNS's default one, so CloudWatch needs its own allow.
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
     const notify = new actions.SnsAction(this.topic);
 
     const add = (aid: string, metric: cloudwatch.IMetric, threshold: number, description: string) => {

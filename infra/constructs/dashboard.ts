@@ -2,7 +2,7 @@
 // route needs a Cognito JWT. Scoping (head office: all branches; branch manager: own branch only) is enforced by
 // the API handler from the token's claims (AUTH in shared/store/resources.ts), because API Gateway can check
 // that a token is valid but not which branch a request may read.
-import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -159,12 +159,5 @@ export class Dashboard extends Construct {
       throttle: API_THROTTLE,
       accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs), format: AccessLogFormat.custom(ACCESS_LOG_FORMAT) },
     });
-
-    new CfnOutput(this, 'SiteUrl', { value: `https://${this.distribution.distributionDomainName}` });
-    new CfnOutput(this, 'SiteBucketName', { value: this.siteBucket.bucketName });
-    new CfnOutput(this, 'DistributionId', { value: this.distribution.distributionId });
-    new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
-    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
-    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
   }
 }

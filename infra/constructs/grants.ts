@@ -44,7 +44,7 @@ export function grantObjects(role: iam.Role, bucket: s3.Bucket, prefixes: readon
     acknowledge(
       role,
       `AwsSolutions-IAM5[Resource::${nagArn(bucket.node.defaultChild as CfnResource)}/${p}*]`,
-      `Object keys under ${p} name data (drops, branches, periods) and are not known at deploy time; access is limited to that prefix.`,
+      `Objects under ${p} are named at run time (per drop, branch, period or configuration file), so no exact ARN exists at deploy time; access is limited to that prefix.`,
     );
   }
 }

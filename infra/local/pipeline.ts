@@ -30,6 +30,7 @@ export interface PipelineSummary {
   periods: string[];
   years: string[];
   branches: string[];
+  /** Alerts this run raised (an episode already open from an earlier run is not raised again). */
   alerts: { branch: string; period: string; metric: string; decline: number; p: number }[];
   rejectedRows: number;
   cleanRows: number;
@@ -93,7 +94,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<{ summary: Pip
       log(`assessing ${period}`);
       const run = await runAssessment(period, { env, concurrency: 2, ...(opts.notify ? { notify: opts.notify } : {}) });
       runs.push(run);
-      for (const a of run.close.newAlerts) alerts.push({ branch: a.branch, period: a.period, metric: a.metric, decline: a.decline, p: a.p });
+      for (const a of run.close.raised) alerts.push({ branch: a.branch, period: a.period, metric: a.metric, decline: a.decline, p: a.p });
     }
     const years = [...new Set(periods.map((p) => p.slice(0, 4)))];
     if (opts.annual) {

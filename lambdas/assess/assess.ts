@@ -13,7 +13,7 @@ import { satisfactionModel } from '../../shared/models';
 import { keys, periodTag, S3_LAYOUT, unitPk, type Unit } from '../../shared/store/keys';
 import type { BranchInfo } from '../../shared/survey';
 import { finiteDeep } from '../../shared/assess/records';
-import { batchWrite, getItem, isConditionalCheckFailed, queryAll, queryPartition } from '../shared/dynamo';
+import { batchWrite, getItem, isConditionalCheckFailed, queryPartition } from '../shared/dynamo';
 import { listObjects, putObject } from '../shared/s3';
 
 export interface AssessDeps {
@@ -63,7 +63,10 @@ export interface CloseOutput {
   period: string;
   branches: number;
   tested: number;
+  /** Alert episodes that start in this period (a property of the data: the same on every run). */
   newAlerts: Alert[];
+  /** Of those, the ones this run created and notified (empty when the assessment is run again). */
+  raised: Alert[];
   continuing: number;
   resolved: number;
   resultKey: string;
@@ -78,11 +81,11 @@ export async function close(d: AssessDeps, period: string): Promise<CloseOutput>
     return [b, { ...(region ? { region } : {}), series: seriesFromItems(await metricsOf({ kind: 'branch', id: b }), kind) }] as const;
   })));
   const networkSeries = seriesFromItems(await metricsOf({ kind: 'network' }), kind);
-  const open: AlertItem[] = [];
-  for await (const it of queryAll<AlertItem>(d.ddb, {
-    TableName: d.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': keys.openAlerts },
-  })) open.push(it);
-  const openAlerts = new Map(open.map((a) => [`${a.branch}#${a.metric}`, a.since]));
+  // Episodes open as of this period (so re-running an earlier assessment sees the state it saw then).
+  const episodes = (await Promise.all(p.branches.map((b) =>
+    queryPartition<AlertItem>(d.ddb, d.table, unitPk({ kind: 'branch', id: b }), { skPrefix: keys.alertPrefix })))).flat();
+  const openAsOf = episodes.filter((e) => e.since <= period && (e.status === 'open' || (e.resolvedIn ?? '') > period));
+  const openAlerts = new Map(openAsOf.map((a) => [`${a.branch}#${a.metric}`, a.since]));
 
   const out = closeAssessment({
     period,
@@ -94,10 +97,12 @@ export async function close(d: AssessDeps, period: string): Promise<CloseOutput>
   });
 
   // Alert episodes.
+  const raised: Alert[] = [];
   for (const a of out.newAlerts) {
     const item = alertItem(a, d.branches?.get(a.branch)?.region);
     try {
       await d.ddb.send(new PutCommand({ TableName: d.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      raised.push(a);
       await d.notify(a);
     } catch (e) {
       if (!isConditionalCheckFailed(e)) throw e;
@@ -109,9 +114,9 @@ export async function close(d: AssessDeps, period: string): Promise<CloseOutput>
     await d.ddb.send(new UpdateCommand({
       TableName: d.table, Key: keys.alert(r.branch, r.since, r.metric),
       UpdateExpression: 'SET #status = :resolved, resolvedIn = :period REMOVE gsi1pk, gsi1sk',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':resolved': 'resolved', ':period': period },
-    }));
+      ConditionExpression: 'attribute_exists(pk) AND #status = :open',
+      ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':resolved': 'resolved', ':period': period, ':open': 'open' },
+    })).catch((e) => { if (!isConditionalCheckFailed(e)) throw e; });
   }
 
   // The record: headline figures in DynamoDB, ranking rows and tests in S3.
@@ -124,21 +129,25 @@ export async function close(d: AssessDeps, period: string): Promise<CloseOutput>
   await putObject(d.s3, d.curatedBucket, record.resultKey, JSON.stringify(finiteDeep(out)), 'application/json');
   await batchWrite(d.ddb, d.table, { puts: [finiteDeep(record) as never] });
   return {
-    period, branches: out.rows.length, tested: out.tested, newAlerts: out.newAlerts,
+    period, branches: out.rows.length, tested: out.tested, newAlerts: out.newAlerts, raised,
     continuing: out.continuing.length, resolved: out.resolved.length, resultKey: record.resultKey,
   };
 }
 
-/** A confirmed episode: keep its first period, update the evidence and the last confirming period. */
+/**
+ * A confirmed episode: keep its first period, update the evidence and the last confirming period. Only forward in
+ * time: re-running an earlier assessment leaves the evidence of a later one in place.
+ */
 async function refresh(d: AssessDeps, a: Alert): Promise<void> {
   const ev = finiteDeep({ decline: a.decline, declineCi: a.declineCi, baseline: a.baseline, current: a.current, p: a.p, bhThreshold: a.bhThreshold, test: a.test, drivers: a.drivers });
   await d.ddb.send(new UpdateCommand({
     TableName: d.table, Key: keys.alert(a.branch, a.since, a.metric),
     UpdateExpression: 'SET lastPeriod = :last, decline = :decline, declineCi = :ci, baseline = :baseline, #current = :current, p = :p, bhThreshold = :bh, #test = :test, drivers = :drivers',
+    ConditionExpression: 'attribute_exists(pk) AND lastPeriod <= :last',
     ExpressionAttributeNames: { '#current': 'current', '#test': 'test' },
     ExpressionAttributeValues: {
       ':last': a.period, ':decline': ev.decline, ':ci': ev.declineCi, ':baseline': ev.baseline, ':current': ev.current,
       ':p': ev.p, ':bh': ev.bhThreshold, ':test': ev.test, ':drivers': ev.drivers,
     },
-  }));
+  })).catch((e) => { if (!isConditionalCheckFailed(e)) throw e; });
 }

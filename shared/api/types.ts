@@ -155,6 +155,8 @@ export interface BranchResultsResponse {
   status: { satisfaction: ModelStatus; loyalty: ModelStatus } | null;
   indices: Record<string, Estimate | null>;
   network: Record<string, Estimate | null>;
+  /** Branch minus network, z-tested. */
+  vsNetwork: Record<string, Change | null>;
   model: ModelView | null;
   ipma: IpmaView | null;
   loyalty: LoyaltyView | null;

@@ -293,10 +293,12 @@ export async function branchResultsView(store: DashboardStore, p: Principal, bra
   const [summary, network] = await Promise.all([store.summary({ kind: 'branch', id: branch }, period), store.summary({ kind: 'network' }, period)]);
   if (!summary) throw new ApiError(404, `no results for branch ${branch} in ${period}`);
   const result = await store.result(summary);
+  const indices = byMetric((m) => estimate(summary.indices?.[m]));
+  const networkIndices = byMetric((m) => estimate(network?.indices?.[m]));
   return {
     branch: info, period, n: summary.n, status: summary.status ?? null,
-    indices: byMetric((m) => estimate(summary.indices?.[m])),
-    network: byMetric((m) => estimate(network?.indices?.[m])),
+    indices, network: networkIndices,
+    vsNetwork: byMetric((m) => change(indices[m], networkIndices[m])),
     model: modelView(result, summary.unit),
     ipma: ipmaView(result),
     loyalty: loyaltyView(result),

@@ -103,10 +103,14 @@ export function closeAssessment(input: AssessmentInput): AssessmentOutput {
 
   const newAlerts: Alert[] = [], continuing: Alert[] = [], resolved: AssessmentOutput['resolved'] = [];
   for (const d of decisions) {
-    const key = `${d.unit}#${d.metric}`;
-    const since = input.openAlerts.get(key);
+    // An episode opened in a later period than the one assessed (a re-run of history) does not bear on it.
+    const opened = input.openAlerts.get(`${d.unit}#${d.metric}`);
+    const since = opened !== undefined && opened <= input.period ? opened : undefined;
     if (!d.alert) {
-      if (since !== undefined && d.period === input.period) resolved.push({ branch: d.unit, metric: d.metric, since });
+      // Resolved only by positive evidence: an eligible test of a later period that no longer shows the decline.
+      if (since !== undefined && since < input.period && d.eligible && d.period === input.period) {
+        resolved.push({ branch: d.unit, metric: d.metric, since });
+      }
       continue;
     }
     const series = input.branches[d.unit]!.series;

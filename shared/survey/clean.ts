@@ -380,25 +380,29 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
         } else cats[k] = cv;
       }
 
-      // Likert items.
+      // Likert items, fingerprinted as they are read (then the categorical codes).
       const items: number[] = new Array(nItems);
       missingPerConstruct.fill(0);
+      answerHasher.reset();
       let answered = 0, nMissing = 0, firstAnswer = NaN, allSame = true;
       for (let i = 0; i < nItems; i++) {
         const raw = f[itemAt[i]!]!;
         const v = rules.item.read(raw);
         if (typeof v === 'number') {
           items[i] = v;
+          answerHasher.int((v - minCode) & 0xffff);
           if (answered === 0) firstAnswer = v;
           else if (v !== firstAnswer) allSame = false;
           answered++;
         } else if (v === MISSING) {
           items[i] = NaN;
+          answerHasher.int(0x1ffff);
           nMissing++;
           const k = constructOf[i]!;
           if (k >= 0) missingPerConstruct[k]!++;
         } else {
           items[i] = NaN;
+          answerHasher.int(0x1ffff);
           add('OUT_OF_RANGE', `${instrument.items[i]}=${showCell(raw)}: ${v.message}`);
         }
       }
@@ -415,12 +419,6 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
         add('STRAIGHT_LINING', `all ${answered} answered items are ${firstAnswer}`);
       }
 
-      // Answer fingerprint: items then categorical codes.
-      answerHasher.reset();
-      for (let i = 0; i < nItems; i++) {
-        const v = items[i]!;
-        answerHasher.int(v === v ? (v - minCode) & 0xffff : 0x1ffff);
-      }
       for (let k = 0; k < nCats; k++) answerHasher.str(cats[k] ?? '\u0000');
       answerHasher.digest(digest);
       const answer32 = digest[0]!;

@@ -98,9 +98,110 @@ export function formatRejectRow(rej: RejectedRow, nColumns: number): string {
   return csvLine(rejectRowFields(rej, nColumns));
 }
 
-/** Where text goes: a file, an S3 multipart upload, a string buffer. A returned promise is awaited (backpressure). */
+/**
+ * Where the CSV goes: a file, an S3 multipart upload, a buffer. Receives UTF-8 bytes (clean rows) or strings;
+ * a returned promise is awaited (backpressure).
+ */
 export interface TextSink {
-  write(text: string): void | Promise<void>;
+  write(chunk: string | Uint8Array): void | Promise<void>;
+}
+
+/**
+ * Encodes clean rows straight into a byte buffer: the same bytes as formatCleanRow (a property test checks it)
+ * without building a string per row, which matters at a million rows.
+ */
+export class CleanRowEncoder {
+  private buf: Buffer = Buffer.allocUnsafe(1 << 17);
+  private pos = 0;
+  private readonly hasDate: boolean;
+
+  constructor(instrument: Instrument) {
+    this.hasDate = instrument.spec.dateColumn !== undefined;
+    this.buf.write(formatCleanHeader(instrument), 0, 'utf8');
+    this.pos = Buffer.byteLength(formatCleanHeader(instrument));
+  }
+
+  get size(): number {
+    return this.pos;
+  }
+
+  push(row: CleanRow): void {
+    let room = 64 + 12 * row.items.length + 6 * row.respondentId.length;
+    for (const c of row.categories) room += c === null ? 1 : 6 * c.length + 3;
+    if (this.pos + room > this.buf.length) this.grow(this.pos + room);
+    this.text(row.respondentId);
+    this.byte(44);
+    this.text(row.branch);
+    this.byte(44);
+    this.text(row.period);
+    if (this.hasDate) {
+      this.byte(44);
+      if (row.date !== null) this.text(row.date);
+    }
+    const cats = row.categories;
+    for (let k = 0; k < cats.length; k++) {
+      this.byte(44);
+      const c = cats[k];
+      if (c !== null && c !== undefined) this.text(c);
+    }
+    const buf = this.buf;
+    const items = row.items;
+    let p = this.pos;
+    for (let i = 0; i < items.length; i++) {
+      buf[p++] = 44;
+      const v = items[i]!;
+      if (v !== v) continue;
+      if (v >= 0 && v <= 9 && (v | 0) === v) buf[p++] = 48 + v;
+      else p += buf.write(String(v), p, 'latin1');
+    }
+    this.pos = p;
+    this.byte(44);
+    this.text(row.answerHash);
+    this.byte(44);
+    this.text(String(row.line));
+    this.byte(10);
+  }
+
+  /** The encoded bytes so far (a copy), emptying the buffer. */
+  take(): Buffer {
+    const out = Buffer.from(this.buf.subarray(0, this.pos));
+    this.pos = 0;
+    return out;
+  }
+
+  private byte(b: number): void {
+    this.buf[this.pos++] = b;
+  }
+
+  /** A field: short ASCII without quoting needs is copied by hand (cheaper than a call into C++ per field). */
+  private text(s: string): void {
+    const buf = this.buf;
+    let p = this.pos;
+    if (s.length <= 32) {
+      let ok = true;
+      for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 128 || c === 44 || c === 34 || c === 10 || c === 13) {
+          ok = false;
+          break;
+        }
+        buf[p + i] = c;
+      }
+      if (ok) {
+        this.pos = p + s.length;
+        return;
+      }
+    }
+    this.pos = p + buf.write(csvField(s), p, 'utf8');
+  }
+
+  private grow(min: number): void {
+    let size = this.buf.length * 2;
+    while (size < min) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
 }
 
 /**
@@ -108,7 +209,7 @@ export interface TextSink {
  * Call `finish()` after cleanDrop resolves (it writes the rejects header when the drop had no header callback).
  */
 export class DropCsvWriter {
-  private cleanBuf = '';
+  private readonly encoder: CleanRowEncoder;
   private rejectBuf = '';
   private nColumns = 0;
   private rejectHeaderWritten = false;
@@ -119,7 +220,7 @@ export class DropCsvWriter {
     private readonly rejectSink: TextSink,
     private readonly batchChars = 1 << 16,
   ) {
-    this.cleanBuf = formatCleanHeader(instrument);
+    this.encoder = new CleanRowEncoder(instrument);
   }
 
   readonly onHeader = (header: DropHeader): void => {
@@ -129,8 +230,8 @@ export class DropCsvWriter {
   };
 
   readonly onClean = (row: CleanRow): void | Promise<void> => {
-    this.cleanBuf += formatCleanRow(this.instrument, row);
-    if (this.cleanBuf.length >= this.batchChars) return this.flushClean();
+    this.encoder.push(row);
+    if (this.encoder.size >= this.batchChars) return this.flushClean();
   };
 
   readonly onReject = (rej: RejectedRow): void | Promise<void> => {
@@ -146,9 +247,7 @@ export class DropCsvWriter {
   }
 
   private async flushClean(): Promise<void> {
-    const t = this.cleanBuf;
-    this.cleanBuf = '';
-    if (t) await this.cleanSink.write(t);
+    if (this.encoder.size > 0) await this.cleanSink.write(this.encoder.take());
   }
 
   private async flushRejects(): Promise<void> {

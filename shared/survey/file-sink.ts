@@ -7,11 +7,11 @@ export class FileSink implements TextSink {
   private readonly stream: WriteStream;
 
   constructor(readonly path: string) {
-    this.stream = createWriteStream(path, { encoding: 'utf8' });
+    this.stream = createWriteStream(path);
   }
 
-  async write(text: string): Promise<void> {
-    if (!this.stream.write(text)) await once(this.stream, 'drain');
+  async write(chunk: string | Uint8Array): Promise<void> {
+    if (!this.stream.write(chunk)) await once(this.stream, 'drain');
   }
 
   async close(): Promise<void> {

@@ -42,7 +42,7 @@ export type { CleanRow, RejectedRow, DropManifest, GroupManifest, DropHeader, Cl
 export { REASONS, REASON_CODES, STRUCTURAL_REASONS, type ReasonCode } from './reasons';
 export {
   CLEAN_COLUMNS, cleanRowFields, formatCleanHeader, formatCleanRow, rejectColumns, rejectRowFields, formatRejectHeader,
-  formatRejectRow, csvField, csvLine, DropCsvWriter, REJECT_LEAD_COLUMNS, REJECT_TAIL_COLUMNS, type TextSink,
+  formatRejectRow, csvField, csvLine, DropCsvWriter, CleanRowEncoder, REJECT_LEAD_COLUMNS, REJECT_TAIL_COLUMNS, type TextSink,
 } from './csv-out';
 export { RecordReader, sniffDelimiter, type RawRecord, type ReaderOptions, type ReaderInfo, type DropInput } from './csv-records';
 export { normalizePeriod, periodRange, parsePeriodList, periodIndex, comparePeriods, parseCalendarDate, periodOfDate } from './period';

@@ -200,8 +200,10 @@ describe('grants (least privilege)', () => {
     'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
   ]);
 
+  const policies = () => [...resourcesOf(s.json, 'AWS::IAM::Policy'), ...resourcesOf(s.json, 'AWS::IAM::ManagedPolicy')];
+
   it('grants Resource "*" only for actions that have no resource-level permissions', () => {
-    for (const [id, p] of resourcesOf(s.json, 'AWS::IAM::Policy')) {
+    for (const [id, p] of policies()) {
       for (const st of p.Properties!.PolicyDocument.Statement as any[]) {
         if (([] as unknown[]).concat(st.Resource).includes('*')) {
           for (const a of [].concat(st.Action) as string[]) expect(ALLOWED_STAR_ACTIONS.has(a), `${id}: ${a} on *`).toBe(true);
@@ -211,7 +213,7 @@ describe('grants (least privilege)', () => {
   });
 
   it('uses no wildcard actions', () => {
-    for (const [id, p] of resourcesOf(s.json, 'AWS::IAM::Policy')) {
+    for (const [id, p] of policies()) {
       for (const st of p.Properties!.PolicyDocument.Statement as any[]) {
         for (const a of [].concat(st.Action) as string[]) expect(a.includes('*'), `${id}: ${a}`).toBe(false);
       }
@@ -258,6 +260,16 @@ describe('grants (least privilege)', () => {
       const buckets = new Set(expectations[h].read.map((a) => a.slice(0, a.indexOf('/'))));
       expect(new Set(objectArnsFor(st, 's3:ListBucket')), h).toEqual(buckets);
     }
+  });
+
+  it('offers uploaders a managed policy limited to the routed raw prefixes', () => {
+    const raw = `<${bucketId('raw')}.Arn>`;
+    const p = s.json.Resources[logicalId(s.stack, s.stack.dropUploaderPolicy)]!.Properties!;
+    const st = (p.PolicyDocument.Statement as any[]).map((x) => ({ actions: [].concat(x.Action), resources: ([] as unknown[]).concat(x.Resource).map(flat) }));
+    expect(st).toEqual([
+      { actions: ['s3:AbortMultipartUpload', 's3:PutObject'].sort(), resources: EVENT_ROUTES.filter((r) => r.bucket === 'raw').map((r) => `${raw}/${r.prefix}*`) },
+      { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [`<${logicalId(s.stack, s.stack.data.dataKey)}.Arn>`] },
+    ].map((x) => ({ ...x, actions: expect.arrayContaining(x.actions) })));
   });
 
   it('lets only assess publish alerts, to the alerts topic', () => {
@@ -405,6 +417,18 @@ describe('topics and alarms', () => {
     }
   });
 
+  it('lets CloudWatch publish to the ops topic and use its key', () => {
+    const topic = { Ref: logicalId(s.stack, s.stack.alarms.topic) };
+    const policy = resourcesOf(s.json, 'AWS::SNS::TopicPolicy').find(([, p]) => JSON.stringify(p.Properties!.Topics) === JSON.stringify([topic]))![1];
+    expect(policy.Properties!.PolicyDocument.Statement).toEqual(
+      expect.arrayContaining([expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' })]),
+    );
+    const keyId = s.json.Resources[logicalId(s.stack, s.stack.alarms.topic)]!.Properties!.KmsMasterKeyId['Fn::GetAtt'][0];
+    expect(s.json.Resources[keyId]!.Properties!.KeyPolicy.Statement).toEqual(
+      expect.arrayContaining([expect.objectContaining({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'] })]),
+    );
+  });
+
   it('alarms on errors and throttles of every function, DLQ depth, failed runs and table throttles, into the ops topic', () => {
     const alarms = resourcesOf(s.json, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties!);
     const ops = { Ref: logicalId(s.stack, s.stack.alarms.topic) };
@@ -477,5 +501,14 @@ describe('dashboard: site, sign-in, API', () => {
     const api = resourcesOf(s.json, 'AWS::ApiGatewayV2::Api')[0]![1].Properties!;
     expect(api.CorsConfiguration.AllowOrigins).toHaveLength(1);
     expect(flat(api.CorsConfiguration.AllowOrigins[0])).toMatch(/^https:\/\/<.*DomainName>$/);
+  });
+});
+
+describe('outputs', () => {
+  it('names what deploying and operating need, without construct hashes', () => {
+    const names = Object.keys(s.json.Outputs ?? {});
+    for (const n of ['RawDropsBucketName', 'CuratedBucketName', 'TableName', 'StateMachineArn', 'AlertTopicArn', 'OpsTopicArn', 'DropUploaderPolicyArn', 'IngestDlqArn', 'SiteUrl', 'SiteBucketName', 'DistributionId', 'ApiUrl', 'UserPoolId', 'UserPoolClientId']) {
+      expect(names, n).toContain(n);
+    }
   });
 });

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import {
-  cleanRowFields, csvLine, defaultInstrument, DropRejectedError, formatCleanRow, type CleanRow,
+  CleanRowEncoder, cleanRowFields, csvLine, defaultInstrument, DropRejectedError, formatCleanHeader, formatCleanRow, type CleanRow,
 } from '../../../shared/survey/index';
 import { chunked, clean, MIN_HEADER, minimalInstrument, type Cleaned } from './helpers';
 
@@ -133,21 +133,26 @@ describe('CSV writing', () => {
       { numRuns: 500, seed: 11 },
     );
   });
-  it('formatCleanRow is csvLine of cleanRowFields', () => {
+  it('formatCleanRow is csvLine of cleanRowFields, and CleanRowEncoder writes the same bytes', () => {
     const row = fc.record({
       line: fc.nat(),
       lines: fc.constant(1),
-      respondentId: fc.string({ unit: 'grapheme' }),
+      respondentId: fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ maxLength: 70 }), fc.constantFrom('R1', 'a,b', 'x"y')),
       branch: fc.constantFrom('BR01', 'X'),
       period: fc.constant('2025-Q1'),
       date: fc.option(fc.constant('2025-01-02'), { nil: null }),
-      categories: fc.array(fc.option(fc.constantFrom('JHT', 'a,b', 'q"'), { nil: null }), { minLength: 5, maxLength: 5 }),
+      categories: fc.array(fc.option(fc.constantFrom('JHT', 'a,b', 'q"', 'é', '41–50', 'x'.repeat(40)), { nil: null }), { minLength: 5, maxLength: 5 }),
       items: fc.array(fc.oneof(fc.integer({ min: 1, max: 5 }), fc.constant(NaN), fc.integer({ min: -500, max: 500 })), { minLength: 40, maxLength: 40 }),
       answerHash: fc.constant('0123456789abcdef'),
     });
     fc.assert(
-      fc.property(row, (r: CleanRow) => {
-        expect(formatCleanRow(defaultInstrument, r)).toBe(csvLine(cleanRowFields(defaultInstrument, r)));
+      fc.property(fc.array(row, { minLength: 1, maxLength: 5 }), (rows: CleanRow[]) => {
+        const enc = new CleanRowEncoder(defaultInstrument);
+        for (const r of rows) {
+          expect(formatCleanRow(defaultInstrument, r)).toBe(csvLine(cleanRowFields(defaultInstrument, r)));
+          enc.push(r);
+        }
+        expect(enc.take().toString('utf8')).toBe(formatCleanHeader(defaultInstrument) + rows.map((r) => formatCleanRow(defaultInstrument, r)).join(''));
       }),
       { numRuns: 300, seed: 5 },
     );

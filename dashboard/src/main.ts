@@ -1,0 +1,100 @@
+// The dashboard shell: header with navigation and (locally) the user switcher, hash routing, page rendering.
+import type { MeResponse } from '../../shared/api/types';
+import { clearCache, get, HttpError } from './api';
+import { destroyCharts, installPrintResize } from './charts';
+import { clear, h } from './dom';
+import { renderAlerts } from './pages/alerts';
+import { renderBranch } from './pages/branch';
+import { renderReport } from './pages/report';
+import { href, parseRoute, type Page } from './state';
+import { errorBox, loading } from './ui';
+
+const main = document.getElementById('main')!;
+const nav = document.getElementById('nav')!;
+const userBox = document.getElementById('user')!;
+
+let me: MeResponse | undefined;
+let renderSeq = 0;
+
+/** Keep the filters (year, quarter, region, programme, segment) when moving between pages. */
+const KEEP = ['year', 'quarter', 'region', 'programme', 'segment'];
+
+function navLinks(page: Page, params: URLSearchParams): void {
+  clear(nav);
+  if (!me) return;
+  const keep = Object.fromEntries(KEEP.map((k) => [k, params.get(k) ?? undefined]));
+  const own = me.user.branch ?? me.branches[0]?.id;
+  const links: [Page, string, string | undefined][] = [
+    ['report', me.user.role === 'head-office' ? 'Annual report' : 'Network report', undefined],
+    ['branch', me.user.role === 'head-office' ? 'Branches' : 'My branch', own],
+    ['alerts', 'Alerts', undefined],
+  ];
+  nav.append(h('ul', {}, links.map(([p, text, b]) => h('li', {}, h('a', { href: href(p, b, p === 'alerts' ? { region: keep.region } : keep), 'aria-current': p === page ? 'page' : undefined }, text)))));
+}
+
+async function userSwitcher(): Promise<void> {
+  // Only the local server has dev users (on AWS this path is the app itself, not JSON).
+  try {
+    const r = await fetch('/auth/dev-users', { headers: { accept: 'application/json' } });
+    if (!r.ok || !(r.headers.get('content-type') ?? '').includes('json')) return;
+    const { users, current } = (await r.json()) as { users: { id: string; label: string }[]; current: string | null };
+    const sel = h('select', { id: 'dev-user' }, users.map((u) => h('option', { value: u.id, selected: u.id === current }, u.label)));
+    sel.addEventListener('change', () => {
+      const next = sel.value === 'head-office' ? '/#/report' : `/#/branch/${sel.value.split(':')[1]}`;
+      location.href = `/auth/dev-login?user=${encodeURIComponent(sel.value)}&next=${encodeURIComponent(next)}`;
+    });
+    userBox.append(h('label', { for: 'dev-user' }, 'View as (local)'), sel);
+  } catch { /* no switcher */ }
+}
+
+async function render(): Promise<void> {
+  const seq = ++renderSeq;
+  const route = parseRoute(location.hash);
+  destroyCharts(main);
+  clear(main);
+  main.append(loading());
+  try {
+    me ??= await get<MeResponse>('me');
+  } catch (e) {
+    clear(main);
+    main.append(errorBox(e));
+    if (e instanceof HttpError && e.status === 401) main.append(h('p', {}, h('a', { href: '/auth/dev-login?user=head-office' }, 'Sign in')));
+    return;
+  }
+  if (!location.hash || location.hash === '#' || location.hash === '#/') {
+    // Head office lands on the report, a manager on their branch.
+    location.replace(me.user.role === 'head-office' ? href('report', undefined, {}) : href('branch', me.user.branch, {}));
+    return;
+  }
+  navLinks(route.page, route.params);
+  const page = h('div', { class: 'page', 'data-page': route.page });
+  const go = (p: URLSearchParams) => { location.hash = href(route.page, route.branch, p); };
+  try {
+    if (route.page === 'report') await renderReport(page, me, route.params, go);
+    else if (route.page === 'alerts') await renderAlerts(page, me, route.params, go);
+    else if (route.page === 'branch') {
+      const branch = route.branch ?? me.user.branch ?? me.branches[0]?.id;
+      if (!branch) page.append(errorBox(new Error('no branches')));
+      else await renderBranch(page, me, branch, route.params, go, (id) => { location.hash = href('branch', id, route.params); });
+    } else page.append(h('h1', {}, 'Page not found'), h('p', {}, h('a', { href: '#/report' }, 'Back to the report')));
+  } catch (e) {
+    page.append(errorBox(e));
+  }
+  if (seq !== renderSeq) return; // a newer navigation won
+  clear(main);
+  main.append(page);
+  page.setAttribute('data-ready', 'true');
+  document.title = `${page.querySelector('h1')?.textContent ?? 'Dashboard'} · Satisfaction monitor`;
+  // Move focus to the new page's heading (screen readers announce it) unless a filter was just used.
+  if (!document.activeElement || document.activeElement === document.body || !main.contains(document.activeElement)) {
+    const h1 = page.querySelector('h1');
+    if (h1 && !(document.activeElement instanceof HTMLSelectElement)) { h1.setAttribute('tabindex', '-1'); h1.focus({ preventScroll: true }); }
+  }
+}
+
+window.addEventListener('hashchange', () => void render());
+document.getElementById('print')?.addEventListener('click', () => window.print());
+document.getElementById('refresh')?.addEventListener('click', () => { clearCache(); me = undefined; void render(); });
+installPrintResize();
+void userSwitcher();
+void render();

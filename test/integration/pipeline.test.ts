@@ -1,0 +1,77 @@
+// Issue 4's integration test on the embedded stack: 12 branches x 8 quarters of simulated drops with one branch
+// whose trust falls from 2025-Q3. That branch is alerted (once), the stationary ones are not, and running the
+// whole pipeline again on the same drops changes nothing.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPipeline, type PipelineSummary } from '../../infra/local/pipeline';
+import { startLocalStack, type LocalStack } from '../../infra/local/stack';
+import { simulateDrops } from '../../shared/survey';
+import { keys } from '../../shared/store/keys';
+import type { AlertItem, SummaryItem } from '../../shared/assess/records';
+import { getItem, queryPartition } from '../../lambdas/shared/dynamo';
+import { snapshot } from './helpers';
+
+let stack: LocalStack;
+let dir: string;
+let first: PipelineSummary;
+const env = { SATMON_NBOOT: '200', SATMON_NBOOT_AGGREGATE: '100', SATMON_WORKERS: '1' };
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'satmon-pipeline-'));
+  const sim = simulateDrops({
+    seed: 11, branches: 12, periods: '2024-Q1..2025-Q4', n: 200, messy: 0.01,
+    drifts: [{ branch: 'BR07', construct: 'TRUST', delta: -0.6, from: '2025-Q3' }],
+  });
+  for (const d of sim.drops) writeFileSync(path.join(dir, d.file), d.text);
+  writeFileSync(path.join(dir, 'branches.json'), JSON.stringify(sim.branches));
+  stack = await startLocalStack();
+  first = (await runPipeline({ dropsDir: dir, stack, env })).summary;
+}, 300_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('pipeline: drops -> ingest -> recompute -> quarterly assessments', () => {
+  it('covers every period and branch and counts the rejected rows', () => {
+    expect(first.periods).toEqual(['2024-Q1', '2024-Q2', '2024-Q3', '2024-Q4', '2025-Q1', '2025-Q2', '2025-Q3', '2025-Q4']);
+    expect(first.branches).toHaveLength(12);
+    expect(first.drops).toBe(96);
+    expect(first.rejectedRows).toBeGreaterThan(0);
+    expect(first.runs.flatMap((r) => r.failures)).toEqual([]);
+  });
+
+  it('alerts the declining branch, once, and no stationary branch', async () => {
+    expect(first.alerts.map((a) => a.branch)).toEqual(['BR07']);
+    const a = first.alerts[0]!;
+    expect(['2025-Q3', '2025-Q4']).toContain(a.period);
+    expect(a.metric).toBe('TRUST');
+    expect(a.decline).toBeGreaterThan(2);
+    const stored = await queryPartition<AlertItem>(stack.ddb, stack.names.table, 'BRANCH#BR07', { skPrefix: 'ALERT#' });
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ status: 'open', since: a.period, lastPeriod: '2025-Q4', gsi1pk: 'ALERTS#OPEN' });
+    expect(stored[0]!.drivers.length).toBeGreaterThan(0);
+  });
+
+  it('stores each branch series and the network aggregate', async () => {
+    const series = await queryPartition(stack.ddb, stack.names.table, 'BRANCH#BR07', { skPrefix: keys.metricSeriesPrefix('TRUST') });
+    expect(series).toHaveLength(8);
+    const net = await getItem<SummaryItem>(stack.ddb, stack.names.table, keys.periodSummary({ kind: 'network' }, '2025-Q4'));
+    expect(net!.n).toBeGreaterThan(12 * 150);
+    expect(net!.status.satisfaction.state).toBe('ok');
+    const assessment = await getItem(stack.ddb, stack.names.table, keys.assessment('2025-Q4'));
+    expect(assessment).toMatchObject({ branches: 12, kind: 'quarter' });
+  });
+
+  it('running the pipeline again on the same drops changes nothing', async () => {
+    const before = await snapshot(stack);
+    const again = (await runPipeline({ dropsDir: dir, stack, env })).summary;
+    expect(again.alerts).toEqual([]); // the episode is open already: not raised twice
+    const after = await snapshot(stack);
+    expect(after.table).toEqual(before.table);
+    expect(after.curated).toEqual(before.curated);
+  }, 300_000);
+});
