@@ -3,7 +3,7 @@
 //
 // Run: npx tsx bench/alert-power.ts [--reps N] [--seed S]  (default 40 replicates, about a minute and a half).
 // What-ifs: --q Q and --tau T rerun with another BH level / rule tau; --shock SD adds between-quarter variation of
-// the branches' true level (index points, not in the simulator) to the false-alarm study. Not a test: it prints,
+// the branches' true level (index points; the simulator has none) to both studies. Not a test: it prints,
 // it does not assert (test/unit/assess/alert-power.test.ts holds the fast checks and the shortcut's validation).
 //
 // The shortcut that makes it fast. Production gives each branch-period the ACSI index of that drop's own PLS
@@ -169,6 +169,8 @@ export interface PowerResult {
 export function powerStudy(opts: {
   n: number; delta?: number; reps: number; seed?: string; branches?: number; candidates?: number; baseline?: number;
   weights: readonly number[]; rule?: AlertRuleOptions;
+  /** Between-quarter shock SD in index points on every branch (see addShocks); default 0. */
+  shock?: number;
 }): PowerResult {
   const { n, reps, weights } = opts;
   const delta = opts.delta ?? -0.4, seed = opts.seed ?? 'power', m = opts.branches ?? 300, k = opts.candidates ?? 25;
@@ -185,10 +187,11 @@ export function powerStudy(opts: {
       seed: `${seed}|${n}|${r}`, branches: ids.map((id) => ({ id })), periods: ps, n,
       drifts: cands.map((b) => ({ branch: b, construct: 'TRUST' as const, delta, from: onset })),
     });
-    const background = trustSeries(o, weights, ids.slice(0, m - 1));
+    const shock = opts.shock ?? 0;
+    const background = addShocks(trustSeries(o, weights, ids.slice(0, m - 1)), shock, o.seed);
     let hit1 = 0, hit2 = 0;
     for (const c of cands) {
-      const own = trustSeries(o, weights, [c]);
+      const own = addShocks(trustSeries(o, weights, [c]), shock, o.seed);
       const s = own[c]!;
       declines += s.slice(0, baseline).reduce((a, x) => a + x.value, 0) / baseline - (s[baseline]!.value + s[baseline + 1]!.value) / 2;
       const branches = asBranches({ ...background, ...own });
@@ -368,7 +371,7 @@ const prop = (x: number, se: number, trials: number) => (x === 1 ? `100% (>= ${p
 
 export async function runAlertPowerBench(opts: {
   reps?: number; seed?: string; rule?: Partial<AlertRuleOptions>;
-  /** What-if: between-quarter shock SD (index points) in the false-alarm study; default 0 (the simulator). */
+  /** What-if: between-quarter shock SD (index points) on every branch; default 0 (the simulator as it is). */
   shock?: number;
   log?: (line: string) => void;
 } = {}): Promise<AlertPowerBench> {
@@ -400,12 +403,13 @@ export async function runAlertPowerBench(opts: {
   }
 
   log('');
-  log(`power: TRUST drift -0.4 SD from the 5th quarter (4 baseline quarters), one declining branch among 300, ${reps} replicates x 25 branches:`);
+  log(`power: TRUST drift -0.4 SD from the 5th quarter (4 baseline quarters), one declining branch among 300, ${reps} replicates x 25 branches` +
+    (shock ? `, with between-quarter shocks of SD ${shock} index points:` : ':'));
   log(`(-0.4 SD is ${(expectedTrustIndex(0, weights) - expectedTrustIndex(-0.4, weights)).toFixed(2)} index points for a branch at the network mean, ${expectedTrustIndex(0, weights).toFixed(1)} -> ${expectedTrustIndex(-0.4, weights).toFixed(1)})`);
   log('     n  mean observed decline (points)  flagged in onset quarter  within 2 quarters');
   const power: PowerResult[] = [];
   for (const n of [400, 200, 100, 50]) {
-    const r = powerStudy({ n, reps, seed: `${seed}|power`, weights, rule });
+    const r = powerStudy({ n, reps, seed: `${seed}|power`, weights, rule, shock });
     power.push(r);
     log(`  ${String(n).padStart(4)}  ${r.meanDecline.toFixed(2).padStart(30)}  ${prop(r.within1, r.se1, r.trials).padStart(24)}  ${prop(r.within2, r.se2, r.trials).padStart(17)}`);
   }

@@ -18,7 +18,7 @@ Options:
   --instrument F     instrument JSON (default: the built-in seed-000/seed-003 instrument)
   --json             print the summary as JSON
   --annual           also run the annual assessment of every year present
-  --nboot N          bootstrap resamples per branch (default 5000; regions and network: 1000)
+  --nboot N          bootstrap resamples per branch (default 5000; regions and network: 200)
   --seed S           bootstrap seed (default 20240101)
   --data-dir DIR     persist the stack's data there (then 'satmon assess --data-dir DIR' can run later)
   --webhook URL      also POST new alerts as JSON to this URL`;

@@ -34,14 +34,14 @@ function num(env: Env, name: string, fallback: number): number {
 
 /**
  * Settings from the environment: SATMON_NBOOT (branches, default 5000), SATMON_NBOOT_AGGREGATE (regions and the
- * network, default 1000, no BCa: their n is large and the bootstrap SE small), SATMON_SEED, SATMON_MIN_N,
+ * network, default 200, no BCa: their n is large and the bootstrap SE small), SATMON_SEED, SATMON_MIN_N,
  * SATMON_WORKERS (bootstrap worker threads; 1 on Lambda).
  */
 export function settingsFor(unit: Unit, env: Env): RecomputeSettings {
   const aggregate = unit.kind !== 'branch';
   return {
     ...DEFAULT_SETTINGS,
-    nboot: aggregate ? num(env, 'SATMON_NBOOT_AGGREGATE', 1000) : num(env, 'SATMON_NBOOT', DEFAULT_SETTINGS.nboot),
+    nboot: aggregate ? num(env, 'SATMON_NBOOT_AGGREGATE', 200) : num(env, 'SATMON_NBOOT', DEFAULT_SETTINGS.nboot),
     seed: num(env, 'SATMON_SEED', DEFAULT_SETTINGS.seed),
     minN: num(env, 'SATMON_MIN_N', DEFAULT_SETTINGS.minN),
     workers: num(env, 'SATMON_WORKERS', 1),

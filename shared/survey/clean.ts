@@ -162,8 +162,8 @@ export function matchHeader(instrument: Instrument, columns: string[], source: s
     if (j !== ABSENT) index[name] = j;
     return j;
   };
-  const required: string[] = [spec.idColumn, spec.branchColumn, ...instrument.items];
-  const missing = required.filter((c) => find(c) === ABSENT);
+  // Declared columns in reading order: identity, period/date, categorical answers, items.
+  const missing = [spec.idColumn, spec.branchColumn].filter((c) => find(c) === ABSENT);
   const absent: string[] = [];
   const periodAt = spec.periodColumn ? find(spec.periodColumn) : ABSENT;
   const dateAt = spec.dateColumn ? find(spec.dateColumn) : ABSENT;
@@ -174,6 +174,7 @@ export function matchHeader(instrument: Instrument, columns: string[], source: s
     if (spec.dateColumn && dateAt === ABSENT) absent.push(spec.dateColumn);
   }
   for (const c of instrument.categories) if (find(c.column) === ABSENT) absent.push(c.column);
+  for (const it of instrument.items) if (find(it) === ABSENT) missing.push(it);
   if (duplicates.length) {
     throw new DropRejectedError('DUPLICATE_COLUMNS', source, `line ${line}: more than one header column matches ${duplicates.join('; ')}`);
   }
@@ -358,6 +359,7 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
           periodBad = true;
         } else if (dv !== MISSING) {
           date = dv.iso;
+          // The period column wins; the date only fills a blank one (answers may arrive after their wave's quarter).
           if (period === null && !periodBad) period = dv.period;
         }
       }

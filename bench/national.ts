@@ -1,0 +1,71 @@
+// National assessment benchmark: 300 branches x 400 respondents in one quarter on the embedded stack, 1000
+// resamples per branch (regions and network: SATMON_NBOOT_AGGREGATE, default 200). Prints the time of each stage.
+// Baseline in the same run: the same recompute of a sample of branches with one bootstrap thread.
+// Run: npx tsx bench/national.ts [--branches 300] [--n 400] [--nboot 1000]
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { runAssessment } from '../infra/local/assessment-runner';
+import { startLocalStack } from '../infra/local/stack';
+import { makeHandler as makeRecompute, depsFromEnv } from '../lambdas/recompute/handler';
+import { putObject } from '../lambdas/shared/s3';
+import { S3_LAYOUT } from '../shared/store/keys';
+import { simulateDrops } from '../shared/survey';
+
+export async function runNationalBench(opts: { branches?: number; n?: number; nboot?: number } = {}): Promise<void> {
+  const branches = opts.branches ?? 300, n = opts.n ?? 400, nboot = opts.nboot ?? 1000;
+  const period = '2025-Q4';
+  const dir = mkdtempSync(path.join(tmpdir(), 'satmon-national-'));
+  const t0 = performance.now();
+  const sim = simulateDrops({ seed: 300, branches, periods: period, n, format: 'plain' });
+  for (const d of sim.drops) writeFileSync(path.join(dir, d.file), d.text);
+  const tSim = performance.now();
+  const stack = await startLocalStack();
+  const log = (s: string) => process.stdout.write(s + '\n');
+  try {
+    const tStack = performance.now();
+    await putObject(stack.s3, stack.names.buckets.curated, S3_LAYOUT.branches, JSON.stringify(sim.branches), 'application/json');
+    for (const d of sim.drops) await putObject(stack.s3, stack.names.buckets.raw, `drops/${d.file}`, d.text, 'text/csv');
+    await stack.idle();
+    const tIngest = performance.now();
+    const env = { ...stack.env, SATMON_NBOOT: String(nboot), SATMON_WORKERS: '2' };
+
+    // Baseline: 5 branches recomputed with one bootstrap thread, then the same 5 with two.
+    const sample = sim.branches.slice(0, 5).map((b) => b.id);
+    const timeSample = async (workers: string) => {
+      const recompute = makeRecompute(() => depsFromEnv({ ...env, SATMON_WORKERS: workers, SATMON_SEED: workers === '1' ? '11' : '12' }));
+      const t = performance.now();
+      for (const b of sample) await recompute({ period, branch: b });
+      return (performance.now() - t) / sample.length;
+    };
+    const oneThread = await timeSample('1');
+    const twoThreads = await timeSample('2');
+
+    const run = await runAssessment(period, { env, concurrency: 2 });
+    const tEnd = performance.now();
+    const perBranch = run.ms.recompute / run.plan.items.length;
+    log(`national assessment: ${branches} branches x ${n} respondents, ${nboot} resamples per branch (2 cores)`);
+    log(`  simulate drops        ${((tSim - t0) / 1000).toFixed(1)} s`);
+    log(`  start stack           ${((tStack - tSim) / 1000).toFixed(1)} s`);
+    log(`  upload + ingest       ${((tIngest - tStack) / 1000).toFixed(1)} s  (${branches * n} rows)`);
+    log(`  assessment: plan      ${(run.ms.plan / 1000).toFixed(1)} s`);
+    log(`  assessment: recompute ${(run.ms.recompute / 1000).toFixed(1)} s  (${run.plan.items.length} units, ${perBranch.toFixed(0)} ms each, ${run.failures.length} failed)`);
+    log(`  assessment: close     ${(run.ms.close / 1000).toFixed(1)} s`);
+    log(`  assessment total      ${((run.ms.plan + run.ms.recompute + run.ms.close) / 1000).toFixed(1)} s  (goal <= 60 s)`);
+    log(`  baseline (same run): one branch recompute ${oneThread.toFixed(0)} ms with 1 bootstrap thread, ${twoThreads.toFixed(0)} ms with 2 (x${(oneThread / twoThreads).toFixed(2)})`);
+    log(`  everything            ${((tEnd - t0) / 1000).toFixed(1)} s`);
+  } finally {
+    await stack.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({ options: { branches: { type: 'string' }, n: { type: 'string' }, nboot: { type: 'string' } } });
+  await runNationalBench({
+    ...(values.branches ? { branches: Number(values.branches) } : {}),
+    ...(values.n ? { n: Number(values.n) } : {}),
+    ...(values.nboot ? { nboot: Number(values.nboot) } : {}),
+  });
+}
