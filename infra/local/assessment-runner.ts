@@ -47,7 +47,7 @@ export async function runAssessment(period: string, opts: RunOptions = {}): Prom
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, worker));
   ms.recompute = performance.now() - t;
   t = performance.now();
-  const close = (await assess({ action: 'close', period })) as CloseOutput;
+  const close = (await assess({ action: 'close', period, failures })) as CloseOutput;
   ms.close = performance.now() - t;
   return { plan, recomputes, failures, close, ms };
 }

@@ -14,7 +14,7 @@ import { keys, periodTag, S3_LAYOUT, unitPk, type Unit } from '../../shared/stor
 import type { BranchInfo } from '../../shared/survey';
 import { finiteDeep } from '../../shared/assess/records';
 import { batchWrite, getItem, isConditionalCheckFailed, queryPartition } from '../shared/dynamo';
-import { listObjects, putObject } from '../shared/s3';
+import { getObjectText, listObjects, putObject } from '../shared/s3';
 
 export interface AssessDeps {
   s3: S3Client;
@@ -49,18 +49,23 @@ export async function plan(d: AssessDeps, period: string): Promise<PlanOutput> {
   return {
     period,
     kind: periodTag(period) === 'Y' ? 'year' : 'quarter',
+    // Longest jobs first (the network, then regions), so the map's tail is short.
     items: [
-      ...branches.map((branch) => ({ period, branch })),
-      ...regions.map((id) => ({ period, unit: { kind: 'region', id } as Unit })),
       ...(branches.length ? [{ period, unit: { kind: 'network' } as Unit }] : []),
+      ...regions.map((id) => ({ period, unit: { kind: 'region', id } as Unit })),
+      ...branches.map((branch) => ({ period, branch })),
     ],
     branches,
     regions,
   };
 }
 
+export interface UnitFailure { item: unknown; error: string }
+
 export interface CloseOutput {
   period: string;
+  /** Recomputes that failed in the map (tolerated, reported here and in the assessment record). */
+  failures: UnitFailure[];
   branches: number;
   tested: number;
   /** Alert episodes that start in this period (a property of the data: the same on every run). */
@@ -72,7 +77,25 @@ export interface CloseOutput {
   resultKey: string;
 }
 
-export async function close(d: AssessDeps, period: string): Promise<CloseOutput> {
+/**
+ * The failed items of a Step Functions Distributed Map run, from its ResultWriter manifest
+ * ({ResultFiles: {FAILED: [{Key}]}}; each FAILED file is a JSON array of {Input, Error, Cause}).
+ */
+export async function mapFailures(d: AssessDeps, manifest: { Bucket: string; Key: string }): Promise<UnitFailure[]> {
+  const m = JSON.parse(await getObjectText(d.s3, manifest.Bucket, manifest.Key)) as { ResultFiles?: { FAILED?: { Key: string }[] } };
+  const out: UnitFailure[] = [];
+  for (const f of m.ResultFiles?.FAILED ?? []) {
+    const rows = JSON.parse(await getObjectText(d.s3, manifest.Bucket, f.Key)) as { Input?: string; Error?: string; Cause?: string }[];
+    for (const r of rows) {
+      let item: unknown = r.Input;
+      try { item = JSON.parse(r.Input ?? 'null'); } catch { /* keep the text */ }
+      out.push({ item, error: [r.Error, r.Cause].filter(Boolean).join(': ') });
+    }
+  }
+  return out;
+}
+
+export async function close(d: AssessDeps, period: string, failures: UnitFailure[] = []): Promise<CloseOutput> {
   const p = await plan(d, period);
   const kind = periodTag(period);
   const metricsOf = (u: Unit) => queryPartition<MetricItem>(d.ddb, d.table, unitPk(u), { skPrefix: 'METRIC#' });
@@ -126,10 +149,10 @@ export async function close(d: AssessDeps, period: string): Promise<CloseOutput>
   const inputs = await Promise.all(p.branches.map(async (b) => (await summary({ kind: 'branch', id: b }))?.inputHash ?? b));
   const stillOpen = openAlerts.size + out.newAlerts.filter((a) => !openAlerts.has(`${a.branch}#${a.metric}`)).length - out.resolved.length;
   const record = assessmentItem(out, network, regions, stillOpen, inputs);
-  await putObject(d.s3, d.curatedBucket, record.resultKey, JSON.stringify(finiteDeep(out)), 'application/json');
-  await batchWrite(d.ddb, d.table, { puts: [finiteDeep(record) as never] });
+  await putObject(d.s3, d.curatedBucket, record.resultKey, JSON.stringify(finiteDeep({ ...out, failures })), 'application/json');
+  await batchWrite(d.ddb, d.table, { puts: [finiteDeep({ ...record, failedUnits: failures.length }) as never] });
   return {
-    period, branches: out.rows.length, tested: out.tested, newAlerts: out.newAlerts, raised,
+    period, failures, branches: out.rows.length, tested: out.tested, newAlerts: out.newAlerts, raised,
     continuing: out.continuing.length, resolved: out.resolved.length, resultKey: record.resultKey,
   };
 }

@@ -11,9 +11,17 @@ import type { Alert } from '../../shared/assess/assessment';
 import { BUCKETS, TABLE } from '../../shared/store/resources';
 import { clientsFromEnv } from '../shared/clients';
 import { branchesFromEnv } from '../shared/config';
-import { close, plan, type AssessDeps, type CloseOutput, type PlanOutput } from './assess';
+import { close, mapFailures, plan, type AssessDeps, type CloseOutput, type PlanOutput, type UnitFailure } from './assess';
 
-export type AssessEvent = { action: 'plan' | 'close'; period?: string; year?: string | number };
+export type AssessEvent = {
+  action: 'plan' | 'close';
+  period?: string;
+  year?: string | number;
+  /** close on AWS: the Distributed Map's ResultWriter manifest, to report failed units. */
+  mapResults?: { Bucket: string; Key: string };
+  /** close when run locally: the failed recomputes. */
+  failures?: UnitFailure[];
+};
 
 let cachedLogger: Logger | undefined;
 const log = () => (cachedLogger ??= new Logger({ serviceName: 'satmon-assess' }));
@@ -56,8 +64,9 @@ export function makeHandler(getDeps: () => Promise<AssessDeps>) {
     const d = await getDeps();
     if (event.action === 'plan') return plan(d, period);
     if (event.action === 'close') {
-      const out = await close(d, period);
-      log().info('assessment closed', { period, branches: out.branches, newAlerts: out.newAlerts.length });
+      const failures = [...(event.failures ?? []), ...(event.mapResults ? await mapFailures(d, event.mapResults) : [])];
+      const out = await close(d, period, failures);
+      log().info('assessment closed', { period, branches: out.branches, newAlerts: out.newAlerts.length, failedUnits: failures.length });
       return out;
     }
     throw new Error(`assess: unknown action '${(event as { action?: string }).action}'`);

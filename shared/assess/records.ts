@@ -107,6 +107,8 @@ export interface AssessmentItem {
   network: Record<string, IndexValue>;
   regions: Record<string, Record<string, IndexValue>>;
   resultKey: string;
+  /** Recomputes that failed (tolerated by the map; listed in the S3 JSON). */
+  failedUnits?: number;
   /** Hash of the inputs (branch summaries), so re-running an assessment on the same data writes the same item. */
   inputHash: string;
 }
