@@ -14,8 +14,8 @@
 //  - each branch-period's TRUST items are drawn through the simulator's population model, but only the part
 //    TRUST needs (trustDrop): TRUST = 0.162 CRM + 0.402 SQ + e has unit variance and mean 0.162·s_CRM +
 //    0.402·s_SQ + s_TRUST, the shifts s (random branch offsets + drifts) coming from the simulator's own
-//    branchShift; items are cut at the simulator's thresholds with its TRUST loadings. About 40x faster than
-//    the full respondent (45 items, demographics);
+//    branchShift; items are cut at the simulator's thresholds with its TRUST loadings (its redraw of an all-equal
+//    respondent, vanishingly rare, is left out). About 30x faster than the full respondent (45 items, demographics);
 //  - index = mean of the per-row 0-100 scores with the fixed weights, SE = sd/sqrt(n).
 // validateShortcut() checks it against production: analytic SE vs the bootstrap SE of createUnitEstimator +
 // bootstrapPls (the estimator recomputeUnit runs), fixed-weight vs per-drop PLS index, and the sampling SD of
@@ -429,7 +429,7 @@ export async function runAlertPowerBench(opts: {
   const goals = { power400: p400.within2 >= 0.9, falseAlarms: falseAlarms.every((f) => f.perYear <= 1) };
   log('');
   log(`goal: >= 90% within 2 quarters at n=400: ${goals.power400 ? 'met' : 'NOT met'} (${pct(p400.within2)}); n=50: ${pct(power.find((p) => p.n === 50)!.within2)}`);
-  log(`goal: <= 1 false alarm per year across 300 stationary branches: ${goals.falseAlarms ? 'met' : 'NOT met'} (${falseAlarms.map((f) => `n=${f.n}: ${f.perYear.toFixed(2)}`).join(', ')})`);
+  log(`goal: <= 1 false alarm per year across 300 stationary branches: ${goals.falseAlarms ? 'met' : 'NOT met'} (${falseAlarms.map((f) => `n=${f.n}: ${f.perYear.toFixed(3)}`).join(', ')})`);
   return { rule, weights, shortcut, power, falseAlarms, goals };
 }
 

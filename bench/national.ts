@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runAssessment } from '../infra/local/assessment-runner';
 import { startLocalStack } from '../infra/local/stack';
@@ -61,7 +62,7 @@ export async function runNationalBench(opts: { branches?: number; n?: number; nb
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { values } = parseArgs({ options: { branches: { type: 'string' }, n: { type: 'string' }, nboot: { type: 'string' } } });
   await runNationalBench({
     ...(values.branches ? { branches: Number(values.branches) } : {}),

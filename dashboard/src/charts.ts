@@ -47,6 +47,15 @@ export function installPrintResize(): void {
   window.addEventListener('afterprint', resize);
 }
 
+/** What every chart on the page draws (its text alternative and datasets), for tests and debugging. */
+(window as unknown as { satmonCharts: () => unknown }).satmonCharts = () => Object.values(Chart.instances).map((c) => ({
+  label: c.canvas.getAttribute('aria-label'),
+  section: c.canvas.closest('section')?.id ?? null,
+  metric: c.canvas.closest('[data-metric]')?.getAttribute('data-metric') ?? null,
+  labels: c.data.labels ?? [],
+  datasets: c.data.datasets.map((d) => ({ label: d.label, data: d.data })),
+}));
+
 export function destroyCharts(root: Element): void {
   for (const canvas of root.querySelectorAll('canvas')) Chart.getChart(canvas)?.destroy();
 }

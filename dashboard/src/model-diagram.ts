@@ -37,7 +37,9 @@ export function modelDiagram(m: ModelView, title: string): SVGElement {
       x1: s[0], y1: s[1], x2: e[0], y2: e[1], stroke: sig ? '#222' : '#888', 'stroke-width': width.toFixed(1),
       'stroke-dasharray': sig ? 'none' : '6 4', 'marker-end': `url(#${sig ? 'arrow' : 'arrow-ns'})`,
     }));
-    const mx = (s[0] + e[0]) / 2, my = (s[1] + e[1]) / 2;
+    // Long edges carry their label nearer the source, clear of the nodes they pass.
+    const at = Math.abs(e[0] - s[0]) > 300 ? 0.32 : 0.5;
+    const mx = s[0] + (e[0] - s[0]) * at, my = s[1] + (e[1] - s[1]) * at;
     const text = `${fmtCoef(p.estimate)}${stars(p.p) === 'ns' ? ' ns' : stars(p.p)}`;
     const g = svg('g', { 'data-path': `${p.from}>${p.to}` },
       svg('rect', { x: mx - 34, y: my - 11, width: 68, height: 20, rx: 4, fill: '#fff', stroke: '#ccc' }),
@@ -50,7 +52,7 @@ export function modelDiagram(m: ModelView, title: string): SVGElement {
     root.appendChild(svg('g', { 'data-construct': c },
       svg('ellipse', { cx: x, cy: y, rx: RX, ry: RY, fill: c === 'SAT' || c === 'TRUST' ? '#e6eef8' : '#f4f4f4', stroke: '#1f5fa8', 'stroke-width': 1.5 }),
       svg('text', { x, y: y + 4, 'text-anchor': 'middle', 'font-size': 13, 'font-weight': 600, fill: '#111' }, NAMES[c] ?? c),
-      ...(r2 !== undefined && r2 !== null ? [svg('text', { x, y: y + RY + 15, 'text-anchor': 'middle', 'font-size': 12, fill: '#333' }, `R² = ${r2.toFixed(3)}`)] : [])));
+      ...(r2 !== undefined && r2 !== null ? [svg('text', { x, y: y - RY - 7, 'text-anchor': 'middle', 'font-size': 12, fill: '#333' }, `R² = ${r2.toFixed(3)}`)] : [])));
   }
   return root;
 }

@@ -117,7 +117,10 @@ export interface OverviewResponse {
   programmes: ProgrammeTable;
   model: ModelView | null;
   modelStatus: ModelStatus | null;
+  /** The period's assessment record (counts as of that assessment). */
   assessment: { branches: number; tested: number; newAlerts: number; openAlerts: number } | null;
+  /** Alerts open now on the visible branches of the scope. */
+  openAlerts: number;
 }
 
 export interface SeriesPoint extends Estimate { period: string }

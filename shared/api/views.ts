@@ -233,6 +233,7 @@ export async function overviewView(store: DashboardStore, p: Principal, q: Overv
     programmes: programmeTable(q.period, visible, now, scopeNow, scopeLabel),
     model: modelView(result, scopeNow?.unit ?? scopeLabel),
     modelStatus: scopeNow?.status?.satisfaction ?? null,
+    openAlerts: ranking.reduce((sum, r) => sum + r.openAlerts, 0),
     assessment: assessment ? { branches: assessment.branches, tested: assessment.tested, newAlerts: assessment.newAlerts, openAlerts: assessment.openAlerts } : null,
   };
 }

@@ -9,6 +9,7 @@
 //  - Benjamini-Hochberg at level q across every eligible (branch, metric) of the assessment, so 300 branches
 //    do not make a stream of false alarms;
 //  - and the estimated decline must reach minDecline index points (practical significance).
+import chisquareQuantile from '@stdlib/stats-base-dists-chisquare-quantile';
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 
@@ -22,9 +23,35 @@ export interface AlertRuleOptions {
   minDecline: number;
   /** Between-period standard deviation that is not sampling noise (index points); widens every baseline. */
   tau: number;
+  /** Also estimate tau from the branches' own histories (estimateTau) and use the larger of the two. */
+  tauFromData: boolean;
 }
 
-export const DEFAULT_ALERT_RULE: AlertRuleOptions = { q: 0.05, minN: 30, minBaseline: 2, baselinePeriods: 4, minDecline: 2, tau: 0 };
+export const DEFAULT_ALERT_RULE: AlertRuleOptions = { q: 0.05, minN: 30, minBaseline: 2, baselinePeriods: 4, minDecline: 2, tau: 0, tauFromData: true };
+
+/**
+ * Between-period SD beyond sampling noise, pooled over units, robust to a few declining ones. For unit b with k
+ * quarters in the window, r_b = var(I) / mean(se²) is about (1 + τ²/σ²) · χ²(k−1)/(k−1) when the unit is stable;
+ * the median of r_b over units divided by the median of χ²(k−1)/(k−1) estimates 1 + τ²/σ², and τ² follows with the
+ * median se². Units with fewer than 4 usable quarters are left out; with fewer than 5 such units the answer is 0.
+ */
+export function estimateTau(histories: readonly (readonly Observation[])[], window = 8, minN = 30): number {
+  const ratios: { r: number; k: number; se2: number }[] = [];
+  for (const h of histories) {
+    const w = h.filter((o) => o.n >= minN && Number.isFinite(o.se) && o.se > 0).slice(-window);
+    if (w.length < 4) continue;
+    const mean = w.reduce((a, o) => a + o.value, 0) / w.length;
+    const v = w.reduce((a, o) => a + (o.value - mean) ** 2, 0) / (w.length - 1);
+    const se2 = w.reduce((a, o) => a + o.se * o.se, 0) / w.length;
+    ratios.push({ r: v / se2, k: w.length, se2 });
+  }
+  if (ratios.length < 5) return 0;
+  const median = (xs: number[]) => { const a = [...xs].sort((x, y) => x - y); const m = a.length >> 1; return a.length % 2 ? a[m]! : (a[m - 1]! + a[m]!) / 2; };
+  const k = median(ratios.map((x) => x.k));
+  const chiMedian = chisquareQuantile(0.5, k - 1) / (k - 1);
+  const excess = median(ratios.map((x) => x.r)) / chiMedian - 1;
+  return excess > 0 ? Math.sqrt(excess * median(ratios.map((x) => x.se2))) : 0;
+}
 
 export interface TestResult {
   unit: string;

@@ -1,7 +1,7 @@
 // Closing an assessment period: per-branch decline tests with BH control (./alert-rule.ts), branch vs network
 // and period vs period comparisons, alert deduplication, and the assessment record. Pure: series in, records out.
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
-import { DEFAULT_ALERT_RULE, decideAlerts, testDecline, type AlertDecision, type AlertRuleOptions, type Observation } from './alert-rule';
+import { DEFAULT_ALERT_RULE, decideAlerts, estimateTau, testDecline, type AlertDecision, type AlertRuleOptions, type Observation } from './alert-rule';
 
 /** Index observations of one unit: metric -> series sorted oldest first (the last entry is the assessed period). */
 export type UnitSeries = Record<string, Observation[]>;
@@ -69,6 +69,8 @@ export interface AssessmentOutput {
   /** Open alerts whose branch no longer shows a significant decline (to close). */
   resolved: { branch: string; metric: string; since: string }[];
   tested: number;
+  /** The between-period SD used per metric (the rule's tau, or the larger estimate from the histories). */
+  tau: Record<string, number>;
 }
 
 const at = (s: Observation[] | undefined, period: string) => s?.find((o) => o.period === period);
@@ -77,9 +79,12 @@ const before = (s: Observation[] | undefined, period: string) => s?.filter((o) =
 export function closeAssessment(input: AssessmentInput): AssessmentOutput {
   const rule = input.rule ?? DEFAULT_ALERT_RULE;
   const names = Object.keys(input.branches).sort();
-  const tests = names.flatMap((b) =>
-    input.metrics.map((m) => testDecline(b, m, (input.branches[b]!.series[m] ?? []).filter((o) => o.period <= input.period), rule)),
-  );
+  const upTo = (b: string, m: string) => (input.branches[b]!.series[m] ?? []).filter((o) => o.period <= input.period);
+  // tau from the histories before the assessed period, so the period's own declines do not inflate it.
+  const tau = Object.fromEntries(input.metrics.map((m) => [m, rule.tauFromData
+    ? Math.max(rule.tau, estimateTau(names.map((b) => upTo(b, m).filter((o) => o.period < input.period)), 8, rule.minN))
+    : rule.tau]));
+  const tests = names.flatMap((b) => input.metrics.map((m) => testDecline(b, m, upTo(b, m), { ...rule, tau: tau[m]! })));
   // Only tests of the assessed period count (a branch without data this period is not tested).
   const current = tests.map((t) => (t.period === input.period ? t : { ...t, eligible: false, reason: 'no data this period' }));
   const decisions = decideAlerts(current, rule);
@@ -131,5 +136,5 @@ export function closeAssessment(input: AssessmentInput): AssessmentOutput {
     // An episode that started in this very period is new (a re-run of the same assessment reports it the same way).
     (since !== undefined && since !== input.period ? continuing : newAlerts).push(alert);
   }
-  return { period: input.period, rows, newAlerts, continuing, resolved, tested: decisions.filter((d) => d.eligible).length };
+  return { period: input.period, rows, newAlerts, continuing, resolved, tested: decisions.filter((d) => d.eligible).length, tau };
 }

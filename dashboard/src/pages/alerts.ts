@@ -25,7 +25,7 @@ export function alertTable(alerts: AlertView[], opts: { showBranch: boolean; cap
       { head: 'p (BH threshold)', cell: (a) => `${fmtP(a.p)} (${fmtP(a.bhThreshold)})`, num: true, title: 'one-sided decline test; Benjamini-Hochberg threshold across all branches of the assessment' },
       { head: 'Test', cell: (a) => a.test },
       { head: 'Last confirmed', cell: (a) => fmtPeriod(a.lastPeriod) },
-      { head: 'Drivers that fell', cell: (a) => a.drivers.map((d) => `${d.construct} ${fmtSigned(d.change)}`).join(', ') || '–' },
+      { head: 'Driver change (points)', cell: (a) => a.drivers.map((d) => `${d.construct} ${fmtSigned(d.change)}`).join(', ') || '–' },
     ],
     rows: alerts,
     rowClass: (a) => (a.status === 'open' ? 'open' : undefined),

@@ -20,9 +20,10 @@ export async function renderBranch(root: HTMLElement, me: MeResponse, branch: st
   const period = selectedPeriod(me, params) ?? me.periods.quarters.at(-1);
   const bar = filterBar(me, params, { branch: true, year: true, quarter: true, kind: true, programme: true, segment: true }, go, { id: branch, onChange: goBranch });
   const info = me.branches.find((b) => b.id === branch);
-  root.append(h('header', { class: 'page-head' },
-    h('h1', {}, info ? `${info.id} ${info.name}` : branch),
-    h('p', { class: 'subtitle' }, info?.region ? `Region ${info.region}` : '', period ? ` · results for ${fmtPeriod(period)}` : '')), bar);
+  const head = h('header', { class: 'page-head' },
+    h('h1', {}, info ? `${info.id} ${info.name}` : `Branch ${branch}`),
+    h('p', { class: 'subtitle' }, [info?.region ? `Region ${info.region}` : '', period ? `results for ${fmtPeriod(period)}` : ''].filter(Boolean).join(' · ')));
+  root.append(head, bar);
 
   const [series, results, alerts, drops] = await Promise.allSettled([
     get<SeriesResponse>(`branches/${encodeURIComponent(branch)}/series`, { kind }),
@@ -33,7 +34,9 @@ export async function renderBranch(root: HTMLElement, me: MeResponse, branch: st
   // A refused branch: one message, nothing else.
   const refused = [series, results, alerts, drops].find((r) => r.status === 'rejected' && (r.reason as { status?: number }).status === 403);
   if (refused && refused.status === 'rejected') {
-    root.append(errorBox(refused.reason));
+    bar.remove();
+    head.querySelector('.subtitle')?.remove();
+    root.append(errorBox(refused.reason), me.user.branch ? h('p', {}, h('a', { href: `#/branch/${encodeURIComponent(me.user.branch)}` }, `Go to your branch ${me.user.branch}`)) : null);
     return;
   }
 

@@ -65,7 +65,11 @@ function headlineSection(o: OverviewResponse, filters: Record<string, string | u
   const rows = METRICS.map((m) => ({ m, e: hl?.indices[m], prev: hl?.previous[m], ch: hl?.change[m] }));
   return section('headline', `${o.scope.label}: satisfaction, trust and loyalty`,
     hl ? cards : note('No figures for this scope and period.'),
-    a ? h('p', { class: 'assessment' }, `Branches assessed: ${a.branches} · tested for a decline: ${a.tested} · new alerts this period: ${a.newAlerts} · open alerts: ${a.openAlerts}`) : null,
+    h('p', { class: 'assessment' }, [
+      a ? `Branches assessed: ${a.branches}` : `Branches: ${o.ranking.length}`,
+      a && o.kind === 'quarter' ? ` · tested for a decline: ${a.tested} · new alerts this quarter: ${a.newAlerts}` : '',
+      ' · open alerts now: ', h('a', { href: '#/alerts' }, String(o.openAlerts)),
+    ]),
     h('h3', { id: 'yoy' }, 'Year-over-year change'),
     toolbar(exportLink('headline', filters)),
     table({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ALERT_RULE, decideAlerts, testDecline, type Observation, type TestResult } from '../../../shared/assess/alert-rule';
+import { DEFAULT_ALERT_RULE, decideAlerts, estimateTau, testDecline, type Observation, type TestResult } from '../../../shared/assess/alert-rule';
 
 const obs = (period: string, value: number, se: number, n = 400): Observation => ({ period, value, se, n });
 
@@ -61,5 +61,32 @@ describe('decideAlerts (Benjamini-Hochberg)', () => {
     const d = decideAlerts([sig, small]);
     expect(d[0]!.alert).toBe(true);
     expect(d[1]!.alert).toBe(false);
+  });
+});
+
+describe('estimateTau', () => {
+  // Deterministic normal draws (Box-Muller on a fixed LCG) so the test does not depend on Math.random.
+  function normals(seed: number) {
+    let x = seed >>> 0;
+    const u = () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) + 0.5) / 4294967296;
+    return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+  }
+  const histories = (units: number, quarters: number, se: number, tau: number, seed: number) => {
+    const z = normals(seed);
+    return Array.from({ length: units }, (_, b) =>
+      Array.from({ length: quarters }, (_, q) => obs(`P${q}`, 70 + b * 0.1 + tau * z() + se * z(), se)));
+  };
+
+  it('is about 0 when quarters move by sampling noise only', () => {
+    expect(estimateTau(histories(300, 8, 1, 0, 1))).toBeLessThan(0.35);
+  });
+
+  it('recovers a between-quarter SD of 1.5 points on top of an SE of 1', () => {
+    expect(estimateTau(histories(300, 8, 1, 1.5, 2))).toBeGreaterThan(1.2);
+    expect(estimateTau(histories(300, 8, 1, 1.5, 2))).toBeLessThan(1.8);
+  });
+
+  it('is 0 with too few units', () => {
+    expect(estimateTau(histories(3, 8, 1, 3, 3))).toBe(0);
   });
 });

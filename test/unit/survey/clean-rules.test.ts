@@ -237,6 +237,36 @@ describe('rules one by one (minimal instrument)', () => {
   });
 });
 
+describe('the streaming API', () => {
+  it('awaits asynchronous callbacks one row at a time, in input order', async () => {
+    const order: string[] = [];
+    let inFlight = 0;
+    const slow = (tag: string) => async (r: { line: number }) => {
+      inFlight++;
+      expect(inFlight).toBe(1);
+      await new Promise((res) => setImmediate(res));
+      order.push(`${tag}${r.line}`);
+      inFlight--;
+    };
+    const { cleanDrop } = await import('../../../shared/survey/index');
+    await cleanDrop(minimalCsv([ok('a'), ok('b', ''), ok('c')]), { instrument: minimalInstrument, source: 's', onClean: slow('C'), onReject: slow('R') });
+    expect(order).toEqual(['C2', 'R3', 'C4']);
+  });
+  it('reads an async iterable of strings, and a synchronous seen map', async () => {
+    async function* parts() {
+      yield `${MIN_HEADER}\n${ok('a')}`;
+      yield `\n${ok('b')}\n`;
+    }
+    const r = await clean(parts(), { instrument: minimalInstrument, seen: () => new Map([['b', 'x']]) });
+    expect(r.clean.map((x) => x.respondentId)).toEqual(['a']);
+    expect(r.rejects[0]!.reasons).toEqual(['DUPLICATE_PRIOR_CONFLICT']);
+  });
+  it('leaves the new-respondent lists out of the manifest on request', async () => {
+    const r = await clean(minimalCsv([ok('a')]), { instrument: minimalInstrument, collectNewRespondents: false });
+    expect(r.manifest.groups).toEqual([{ branch: 'BR01', period: '2025-Q1', clean: 1, rejected: 0 }]);
+  });
+});
+
 describe('drops refused as a whole', () => {
   it('names the file, the line and every missing required column', async () => {
     const err = await clean('respondent_id,branch,period,CRM1\nr,BR01,2025-Q1,4\n', { instrument: minimalInstrument, source: 'drops/x.csv' }).catch((e) => e);

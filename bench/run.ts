@@ -1,0 +1,21 @@
+// npm run bench [-- NAME ...]: the benchmarks, each printing its figures (ratios against a baseline measured in
+// the same run). Not tests: nothing here asserts a time. Names: bootstrap, clean, alerts, national (default: all).
+import { runAlertPowerBench } from './alert-power';
+import { runBootstrapBench } from './bootstrap';
+import { runCleanBench } from './clean';
+import { runNationalBench } from './national';
+
+const BENCHES: Record<string, () => Promise<unknown>> = {
+  bootstrap: () => runBootstrapBench(),
+  clean: () => runCleanBench(),
+  alerts: () => runAlertPowerBench(),
+  national: () => runNationalBench(),
+};
+
+const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+for (const n of names) if (!(n in BENCHES)) throw new Error(`unknown bench '${n}' (have: ${Object.keys(BENCHES).join(', ')})`);
+for (const name of names.length ? names : Object.keys(BENCHES)) {
+  process.stdout.write(`\n=== ${name} ===\n`);
+  await BENCHES[name]!();
+}
+process.exit(0);
