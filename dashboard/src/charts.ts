@@ -159,13 +159,13 @@ export function ciBarChart(title: string, points: RankPoint[], centre: number | 
 }
 
 /** Funnel plot: each branch's index against its n, with 95% and 99.8% limits around the scope value. */
-export function funnelChart(title: string, points: RankPoint[], centre: number, sigma: number): HTMLElement {
+export function funnelChart(title: string, points: RankPoint[], centre: number, sigma: number, centreLabel = 'Network'): HTMLElement {
   const ns = points.map((p) => p.n);
   const nMin = Math.max(10, Math.min(...ns) * 0.8), nMax = Math.max(...ns) * 1.15;
   const inner = funnelCurve(centre, sigma, nMin, nMax, FUNNEL_Z.inner);
   const outer = funnelCurve(centre, sigma, nMin, nMax, FUNNEL_Z.outer);
   const outside = points.filter((p) => p.flagged).length;
-  const label = `${title}: funnel plot of ${points.length} branches by sample size; ${outside} outside the 95% limits around ${fmtIndex(centre)}.`;
+  const label = `${title}: funnel plot of ${points.length} branches by sample size; ${outside} significantly below ${centreLabel.toLowerCase()} ${fmtIndex(centre)}.`;
   const { box, canvas } = canvasBox(label, 'chart chart-funnel');
   const line = (data: { x: number; y: number }[], lbl: string, color: string, dash: number[]) =>
     ({ type: 'line' as const, label: lbl, data, borderColor: color, backgroundColor: color, borderDash: dash, borderWidth: 1.2, pointRadius: 0, showLine: true, fill: false });
@@ -191,7 +191,7 @@ export function funnelChart(title: string, points: RankPoint[], centre: number, 
         y: { title: { display: true, text: 'Index (0-100)' }, grid: { color: COLORS.grid } },
       },
     },
-    plugins: [referenceLine('centre', 'y', centre, 'Network', COLORS.network)],
+    plugins: [referenceLine('centre', 'y', centre, centreLabel, COLORS.network)],
   });
   return box;
 }

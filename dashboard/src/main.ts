@@ -15,6 +15,7 @@ const userBox = document.getElementById('user')!;
 
 let me: MeResponse | undefined;
 let renderSeq = 0;
+let firstPage = true;
 
 /** Keep the filters (year, quarter, region, programme, segment) when moving between pages. */
 const KEEP = ['year', 'quarter', 'region', 'programme', 'segment'];
@@ -85,11 +86,13 @@ async function render(): Promise<void> {
   main.append(page);
   page.setAttribute('data-ready', 'true');
   document.title = `${page.querySelector('h1')?.textContent ?? 'Dashboard'} · Satisfaction monitor`;
-  // Move focus to the new page's heading (screen readers announce it) unless a filter was just used.
-  if (!document.activeElement || document.activeElement === document.body || !main.contains(document.activeElement)) {
+  // After a navigation, move focus to the new page's heading (screen readers announce it) unless a filter was
+  // just used; on the first load focus stays at the start of the document (Tab reaches the skip link first).
+  if (!firstPage && (!document.activeElement || document.activeElement === document.body || !main.contains(document.activeElement))) {
     const h1 = page.querySelector('h1');
     if (h1 && !(document.activeElement instanceof HTMLSelectElement)) { h1.setAttribute('tabindex', '-1'); h1.focus({ preventScroll: true }); }
   }
+  firstPage = false;
 }
 
 window.addEventListener('hashchange', () => void render());

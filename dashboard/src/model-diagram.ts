@@ -7,8 +7,8 @@ import { fmtCoef, stars } from './format';
 const POS: Record<string, [number, number]> = {
   CRM: [95, 55], SQ: [95, 255], TRUST: [330, 155], SAT: [585, 155], GOV: [330, 300], 'TRUST*GOV': [585, 300],
 };
-const NAMES: Record<string, string> = { CRM: 'CRM (X1)', SQ: 'Service quality (X2)', TRUST: 'Trust (Y)', SAT: 'Satisfaction (Z)', GOV: 'Gov. role (M)', 'TRUST*GOV': 'Y × M' };
-const RX = 72, RY = 24;
+const NAMES: Record<string, string> = { CRM: 'CRM (X1)', SQ: 'Serv. quality (X2)', TRUST: 'Trust (Y)', SAT: 'Satisfaction (Z)', GOV: 'Gov. role (M)', 'TRUST*GOV': 'Y × M' };
+const RX = 76, RY = 24;
 
 function edgePoint(from: [number, number], to: [number, number]): [number, number] {
   const dx = to[0] - from[0], dy = to[1] - from[1];
@@ -38,7 +38,7 @@ export function modelDiagram(m: ModelView, title: string): SVGElement {
       'stroke-dasharray': sig ? 'none' : '6 4', 'marker-end': `url(#${sig ? 'arrow' : 'arrow-ns'})`,
     }));
     // Long edges carry their label nearer the source, clear of the nodes they pass.
-    const at = Math.abs(e[0] - s[0]) > 300 ? 0.32 : 0.5;
+    const at = Math.abs(e[0] - s[0]) > 300 ? 0.32 : p.to === 'TRUST' ? 0.62 : 0.5;
     const mx = s[0] + (e[0] - s[0]) * at, my = s[1] + (e[1] - s[1]) * at;
     const text = `${fmtCoef(p.estimate)}${stars(p.p) === 'ns' ? ' ns' : stars(p.p)}`;
     const g = svg('g', { 'data-path': `${p.from}>${p.to}` },

@@ -17,6 +17,11 @@ import type { DropRecord } from '../../shared/store/drops';
 import { keys, S3_LAYOUT, unitPk, type Unit } from '../../shared/store/keys';
 import { ARTIFACTS, NETWORK, startDashboardEnv, type DashboardEnv } from './setup';
 
+// Page-side callbacks (page.evaluate) run in the browser; the project compiles without the DOM library.
+declare const document: any, window: any, location: any;
+type HTMLElement = { innerText: string; textContent: string | null };
+type HTMLSelectElement = { labels: { length: number } | null; id: string };
+
 let env: DashboardEnv;
 let head: BrowserContext;
 
@@ -429,7 +434,7 @@ describe('phone, print, keyboard and page weight', () => {
     const raw = pdf.toString('latin1');
     const pages = raw.match(/\/Type\s*\/Page[^s]/g)?.length ?? 0;
     expect(pages).toBeGreaterThanOrEqual(3);
-    expect(raw).toMatch(/\/MediaBox\s*\[\s*0 0 595\.\d+ 841\.\d+\s*\]/); // A4 in points
+    expect(raw).toMatch(/\/MediaBox\s*\[\s*0 0 59[45]\.\d+ 84[12]\.\d+\s*\]/); // A4 = 595 x 842 points
     await p.close();
   });
 

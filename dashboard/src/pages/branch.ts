@@ -36,7 +36,8 @@ export async function renderBranch(root: HTMLElement, me: MeResponse, branch: st
   if (refused && refused.status === 'rejected') {
     bar.remove();
     head.querySelector('.subtitle')?.remove();
-    root.append(errorBox(refused.reason), me.user.branch ? h('p', {}, h('a', { href: `#/branch/${encodeURIComponent(me.user.branch)}` }, `Go to your branch ${me.user.branch}`)) : null);
+    root.append(errorBox(refused.reason));
+    if (me.user.branch) root.append(h('p', {}, h('a', { href: `#/branch/${encodeURIComponent(me.user.branch)}` }, `Go to your branch ${me.user.branch}`)));
     return;
   }
 

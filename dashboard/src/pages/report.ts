@@ -122,7 +122,7 @@ function rankingSection(o: OverviewResponse, metric: string, filters: Record<str
     points.length
       ? h('div', { class: 'chart-pair' },
         h('figure', {}, ciBarChart(`${label(metric)} by branch`, points, centre, o.scope.label), h('figcaption', {}, 'Index with its 95% confidence interval; the dashed line is the ', o.scope.label.toLowerCase(), ' value. Red: significantly below it.')),
-        funnel ? h('figure', {}, funnelChart(`${label(metric)} funnel plot`, points, funnel.centre, funnel.sigma), h('figcaption', {}, 'Funnel plot: branches outside the curves differ from the network by more than sampling noise for their sample size (95% and 99.8% limits).')) : null)
+        funnel ? h('figure', {}, funnelChart(`${label(metric)} funnel plot`, points, funnel.centre, funnel.sigma, o.scope.label), h('figcaption', {}, `Funnel plot: branches outside the curves differ from the ${o.scope.label.toLowerCase()} value by more than sampling noise for their sample size (95% and 99.8% limits).`)) : null)
       : null,
     table({
       id: 'ranking-table',
@@ -194,7 +194,7 @@ function modelSection(m: ModelView | null, o: OverviewResponse, filters: Record<
     { head: '95% CI', cell: (r: (typeof m.paths)[number]) => `${fmtCoef(r.ciLow)} to ${fmtCoef(r.ciHigh)}`, num: true },
     { head: '', cell: (r: (typeof m.paths)[number]) => h('span', { class: r.p !== null && r.p < 0.05 ? 'sig' : 'muted' }, stars(r.p)) },
   ];
-  return section('model', `Structural model, ${m.unit === 'NETWORK' ? 'network' : m.unit}, ${fmtPeriod(m.period)}`,
+  return section('model', `Structural model, ${o.scope.label.toLowerCase()}, ${fmtPeriod(m.period)}`,
     h('figure', { class: 'diagram' }, modelDiagram(m, `Structural model: path coefficients (seed-000 Figure 1), ${fmtPeriod(m.period)}`),
       h('figcaption', {}, 'Path coefficients (standardized β) with significance from ', String(m.bootstrap.nSuccessful), ' bootstrap resamples; dashed: not significant.')),
     toolbar(exportLink('paths', { period: filters.period, region: filters.region })),
