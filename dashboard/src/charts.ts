@@ -161,7 +161,7 @@ export function ciBarChart(title: string, points: RankPoint[], centre: number | 
 /** Funnel plot: each branch's index against its n, with 95% and 99.8% limits around the scope value. */
 export function funnelChart(title: string, points: RankPoint[], centre: number, sigma: number, centreLabel = 'Network'): HTMLElement {
   const ns = points.map((p) => p.n);
-  const nMin = Math.max(10, Math.min(...ns) * 0.8), nMax = Math.max(...ns) * 1.15;
+  const nMin = Math.max(10, Math.min(...ns) * 0.4), nMax = Math.max(...ns) * 1.2;
   const inner = funnelCurve(centre, sigma, nMin, nMax, FUNNEL_Z.inner);
   const outer = funnelCurve(centre, sigma, nMin, nMax, FUNNEL_Z.outer);
   const outside = points.filter((p) => p.flagged).length;
@@ -227,7 +227,7 @@ export function ipmaChart(title: string, points: IpmaPoint[]): HTMLElement {
         tooltip: { callbacks: { label: (c) => { const p = points[c.dataIndex]!; return `${p.label}: importance ${p.importance.toFixed(3)}, performance ${p.performance.toFixed(1)}`; } } },
       },
       scales: {
-        x: { min: Math.max(0, Math.min(...xs) - 0.05), max: Math.max(...xs) + 0.08, title: { display: true, text: 'Importance (total effect on satisfaction)' }, grid: { color: COLORS.grid } },
+        x: { min: Math.max(0, Math.floor((Math.min(...xs) - 0.03) * 20) / 20), max: Math.ceil((Math.max(...xs) + 0.06) * 20) / 20, title: { display: true, text: 'Importance (total effect on satisfaction)' }, grid: { color: COLORS.grid } },
         y: { min: Math.floor(Math.min(...ys) - 3), max: Math.ceil(Math.max(...ys) + 3), title: { display: true, text: 'Performance (0-100)' }, grid: { color: COLORS.grid } },
       },
     },

@@ -12,6 +12,8 @@ import { startApiServer } from './api-server';
 import { runPipeline } from './pipeline';
 import { startLocalStack } from './stack';
 
+// The SDK's notice that its 2027 releases need Node 22 is for whoever upgrades it (README), not for every run.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const root = path.resolve(import.meta.dirname, '../..');
 const dataDir = path.resolve(root, process.env.SATMON_DATA_DIR ?? '.satmon/data');
 const dropsDir = path.resolve(root, '.satmon/drops');

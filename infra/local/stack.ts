@@ -164,8 +164,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const t0 = performance.now();
   const region = opts.region ?? 'us-east-1';
   const names = localNames();
-  const tempDir = opts.dataDir ? undefined : scratchDir();
-  const s3Dir = opts.dataDir ? path.join(opts.dataDir, 's3') : tempDir!;
+  // Absolute: DynamoDB Local runs in its own working directory, where a relative -dbPath would land.
+  const dataDir = opts.dataDir ? path.resolve(opts.dataDir) : undefined;
+  const tempDir = dataDir ? undefined : scratchDir();
+  const s3Dir = dataDir ? path.join(dataDir, 's3') : tempDir!;
   const removeTemp = () => {
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   };
@@ -179,7 +181,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const started = await Promise.allSettled([
     startDynamoDbLocal({
       port: opts.ports?.dynamodb,
-      dbPath: opts.dataDir ? path.join(opts.dataDir, 'dynamodb') : undefined,
+      dbPath: dataDir ? path.join(dataDir, 'dynamodb') : undefined,
       jvmOptions: opts.jvmOptions,
     }).then((d) => ((dynamodbMs = performance.now() - t0), (dynamo = d))),
     startS3Local({
