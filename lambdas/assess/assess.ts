@@ -8,7 +8,7 @@ import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk
 import { closeAssessment, type Alert } from '../../shared/assess/assessment';
 import { alertItem, type AlertItem, type MetricItem, type SummaryItem } from '../../shared/assess/records';
 import { assessmentItem, driversOf, seriesFromItems } from '../../shared/assess/series';
-import { branchOfCleanKey, quartersOf } from '../../shared/assess/units';
+import { branchOfCleanKey, lastQuarterOf, quartersOf } from '../../shared/assess/units';
 import { satisfactionModel } from '../../shared/models';
 import { keys, periodTag, S3_LAYOUT, unitPk, type Unit } from '../../shared/store/keys';
 import type { BranchInfo } from '../../shared/survey';
@@ -107,7 +107,8 @@ export async function close(d: AssessDeps, period: string, failures: UnitFailure
   // Episodes open as of this period (so re-running an earlier assessment sees the state it saw then).
   const episodes = (await Promise.all(p.branches.map((b) =>
     queryPartition<AlertItem>(d.ddb, d.table, unitPk({ kind: 'branch', id: b }), { skPrefix: keys.alertPrefix })))).flat();
-  const openAsOf = episodes.filter((e) => e.since <= period && (e.status === 'open' || (e.resolvedIn ?? '') > period));
+  const asOf = lastQuarterOf(period); // a year is assessed as of its last quarter
+  const openAsOf = episodes.filter((e) => e.since <= asOf && (e.status === 'open' || (e.resolvedIn ?? '') > asOf));
   const openAlerts = new Map(openAsOf.map((a) => [`${a.branch}#${a.metric}`, a.since]));
 
   const out = closeAssessment({

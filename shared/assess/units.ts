@@ -7,6 +7,11 @@ export function quartersOf(period: string): string[] {
   return /^\d{4}$/.test(period) ? [1, 2, 3, 4].map((q) => `${period}-Q${q}`) : [period];
 }
 
+/** The last quarter a period covers ('2025' -> '2025-Q4'): quarters and years compare correctly through it. */
+export function lastQuarterOf(period: string): string {
+  return quartersOf(period).at(-1)!;
+}
+
 /** Branch id from a clean-part key `clean/period=P/branch=B/drop=H.csv`. */
 export function branchOfCleanKey(key: string): string | null {
   const m = /\/branch=([^/]+)\//.exec(key);
