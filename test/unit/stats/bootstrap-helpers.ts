@@ -8,7 +8,10 @@ import type { ParamSummary } from '../../../shared/stats/bootstrap/summary';
 /** shared/reference beside the repository (see shared/reference/README.md). */
 export const REF_DIR = fileURLToPath(new URL('../../../../shared/reference/', import.meta.url));
 export const refPath = (rel: string) => `${REF_DIR}${rel}`;
-export const haveReference = existsSync(refPath('results/mobi_ecsi.json'));
+// The reference results are the ground truth: their absence fails the suite instead of skipping it.
+if (!existsSync(refPath('results/mobi_ecsi.json'))) {
+  throw new Error(`seminr reference results not found in ${REF_DIR} (the repository expects shared/ beside it)`);
+}
 
 /** A seminr draws file: header "boot","path:A->B","loading:C<-item","weight:C<-item", one line per resample. */
 export function readDraws(file: string): { header: string[]; rows: number[][] } {

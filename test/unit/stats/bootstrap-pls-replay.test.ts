@@ -11,7 +11,7 @@ import { summarizeBootstrap } from '../../../shared/stats/bootstrap/summary';
 import { createPlsEstimator } from '../../../shared/stats/pls';
 import type { ParamInfo } from '../../../shared/stats/pls/types';
 import { loadReference } from '../../helpers/reference';
-import { compareSection, haveReference, readDraws, refPath, SECTIONS, type RefRecord } from './bootstrap-helpers';
+import { compareSection, readDraws, refPath, SECTIONS, type RefRecord } from './bootstrap-helpers';
 
 const TOL = 1e-6;
 
@@ -41,7 +41,7 @@ function drawColumns(header: string[], layout: readonly ParamInfo[]): number[] {
   });
 }
 
-describe.skipIf(!haveReference)("PLS bootstrap replays seminr's 5000 resamples", () => {
+describe("PLS bootstrap replays seminr's 5000 resamples", () => {
   it.each(CASES)('%s (resamples from %s)', async (name, from) => {
     const rc = loadReference(name);
     const ref = (rc.json as unknown as { bootstrap: RefBootstrap }).bootstrap;

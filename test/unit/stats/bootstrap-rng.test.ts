@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { RRandom, seminrResampleRows } from '../../../shared/stats/bootstrap/r-rng';
 import { parseResampleIndicesCsv } from '../../../shared/stats/bootstrap/resample-source';
 import { readResampleIndicesFile } from '../../../shared/stats/bootstrap/indices-file';
-import { haveReference, refPath } from './bootstrap-helpers';
+import { refPath } from './bootstrap-helpers';
 
 describe('RRandom against R 4.2.2 (values from test/unit/stats/bootstrap-reference.R)', () => {
   it('runif after set.seed(42)', () => {
@@ -29,7 +29,7 @@ describe('RRandom against R 4.2.2 (values from test/unit/stats/bootstrap-referen
   });
 });
 
-describe.skipIf(!haveReference)("seminr's resample indices (seed 123, all 5000 resamples)", () => {
+describe("seminr's resample indices (seed 123, all 5000 resamples)", () => {
   it.each([
     ['boot_indices_n250_seed123.csv.gz', 250],
     ['boot_indices_n344_seed123.csv.gz', 344],

@@ -10,7 +10,7 @@ import type { BootstrapRun } from '../../../shared/stats/bootstrap/driver';
 import type { ParamInfo } from '../../../shared/stats/pls/types';
 import { readNumericCsv } from '../../../shared/stats/read-csv';
 import { createStandInEstimator } from './bootstrap-standin';
-import { compareSection, haveReference, readDraws, refPath, type RefRecord } from './bootstrap-helpers';
+import { compareSection, readDraws, refPath, type RefRecord } from './bootstrap-helpers';
 
 describe('quantileType7', () => {
   // Expected values: R 4.2.2, quantile(x, probs, type = 7) as printed by test/unit/stats/bootstrap-reference.R.
@@ -31,7 +31,7 @@ describe('quantileType7', () => {
   });
 });
 
-describe.skipIf(!haveReference)('stand-in statistic against R (boot::boot.ci type "bca" with jackknife L)', () => {
+describe('stand-in statistic against R (boot::boot.ci type "bca" with jackknife L)', () => {
   // R: test/unit/stats/bootstrap-reference.R, section "Stand-in statistic": seminr-style resamples (set.seed(123 + i);
   // sample.int(250, replace = TRUE)), R = 2000, on mobi's IMAG1 (X), CUSA1 (M), CUSL1 (Y); per statistic
   // c(t0, mean(t), sd(t), t0 / sd(t), 2 * pt(-abs(t0 / sd(t)), R - 1), quantile(t, c(.025, .975)),
@@ -118,7 +118,7 @@ function runFromSeminrDraws(model: string): BootstrapRun {
   return { layout, count: rows.length, draws, resamples: Int32Array.from(rows, (r) => r[0]!), failures: [], original };
 }
 
-describe.skipIf(!haveReference)("summary of seminr's own draws equals seminr's bootstrap records", () => {
+describe("summary of seminr's own draws equals seminr's bootstrap records", () => {
   it.each(['mobi_ecsi', 'corp_rep_simple', 'corp_rep_moderation', 'mobi_two_stage'])('%s', (model) => {
     const ref = JSON.parse(readFileSync(refPath(`results/${model}.json`), 'utf8'));
     const run = runFromSeminrDraws(model);
