@@ -5,17 +5,8 @@ import { performance } from 'node:perf_hooks';
 import { createPlsEstimator } from '../shared/stats/pls';
 import { selectRows, type DataTable } from '../shared/stats/table';
 import { loadReference, REFERENCE_MODELS } from '../test/helpers/reference';
+import { mulberry32 } from '../test/helpers/random';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const calls = Number(process.argv[2] ?? 5000);
 for (const name of REFERENCE_MODELS) {

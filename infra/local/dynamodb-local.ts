@@ -52,12 +52,13 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
-function alive(pid: number): boolean {
+/** Whether a process exists (EPERM: it exists but is not ours). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
-  } catch {
-    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -112,7 +113,7 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
     const done = exited(child);
     const timeout = sleep(5_000).then(() => 'timeout' as const);
     if ((await Promise.race([done, timeout])) === 'timeout') {
-      if (javaPid && alive(javaPid)) process.kill(javaPid, 'SIGKILL');
+      if (javaPid && pidAlive(javaPid)) process.kill(javaPid, 'SIGKILL');
       child.kill('SIGKILL');
       await done;
     }

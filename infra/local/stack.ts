@@ -24,7 +24,7 @@ import type { S3Event } from 'aws-lambda';
 import { makeDocClient, makeS3Client, type AwsConfig } from '../../lambdas/shared/clients';
 import type { BucketNames } from '../../shared/store/events';
 import { BUCKETS, TABLE, type BucketKey, type HandlerName } from '../../shared/store/resources';
-import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
+import { pidAlive, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { EventRouter, type LambdaHandler } from './router';
 import { S3RVER_CREDENTIALS, startS3Local, type S3Local } from './s3-local';
 
@@ -88,14 +88,6 @@ function scratchDir(): string {
   }
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 const defaultHandlers: Partial<Record<HandlerName, () => Promise<LambdaHandler>>> = {
   ingest: async () => (await import('../../lambdas/ingest/handler')).handler as LambdaHandler,

@@ -85,11 +85,15 @@ export interface RecomputeContext {
 
 const hasAll = (t: DataTable, items: readonly string[]) => items.every((i) => t.names.includes(i));
 
-function missingItems(t: DataTable, spec: PlsModelSpec | RegressionModelSpec): string[] {
+/** Why a model cannot be estimated on this unit's rows (its items absent, or too few rows), or null. */
+function unfit(t: DataTable, spec: PlsModelSpec | RegressionModelSpec, minN: number): ModelStatus | null {
   const items = 'constructs' in spec
     ? Object.values(spec.constructs).flatMap((c) => c.items)
     : [...spec.dependent.items, ...spec.predictors.flatMap((p) => p.items)];
-  return items.filter((i) => !t.names.includes(i));
+  const missing = items.filter((i) => !t.names.includes(i));
+  if (missing.length) return { state: 'skipped', reason: `the instrument lacks ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}` };
+  if (t.n < minN) return { state: 'too-small', reason: `n=${t.n} below ${minN}` };
+  return null;
 }
 
 /** Equal-weight 0-100 index with a normal CI from the per-row scores (rows with all items missing skipped). */
@@ -128,11 +132,9 @@ export async function recomputeUnit(frame: SurveyFrame, ctx: RecomputeContext, s
   for (const c of indexable) result.indices[c] = simpleIndex(t, ctx.constructItems[c]!, ctx.scale, settings.alpha);
 
   // Satisfaction model with bootstrap; PLS-weighted indices replace the simple ones.
-  const missingSat = missingItems(t, satisfaction);
-  if (missingSat.length) {
-    result.status.satisfaction = { state: 'skipped', reason: `the instrument lacks ${missingSat.slice(0, 5).join(', ')}${missingSat.length > 5 ? ', ...' : ''}` };
-  } else if (frame.n < settings.minN) {
-    result.status.satisfaction = { state: 'too-small', reason: `n=${frame.n} below ${settings.minN}` };
+  const satUnfit = unfit(t, satisfaction, settings.minN);
+  if (satUnfit) {
+    result.status.satisfaction = satUnfit;
   } else {
     try {
       const est = estimatePls(satisfaction, t);
@@ -182,11 +184,9 @@ export async function recomputeUnit(frame: SurveyFrame, ctx: RecomputeContext, s
   }
 
   // Loyalty regression (seed 003).
-  const missingLoy = missingItems(t, loyalty);
-  if (missingLoy.length) {
-    result.status.loyalty = { state: 'skipped', reason: `the instrument lacks ${missingLoy.slice(0, 5).join(', ')}${missingLoy.length > 5 ? ', ...' : ''}` };
-  } else if (frame.n < settings.minN) {
-    result.status.loyalty = { state: 'too-small', reason: `n=${frame.n} below ${settings.minN}` };
+  const loyUnfit = unfit(t, loyalty, settings.minN);
+  if (loyUnfit) {
+    result.status.loyalty = loyUnfit;
   } else {
     try {
       result.loyalty = fitLoyaltyModel(loyalty, t);

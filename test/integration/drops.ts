@@ -1,4 +1,5 @@
 // Seeded survey drops for the default instrument (test data only; the product's simulator is shared/survey/simulate).
+import { mulberry32 } from '../helpers/random';
 export interface DropSpec {
   seed: number;
   rows: number;
@@ -12,16 +13,6 @@ export interface DropSpec {
   omit?: string[];
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface Drop {
   csv: string;

@@ -11,6 +11,7 @@ import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from 
 import { HeadBucketCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack';
+import { pidAlive } from '../../infra/local/dynamodb-local';
 import { findJava } from '../../infra/local/java';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { getItem } from '../../lambdas/shared/dynamo';
@@ -20,14 +21,7 @@ import { TABLE } from '../../shared/store/resources';
 
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const alive = pidAlive;
 
 async function waitFor<T>(get: () => T | undefined, what: string, ms = 5_000): Promise<T> {
   const end = Date.now() + ms;

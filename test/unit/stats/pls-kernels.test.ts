@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { Matrix, solve } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { choleskyInPlace, choleskySolveInPlace, gramUpdate, standardizeColumn } from '../../../shared/stats/kernels';
+import { mulberry32 as mulberry } from '../../helpers/random';
 
 const arb = (n: number, p: number) => fc.array(fc.double({ min: -50, max: 50, noNaN: true }), { minLength: n * p, maxLength: n * p });
 
@@ -74,13 +75,3 @@ describe('Cholesky solve', () => {
   });
 });
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

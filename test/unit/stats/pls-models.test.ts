@@ -4,17 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { satisfactionModel } from '../../../shared/models';
 import { createPlsEstimator, estimatePls } from '../../../shared/stats/pls';
 import type { DataTable } from '../../../shared/stats/table';
+import { mulberry32 } from '../../helpers/random';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Latent scores: CRM, SQ, GOV standard normal (CRM-SQ correlated .3); TRUST = .45 CRM + .35 SQ + e;

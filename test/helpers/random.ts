@@ -1,0 +1,12 @@
+// A tiny seeded PRNG for test fixtures and benchmarks (mulberry32: 32-bit state, uniform in [0, 1)).
+// The simulator has its own documented generator (shared/survey/simulate/prng.ts); this one is for test data.
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
