@@ -1,6 +1,6 @@
 // Tables: a caption, a horizontally scrollable wrapper for phones (focusable, so it scrolls by keyboard), and a
 // CSV export of the same table from the API.
-import { authHeader, exportUrl } from './api';
+import { apiFetch, authHeader, exportUrl } from './api';
 import { h } from './dom';
 
 export interface Col<T> {
@@ -43,7 +43,8 @@ export function exportLink(tableName: string, params: Record<string, string | un
     const token = authHeader?.();
     if (!token) return; // the cookie goes with a plain link
     e.preventDefault();
-    const r = await fetch(href, { headers: { authorization: `Bearer ${token}` } });
+    const r = await apiFetch(href, 'text/csv');
+    if (!r.ok) { a.textContent = `${label} (failed: ${r.status})`; return; }
     const name = /filename="([^"]+)"/.exec(r.headers.get('content-disposition') ?? '')?.[1] ?? `${tableName}.csv`;
     const url = URL.createObjectURL(await r.blob());
     const tmp = h('a', { href: url, download: name });

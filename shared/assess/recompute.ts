@@ -28,7 +28,7 @@ export interface RecomputeSettings {
   bca: boolean;
 }
 
-export const DEFAULT_SETTINGS: RecomputeSettings = { nboot: 5000, seed: 20240101, minN: 30, alpha: 0.05, workers: 1, bca: true };
+export const DEFAULT_SETTINGS: RecomputeSettings = { nboot: 5000, seed: 20240101, minN: 30, alpha: 0.05, workers: 1, bca: false };
 
 /** The constructs that get an index, with the model that supplies their weights. */
 export const INDEX_CONSTRUCTS = ['TRUST', 'SAT', 'LOY', 'CRM', 'SQ', 'GOV'] as const;

@@ -19,14 +19,18 @@ export interface IndexPlan {
 
 interface Estimator { layout: readonly ParamInfo[]; estimate(data: DataTable): Float64Array }
 
-/** NaN-aware mean, and the sd after mean replacement (what the PLS standardized by). */
+/**
+ * NaN-aware mean, and the sd after mean replacement (what the PLS standardized by). One pass: survey items are
+ * small integers, so the sum of squares loses no digits that matter.
+ */
 function meanSd(col: Float64Array): [number, number] {
-  let n = 0, s = 0;
-  for (let i = 0; i < col.length; i++) if (!Number.isNaN(col[i]!)) { n++; s += col[i]!; }
+  let n = 0, s = 0, ss = 0;
+  for (let i = 0; i < col.length; i++) {
+    const v = col[i]!;
+    if (v === v) { n++; s += v; ss += v * v; }
+  }
   const m = s / n;
-  let ss = 0;
-  for (let i = 0; i < col.length; i++) if (!Number.isNaN(col[i]!)) ss += (col[i]! - m) ** 2;
-  return [m, Math.sqrt(ss / (col.length - 1))];
+  return [m, Math.sqrt(Math.max(0, ss - n * m * m) / (col.length - 1))];
 }
 
 export function createUnitEstimator(spec: PlsModelSpec, options: PlsOptions, plan: IndexPlan): Estimator {
