@@ -81,7 +81,8 @@ export class SatmonStack extends Stack {
         environment: { ...baseEnv, ...extraEnv },
       });
     this.functions = {
-      ingest: make('ingest'),
+      // A drop's lease outlives one invocation by a little (a crashed run's drop is taken over by the next delivery).
+      ingest: make('ingest', { SATMON_INGEST_LEASE_SECONDS: String(FUNCTIONS.ingest.timeoutSeconds + 30) }),
       recompute: make('recompute'),
       assess: make('assess', { [TOPICS.alerts.envVar]: this.alertTopic.topicArn }),
       api: make('api'),
@@ -128,7 +129,7 @@ export class SatmonStack extends Stack {
 
     this.routes = new EventRoutes(this, 'Routes', { buckets, functions: this.functions });
     this.assessment = new Assessment(this, 'Assessment', { assess, recompute, curated: buckets.curated, dataKey });
-    this.dashboard = new Dashboard(this, 'Dashboard', { api, logsBucket: this.data.logsBucket });
+    this.dashboard = new Dashboard(this, 'Dashboard', { api, logsBucket: this.data.logsBucket, dashboardDir: path.join(REPO_ROOT, 'dashboard') });
 
     const deadLetterQueues: Record<string, sqs.IQueue> = { SchedulerDlq: this.assessment.schedulerDlq };
     const workQueues: Record<string, { queue: sqs.IQueue; maxAge: Duration }> = {};
@@ -165,5 +166,6 @@ export class SatmonStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: d.stage.url });
     new CfnOutput(this, 'UserPoolId', { value: d.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: d.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'HostedUiUrl', { value: d.siteConfig.cognitoDomain, description: 'Cognito hosted UI (sign-in) domain; the site reads it from /config.json' });
   }
 }

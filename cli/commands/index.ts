@@ -49,8 +49,10 @@ export async function run(argv: string[]): Promise<number> {
   const constructs = f.constructs ? listFlag(f.constructs as string, 'constructs') : Object.keys(model.constructs);
   for (const c of constructs) if (!(c in model.constructs)) throw new CliError(`--constructs: ${c} is not a construct of ${modelPath}`);
   const items = [...new Set(Object.values(model.constructs).flatMap((c) => c.items))];
-  const data = await loadNumericCsv(required(f.data as string | undefined, 'data'), items, f.missing ? [f.missing as string] : []);
-  const est = estimatePls(model, data);
+  const dataPath = required(f.data as string | undefined, 'data');
+  const data = await loadNumericCsv(dataPath, items, f.missing ? [f.missing as string] : []);
+  let est;
+  try { est = estimatePls(model, data); } catch (e) { throw new CliError(`${dataPath}: ${(e as Error).message}`); }
   const inputs = Object.fromEntries(Object.keys(model.constructs).map((c) => [c, {
     weights: Object.fromEntries(est.weights.filter((w) => w.construct === c).map((w) => [w.item, w.estimate])),
     itemMeans: est.itemMeans, itemSds: est.itemSds,
@@ -72,7 +74,11 @@ export async function run(argv: string[]): Promise<number> {
       Object.assign(r, { se: p.bootSd, ciLow: p.ciLower, ciHigh: p.ciUpper });
     }
   }
-  const map = f.target ? ipma(f.target as string, model.paths.filter((p) => p.from in model.constructs), inputs, data, scale) : undefined;
+  let map;
+  if (f.target) {
+    if (!(f.target in model.constructs)) throw new CliError(`--target: ${f.target} is not a construct of ${modelPath}`);
+    try { map = ipma(f.target as string, model.paths.filter((p) => p.from in model.constructs), inputs, data, scale); } catch (e) { throw new CliError(`IPMA of ${f.target}: ${(e as Error).message}`); }
+  }
   if ((f.format ?? 'json') === 'table') {
     let text = formatTable([{ header: 'Construct' }, { header: 'Index', decimals: 1 }, { header: 'SE', decimals: 2 }, { header: '2.5%', decimals: 1 }, { header: '97.5%', decimals: 1 }],
       rows.map((r) => [r.construct, r.index, r.se, r.ciLow, r.ciHigh]), { title: `Indices (0-100, scale ${scale.min}-${scale.max})` });

@@ -34,6 +34,8 @@ export interface PlanOutput {
   items: { period: string; branch?: string; unit?: Unit }[];
   branches: string[];
   regions: string[];
+  /** Earlier quarters recomputed because drops for them arrived after they were assessed (not re-closed). */
+  lateQuarters: string[];
 }
 
 export async function plan(d: AssessDeps, period: string): Promise<PlanOutput> {
@@ -45,7 +47,20 @@ export async function plan(d: AssessDeps, period: string): Promise<PlanOutput> {
     }
   }
   const branches = [...found].sort();
-  const regions = [...new Set(branches.map((b) => d.branches?.get(b)?.region).filter((r): r is string => !!r))].sort();
+  const regionOf = (b: string) => d.branches?.get(b)?.region;
+  const regions = [...new Set(branches.map(regionOf).filter((r): r is string => !!r))].sort();
+  // Catch-up: drops that arrived after their quarter was assessed left a needs-recompute mark. Their branch, its
+  // region and the network of that quarter are recomputed with this run, so series and baselines are current.
+  const first = quartersOf(period)[0]!;
+  const late = (await queryPartition<{ period: string; branch: string }>(d.ddb, d.table, keys.dirty('', '').pk))
+    .filter((m) => m.period < first).sort((a, b) => a.period.localeCompare(b.period) || a.branch.localeCompare(b.branch));
+  const latePeriods = [...new Set(late.map((m) => m.period))];
+  const catchUp: PlanOutput['items'] = [
+    ...latePeriods.map((p) => ({ period: p, unit: { kind: 'network' } as Unit })),
+    ...latePeriods.flatMap((p) => [...new Set(late.filter((m) => m.period === p).map((m) => regionOf(m.branch)).filter((r): r is string => !!r))]
+      .map((id) => ({ period: p, unit: { kind: 'region', id } as Unit }))),
+    ...late.map((m) => ({ period: m.period, branch: m.branch })),
+  ];
   return {
     period,
     kind: periodTag(period) === 'Y' ? 'year' : 'quarter',
@@ -54,9 +69,11 @@ export async function plan(d: AssessDeps, period: string): Promise<PlanOutput> {
       ...(branches.length ? [{ period, unit: { kind: 'network' } as Unit }] : []),
       ...regions.map((id) => ({ period, unit: { kind: 'region', id } as Unit })),
       ...branches.map((branch) => ({ period, branch })),
+      ...catchUp,
     ],
     branches,
     regions,
+    lateQuarters: latePeriods,
   };
 }
 
@@ -120,17 +137,26 @@ export async function close(d: AssessDeps, period: string, failures: UnitFailure
     openAlerts,
   });
 
-  // Alert episodes.
+  // Alert episodes. The item is written first (conditionally: once), then published, then marked published; an
+  // episode whose publication failed is published by the next run of the assessment, so none is lost or doubled.
   const raised: Alert[] = [];
+  const stored = new Map(episodes.map((e) => [`${e.branch}#${e.metric}#${e.since}`, e]));
   for (const a of out.newAlerts) {
     const item = alertItem(a, d.branches?.get(a.branch)?.region);
+    let created = false;
     try {
       await d.ddb.send(new PutCommand({ TableName: d.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      created = true;
       raised.push(a);
-      await d.notify(a);
     } catch (e) {
       if (!isConditionalCheckFailed(e)) throw e;
-      await refresh(d, a); // already raised by an earlier run of this assessment: refresh the evidence only
+      await refresh(d, a); // written by an earlier run of this assessment: refresh the evidence only
+    }
+    if (created || stored.get(`${a.branch}#${a.metric}#${a.since}`)?.notified === false) {
+      await d.notify(a);
+      await d.ddb.send(new UpdateCommand({
+        TableName: d.table, Key: keys.alert(a.branch, a.since, a.metric), UpdateExpression: 'SET notified = :t', ExpressionAttributeValues: { ':t': true },
+      }));
     }
   }
   for (const a of out.continuing) await refresh(d, a);

@@ -38,8 +38,10 @@ export async function recomputeOne(d: RecomputeDeps, req: RecomputeRequest): Pro
   }
   parts.sort((a, b) => a.key.localeCompare(b.key));
   const settings = settingsFor(req.unit, d.env);
+  // Worker threads change speed, not results, so they are not part of what the result depends on.
+  const { workers: _workers, ...resultSettings } = settings;
   const inputHash = createHash('sha256')
-    .update(JSON.stringify({ parts, settings, instrument: `${d.instrument.id}@${d.instrument.version}` }))
+    .update(JSON.stringify({ parts, settings: resultSettings, instrument: `${d.instrument.id}@${d.instrument.version}` }))
     .digest('hex');
   const summaryKey = keys.periodSummary(req.unit, req.period);
   const previous = await getItem<SummaryItem>(d.ddb, d.table, summaryKey);
@@ -56,10 +58,13 @@ export async function recomputeOne(d: RecomputeDeps, req: RecomputeRequest): Pro
   await putObject(d.s3, d.curatedBucket, summary.resultKey, JSON.stringify(result), 'application/json');
   // Metrics that no longer exist (e.g. an item dropped from the instrument) are removed with the rewrite.
   const stale = previous ? Object.keys(previous.indices).filter((m) => !(m in result.indices)) : [];
+  // Metrics first, the summary (which carries inputHash) last: a write that fails half-way is redone on retry
+  // instead of being skipped as already computed.
   await batchWrite(d.ddb, d.table, {
-    puts: [summary as never, ...(metrics as never[])],
+    puts: metrics as never[],
     deletes: stale.map((m) => { const k = keys.metric(req.unit, m, req.period); return { pk: k.pk, sk: k.sk }; }),
   });
+  await batchWrite(d.ddb, d.table, { puts: [summary as never] });
   await clearDirty(d, req);
   return { unit: req.unit, period: req.period, n: result.n, skipped: false, status: result.status, parts: parts.length };
 }

@@ -75,6 +75,12 @@ export interface AlertDecision extends TestResult {
   bhThreshold: number;
 }
 
+/** 2025-Q3 -> 2025 * 4 + 2; NaN for anything that is not a quarter. */
+function quarterNumber(period: string): number {
+  const m = /^(\d{4})-Q([1-4])$/.exec(period);
+  return m ? Number(m[1]) * 4 + Number(m[2]) - 1 : NaN;
+}
+
 function pooled(obs: readonly Observation[], tau: number): { mean: number; se: number } {
   let w = 0, s = 0;
   for (const o of obs) {
@@ -94,7 +100,13 @@ export function testDecline(unit: string, metric: string, series: readonly Obser
     return { unit, metric, period: cur.period, eligible: false, reason: `n=${cur.n} below ${opts.minN}`, ...blank };
   }
   const prev = series.slice(0, -1).filter((o) => Number.isFinite(o.value) && Number.isFinite(o.se) && o.n >= opts.minN);
-  const base1 = prev.slice(-opts.baselinePeriods);
+  // Windows are calendar quarters (t-4..t-1, and t-1 for the sustained test), so a quarter without data shortens
+  // a window instead of stretching it back in time. Periods that are not quarters fall back to their order.
+  const t = quarterNumber(cur.period);
+  const ago = (o: Observation) => t - quarterNumber(o.period);
+  const calendar = Number.isFinite(t) && prev.every((o) => Number.isFinite(quarterNumber(o.period)));
+  const within = (from: number, to: number) => prev.filter((o) => ago(o) >= from && ago(o) <= to);
+  const base1 = calendar ? within(1, opts.baselinePeriods) : prev.slice(-opts.baselinePeriods);
   if (base1.length < opts.minBaseline) {
     return { unit, metric, period: cur.period, eligible: false, reason: `${base1.length} baseline periods, need ${opts.minBaseline}`, ...blank };
   }
@@ -104,8 +116,9 @@ export function testDecline(unit: string, metric: string, series: readonly Obser
   const d1 = b1.mean - cur.value;
   type Candidate = { decline: number; se: number; baseline: number; current: number; z: number; test: TestResult['test'] };
   let best: Candidate = { decline: d1, se: se1, baseline: b1.mean, current: cur.value, z: -d1 / se1, test: 'abrupt' };
-  const last2 = [prev[prev.length - 1], cur].filter((o): o is Observation => o !== undefined);
-  const base2 = prev.slice(0, -1).slice(-opts.baselinePeriods);
+  const previous = calendar ? within(1, 1)[0] : prev[prev.length - 1];
+  const last2 = [previous, cur].filter((o): o is Observation => o !== undefined);
+  const base2 = calendar ? within(2, opts.baselinePeriods + 1) : prev.slice(0, -1).slice(-opts.baselinePeriods);
   if (last2.length === 2 && base2.length >= opts.minBaseline) {
     const recent = pooled(last2, opts.tau);
     const b2 = pooled(base2, opts.tau);

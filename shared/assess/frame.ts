@@ -11,43 +11,62 @@ export interface SurveyFrame {
   periods: string[];
   /** programme, segment and demographics by name; null = missing */
   categories: Record<string, (string | null)[]>;
-  /** Every Likert item of the instrument (NaN = missing). */
+  /** Every Likert item of the instrument with at least one observed value (NaN = missing). */
   items: DataTable;
+  /** Rows left out because the same respondent (branch, period, id) came earlier in another part. */
+  duplicatesDropped: number;
 }
 
-/** Parses and concatenates clean CSV parts (each with its header row). */
+/**
+ * Parses and concatenates clean CSV parts (each with its header row), in the order given.
+ * - A respondent already met (same branch, period and id) in an earlier part is left out and counted: two drops
+ *   ingested at the same moment can both pass the cross-drop duplicate check, and a respondent must count once.
+ *   Callers pass parts in a fixed order (by key), so which copy stays does not depend on timing.
+ * - A part written under an older instrument may lack some columns: its rows get missing values there, and an item
+ *   with no observed value in any part is left out of the table (a model that needs it is then "skipped").
+ */
 export function frameFromCleanCsv(parts: readonly { text: string; source: string }[], instrument: Instrument): SurveyFrame {
   const itemNames = [...instrument.items];
   const catNames = instrument.categories.map((c) => c.name);
   const ids: string[] = [], branches: string[] = [], periods: string[] = [];
   const cats: Record<string, (string | null)[]> = Object.fromEntries(catNames.map((c) => [c, []]));
   const values: number[][] = itemNames.map(() => []);
+  const seen = new Set<string>();
+  let duplicatesDropped = 0;
   for (const part of parts) {
     const records = parse(part.text, { skip_empty_lines: true }) as string[][];
     if (records.length === 0) continue;
     const header = records[0]!;
-    const at = (name: string) => {
+    const required = (name: string) => {
       const j = header.indexOf(name);
       if (j < 0) throw new Error(`${part.source}: clean file has no column '${name}'`);
       return j;
     };
-    const idJ = at('respondent_id'), brJ = at('branch_id'), peJ = at('period');
-    const catJ = catNames.map(at), itemJ = itemNames.map(at);
+    const idJ = required('respondent_id'), brJ = required('branch_id'), peJ = required('period');
+    const catJ = catNames.map((c) => header.indexOf(c)), itemJ = itemNames.map((c) => header.indexOf(c));
     for (let r = 1; r < records.length; r++) {
       const rec = records[r]!;
+      const key = `${rec[brJ]}\u0000${rec[peJ]}\u0000${rec[idJ]}`;
+      if (seen.has(key)) { duplicatesDropped++; continue; }
+      seen.add(key);
       ids.push(rec[idJ]!); branches.push(rec[brJ]!); periods.push(rec[peJ]!);
-      catNames.forEach((c, k) => cats[c]!.push(rec[catJ[k]!] || null));
+      catNames.forEach((c, k) => cats[c]!.push(catJ[k]! >= 0 ? rec[catJ[k]!] || null : null));
       itemJ.forEach((j, k) => {
-        const cell = rec[j]!;
+        const cell = j >= 0 ? rec[j]! : '';
         const v = cell === '' ? NaN : Number(cell);
         if (cell !== '' && !Number.isFinite(v)) throw new Error(`${part.source}: line ${r + 1}, column '${itemNames[k]}': '${cell}' is not a number`);
         values[k]!.push(v);
       });
     }
   }
+  const observed = itemNames.map((_, k) => values[k]!.some((v) => !Number.isNaN(v)));
   return {
-    n: ids.length, respondentIds: ids, branches, periods, categories: cats,
-    items: { names: itemNames, cols: values.map((v) => Float64Array.from(v)), n: ids.length },
+    n: ids.length, respondentIds: ids, branches, periods, categories: cats, duplicatesDropped,
+    items: {
+      names: itemNames.filter((_, k) => observed[k] || ids.length === 0),
+      cols: values.filter((_, k) => observed[k] || ids.length === 0).map((v) => Float64Array.from(v)),
+      n: ids.length,
+    },
   };
 }
 
@@ -57,7 +76,7 @@ export function filterFrame(f: SurveyFrame, keep: (i: number) => boolean): Surve
   for (let i = 0; i < f.n; i++) if (keep(i)) idx.push(i);
   const pick = <T>(a: readonly T[]) => idx.map((i) => a[i]!);
   return {
-    n: idx.length,
+    n: idx.length, duplicatesDropped: f.duplicatesDropped,
     respondentIds: pick(f.respondentIds), branches: pick(f.branches), periods: pick(f.periods),
     categories: Object.fromEntries(Object.entries(f.categories).map(([k, v]) => [k, pick(v)])),
     items: { names: f.items.names, cols: f.items.cols.map((c) => Float64Array.from(idx, (i) => c[i]!)), n: idx.length },

@@ -54,6 +54,8 @@ export interface UnitResult {
   unit: Unit;
   period: string;
   n: number;
+  /** Respondents delivered twice by drops ingested at the same moment, counted once (see frame.ts). */
+  duplicatesDropped: number;
   settings: RecomputeSettings;
   status: { satisfaction: ModelStatus; loyalty: ModelStatus };
   indices: Record<string, IndexValue>;
@@ -123,7 +125,7 @@ export async function recomputeUnit(frame: SurveyFrame, ctx: RecomputeContext, s
   const loyalty = ctx.loyalty ?? loyaltyModel;
   const indexable = INDEX_CONSTRUCTS.filter((c) => ctx.constructItems[c] && hasAll(t, ctx.constructItems[c]!));
   const result: UnitResult = {
-    schema: 1, unit: ctx.unit, period: ctx.period, n: frame.n, settings,
+    schema: 1, unit: ctx.unit, period: ctx.period, n: frame.n, duplicatesDropped: frame.duplicatesDropped, settings,
     status: { satisfaction: { state: 'ok' }, loyalty: { state: 'ok' } },
     indices: {}, programmes: null, breakdowns: {},
     items: t.names.map((name, j) => summarizeItem(name, t.cols[j]!, ctx.scale, 1 - settings.alpha)),

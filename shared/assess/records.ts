@@ -77,6 +77,8 @@ export interface AlertItem {
   lastPeriod: string;
   status: 'open' | 'resolved';
   resolvedIn?: string;
+  /** Set once the alert has been published; an episode written but not yet published is published by the next run. */
+  notified: boolean;
   /** Evidence at the latest confirmation (see Alert in ./assessment.ts). */
   decline: number; declineCi: [number, number]; baseline: number; current: number; p: number; bhThreshold: number;
   test: 'abrupt' | 'sustained';
@@ -87,7 +89,7 @@ export function alertItem(a: import('./assessment').Alert, region?: string): Ale
   return finiteDeep({
     ...keys.alert(a.branch, a.since, a.metric),
     ...keys.openAlertIndex(a.branch, a.since, a.metric),
-    entity: 'alert', branch: a.branch, metric: a.metric, since: a.since, lastPeriod: a.period, status: 'open',
+    entity: 'alert', branch: a.branch, metric: a.metric, since: a.since, lastPeriod: a.period, status: 'open', notified: false,
     decline: a.decline, declineCi: a.declineCi, baseline: a.baseline, current: a.current, p: a.p, bhThreshold: a.bhThreshold,
     test: a.test, drivers: a.drivers,
     ...(region ? { region } : {}),

@@ -50,7 +50,8 @@ export function settingsFor(unit: Unit, env: Env): RecomputeSettings {
     nboot: aggregate ? num(env, 'SATMON_NBOOT_AGGREGATE', 200) : num(env, 'SATMON_NBOOT', DEFAULT_SETTINGS.nboot),
     seed: num(env, 'SATMON_SEED', DEFAULT_SETTINGS.seed),
     minN: num(env, 'SATMON_MIN_N', DEFAULT_SETTINGS.minN),
-    workers: num(env, 'SATMON_WORKERS', 1),
+    // A Lambda bundle is one file without the worker module: bootstrap in the handler's own thread there.
+    workers: env.AWS_LAMBDA_FUNCTION_NAME ? 1 : num(env, 'SATMON_WORKERS', 1),
     bca: !aggregate && env.SATMON_BCA === '1',
   };
 }

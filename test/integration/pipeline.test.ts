@@ -11,6 +11,8 @@ import { simulateDrops } from '../../shared/survey';
 import { keys } from '../../shared/store/keys';
 import type { AlertItem, SummaryItem } from '../../shared/assess/records';
 import { getItem, queryPartition } from '../../lambdas/shared/dynamo';
+import { putObject } from '../../lambdas/shared/s3';
+import { runAssessment } from '../../infra/local/assessment-runner';
 import { snapshot } from './helpers';
 
 let stack: LocalStack;
@@ -73,5 +75,22 @@ describe('pipeline: drops -> ingest -> recompute -> quarterly assessments', () =
     const after = await snapshot(stack);
     expect(after.table).toEqual(before.table);
     expect(after.curated).toEqual(before.curated);
+  }, 300_000);
+
+  it('a drop that arrives after its quarter was assessed is recomputed by the next assessment', async () => {
+    const summary = () => getItem<SummaryItem>(stack.ddb, stack.names.table, keys.periodSummary({ kind: 'branch', id: 'BR03' }, '2024-Q2'));
+    const before = (await summary())!.n;
+    const late = simulateDrops({ seed: 99, branches: 12, periods: '2024-Q2', n: 40 }).drops.find((d) => d.branch === 'BR03')!;
+    const text = late.text.replace(/BR03-2024Q2-/g, 'LATE-BR03-2024Q2-');
+    await putObject(stack.s3, stack.names.buckets.raw, 'drops/late/BR03-2024-Q2.csv', text, 'text/csv');
+    await stack.idle();
+    const run = await runAssessment('2025-Q4', { env: { ...stack.env, ...env } });
+    expect(run.plan.lateQuarters).toEqual(['2024-Q2']);
+    expect(run.failures).toEqual([]);
+    expect((await summary())!.n).toBeGreaterThan(before + 30);
+    const net = await getItem<SummaryItem>(stack.ddb, stack.names.table, keys.periodSummary({ kind: 'network' }, '2024-Q2'));
+    expect(net!.n).toBeGreaterThan(first.cleanRows / 8);
+    // the marks are consumed: the next run has nothing late
+    expect((await runAssessment('2025-Q4', { env: { ...stack.env, ...env } })).plan.lateQuarters).toEqual([]);
   }, 300_000);
 });

@@ -90,3 +90,13 @@ describe('estimateTau', () => {
     expect(estimateTau(histories(3, 8, 1, 3, 3))).toBe(0);
   });
 });
+
+describe('calendar windows', () => {
+  it('a quarter without data shortens the baseline instead of reaching further back', () => {
+    // 2024-Q1 is five quarters before 2025-Q2: outside the t-4..t-1 baseline even though 2025-Q1 is missing.
+    const series = [obs('2024-Q1', 90, 1), obs('2024-Q2', 70, 1), obs('2024-Q3', 70, 1), obs('2024-Q4', 70, 1), obs('2025-Q2', 70, 1)];
+    const r = testDecline('B', 'TRUST', series);
+    expect(r.baseline).toBeCloseTo(70, 12);
+    expect(r.test).toBe('abrupt'); // no observation at t-1, so no sustained test
+  });
+});
