@@ -43,7 +43,7 @@ export async function runNationalBench(opts: { branches?: number; n?: number; nb
     const oneThread = await timeSample('1');
     const twoThreads = await timeSample('2');
 
-    const run = await runAssessment(period, { env, concurrency: 2 });
+    const run = await runAssessment(period, { env });
     const tEnd = performance.now();
     const perBranch = run.ms.recompute / run.plan.items.length;
     log(`national assessment: ${branches} branches x ${n} respondents, ${nboot} resamples per branch (2 cores)`);

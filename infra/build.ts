@@ -31,7 +31,7 @@ export function buildApp(opts: BuildOptions = {}): { app: App; stack: SatmonStac
   const app = new App(opts.appProps);
   const ctx = (k: string) => app.node.tryGetContext(k) as unknown;
   const stack = new SatmonStack(app, String(ctx('stackName') ?? DEFAULT_STACK_NAME), {
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: String(ctx('region') ?? process.env.CDK_DEFAULT_REGION ?? DEFAULT_REGION) },
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: String(ctx('region') ?? DEFAULT_REGION) },
     alertEmails: list(ctx('alertEmails')),
     opsEmails: list(ctx('opsEmails')),
     ...opts.stackProps,

@@ -1,9 +1,10 @@
 // Who may read what on the dashboard. Pure: JWT claims in, a principal and yes/no answers out.
 //
 // Head office reads every branch. A branch manager reads their own branch (the `custom:branch` claim, which only
-// an administrator can set) plus the network and region aggregates, which name no other branch and are the
-// benchmarks a manager compares with. Anything that lists other branches (ranking, per-branch tables, their
-// alerts) is filtered to the visible branches; a request naming another branch is refused with 403.
+// an administrator can set) plus the network and region aggregates as benchmarks, but only those that pool enough
+// branches and respondents not to give other branches away: that disclosure rule is ./api/disclosure.ts
+// (K_BRANCHES, MIN_CELL_N). Anything that lists other branches (ranking, per-branch tables, their alerts) is
+// filtered to the visible branches; a request naming another branch is refused with 403.
 import { AUTH } from './store/resources';
 
 export type Role = 'head-office' | 'branch-manager';
@@ -79,7 +80,3 @@ export function visibleBranches<T extends { id: string }>(p: Principal, branches
   return branches.filter((b) => canReadBranch(p, b.id));
 }
 
-/** Network and region aggregates are benchmarks every signed-in user may read. */
-export function canReadAggregate(_p: Principal): boolean {
-  return true;
-}

@@ -1,6 +1,8 @@
-// The dashboard shell: header with navigation and (locally) the user switcher, hash routing, page rendering.
+// The dashboard shell: sign-in (./auth.ts), header with navigation and the user (locally: the user switcher;
+// on AWS: who is signed in and Sign out), hash routing, page rendering.
 import type { MeResponse } from '../../shared/api/types';
 import { clearCache, get, HttpError } from './api';
+import { initAuth, type Auth } from './auth';
 import { destroyCharts, installPrintResize } from './charts';
 import { clear, h } from './dom';
 import { renderAlerts } from './pages/alerts';
@@ -14,6 +16,7 @@ const nav = document.getElementById('nav')!;
 const userBox = document.getElementById('user')!;
 
 let me: MeResponse | undefined;
+let auth: Auth = { mode: 'local' };
 let renderSeq = 0;
 let firstPage = true;
 
@@ -59,7 +62,7 @@ async function render(): Promise<void> {
   } catch (e) {
     clear(main);
     main.append(errorBox(e));
-    if (e instanceof HttpError && e.status === 401) main.append(h('p', {}, h('a', { href: '/auth/dev-login?user=head-office' }, 'Sign in')));
+    if (e instanceof HttpError && e.status === 401) main.append(h('p', {}, signInControl()));
     return;
   }
   if (!location.hash || location.hash === '#' || location.hash === '#/') {
@@ -95,9 +98,43 @@ async function render(): Promise<void> {
   firstPage = false;
 }
 
-window.addEventListener('hashchange', () => void render());
+/** Locally a link to the dev sign-in; on AWS a button that starts the hosted UI sign-in. */
+function signInControl(): HTMLElement {
+  if (auth.mode === 'cognito' || auth.mode === 'failed') {
+    const start = auth.signIn;
+    return h('button', { type: 'button', class: 'btn', id: 'sign-in', onclick: () => void start() }, 'Sign in again');
+  }
+  return h('a', { href: '/auth/dev-login?user=head-office' }, 'Sign in');
+}
+
+function signedInAs(a: Extract<Auth, { mode: 'cognito' }>): void {
+  const out = h('button', { type: 'button', class: 'btn', id: 'sign-out' }, 'Sign out');
+  out.addEventListener('click', () => { out.setAttribute('disabled', ''); void a.signOut(); });
+  userBox.append(h('span', { class: 'user-name', 'data-user': a.user }, a.user), out);
+}
+
+async function start(): Promise<void> {
+  main.append(loading());
+  try {
+    auth = await initAuth();
+  } catch (e) {
+    clear(main);
+    main.append(h('div', { class: 'error', role: 'alert' }, `Could not start the dashboard: ${(e as Error).message ?? String(e)}`));
+    return;
+  }
+  if (auth.mode === 'redirecting') return;
+  if (auth.mode === 'failed') {
+    clear(main);
+    main.append(h('div', { class: 'error', role: 'alert', 'data-status': 'sign-in' }, auth.error.message), h('p', {}, signInControl()));
+    return;
+  }
+  if (auth.mode === 'cognito') signedInAs(auth);
+  else void userSwitcher();
+  window.addEventListener('hashchange', () => void render());
+  void render();
+}
+
 document.getElementById('print')?.addEventListener('click', () => window.print());
 document.getElementById('refresh')?.addEventListener('click', () => { clearCache(); me = undefined; void render(); });
 installPrintResize();
-void userSwitcher();
-void render();
+void start();

@@ -138,7 +138,7 @@ export function refreshRequest(cfg: SiteConfig, refreshToken: string): FormReque
   return { url: `${cfg.cognitoDomain}/oauth2/token`, body: new URLSearchParams({ grant_type: 'refresh_token', client_id: cfg.clientId, refresh_token: refreshToken }) };
 }
 
-/** Revoking the refresh token at sign-out also invalidates the ID and access tokens issued with it. */
+/** Revoking the refresh token at sign-out: no new ID tokens from it. */
 export function revokeRequest(cfg: SiteConfig, refreshToken: string): FormRequest {
   return { url: `${cfg.cognitoDomain}/oauth2/revoke`, body: new URLSearchParams({ token: refreshToken, client_id: cfg.clientId }) };
 }
@@ -164,7 +164,8 @@ export const PENDING_MAX_AGE_SEC = 3600;
 
 /** True when the returned state is the one sent (compared in full, without an early exit) and the sign-in is recent. */
 export function checkState(pending: Pick<PendingSignIn, 'state' | 'startedAt'> | undefined, returned: string | null, nowSec: number): boolean {
-  if (!pending || !returned || pending.state.length < 16 || returned.length !== pending.state.length) return false;
+  if (!pending || typeof pending.state !== 'string' || typeof pending.startedAt !== 'number' || !returned) return false;
+  if (pending.state.length < 16 || returned.length !== pending.state.length) return false;
   let diff = 0;
   for (let i = 0; i < returned.length; i++) diff |= returned.charCodeAt(i) ^ pending.state.charCodeAt(i);
   return diff === 0 && nowSec - pending.startedAt <= PENDING_MAX_AGE_SEC && pending.startedAt <= nowSec + 60;

@@ -92,7 +92,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<{ summary: Pip
     const alerts: PipelineSummary['alerts'] = [];
     for (const period of periods) {
       log(`assessing ${period}`);
-      const run = await runAssessment(period, { env, concurrency: 2, ...(opts.notify ? { notify: opts.notify } : {}) });
+      const run = await runAssessment(period, { env, ...(opts.notify ? { notify: opts.notify } : {}) });
       runs.push(run);
       for (const a of run.close.raised) alerts.push({ branch: a.branch, period: a.period, metric: a.metric, decline: a.decline, p: a.p });
     }
@@ -100,7 +100,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<{ summary: Pip
     if (opts.annual) {
       for (const y of years) {
         log(`annual assessment ${y}`);
-        runs.push(await runAssessment(y, { env, concurrency: 2 }));
+        runs.push(await runAssessment(y, { env }));
       }
     }
     const t1 = performance.now();

@@ -1,12 +1,13 @@
 // CSV exports: every table the dashboard shows, from the same views as the JSON endpoints (so the export and
-// the screen cannot disagree), written by ./csv.ts (Excel-safe).
-import type { Principal } from '../auth';
+// the screen cannot disagree, and a figure the disclosure rule withholds is empty in both, with the reason in a
+// 'Withheld' column that appears only when something was withheld), written by ./csv.ts (Excel-safe).
+import { AuthError, type Principal } from '../auth';
 import { toCsv, type CsvColumn } from './csv';
 import { ApiError, branchId, oneOf, periodParam, tokenParam } from './params';
 import type { DashboardStore } from './store';
 import { METRIC_LABELS, METRICS, type AlertView, type Estimate, type PathRow } from './types';
 import {
-  alertsView, branchAlertsView, branchResultsView, dropsView, modelView, overviewView, programmesView, seriesView,
+  alertsView, branchAlertsView, branchResultsView, disclosureOf, dropsView, modelView, overviewView, programmesView, seriesView,
 } from './views';
 
 type Query = Record<string, string | undefined>;
@@ -55,11 +56,18 @@ const alertColumns: CsvColumn<AlertView>[] = [
   { header: 'Drivers (change)', value: (r) => r.drivers.map((d) => `${d.construct} ${d.change === null ? '' : d.change.toFixed(1)}`).join('; ') },
 ];
 
-/** The model of the request: a branch's (branch=) or the network's / a region's. */
+/** A 'Withheld' column: why a row's figures are empty for this user; none when nothing was withheld. */
+function withheldColumn<T>(any: boolean, why: (r: T) => (string | undefined)[]): CsvColumn<T>[] {
+  return any ? [{ header: 'Withheld', value: (r) => [...new Set(why(r).filter(Boolean))].join('; ') }] : [];
+}
+
+/** The model of the request: a branch's (branch=) or the network's / a region's (403 when the rule withholds it). */
 async function modelFor(store: DashboardStore, p: Principal, q: Query) {
   const period = periodParam(q);
   if (q.branch) return (await branchResultsView(store, p, branchId(q.branch), period)).model;
   const region = tokenParam(q, 'region');
+  const why = (await disclosureOf(store, p, period)).withheld(region ? { region } : {});
+  if (why) throw new AuthError(403, `the model of ${region ? `region ${region}` : 'the network'} in ${period} is withheld (${why})`);
   const unit = region ? { kind: 'region' as const, id: region } : { kind: 'network' as const };
   const s = await store.summary(unit, period);
   return modelView(await store.result(s), s?.unit ?? 'NETWORK');
@@ -89,6 +97,7 @@ export async function exportCsv(table: string, store: DashboardStore, p: Princip
             { header: `Index ${v.previousPeriod}`, value: (r) => r.prev?.value },
             { header: 'Change', value: (r) => r.ch?.diff },
             { header: 'Change p', value: (r) => r.ch?.p },
+            ...withheldColumn<(typeof rows)[number]>(!!(v.withheld.headline || v.withheld.previous), () => [v.withheld.headline, v.withheld.previous]),
           ], rows),
         };
       }
@@ -107,13 +116,17 @@ export async function exportCsv(table: string, store: DashboardStore, p: Princip
             { header: `${m} change p`, value: (r: (typeof v.ranking)[number]) => r.change[m]?.p },
           ]),
           { header: 'Open alerts', value: (r) => r.openAlerts },
+          ...withheldColumn<(typeof v.ranking)[number]>(!!v.withheld['ranking.vsNetwork'], () => [v.withheld['ranking.vsNetwork']]),
         ], v.ranking),
       };
     }
     case 'programmes': {
       const period = periodParam(q);
       const v = await programmesView(store, p, { period, region: tokenParam(q, 'region') });
-      const rows = [...v.rows, ...(v.total ? [{ branch: '', name: v.total.label, region: '', overall: v.total.overall, cells: v.total.cells }] : [])];
+      const rows = [
+        ...v.rows.map((r) => ({ ...r, total: false })),
+        ...(v.total ? [{ branch: '', name: v.total.label, region: '', overall: v.total.overall, cells: v.total.cells, total: true }] : []),
+      ];
       return {
         fileName: fileName('programmes', period, scopeName(q)),
         csv: toCsv([
@@ -128,6 +141,7 @@ export async function exportCsv(table: string, store: DashboardStore, p: Princip
             { header: `${c} CI high %`, value: (r) => pct(r.cells[c]?.high) },
             { header: `${c} n`, value: (r) => r.cells[c]?.n },
           ]),
+          ...withheldColumn<(typeof rows)[number]>(Object.keys(v.withheld).length > 0, (r) => (r.total ? Object.values(v.withheld) : [])),
         ], rows),
       };
     }
@@ -182,6 +196,8 @@ export async function exportCsv(table: string, store: DashboardStore, p: Princip
           ...estimateColumns<(typeof rows)[number]>('Branch', (r) => r.pt),
           { header: 'Network index', value: (r) => r.net?.value },
           { header: 'Region index', value: (r) => r.reg?.value },
+          ...withheldColumn<(typeof rows)[number]>(Object.keys(v.withheld).length > 0,
+            (r) => [v.withheld[`network.${r.pt.period}`], v.withheld[`region.${r.pt.period}`]]),
         ], rows),
       };
     }
@@ -219,6 +235,7 @@ export async function exportCsv(table: string, store: DashboardStore, p: Princip
           { header: 'Periods', value: (r) => r.periods.join(' ') }, { header: 'Rows for this branch', value: (r) => r.branchRows },
           { header: 'Rows in drop', value: (r) => r.rows }, { header: 'Clean rows in drop', value: (r) => r.clean },
           { header: 'Rejected rows in drop', value: (r) => r.rejected }, { header: 'SHA-256', value: (r) => r.sha256 },
+          ...withheldColumn<(typeof v.drops)[number]>(v.drops.some((d) => d.withheld), (r) => [r.withheld]),
         ], v.drops),
       };
     }

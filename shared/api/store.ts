@@ -11,6 +11,9 @@ import type { BranchInfo } from './types';
 /** A stored drop record as the document client returns it (the key set may come back as a Set or an array). */
 export type StoredDrop = Omit<DropRecord, 'objectKeys'> & { objectKeys?: Iterable<string> };
 
+/** A drop found through a branch's clean parts, with those parts' keys. */
+export type BranchDrop = StoredDrop & { branchKeys: string[] };
+
 export interface StoreOptions {
   /** Branch directory object in the curated bucket (SATMON_BRANCHES_KEY); default config/branches.json. */
   branchesKey?: string;
@@ -64,6 +67,20 @@ export class DashboardStore {
     return out;
   }
 
+  /**
+   * Every branch with data in a period and its respondents: the branch items of the period's ranking partition of
+   * one metric (GSI1 METRIC#<metric>#<period>), small items in one Query. The pipeline writes a unit's metric items
+   * and its summary from the same result, so these are the branches with a summary.
+   */
+  async branchCoverage(period: string, metric = 'SAT'): Promise<{ branch: string; region?: string; n: number }[]> {
+    const items = await this.backend.query({ index: 'gsi1', pk: keys.metricRanking(metric, period), skPrefix: 'BRANCH#' });
+    return items.map((it) => ({
+      branch: String(it.pk).slice('BRANCH#'.length),
+      ...(typeof it.region === 'string' && it.region ? { region: it.region } : {}),
+      n: typeof it.n === 'number' ? it.n : 0,
+    }));
+  }
+
   assessment(period: string): Promise<AssessmentItem | undefined> {
     return this.backend.get(keys.assessment(period)) as Promise<AssessmentItem | undefined>;
   }
@@ -88,16 +105,16 @@ export class DashboardStore {
    * Drop records that delivered rows of a branch in the given quarters: the clean parts under
    * clean/period=P/branch=B/ are named after their drop's hash, which is the drop record's key.
    */
-  async branchDrops(branch: string, quarters: readonly string[]): Promise<StoredDrop[]> {
-    const hashes = new Set<string>();
+  async branchDrops(branch: string, quarters: readonly string[]): Promise<BranchDrop[]> {
+    const partsOf = new Map<string, string[]>();
     const listed = await Promise.all(quarters.map((q) => this.backend.listKeys(S3_LAYOUT.cleanPrefix(q, branch))));
     for (const key of listed.flat()) {
       const m = /\/drop=([0-9a-f]{16,64})\.csv$/.exec(key);
-      if (m) hashes.add(m[1]!);
+      if (m) partsOf.set(m[1]!, [...(partsOf.get(m[1]!) ?? []), key]);
     }
-    const all = [...hashes];
+    const all = [...partsOf.keys()];
     const out: Item[] = [];
     for (let i = 0; i < all.length; i += BATCH) out.push(...(await this.backend.batchGet(all.slice(i, i + BATCH).map((h) => keys.drop(h)))));
-    return out as unknown as StoredDrop[];
+    return (out as unknown as StoredDrop[]).map((d) => ({ ...d, branchKeys: [...(partsOf.get(d.sha256) ?? [])].sort() }));
   }
 }

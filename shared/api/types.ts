@@ -12,6 +12,14 @@ export const METRIC_LABELS: Record<string, string> = {
 
 export interface BranchInfo { id: string; name: string; region: string }
 
+/**
+ * Figures withheld from this user by the disclosure rule (shared/api/disclosure.ts: a branch manager sees an
+ * aggregate only when it pools at least 3 branches, a breakdown cell also at least 30 respondents of other
+ * branches). Keyed by the response field that is null because of it, e.g. `headline`, `model`, `total.cells.JKP`,
+ * `network.2025-Q3`; the value is the reason to show ('suppressed: fewer than 3 branches'). Empty for head office.
+ */
+export type Withheld = Record<string, string>;
+
 /** A 0-100 index with its CI (index points), as stored (null where a figure does not exist). */
 export interface Estimate {
   value: number | null;
@@ -49,6 +57,8 @@ export interface ProgrammeTable {
   rows: { branch: string; name: string; region: string; overall: Share | null; cells: Record<string, Share | null> }[];
   /** The scope's aggregate (network or region). */
   total: { label: string; overall: Share | null; cells: Record<string, Share | null> } | null;
+  /** `total.overall`, `total.cells.<programme>`. */
+  withheld: Withheld;
 }
 
 export interface RankingRow {
@@ -116,11 +126,17 @@ export interface OverviewResponse {
   hiddenBranches: number;
   programmes: ProgrammeTable;
   model: ModelView | null;
+  /** state 'withheld' (reason as in `withheld.model`) when the disclosure rule withholds the scope from this user. */
   modelStatus: ModelStatus | null;
-  /** The period's assessment record (counts as of that assessment). */
+  /** The period's assessment record (counts as of that assessment; network-wide, so head office only). */
   assessment: { branches: number; tested: number; newAlerts: number; openAlerts: number } | null;
   /** Alerts open now on the visible branches of the scope. */
   openAlerts: number;
+  /**
+   * `headline` (with `funnel` and `ranking.vsNetwork`, which would give it away), or `previous` and `change`
+   * alone; `model`; `assessment`. The programme table has its own.
+   */
+  withheld: Withheld;
 }
 
 export interface SeriesPoint extends Estimate { period: string }
@@ -132,6 +148,8 @@ export interface SeriesResponse {
   series: Record<string, SeriesPoint[]>;
   network: Record<string, SeriesPoint[]>;
   region: Record<string, SeriesPoint[]>;
+  /** `network.<period>`, `region.<period>`: periods left out of those lines. */
+  withheld: Withheld;
 }
 
 export interface IpmaView { target: string; rows: { construct: string; importance: number | null; performance: number | null }[] }
@@ -166,6 +184,8 @@ export interface BranchResultsResponse {
   programmes: { overall: Share | null; cells: Record<string, Share | null> } | null;
   /** Equal-weight indices of the branch by segment (PU/BPU) and by programme. */
   breakdowns: Record<string, Record<string, { n: number; indices: Record<string, Estimate | null> }>>;
+  /** `network` and `vsNetwork` when the network figure is withheld. */
+  withheld: Withheld;
 }
 
 export interface AlertView {
@@ -191,11 +211,12 @@ export interface AlertsResponse { alerts: AlertView[] }
 
 export interface DropView {
   sha256: string;
+  /** Raw file key; for a branch manager and a file with other branches' rows, their branch's clean part instead. */
   file: string;
   receivedAt: string | null;
   completedAt: string | null;
   status: string;
-  /** Rows in the whole drop, clean and rejected (a head-office file covers many branches). */
+  /** Rows in the whole drop, clean and rejected (a head-office file covers many branches); null when withheld. */
   rows: number | null;
   clean: number | null;
   rejected: number | null;
@@ -203,6 +224,8 @@ export interface DropView {
   branchRows: number;
   periods: string[];
   error?: string;
+  /** Why file, whole-drop counts and error are not shown (a branch manager and a file with other branches' rows). */
+  withheld?: string;
 }
 
 export interface DropsResponse { branch: BranchInfo; drops: DropView[] }

@@ -1,6 +1,8 @@
 // What each dashboard endpoint returns, built from stored items and result JSONs (./store.ts) and filtered by
-// what the principal may read (../auth.ts). Figures are passed through as stored; the only arithmetic here is
-// the z-tests of differences (compare() of the assessment) and the funnel plot's respondent-level SD.
+// what the principal may read: branches by ../auth.ts, aggregate figures by the disclosure rule (./disclosure.ts;
+// a withheld figure is null with its reason in the response's `withheld`). Figures are passed through as stored;
+// the only arithmetic here is the z-tests of differences (compare() of the assessment) and the funnel plot's
+// respondent-level SD.
 import { compare, type Comparison } from '../assess/assessment';
 import type { Observation } from '../assess/alert-rule';
 import type { AlertItem, MetricItem, SummaryItem } from '../assess/records';
@@ -9,8 +11,9 @@ import type { ProgrammeRow } from '../assess/programme-table';
 import type { ParamSummary } from '../stats/bootstrap';
 import { assertBranch, canReadBranch, visibleBranches, type Principal } from '../auth';
 import { periodTag, type Unit } from '../store/keys';
+import { disclosurePlan, restricted, SHOW_ALL, WITHHELD, type BranchCounts, type DisclosurePlan, type Scope } from './disclosure';
 import { ApiError, yearBefore } from './params';
-import type { DashboardStore, StoredDrop } from './store';
+import type { BranchDrop, DashboardStore } from './store';
 import {
   METRIC_LABELS, METRICS,
   type AlertView, type AlertsResponse, type BranchInfo, type BranchResultsResponse, type Change, type DropsResponse, type Estimate,
@@ -72,6 +75,39 @@ async function branchInfo(store: DashboardStore, id: string): Promise<BranchInfo
   // Without a directory any branch id with data is a branch; with one, an unknown id is not found.
   if (dir.length > 0) throw new ApiError(404, `branch ${id} is not in the branch directory`);
   return { id, name: id, region: '' };
+}
+
+// ---------------------------------------------------------------------------------------------------- disclosure
+
+/** The figures the disclosure rule counts: whole aggregates, one breakdown's cells, or the share-satisfied table's. */
+export type CountedTable = 'whole' | 'segment' | 'programme' | 'programmes';
+
+/**
+ * The disclosure plan of one period for a principal (./disclosure.ts). Head office: nothing read, nothing withheld.
+ * A manager: every branch with data in the period (ranking partition of SAT, one Query), with its region from the
+ * directory (else the one stored with its items), and for a breakdown the branches' summaries (one BatchGet).
+ */
+export async function disclosureOf(store: DashboardStore, p: Principal, period: string, table: CountedTable = 'whole'): Promise<DisclosurePlan> {
+  if (!restricted(p)) return SHOW_ALL;
+  const [dir, coverage] = await Promise.all([store.directory(), store.branchCoverage(period)]);
+  const regionOf = new Map(dir.map((b) => [b.id, b.region]));
+  const rows: BranchCounts[] = coverage.map((c) => ({ branch: c.branch, region: regionOf.get(c.branch) ?? c.region ?? '', total: c.n }));
+  if (table === 'whole') return disclosurePlan(p, rows);
+  const summaries = await store.branchSummaries(rows.map((r) => r.branch), period);
+  const codes = new Set<string>();
+  for (const r of rows) {
+    const s = summaries.get(r.branch);
+    if (!s) continue;
+    if (table === 'programmes') {
+      r.total = s.programmes?.overall.n ?? 0;
+      r.cells = Object.fromEntries((s.programmes?.rows ?? []).map((x) => [x.programme, x.n]));
+    } else {
+      r.total = s.n;
+      r.cells = Object.fromEntries(Object.entries(s.breakdowns?.[table] ?? {}).map(([g, v]) => [g, v.n]));
+    }
+    for (const c of Object.keys(r.cells)) codes.add(c);
+  }
+  return disclosurePlan(p, rows, [...codes]);
 }
 
 // ---------------------------------------------------------------------------------------------------- me
@@ -177,17 +213,35 @@ export async function overviewView(store: DashboardStore, p: Principal, q: Overv
   const inScope = dir.filter((b) => !q.region || b.region === q.region);
   const visible = visibleBranches(p, inScope);
   const ids = visible.map((b) => b.id);
+  const scope: Scope = q.region ? { region: q.region } : {};
+  // The assessment's counts are network-wide (alerts of every branch): head office only.
+  const wantsAssessment = !q.region && !basis.dim;
+  const counted: CountedTable = basis.dim ?? 'whole';
 
-  const [scopeNow, scopePrev, now, before, assessment, open] = await Promise.all([
+  const [scopeNow, scopePrev, now, before, assessment, open, planNow, planPrev, sharePlan] = await Promise.all([
     store.summary(scopeUnit, q.period), store.summary(scopeUnit, prev),
     store.branchSummaries(ids, q.period), store.branchSummaries(ids, prev),
-    q.region || basis.dim ? Promise.resolve(undefined) : store.assessment(q.period),
+    wantsAssessment && !restricted(p) ? store.assessment(q.period) : Promise.resolve(undefined),
     store.openAlerts(),
+    disclosureOf(store, p, q.period, counted), disclosureOf(store, p, prev, counted), disclosureOf(store, p, q.period, 'programmes'),
   ]);
-  const result = await store.result(scopeNow);
 
-  const head = figures(scopeNow, basis);
-  const headPrev = figures(scopePrev, basis);
+  const withheld: Record<string, string> = {};
+  const whyNow = planNow.withheld(scope, basis.value);
+  const whyPrev = planPrev.withheld(scope, basis.value);
+  const whyModel = planNow.withheld(scope);
+  if (whyNow) {
+    // The previous period goes with the headline; the branch-minus-scope differences would give the scope away.
+    Object.assign(withheld, { headline: whyNow, funnel: whyNow, 'ranking.vsNetwork': whyNow });
+  } else if (whyPrev && scopePrev) {
+    Object.assign(withheld, { previous: whyPrev, change: whyPrev });
+  }
+  if (whyModel) withheld.model = whyModel;
+  if (wantsAssessment && restricted(p)) withheld.assessment = WITHHELD.alerts;
+
+  const result = whyModel ? undefined : await store.result(scopeNow);
+  const head = whyNow ? null : figures(scopeNow, basis);
+  const headPrev = whyPrev ? null : figures(scopePrev, basis);
   const headline = head && {
     n: head.n, indices: head.indices,
     previous: byMetric((m) => headPrev?.indices[m] ?? null),
@@ -230,15 +284,19 @@ export async function overviewView(store: DashboardStore, p: Principal, q: Overv
     ranking,
     missingBranches: missing,
     hiddenBranches: inScope.length - visible.length,
-    programmes: programmeTable(q.period, visible, now, scopeNow, scopeLabel),
+    programmes: programmeTable(q.period, visible, now, scopeNow, scopeLabel, sharePlan, scope),
     model: modelView(result, scopeNow?.unit ?? scopeLabel),
-    modelStatus: scopeNow?.status?.satisfaction ?? null,
+    modelStatus: whyModel ? { state: 'withheld', reason: whyModel } : scopeNow?.status?.satisfaction ?? null,
     openAlerts: ranking.reduce((sum, r) => sum + r.openAlerts, 0),
     assessment: assessment ? { branches: assessment.branches, tested: assessment.tested, newAlerts: assessment.newAlerts, openAlerts: assessment.openAlerts } : null,
+    withheld,
   };
 }
 
-function programmeTable(period: string, visible: readonly BranchInfo[], now: Map<string, SummaryItem>, scope: SummaryItem | undefined, scopeLabel: string): ProgrammeTable {
+function programmeTable(
+  period: string, visible: readonly BranchInfo[], now: Map<string, SummaryItem>, scope: SummaryItem | undefined, scopeLabel: string,
+  plan: DisclosurePlan, where: Scope,
+): ProgrammeTable {
   const codes: string[] = [];
   const note = (p: SummaryItem['programmes'] | undefined) => p?.rows.forEach((r) => { if (!codes.includes(r.programme)) codes.push(r.programme); });
   note(scope?.programmes);
@@ -250,7 +308,22 @@ function programmeTable(period: string, visible: readonly BranchInfo[], now: Map
   // Seed-003 Table 1 lists branches from the most to the least satisfied.
   rows.sort((a, b) => (b.overall?.share ?? -1) - (a.overall?.share ?? -1) || a.branch.localeCompare(b.branch));
   const total = programmeCells(scope?.programmes);
-  return { period, programmes: codes, rows, total: total ? { label: scopeLabel, ...total } : null };
+  const withheld: Record<string, string> = {};
+  if (total) {
+    const why = plan.withheld(where);
+    if (why) {
+      withheld['total.overall'] = why;
+      total.overall = null;
+    }
+    for (const c of Object.keys(total.cells)) {
+      const whyCell = plan.withheld(where, c);
+      if (whyCell) {
+        withheld[`total.cells.${c}`] = whyCell;
+        total.cells[c] = null;
+      }
+    }
+  }
+  return { period, programmes: codes, rows, total: total ? { label: scopeLabel, ...total } : null, withheld };
 }
 
 export async function programmesView(store: DashboardStore, p: Principal, q: { period: string; region?: string }): Promise<ProgrammeTable> {
@@ -258,8 +331,10 @@ export async function programmesView(store: DashboardStore, p: Principal, q: { p
   const inScope = dir.filter((b) => !q.region || b.region === q.region);
   const visible = visibleBranches(p, inScope);
   const scopeUnit: Unit = q.region ? { kind: 'region', id: q.region } : { kind: 'network' };
-  const [now, scope] = await Promise.all([store.branchSummaries(visible.map((b) => b.id), q.period), store.summary(scopeUnit, q.period)]);
-  return programmeTable(q.period, visible, now, scope, q.region ? `Region ${q.region}` : 'Network');
+  const [now, scope, plan] = await Promise.all([
+    store.branchSummaries(visible.map((b) => b.id), q.period), store.summary(scopeUnit, q.period), disclosureOf(store, p, q.period, 'programmes'),
+  ]);
+  return programmeTable(q.period, visible, now, scope, q.region ? `Region ${q.region}` : 'Network', plan, q.region ? { region: q.region } : {});
 }
 
 // ---------------------------------------------------------------------------------------------------- branch
@@ -285,17 +360,34 @@ export async function seriesView(store: DashboardStore, p: Principal, branch: st
   if (own.length === 0) throw new ApiError(404, `no figures stored for branch ${branch}`);
   const series = seriesOf(own, kind);
   const periods = [...new Set(Object.values(series).flat().map((x) => x.period))].sort();
-  return { branch: info, kind, periods, series, network: seriesOf(network, kind), region: seriesOf(region, kind) };
+  // The network and region lines are aggregates: a period the rule withholds is left out of the line and named.
+  const withheld: Record<string, string> = {};
+  let networkItems = network, regionItems = region;
+  if (restricted(p)) {
+    const aggPeriods = [...new Set([...network, ...region].map((m) => m.period).filter((x) => periodTag(x) === kind))];
+    const plans = new Map(await Promise.all(aggPeriods.map(async (x) => [x, await disclosureOf(store, p, x)] as const)));
+    const keep = (items: MetricItem[], scope: Scope, name: string) => items.filter((m) => {
+      const why = plans.get(m.period)?.withheld(scope);
+      if (why) withheld[`${name}.${m.period}`] = why;
+      return !why;
+    });
+    networkItems = keep(network, {}, 'network');
+    regionItems = keep(region, { region: info.region }, 'region');
+  }
+  return { branch: info, kind, periods, series, network: seriesOf(networkItems, kind), region: seriesOf(regionItems, kind), withheld };
 }
 
 export async function branchResultsView(store: DashboardStore, p: Principal, branch: string, period: string): Promise<BranchResultsResponse> {
   assertBranch(p, branch);
   const info = await branchInfo(store, branch);
-  const [summary, network] = await Promise.all([store.summary({ kind: 'branch', id: branch }, period), store.summary({ kind: 'network' }, period)]);
+  const [summary, network, plan] = await Promise.all([
+    store.summary({ kind: 'branch', id: branch }, period), store.summary({ kind: 'network' }, period), disclosureOf(store, p, period),
+  ]);
   if (!summary) throw new ApiError(404, `no results for branch ${branch} in ${period}`);
   const result = await store.result(summary);
   const indices = byMetric((m) => estimate(summary.indices?.[m]));
-  const networkIndices = byMetric((m) => estimate(network?.indices?.[m]));
+  const whyNetwork = plan.withheld({});
+  const networkIndices = byMetric((m) => (whyNetwork ? null : estimate(network?.indices?.[m])));
   return {
     branch: info, period, n: summary.n, status: summary.status ?? null,
     indices, network: networkIndices,
@@ -306,6 +398,7 @@ export async function branchResultsView(store: DashboardStore, p: Principal, bra
     programmes: programmeCells(summary.programmes),
     breakdowns: Object.fromEntries(Object.entries(summary.breakdowns ?? {}).map(([dim, groups]) => [dim,
       Object.fromEntries(Object.entries(groups).map(([g, v]) => [g, { n: v.n, indices: byMetric((m) => estimate(v.indices?.[m])) }]))])),
+    withheld: whyNetwork ? { network: whyNetwork, vsNetwork: whyNetwork } : {},
   };
 }
 
@@ -341,12 +434,21 @@ export async function branchAlertsView(store: DashboardStore, p: Principal, bran
   return { alerts };
 }
 
-function dropView(d: StoredDrop, branch: string): DropsResponse['drops'][number] {
+function dropView(d: BranchDrop, branch: string, p: Principal): DropsResponse['drops'][number] {
   const parts = (d.partitions ?? []).filter((x) => x.branch === branch);
-  return {
-    sha256: d.sha256, file: d.firstKey, receivedAt: d.receivedAt ?? null, completedAt: d.completedAt ?? null, status: d.status,
-    rows: d.counts?.rows ?? null, clean: d.counts?.clean ?? null, rejected: d.counts?.rejected ?? null,
+  const own = {
+    sha256: d.sha256, receivedAt: d.receivedAt ?? null, completedAt: d.completedAt ?? null, status: d.status,
     branchRows: parts.reduce((s, x) => s + x.rows, 0), periods: [...new Set(parts.map((x) => x.period))].sort(),
+  };
+  // A file with other branches' rows (a head-office export): a manager gets their branch's clean part and its
+  // rows only. Without partitions the file's make-up is unknown, so it is treated the same way.
+  const mixed = !d.partitions || d.partitions.some((x) => x.branch !== branch);
+  if (restricted(p) && mixed) {
+    const file = [...new Set([...d.branchKeys, ...parts.map((x) => x.key)])].sort()[0] ?? '';
+    return { ...own, file, rows: null, clean: null, rejected: null, withheld: WITHHELD.drop };
+  }
+  return {
+    ...own, file: d.firstKey, rows: d.counts?.rows ?? null, clean: d.counts?.clean ?? null, rejected: d.counts?.rejected ?? null,
     ...(d.error ? { error: d.error } : {}),
   };
 }
@@ -355,7 +457,7 @@ export async function dropsView(store: DashboardStore, p: Principal, branch: str
   assertBranch(p, branch);
   const info = await branchInfo(store, branch);
   const quarters = [...new Set((await store.metrics({ kind: 'branch', id: branch })).map((m) => m.period).filter((x) => periodTag(x) === 'Q'))];
-  const drops = (await store.branchDrops(branch, quarters)).map((d) => dropView(d, branch));
+  const drops = (await store.branchDrops(branch, quarters)).map((d) => dropView(d, branch, p));
   drops.sort((a, b) => (b.periods.at(-1) ?? '').localeCompare(a.periods.at(-1) ?? '') || (b.receivedAt ?? '').localeCompare(a.receivedAt ?? ''));
   return { branch: info, drops };
 }

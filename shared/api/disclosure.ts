@@ -1,0 +1,324 @@
+// What aggregate figures a branch manager may see: the disclosure rule, in one place. Pure: per-branch respondent
+// counts in, a plan saying which aggregate (and which cell of it) is withheld, and why, out.
+//
+// The promise is "a branch manager sees only their own branch". Aggregates (the network, a region, and their
+// breakdown cells by programme or segment) are shown to managers as benchmarks, but an aggregate pooled from few
+// branches or few respondents gives away the others: region figure and own figure give the other branch of a
+// two-branch region; a programme cell of 31 respondents, 29 of them the manager's own, gives the other two. So:
+//
+//   For a branch manager, the figure of an aggregate (network or region) is shown only when it pools at least
+//   K_BRANCHES = 3 branches with data in that period. A breakdown cell of an aggregate (programme or segment, and
+//   the programme columns of the share-satisfied table) is shown only when it pools at least K_BRANCHES branches
+//   with respondents in the cell AND at least MIN_CELL_N = 30 respondents of branches other than the manager's
+//   own (the manager sees their own cell on their branch page and can subtract it). Anything else is withheld:
+//   null in the response, with the reason next to it (`withheld`), never dropped without saying so.
+//   Head office sees everything.
+//
+// Secondary suppression, so that what is shown does not give a withheld figure back by subtraction:
+//   - lines: network = its regions + the branches without a region; an aggregate = its cells + respondents
+//     without a category. Where a line's total is shown, its withheld parts (with the branches without a region)
+//     form a group anyone can compute; it must pass the rule too, else the next smallest part is withheld.
+//     Respondents without a category alone do not trigger it: the whole aggregate's index is model-weighted, so
+//     only their count could be had.
+//   - an exact audit across lines (a region's cell can be had from the network's cell and a region's total
+//     together): counts add up, so every shown figure is a linear equation in the unknown counts of the other
+//     branches (the manager's own and zero counts taken as known). A figure the rule withholds on its own must
+//     not lie in the span of the shown ones; while one does, the shown part whose removal frees it, smallest
+//     first, is withheld too.
+//   - the cells of a withheld aggregate are withheld with it. Whole aggregates are decided first, from which
+//     branches have data only, and cells never change that, so every endpoint reaches the same decision for
+//     the same aggregate and period whichever item its counts come from.
+// Not covered (a residual risk, noted for the lead): differences across periods (a year's figure minus three of
+// its quarters), approximate recovery (bounds from counts being >= 0; a withheld cell that is all of a shown
+// aggregate but for a few uncategorized respondents) and collusion between managers.
+import type { Principal } from '../auth';
+
+export const K_BRANCHES = 3;
+export const MIN_CELL_N = 30;
+
+export const WITHHELD = {
+  branches: `suppressed: fewer than ${K_BRANCHES} branches`,
+  respondents: `suppressed: fewer than ${MIN_CELL_N} respondents of other branches`,
+  difference: 'suppressed: would reveal a withheld figure by difference',
+  alerts: 'withheld: network-wide alert counts are shown to head office only',
+  drop: "withheld: the file also holds other branches' rows; its name, whole-file counts and errors are shown to head office only",
+} as const;
+
+/** One branch's respondents in a period: the whole unit, and per cell of one breakdown. */
+export interface BranchCounts {
+  branch: string;
+  /** '' when the branch has no region (it is then only in the network). */
+  region: string;
+  /** Respondents of the branch in the period (0: no data). */
+  total: number;
+  /** Respondents per cell (programme or segment code); absent = 0. */
+  cells?: Readonly<Record<string, number>>;
+}
+
+/** The network ({}) or a region ({ region }). */
+export interface Scope { region?: string }
+
+export interface DisclosurePlan {
+  /** Why the figure of an aggregate, or of one cell of it, is withheld from this principal; undefined when shown. */
+  withheld(scope: Scope, cell?: string): string | undefined;
+}
+
+/** Head office: nothing withheld. */
+export const SHOW_ALL: DisclosurePlan = { withheld: () => undefined };
+
+/** Whether the disclosure rule applies to a principal (reads can be skipped when it does not). */
+export function restricted(p: Principal): boolean {
+  return p.role !== 'head-office';
+}
+
+const NET = '';
+/** Pseudo-scope of the branches without a region: never shown, but part of the network. */
+const NO_REGION = '\u0000none';
+const WHOLE = '*';
+/** Column of the respondents without a category (only in the audit: never shown on their own). */
+const UNCATEGORIZED = '\u0000uncategorized';
+type Counts = Map<string, number>;
+
+const count = (x: number | undefined): number => (typeof x === 'number' && Number.isFinite(x) && x > 0 ? x : 0);
+
+/**
+ * The plan of one period (and one breakdown: `cells` are its codes, none for whole aggregates only) for a
+ * principal. `branches` must list every branch with data in the period, in the directory or not, since the
+ * network pools them all.
+ */
+export function disclosurePlan(p: Principal, branches: readonly BranchCounts[], cells: readonly string[] = []): DisclosurePlan {
+  if (!restricted(p)) return SHOW_ALL;
+  const t = new CountTable(p.branch, branches);
+  const codes = [...new Set(cells)].filter((c) => c !== WHOLE).sort();
+  const whole = t.solve([WHOLE], new Map());
+  const reasons = codes.length ? t.solve(codes, whole) : whole;
+  return {
+    withheld(scope, cell) {
+      const s = scope.region ?? NET;
+      const col = cell ?? WHOLE;
+      const why = reasons.get(key(s, col));
+      if (why || (t.scopes.includes(s) && (col === WHOLE || codes.includes(col)))) return why;
+      // An aggregate or cell the counts do not know has no branch with data in it.
+      return t.judge(t.group(s, col), col !== WHOLE);
+    },
+  };
+}
+
+const key = (s: string, col: string) => `${s}\u0000${col}`;
+
+class CountTable {
+  readonly rows: BranchCounts[];
+  readonly regions: string[];
+  /** The network and the regions: the aggregates that can be shown. */
+  readonly scopes: string[];
+  private readonly hasNoRegion: boolean;
+
+  constructor(private readonly own: string | undefined, branches: readonly BranchCounts[]) {
+    this.rows = branches.map((b) => ({ ...b, total: count(b.total) }));
+    this.regions = [...new Set(this.rows.map((b) => b.region).filter(Boolean))].sort();
+    this.scopes = [NET, ...this.regions];
+    this.hasNoRegion = this.rows.some((b) => !b.region && b.total > 0);
+  }
+
+  n(b: BranchCounts, col: string, codes: readonly string[] = []): number {
+    if (col === UNCATEGORIZED) return Math.max(0, b.total - codes.reduce((x, c) => x + this.n(b, c), 0));
+    return col === WHOLE ? b.total : count(b.cells?.[col]);
+  }
+
+  private inScope(s: string, b: BranchCounts): boolean {
+    return s === NET || (s === NO_REGION ? !b.region : b.region === s);
+  }
+
+  group(s: string, col: string): Counts {
+    const g: Counts = new Map();
+    for (const b of this.rows) if (this.inScope(s, b) && this.n(b, col) > 0) g.set(b.branch, (g.get(b.branch) ?? 0) + this.n(b, col));
+    return g;
+  }
+
+  stats(g: Counts): { branches: number; foreign: number } {
+    let branches = 0, foreign = 0;
+    for (const [b, x] of g) {
+      if (x <= 0) continue;
+      branches++;
+      if (b !== this.own) foreign += x;
+    }
+    return { branches, foreign };
+  }
+
+  /** The rule for one group: a whole aggregate needs K branches; a cell also MIN_CELL_N respondents of others. */
+  judge(g: Counts, cell: boolean): string | undefined {
+    const s = this.stats(g);
+    if (s.branches < K_BRANCHES) return WITHHELD.branches;
+    if (cell && s.foreign < MIN_CELL_N) return WITHHELD.respondents;
+    return undefined;
+  }
+
+  /** A group anyone can compute is harmless when it holds nothing of other branches, else it must pass the rule. */
+  private exposed(g: Counts, cell: boolean): boolean {
+    return this.stats(g).foreign > 0 && this.judge(g, cell) !== undefined;
+  }
+
+  /** Parts smallest first: fewest branches, then (for cells) fewest respondents of others, then by name. */
+  private smallest<T extends { g: Counts; id: string }>(xs: T[], byN: boolean): T[] {
+    return xs.sort((a, b) => {
+      const sa = this.stats(a.g), sb = this.stats(b.g);
+      return sa.branches - sb.branches || (byN ? sa.foreign - sb.foreign : 0) || a.id.localeCompare(b.id);
+    });
+  }
+
+  /**
+   * Reasons for the columns `cols` (['*'] for whole aggregates, or a breakdown's codes) of every scope, with the
+   * decisions in `fixed` (whole aggregates, when solving cells) kept as they are.
+   */
+  solve(cols: readonly string[], fixed: ReadonlyMap<string, string>): Map<string, string> {
+    const isCells = cols[0] !== WHOLE;
+    const reasons = new Map(fixed);
+    const isWithheld = (s: string, col: string) => reasons.has(key(s, col));
+    const withhold = (s: string, col: string, why: string) => {
+      if (isWithheld(s, col)) return false;
+      reasons.set(key(s, col), why);
+      return true;
+    };
+    const add = (into: Counts, g: Counts) => { for (const [b, x] of g) into.set(b, (into.get(b) ?? 0) + x); };
+
+    // Primary: each aggregate and cell on its own; the cells of a withheld aggregate go with it.
+    for (const s of this.scopes) for (const col of cols) {
+      const why = this.judge(this.group(s, col), isCells);
+      if (why) withhold(s, col, why);
+    }
+    if (isCells) for (const s of this.scopes) if (isWithheld(s, WHOLE)) for (const c of cols) withhold(s, c, reasons.get(key(s, WHOLE))!);
+
+    for (let changed = true; changed;) {
+      changed = false;
+      // Network minus its shown regions.
+      for (const col of cols) {
+        if (isWithheld(NET, col)) continue;
+        const u = this.group(NO_REGION, col);
+        for (const r of this.regions) if (isWithheld(r, col)) add(u, this.group(r, col));
+        while (this.exposed(u, isCells)) {
+          const shown = this.regions.filter((r) => !isWithheld(r, col)).map((r) => ({ id: r, g: this.group(r, col) }));
+          if (shown.length === 0) break;
+          const pick = this.smallest(shown, isCells)[0]!;
+          withhold(pick.id, col, WITHHELD.difference);
+          add(u, pick.g);
+          changed = true;
+        }
+      }
+      // An aggregate minus its shown cells (with the respondents without a category).
+      if (isCells) {
+        for (const s of this.scopes) {
+          if (isWithheld(s, WHOLE)) continue;
+          const hidden = cols.filter((c) => isWithheld(s, c));
+          if (hidden.length === 0) continue;
+          const u: Counts = new Map();
+          for (const b of this.rows) {
+            if (!this.inScope(s, b) || b.total <= 0) continue;
+            const uncategorized = Math.max(0, b.total - cols.reduce((x, c) => x + this.n(b, c), 0));
+            const x = uncategorized + hidden.reduce((y, c) => y + this.n(b, c), 0);
+            if (x > 0) u.set(b.branch, x);
+          }
+          while (this.exposed(u, true)) {
+            const shown = cols.filter((c) => !isWithheld(s, c)).map((c) => ({ id: c, g: this.group(s, c) }));
+            if (shown.length === 0) break;
+            const pick = this.smallest(shown, true)[0]!;
+            withhold(s, pick.id, WITHHELD.difference);
+            add(u, pick.g);
+            changed = true;
+          }
+        }
+      }
+      // Across lines.
+      if (this.audit(cols, isCells, reasons, fixed)) changed = true;
+    }
+    return reasons;
+  }
+
+  /**
+   * The exact audit. Shown figures only ever pool whole blocks (the other branches of one region, or those
+   * without a region, in one column), so a block is one unknown. Withholds one more part when a figure the rule
+   * withholds on its own can be computed from the shown ones; returns whether it did.
+   */
+  private audit(cols: readonly string[], isCells: boolean, reasons: Map<string, string>, fixed: ReadonlyMap<string, string>): boolean {
+    const blockRows = [...this.regions, ...(this.hasNoRegion ? [NO_REGION] : [])];
+    const blockCols = isCells ? [...cols, UNCATEGORIZED] : cols;
+    const index = new Map<string, number>();
+    for (const r of blockRows) for (const c of blockCols) {
+      let foreign = 0;
+      for (const b of this.rows) if (b.branch !== this.own && this.inScope(r, b)) foreign += this.n(b, c, cols);
+      if (foreign > 0) index.set(key(r, c), index.size);
+    }
+    if (index.size === 0) return false;
+    const vector = (s: string, col: string) => {
+      const v = new Float64Array(index.size);
+      for (const r of blockRows) {
+        if (s !== NET && s !== r) continue;
+        for (const c of col === WHOLE ? blockCols : [col]) {
+          const i = index.get(key(r, c));
+          if (i !== undefined) v[i] = 1;
+        }
+      }
+      return v;
+    };
+    type Part = { s: string; col: string; v: Float64Array };
+    const shown: Part[] = [];
+    for (const s of this.scopes) for (const col of isCells ? [WHOLE, ...cols] : [WHOLE]) {
+      if (!reasons.has(key(s, col))) shown.push({ s, col, v: vector(s, col) });
+    }
+    // What the rule withholds on its own: every aggregate (and the branches without a region) failing it, and
+    // when solving cells also the whole aggregates failing it (the sum of their cells).
+    const targets: Float64Array[] = [];
+    for (const s of [...this.scopes, ...(this.hasNoRegion ? [NO_REGION] : [])]) {
+      for (const col of isCells ? [WHOLE, ...cols] : [WHOLE]) {
+        if (!this.judge(this.group(s, col), isCells && col !== WHOLE)) continue;
+        const v = vector(s, col);
+        if (v.some((x) => x !== 0)) targets.push(v);
+      }
+    }
+    const inSpan = spanTest(shown.map((x) => x.v));
+    const target = targets.find((v) => inSpan(v));
+    if (!target) return false;
+    // Only parts of the columns being solved may go (whole aggregates stay as decided); the one whose removal
+    // frees the target, else the smallest.
+    const candidates = this.smallest(
+      shown.map((x, i) => ({ ...x, i, id: `${x.s === NET ? '~' : x.s}|${x.col}`, g: this.group(x.s, x.col) }))
+        .filter((x) => (isCells ? x.col !== WHOLE : !fixed.has(key(x.s, x.col)))),
+      isCells,
+    );
+    if (candidates.length === 0) return false;
+    const frees = candidates.find((c) => !spanTest(shown.filter((_, i) => i !== c.i).map((x) => x.v))(target));
+    const pick = frees ?? candidates[0]!;
+    reasons.set(key(pick.s, pick.col), WITHHELD.difference);
+    return true;
+  }
+}
+
+/** Membership in the span of some vectors (Gauss-Jordan; 0/1 data, so the tolerance is ample). */
+function spanTest(vectors: readonly Float64Array[]): (t: Float64Array) => boolean {
+  const EPS = 1e-9;
+  const basis: { pivot: number; v: Float64Array }[] = [];
+  const reduce = (v: Float64Array) => {
+    for (const b of basis) {
+      const f = v[b.pivot]!;
+      if (Math.abs(f) > EPS) for (let j = 0; j < v.length; j++) v[j]! -= f * b.v[j]!;
+    }
+  };
+  for (const src of vectors) {
+    const v = Float64Array.from(src);
+    reduce(v);
+    let pivot = -1;
+    for (let j = 0, best = EPS; j < v.length; j++) if (Math.abs(v[j]!) > best) { best = Math.abs(v[j]!); pivot = j; }
+    if (pivot < 0) continue;
+    const s = v[pivot]!;
+    for (let j = 0; j < v.length; j++) v[j]! /= s;
+    for (const b of basis) {
+      const f = b.v[pivot]!;
+      if (Math.abs(f) > EPS) for (let j = 0; j < v.length; j++) b.v[j]! -= f * v[j]!;
+    }
+    basis.push({ pivot, v });
+  }
+  return (t) => {
+    const v = Float64Array.from(t);
+    reduce(v);
+    return v.every((x) => Math.abs(x) < 1e-7);
+  };
+}
