@@ -6,28 +6,30 @@
 // branches or few respondents gives away the others: region figure and own figure give the other branch of a
 // two-branch region; a programme cell of 31 respondents, 29 of them the manager's own, gives the other two. So:
 //
-//   For a branch manager, the figure of an aggregate (network or region) is shown only when it pools at least
-//   K_BRANCHES = 3 branches with data in that period. A breakdown cell of an aggregate (programme or segment, and
-//   the programme columns of the share-satisfied table) is shown only when it pools at least K_BRANCHES branches
-//   with respondents in the cell AND at least MIN_CELL_N = 30 respondents of branches other than the manager's
-//   own (the manager sees their own cell on their branch page and can subtract it). Anything else is withheld:
-//   null in the response, with the reason next to it (`withheld`), never dropped without saying so.
-//   Head office sees everything.
+//   For a branch manager, the figure of an aggregate (network or region) or of a breakdown cell of one
+//   (programme or segment, and the programme columns of the share-satisfied table) is shown only when it pools
+//   at least K_BRANCHES = 3 branches with respondents in it AND at least MIN_CELL_N = 30 respondents of branches
+//   other than the manager's own (the manager sees their own figures on their branch page and can subtract
+//   them). The respondent floor holds for whole aggregates too: a cell can be all of its aggregate, and three
+//   branches of which two have a handful of respondents pool little. Anything else is withheld: null in the
+//   response, with the reason next to it (`withheld`), never dropped without saying so. Head office sees
+//   everything.
 //
 // Secondary suppression, so that what is shown does not give a withheld figure back by subtraction:
-//   - lines: network = its regions + the branches without a region; an aggregate = its cells + respondents
-//     without a category. Where a line's total is shown, its withheld parts (with the branches without a region)
-//     form a group anyone can compute; it must pass the rule too, else the next smallest part is withheld.
-//     Respondents without a category alone do not trigger it: the whole aggregate's index is model-weighted, so
-//     only their count could be had.
+//   - lines: network = its regions + the branches without a region; an aggregate = its cells + the respondents
+//     without a category. Where a line's total is shown, its withheld parts with the part that is never shown
+//     (branches without a region, respondents without a category) form a group anyone can compute; it must pass
+//     the rule too, else the next smallest part is withheld.
 //   - an exact audit across lines (a region's cell can be had from the network's cell and a region's total
 //     together): counts add up, so every shown figure is a linear equation in the unknown counts of the other
 //     branches (the manager's own and zero counts taken as known). A figure the rule withholds on its own must
 //     not lie in the span of the shown ones; while one does, the shown part whose removal frees it, smallest
 //     first, is withheld too.
-//   - the cells of a withheld aggregate are withheld with it. Whole aggregates are decided first, from which
-//     branches have data only, and cells never change that, so every endpoint reaches the same decision for
-//     the same aggregate and period whichever item its counts come from.
+//   - the cells of a withheld aggregate are withheld with it. Whole aggregates are decided first and cells never
+//     change that, so every endpoint reaches the same decision for the same aggregate and period (they all count
+//     a branch's respondents as its SAT index's n, see shared/api/views.ts disclosureOf). A cell that the shown
+//     whole aggregates give by themselves (all of a region's other branches answered in it) is not protected
+//     further: it tells nothing they do not.
 // Not covered (a residual risk, noted for the lead): differences across periods (a year's figure minus three of
 // its quarters), approximate recovery (bounds from counts being >= 0; a withheld cell that is all of a shown
 // aggregate but for a few uncategorized respondents) and collusion between managers.
@@ -53,6 +55,8 @@ export interface BranchCounts {
   total: number;
   /** Respondents per cell (programme or segment code); absent = 0. */
   cells?: Readonly<Record<string, number>>;
+  /** Respondents without a category (default: total minus the cells; give it when `total` counts differently). */
+  uncategorized?: number;
 }
 
 /** The network ({}) or a region ({ region }). */
@@ -99,7 +103,7 @@ export function disclosurePlan(p: Principal, branches: readonly BranchCounts[], 
       const why = reasons.get(key(s, col));
       if (why || (t.scopes.includes(s) && (col === WHOLE || codes.includes(col)))) return why;
       // An aggregate or cell the counts do not know has no branch with data in it.
-      return t.judge(t.group(s, col), col !== WHOLE);
+      return t.judge(t.group(s, col));
     },
   };
 }
@@ -121,7 +125,7 @@ class CountTable {
   }
 
   n(b: BranchCounts, col: string, codes: readonly string[] = []): number {
-    if (col === UNCATEGORIZED) return Math.max(0, b.total - codes.reduce((x, c) => x + this.n(b, c), 0));
+    if (col === UNCATEGORIZED) return b.uncategorized !== undefined ? count(b.uncategorized) : Math.max(0, b.total - codes.reduce((x, c) => x + this.n(b, c), 0));
     return col === WHOLE ? b.total : count(b.cells?.[col]);
   }
 
@@ -129,9 +133,12 @@ class CountTable {
     return s === NET || (s === NO_REGION ? !b.region : b.region === s);
   }
 
-  group(s: string, col: string): Counts {
+  group(s: string, col: string, codes: readonly string[] = []): Counts {
     const g: Counts = new Map();
-    for (const b of this.rows) if (this.inScope(s, b) && this.n(b, col) > 0) g.set(b.branch, (g.get(b.branch) ?? 0) + this.n(b, col));
+    for (const b of this.rows) {
+      const x = this.n(b, col, codes);
+      if (this.inScope(s, b) && x > 0) g.set(b.branch, (g.get(b.branch) ?? 0) + x);
+    }
     return g;
   }
 
@@ -145,24 +152,24 @@ class CountTable {
     return { branches, foreign };
   }
 
-  /** The rule for one group: a whole aggregate needs K branches; a cell also MIN_CELL_N respondents of others. */
-  judge(g: Counts, cell: boolean): string | undefined {
+  /** The rule for one group: K branches with respondents in it, and MIN_CELL_N respondents of other branches. */
+  judge(g: Counts): string | undefined {
     const s = this.stats(g);
     if (s.branches < K_BRANCHES) return WITHHELD.branches;
-    if (cell && s.foreign < MIN_CELL_N) return WITHHELD.respondents;
+    if (s.foreign < MIN_CELL_N) return WITHHELD.respondents;
     return undefined;
   }
 
   /** A group anyone can compute is harmless when it holds nothing of other branches, else it must pass the rule. */
-  private exposed(g: Counts, cell: boolean): boolean {
-    return this.stats(g).foreign > 0 && this.judge(g, cell) !== undefined;
+  private exposed(g: Counts): boolean {
+    return this.stats(g).foreign > 0 && this.judge(g) !== undefined;
   }
 
-  /** Parts smallest first: fewest branches, then (for cells) fewest respondents of others, then by name. */
-  private smallest<T extends { g: Counts; id: string }>(xs: T[], byN: boolean): T[] {
+  /** Parts smallest first: fewest branches, then fewest respondents of others, then by name. */
+  private smallest<T extends { g: Counts; id: string }>(xs: T[]): T[] {
     return xs.sort((a, b) => {
       const sa = this.stats(a.g), sb = this.stats(b.g);
-      return sa.branches - sb.branches || (byN ? sa.foreign - sb.foreign : 0) || a.id.localeCompare(b.id);
+      return sa.branches - sb.branches || sa.foreign - sb.foreign || a.id.localeCompare(b.id);
     });
   }
 
@@ -183,7 +190,7 @@ class CountTable {
 
     // Primary: each aggregate and cell on its own; the cells of a withheld aggregate go with it.
     for (const s of this.scopes) for (const col of cols) {
-      const why = this.judge(this.group(s, col), isCells);
+      const why = this.judge(this.group(s, col));
       if (why) withhold(s, col, why);
     }
     if (isCells) for (const s of this.scopes) if (isWithheld(s, WHOLE)) for (const c of cols) withhold(s, c, reasons.get(key(s, WHOLE))!);
@@ -195,10 +202,10 @@ class CountTable {
         if (isWithheld(NET, col)) continue;
         const u = this.group(NO_REGION, col);
         for (const r of this.regions) if (isWithheld(r, col)) add(u, this.group(r, col));
-        while (this.exposed(u, isCells)) {
+        while (this.exposed(u)) {
           const shown = this.regions.filter((r) => !isWithheld(r, col)).map((r) => ({ id: r, g: this.group(r, col) }));
           if (shown.length === 0) break;
-          const pick = this.smallest(shown, isCells)[0]!;
+          const pick = this.smallest(shown)[0]!;
           withhold(pick.id, col, WITHHELD.difference);
           add(u, pick.g);
           changed = true;
@@ -209,18 +216,17 @@ class CountTable {
         for (const s of this.scopes) {
           if (isWithheld(s, WHOLE)) continue;
           const hidden = cols.filter((c) => isWithheld(s, c));
-          if (hidden.length === 0) continue;
           const u: Counts = new Map();
           for (const b of this.rows) {
             if (!this.inScope(s, b) || b.total <= 0) continue;
-            const uncategorized = Math.max(0, b.total - cols.reduce((x, c) => x + this.n(b, c), 0));
+            const uncategorized = this.n(b, UNCATEGORIZED, cols);
             const x = uncategorized + hidden.reduce((y, c) => y + this.n(b, c), 0);
             if (x > 0) u.set(b.branch, x);
           }
-          while (this.exposed(u, true)) {
+          while (this.exposed(u)) {
             const shown = cols.filter((c) => !isWithheld(s, c)).map((c) => ({ id: c, g: this.group(s, c) }));
             if (shown.length === 0) break;
-            const pick = this.smallest(shown, true)[0]!;
+            const pick = this.smallest(shown)[0]!;
             withhold(s, pick.id, WITHHELD.difference);
             add(u, pick.g);
             changed = true;
@@ -264,25 +270,27 @@ class CountTable {
     for (const s of this.scopes) for (const col of isCells ? [WHOLE, ...cols] : [WHOLE]) {
       if (!reasons.has(key(s, col))) shown.push({ s, col, v: vector(s, col) });
     }
-    // What the rule withholds on its own: every aggregate (and the branches without a region) failing it, and
-    // when solving cells also the whole aggregates failing it (the sum of their cells).
+    // What the rule withholds on its own: every aggregate, cell and never-shown part (branches without a region,
+    // respondents without a category) failing it.
     const targets: Float64Array[] = [];
     for (const s of [...this.scopes, ...(this.hasNoRegion ? [NO_REGION] : [])]) {
-      for (const col of isCells ? [WHOLE, ...cols] : [WHOLE]) {
-        if (!this.judge(this.group(s, col), isCells && col !== WHOLE)) continue;
+      for (const col of isCells ? [WHOLE, ...blockCols] : [WHOLE]) {
+        if (!this.judge(this.group(s, col, cols))) continue;
         const v = vector(s, col);
         if (v.some((x) => x !== 0)) targets.push(v);
       }
     }
     const inSpan = spanTest(shown.map((x) => x.v));
-    const target = targets.find((v) => inSpan(v));
+    // A cell the shown whole aggregates give by themselves (a cell that is all of its aggregate's other
+    // branches) reveals nothing those do not, and no cell can be withheld to help it.
+    const fromWholes = isCells ? spanTest(shown.filter((x) => x.col === WHOLE).map((x) => x.v)) : () => false;
+    const target = targets.find((v) => inSpan(v) && !fromWholes(v));
     if (!target) return false;
     // Only parts of the columns being solved may go (whole aggregates stay as decided); the one whose removal
     // frees the target, else the smallest.
     const candidates = this.smallest(
       shown.map((x, i) => ({ ...x, i, id: `${x.s === NET ? '~' : x.s}|${x.col}`, g: this.group(x.s, x.col) }))
         .filter((x) => (isCells ? x.col !== WHOLE : !fixed.has(key(x.s, x.col)))),
-      isCells,
     );
     if (candidates.length === 0) return false;
     const frees = candidates.find((c) => !spanTest(shown.filter((_, i) => i !== c.i).map((x) => x.v))(target));

@@ -34,7 +34,7 @@ describe('the rule', () => {
     expect(p.withheld({ region: 'C' })).toBeUndefined();
     expect(p.withheld({})).toBeUndefined();
     // a region or cell nobody has data in
-    expect(p.withheld({ region: 'C' })).toBe(WITHHELD.branches);
+    expect(p.withheld({ region: 'D' })).toBe(WITHHELD.branches);
     expect(p.withheld({}, 'JKP')).toBe(WITHHELD.branches);
   });
 
@@ -54,6 +54,14 @@ describe('the rule', () => {
     expect(own.withheld({})).toBeUndefined(); // the aggregate itself is fine
     // with A4's 30 the others pass
     expect(disclosurePlan(mgr('A1'), rows, ['JKP']).withheld({}, 'JKP')).toBeUndefined();
+  });
+
+  it('a whole aggregate needs 30 respondents of others too (a cell can be all of it)', () => {
+    const rows = [b('A1', 'A', 200, { PU: 200 }), b('A2', 'A', 20, { PU: 20 }), b('A3', 'A', 9, { PU: 9 })];
+    const p = disclosurePlan(mgr('A1'), rows, ['PU']);
+    expect(p.withheld({})).toBe(WITHHELD.respondents);
+    expect(p.withheld({}, 'PU')).toBe(WITHHELD.respondents);
+    expect(disclosurePlan(mgr('A1'), [...rows, b('A4', 'A', 1)]).withheld({})).toBeUndefined();
   });
 
   it('the cells of a withheld aggregate are withheld with it, even those that pass on their own', () => {
@@ -105,12 +113,18 @@ describe('secondary suppression: no withheld figure comes back by subtraction', 
     expect(p.withheld({})).toBeUndefined();
   });
 
-  it('respondents without a category alone do not withhold a cell (only their count could be had)', () => {
-    // 3 of A2's respondents have no segment: network minus PU minus BPU gives them, but only their count
+  it('respondents without a category are protected like a cell (network minus PU minus BPU gives them)', () => {
+    // 3 of A2's respondents have no segment
     const rows = [b('A1', 'A', 100, { PU: 60, BPU: 40 }), b('A2', 'A', 100, { PU: 60, BPU: 37 }), b('A3', 'A', 100, { PU: 60, BPU: 40 })];
     const p = disclosurePlan(mgr('A1'), rows, ['PU', 'BPU']);
     expect(p.withheld({}, 'PU')).toBeUndefined();
-    expect(p.withheld({}, 'BPU')).toBeUndefined();
+    expect(p.withheld({}, 'BPU')).toBe(WITHHELD.difference);
+    // none: nothing to protect
+    const clean = disclosurePlan(mgr('A1'), rows.map((x) => ({ ...x, cells: { PU: 60, BPU: 40 } })), ['PU', 'BPU']);
+    expect(clean.withheld({}, 'BPU')).toBeUndefined();
+    // a count given apart from the total (the SAT index's n may differ from the summary's)
+    const given = disclosurePlan(mgr('A1'), rows.map((x) => ({ ...x, uncategorized: 0 })), ['PU', 'BPU']);
+    expect(given.withheld({}, 'BPU')).toBeUndefined();
   });
 
   it('a cell is not had through two lines either (network cell minus a region, region total minus its other cell)', () => {
@@ -171,24 +185,28 @@ function leaks(t: Table, p: DisclosurePlan): string[] {
   const vec = (pick: (branch: BranchCounts, c: string) => boolean) => atoms.map(([br, c]) => (pick(t.rows.find((x) => x.branch === br)!, c) ? 1 : 0));
   const inScope = (s: string, x: BranchCounts) => s === '' || x.region === s;
   const shown: number[][] = [];
+  const shownWhole: boolean[] = [];
   for (const s of ['', ...t.regions]) {
     const scope = s ? { region: s } : {};
-    if (!p.withheld(scope)) shown.push(vec((x) => inScope(s, x)));
-    for (const c of t.codes) if (!p.withheld(scope, c)) shown.push(vec((x, cc) => inScope(s, x) && cc === c));
+    if (!p.withheld(scope)) { shown.push(vec((x) => inScope(s, x))); shownWhole.push(true); }
+    for (const c of t.codes) if (!p.withheld(scope, c)) { shown.push(vec((x, cc) => inScope(s, x) && cc === c)); shownWhole.push(false); }
   }
   const base = rank(shown);
   const derivable = (v: number[]) => v.some((x) => x) && rank([...shown, v]) === base;
+  // What the shown whole aggregates give by themselves is theirs to give (the rule decides them first).
+  const wholes = shown.filter((_, i) => shownWhole[i]);
+  const fromWholes = (v: number[]) => v.some((x) => x) && rank([...wholes, v]) === rank(wholes);
   const out: string[] = [];
   const foreignBranches = (g: BranchCounts[], c: string) => g.filter((x) => n(x, c) > 0);
   // Groups the rule withholds on its own: scopes and the branches without a region, whole and by cell.
   for (const s of ['', ...t.regions, null]) {
     const members = t.rows.filter((x) => (s === null ? !x.region : inScope(s, x)));
-    for (const c of ['*', ...t.codes]) {
-      const withData = foreignBranches(members, c === '*' && t.codes.length ? '*' : c);
+    for (const c of ['*', ...t.codes, ...(t.codes.length ? ['?'] : [])]) {
+      const withData = foreignBranches(members, c);
       const others = withData.filter((x) => x.branch !== t.own).reduce((sum, x) => sum + n(x, c), 0);
-      const fails = withData.length < K_BRANCHES || (c !== '*' && others < MIN_CELL_N);
+      const fails = withData.length < K_BRANCHES || others < MIN_CELL_N;
       const v = vec((x, cc) => members.includes(x) && (c === '*' || cc === c));
-      if (fails && derivable(v)) out.push(`group ${s ?? '(no region)'}/${c}`);
+      if (fails && derivable(v) && (c === '*' || !fromWholes(v))) out.push(`group ${s ?? '(no region)'}/${c}`);
     }
   }
   for (const x of t.rows) {
