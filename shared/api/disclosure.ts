@@ -15,24 +15,27 @@
 //   response, with the reason next to it (`withheld`), never dropped without saying so. Head office sees
 //   everything.
 //
-// Secondary suppression, so that what is shown does not give a withheld figure back by subtraction:
+// What the rule lets out at most: a manager in a region of three subtracts their own branch and has the pooled
+// figure of the two others. Secondary suppression keeps everything else to that floor, so that no figure a
+// manager can compute from what they are shown, by subtraction or by combining several, pools fewer than
+// K_BRANCHES - 1 = 2 other branches or fewer than MIN_CELL_N respondents of other branches:
 //   - lines: network = its regions + the branches without a region; an aggregate = its cells + the respondents
-//     without a category. Where a line's total is shown, its withheld parts with the part that is never shown
-//     (branches without a region, respondents without a category) form a group anyone can compute; it must pass
-//     the rule too, else the next smallest part is withheld.
-//   - an exact audit across lines (a region's cell can be had from the network's cell and a region's total
-//     together): counts add up, so every shown figure is a linear equation in the unknown counts of the other
-//     branches (the manager's own and zero counts taken as known). A figure the rule withholds on its own must
-//     not lie in the span of the shown ones; while one does, the shown part whose removal frees it, smallest
-//     first, is withheld too.
+//     without a category. Where a line's total is shown, its withheld parts and the part never shown (branches
+//     without a region, respondents without a category) form a group anyone can compute; while it is below the
+//     floor, the next smallest shown part is withheld too.
+//   - an exact audit across lines (a region's cell from the network's cell, that region's total and its other
+//     cells): counts add up, so every shown figure is a linear equation in the unknown counts of the other
+//     branches (the manager's own and zero counts known). No group below the floor (an aggregate, a cell, a part
+//     never shown, a single other branch) may lie in the span of the shown figures; while one does, the shown
+//     part whose removal frees it, smallest first, is withheld too.
 //   - the cells of a withheld aggregate are withheld with it. Whole aggregates are decided first and cells never
-//     change that, so every endpoint reaches the same decision for the same aggregate and period (they all count
-//     a branch's respondents as its SAT index's n, see shared/api/views.ts disclosureOf). A cell that the shown
-//     whole aggregates give by themselves (all of a region's other branches answered in it) is not protected
-//     further: it tells nothing they do not.
-// Not covered (a residual risk, noted for the lead): differences across periods (a year's figure minus three of
-// its quarters), approximate recovery (bounds from counts being >= 0; a withheld cell that is all of a shown
-// aggregate but for a few uncategorized respondents) and collusion between managers.
+//     change that, so every endpoint reaches the same decision for the same aggregate and period (all count a
+//     branch's respondents as its SAT index's n: shared/api/views.ts disclosureOf).
+// A figure withheld by the rule may still be computable when it is at or above the floor (a region of two other
+// branches, from the network minus the manager's region): the floor, not the label, is the guarantee.
+// Not covered (residual risks, noted for the lead): differences across periods (a year's figure minus three of
+// its quarters), approximate recovery (bounds from counts being >= 0; a model-weighted index taken as the mean
+// of its cells) and collusion between managers.
 import type { Principal } from '../auth';
 
 export const K_BRANCHES = 3;
@@ -142,14 +145,15 @@ class CountTable {
     return g;
   }
 
-  stats(g: Counts): { branches: number; foreign: number } {
-    let branches = 0, foreign = 0;
+  /** Branches with respondents in a group; other branches among them and their respondents. */
+  stats(g: Counts): { branches: number; others: number; foreign: number } {
+    let branches = 0, others = 0, foreign = 0;
     for (const [b, x] of g) {
       if (x <= 0) continue;
       branches++;
-      if (b !== this.own) foreign += x;
+      if (b !== this.own) { others++; foreign += x; }
     }
-    return { branches, foreign };
+    return { branches, others, foreign };
   }
 
   /** The rule for one group: K branches with respondents in it, and MIN_CELL_N respondents of other branches. */
@@ -160,9 +164,10 @@ class CountTable {
     return undefined;
   }
 
-  /** A group anyone can compute is harmless when it holds nothing of other branches, else it must pass the rule. */
+  /** Whether a group's answers of other branches are below the floor (none at all is fine). */
   private exposed(g: Counts): boolean {
-    return this.stats(g).foreign > 0 && this.judge(g) !== undefined;
+    const s = this.stats(g);
+    return s.others > 0 && (s.others < K_BRANCHES - 1 || s.foreign < MIN_CELL_N);
   }
 
   /** Parts smallest first: fewest branches, then fewest respondents of others, then by name. */
@@ -241,8 +246,8 @@ class CountTable {
 
   /**
    * The exact audit. Shown figures only ever pool whole blocks (the other branches of one region, or those
-   * without a region, in one column), so a block is one unknown. Withholds one more part when a figure the rule
-   * withholds on its own can be computed from the shown ones; returns whether it did.
+   * without a region, in one column), so a block is one unknown. Withholds one more part when a group below the
+   * floor can be computed from the shown figures; returns whether it did.
    */
   private audit(cols: readonly string[], isCells: boolean, reasons: Map<string, string>, fixed: ReadonlyMap<string, string>): boolean {
     const blockRows = [...this.regions, ...(this.hasNoRegion ? [NO_REGION] : [])];
@@ -270,19 +275,33 @@ class CountTable {
     for (const s of this.scopes) for (const col of isCells ? [WHOLE, ...cols] : [WHOLE]) {
       if (!reasons.has(key(s, col))) shown.push({ s, col, v: vector(s, col) });
     }
-    // What the rule withholds on its own: every aggregate, cell and never-shown part (branches without a region,
-    // respondents without a category) failing it.
+    // What must not be computable: every aggregate, cell and never-shown part (branches without a region,
+    // respondents without a category) below the floor.
     const targets: Float64Array[] = [];
     for (const s of [...this.scopes, ...(this.hasNoRegion ? [NO_REGION] : [])]) {
       for (const col of isCells ? [WHOLE, ...blockCols] : [WHOLE]) {
-        if (!this.judge(this.group(s, col, cols))) continue;
+        if (!this.exposed(this.group(s, col, cols))) continue;
         const v = vector(s, col);
         if (v.some((x) => x !== 0)) targets.push(v);
       }
     }
+    // And each other branch on its own, where its answers are blocks by themselves (else no shown figure can
+    // single it out): its whole (the sum of its cells) is not one of the groups above.
+    for (const b of this.rows) {
+      if (b.branch === this.own) continue;
+      const row = b.region || NO_REGION;
+      const v = new Float64Array(index.size);
+      let alone = true;
+      for (const c of blockCols) {
+        if (this.n(b, c, cols) <= 0) continue;
+        alone &&= this.rows.every((o) => o === b || o.branch === this.own || (o.region || NO_REGION) !== row || this.n(o, c, cols) <= 0);
+        v[index.get(key(row, c))!] = 1;
+      }
+      if (alone && v.some((x) => x !== 0)) targets.push(v);
+    }
     const inSpan = spanTest(shown.map((x) => x.v));
-    // A cell the shown whole aggregates give by themselves (a cell that is all of its aggregate's other
-    // branches) reveals nothing those do not, and no cell can be withheld to help it.
+    // When solving cells, what the shown whole aggregates give by themselves is theirs (they were decided first;
+    // no cell can be withheld to help it).
     const fromWholes = isCells ? spanTest(shown.filter((x) => x.col === WHOLE).map((x) => x.v)) : () => false;
     const target = targets.find((v) => inSpan(v) && !fromWholes(v));
     if (!target) return false;

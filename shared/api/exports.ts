@@ -7,7 +7,7 @@ import { ApiError, branchId, oneOf, periodParam, tokenParam } from './params';
 import type { DashboardStore } from './store';
 import { METRIC_LABELS, METRICS, type AlertView, type Estimate, type PathRow } from './types';
 import {
-  alertsView, branchAlertsView, branchResultsView, disclosureOf, dropsView, modelView, overviewView, programmesView, seriesView,
+  alertsView, branchAlertsView, branchResultsView, dropsView, modelView, overviewView, programmesView, seriesView, wholeDisclosure,
 } from './views';
 
 type Query = Record<string, string | undefined>;
@@ -66,7 +66,7 @@ async function modelFor(store: DashboardStore, p: Principal, q: Query) {
   const period = periodParam(q);
   if (q.branch) return (await branchResultsView(store, p, branchId(q.branch), period)).model;
   const region = tokenParam(q, 'region');
-  const why = (await disclosureOf(store, p, period)).withheld(region ? { region } : {});
+  const why = (await wholeDisclosure(store, p, period)).withheld(region ? { region } : {});
   if (why) throw new AuthError(403, `the model of ${region ? `region ${region}` : 'the network'} in ${period} is withheld (${why})`);
   const unit = region ? { kind: 'region' as const, id: region } : { kind: 'network' as const };
   const s = await store.summary(unit, period);

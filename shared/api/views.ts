@@ -83,31 +83,39 @@ async function branchInfo(store: DashboardStore, id: string): Promise<BranchInfo
 export type CountedTable = 'whole' | 'segment' | 'programme' | 'programmes';
 
 /**
- * The disclosure plan of one period for a principal (./disclosure.ts). Head office: nothing read, nothing withheld.
- * A manager: every branch with data in the period (ranking partition of SAT, one Query), with its region from the
- * directory (else the one stored with its items), and for a breakdown the branches' summaries (one BatchGet).
+ * The disclosure plans of one period for a principal (./disclosure.ts), one per table asked for, in that order.
+ * Head office: nothing read, nothing withheld. A manager: every branch with data in the period and its
+ * respondents (n of its SAT index, from the ranking partition: one Query), with its region from the directory
+ * (else the one stored with its items), and for breakdowns the branches' summaries (one BatchGet for all).
+ * Whole aggregates are always counted by that n, so every endpoint decides them alike; the share-satisfied
+ * table, a figure of its own, counts its own respondents.
  */
-export async function disclosureOf(store: DashboardStore, p: Principal, period: string, table: CountedTable = 'whole'): Promise<DisclosurePlan> {
-  if (!restricted(p)) return SHOW_ALL;
+export async function disclosureOf(store: DashboardStore, p: Principal, period: string, tables: readonly CountedTable[] = ['whole']): Promise<DisclosurePlan[]> {
+  if (!restricted(p)) return tables.map(() => SHOW_ALL);
   const [dir, coverage] = await Promise.all([store.directory(), store.branchCoverage(period)]);
   const regionOf = new Map(dir.map((b) => [b.id, b.region]));
-  const rows: BranchCounts[] = coverage.map((c) => ({ branch: c.branch, region: regionOf.get(c.branch) ?? c.region ?? '', total: c.n }));
-  if (table === 'whole') return disclosurePlan(p, rows);
-  const summaries = await store.branchSummaries(rows.map((r) => r.branch), period);
-  const codes = new Set<string>();
-  for (const r of rows) {
-    const s = summaries.get(r.branch);
-    if (!s) continue;
-    if (table === 'programmes') {
-      r.total = s.programmes?.overall.n ?? 0;
-      r.cells = Object.fromEntries((s.programmes?.rows ?? []).map((x) => [x.programme, x.n]));
-    } else {
-      r.total = s.n;
-      r.cells = Object.fromEntries(Object.entries(s.breakdowns?.[table] ?? {}).map(([g, v]) => [g, v.n]));
-    }
-    for (const c of Object.keys(r.cells)) codes.add(c);
-  }
-  return disclosurePlan(p, rows, [...codes]);
+  const base: BranchCounts[] = coverage.map((c) => ({ branch: c.branch, region: regionOf.get(c.branch) ?? c.region ?? '', total: c.n }));
+  const summaries = tables.some((t) => t !== 'whole') ? await store.branchSummaries(base.map((r) => r.branch), period) : new Map<string, SummaryItem>();
+  return tables.map((table) => {
+    if (table === 'whole') return disclosurePlan(p, base);
+    const codes = new Set<string>();
+    const rows = base.map((b): BranchCounts => {
+      const s = summaries.get(b.branch);
+      if (!s) return b;
+      const r: BranchCounts = table === 'programmes'
+        ? { ...b, total: s.programmes?.overall.n ?? 0, cells: Object.fromEntries((s.programmes?.rows ?? []).map((x) => [x.programme, x.n])) }
+        : { ...b, cells: Object.fromEntries(Object.entries(s.breakdowns?.[table] ?? {}).map(([g, v]) => [g, v.n])) };
+      if (table !== 'programmes') r.uncategorized = Math.max(0, s.n - Object.values(r.cells!).reduce((x, y) => x + y, 0));
+      for (const c of Object.keys(r.cells!)) codes.add(c);
+      return r;
+    });
+    return disclosurePlan(p, rows, [...codes]);
+  });
+}
+
+/** The plan for whole aggregates only (network and regions). */
+export async function wholeDisclosure(store: DashboardStore, p: Principal, period: string): Promise<DisclosurePlan> {
+  return (await disclosureOf(store, p, period))[0]!;
 }
 
 // ---------------------------------------------------------------------------------------------------- me
@@ -218,12 +226,12 @@ export async function overviewView(store: DashboardStore, p: Principal, q: Overv
   const wantsAssessment = !q.region && !basis.dim;
   const counted: CountedTable = basis.dim ?? 'whole';
 
-  const [scopeNow, scopePrev, now, before, assessment, open, planNow, planPrev, sharePlan] = await Promise.all([
+  const [scopeNow, scopePrev, now, before, assessment, open, [planNow, sharePlan], [planPrev]] = await Promise.all([
     store.summary(scopeUnit, q.period), store.summary(scopeUnit, prev),
     store.branchSummaries(ids, q.period), store.branchSummaries(ids, prev),
     wantsAssessment && !restricted(p) ? store.assessment(q.period) : Promise.resolve(undefined),
     store.openAlerts(),
-    disclosureOf(store, p, q.period, counted), disclosureOf(store, p, prev, counted), disclosureOf(store, p, q.period, 'programmes'),
+    disclosureOf(store, p, q.period, [counted, 'programmes']), disclosureOf(store, p, prev, [counted]),
   ]);
 
   const withheld: Record<string, string> = {};
@@ -331,8 +339,8 @@ export async function programmesView(store: DashboardStore, p: Principal, q: { p
   const inScope = dir.filter((b) => !q.region || b.region === q.region);
   const visible = visibleBranches(p, inScope);
   const scopeUnit: Unit = q.region ? { kind: 'region', id: q.region } : { kind: 'network' };
-  const [now, scope, plan] = await Promise.all([
-    store.branchSummaries(visible.map((b) => b.id), q.period), store.summary(scopeUnit, q.period), disclosureOf(store, p, q.period, 'programmes'),
+  const [now, scope, [plan]] = await Promise.all([
+    store.branchSummaries(visible.map((b) => b.id), q.period), store.summary(scopeUnit, q.period), disclosureOf(store, p, q.period, ['programmes']),
   ]);
   return programmeTable(q.period, visible, now, scope, q.region ? `Region ${q.region}` : 'Network', plan, q.region ? { region: q.region } : {});
 }
@@ -365,7 +373,7 @@ export async function seriesView(store: DashboardStore, p: Principal, branch: st
   let networkItems = network, regionItems = region;
   if (restricted(p)) {
     const aggPeriods = [...new Set([...network, ...region].map((m) => m.period).filter((x) => periodTag(x) === kind))];
-    const plans = new Map(await Promise.all(aggPeriods.map(async (x) => [x, await disclosureOf(store, p, x)] as const)));
+    const plans = new Map(await Promise.all(aggPeriods.map(async (x) => [x, await wholeDisclosure(store, p, x)] as const)));
     const keep = (items: MetricItem[], scope: Scope, name: string) => items.filter((m) => {
       const why = plans.get(m.period)?.withheld(scope);
       if (why) withheld[`${name}.${m.period}`] = why;
@@ -381,7 +389,7 @@ export async function branchResultsView(store: DashboardStore, p: Principal, bra
   assertBranch(p, branch);
   const info = await branchInfo(store, branch);
   const [summary, network, plan] = await Promise.all([
-    store.summary({ kind: 'branch', id: branch }, period), store.summary({ kind: 'network' }, period), disclosureOf(store, p, period),
+    store.summary({ kind: 'branch', id: branch }, period), store.summary({ kind: 'network' }, period), wholeDisclosure(store, p, period),
   ]);
   if (!summary) throw new ApiError(404, `no results for branch ${branch} in ${period}`);
   const result = await store.result(summary);

@@ -147,9 +147,10 @@ describe('secondary suppression: no withheld figure comes back by subtraction', 
 //
 // An independent check of the guarantee, in the unknowns themselves (one per other branch and cell, and per
 // other branch's uncategorized respondents; not the engine's blocks) with ml-matrix's SVD for ranks: every shown
-// figure is the sum of its unknowns; the manager's own counts and zero counts are known. Nothing the rule
-// withholds on its own, and no single other branch's figure (whole or one cell), may lie in the span of the shown
-// figures.
+// figure is the sum of its unknowns; the manager's own counts and zero counts are known. No single other
+// branch's figure (whole or one cell) and no aggregate, cell or never-shown part (branches without a region,
+// respondents without a category) whose other branches are below the floor (2 branches, 30 respondents) may lie
+// in the span of the shown figures.
 
 interface Table { rows: BranchCounts[]; codes: string[]; own: string; regions: string[] }
 
@@ -185,28 +186,24 @@ function leaks(t: Table, p: DisclosurePlan): string[] {
   const vec = (pick: (branch: BranchCounts, c: string) => boolean) => atoms.map(([br, c]) => (pick(t.rows.find((x) => x.branch === br)!, c) ? 1 : 0));
   const inScope = (s: string, x: BranchCounts) => s === '' || x.region === s;
   const shown: number[][] = [];
-  const shownWhole: boolean[] = [];
   for (const s of ['', ...t.regions]) {
     const scope = s ? { region: s } : {};
-    if (!p.withheld(scope)) { shown.push(vec((x) => inScope(s, x))); shownWhole.push(true); }
-    for (const c of t.codes) if (!p.withheld(scope, c)) { shown.push(vec((x, cc) => inScope(s, x) && cc === c)); shownWhole.push(false); }
+    if (!p.withheld(scope)) shown.push(vec((x) => inScope(s, x)));
+    for (const c of t.codes) if (!p.withheld(scope, c)) shown.push(vec((x, cc) => inScope(s, x) && cc === c));
   }
   const base = rank(shown);
   const derivable = (v: number[]) => v.some((x) => x) && rank([...shown, v]) === base;
-  // What the shown whole aggregates give by themselves is theirs to give (the rule decides them first).
-  const wholes = shown.filter((_, i) => shownWhole[i]);
-  const fromWholes = (v: number[]) => v.some((x) => x) && rank([...wholes, v]) === rank(wholes);
   const out: string[] = [];
   const foreignBranches = (g: BranchCounts[], c: string) => g.filter((x) => n(x, c) > 0);
   // Groups the rule withholds on its own: scopes and the branches without a region, whole and by cell.
   for (const s of ['', ...t.regions, null]) {
     const members = t.rows.filter((x) => (s === null ? !x.region : inScope(s, x)));
     for (const c of ['*', ...t.codes, ...(t.codes.length ? ['?'] : [])]) {
-      const withData = foreignBranches(members, c);
-      const others = withData.filter((x) => x.branch !== t.own).reduce((sum, x) => sum + n(x, c), 0);
-      const fails = withData.length < K_BRANCHES || others < MIN_CELL_N;
+      const others = foreignBranches(members, c).filter((x) => x.branch !== t.own);
+      const respondents = others.reduce((sum, x) => sum + n(x, c), 0);
+      const below = others.length > 0 && (others.length < K_BRANCHES - 1 || respondents < MIN_CELL_N);
       const v = vec((x, cc) => members.includes(x) && (c === '*' || cc === c));
-      if (fails && derivable(v) && (c === '*' || !fromWholes(v))) out.push(`group ${s ?? '(no region)'}/${c}`);
+      if (below && derivable(v)) out.push(`group ${s ?? '(no region)'}/${c}`);
     }
   }
   for (const x of t.rows) {
