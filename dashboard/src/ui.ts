@@ -38,3 +38,25 @@ export function errorBox(e: unknown): HTMLElement {
   const text = status === 403 ? `You do not have access to this page (${msg}).` : status === 404 ? `Not found: ${msg}` : `Could not load the data: ${msg}`;
   return h('div', { class: 'error', role: 'alert', 'data-status': status ?? '' }, text);
 }
+
+// Figures the disclosure rule withholds from branch managers (shared/api/disclosure.ts) arrive as null with a
+// reason ('suppressed: fewer than 3 branches'); the page says so in words, so it reads the same in print and to
+// a screen reader, never only as a dash or a colour.
+const WHY_RULE = "A branch manager sees a network or region figure only when it pools enough other branches and respondents, so that no other branch's results can be worked out.";
+
+/** The API's reason without its 'suppressed:' / 'withheld:' prefix. */
+export const reasonText = (why: string): string => why.replace(/^(suppressed|withheld):\s*/i, '');
+
+/**
+ * "Withheld for branch managers: <what> (<reason>); …." as a note, one part per reason; `key` names the withheld
+ * field (data-withheld).
+ */
+export function withheldNote(key: string, parts: readonly (readonly [what: string, why: string])[], cls = 'note withheld'): HTMLElement {
+  const text = parts.map(([what, why]) => `${what} (${reasonText(why)})`).join('; ');
+  return h('p', { class: cls, 'data-withheld': key, title: WHY_RULE }, `Withheld for branch managers: ${text}.`);
+}
+
+/** A table cell or card line whose figure is withheld: the word, with the reason as its tooltip. */
+export function withheldMark(why: string, text = 'withheld'): HTMLElement {
+  return h('span', { class: 'withheld', title: `Withheld for branch managers: ${reasonText(why)}` }, text);
+}

@@ -10,6 +10,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fmtCi, fmtCoef, fmtIndex, fmtInt, fmtP, fmtPct } from '../../dashboard/src/format';
 import { getItem, queryAll, queryPartition } from '../../lambdas/shared/dynamo';
+import { WITHHELD } from '../../shared/api/disclosure';
+import type { OverviewResponse } from '../../shared/api/types';
 import { getObjectText, listKeys } from '../../lambdas/shared/s3';
 import type { AlertItem, MetricItem, SummaryItem } from '../../shared/assess/records';
 import type { UnitResult } from '../../shared/assess/recompute';
@@ -404,6 +406,38 @@ describe('a branch manager', () => {
     await ready(p, before);
     expect(await p.locator('#alerts-table td.empty').innerText()).toBe('No alerts.');
     await p.close();
+  });
+
+  it('is told why figures are withheld: a region of two branches on the report, their one-branch region on the branch page', async () => {
+    // The disclosure rule (shared/api/disclosure.ts): SUMUT pools BR02 and BR03 only, BR01's region ACEH is BR01
+    // alone, so both are withheld from BR01's manager; the network pools four branches and is shown.
+    const reason = WITHHELD.branches.replace(/^suppressed: /, '');
+    const p = await open(mgr, `#/report?year=${YEAR}&region=SUMUT`);
+    const api = (await p.evaluate(async (y) => (await fetch(`/api/overview?period=${y}&region=SUMUT`)).json(), YEAR)) as OverviewResponse;
+    expect(api.headline).toBeNull();
+    expect(api.withheld.headline).toBe(WITHHELD.branches);
+    expect(await text(p, '#headline [data-withheld="headline"]')).toBe(`Withheld for branch managers: the figures of region SUMUT (${reason}).`);
+    expect(await p.locator('#headline .metric-card').count()).toBe(0);
+    expect(await text(p, '#model [data-withheld="model"]')).toBe(`Withheld for branch managers: the structural model of region SUMUT (${reason}).`);
+    expect(await text(p, '#programmes [data-withheld="programmes"]')).toBe(`Withheld for branch managers: the Region SUMUT row (${reason}).`);
+    expect(await p.$$eval('#programme-table tfoot td', (tds) => [...new Set(tds.map((t) => (t as HTMLElement).innerText.trim()))])).toEqual(['withheld']);
+    // No count that could pass for the region's or the network's.
+    expect(await text(p, '#headline .assessment')).toBe('Your branch BR01 is not in Region SUMUT.');
+    await shot(p, 'manager-report-withheld');
+    await p.close();
+
+    const n = await open(mgr, '#/report');
+    expect(await n.locator('#headline [data-withheld="headline"]').count()).toBe(0);
+    expect(await text(n, '#headline .assessment')).toBe('Open alerts on your branch now: 0 · Network-wide alert counts are shown to head office only.');
+    await n.close();
+
+    const b = await open(mgr, '#/branch/BR01?year=2025&quarter=Q4');
+    expect(await text(b, '#trends [data-withheld="lines"]')).toBe(`Withheld for branch managers: the region ACEH line in every period (${reason}).`);
+    const trend = (await charts(b)).find((c) => c.section === 'trends' && c.metric === 'SAT')!;
+    expect(trend.datasets.map((d) => d.label)).not.toContain('Region ACEH');
+    expect(await b.locator('#branch-indices [data-withheld]').count()).toBe(0);
+    await shot(b, 'manager-branch-withheld');
+    await b.close();
   });
 });
 

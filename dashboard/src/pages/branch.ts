@@ -12,7 +12,7 @@ import { fmtCi, fmtCoef, fmtIndex, fmtInt, fmtP, fmtPct, fmtPeriod, stars } from
 import { selectedPeriod } from '../state';
 import { exportLink, note, section, table, toolbar } from '../table';
 import { alertTable } from './alerts';
-import { changeCell, errorBox, label, metricCard } from '../ui';
+import { changeCell, errorBox, label, metricCard, reasonText, withheldMark, withheldNote } from '../ui';
 
 export async function renderBranch(root: HTMLElement, me: MeResponse, branch: string, params: URLSearchParams, go: (p: URLSearchParams) => void, goBranch: (id: string) => void): Promise<void> {
   const kind = params.get('kind') === 'Y' ? 'Y' : 'Q';
@@ -59,11 +59,15 @@ export async function renderBranch(root: HTMLElement, me: MeResponse, branch: st
 }
 
 function indicesSection(r: BranchResultsResponse): HTMLElement {
+  const whyNet = r.withheld.network;
   const cards = h('div', { class: 'cards' }, METRICS.map((m, i) => metricCard(m, r.indices[m], [
-    h('div', { class: 'metric-change' }, `vs network ${fmtIndex(r.network[m]?.value)}: `, changeCell(r.vsNetwork[m])),
+    whyNet
+      ? h('div', { class: 'metric-change' }, 'vs network: ', withheldMark(whyNet))
+      : h('div', { class: 'metric-change' }, `vs network ${fmtIndex(r.network[m]?.value)}: `, changeCell(r.vsNetwork[m])),
   ], i < 3 ? 'big' : 'small')));
   const st = r.status;
   return section('branch-indices', `Indices ${fmtPeriod(r.period)}`, cards,
+    whyNet ? withheldNote('network', [[`the network figures of ${fmtPeriod(r.period)} and the comparison with them`, whyNet]], 'note small withheld') : null,
     st && st.satisfaction.state !== 'ok' ? note(`Satisfaction model not estimated (${st.satisfaction.state}${st.satisfaction.reason ? `: ${st.satisfaction.reason}` : ''}); indices are equal-weight.`, 'note warn') : null);
 }
 
@@ -71,12 +75,14 @@ function trendSection(s: SeriesResponse): HTMLElement {
   const grid = h('div', { class: 'trend-grid' }, METRICS.map((m) => h('figure', { 'data-metric': m },
     h('figcaption', {}, label(m)),
     trendChart(`${label(m)} index by ${s.kind === 'Q' ? 'quarter' : 'year'}`, s.series[m] ?? [], s.network[m] ?? [], s.region[m] ?? [], s.branch.region ? `Region ${s.branch.region}` : null, s.periods))));
+  const withheldLines = linesNote(s);
   type Row = { m: string; period: string };
   const rows: Row[] = METRICS.flatMap((m) => (s.series[m] ?? []).map((p) => ({ m, period: p.period })));
   const pt = (r: Row) => s.series[r.m]!.find((x) => x.period === r.period)!;
   return section('trends', `Trends by ${s.kind === 'Q' ? 'quarter' : 'year'}`,
     note('Blue: this branch with its 95% confidence band; dashed grey: the network; dotted: the region.', 'note small'),
     grid,
+    withheldLines,
     h('details', { class: 'data' }, h('summary', {}, 'Data table'),
       toolbar(exportLink('series', { branch: s.branch.id, kind: s.kind })),
       table({
@@ -92,6 +98,38 @@ function trendSection(s: SeriesResponse): HTMLElement {
         ],
         rows,
       })));
+}
+
+/**
+ * One note for the periods left out of the network and region lines (`withheld['network.<period>']`,
+ * `withheld['region.<period>']`), by line and reason, consecutive periods as a range.
+ */
+function linesNote(s: SeriesResponse): HTMLElement | null {
+  const parts: [string, string][] = [];
+  for (const [line, name] of [['network', 'the network line'], ['region', `the region ${s.branch.region} line`]] as const) {
+    const byReason = new Map<string, Set<string>>();
+    for (const [key, why] of Object.entries(s.withheld)) {
+      const period = key.startsWith(`${line}.`) ? key.slice(line.length + 1) : '';
+      // Only periods on the chart's axis matter here.
+      if (s.periods.includes(period)) byReason.set(why, (byReason.get(why) ?? new Set()).add(period));
+    }
+    for (const [why, periods] of byReason) parts.push([`${name} ${periodRanges(s.periods, periods)}`, why]);
+  }
+  return parts.length ? withheldNote('lines', parts, 'note small withheld') : null;
+}
+
+/** "in every period" / "in 2024 Q1–2024 Q3, 2025 Q2": the chosen periods of an axis, runs as ranges. */
+function periodRanges(axis: readonly string[], chosen: ReadonlySet<string>): string {
+  if (axis.every((p) => chosen.has(p))) return 'in every period';
+  const runs: string[] = [];
+  for (let i = 0; i < axis.length; i++) {
+    if (!chosen.has(axis[i]!)) continue;
+    let j = i;
+    while (j + 1 < axis.length && chosen.has(axis[j + 1]!)) j++;
+    runs.push(i === j ? fmtPeriod(axis[i]!) : `${fmtPeriod(axis[i]!)}–${fmtPeriod(axis[j]!)}`);
+    i = j;
+  }
+  return `in ${runs.join(', ')}`;
 }
 
 function ipmaSection(r: BranchResultsResponse): HTMLElement {
@@ -200,22 +238,27 @@ function breakdownSection(r: BranchResultsResponse, params: URLSearchParams): HT
 }
 
 function dropsSection(d: DropsResponse): HTMLElement {
+  const mixed = d.drops.find((x) => x.withheld)?.withheld;
   return section('drops', 'Survey drops and rejected rows',
     toolbar(exportLink('drops', { branch: d.branch.id })),
     table({
       id: 'drops-table',
       caption: 'Uploaded survey files that delivered rows for this branch',
       cols: [
-        { head: 'File', cell: (x) => h('span', { class: 'file', title: x.sha256 }, x.file), rowHeader: true },
+        // A manager and a file with other branches' rows: their branch's clean part stands in for the file.
+        { head: 'File', cell: (x) => (x.withheld
+          ? h('span', { title: `${reasonText(x.withheld)} (${x.sha256})` }, "Head-office file (your branch's rows only)", h('span', { class: 'file drop-part' }, x.file))
+          : h('span', { class: 'file', title: x.sha256 }, x.file)), rowHeader: true },
         { head: 'Received', cell: (x) => (x.receivedAt ?? '').replace('T', ' ').slice(0, 16) },
         { head: 'Periods', cell: (x) => x.periods.map(fmtPeriod).join(', ') },
         { head: 'Responses (this branch)', cell: (x) => fmtInt(x.branchRows), num: true },
-        { head: 'Rows in file', cell: (x) => fmtInt(x.rows), num: true },
-        { head: 'Rejected rows', cell: (x) => h('span', { class: x.rejected ? 'warn-text' : undefined }, fmtInt(x.rejected)), num: true },
+        { head: 'Rows in file', cell: (x) => (x.withheld ? withheldMark(x.withheld, 'head office only') : fmtInt(x.rows)), num: true },
+        { head: 'Rejected rows', cell: (x) => (x.withheld ? withheldMark(x.withheld, 'head office only') : h('span', { class: x.rejected ? 'warn-text' : undefined }, fmtInt(x.rejected))), num: true },
         { head: 'Status', cell: (x) => x.status },
       ],
       rows: d.drops,
       empty: 'No drops found for this branch.',
-    }));
+    }),
+    mixed ? h('p', { class: 'note small withheld', 'data-withheld': 'drops' }, `Head-office files: ${reasonText(mixed)}.`) : null);
 }
 

@@ -11,7 +11,7 @@ import { fmtCi, fmtCoef, fmtIndex, fmtInt, fmtP, fmtPct, fmtPeriod, stars } from
 import { modelDiagram } from '../model-diagram';
 import { selectedPeriod } from '../state';
 import { exportLink, note, section, table, toolbar } from '../table';
-import { branchLink, changeCell, errorBox, label, metricCard } from '../ui';
+import { branchLink, changeCell, errorBox, label, metricCard, reasonText, withheldMark, withheldNote } from '../ui';
 
 const SMALL_N = 50;
 
@@ -43,33 +43,56 @@ export async function renderReport(root: HTMLElement, me: MeResponse, params: UR
     bar,
   );
   if (me.user.role === 'branch-manager') {
-    root.append(note(`You see the ${o.scope.label.toLowerCase()} figures as a benchmark and your own branch; ${o.hiddenBranches} other branches are not shown.`, 'note info'));
+    root.append(note(o.withheld.headline
+      ? `You see your own branch; the figures of ${scopeName(o)} are withheld (reason below) and ${o.hiddenBranches} other branches are not shown.`
+      : `You see your own branch, and the figures of ${scopeName(o)} as a benchmark; ${o.hiddenBranches} other branches are not shown.`, 'note info'));
   }
   if (o.basis === 'breakdown') {
     root.append(note(`Figures for ${o.scope.segment ? `segment ${o.scope.segment}` : `programme ${o.scope.programme}`} are equal-weight indices of that group's answers; the structural model below is estimated on all respondents.`, 'note info'));
   }
 
-  root.append(headlineSection(o, filters));
+  root.append(headlineSection(o, me, filters));
   root.append(rankingSection(o, metric, filters, params, go));
   root.append(programmeSection(o, filters));
   root.append(modelSection(o.model, o, filters));
-  root.append(measurementSection(o.model, filters));
+  root.append(measurementSection(o.model, o, filters));
 }
 
-function headlineSection(o: OverviewResponse, filters: Record<string, string | undefined>): HTMLElement {
-  const hl = o.headline;
-  const cards = h('div', { class: 'cards' }, METRICS.map((m, i) => metricCard(m, hl?.indices[m], [
-    h('div', { class: 'metric-change' }, `vs ${fmtPeriod(o.previousPeriod)}: `, changeCell(hl?.change[m])),
-  ], i < 3 ? 'big' : 'small')));
+const capitalize = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
+
+/** "the network" / "region SUMUT", for sentences. */
+const scopeName = (o: OverviewResponse) => (o.scope.region ? `region ${o.scope.region}` : 'the network');
+
+/**
+ * Assessment counts and open alerts. Head office: the period's assessment (network-wide). A branch manager: only
+ * their own branch's open alerts, with no count that could pass for the network's.
+ */
+function alertLine(o: OverviewResponse, me: MeResponse): HTMLElement {
   const a = o.assessment;
-  const rows = METRICS.map((m) => ({ m, e: hl?.indices[m], prev: hl?.previous[m], ch: hl?.change[m] }));
-  return section('headline', `${o.scope.label}: satisfaction, trust and loyalty`,
-    hl ? cards : note('No figures for this scope and period.'),
-    h('p', { class: 'assessment' }, [
+  const alerts = h('a', { href: '#/alerts' }, String(o.openAlerts));
+  if (me.user.role === 'head-office') {
+    return h('p', { class: 'assessment' }, [
       a ? `Branches assessed: ${a.branches}` : `Branches: ${o.ranking.length}`,
       a && o.kind === 'quarter' ? ` · tested for a decline: ${a.tested} · new alerts this quarter: ${a.newAlerts}` : '',
-      ' · open alerts now: ', h('a', { href: '#/alerts' }, String(o.openAlerts)),
-    ]),
+      ' · open alerts now: ', alerts,
+    ]);
+  }
+  const own = me.user.branch;
+  const inScope = !!own && (o.ranking.some((r) => r.branch === own) || o.missingBranches.includes(own));
+  return h('p', { class: 'assessment' },
+    inScope ? ['Open alerts on your branch now: ', alerts] : `Your branch ${own ?? ''} is not in ${o.scope.label}.`,
+    o.withheld.assessment ? h('span', { class: 'muted', 'data-withheld': 'assessment' }, ` · ${capitalize(reasonText(o.withheld.assessment))}.`) : null);
+}
+
+function headlineSection(o: OverviewResponse, me: MeResponse, filters: Record<string, string | undefined>): HTMLElement {
+  const hl = o.headline;
+  const cards = h('div', { class: 'cards' }, METRICS.map((m, i) => metricCard(m, hl?.indices[m], [
+    h('div', { class: 'metric-change' }, `vs ${fmtPeriod(o.previousPeriod)}: `, o.withheld.change ? withheldMark(o.withheld.change) : changeCell(hl?.change[m])),
+  ], i < 3 ? 'big' : 'small')));
+  const rows = METRICS.map((m) => ({ m, e: hl?.indices[m], prev: hl?.previous[m], ch: hl?.change[m] }));
+  return section('headline', `${o.scope.label}: satisfaction, trust and loyalty`,
+    hl ? cards : o.withheld.headline ? withheldNote('headline', [[`the figures of ${scopeName(o)}`, o.withheld.headline]]) : note('No figures for this scope and period.'),
+    alertLine(o, me),
     h('h3', { id: 'yoy' }, 'Year-over-year change'),
     toolbar(exportLink('headline', filters)),
     table({
@@ -86,6 +109,7 @@ function headlineSection(o: OverviewResponse, filters: Record<string, string | u
       ],
       rows,
     }),
+    hl && o.withheld.previous ? withheldNote('previous', [[`the ${fmtPeriod(o.previousPeriod)} figures of ${scopeName(o)} and the change`, o.withheld.previous]], 'note small withheld') : null,
     note('* p<0.05, ** p<0.01, *** p<0.001 (two-sided z-test of the difference of two independent estimates).', 'note small'),
   );
 }
@@ -117,6 +141,7 @@ function rankingSection(o: OverviewResponse, metric: string, filters: Record<str
     return { 'above-outer': 'above 99.8%', 'above-inner': 'above 95%', inside: 'within', 'below-inner': 'below 95%', 'below-outer': 'below 99.8%' }[z];
   };
   const linkParams = { year: params.get('year') ?? undefined, quarter: params.get('quarter') ?? undefined };
+  const whyVs = o.withheld['ranking.vsNetwork'];
   return section('ranking', `Branches ranked by ${label(metric).toLowerCase()}`,
     h('div', { class: 'toolbar' }, h('div', { class: 'filter' }, h('label', { for: 'rank-metric' }, 'Rank by'), metricSel), exportLink('ranking', filters)),
     points.length
@@ -147,6 +172,7 @@ function rankingSection(o: OverviewResponse, metric: string, filters: Record<str
       },
       empty: 'No branch figures for this period.',
     }),
+    whyVs && rows.length ? withheldNote('ranking.vsNetwork', [[`the comparison with ${scopeName(o)}: the “vs ${o.scope.label}” column and the funnel plot`, whyVs]], 'note small withheld') : null,
     o.missingBranches.length ? note(`No data this period: ${o.missingBranches.join(', ')}.`, 'note small') : null,
   );
 }
@@ -159,9 +185,14 @@ function shareCell(s: Share | null | undefined): Node {
 
 function programmeSection(o: OverviewResponse, filters: Record<string, string | undefined>): HTMLElement {
   const t = o.programmes;
-  type Row = { branch: string; name: string; overall: Share | null; cells: Record<string, Share | null> };
+  // `why`: the footer's withheld cells ('total.overall', 'total.cells.<programme>').
+  type Row = { branch: string; name: string; overall: Share | null; cells: Record<string, Share | null>; why?: Record<string, string> };
   const rows: Row[] = t.rows;
-  const foot: Row[] = t.total ? [{ branch: '', name: t.total.label, overall: t.total.overall, cells: t.total.cells }] : [];
+  const foot: Row[] = t.total ? [{ branch: '', name: t.total.label, overall: t.total.overall, cells: t.total.cells, why: t.withheld }] : [];
+  const cell = (r: Row, key: string, s: Share | null | undefined) => {
+    const why = r.why?.[key];
+    return why ? withheldMark(why) : shareCell(s);
+  };
   return section('programmes', `Customer satisfaction by programme, ${fmtPeriod(o.period)}`,
     toolbar(exportLink('programmes', { period: filters.period, region: filters.region })),
     table({
@@ -169,18 +200,35 @@ function programmeSection(o: OverviewResponse, filters: Record<string, string | 
       caption: 'Share of satisfied participants (answer 4 or 5) by branch and programme, as in seed-003 Table 1',
       cols: [
         { head: 'Branch', cell: (r) => (r.branch ? h('span', {}, r.branch, ' ', h('span', { class: 'branch-name' }, r.name)) : r.name), rowHeader: true },
-        { head: 'All', cell: (r) => shareCell(r.overall), num: true },
-        ...t.programmes.map((p) => ({ head: p, cell: (r: Row) => shareCell(r.cells[p]), num: true })),
+        { head: 'All', cell: (r) => cell(r, 'total.overall', r.overall), num: true },
+        ...t.programmes.map((p) => ({ head: p, cell: (r: Row) => cell(r, `total.cells.${p}`, r.cells[p]), num: true })),
       ],
       rows,
       foot,
     }),
+    t.total ? programmeFootnote(t.total.label, t) : null,
     note('Cells with fewer than 10 answers are greyed; hover a cell for its 95% Wilson interval (also in the CSV).', 'note small'),
   );
 }
 
+/** One footnote for the withheld cells of the table's total row, grouped by reason. */
+function programmeFootnote(label: string, t: OverviewResponse['programmes']): HTMLElement | null {
+  const byReason = new Map<string, string[]>();
+  for (const [key, why] of Object.entries(t.withheld)) {
+    const col = key === 'total.overall' ? 'All' : key.replace(/^total\.cells\./, '');
+    byReason.set(why, [...(byReason.get(why) ?? []), col]);
+  }
+  if (byReason.size === 0) return null;
+  const whole = t.withheld['total.overall'] !== undefined && t.programmes.every((p) => t.withheld[`total.cells.${p}`] !== undefined);
+  const parts = whole && byReason.size === 1
+    ? [[`the ${label} row`, [...byReason.keys()][0]!] as const]
+    : [...byReason].map(([why, cols], i) => [`${i === 0 ? `in the ${label} row, ` : ''}${cols.join(', ')}`, why] as const);
+  return withheldNote('programmes', parts, 'note small withheld');
+}
+
 function modelSection(m: ModelView | null, o: OverviewResponse, filters: Record<string, string | undefined>): HTMLElement {
   if (!m) {
+    if (o.withheld.model) return section('model', 'Structural model', withheldNote('model', [[`the structural model of ${scopeName(o)}`, o.withheld.model]]));
     return section('model', 'Structural model', note(o.modelStatus?.reason ? `The model was not estimated: ${o.modelStatus.reason}.` : 'No model results for this period.'));
   }
   const direct = m.paths.filter((p) => p.kind === 'direct');
@@ -205,7 +253,8 @@ function modelSection(m: ModelView | null, o: OverviewResponse, filters: Record<
 
 const mark = (ok: boolean | null) => (ok === null ? '' : ok ? ' ✓' : ' ✗');
 
-function measurementSection(m: ModelView | null, filters: Record<string, string | undefined>): HTMLElement {
+function measurementSection(m: ModelView | null, o: OverviewResponse, filters: Record<string, string | undefined>): HTMLElement {
+  if (!m && o.withheld.model) return section('measurement', 'Measurement quality', withheldNote('model', [[`the measurement model of ${scopeName(o)}`, o.withheld.model]]));
   if (!m) return section('measurement', 'Measurement quality', note('No measurement model for this period.'));
   type Rel = ModelView['reliability'][number];
   const pass = (v: number | null, t: number) => (v === null ? null : v >= t);
