@@ -28,6 +28,7 @@ import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import { Construct } from 'constructs';
 import type { SiteConfig } from '../../dashboard/src/oidc';
 import { AUTH } from '../../shared/store/resources';
+import { contentSecurityPolicy } from '../../shared/api/csp';
 import { API_THROTTLE, RETENTION } from '../config';
 import { acknowledge, nagArn } from '../nag';
 import { secureBucketProps } from './data-store';
@@ -133,7 +134,23 @@ export class Dashboard extends Construct {
       defaultBehavior: {
         origin: origins.S3BucketOrigin.withOriginAccessControl(this.siteBucket),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-        responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+        responseHeadersPolicy: new cloudfront.ResponseHeadersPolicy(this, 'SiteHeaders', {
+          comment: 'satmon dashboard: CSP, HSTS, no framing, no sniffing, no referrer',
+          securityHeadersBehavior: {
+            // The API and the hosted UI's token endpoint by pattern: their exact names depend on this distribution.
+            contentSecurityPolicy: {
+              contentSecurityPolicy: contentSecurityPolicy([
+                `https://*.execute-api.${Stack.of(this).region}.amazonaws.com`,
+                `https://*.auth.${Stack.of(this).region}.amazoncognito.com`,
+              ]),
+              override: true,
+            },
+            strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, override: true },
+            frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+            contentTypeOptions: { override: true },
+            referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+          },
+        }),
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
       },
       // Client-side routes: unknown paths get the app, which then shows its own "not found".

@@ -9,6 +9,7 @@ import { domainPrefixFor } from '../../../infra/constructs/dashboard';
 import { RETENTION } from '../../../infra/config';
 import { listAcknowledgements } from '../../../infra/nag';
 import { flat, logicalId, resourcesOf, statementsOfRole, synth, type Synth } from './synth';
+import { contentSecurityPolicy } from '../../../shared/api/csp';
 
 let s: Synth;
 beforeAll(() => {
@@ -139,5 +140,24 @@ describe('site deployer', () => {
     const acks = listAcknowledgements(s.app).filter((a) => /SiteDeployment|CDKBucketDeployment/.test(a.path));
     expect(acks.map((a) => a.id).sort()).toEqual(expect.arrayContaining(['AwsSolutions-IAM5[Action::s3:List*]', 'AwsSolutions-L1']));
     for (const a of acks) expect(a.path, a.id).toMatch(/Dashboard\/SiteDeploymentRole$|Custom::CDKBucketDeployment/);
+  });
+});
+
+describe('site response headers', () => {
+  it('CloudFront sends the Content-Security-Policy the browser tests run under, opened only to the API and Cognito', () => {
+    const policies = resourcesOf(s.json, 'AWS::CloudFront::ResponseHeadersPolicy');
+    expect(policies).toHaveLength(1);
+    const [policyId, policy] = policies[0]!;
+    const cfg = (policy.Properties as { ResponseHeadersPolicyConfig: { SecurityHeadersConfig: Record<string, Record<string, unknown>> } })
+      .ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    const csp = String(cfg.ContentSecurityPolicy!.ContentSecurityPolicy);
+    const region = s.stack.region;
+    expect(csp).toBe(contentSecurityPolicy([`https://*.execute-api.${region}.amazonaws.com`, `https://*.auth.${region}.amazoncognito.com`]));
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(cfg.FrameOptions).toMatchObject({ FrameOption: 'DENY' });
+    expect(cfg.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: 730 * 86400, IncludeSubdomains: true });
+    const dist = props(d().distribution) as { DistributionConfig: { DefaultCacheBehavior: { ResponseHeadersPolicyId: unknown } } };
+    expect(dist.DistributionConfig.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
   });
 });
