@@ -215,7 +215,7 @@ export class DropCsvWriter {
   private rejectHeaderWritten = false;
 
   constructor(
-    private readonly instrument: Instrument,
+    instrument: Instrument,
     private readonly cleanSink: TextSink,
     private readonly rejectSink: TextSink,
     private readonly batchChars = 1 << 16,
