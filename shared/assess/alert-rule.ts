@@ -12,6 +12,7 @@
 import chisquareQuantile from '@stdlib/stats-base-dists-chisquare-quantile';
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
+import { normalizePeriod, periodIndex } from '../survey/period';
 
 export interface Observation { period: string; value: number; se: number; n: number }
 
@@ -75,10 +76,9 @@ export interface AlertDecision extends TestResult {
   bhThreshold: number;
 }
 
-/** 2025-Q3 -> 2025 * 4 + 2; NaN for anything that is not a quarter. */
+/** Quarter number (survey/period.ts's periodIndex); NaN for anything that is not a quarter like 2025-Q3. */
 function quarterNumber(period: string): number {
-  const m = /^(\d{4})-Q([1-4])$/.exec(period);
-  return m ? Number(m[1]) * 4 + Number(m[2]) - 1 : NaN;
+  return normalizePeriod(period) === period ? periodIndex(period) : NaN;
 }
 
 function pooled(obs: readonly Observation[], tau: number): { mean: number; se: number } {

@@ -2,7 +2,7 @@
 // columns. Built from the clean CSV parts the ingest wrote (shared/survey/csv-out.ts layout).
 import { parse } from 'csv-parse/sync';
 import type { Instrument } from '../survey';
-import type { DataTable } from '../stats/table';
+import { selectRows, type DataTable } from '../stats/table';
 
 export interface SurveyFrame {
   n: number;
@@ -79,6 +79,6 @@ export function filterFrame(f: SurveyFrame, keep: (i: number) => boolean): Surve
     n: idx.length, duplicatesDropped: f.duplicatesDropped,
     respondentIds: pick(f.respondentIds), branches: pick(f.branches), periods: pick(f.periods),
     categories: Object.fromEntries(Object.entries(f.categories).map(([k, v]) => [k, pick(v)])),
-    items: { names: f.items.names, cols: f.items.cols.map((c) => Float64Array.from(idx, (i) => c[i]!)), n: idx.length },
+    items: selectRows(f.items, idx),
   };
 }

@@ -9,7 +9,8 @@ import type { PlsResult } from '../stats/pls/types';
 import { ipma, type IpmaRow, type Scale } from '../stats/indices';
 import { fitLoyaltyModel, type LoyaltyModelResult } from '../stats/loyalty';
 import { summarizeItem, type ItemSummary } from '../stats/simple-indices';
-import { selectColumns, type DataTable } from '../stats/table';
+import { selectColumns, selectRows, type DataTable } from '../stats/table';
+import { mean, sd } from '../stats/moments';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import type { Unit } from '../store/keys';
 import type { SurveyFrame } from './frame';
@@ -108,11 +109,10 @@ export function simpleIndex(t: DataTable, items: readonly string[], scale: Scale
     if (k) scores.push(((s / k - scale.min) / (scale.max - scale.min)) * 100);
   }
   const n = scores.length;
-  const mean = scores.reduce((a, b) => a + b, 0) / n;
-  const sd = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
-  const se = sd / Math.sqrt(n);
+  const m = mean(scores);
+  const se = sd(scores) / Math.sqrt(n);
   const z = normalQuantile(1 - alpha / 2, 0, 1);
-  return { value: mean, se, ciLow: mean - z * se, ciHigh: mean + z * se, moe: z * se, n, method: 'simple' };
+  return { value: m, se, ciLow: m - z * se, ciHigh: m + z * se, moe: z * se, n, method: 'simple' };
 }
 
 function byKind(params: ParamSummary[], kind: ParamSummary['kind']) {
@@ -209,7 +209,7 @@ export async function recomputeUnit(frame: SurveyFrame, ctx: RecomputeContext, s
     const groups: Record<string, { n: number; indices: Record<string, IndexValue> }> = {};
     for (const g of [...new Set(values.filter((v): v is string => v !== null))].sort()) {
       const idx = values.flatMap((v, i) => (v === g ? [i] : []));
-      const sub: DataTable = { names: t.names, cols: t.cols.map((c) => Float64Array.from(idx, (i) => c[i]!)), n: idx.length };
+      const sub = selectRows(t, idx);
       const indices: Record<string, IndexValue> = {};
       if (idx.length >= 2) for (const c of indexable) indices[c] = simpleIndex(sub, ctx.constructItems[c]!, ctx.scale, settings.alpha);
       groups[g] = { n: idx.length, indices };

@@ -1,10 +1,11 @@
 // Which clean-row partitions make up a unit's period, and the settings a recompute runs with. Pure.
 import { S3_LAYOUT, type Unit } from '../store/keys';
+import { periodRange } from '../survey/period';
 import { DEFAULT_SETTINGS, type RecomputeSettings } from './recompute';
 
 /** The quarters a period covers: itself, or the four quarters of a year ("2025"). */
 export function quartersOf(period: string): string[] {
-  return /^\d{4}$/.test(period) ? [1, 2, 3, 4].map((q) => `${period}-Q${q}`) : [period];
+  return /^\d{4}$/.test(period) ? periodRange(`${period}-Q1`, `${period}-Q4`) : [period];
 }
 
 /** The last quarter a period covers ('2025' -> '2025-Q4'): quarters and years compare correctly through it. */

@@ -16,6 +16,7 @@ import { bcaInterval, jackknifeAcceleration } from './bca';
 import type { BootstrapRun, ResampleRun } from './driver';
 import { evalDerived, indirectParams, type DerivedParam } from './indirect';
 import { quantileType7 } from './quantile';
+import { mean, sumSq } from '../moments';
 
 export type ParamKind = ParamInfo['kind'] | 'specific_indirect' | 'total_indirect';
 
@@ -84,24 +85,6 @@ function extract(col: Column, matrix: Float64Array, rows: number, p: number): Fl
   return out;
 }
 
-/** R's mean(): the sum divided by n, refined by the mean residual. */
-export function rMean(x: ArrayLike<number>): number {
-  const n = x.length;
-  let s = 0;
-  for (let i = 0; i < n; i++) s += x[i]!;
-  s /= n;
-  let t = 0;
-  for (let i = 0; i < n; i++) t += x[i]! - s;
-  return s + t / n;
-}
-
-/** sd() with the n - 1 denominator around the given mean. */
-export function rSd(x: ArrayLike<number>, mean: number): number {
-  let ss = 0;
-  for (let i = 0; i < x.length; i++) ss += (x[i]! - mean) ** 2;
-  return Math.sqrt(ss / (x.length - 1));
-}
-
 /** Two-sided p-value of t on df degrees of freedom. */
 export function twoSidedP(t: number, df: number): number {
   if (Number.isNaN(t) || !(df > 0)) return NaN;
@@ -121,8 +104,8 @@ export function summarizeBootstrap(run: BootstrapRun, opts: SummaryOptions = {})
     const original = col.at(run.original, 0);
     if (original === 0) continue;
     const draws = extract(col, run.draws, nOk, p);
-    const bootMean = rMean(draws);
-    const bootSd = rSd(draws, bootMean);
+    const bootMean = mean(draws); // R's mean(): the sum over n, refined by the mean residual
+    const bootSd = Math.sqrt(sumSq(draws, bootMean) / (draws.length - 1));
     const sorted = draws.sort();
     const t = bootSd > CONSTANT_SD * Math.max(1, Math.abs(original)) ? original / bootSd : NaN;
     let bcaLower = NaN;
