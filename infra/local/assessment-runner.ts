@@ -92,7 +92,7 @@ export async function runAssessment(period: string, opts: RunOptions = {}): Prom
   await Promise.all(Array.from({ length: concurrency }, (_, k) => lane(k)));
   ms.recompute = performance.now() - t;
   t = performance.now();
-  const close = (await assess({ action: 'close', period, failures })) as CloseOutput;
+  const close = (await assess({ action: 'close', period, failures, branches: plan.branches, regions: plan.regions })) as CloseOutput;
   ms.close = performance.now() - t;
   return { plan, recomputes, failures, close, ms };
 }

@@ -112,8 +112,15 @@ export async function mapFailures(d: AssessDeps, manifest: { Bucket: string; Key
   return out;
 }
 
-export async function close(d: AssessDeps, period: string, failures: UnitFailure[] = []): Promise<CloseOutput> {
-  const p = await plan(d, period);
+/**
+ * `planned`: the branches and regions the plan step recomputed (the state machine passes the plan's output on);
+ * without it close plans again. Using the plan's list keeps close to the units that were recomputed even if a drop
+ * for a new branch arrived in between.
+ */
+export async function close(
+  d: AssessDeps, period: string, failures: UnitFailure[] = [], planned?: Pick<PlanOutput, 'branches' | 'regions'>,
+): Promise<CloseOutput> {
+  const p = planned ?? (await plan(d, period));
   const kind = periodTag(period);
   const metricsOf = (u: Unit) => queryPartition<MetricItem>(d.ddb, d.table, unitPk(u), { skPrefix: 'METRIC#' });
   const branchSeries = Object.fromEntries(await Promise.all(p.branches.map(async (b) => {

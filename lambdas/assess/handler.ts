@@ -21,6 +21,9 @@ export type AssessEvent = {
   mapResults?: { Bucket: string; Key: string };
   /** close when run locally: the failed recomputes. */
   failures?: UnitFailure[];
+  /** close: the plan step's lists (passed on with the plan's output), so close need not list the bucket again. */
+  branches?: string[];
+  regions?: string[];
 };
 
 let cachedLogger: Logger | undefined;
@@ -65,7 +68,8 @@ export function makeHandler(getDeps: () => Promise<AssessDeps>) {
     if (event.action === 'plan') return plan(d, period);
     if (event.action === 'close') {
       const failures = [...(event.failures ?? []), ...(event.mapResults ? await mapFailures(d, event.mapResults) : [])];
-      const out = await close(d, period, failures);
+      const planned = Array.isArray(event.branches) && Array.isArray(event.regions) ? { branches: event.branches, regions: event.regions } : undefined;
+      const out = await close(d, period, failures, planned);
       log().info('assessment closed', { period, branches: out.branches, newAlerts: out.newAlerts.length, failedUnits: failures.length });
       return out;
     }
