@@ -30,7 +30,7 @@ export async function runNationalBench(opts: { branches?: number; n?: number; nb
     for (const d of sim.drops) await putObject(stack.s3, stack.names.buckets.raw, `drops/${d.file}`, d.text, 'text/csv');
     await stack.idle();
     const tIngest = performance.now();
-    const env = { ...stack.env, SATMON_NBOOT: String(nboot), SATMON_WORKERS: '2' };
+    const env = { ...stack.env, SATMON_NBOOT: String(nboot) };
 
     // Baseline in the same run: 5 branches recomputed one after the other in this thread (one core, no workers).
     const sample = sim.branches.slice(0, 5).map((b) => b.id);

@@ -29,7 +29,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!configured && !existsSync(dataDir)) throw new CliError(`${dataDir}: no data folder (run npm start or satmon pipeline --data-dir ${dataDir} first)`);
   const stack = configured ? undefined : await startLocalStack({ dataDir });
   try {
-    const r = await runAssessment(period, { env: { SATMON_WORKERS: '2', ...process.env } });
+    const r = await runAssessment(period, { env: process.env });
     const out = { ...r.close, branches: r.plan.branches.length, units: r.plan.items.length, failures: r.failures, ms: r.ms };
     if (f.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
     else {

@@ -32,7 +32,7 @@ export async function run(argv: string[]): Promise<number> {
   const drops = required(f.drops as string | undefined, 'drops');
   const isDir = await stat(drops).then((s) => s.isDirectory(), () => false);
   if (!isDir) throw new CliError(`--drops ${drops}: not a folder`);
-  const env: Record<string, string> = { SATMON_WORKERS: '2' };
+  const env: Record<string, string> = {};
   if (f.nboot !== undefined) env.SATMON_NBOOT = String(intFlag(f.nboot as string, 'nboot', 5000));
   if (f.seed !== undefined) env.SATMON_SEED = String(intFlag(f.seed as string, 'seed', 20240101));
   if (f.webhook) env.SATMON_ALERT_WEBHOOK = f.webhook as string;

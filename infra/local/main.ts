@@ -41,7 +41,7 @@ process.once('SIGTERM', shutdown);
 
 const { summary } = await runPipeline({
   dropsDir, stack, annual: true,
-  env: { SATMON_NBOOT: process.env.SATMON_NBOOT ?? '1000', SATMON_WORKERS: '2' },
+  env: { SATMON_NBOOT: process.env.SATMON_NBOOT ?? '1000' },
   log: (m) => say(`  ${m}`),
   notify: async (a) => { say(`  ALERT  ${alertSubject(a)} (p = ${a.p.toPrecision(2)})`); },
 });
