@@ -1,6 +1,6 @@
 // Bootstrap benchmark: 5000 seminr-identical resamples (seed 123) of mobi ECSI (n = 250) and of the corp_rep
 // moderation model (two-stage interaction, n = 344, -99 missing), in one thread and on 2 worker threads, against
-// seminr's bootstrap_model() times on this kind of machine (shared/reference/README.md: mobi 148 s on one core,
+// seminr's bootstrap_model() times on this kind of machine (test/fixtures/reference/README.md: mobi 148 s on one core,
 // 88 s on two; corp_rep moderation: the reference JSON's meta.elapsed_seconds, on two cores).
 // Run: npx tsx bench/bootstrap.ts [nboot] [repeats]. Not a test: it prints, it does not assert.
 import { loadavg } from 'node:os';
@@ -30,7 +30,7 @@ export interface BootstrapBenchRow {
 }
 
 const CASES = [
-  // seminr seconds by cores, from shared/reference/README.md (mobi) and corp_rep_moderation.json meta (2 cores).
+  // seminr seconds by cores, from test/fixtures/reference/README.md (mobi) and corp_rep_moderation.json meta (2 cores).
   { model: 'mobi_ecsi', seminr: { 1: 148, 2: 88 } as Record<number, number> },
   { model: 'corp_rep_moderation', seminr: { 2: 304.974 } as Record<number, number> },
 ];

@@ -1,4 +1,5 @@
-// Loads seminr's reference results (../shared/reference, beside the repo) and their input data for the tests.
+// Loads seminr's reference results (test/fixtures/reference, a verbatim copy; see its README.md) and their input
+// data for the tests and benches. The one place that says where the reference files live.
 // The model spec is rebuilt from the JSON's meta.spec (seminr's mmMatrix / smMatrix rows, already in seminr's order).
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -9,11 +10,11 @@ import { readNumericCsv } from '../../shared/stats/read-csv';
 import type { DataTable } from '../../shared/stats/table';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const referenceDir = path.resolve(repoRoot, '..', 'shared', 'reference');
+export const referenceDir = path.join(repoRoot, 'test', 'fixtures', 'reference');
 
 export type RefMatrix = { rows: string[]; cols: string[]; values: (number | null)[][] };
 
-/** The parts of a reference JSON the tests read (see ../shared/reference/README.md for the whole layout). */
+/** The parts of a reference JSON the tests read (see test/fixtures/reference/README.md for the whole layout). */
 export interface ReferenceEstimate {
   n_obs: number;
   iterations: number;
@@ -58,7 +59,7 @@ export interface ReferenceCase {
 
 function requireFile(p: string): string {
   if (!existsSync(p)) {
-    throw new Error(`seminr reference file missing: ${p} (expected ../shared/reference beside the repo, see its README.md)`);
+    throw new Error(`seminr reference file missing: ${p} (see test/fixtures/reference/README.md)`);
   }
   return p;
 }
@@ -82,7 +83,7 @@ export function specFromSeminr(meta: ReferenceCase['json']['meta']): PlsModelSpe
   return parsePlsModel({ constructs, interactions, paths, innerWeighting: meta.settings.inner_weights === 'path_factorial' ? 'factorial' : 'path' }, 'reference spec');
 }
 
-/** Dataset file of a reference, e.g. "mobi (seminr bundled data, shared/reference/data/mobi.csv)". */
+/** Dataset file of a reference from its meta.dataset text (written where the files were made), e.g. "mobi (…, …/data/mobi.csv)". */
 function dataFileOf(dataset: string): string {
   const m = /data\/([\w.-]+\.csv)/.exec(dataset);
   if (!m) throw new Error(`reference: cannot tell the data file from '${dataset}'`);

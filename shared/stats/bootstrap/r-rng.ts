@@ -1,7 +1,7 @@
 // R's default random number generator, bit for bit: Mersenne-Twister seeded by set.seed(), unif_rand(), and
 // sample.int(n, replace = TRUE) with sample.kind = "Rejection" (R >= 3.6). With it, a seeded bootstrap draws the
 // same resamples as seminr's bootstrap_model(seed = s): resample i uses set.seed(s + i); sample.int(n, replace = TRUE).
-// Follows R's src/main/RNG.c as described in shared/reference/SEMINR-CONVENTIONS.md.
+// Follows R's src/main/RNG.c as described in test/fixtures/reference/SEMINR-CONVENTIONS.md.
 
 const N = 624;
 const M = 397;

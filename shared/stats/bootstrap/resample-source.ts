@@ -93,7 +93,7 @@ export interface ParsedIndices {
 
 /**
  * Parses seminr-style resample indices: header `resample,r1,...,rN`, then one line per resample i = 1, 2, ...
- * holding the 1-based data rows of that resample (the format of shared/reference/results/boot_indices_*.csv).
+ * holding the 1-based data rows of that resample (the format of test/fixtures/reference/results/boot_indices_*.csv).
  */
 export function parseResampleIndicesCsv(text: string, source: string): ParsedIndices {
   const records = parse(text, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: true }) as string[][];

@@ -1,4 +1,4 @@
-// PLS-SEM point estimation reproducing seminr (see ../../../../shared/reference/SEMINR-CONVENTIONS.md).
+// PLS-SEM point estimation reproducing seminr (see test/fixtures/reference/SEMINR-CONVENTIONS.md).
 export { estimatePls } from './estimate';
 export { createPlsEstimator, parameterLayout } from './estimator';
 export { compileModel } from './compile';

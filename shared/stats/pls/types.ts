@@ -1,4 +1,4 @@
-// The PLS-SEM engine's public contract. Conventions follow ../shared/reference/SEMINR-CONVENTIONS.md.
+// The PLS-SEM engine's public contract. Conventions follow test/fixtures/reference/SEMINR-CONVENTIONS.md.
 import type { DataTable } from '../table';
 import type { PlsModelSpec } from '../../models/spec';
 

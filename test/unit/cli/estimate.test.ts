@@ -5,10 +5,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { referenceDir as ref } from '../../helpers/reference';
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '../../..');
-const ref = path.resolve(root, '..', 'shared', 'reference');
 const satmon = (args: string[]) => run(process.execPath, [path.join(root, 'bin/satmon.mjs'), ...args], { cwd: root, maxBuffer: 32 << 20 });
 const model = path.join(root, 'test/fixtures/models/corp_rep_simple.json');
 const data = path.join(ref, 'data/corp_rep_data.csv');

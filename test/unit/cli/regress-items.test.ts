@@ -7,11 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { referenceDir } from '../../helpers/reference';
 import { expectClose } from '../stats/expect-close';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const MOBI = '/work/shared/reference/data/mobi.csv';
-const CORP = '/work/shared/reference/data/corp_rep_data.csv';
+const MOBI = join(referenceDir, 'data', 'mobi.csv');
+const CORP = join(referenceDir, 'data', 'corp_rep_data.csv');
 
 interface Run { code: number; stdout: string; stderr: string }
 function satmon(...args: string[]): Promise<Run> {

@@ -1,16 +1,16 @@
 // Shared by the bootstrap tests: where seminr's reference results live and how to read them.
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { readMaybeGzipText } from '../../../shared/stats/bootstrap/indices-file';
 import type { ParamSummary } from '../../../shared/stats/bootstrap/summary';
+import { referenceDir } from '../../helpers/reference';
 
-/** shared/reference beside the repository (see shared/reference/README.md). */
-export const REF_DIR = fileURLToPath(new URL('../../../../shared/reference/', import.meta.url));
-export const refPath = (rel: string) => `${REF_DIR}${rel}`;
+/** A file of seminr's reference results, e.g. refPath('results/mobi_ecsi.json') (test/fixtures/reference). */
+export const refPath = (rel: string) => path.join(referenceDir, rel);
 // The reference results are the ground truth: their absence fails the suite instead of skipping it.
 if (!existsSync(refPath('results/mobi_ecsi.json'))) {
-  throw new Error(`seminr reference results not found in ${REF_DIR} (the repository expects shared/ beside it)`);
+  throw new Error(`seminr reference results not found in ${referenceDir} (see test/fixtures/reference/README.md)`);
 }
 
 /** A seminr draws file: header "boot","path:A->B","loading:C<-item","weight:C<-item", one line per resample. */

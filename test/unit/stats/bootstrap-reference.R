@@ -17,7 +17,7 @@ p17("q7 c(2,2,2,5)", quantile(c(2, 2, 2, 5), c(0.1, 0.5, 0.9), type = 7))
 p17("q7 (1:10/10)^2", quantile((1:10 / 10)^2, c(0.025, 0.33, 0.975), type = 7))
 
 ## Stand-in statistic on mobi (X = IMAG1, M = CUSA1, Y = CUSL1), seminr-style resamples, seed 123, R = 2000
-d <- read.csv("../shared/reference/data/mobi.csv")
+d <- read.csv("test/fixtures/reference/data/mobi.csv")
 x <- d$IMAG1; m <- d$CUSA1; y <- d$CUSL1
 stat <- function(i) {
   xm <- cor(x[i], m[i]); my <- cor(m[i], y[i]); xy <- cor(x[i], y[i])

@@ -12,9 +12,9 @@
 //     a <- psych::alpha(d, warnings = FALSE)                  # same raw_alpha, std.alpha, r.drop, alpha.drop
 //     cat(g(a$total$raw_alpha), g(a$total$std.alpha), g(a$item.stats$r.drop), g(a$alpha.drop$raw_alpha))
 //   }
-//   mobi <- read.csv("/work/shared/reference/data/mobi.csv")
+//   mobi <- read.csv("test/fixtures/reference/data/mobi.csv")
 //   item_total(mobi[, paste0("PERQ", 1:7)])
-//   corp <- read.csv("/work/shared/reference/data/corp_rep_data.csv", na.strings = "-99")
+//   corp <- read.csv("test/fixtures/reference/data/corp_rep_data.csv", na.strings = "-99")
 //   which(!complete.cases(corp[, c("cusl_1", "cusl_2", "cusl_3")]))
 //   item_total(corp[, c("cusl_1", "cusl_2", "cusl_3")])
 //   item_total(mobi[, c("CUSA1", "CUSA2")])
@@ -24,14 +24,15 @@
 // Base R and psych agree to ~1e-15 on every figure, except psych's alpha.drop for a 2-item scale, which is not
 // Cronbach's alpha of the one remaining item (undefined; SPSS leaves it blank and so do we: null).
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readNumericCsv } from '../../../shared/stats/read-csv';
 import { tableFromRows } from '../../../shared/stats/table';
 import { itemAnalysis, reliabilityBand, rTable, type ItemTotalRow } from '../../../shared/stats/items';
+import { referenceDir } from '../../helpers/reference';
 import { expectClose } from './expect-close';
 
-const REF = '/work/shared/reference/data';
-const load = (file: string, missingCodes: string[] = []) => readNumericCsv(readFileSync(`${REF}/${file}`, 'utf8'), file, { missingCodes });
+const load = (file: string, missingCodes: string[] = []) => readNumericCsv(readFileSync(path.join(referenceDir, 'data', file), 'utf8'), file, { missingCodes });
 
 type Row = Omit<ItemTotalRow, 'valid'>;
 function checkRows(actual: ItemTotalRow[], expected: Row[]): void {

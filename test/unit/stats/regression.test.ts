@@ -21,15 +21,16 @@
 //     cat(gl$r.squared, gf[1], pf(gf[1], gf[2], gf[3], lower.tail = FALSE))
 //     cat(qt(0.975, fs[3]), qf(0.95, fs[2], fs[3]))
 //   }
-//   mobi <- read.csv("/work/shared/reference/data/mobi.csv")
+//   mobi <- read.csv("test/fixtures/reference/data/mobi.csv")
 //   report(lm(CUSL1 ~ CUSA1 + CUSA2 + CUSA3 + PERQ1 + IMAG1, data = mobi))
-//   corp <- read.csv("/work/shared/reference/data/corp_rep_data.csv", na.strings = "-99")
+//   corp <- read.csv("test/fixtures/reference/data/corp_rep_data.csv", na.strings = "-99")
 //   which(!complete.cases(corp[, c("cusl_1", "cusa", "comp_1", "like_1", "qual_1")]))
 //   report(lm(cusl_1 ~ cusa + comp_1 + like_1 + qual_1, data = corp))            # na.omit = listwise
 //
 // All figures agree to a relative 1e-8 (in practice ~1e-13) except R's ks.test p-value itself: R's internal
 // pKS2 sums the Kolmogorov series only to tol = 1e-6, so the reference is the fully summed series K(z).
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readNumericCsv } from '../../../shared/stats/read-csv';
 import { tableFromRows } from '../../../shared/stats/table';
@@ -38,11 +39,11 @@ import { StatsInputError } from '../../../shared/stats/errors';
 import {
   chisqQuantile, chisqSf, fCdf, fQuantile, fSf, kolmogorovSf, normalCdf, normalQuantile, tQuantile, tTwoSidedP,
 } from '../../../shared/stats/distributions';
+import { referenceDir } from '../../helpers/reference';
 import { expectAllClose, expectClose } from './expect-close';
 
-const REF = '/work/shared/reference/data';
 const load = (file: string, missingCodes: string[] = []) =>
-  readNumericCsv(readFileSync(`${REF}/${file}`, 'utf8'), file, { missingCodes });
+  readNumericCsv(readFileSync(path.join(referenceDir, 'data', file), 'utf8'), file, { missingCodes });
 
 interface Expected {
   coefficients: { name: string; b: number; se: number; beta: number | null; t: number; p: number }[];
