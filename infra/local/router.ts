@@ -23,6 +23,11 @@ export interface RouterOptions {
   /** Attempts per event before it is dead-lettered (SQS maxReceiveCount). */
   maxAttempts?: number;
   retryDelayMs?: number;
+  /**
+   * Invocations running at once (an SQS event source's maximum concurrency). Unbounded, a folder of drops
+   * uploaded at once would start every ingest together and queue hundreds of requests on the SDK's sockets.
+   */
+  concurrency?: number;
   log?: (msg: string) => void;
 }
 
@@ -30,6 +35,9 @@ export class EventRouter {
   readonly deliveries: Delivery[] = [];
   private pending = new Set<Promise<void>>();
   private resolved = new Map<HandlerName, Promise<LambdaHandler>>();
+  private running = 0;
+  private waiting: (() => void)[] = [];
+  private listeners = new Set<(d: Delivery) => void>();
 
   constructor(private readonly o: RouterOptions) {}
 
@@ -65,9 +73,30 @@ export class EventRouter {
   }
 
   private async deliver(loader: Promise<LambdaHandler>, event: S3Event, d: Delivery): Promise<void> {
-    const max = this.o.maxAttempts ?? 3;
     // Let the S3 request that caused the event finish first, as the asynchronous AWS path would.
     await new Promise((r) => setImmediate(r));
+    // A finished invocation hands its slot straight to the next waiting one.
+    if (this.running < (this.o.concurrency ?? 4)) this.running++;
+    else await new Promise<void>((r) => this.waiting.push(r));
+    try {
+      await this.attempt(loader, event, d);
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+    this.deliveries.push(d);
+    for (const l of this.listeners) l(d);
+  }
+
+  /** Be told of every finished delivery (successful or dead-lettered); returns an unsubscribe function. */
+  onDelivered(listener: (d: Delivery) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private async attempt(loader: Promise<LambdaHandler>, event: S3Event, d: Delivery): Promise<void> {
+    const max = this.o.maxAttempts ?? 3;
     for (;;) {
       d.attempts++;
       try {
@@ -84,7 +113,6 @@ export class EventRouter {
         await new Promise((r) => setTimeout(r, (this.o.retryDelayMs ?? 200) * d.attempts));
       }
     }
-    this.deliveries.push(d);
   }
 
   /** Resolves once no delivery is in flight (including ones started while waiting). */

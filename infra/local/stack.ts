@@ -42,6 +42,8 @@ export interface LocalStackOptions {
   routeEvents?: boolean;
   /** Attempts per event before it is dead-lettered (default 3). */
   maxAttempts?: number;
+  /** Handler invocations running at once (default 4, like a bounded SQS event source). */
+  concurrency?: number;
   jvmOptions?: string[];
   /** Where the stack reports dead-lettered events (default console.error). */
   log?: (msg: string) => void;
@@ -248,6 +250,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     names: names.buckets,
     handlers: opts.handlers ?? defaultHandlers,
     maxAttempts: opts.maxAttempts,
+    concurrency: opts.concurrency,
     log: opts.log ?? ((m) => console.error(m)),
   });
   const unrouted = opts.routeEvents === false ? undefined : (e: S3Event) => void router.route(e);

@@ -23,6 +23,7 @@ import {
   type CleanPartition,
   type DropCounts,
   type DropRecord,
+  type RespondentChunkItem,
 } from '../../shared/store/drops';
 import type { BucketNames, ObjectRef } from '../../shared/store/events';
 import { keys, S3_LAYOUT } from '../../shared/store/keys';
@@ -87,8 +88,8 @@ export class DropBusyError extends Error {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function loadSeen(d: IngestDeps, branch: string, period: string, sha256: string): Promise<Map<string, string>> {
-  const items = await queryPartition<{ sk: string; answerHash?: string; dropHash?: string }>(d.ddb, d.table, keys.respondentsOf(branch, period), {
-    projection: ['sk', 'answerHash', 'dropHash'],
+  const items = await queryPartition<RespondentChunkItem>(d.ddb, d.table, keys.respondentsOf(branch, period), {
+    projection: ['dropHash', 'respondents'],
   });
   return seenFromItems(items, sha256);
 }

@@ -162,21 +162,59 @@ export function manifestObject(sha256: string, manifest: unknown): CuratedObject
   return { key: S3_LAYOUT.manifest(sha256), body: JSON.stringify(manifest, null, 2) + '\n', contentType: 'application/json' };
 }
 
-/** Respondent ids new in this drop, tagged with it (so a retried drop does not count its own ids as seen). */
-export function respondentItems(sha256: string, partitions: CleanPartition[]): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
+/**
+ * Upper bound of the respondent list in one index item, in UTF-8 bytes: DynamoDB's item limit is 400 KB, and one
+ * item per chunk instead of one per respondent makes ingest's writes (and their cost) proportional to drops, not
+ * respondents (a 250-row drop: 1 write instead of 250).
+ */
+export const RESPONDENT_CHUNK_BYTES = 300_000;
+
+/** One chunk of a drop's respondent index: `respondents` is "id<TAB>answerHash" lines (ids hold no control characters: shared/survey/fields.ts). */
+export type RespondentChunkItem = {
+  pk: string;
+  sk: string;
+  dropHash: string;
+  respondents: string;
+};
+
+/**
+ * Respondent ids new in this drop, per (branch, period), in chunks tagged with the drop (so a retried drop does not
+ * count its own ids as seen). Deterministic: the same drop always gives the same items.
+ */
+export function respondentItems(sha256: string, partitions: CleanPartition[], maxBytes = RESPONDENT_CHUNK_BYTES): RespondentChunkItem[] {
+  const out: RespondentChunkItem[] = [];
   for (const p of partitions) {
+    let lines: string[] = [];
+    let bytes = 0;
+    let chunk = 0;
+    const flush = () => {
+      if (lines.length === 0) return;
+      out.push({ ...keys.respondentChunk(p.branch, p.period, sha256, chunk++), dropHash: sha256, respondents: lines.join('\n') });
+      lines = [];
+      bytes = 0;
+    };
     for (const r of p.newRespondents) {
-      out.push({ ...keys.respondent(p.branch, p.period, r.id), answerHash: r.answerHash, dropHash: sha256 });
+      const line = `${r.id}\t${r.answerHash}`;
+      const size = Buffer.byteLength(line) + 1;
+      if (bytes + size > maxBytes) flush();
+      lines.push(line);
+      bytes += size;
     }
+    flush();
   }
   return out;
 }
 
-/** Seen respondents of one (branch, period), minus those this very drop wrote in an earlier, interrupted attempt. */
-export function seenFromItems(items: { sk: string; answerHash?: string; dropHash?: string }[], sha256: string): Map<string, string> {
+/** Seen respondents of one (branch, period): id -> answer hash, minus those this very drop wrote in an earlier, interrupted attempt. */
+export function seenFromItems(items: readonly Pick<RespondentChunkItem, 'dropHash' | 'respondents'>[], sha256: string): Map<string, string> {
   const m = new Map<string, string>();
-  for (const it of items) if (it.dropHash !== sha256) m.set(it.sk, it.answerHash ?? '');
+  for (const it of items) {
+    if (it.dropHash === sha256 || !it.respondents) continue;
+    for (const line of it.respondents.split('\n')) {
+      const tab = line.lastIndexOf('\t');
+      m.set(line.slice(0, tab), line.slice(tab + 1));
+    }
+  }
   return m;
 }
 

@@ -3,7 +3,7 @@
 //
 //  entity            pk                     sk                                   gsi1pk                 gsi1sk
 //  drop record       DROP#<sha256>          DROP                                 -                      -
-//  respondent seen   RESP#<branch>#<period> <respondentId>                       -                      -
+//  respondents seen  RESP#<branch>#<period> DROP#<sha256>#<chunk>                -                      -
 //  needs recompute   DIRTY                  <period>#<branch>                    -                      -
 //  metric value      BRANCH#<b>             METRIC#<metric>#<Q|Y>#<period>       METRIC#<metric>#<p>    BRANCH#<b>
 //  period summary    BRANCH#<b>             PERIOD#<period>#SUMMARY              -                      -
@@ -12,6 +12,12 @@
 //  assessment        ASSESS#<period>        RUN                                  -                      -
 // Aggregates use REGION#<r> / NETWORK#ALL in place of BRANCH#<b> via unitPk(). Periods are quarters (2025-Q3) or
 // years (2025); the Q/Y tag keeps a metric's quarterly and annual series apart, each one sorted Query.
+
+/**
+ * Version of what is stored (items and objects). Raise it when their shape changes, so data persisted by an older
+ * version (npm start's .satmon/data) are rebuilt rather than misread. 2: respondent ids in chunks per drop.
+ */
+export const STORAGE_LAYOUT_VERSION = 2;
 
 export type Unit = { kind: 'branch'; id: string } | { kind: 'region'; id: string } | { kind: 'network' };
 
@@ -30,7 +36,10 @@ export function periodTag(period: string): 'Q' | 'Y' {
 
 export const keys = {
   drop: (sha256: string) => ({ pk: `DROP#${sha256}`, sk: 'DROP' }),
-  respondent: (branch: string, period: string, respondentId: string) => ({ pk: `RESP#${branch}#${period}`, sk: respondentId }),
+  /** One chunk of the respondent ids a drop delivered for a branch and quarter (cross-drop duplicates). */
+  respondentChunk: (branch: string, period: string, dropHash: string, chunk: number) => ({
+    pk: `RESP#${branch}#${period}`, sk: `DROP#${dropHash}#${String(chunk).padStart(4, '0')}`,
+  }),
   respondentsOf: (branch: string, period: string) => `RESP#${branch}#${period}`,
   dirty: (period: string, branch: string) => ({ pk: 'DIRTY', sk: `${period}#${branch}` }),
   metric: (u: Unit, metric: string, period: string) => ({
