@@ -24,7 +24,10 @@ export interface RunOptions {
    */
   concurrency?: number;
   notify?: (a: Alert) => Promise<void>;
+  /** After each recompute: recomputes done and queued, over all the periods of the run. */
   onProgress?: (done: number, total: number) => void;
+  /** After each period's close, in order. */
+  onClosed?: (run: AssessmentRun) => void;
 }
 
 interface RecomputeThreads {
@@ -41,7 +44,9 @@ function recomputeThreads(count: number, env: Record<string, string | undefined>
   const key = JSON.stringify([count, env]);
   if (kept?.key === key) return kept.pool;
   if (kept) for (const t of kept.pool.threads) void t.terminate();
-  const entry = import.meta.url.endsWith('.ts') ? new URL('./recompute-worker-entry.mjs', import.meta.url) : new URL('./recompute-worker.js', import.meta.url);
+  // TypeScript sources: an entry that registers tsx first. Compiled (scripts/build.mjs): recompute-worker.js sits in
+  // the flat dist/ folder beside whichever chunk this code landed in.
+  const entry = new URL(import.meta.url.endsWith('.ts') ? './recompute-worker-entry.mjs' : './recompute-worker.js', import.meta.url);
   const threads = Array.from({ length: count }, () => {
     const w = new Worker(entry, { workerData: { env: { ...env, SATMON_WORKERS: '1' } }, execArgv: [] });
     w.unref();
@@ -66,33 +71,80 @@ function recomputeThreads(count: number, env: Record<string, string | undefined>
 }
 
 export async function runAssessment(period: string, opts: RunOptions = {}): Promise<AssessmentRun> {
+  return (await runAssessments([period], opts))[0]!;
+}
+
+/**
+ * Several assessments in one go (a backfill: `npm start`, `satmon pipeline`), with the result of running them one
+ * after another: every period is planned first, their recomputes share one queue (so the cores never wait for a
+ * period's slowest unit or for a close), and each period is closed, in the given order, as soon as its own
+ * recomputes are done. A close reads only its period and earlier ones, so later recomputes running alongside do
+ * not change it.
+ */
+export async function runAssessments(periods: readonly string[], opts: RunOptions = {}): Promise<AssessmentRun[]> {
   const env = opts.env ?? process.env;
   const assess = makeAssess(() => assessDeps(env, opts.notify));
-  let t = performance.now();
-  const plan = (await assess({ action: 'plan', period })) as PlanOutput;
-  const ms = { plan: performance.now() - t, recompute: 0, close: 0 };
-  t = performance.now();
-  const recomputes: RecomputeOutcome[] = [];
-  const failures: AssessmentRun['failures'] = [];
-  const concurrency = Math.max(1, Math.min(opts.concurrency ?? availableParallelism(), plan.items.length));
+  const planMs: number[] = [];
+  const plans = await Promise.all(periods.map(async (period, i) => {
+    const t = performance.now();
+    const plan = (await assess({ action: 'plan', period, assessing: [...periods] })) as PlanOutput;
+    planMs[i] = performance.now() - t;
+    return plan;
+  }));
+  // One queue in period order. A catch-up item that several plans carry (a late drop of an earlier quarter) runs once.
+  type Queued = { run: number; item: PlanOutput['items'][number] };
+  const queue: Queued[] = [];
+  const queued = new Set<string>();
+  plans.forEach((pl, run) => {
+    for (const item of pl.items) {
+      const id = JSON.stringify([item.period, item.branch ?? null, item.unit ?? null]);
+      if (queued.has(id)) continue;
+      queued.add(id);
+      queue.push({ run, item });
+    }
+  });
+  const runs = plans.map((plan) => ({ plan, recomputes: [] as RecomputeOutcome[], failures: [] as AssessmentRun['failures'], started: 0, finished: 0 }));
+  const left = plans.map(() => 0);
+  for (const q of queue) left[q.run]!++;
+  // Resolved when the period's last recompute has finished (Promise.withResolvers needs Node 22).
+  const doneSignals = plans.map(() => { let resolve!: () => void; const promise = new Promise<void>((r) => (resolve = r)); return { promise, resolve }; });
+  plans.forEach((_, i) => { if (left[i] === 0) doneSignals[i]!.resolve(); });
+
+  const concurrency = Math.max(1, Math.min(opts.concurrency ?? availableParallelism(), queue.length));
   const pool = concurrency > 1 ? recomputeThreads(concurrency, env) : undefined;
   const inProcess = pool ? undefined : makeRecompute(() => recomputeDeps(env));
   let next = 0, done = 0;
   const lane = async (k: number) => {
-    while (next < plan.items.length) {
-      const item = plan.items[next++]!;
+    while (next < queue.length) {
+      const { run, item } = queue[next++]!;
+      const r = runs[run]!;
+      r.started ||= performance.now();
       try {
-        recomputes.push(pool ? await pool.run(pool.threads[k]!, item) : await inProcess!(item));
+        r.recomputes.push(pool ? await pool.run(pool.threads[k]!, item) : await inProcess!(item));
       } catch (e) {
-        failures.push({ item, error: (e as Error).message });
+        r.failures.push({ item, error: (e as Error).message });
       }
-      opts.onProgress?.(++done, plan.items.length);
+      r.finished = performance.now();
+      opts.onProgress?.(++done, queue.length);
+      if (--left[run]! === 0) doneSignals[run]!.resolve();
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, (_, k) => lane(k)));
-  ms.recompute = performance.now() - t;
-  t = performance.now();
-  const close = (await assess({ action: 'close', period, failures, branches: plan.branches, regions: plan.regions })) as CloseOutput;
-  ms.close = performance.now() - t;
-  return { plan, recomputes, failures, close, ms };
+  const closer = async (): Promise<AssessmentRun[]> => {
+    const out: AssessmentRun[] = [];
+    for (const [i, r] of runs.entries()) {
+      await doneSignals[i]!.promise;
+      const t = performance.now();
+      const close = (await assess({
+        action: 'close', period: r.plan.period, failures: r.failures, branches: r.plan.branches, regions: r.plan.regions,
+      })) as CloseOutput;
+      out.push({
+        plan: r.plan, recomputes: r.recomputes, failures: r.failures, close,
+        ms: { plan: planMs[i]!, recompute: r.finished - r.started, close: performance.now() - t },
+      });
+      opts.onClosed?.(out.at(-1)!);
+    }
+    return out;
+  };
+  const [out] = await Promise.all([closer(), ...Array.from({ length: concurrency }, (_, k) => lane(k))]);
+  return out;
 }

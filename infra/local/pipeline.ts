@@ -6,7 +6,7 @@ import path from 'node:path';
 import { S3_LAYOUT } from '../../shared/store/keys';
 import type { Alert } from '../../shared/assess/assessment';
 import { getObjectText, listKeys, putObject } from '../../lambdas/shared/s3';
-import { runAssessment, type AssessmentRun } from './assessment-runner';
+import { runAssessments, type AssessmentRun } from './assessment-runner';
 import { startLocalStack, type LocalStack } from './stack';
 
 export interface PipelineOptions {
@@ -24,7 +24,18 @@ export interface PipelineOptions {
   annual?: boolean;
   notify?: (a: Alert) => Promise<void>;
   log?: (msg: string) => void;
+  /** Progress of each stage, as it goes (see PipelineProgress). */
+  onProgress?: (p: PipelineProgress) => void;
 }
+
+/**
+ * Where the pipeline is: drops ingested of those uploaded, then recomputes done of those planned over every
+ * assessment, with the periods closed so far (`closed`, in order) and the one being worked on (`period`).
+ */
+export type PipelineProgress =
+  | { stage: 'ingest'; done: number; total: number }
+  | { stage: 'assess'; done: number; total: number; period: string; closed: string[] }
+  | { stage: 'done'; summary: PipelineSummary };
 
 export interface PipelineSummary {
   periods: string[];
@@ -69,46 +80,48 @@ export async function runPipeline(opts: PipelineOptions): Promise<{ summary: Pip
     const files = await csvFiles(opts.dropsDir);
     if (files.length === 0) throw new Error(`${opts.dropsDir}: no .csv drops found`);
     log(`uploading ${files.length} drops from ${opts.dropsDir}`);
-    for (const f of files) {
-      const key = `drops/${path.relative(opts.dropsDir, f).split(path.sep).join('/')}`;
-      await putObject(stack.s3, raw, key, await readFile(f), 'text/csv');
+    let ingested = 0;
+    const progress = opts.onProgress ?? (() => {});
+    const unsubscribe = stack.router.onDelivered(() => progress({ stage: 'ingest', done: ++ingested, total: files.length }));
+    try {
+      progress({ stage: 'ingest', done: 0, total: files.length });
+      for (const f of files) {
+        const key = `drops/${path.relative(opts.dropsDir, f).split(path.sep).join('/')}`;
+        await putObject(stack.s3, raw, key, await readFile(f), 'text/csv');
+      }
+      await stack.idle();
+    } finally {
+      unsubscribe();
     }
-    await stack.idle();
     const tIngest = performance.now();
 
     // Periods and branches present, from the clean partitions.
     const cleanKeys = await listKeys(stack.s3, curated, 'clean/');
     const periods = [...new Set(cleanKeys.map((k) => /period=([^/]+)\//.exec(k)?.[1]).filter((p): p is string => !!p))].sort();
     const branches = [...new Set(cleanKeys.map((k) => /branch=([^/]+)\//.exec(k)?.[1]).filter((b): b is string => !!b))].sort();
-    let rejectedRows = 0, cleanRows = 0, drops = 0;
-    for (const k of await listKeys(stack.s3, curated, 'manifests/')) {
-      const m = JSON.parse(await getObjectText(stack.s3, curated, k)) as { rejectedRows?: number; cleanRows?: number };
-      drops++;
-      rejectedRows += m.rejectedRows ?? 0;
-      cleanRows += m.cleanRows ?? 0;
-    }
+    const manifests = await Promise.all((await listKeys(stack.s3, curated, 'manifests/')).map(async (k) =>
+      JSON.parse(await getObjectText(stack.s3, curated, k)) as { rejectedRows?: number; cleanRows?: number }));
+    const drops = manifests.length;
+    const rejectedRows = manifests.reduce((a, m) => a + (m.rejectedRows ?? 0), 0);
+    const cleanRows = manifests.reduce((a, m) => a + (m.cleanRows ?? 0), 0);
 
-    const runs: AssessmentRun[] = [];
-    const alerts: PipelineSummary['alerts'] = [];
-    for (const period of periods) {
-      log(`assessing ${period}`);
-      const run = await runAssessment(period, { env, ...(opts.notify ? { notify: opts.notify } : {}) });
-      runs.push(run);
-      for (const a of run.close.raised) alerts.push({ branch: a.branch, period: a.period, metric: a.metric, decline: a.decline, p: a.p });
-    }
     const years = [...new Set(periods.map((p) => p.slice(0, 4)))];
-    if (opts.annual) {
-      for (const y of years) {
-        log(`annual assessment ${y}`);
-        runs.push(await runAssessment(y, { env }));
-      }
-    }
+    const order = [...periods, ...(opts.annual ? years : [])];
+    const closed: string[] = [];
+    log(`assessing ${periods.length} quarters${opts.annual ? ` and ${years.length} years` : ''}`);
+    const runs = await runAssessments(order, {
+      env,
+      ...(opts.notify ? { notify: opts.notify } : {}),
+      onProgress: (done, total) => progress({ stage: 'assess', done, total, period: order[closed.length] ?? order.at(-1)!, closed: [...closed] }),
+      onClosed: (r) => closed.push(r.plan.period),
+    });
+    const alerts: PipelineSummary['alerts'] = runs.flatMap((r) =>
+      r.close.raised.map((a) => ({ branch: a.branch, period: a.period, metric: a.metric, decline: a.decline, p: a.p })));
     const t1 = performance.now();
     ok = true;
-    return {
-      stack,
-      summary: { periods, years, branches, alerts, rejectedRows, cleanRows, drops, ms: { ingest: tIngest - t0, assess: t1 - tIngest, total: t1 - t0 }, runs },
-    };
+    const summary = { periods, years, branches, alerts, rejectedRows, cleanRows, drops, ms: { ingest: tIngest - t0, assess: t1 - tIngest, total: t1 - t0 }, runs };
+    progress({ stage: 'done', summary });
+    return { stack, summary };
   } finally {
     // A stack this call started is stopped unless the caller keeps it; after a failure it is always stopped.
     if (!opts.stack && (!opts.keepStack || !ok)) await stack.stop();

@@ -38,7 +38,7 @@ export interface PlanOutput {
   lateQuarters: string[];
 }
 
-export async function plan(d: AssessDeps, period: string): Promise<PlanOutput> {
+export async function plan(d: AssessDeps, period: string, assessing: readonly string[] = []): Promise<PlanOutput> {
   const found = new Set<string>();
   for (const q of quartersOf(period)) {
     for await (const o of listObjects(d.s3, d.curatedBucket, S3_LAYOUT.cleanPrefix(q))) {
@@ -53,7 +53,7 @@ export async function plan(d: AssessDeps, period: string): Promise<PlanOutput> {
   // region and the network of that quarter are recomputed with this run, so series and baselines are current.
   const first = quartersOf(period)[0]!;
   const late = (await queryPartition<{ period: string; branch: string }>(d.ddb, d.table, keys.dirty('', '').pk))
-    .filter((m) => m.period < first).sort((a, b) => a.period.localeCompare(b.period) || a.branch.localeCompare(b.branch));
+    .filter((m) => m.period < first && !assessing.includes(m.period)).sort((a, b) => a.period.localeCompare(b.period) || a.branch.localeCompare(b.branch));
   const latePeriods = [...new Set(late.map((m) => m.period))];
   const catchUp: PlanOutput['items'] = [
     ...latePeriods.map((p) => ({ period: p, unit: { kind: 'network' } as Unit })),

@@ -24,6 +24,11 @@ export type AssessEvent = {
   /** close: the plan step's lists (passed on with the plan's output), so close need not list the bucket again. */
   branches?: string[];
   regions?: string[];
+  /**
+   * plan, when one run assesses several periods (a local backfill): every period it assesses. Their
+   * needs-recompute marks belong to their own assessment in the run, not to the catch-up of an earlier quarter.
+   */
+  assessing?: string[];
 };
 
 let cachedLogger: Logger | undefined;
@@ -65,7 +70,7 @@ export function makeHandler(getDeps: () => Promise<AssessDeps>) {
   return async (event: AssessEvent): Promise<PlanOutput | CloseOutput> => {
     const period = periodOf(event);
     const d = await getDeps();
-    if (event.action === 'plan') return plan(d, period);
+    if (event.action === 'plan') return plan(d, period, event.assessing);
     if (event.action === 'close') {
       const failures = [...(event.failures ?? []), ...(event.mapResults ? await mapFailures(d, event.mapResults) : [])];
       const planned = Array.isArray(event.branches) && Array.isArray(event.regions) ? { branches: event.branches, regions: event.regions } : undefined;
