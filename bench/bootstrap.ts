@@ -29,7 +29,7 @@ export interface BootstrapBenchRow {
   speedup: number;
 }
 
-const CASES = [
+export const CASES = [
   // seminr seconds by cores, from test/fixtures/reference/README.md (mobi) and corp_rep_moderation.json meta (2 cores).
   { model: 'mobi_ecsi', seminr: { 1: 148, 2: 88 } as Record<number, number> },
   { model: 'corp_rep_moderation', seminr: { 2: 304.974 } as Record<number, number> },
@@ -40,6 +40,46 @@ export const MOBI_GOAL_MS = 750;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/** Timings of one model and worker count: medians of the repeats (see BootstrapBenchRow). */
+export interface BootstrapTiming {
+  n: number;
+  params: number;
+  ms: number;
+  cpuMs: number;
+  coldMs?: number;
+  /** Resamples dropped (failed estimates) in the last repeat. */
+  failed: number;
+}
+
+/**
+ * Times `repeats` bootstraps (seed 123, seminr's resamples) of a reference model in this process, after a JIT
+ * warm-up; with workers, on a new pool whose first run (thread start, module loading) is timed apart as coldMs.
+ */
+export async function timeBootstrap(model: string, nboot: number, workers: number, repeats: number): Promise<BootstrapTiming> {
+  const rc = loadReference(model);
+  const est = createPlsEstimator(rc.spec);
+  await bootstrapPls(est, rc.data, { seed: 123, nboot: Math.min(nboot, 300) }); // JIT warm-up
+  const pool = new BootstrapWorkerPool();
+  const times: number[] = [];
+  const cpu: number[] = [];
+  let failed = 0;
+  let coldMs: number | undefined;
+  for (let r = workers > 1 ? -1 : 0; r < repeats; r++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const run = await bootstrapPls(est, rc.data, { seed: 123, nboot, workers, pool });
+    const wall = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    if (r >= 0) {
+      times.push(wall);
+      cpu.push((c.user + c.system) / 1000);
+    } else coldMs = wall;
+    failed = run.failures.length;
+  }
+  await pool.close();
+  return { n: rc.data.n, params: est.layout.length, ms: median(times), cpuMs: median(cpu), failed, ...(coldMs !== undefined ? { coldMs } : {}) };
+}
+
 export async function runBootstrapBench(opts: { nboot?: number; repeats?: number; log?: (line: string) => void } = {}): Promise<BootstrapBenchRow[]> {
   const nboot = opts.nboot ?? 5000;
   const repeats = opts.repeats ?? 3;
@@ -47,34 +87,13 @@ export async function runBootstrapBench(opts: { nboot?: number; repeats?: number
   const rows: BootstrapBenchRow[] = [];
   log(`bootstrap: ${nboot} resamples, seed 123 (seminr's resamples), median of ${repeats}`);
   for (const c of CASES) {
-    const rc = loadReference(c.model);
-    const est = createPlsEstimator(rc.spec);
-    await bootstrapPls(est, rc.data, { seed: 123, nboot: Math.min(nboot, 300) }); // JIT warm-up
     for (const workers of [1, 2]) {
-      const pool = new BootstrapWorkerPool();
-      const times: number[] = [];
-      const cpu: number[] = [];
-      let failed = 0;
-      let coldMs: number | undefined;
-      for (let r = workers > 1 ? -1 : 0; r < repeats; r++) {
-        const c0 = process.cpuUsage();
-        const t0 = performance.now();
-        const run = await bootstrapPls(est, rc.data, { seed: 123, nboot, workers, pool });
-        const wall = performance.now() - t0;
-        const c = process.cpuUsage(c0);
-        if (r >= 0) {
-          times.push(wall);
-          cpu.push((c.user + c.system) / 1000);
-        } else coldMs = wall;
-        failed = run.failures.length;
-      }
-      await pool.close();
-      const ms = median(times);
+      const { n, params, ms, cpuMs, coldMs, failed } = await timeBootstrap(c.model, nboot, workers, repeats);
       // Compare with seminr on the same number of cores where known, else with its one-core time.
       const cores = c.seminr[workers] !== undefined ? workers : Number(Object.keys(c.seminr)[0]);
       const seminrSeconds = c.seminr[cores]! * (nboot / 5000);
       const row: BootstrapBenchRow = {
-        model: c.model, n: rc.data.n, params: est.layout.length, nboot, workers, ms, msPerResample: ms / nboot, cpuMs: median(cpu),
+        model: c.model, n, params, nboot, workers, ms, msPerResample: ms / nboot, cpuMs,
         seminrSeconds, seminrCores: cores, speedup: (seminrSeconds * 1000) / ms, ...(coldMs !== undefined ? { coldMs } : {}),
       };
       rows.push(row);

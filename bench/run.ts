@@ -1,10 +1,11 @@
 // npm run bench [-- NAME ...]: the benchmarks, each printing its figures (ratios against a baseline measured in
-// the same run). Not tests: nothing here asserts a time. Names: bootstrap, clean, alerts, national (default: all).
+// the same run). Not tests: nothing here asserts a time. Names: bootstrap, clean, alerts, national, cli (default: all).
 // The AWS SDK's notice that its 2027 releases need Node 22 is for whoever upgrades it (README), not for every run.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { runAlertPowerBench } from './alert-power';
 import { runBootstrapBench } from './bootstrap';
 import { runCleanBench } from './clean';
+import { runCliBench } from './cli';
 import { runNationalBench } from './national';
 
 const BENCHES: Record<string, () => Promise<unknown>> = {
@@ -12,6 +13,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   clean: () => runCleanBench(),
   alerts: () => runAlertPowerBench(),
   national: () => runNationalBench(),
+  cli: () => runCliBench(),
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

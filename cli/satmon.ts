@@ -2,21 +2,22 @@
 // `run(argv): Promise<number>` plus a one-line `summary`; they are imported lazily so `--help` stays fast.
 import { CliError } from './errors';
 
-const COMMANDS = {
-  estimate: 'PLS-SEM estimate (and bootstrap) of a model on a CSV',
-  regress: 'OLS regression with SPSS-style diagnostics',
-  items: 'item-total statistics and Cronbach alpha',
-  index: 'ACSI-style 0-100 indices of a PLS model (with bootstrap CI)',
-  clean: 'clean a survey drop into clean rows, rejects and a manifest',
-  simulate: 'generate realistic survey drops from the seed-000 population model',
-  pipeline: 'run the whole pipeline on a folder of drops against the embedded stack',
-  assess: 'run a quarterly or annual assessment against the embedded stack',
-} as const;
+interface Command { run(argv: string[]): Promise<number> }
 
-type CommandName = keyof typeof COMMANDS;
+// Literal import() calls: esbuild (scripts/build.mjs) makes each command a chunk loaded only when it runs.
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  estimate: { summary: 'PLS-SEM estimate (and bootstrap) of a model on a CSV', load: () => import('./commands/estimate') },
+  regress: { summary: 'OLS regression with SPSS-style diagnostics', load: () => import('./commands/regress') },
+  items: { summary: 'item-total statistics and Cronbach alpha', load: () => import('./commands/items') },
+  index: { summary: 'ACSI-style 0-100 indices of a PLS model (with bootstrap CI)', load: () => import('./commands/index') },
+  clean: { summary: 'clean a survey drop into clean rows, rejects and a manifest', load: () => import('./commands/clean') },
+  simulate: { summary: 'generate realistic survey drops from the seed-000 population model', load: () => import('./commands/simulate') },
+  pipeline: { summary: 'run the whole pipeline on a folder of drops against the embedded stack', load: () => import('./commands/pipeline') },
+  assess: { summary: 'run a quarterly or annual assessment against the embedded stack', load: () => import('./commands/assess') },
+};
 
 function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, text]) => `  ${name.padEnd(10)} ${text}`);
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
   return ['Usage: satmon <command> [options]   (satmon <command> --help for its options)', '', 'Commands:', ...lines].join('\n');
 }
 
@@ -26,16 +27,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage() + '\n');
     return name ? 0 : 2;
   }
-  if (!(name in COMMANDS)) throw new CliError(`unknown command '${name}' (try satmon --help)`);
-  let mod: { run(argv: string[]): Promise<number> };
-  try {
-    mod = await import(`./commands/${name as CommandName}.ts`);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String(e).includes(`commands/${name}`)) {
-      throw new CliError(`command '${name}' is not available in this build`);
-    }
-    throw e;
-  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) throw new CliError(`unknown command '${name}' (try satmon --help)`);
+  const mod = await command.load();
   return mod.run(rest);
 }
 

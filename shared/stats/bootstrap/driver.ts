@@ -12,7 +12,7 @@ export type { Failure } from './run-resamples';
 
 export interface RunOptions {
   /** Worker threads (default 1 = run in this thread). Results do not depend on it. Workers need the TypeScript
-   * sources with tsx installed, or a build that ships worker.js beside driver.js. */
+   * sources with tsx installed, or the build of scripts/build.mjs (dist/bootstrap-worker.js). */
   workers?: number;
   /** Called after each finished resample (one thread) or chunk of resamples (workers). */
   onProgress?: (done: number, total: number) => void;

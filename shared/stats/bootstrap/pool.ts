@@ -27,9 +27,10 @@ export interface PoolJob {
 
 function workerScript(): { url: URL; execArgv?: string[] } {
   // From TypeScript sources the worker needs tsx's loader (the entry registers it); drop the parent's loader flags
-  // so it is not registered twice. A compiled build ships worker.js next to this file.
+  // so it is not registered twice. The compiled build (scripts/build.mjs) emits worker.ts as bootstrap-worker.js in
+  // the flat dist/ folder, beside whichever chunk this code landed in.
   if (import.meta.url.endsWith('.ts')) return { url: new URL('./worker-entry.mjs', import.meta.url), execArgv: [] };
-  return { url: new URL('./worker.js', import.meta.url) };
+  return { url: new URL('./bootstrap-worker.js', import.meta.url) };
 }
 
 export class BootstrapWorkerPool {

@@ -12,11 +12,13 @@ export interface EstimatorRecipe {
   args: unknown[];
 }
 
-const SOURCE_EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+// From TypeScript sources, the .ts file; the compiled build (scripts/build.mjs) emits shared/stats/pls as the entry
+// point pls-estimator.js in the flat dist/ folder, beside whichever chunk this code landed in.
+const PLS_MODULE = import.meta.url.endsWith('.ts') ? '../pls/index.ts' : './pls-estimator.js';
 
 /** The default: createPlsEstimator(spec, options) from shared/stats/pls. */
 export function plsRecipe(spec: PlsModelSpec, options: PlsOptions = {}): EstimatorRecipe {
-  return { module: new URL(`../pls/index${SOURCE_EXT}`, import.meta.url).href, exportName: 'createPlsEstimator', args: [spec, options] };
+  return { module: new URL(PLS_MODULE, import.meta.url).href, exportName: 'createPlsEstimator', args: [spec, options] };
 }
 
 export async function buildFromRecipe(r: EstimatorRecipe): Promise<Estimator> {
