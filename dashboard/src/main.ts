@@ -98,6 +98,55 @@ async function render(): Promise<void> {
   firstPage = false;
 }
 
+/** /local/status of the local server while `npm start` fills the data (see infra/local/progress.ts). */
+type LocalStatus =
+  | { state: 'starting' | 'ready' }
+  | { state: 'processing'; stage: 'simulate' | 'ingest' | 'assess'; done: number; total: number; period?: string; secondsLeft?: number }
+  | { state: 'failed'; message: string };
+
+function statusText(s: LocalStatus): string {
+  if (s.state === 'failed') return `Processing the sample data failed: ${s.message}. See the terminal running npm start.`;
+  if (s.state !== 'processing') return 'Starting the local servers …';
+  const left = s.secondsLeft !== undefined && s.done < s.total ? `, about ${Math.max(1, Math.round(s.secondsLeft))} s left` : '';
+  if (s.stage === 'simulate') return 'Preparing the sample survey drops …';
+  if (s.stage === 'ingest') return `Processing the sample data: cleaning survey drops (${s.done} of ${s.total}${left}) …`;
+  return `Processing the sample data: assessing ${s.period ?? ''} (${s.done} of ${s.total} units${left}). Figures appear as each period is done; the page refreshes when all are.`;
+}
+
+/**
+ * Locally, while the pipeline is still filling the data: a banner with its progress, polled until it is done,
+ * then a fresh render. On AWS /local/status is the app itself (not JSON), so nothing shows.
+ */
+async function watchLocalStatus(): Promise<void> {
+  const banner = document.getElementById('status')!;
+  let shown = false;
+  for (;;) {
+    let s: LocalStatus;
+    try {
+      const r = await fetch('/local/status', { headers: { accept: 'application/json' }, cache: 'no-store' });
+      if (!r.ok || !(r.headers.get('content-type') ?? '').includes('json')) return;
+      s = (await r.json()) as LocalStatus;
+    } catch {
+      return;
+    }
+    if (s.state === 'ready') {
+      if (shown) {
+        banner.hidden = true;
+        clearCache();
+        me = undefined;
+        void render();
+      }
+      return;
+    }
+    shown = true;
+    banner.hidden = false;
+    banner.classList.toggle('failed', s.state === 'failed');
+    banner.textContent = statusText(s);
+    if (s.state === 'failed') return;
+    await new Promise((r) => setTimeout(r, 1500));
+  }
+}
+
 /** Locally a link to the dev sign-in; on AWS a button that starts the hosted UI sign-in. */
 function signInControl(): HTMLElement {
   if (auth.mode === 'cognito' || auth.mode === 'failed') {
@@ -130,6 +179,7 @@ async function start(): Promise<void> {
   }
   if (auth.mode === 'cognito') signedInAs(auth);
   else void userSwitcher();
+  void watchLocalStatus();
   window.addEventListener('hashchange', () => void render());
   void render();
 }

@@ -7,6 +7,7 @@
 //   GET /auth/dev-login?user=<id>       sets the dev token cookie and redirects to `next` (a local path) or /
 //   GET /auth/dev-token?user=<id>       the token itself, for curl and tests: Authorization: Bearer <token>
 //   GET /auth/dev-logout                clears the cookie
+//   GET /local/status                   progress of the pipeline filling the data (npm start), when given
 //
 // User ids: `head-office`, or `manager:<BRANCH>`. The first visit to a page without a token signs in as
 // `autoLogin` (head office by default) so `npm start` opens on the report; API calls without a valid token get
@@ -38,6 +39,8 @@ export interface ApiServerOptions {
   autoLogin?: string | false;
   /** Dev token lifetime (s), default 12 h. */
   tokenTtlSec?: number;
+  /** Progress of a local pipeline run, served as JSON at /local/status for the dashboard's banner (npm start). */
+  status?: () => unknown;
 }
 
 export interface ApiServer {
@@ -250,6 +253,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         const token = tokenFor(u.id);
         if (url.pathname === '/auth/dev-token') return send(res, 200, { 'content-type': 'application/json', 'cache-control': 'no-store' }, JSON.stringify({ token, user: u }));
         return send(res, 302, { location: localPath(url.searchParams.get('next')), 'set-cookie': setCookie(token), 'cache-control': 'no-store' });
+      }
+      if (url.pathname === '/local/status' && opts.status) {
+        return send(res, 200, { 'content-type': 'application/json', 'cache-control': 'no-store' }, JSON.stringify(opts.status()));
       }
       if (url.pathname === '/auth/dev-logout') {
         return send(res, 302, { location: '/', 'set-cookie': `${COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0` });

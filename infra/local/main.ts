@@ -1,55 +1,105 @@
-// npm start: the product on this machine. Embedded S3 + DynamoDB, three years of simulated quarterly drops for
-// 12 branches (BR07's trust falls from 2025-Q2, 2 % messy rows), the whole pipeline with the Lambda handlers,
-// every quarterly and annual assessment, then the dashboard on http://localhost:PORT until Ctrl-C.
+// npm start: the product on this machine. Embedded S3 + DynamoDB and the dashboard come up first (its URL within
+// seconds); then, on a first run, three years of simulated quarterly drops for 12 branches (BR07's trust falls
+// from 2025-Q2, 2 % messy rows) go through the whole pipeline with the Lambda handlers, every quarterly and annual
+// assessment, while the terminal and a banner on the page show the progress. A later run finds the finished data
+// in .satmon/data and serves them at once; `npm start -- --fresh` builds them again.
 // Environment: SATMON_NBOOT (resamples per branch, default 1000 here), SATMON_PORT (default 8080),
-// SATMON_DATA_DIR (default .satmon/data; wiped at start so every run shows the same network).
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+// SATMON_DATA_DIR (default .satmon/data).
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildDashboard } from '../../dashboard/build.mjs';
 import { alertSubject } from '../../shared/assess/alert-text';
+import { STORAGE_LAYOUT_VERSION } from '../../shared/store/keys';
 import { simulateDrops } from '../../shared/survey';
 import { startApiServer } from './api-server';
+import { packageRoot } from './package-root';
 import { runPipeline } from './pipeline';
+import { ProgressTracker, progressPrinter, type LocalStatus } from './progress';
 import { startLocalStack } from './stack';
 
 // The SDK's notice that its 2027 releases need Node 22 is for whoever upgrades it (README), not for every run.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const root = path.resolve(import.meta.dirname, '../..');
+
+const USAGE = 'usage: npm start [-- --fresh]   (--fresh: simulate and process the sample data again)';
+const args = process.argv.slice(2);
+for (const a of args) {
+  if (a !== '--fresh') {
+    process.stderr.write(`npm start: unknown option '${a}'\n${USAGE}\n`);
+    process.exit(2);
+  }
+}
+const fresh = args.includes('--fresh');
+
+const root = packageRoot(import.meta.dirname);
 const dataDir = path.resolve(root, process.env.SATMON_DATA_DIR ?? '.satmon/data');
 const dropsDir = path.resolve(root, '.satmon/drops');
 const say = (s: string) => process.stdout.write(`${s}\n`);
 
-rmSync(dataDir, { recursive: true, force: true });
-rmSync(dropsDir, { recursive: true, force: true });
-mkdirSync(dataDir, { recursive: true });
-mkdirSync(dropsDir, { recursive: true });
-
-const sim = simulateDrops({
+/** The sample network. The data folder remembers what it was built from, so a change rebuilds it. */
+const DEMO = {
   seed: 2025, branches: 12, periods: '2023-Q1..2025-Q4', n: 250, messy: 0.02,
-  drifts: [{ branch: 'BR07', construct: 'TRUST', delta: -0.5, from: '2025-Q2' }],
-});
-for (const d of sim.drops) writeFileSync(path.join(dropsDir, d.file), d.text);
-writeFileSync(path.join(dropsDir, 'branches.json'), JSON.stringify(sim.branches, null, 2));
-say(`simulated ${sim.drops.length} drops (12 branches x 12 quarters, 250 respondents each, 2% messy rows) in ${path.relative(root, dropsDir)}`);
+  drifts: [{ branch: 'BR07', construct: 'TRUST' as const, delta: -0.5, from: '2025-Q2' }],
+};
+const NBOOT = process.env.SATMON_NBOOT ?? '1000';
+const marker = path.join(dataDir, 'complete.json');
+const built = JSON.stringify({ storageLayout: STORAGE_LAYOUT_VERSION, demo: DEMO, nboot: NBOOT });
+const reuse = !fresh && existsSync(marker) && readFileSync(marker, 'utf8') === built;
+if (!reuse) {
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(dropsDir, { recursive: true, force: true });
+}
+mkdirSync(dataDir, { recursive: true });
 
-say('starting DynamoDB Local and s3rver ...');
+let status: LocalStatus = { state: 'starting' };
 const stack = await startLocalStack({ dataDir });
 let server: Awaited<ReturnType<typeof startApiServer>> | undefined;
-const shutdown = async () => { await server?.close(); await stack.stop(); process.exit(0); };
-process.once('SIGINT', shutdown);
-process.once('SIGTERM', shutdown);
+const shutdown = async (code = 0) => { await server?.close(); await stack.stop(); process.exit(code); };
+process.once('SIGINT', () => void shutdown());
+process.once('SIGTERM', () => void shutdown());
 
-const { summary } = await runPipeline({
-  dropsDir, stack, annual: true,
-  env: { SATMON_NBOOT: process.env.SATMON_NBOOT ?? '1000' },
-  log: (m) => say(`  ${m}`),
-  notify: async (a) => { say(`  ALERT  ${alertSubject(a)} (p = ${a.p.toPrecision(2)})`); },
+const dashboard = await buildDashboard();
+server = await startApiServer({
+  staticDir: dashboard.outDir, port: Number(process.env.SATMON_PORT ?? 8080), host: '127.0.0.1', status: () => status,
 });
-say(`pipeline: ${summary.drops} drops, ${summary.cleanRows} clean rows, ${summary.rejectedRows} rejected rows; ` +
-  `ingest ${(summary.ms.ingest / 1000).toFixed(1)} s, assessments ${(summary.ms.assess / 1000).toFixed(1)} s`);
-for (const a of summary.alerts) say(`alert: ${a.branch} ${a.metric} ${a.period}: down ${a.decline.toFixed(1)} points (p = ${a.p.toPrecision(2)})`);
+say(`dashboard: ${server.url}  (signed in as head office; the user menu switches to a branch manager)`);
 
-const built = await buildDashboard();
-server = await startApiServer({ staticDir: built.outDir, port: Number(process.env.SATMON_PORT ?? 8080), host: '127.0.0.1' });
-say(`\ndashboard: ${server.url}  (signed in as head office; the user menu switches to a branch manager)`);
+if (reuse) {
+  status = { state: 'ready' };
+  say(`showing the sample data in ${path.relative(root, dataDir)} (built earlier; \`npm start -- --fresh\` builds them again)`);
+} else {
+  status = { state: 'processing', stage: 'simulate', done: 0, total: 1 };
+  mkdirSync(dropsDir, { recursive: true });
+  const sim = simulateDrops(DEMO);
+  for (const d of sim.drops) writeFileSync(path.join(dropsDir, d.file), d.text);
+  writeFileSync(path.join(dropsDir, 'branches.json'), JSON.stringify(sim.branches, null, 2));
+  say(`sample data: ${sim.drops.length} drops (12 branches x 12 quarters, 250 respondents each, 2% messy rows); ` +
+    'the dashboard fills as they are processed');
+
+  const tracker = new ProgressTracker();
+  const printer = progressPrinter();
+  try {
+    const { summary } = await runPipeline({
+      dropsDir, stack, annual: true,
+      env: { SATMON_NBOOT: NBOOT },
+      notify: async (a) => { printer.break(); say(`  ALERT  ${alertSubject(a)} (p = ${a.p.toPrecision(2)})`); },
+      onProgress: (p) => {
+        if (p.stage === 'done') return;
+        const u = tracker.update(p);
+        status = u.status;
+        printer.line(u.line, { newStage: u.newStage, final: p.done === p.total });
+      },
+    });
+    printer.break();
+    writeFileSync(marker, built);
+    status = { state: 'ready' };
+    say(`done in ${(summary.ms.total / 1000).toFixed(1)} s: ${summary.drops} drops, ${summary.cleanRows} clean rows, ` +
+      `${summary.rejectedRows} rejected rows; ingest ${(summary.ms.ingest / 1000).toFixed(1)} s, assessments ` +
+      `${(summary.ms.assess / 1000).toFixed(1)} s; ${summary.alerts.length} trust alert(s), see ${server.url}/#/alerts`);
+  } catch (e) {
+    printer.break();
+    status = { state: 'failed', message: (e as Error).message };
+    process.stderr.write(`npm start: the pipeline failed: ${(e as Error).message}\n`);
+    await shutdown(1);
+  }
+}
 say('Ctrl-C stops the servers; the data stay in .satmon/data for `npx satmon assess --period 2025-Q4`.');

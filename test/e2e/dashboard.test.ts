@@ -17,6 +17,8 @@ import type { AlertItem, MetricItem, SummaryItem } from '../../shared/assess/rec
 import type { UnitResult } from '../../shared/assess/recompute';
 import type { DropRecord } from '../../shared/store/drops';
 import { keys, S3_LAYOUT, unitPk, type Unit } from '../../shared/store/keys';
+import { startApiServer } from '../../infra/local/api-server';
+import type { LocalStatus } from '../../infra/local/progress';
 import { ARTIFACTS, NETWORK, startDashboardEnv, type DashboardEnv } from './setup';
 
 // Page-side callbacks (page.evaluate) run in the browser; the project compiles without the DOM library.
@@ -507,5 +509,35 @@ describe('phone, print, keyboard and page weight', () => {
       expect(bytes, hash).toBeGreaterThan(10_000);
       expect(bytes, hash).toBeLessThanOrEqual(300 * 1024);
     }
+  });
+});
+
+describe('while npm start is still filling the data', () => {
+  it('shows the progress in a banner, then removes it and shows the figures when the pipeline is done', async () => {
+    let status: LocalStatus = { state: 'processing', stage: 'assess', done: 40, total: 240, period: '2024-Q3', secondsLeft: 12 };
+    const srv = await startApiServer({ staticDir: path.resolve(import.meta.dirname, '../../dashboard/dist'), status: () => status });
+    const ctx = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const p = await ctx.newPage();
+      await p.goto(`${srv.url}/#/report`);
+      const banner = p.locator('#status');
+      await banner.waitFor({ state: 'visible', timeout: 10_000 });
+      expect(await banner.getAttribute('role')).toBe('status');
+      expect(await banner.innerText()).toContain('assessing 2024-Q3 (40 of 240 units, about 12 s left)');
+      await p.screenshot({ path: path.join(ARTIFACTS, 'status-banner.png') });
+      status = { state: 'ready' };
+      await banner.waitFor({ state: 'hidden', timeout: 10_000 });
+      await ready(p);
+      expect(await p.locator('.page[data-ready="true"] h1').innerText()).not.toBe('');
+    } finally {
+      await ctx.close();
+      await srv.close();
+    }
+  });
+
+  it('shows no banner when the server has no pipeline status (as on AWS)', async () => {
+    const p = await open(head, '#/report');
+    expect(await p.locator('#status').isHidden()).toBe(true);
+    await p.close();
   });
 });

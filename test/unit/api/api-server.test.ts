@@ -56,6 +56,25 @@ describe('startApiServer', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('without a status source, /local/status is the app (so the page shows no banner)', async () => {
+    const r = await fetch(`${server.url}/local/status`);
+    expect(r.headers.get('content-type')).toContain('text/html');
+  });
+
+  it('serves the progress of the local pipeline at /local/status, uncached', async () => {
+    let status: unknown = { state: 'processing', stage: 'ingest', done: 3, total: 10 };
+    const s2 = await startApiServer({ staticDir: dir, handler: async () => ({ statusCode: 200 }), status: () => status });
+    try {
+      const r = await fetch(`${s2.url}/local/status`);
+      expect(r.headers.get('cache-control')).toBe('no-store');
+      expect(await r.json()).toEqual(status);
+      status = { state: 'ready' };
+      expect(await (await fetch(`${s2.url}/local/status`)).json()).toEqual({ state: 'ready' });
+    } finally {
+      await s2.close();
+    }
+  });
+
   it('401 for /api without a token or with a bad one, as API Gateway would', async () => {
     expect((await fetch(`${server.url}/api/me`)).status).toBe(401);
     expect((await fetch(`${server.url}/api/me`, { headers: { authorization: 'Bearer x.y.z' } })).status).toBe(401);
