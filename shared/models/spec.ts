@@ -1,5 +1,5 @@
 // Model specifications as data. The JSON shape is the public model-file format documented in the README.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const constructSpec = z.object({
   items: z.array(z.string().min(1)).min(1),

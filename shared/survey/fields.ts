@@ -2,7 +2,7 @@
 // answer), applied after the instrument's missing codes. Survey columns repeat a handful of distinct texts
 // ("1".."5", twelve branch ids, eight periods), so each rule memoises its verdict per distinct raw text: zod
 // decides every distinct value once and the hot loop is a Map lookup (ids, all distinct, are not memoised).
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CategoryVar, Instrument } from './instrument';
 import { normalizeAnswer } from './instrument';
 import { isoDate, normalizePeriod, parseCalendarDate, periodOfDate, type DateOrder } from './period';

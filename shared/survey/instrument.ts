@@ -17,7 +17,7 @@
 //       (bands turn a numeric answer such as an age into its band; the band code itself is accepted too)
 //   branches?: ["BR01", ...] or [{ id, region?, name? }]   known branch ids (none = any well-formed id)
 //   rules?: { maxMissingShare?: 0.2, straightLining?: { minItems?: 10 } | false }
-import { z } from 'zod';
+import * as z from 'zod';
 
 const headerAliases = z.array(z.string().min(1)).default([]);
 

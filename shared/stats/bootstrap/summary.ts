@@ -15,7 +15,7 @@ import type { ParamInfo } from '../pls/types';
 import { bcaInterval, jackknifeAcceleration } from './bca';
 import type { BootstrapRun, ResampleRun } from './driver';
 import { evalDerived, indirectParams, type DerivedParam } from './indirect';
-import { quantileType7 } from './quantile';
+import { quantilePairType7, quantileType7 } from './quantile';
 import { mean, sumSq } from '../moments';
 
 export type ParamKind = ParamInfo['kind'] | 'specific_indirect' | 'total_indirect';
@@ -63,12 +63,14 @@ interface Column {
   from: string;
   to: string;
   through?: string[];
+  /** Position in the estimate vector of a direct parameter (extracted as a strided copy). */
+  index?: number;
   /** Value from one row-major estimate vector. */
   at: (v: ArrayLike<number>, offset: number) => number;
 }
 
 function columns(layout: readonly ParamInfo[]): Column[] {
-  const direct: Column[] = layout.map((p, j) => ({ kind: p.kind, from: p.from, to: p.to, at: (v, o) => v[o + j]! }));
+  const direct: Column[] = layout.map((p, j) => ({ kind: p.kind, from: p.from, to: p.to, index: j, at: (v, o) => v[o + j]! }));
   const derived: Column[] = indirectParams(layout).map((d: DerivedParam) => ({
     kind: d.kind,
     from: d.from,
@@ -81,7 +83,9 @@ function columns(layout: readonly ParamInfo[]): Column[] {
 
 function extract(col: Column, matrix: Float64Array, rows: number, p: number): Float64Array {
   const out = new Float64Array(rows);
-  for (let r = 0; r < rows; r++) out[r] = col.at(matrix, r * p);
+  const j = col.index;
+  if (j !== undefined) for (let r = 0; r < rows; r++) out[r] = matrix[r * p + j]!;
+  else for (let r = 0; r < rows; r++) out[r] = col.at(matrix, r * p);
   return out;
 }
 
@@ -106,13 +110,21 @@ export function summarizeBootstrap(run: BootstrapRun, opts: SummaryOptions = {})
     const draws = extract(col, run.draws, nOk, p);
     const bootMean = mean(draws); // R's mean(): the sum over n, refined by the mean residual
     const bootSd = Math.sqrt(sumSq(draws, bootMean) / (draws.length - 1));
-    const sorted = draws.sort();
     const t = bootSd > CONSTANT_SD * Math.max(1, Math.abs(original)) ? original / bootSd : NaN;
     let bcaLower = NaN;
     let bcaUpper = NaN;
+    let ciLower: number, ciUpper: number;
     if (jk && nOk > 0) {
+      // BCa reads order statistics anywhere: sort once for both intervals.
+      const sorted = draws.sort();
       const a = jackknifeAcceleration(extract(col, jk.draws, jk.resamples.length, p));
       ({ lower: bcaLower, upper: bcaUpper } = bcaInterval(sorted, original, a, alpha));
+      ciLower = quantileType7(sorted, alpha / 2);
+      ciUpper = quantileType7(sorted, 1 - alpha / 2);
+    } else {
+      // The percentile CI needs four order statistics: selecting them is O(n), sorting every column was the
+      // largest cost of a CLI bootstrap after the resamples themselves.
+      [ciLower, ciUpper] = quantilePairType7(draws, alpha / 2, 1 - alpha / 2);
     }
     params.push({
       kind: col.kind,
@@ -124,8 +136,8 @@ export function summarizeBootstrap(run: BootstrapRun, opts: SummaryOptions = {})
       bootSd,
       t,
       p: twoSidedP(t, df),
-      ciLower: quantileType7(sorted, alpha / 2),
-      ciUpper: quantileType7(sorted, 1 - alpha / 2),
+      ciLower,
+      ciUpper,
       bcaLower,
       bcaUpper,
     });

@@ -9,7 +9,7 @@
 //
 // Every (branch, period) drop draws from its own stream seeded by `${seed}|${branch}|${period}`, so a drop is the
 // same whichever other drops are generated with it, and per-drop files and the head-office file hold the same rows.
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoDate, normalizePeriod, parsePeriodList, periodIndex } from '../period';
 import { branchDirectory, type SimBranch } from './branches';
 import { drawProfile, LATENT_INDEX, PopulationSampler, SIM_ITEMS, type SimRespondent } from './generate';

@@ -2,7 +2,8 @@
 // seminr's own stored draws (no estimator involved).
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { quantileType7 } from '../../../shared/stats/bootstrap/quantile';
+import fc from 'fast-check';
+import { quantilePairType7, quantileType7, selectInPlace } from '../../../shared/stats/bootstrap/quantile';
 import { summarizeBootstrap } from '../../../shared/stats/bootstrap/summary';
 import { bootstrapPls, jackknifePls } from '../../../shared/stats/bootstrap/driver';
 import { findChains } from '../../../shared/stats/bootstrap/indirect';
@@ -11,6 +12,32 @@ import type { ParamInfo } from '../../../shared/stats/pls/types';
 import { readNumericCsv } from '../../../shared/stats/read-csv';
 import { createStandInEstimator } from './bootstrap-standin';
 import { compareSection, readDraws, refPath, type RefRecord } from './bootstrap-helpers';
+
+describe('quantilePairType7 (selection instead of a sort)', () => {
+  it('gives exactly what quantileType7 of the sorted draws gives, for any draws and probabilities (ties, tiny n included)', () => {
+    fc.assert(fc.property(
+      fc.array(fc.oneof(fc.double({ noNaN: true, min: -1e6, max: 1e6 }), fc.integer({ min: -3, max: 3 })), { minLength: 1, maxLength: 300 }),
+      fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }),
+      (xs, a, b) => {
+        const [p1, p2] = a <= b ? [a, b] : [b, a];
+        const sorted = Float64Array.from(xs).sort();
+        const got = quantilePairType7(Float64Array.from(xs), p1, p2);
+        expect(got).toEqual([quantileType7(sorted, p1), quantileType7(sorted, p2)]);
+      },
+    ), { numRuns: 2000, seed: 7 });
+  });
+  it('selectInPlace puts the k-th smallest at k with smaller ones before and larger ones after', () => {
+    const a = Float64Array.from({ length: 1001 }, (_, i) => (i * 7919) % 1001);
+    selectInPlace(a, 500);
+    expect(a[500]).toBe(500);
+    expect(a.subarray(0, 500).every((v) => v <= 500)).toBe(true);
+    expect(a.subarray(501).every((v) => v >= 500)).toBe(true);
+  });
+  it('is NaN for no draws and rejects probabilities out of order', () => {
+    expect(quantilePairType7(new Float64Array(0), 0.025, 0.975)).toEqual([NaN, NaN]);
+    expect(() => quantilePairType7(Float64Array.of(1, 2), 0.9, 0.1)).toThrow(/outside/);
+  });
+});
 
 describe('quantileType7', () => {
   // Expected values: R 4.2.2, quantile(x, probs, type = 7) as printed by test/unit/stats/bootstrap-reference.R.
