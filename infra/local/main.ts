@@ -51,27 +51,29 @@ if (!reuse) {
 mkdirSync(dataDir, { recursive: true });
 
 let status: LocalStatus = { state: 'starting' };
-const stack = await startLocalStack({ dataDir });
+// DynamoDB Local's JVM takes a few seconds to start: build the page and simulate the drops meanwhile.
+const starting = Promise.all([startLocalStack({ dataDir }), buildDashboard()]);
+const sim = reuse ? undefined : simulateDrops(DEMO);
+if (sim) {
+  mkdirSync(dropsDir, { recursive: true });
+  for (const d of sim.drops) writeFileSync(path.join(dropsDir, d.file), d.text);
+  writeFileSync(path.join(dropsDir, 'branches.json'), JSON.stringify(sim.branches, null, 2));
+}
+const [stack, dashboard] = await starting;
 let server: Awaited<ReturnType<typeof startApiServer>> | undefined;
 const shutdown = async (code = 0) => { await server?.close(); await stack.stop(); process.exit(code); };
 process.once('SIGINT', () => void shutdown());
 process.once('SIGTERM', () => void shutdown());
 
-const dashboard = await buildDashboard();
 server = await startApiServer({
   staticDir: dashboard.outDir, port: Number(process.env.SATMON_PORT ?? 8080), host: '127.0.0.1', status: () => status,
 });
 say(`dashboard: ${server.url}  (signed in as head office; the user menu switches to a branch manager)`);
 
-if (reuse) {
+if (!sim) {
   status = { state: 'ready' };
   say(`showing the sample data in ${path.relative(root, dataDir)} (built earlier; \`npm start -- --fresh\` builds them again)`);
 } else {
-  status = { state: 'processing', stage: 'simulate', done: 0, total: 1 };
-  mkdirSync(dropsDir, { recursive: true });
-  const sim = simulateDrops(DEMO);
-  for (const d of sim.drops) writeFileSync(path.join(dropsDir, d.file), d.text);
-  writeFileSync(path.join(dropsDir, 'branches.json'), JSON.stringify(sim.branches, null, 2));
   say(`sample data: ${sim.drops.length} drops (12 branches x 12 quarters, 250 respondents each, 2% messy rows); ` +
     'the dashboard fills as they are processed');
 
