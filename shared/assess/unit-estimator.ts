@@ -17,20 +17,30 @@ export interface IndexPlan {
   scale: Scale;
 }
 
-interface Estimator { layout: readonly ParamInfo[]; estimate(data: DataTable): Float64Array }
+interface Estimator { layout: readonly ParamInfo[]; weighted?: boolean; estimate(data: DataTable): Float64Array }
 
 /**
  * NaN-aware mean, and the sd after mean replacement (what the PLS standardized by). One pass: survey items are
  * small integers, so the sum of squares loses no digits that matter.
  */
-function meanSd(col: Float64Array): [number, number] {
-  let n = 0, s = 0, ss = 0;
-  for (let i = 0; i < col.length; i++) {
-    const v = col[i]!;
-    if (v === v) { n++; s += v; ss += v * v; }
+function meanSd(col: Float64Array, weights?: Float64Array): [number, number] {
+  let n = 0, s = 0, ss = 0, N = col.length;
+  if (weights) {
+    // frequency weights (a bootstrap resample's distinct rows and their counts): as if each row were repeated
+    N = 0;
+    for (let i = 0; i < col.length; i++) {
+      const v = col[i]!, w = weights[i]!;
+      N += w;
+      if (v === v) { n += w; s += w * v; ss += w * v * v; }
+    }
+  } else {
+    for (let i = 0; i < col.length; i++) {
+      const v = col[i]!;
+      if (v === v) { n++; s += v; ss += v * v; }
+    }
   }
   const m = s / n;
-  return [m, Math.sqrt(Math.max(0, ss - n * m * m) / (col.length - 1))];
+  return [m, Math.sqrt(Math.max(0, ss - n * m * m) / (N - 1))];
 }
 
 export function createUnitEstimator(spec: PlsModelSpec, options: PlsOptions, plan: IndexPlan): Estimator {
@@ -49,6 +59,7 @@ export function createUnitEstimator(spec: PlsModelSpec, options: PlsOptions, pla
 
   return {
     layout,
+    ...(pls.weighted ? { weighted: true } : {}),
     estimate(data: DataTable): Float64Array {
       const out = new Float64Array(layout.length);
       out.set(pls.estimate(data), 0);
@@ -61,7 +72,7 @@ export function createUnitEstimator(spec: PlsModelSpec, options: PlsOptions, pla
       for (const c of plan.pls) {
         let sumU = 0, sumUm = 0;
         for (const { item, pos } of weightPos.get(c)!) {
-          const [m, sd] = meanSd(colOf(item));
+          const [m, sd] = meanSd(colOf(item), data.weights);
           const u = out[pos]! / sd;
           if (!(u > 0)) throw new Error(`index of ${c}: outer weight of ${item} is not positive`);
           sumU += u; sumUm += u * m;
@@ -70,7 +81,7 @@ export function createUnitEstimator(spec: PlsModelSpec, options: PlsOptions, pla
       }
       for (const items of Object.values(plan.unweighted)) {
         let s = 0;
-        for (const item of items) s += meanSd(colOf(item))[0];
+        for (const item of items) s += meanSd(colOf(item), data.weights)[0];
         out[k++] = ((s / items.length - plan.scale.min) / range) * 100;
       }
       return out;

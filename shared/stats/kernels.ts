@@ -31,6 +31,34 @@ export function standardizeColumn(X: Float64Array, n: number, j: number, out: { 
 }
 
 /**
+ * standardizeColumn for a column stored as sqrt(w) x (frequency weights, pls/prepare.ts): the weighted mean and sd
+ * (n - 1 over N = sum of the weights) of x, and the column becomes sqrt(w) (x - mean) / sd.
+ */
+export function standardizeWeightedColumn(X: Float64Array, n: number, j: number, sqrtW: Float64Array, N: number, out: { mean: number; sd: number }): void {
+  const o = j * n;
+  // sum w x = sum sqrt(w) (sqrt(w) x); refined by the mean residual as standardizeColumn does
+  let s = 0;
+  for (let r = 0; r < n; r++) s += sqrtW[r]! * X[o + r]!;
+  let mean = s / N;
+  let t = 0;
+  for (let r = 0; r < n; r++) t += sqrtW[r]! * (X[o + r]! - sqrtW[r]! * mean);
+  mean += t / N;
+  let ss = 0;
+  for (let r = 0; r < n; r++) {
+    const d = X[o + r]! - sqrtW[r]! * mean;
+    X[o + r] = d;
+    ss += d * d;
+  }
+  const sd = Math.sqrt(ss / (N - 1));
+  out.mean = mean;
+  out.sd = sd;
+  if (sd > 0) {
+    const inv = 1 / sd;
+    for (let r = 0; r < n; r++) X[o + r] = X[o + r]! * inv;
+  }
+}
+
+/**
  * S[i, j] = S[j, i] = scale * <X_i, X_j> for every column j in [from, p) and i <= j (X column-major, n rows;
  * S row-major with leading dimension ld). from = 0 gives the whole Gram matrix; from = p0 adds the rows and
  * columns of columns appended after p0.

@@ -3,6 +3,12 @@ export interface DataTable {
   readonly names: readonly string[];
   readonly cols: readonly Float64Array[];
   readonly n: number;
+  /**
+   * Frequency weights of the rows (>= 0): a row of weight k counts as k copies of it. The bootstrap passes a
+   * resample this way (its distinct rows, weighted by how often each was drawn); only estimators that declare
+   * `weighted` read it.
+   */
+  readonly weights?: Float64Array;
 }
 
 export function tableFromRows(names: readonly string[], rows: readonly (readonly number[])[]): DataTable {

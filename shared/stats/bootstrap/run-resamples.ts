@@ -21,12 +21,14 @@ export interface ResampleBatch {
 }
 
 /** Only what the loop needs: the estimator contract minus the spec (stand-ins in tests need no spec). */
-export type Estimator = Pick<PlsEstimator, 'estimate' | 'layout'>;
+export type Estimator = Pick<PlsEstimator, 'estimate' | 'layout' | 'weighted'>;
 
 /**
  * Estimates resamples start..end-1 (0-based). Each resample's table is shared/stats/table.ts selectRows(data, rows),
  * gathered into column buffers reused across the range: allocating fresh columns for every resample costs more
  * than the gather itself (mobi, 5000 resamples: 166 ms vs 42 ms). The table is valid only during estimate().
+ * An estimator that takes frequency weights (`weighted`) gets only the distinct rows drawn, in row order, each
+ * weighted by how often it was drawn: about 63 % of the rows, the same estimate, less to gather and to multiply.
  */
 export function runResampleRange(
   est: Estimator, data: DataTable, src: ResampleSource, start: number, end: number, afterEach?: (i: number) => void,
@@ -37,13 +39,24 @@ export function runResampleRange(
   const failures: Failure[] = [];
   const rows = new Int32Array(src.size);
   const cols = data.cols.map(() => new Float64Array(src.size));
+  const counts = est.weighted ? new Float64Array(data.n) : undefined;
+  const distinct = new Int32Array(src.size);
+  const weights = new Float64Array(src.size);
   // afterEach(i + 1) sits in the update clause so it also runs after a failed resample's `continue`.
   for (let i = start; i < end; i++, afterEach?.(i)) {
     src.rows(i, rows);
-    gatherRows(data.cols, rows, cols);
+    let table: DataTable;
+    if (counts) {
+      const k = countRows(rows, counts, distinct, weights);
+      gatherRows(data.cols, distinct.subarray(0, k), cols);
+      table = { names: data.names, cols: cols.map((c) => c.subarray(0, k)), n: k, weights: weights.subarray(0, k) };
+    } else {
+      gatherRows(data.cols, rows, cols);
+      table = { names: data.names, cols, n: src.size };
+    }
     let v: Float64Array;
     try {
-      v = est.estimate({ names: data.names, cols, n: src.size });
+      v = est.estimate(table);
     } catch (e) {
       failures.push({ resample: i + 1, reason: e instanceof Error ? e.message : String(e) });
       continue;
@@ -60,6 +73,20 @@ export function runResampleRange(
     ok[i - start] = 1;
   }
   return { start, end, values, ok, failures };
+}
+
+/**
+ * The distinct rows of a draw in ascending order and how often each was drawn: distinct[0..k) and weights[0..k).
+ * `counts` (one slot per data row, all 0) is left all 0 again.
+ */
+export function countRows(rows: Int32Array, counts: Float64Array, distinct: Int32Array, weights: Float64Array): number {
+  for (let j = 0; j < rows.length; j++) counts[rows[j]!]!++;
+  let k = 0;
+  for (let r = 0; r < counts.length; r++) {
+    const c = counts[r]!;
+    if (c > 0) { distinct[k] = r; weights[k++] = c; counts[r] = 0; }
+  }
+  return k;
 }
 
 /** selectRows() into existing buffers: out[j][k] = cols[j][rows[k]]. */

@@ -11,6 +11,9 @@ import type { IterationSettings } from './algorithm';
 import type { IndirectEffect, LabelledMatrix, OuterEstimate, PathEstimate, PlsOptions, PlsResult } from './types';
 
 export function estimatePls(spec: PlsModelSpec, data: DataTable, opts: PlsOptions = {}): PlsResult {
+  // Scores, VIFs and the other row-level figures here are not written for weighted rows (yet): only the bootstrap
+  // estimator (createPlsEstimator) reads DataTable.weights.
+  if (data.weights) throw new Error('estimatePls: weighted rows are not supported; the bootstrap estimator takes them');
   const model = compileModel(spec);
   const set = resolveSettings(spec, opts);
   const prep = prepareData(model, data, resolveColumns(model, data), { missing: set.missing });

@@ -57,6 +57,7 @@ export function createPlsEstimator(spec: PlsModelSpec, opts: PlsOptions = {}): P
   return {
     spec,
     layout,
+    weighted: true,
     estimate(data: DataTable): Float64Array {
       if (data.names !== namesSeen) {
         cols = resolveColumns(model, data);

@@ -1,7 +1,7 @@
 // One PLS estimation for one structural model on prepared data: interaction items (seminr's process_interactions),
 // the weight iteration, then seminr's finishing steps (adjust_interaction, loadings, path OLS, R²).
 // Shared by estimatePls, the bootstrap estimator and the f² re-estimations.
-import { gramUpdate, standardizeColumn, choleskyInPlace, choleskySolveInPlace } from '../kernels';
+import { gramUpdate, standardizeColumn, standardizeWeightedColumn, choleskyInPlace, choleskySolveInPlace } from '../kernels';
 import {
   blockProducts, compositeCovariances, iterateWeights, makePlan, regressOnPredecessors,
   type IterationOutcome, type IterationSettings, type Plan,
@@ -101,25 +101,31 @@ function buildInteractionItems(fp: FitPlan, prep: Prepared, scheme: IterationSet
         const wi = w[i]!, oi = i * n;
         for (let r = 0; r < n; r++) tmp[r] += X[oi + r]! * wi;
       }
-      for (let r = 0; r < n; r++) X[o + r] = X[o + r]! * tmp[r]!;
+      // With frequency weights both scores carry sqrt(w) (prepare.ts): the product carries w, one sqrt(w) too many.
+      const inv = prep.invSqrtW;
+      if (inv) for (let r = 0; r < n; r++) X[o + r] = X[o + r]! * tmp[r]! * inv[r]!;
+      else for (let r = 0; r < n; r++) X[o + r] = X[o + r]! * tmp[r]!;
     } else {
       // scaled product indicators: every product of a standardized iv item and a standardized moderator item
+      const inv = prep.invSqrtW;
       ci.pairs.forEach(([ia, ib], q) => {
         const oq = o + q * n;
-        for (let r = 0; r < n; r++) X[oq + r] = X[ia * n + r]! * X[ib * n + r]!;
+        if (inv) for (let r = 0; r < n; r++) X[oq + r] = X[ia * n + r]! * X[ib * n + r]! * inv[r]!;
+        else for (let r = 0; r < n; r++) X[oq + r] = X[ia * n + r]! * X[ib * n + r]!;
       });
       if (ci.method === 'orthogonal') orthogonalize(model, prep, ci);
     }
   }
   for (const ci of fp.ints) {
     for (let j = model.start[ci.construct]!; j < model.end[ci.construct]!; j++) {
-      standardizeColumn(X, n, j, colStats);
+      if (prep.sqrtW) standardizeWeightedColumn(X, n, j, prep.sqrtW, prep.N, colStats);
+      else standardizeColumn(X, n, j, colStats);
       if (!(colStats.sd > 0)) throw new Error(`interaction item '${model.items[j]}' has zero variance`);
       prep.means[j] = colStats.mean;
       prep.sds[j] = colStats.sd;
     }
   }
-  gramUpdate(X, n, P, model.p0, prep.S, P, 1 / (n - 1));
+  gramUpdate(X, n, P, model.p0, prep.S, P, 1 / (prep.N - 1));
 }
 
 /**
@@ -138,15 +144,23 @@ function orthogonalize(model: CompiledModel, prep: Prepared, ci: CompiledInterac
   const coef = new Float64Array(m);
   for (let q = 0; q < ci.pairs.length; q++) {
     const o = (model.start[ci.construct]! + q) * n;
+    // Centre the product (with frequency weights the column holds sqrt(w) x: its weighted mean is sum sqrt(w) x / N).
+    const sw = prep.sqrtW;
     let mean = 0;
-    for (let r = 0; r < n; r++) mean += X[o + r]!;
-    mean /= n;
-    for (let r = 0; r < n; r++) X[o + r] = X[o + r]! - mean;
+    if (sw) {
+      for (let r = 0; r < n; r++) mean += sw[r]! * X[o + r]!;
+      mean /= prep.N;
+      for (let r = 0; r < n; r++) X[o + r] = X[o + r]! - sw[r]! * mean;
+    } else {
+      for (let r = 0; r < n; r++) mean += X[o + r]!;
+      mean /= n;
+      for (let r = 0; r < n; r++) X[o + r] = X[o + r]! - mean;
+    }
     for (let a = 0; a < m; a++) {
       let s = 0;
       const ov = V[a]! * n;
       for (let r = 0; r < n; r++) s += X[ov + r]! * X[o + r]!;
-      coef[a] = s / (n - 1);
+      coef[a] = s / (prep.N - 1);
     }
     choleskySolveInPlace(L, m, coef);
     for (let a = 0; a < m; a++) {

@@ -20,9 +20,20 @@ export interface MissingReport {
  * generated interaction items [p0, P) are filled per estimation (they depend on the structural model).
  */
 export interface Prepared {
+  /** Rows stored in X. */
   n: number;
-  /** n x P, column-major, standardized. */
+  /** Observations they stand for: n, or the sum of the rows' frequency weights (DataTable.weights). */
+  N: number;
+  /**
+   * n x P, column-major, standardized. With frequency weights each row is stored multiplied by the square root of
+   * its weight (sqrtW), so X'X is still the weighted cross-product and S = X'X / (N - 1).
+   */
   X: Float64Array;
+  /** With frequency weights: each stored row's weight (0 where listwise deletion dropped it), its square root, and
+   *  1 / sqrt(weight) (0 for a weight of 0). */
+  w?: Float64Array;
+  sqrtW?: Float64Array;
+  invSqrtW?: Float64Array;
   P: number;
   /** P x P row-major correlation matrix (base block filled here). */
   S: Float64Array;
@@ -55,6 +66,7 @@ export interface PrepareOptions {
 }
 
 export function prepareData(model: CompiledModel, data: DataTable, cols: Int32Array, opts: PrepareOptions): Prepared {
+  if (data.weights) return prepareWeighted(model, data, data.weights, cols, opts);
   const { p0 } = model;
   const P = model.items.length;
   const nIn = data.n;
@@ -143,7 +155,87 @@ export function prepareData(model: CompiledModel, data: DataTable, cols: Int32Ar
   const perItem: Record<string, number> = {};
   if (!opts.lean) for (let i = 0; i < p0; i++) perItem[model.items[i]!] = perItemCount[i]!;
   return {
-    n, X, P, S, means, sds,
+    n, N: n, X, P, S, means, sds,
     missing: { method: opts.missing, cellsMissing, share: cellsMissing / (nIn * p0), rowsDropped: nIn - n, perItem },
+  };
+}
+
+/**
+ * prepareData for rows with frequency weights: the same means, sds and S as the table with each row repeated
+ * weight times (mean replacement and listwise deletion included), computed on the distinct rows only. Two passes
+ * per column (weighted mean refined as R's mean() is, then the sum of squares), so no one-pass cancellation.
+ */
+function prepareWeighted(model: CompiledModel, data: DataTable, weights: Float64Array, cols: Int32Array, opts: PrepareOptions): Prepared {
+  const { p0 } = model;
+  const P = model.items.length;
+  const n = data.n;
+  const src = opts.source ?? 'data';
+  if (weights.length !== n) throw new Error(`${src}: ${weights.length} weights for ${n} rows`);
+  const reuse = opts.reuse && opts.reuse.P === P && opts.reuse.w && opts.reuse.X.length >= n * P && opts.reuse.w.length >= n ? opts.reuse : undefined;
+  const X = reuse ? reuse.X : new Float64Array(n * P);
+  const S = reuse ? reuse.S : new Float64Array(P * P);
+  const means = reuse ? reuse.means : new Float64Array(P);
+  const sds = reuse ? reuse.sds : new Float64Array(P);
+  const w = reuse ? reuse.w! : new Float64Array(n);
+  const sqrtW = reuse ? reuse.sqrtW! : new Float64Array(n);
+  const invSqrtW = reuse ? reuse.invSqrtW! : new Float64Array(n);
+  const perItemCount = new Float64Array(p0);
+
+  // Listwise deletion: rows with a missing item weigh 0.
+  let rowsDropped = 0;
+  let N = 0;
+  for (let r = 0; r < n; r++) {
+    let wr = weights[r]!;
+    if (!(wr >= 0) || !Number.isFinite(wr)) throw new Error(`${src}: row ${r + 1} has weight ${wr} (weights must be finite and >= 0)`);
+    if (opts.missing === 'listwise' && wr > 0) {
+      for (let i = 0; i < p0; i++) {
+        const v = data.cols[cols[i]!]![r]!;
+        if (v !== v) { rowsDropped += wr; wr = 0; break; }
+      }
+    }
+    N += wr;
+    w[r] = wr;
+    sqrtW[r] = Math.sqrt(wr);
+    invSqrtW[r] = wr > 0 ? 1 / sqrtW[r]! : 0;
+  }
+  if (N < 3) throw new Error(`${src}: only ${N} usable rows (need at least 3)`);
+
+  let cellsMissing = 0;
+  for (let i = 0; i < p0; i++) {
+    const c = data.cols[cols[i]!]!;
+    const o = i * n;
+    let sw = 0, s = 0, miss = 0;
+    for (let r = 0; r < n; r++) {
+      const wr = w[r]!;
+      if (wr === 0) continue;
+      const v = c[r]!;
+      if (v === v) { sw += wr; s += wr * v; } else miss += wr;
+    }
+    perItemCount[i] = miss;
+    cellsMissing += miss;
+    if (sw === 0) throw new Error(`${src}: item '${model.items[i]}' has no observed values`);
+    let mean = s / sw;
+    let t = 0, ss = 0;
+    for (let r = 0; r < n; r++) { const v = c[r]!; if (v === v) t += w[r]! * (v - mean); }
+    mean += t / sw;
+    for (let r = 0; r < n; r++) { const v = c[r]!; if (v === v) { const d = v - mean; ss += w[r]! * d * d; } }
+    if (!Number.isFinite(ss)) throw new Error(`${src}: item '${model.items[i]}' has infinite or too large values`);
+    // Mean-replaced cells add N - sw observations at the mean: nothing to the sum of squares.
+    const sd = Math.sqrt(ss / (N - 1));
+    if (!(sd > 0)) {
+      throw new Error(`${src}: item '${model.items[i]}' has zero variance and cannot be standardized (seminr: zero variance items cannot be scaled)`);
+    }
+    const inv = 1 / sd;
+    for (let r = 0; r < n; r++) { const v = c[r]!; X[o + r] = v === v ? sqrtW[r]! * (v - mean) * inv : 0; }
+    means[i] = mean;
+    sds[i] = sd;
+  }
+  gramUpdate(X, n, p0, 0, S, P, 1 / (N - 1));
+
+  const perItem: Record<string, number> = {};
+  if (!opts.lean) for (let i = 0; i < p0; i++) perItem[model.items[i]!] = perItemCount[i]!;
+  return {
+    n, N, X, P, S, means, sds, w, sqrtW, invSqrtW,
+    missing: { method: opts.missing, cellsMissing, share: cellsMissing / (N * p0), rowsDropped, perItem },
   };
 }

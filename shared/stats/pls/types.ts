@@ -81,4 +81,9 @@ export interface PlsEstimator {
   readonly layout: readonly ParamInfo[];
   /** Flat vector in `layout` order. Throws on a failed estimate (e.g. a zero-variance item in a resample). */
   estimate(data: DataTable): Float64Array;
+  /**
+   * True when estimate() reads DataTable.weights as frequency weights (the same result as the rows repeated):
+   * the bootstrap then hands it each resample's distinct rows with their counts instead of gathering every draw.
+   */
+  readonly weighted?: boolean;
 }

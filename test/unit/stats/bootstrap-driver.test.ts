@@ -5,7 +5,7 @@ import { bootstrapPls, jackknifePls, type BootstrapRun } from '../../../shared/s
 import { seminrResampleRows } from '../../../shared/stats/bootstrap/r-rng';
 import { summarizeBootstrap } from '../../../shared/stats/bootstrap/summary';
 import type { EstimatorRecipe } from '../../../shared/stats/bootstrap/recipe';
-import { gatherRows } from '../../../shared/stats/bootstrap/run-resamples';
+import { countRows, gatherRows } from '../../../shared/stats/bootstrap/run-resamples';
 import { selectRows, tableFromRows, type DataTable } from '../../../shared/stats/table';
 import { createStandInEstimator, ROW_ID, type StandInOptions } from './bootstrap-standin';
 
@@ -128,5 +128,18 @@ describe('bootstrapPls with a stand-in estimator', () => {
     expect((await bootstrapPls(est, data, { seed: 1, nboot: 4, workers: 2, recipe })).resamples).toHaveLength(4);
     const broken = { layout: est.layout, estimate: () => { throw new Error('singular'); } };
     await expect(bootstrapPls(broken, data, { seed: 1, nboot: 4 })).rejects.toThrow('bootstrap: the estimate on the full data failed: singular');
+  });
+});
+
+describe('countRows (a draw as its distinct rows and their counts)', () => {
+  it('lists each drawn row once, ascending, with how often it was drawn, and leaves the counters at 0', () => {
+    const counts = new Float64Array(6);
+    const distinct = new Int32Array(7);
+    const weights = new Float64Array(7);
+    const k = countRows(Int32Array.of(4, 1, 4, 0, 4, 1, 5), counts, distinct, weights);
+    expect(k).toBe(4);
+    expect([...distinct.subarray(0, k)]).toEqual([0, 1, 4, 5]);
+    expect([...weights.subarray(0, k)]).toEqual([1, 2, 3, 1]);
+    expect([...counts]).toEqual([0, 0, 0, 0, 0, 0]);
   });
 });

@@ -72,6 +72,26 @@ describe.each(REFERENCE_MODELS)('createPlsEstimator on %s', (name) => {
     expect(worst).toBeLessThan(1e-10);
   });
 
+  it('frequency weights give the estimate of the rows repeated that many times (what the bootstrap relies on)', () => {
+    // A resample as the bootstrap draws it, and the same resample as its distinct rows with their counts.
+    const rows = Int32Array.from({ length: rc.data.n }, (_, i) => (i * 7919 + 13) % rc.data.n);
+    for (let i = 0; i < rows.length; i += 3) rows[i] = rows[(i * 5) % rows.length]!;
+    const counts = new Map<number, number>();
+    for (const r of rows) counts.set(r, (counts.get(r) ?? 0) + 1);
+    const distinct = Int32Array.from([...counts.keys()].sort((a, b) => a - b));
+    const weighted = { ...selectRows(rc.data, distinct), weights: Float64Array.from(distinct, (r) => counts.get(r)!) };
+    expect(distinct.length).toBeLessThan(rows.length);
+    const a = est.estimate(selectRows(rc.data, rows));
+    const b = est.estimate(weighted);
+    let worst = 0;
+    a.forEach((x, k) => (worst = Math.max(worst, Math.abs(x - b[k]!))));
+    expect(worst).toBeLessThan(1e-12);
+    // rows of weight 0 change nothing
+    const withZeros = { ...selectRows(rc.data, Int32Array.from({ length: rc.data.n }, (_, i) => i)), weights: Float64Array.from({ length: rc.data.n }, (_, i) => counts.get(i) ?? 0) };
+    const c = est.estimate(withZeros);
+    c.forEach((x, k) => expect(Math.abs(x - a[k]!)).toBeLessThan(1e-12));
+  });
+
   it('is pure: a returned vector is not touched by later calls, repeated calls agree', () => {
     const a = est.estimate(rc.data);
     const copy = a.slice();
@@ -95,6 +115,31 @@ describe('estimator errors and options', () => {
     expect(() => est.estimate(selectRows(rc.data, new Int32Array(rc.data.n).fill(3)))).toThrow(/item 'IMAG1' has zero variance/);
     // and recovers on the next call
     expect(est.estimate(rc.data).length).toBe(est.layout.length);
+  });
+
+  it('frequency weights: listwise deletion, every interaction method, and bad weights', () => {
+    const corp = loadReference('corp_rep_simple');
+    const w = Float64Array.from({ length: corp.data.n }, (_, i) => i % 4);
+    const expanded = Int32Array.from(Array.from(w).flatMap((k, i) => Array(k).fill(i)));
+    for (const opts of [{ missing: 'listwise' as const }, { missing: 'mean' as const }]) {
+      const est = createPlsEstimator(corp.spec, opts);
+      const a = est.estimate(selectRows(corp.data, expanded));
+      const b = est.estimate({ ...corp.data, weights: w });
+      a.forEach((x, k) => expect(Math.abs(x - b[k]!), `${opts.missing} ${k}`).toBeLessThan(1e-12));
+    }
+    const mod = loadReference('corp_rep_moderation');
+    for (const method of ['two-stage', 'product-indicator', 'orthogonal'] as const) {
+      const spec = parsePlsModel({ ...mod.spec, interactions: mod.spec.interactions.map((i) => ({ ...i, method })) });
+      const est = createPlsEstimator(spec);
+      const wm = Float64Array.from({ length: mod.data.n }, (_, i) => (i * 7) % 3);
+      const a = est.estimate(selectRows(mod.data, Int32Array.from(Array.from(wm).flatMap((k, i) => Array(k).fill(i)))));
+      const b = est.estimate({ ...mod.data, weights: wm });
+      a.forEach((x, k) => expect(Math.abs(x - b[k]!), `${method} ${k}`).toBeLessThan(1e-12));
+    }
+    const est = createPlsEstimator(rc.spec);
+    expect(() => est.estimate({ ...rc.data, weights: new Float64Array(rc.data.n).fill(1).fill(-1, 0, 1) })).toThrow(/row 1 has weight -1/);
+    expect(() => est.estimate({ ...rc.data, weights: new Float64Array(3) })).toThrow(/3 weights for 250 rows/);
+    expect(() => estimatePls(rc.spec, { ...rc.data, weights: new Float64Array(rc.data.n).fill(1) })).toThrow(/weighted rows are not supported/);
   });
 
   it('throws naming a missing column', () => {
