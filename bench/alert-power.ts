@@ -26,11 +26,11 @@ import { closeAssessment, type Alert, type UnitSeries } from '../shared/assess/a
 import { DEFAULT_ALERT_RULE, type AlertRuleOptions, type Observation } from '../shared/assess/alert-rule';
 import { createUnitEstimator } from '../shared/assess/unit-estimator';
 import { satisfactionModel } from '../shared/models';
+import { addQuarters } from '../shared/period';
 import { bootstrapPls } from '../shared/stats/bootstrap';
 import { relativeWeights } from '../shared/stats/indices';
 import { estimatePls } from '../shared/stats/pls';
 import type { DataTable } from '../shared/stats/table';
-import { periodFromIndex, periodIndex } from '../shared/survey/period';
 import {
   branchShift, dropRespondents, ITEM_THRESHOLDS, LATENT_CONSTRUCTS, parseSimulateOptions, Rng, SEED000_LOADINGS,
   SEED000_PATHS, SIM_ITEMS, simulateRows, type SimulateOptions, type SimulateOptionsInput,
@@ -143,7 +143,7 @@ const sd = (xs: readonly number[]) => {
   return xs.length > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1)) : NaN;
 };
 const seOfMean = (xs: readonly number[]) => sd(xs) / Math.sqrt(xs.length);
-const periods = (first: string, count: number) => Array.from({ length: count }, (_, i) => periodFromIndex(periodIndex(first) + i));
+const periods = (first: string, count: number) => Array.from({ length: count }, (_, i) => addQuarters(first, i));
 const asBranches = (series: Record<string, Observation[]>) =>
   Object.fromEntries(Object.entries(series).map(([b, s]) => [b, { series: { TRUST: s } as UnitSeries }]));
 

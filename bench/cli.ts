@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensureBuilt } from '../scripts/build.mjs';
+import { childEnv } from '../shared/config';
 import { loadReference, referenceDir } from '../test/helpers/reference';
 import { CASES as BOOTSTRAP_CASES, timeBootstrap } from './bootstrap';
 
@@ -45,7 +46,7 @@ function childrenCpuMs(): number | undefined {
 function timeProcess(argv: string[]): { ms: number; cpuMs?: number } {
   const c0 = childrenCpuMs();
   const t0 = performance.now();
-  const r = spawnSync(argv[0]!, argv.slice(1), { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SATMON_DEBUG: '' } });
+  const r = spawnSync(argv[0]!, argv.slice(1), { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: childEnv({ SATMON_DEBUG: '' }) });
   const ms = performance.now() - t0;
   const c1 = childrenCpuMs();
   if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr}`);

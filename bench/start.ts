@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childEnv } from '../shared/config';
 import { timeBootstrap } from './bootstrap';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,7 +32,7 @@ async function timeStart(dataDir: string, fresh: boolean, untilDone: boolean): P
   const port = await freePort();
   const t0 = performance.now();
   const child = spawn(process.execPath, ['scripts/start.mjs', ...(fresh ? ['--fresh'] : [])], {
-    cwd: ROOT, env: { ...process.env, SATMON_PORT: String(port), SATMON_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: ROOT, env: childEnv({ SATMON_PORT: String(port), SATMON_DATA_DIR: dataDir }), stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
   child.stdout.on('data', (b: Buffer) => { out += b.toString(); });

@@ -33,12 +33,23 @@ async function main(argv: string[]): Promise<number> {
   return mod.run(rest);
 }
 
+/** SATMON_DEBUG (shared/config.ts), loaded only when a command fails so that starting stays fast. */
+async function debugWanted(): Promise<boolean> {
+  const { loadGroup } = await import('../shared/config');
+  try {
+    return loadGroup('cli').debug;
+  } catch (e) {
+    process.stderr.write(`satmon: ${(e as Error).message}\n`);
+    return false;
+  }
+}
+
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
-  (err: unknown) => {
+  async (err: unknown) => {
     const msg = err instanceof Error ? err.message : String(err);
     process.stderr.write(`satmon: ${msg.split('\n')[0]}\n`);
-    if (process.env.SATMON_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     process.exitCode = err instanceof CliError ? 2 : 1;
+    if (err instanceof Error && (await debugWanted())) process.stderr.write(`${err.stack}\n`);
   },
 );

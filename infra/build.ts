@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { App, type AppProps } from 'aws-cdk-lib';
+import { loadGroup } from '../shared/config';
 import { addAwsSolutionsChecks } from './nag';
 import { REPO_ROOT, SatmonStack, type SatmonStackProps } from './stack';
 
@@ -31,7 +32,7 @@ export function buildApp(opts: BuildOptions = {}): { app: App; stack: SatmonStac
   const app = new App(opts.appProps);
   const ctx = (k: string) => app.node.tryGetContext(k) as unknown;
   const stack = new SatmonStack(app, String(ctx('stackName') ?? DEFAULT_STACK_NAME), {
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: String(ctx('region') ?? DEFAULT_REGION) },
+    env: { account: loadGroup('cdk').account, region: String(ctx('region') ?? DEFAULT_REGION) },
     alertEmails: list(ctx('alertEmails')),
     opsEmails: list(ctx('opsEmails')),
     ...opts.stackProps,

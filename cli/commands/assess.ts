@@ -7,7 +7,8 @@ import { parseFlags } from '../args';
 import { CliError } from '../errors';
 import { runAssessment } from '../../infra/local/assessment-runner';
 import { startLocalStack } from '../../infra/local/stack';
-import { BUCKETS, TABLE } from '../../shared/store/resources';
+import { isQuarter, isYear } from '../../shared/period';
+import { loadGroup } from '../../shared/config';
 
 export const summary = 'run a quarterly or annual assessment against the embedded stack';
 
@@ -22,14 +23,15 @@ export async function run(argv: string[]): Promise<number> {
   if (!f) return 0;
   const period = (f.period ?? f.year) as string | undefined;
   if (!period || (f.period && f.year)) throw new CliError('give exactly one of --period 2025-Q4 or --year 2025');
-  if (f.period && !/^\d{4}-Q[1-4]$/.test(period)) throw new CliError(`--period must look like 2025-Q4, got '${period}'`);
-  if (f.year && !/^\d{4}$/.test(period)) throw new CliError(`--year must look like 2025, got '${period}'`);
-  const configured = !!process.env[TABLE.envVar] && !!process.env[BUCKETS.curated.envVar];
+  if (f.period && !isQuarter(period)) throw new CliError(`--period must look like 2025-Q4, got '${period}'`);
+  if (f.year && !isYear(period)) throw new CliError(`--year must look like 2025, got '${period}'`);
+  const resources = loadGroup('resources');
+  const configured = !!resources.table && !!resources.curated;
   const dataDir = (f['data-dir'] as string | undefined) ?? '.satmon/data';
   if (!configured && !existsSync(dataDir)) throw new CliError(`${dataDir}: no data folder (run npm start or satmon pipeline --data-dir ${dataDir} first)`);
   const stack = configured ? undefined : await startLocalStack({ dataDir });
   try {
-    const r = await runAssessment(period, { env: process.env });
+    const r = await runAssessment(period); // the process environment: configured, or set by the embedded stack
     const out = { ...r.close, branches: r.plan.branches.length, units: r.plan.items.length, failures: r.failures, ms: r.ms };
     if (f.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
     else {

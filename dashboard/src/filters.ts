@@ -1,6 +1,7 @@
 // The filter bar: year, quarter, region, programme, segment (as a page needs them). Every change rewrites the
 // URL hash, which re-renders the page; the controls are labelled native selects (keyboard and screen readers).
 import type { MeResponse } from '../../shared/api/types';
+import { parsePeriod, parseQuarter } from '../../shared/period';
 import { h } from './dom';
 import { selectedPeriod } from './state';
 
@@ -19,11 +20,13 @@ export function filterBar(me: MeResponse, params: URLSearchParams, show: FilterS
     for (const [a, b] of Object.entries(also)) if (b) p.set(a, b); else p.delete(a);
     onChange(p);
   };
-  const period = selectedPeriod(me, params) ?? '';
-  const year = period.slice(0, 4);
-  const quarter = period.length > 4 ? period.slice(5) : '';
-  const allYears = [...new Set([...me.periods.years, ...me.periods.quarters.map((q) => q.slice(0, 4))])].sort().reverse();
-  const quarters = me.periods.quarters.filter((q) => q.startsWith(year)).map((q) => q.slice(5));
+  const selected = selectedPeriod(me, params);
+  const period = selected ? parsePeriod(selected) : undefined;
+  const year = period ? String(period.year) : '';
+  const quarter = period?.kind === 'quarter' ? `Q${period.quarter}` : ''; // the quarter select's values: Q1-Q4
+  const quarterParts = me.periods.quarters.map(parseQuarter);
+  const allYears = [...new Set([...me.periods.years, ...quarterParts.map((q) => String(q.year))])].sort().reverse();
+  const quarters = quarterParts.filter((q) => String(q.year) === year).map((q) => `Q${q.quarter}`);
   const items: HTMLElement[] = [];
   if (show.branch && branch && me.branches.length > 1) {
     items.push(select('f-branch', 'Branch', me.branches.map((b) => [b.id, `${b.id} ${b.name}`]), branch.id, branch.onChange));

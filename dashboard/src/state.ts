@@ -1,6 +1,7 @@
 // Client-side routes in the URL hash (#/report?year=2025, #/branch/BR05?year=2025&quarter=Q4, #/alerts), so any
 // static host serves the app and a filtered view is a link one can share or bookmark.
 import type { MeResponse } from '../../shared/api/types';
+import { yearOf } from '../../shared/period';
 
 export type Page = 'report' | 'branch' | 'alerts' | 'notfound';
 export interface Route { page: Page; branch?: string; params: URLSearchParams }
@@ -26,12 +27,13 @@ export function href(page: Page, branch: string | undefined, params: Record<stri
 /** The period the filters select: a quarter (2025-Q3) or a year (2025); defaults to the latest annual figure. */
 export function selectedPeriod(me: MeResponse, params: URLSearchParams): string | undefined {
   const { years, quarters } = me.periods;
-  const allYears = [...new Set([...years, ...quarters.map((q) => q.slice(0, 4))])].sort();
+  const yearText = (q: string) => String(yearOf(q));
+  const allYears = [...new Set([...years, ...quarters.map(yearText)])].sort();
   let year = params.get('year') ?? undefined;
-  if (!year || !allYears.includes(year)) year = years.at(-1) ?? quarters.at(-1)?.slice(0, 4);
+  if (!year || !allYears.includes(year)) year = years.at(-1) ?? (quarters.length ? yearText(quarters.at(-1)!) : undefined);
   if (!year) return undefined;
-  const quarter = params.get('quarter');
+  const quarter = params.get('quarter'); // Q1-Q4, checked against the quarters on offer
   if (quarter && quarters.includes(`${year}-${quarter}`)) return `${year}-${quarter}`;
   if (years.includes(year)) return year;
-  return quarters.filter((q) => q.startsWith(year!)).at(-1);
+  return quarters.filter((q) => yearText(q) === year).at(-1);
 }

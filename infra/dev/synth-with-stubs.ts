@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { loadGroup } from '../../shared/config';
 import { HANDLERS, type HandlerName } from '../../shared/store/resources';
 import { buildApp, cdkJsonContext } from '../build';
 import { REPO_ROOT } from '../stack';
@@ -22,7 +23,7 @@ for (const [name, rel] of Object.entries(HANDLERS) as [HandlerName, string][]) {
   overrides[name] = file;
 }
 // Run by the CLI (CDK_OUTDIR set), the CLI supplies cdk.json's context and the output folder.
-const byCli = !!process.env.CDK_OUTDIR;
+const byCli = !!loadGroup('cdk').outdir;
 const context: Record<string, unknown> = byCli ? {} : { ...cdkJsonContext() };
 if (process.argv.includes('--no-bundling')) context['aws:cdk:bundling-stacks'] = [];
 

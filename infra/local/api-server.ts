@@ -31,7 +31,7 @@ export interface ApiServerOptions {
   /** Default 0: a free port. */
   port?: number;
   host?: string;
-  /** The API Lambda's handler; default lambdas/api/handler.ts (reads TABLE_NAME etc. from process.env). */
+  /** The API Lambda's handler; default lambdas/api/handler.ts (configured from process.env through shared/config.ts). */
   handler?: ApiHandler;
   /** HMAC secret of the dev tokens; default 32 random bytes (tokens die with the server). */
   secret?: Buffer;

@@ -7,6 +7,7 @@ import type { CloseOutput, PlanOutput } from '../../lambdas/assess/assess';
 import { makeHandler as makeRecompute, depsFromEnv as recomputeDeps } from '../../lambdas/recompute/handler';
 import type { RecomputeOutcome } from '../../lambdas/recompute/recompute';
 import type { Alert } from '../../shared/assess/assessment';
+import { childEnv } from '../../shared/config';
 
 export interface AssessmentRun {
   plan: PlanOutput;
@@ -82,7 +83,7 @@ export async function runAssessment(period: string, opts: RunOptions = {}): Prom
  * not change it.
  */
 export async function runAssessments(periods: readonly string[], opts: RunOptions = {}): Promise<AssessmentRun[]> {
-  const env = opts.env ?? process.env;
+  const env = opts.env ?? childEnv(); // handed to the handlers and the worker threads
   const assess = makeAssess(() => assessDeps(env, opts.notify));
   const planMs: number[] = [];
   const plans = await Promise.all(periods.map(async (period, i) => {

@@ -3,12 +3,13 @@
 // from 2025-Q2, 2 % messy rows) go through the whole pipeline with the Lambda handlers, every quarterly and annual
 // assessment, while the terminal and a banner on the page show the progress. A later run finds the finished data
 // in .satmon/data and serves them at once; `npm start -- --fresh` builds them again.
-// Environment: SATMON_NBOOT (resamples per branch, default 1000 here), SATMON_PORT (default 8080),
+// Environment (shared/config.ts): SATMON_NBOOT (resamples per branch, default 1000 here), SATMON_PORT (default 8080),
 // SATMON_DATA_DIR (default .satmon/data).
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildDashboard } from '../../dashboard/build.mjs';
 import { alertSubject } from '../../shared/assess/alert-text';
+import { ConfigError, loadGroups, withDefaults } from '../../shared/config';
 import { STORAGE_LAYOUT_VERSION } from '../../shared/store/keys';
 import { simulateDrops } from '../../shared/survey';
 import { startApiServer } from './api-server';
@@ -30,8 +31,18 @@ for (const a of args) {
 }
 const fresh = args.includes('--fresh');
 
+// The demo's own default: 1000 resamples per branch unless SATMON_NBOOT says otherwise.
+const { local, recompute } = (() => {
+  try {
+    return loadGroups(['local', 'recompute'], withDefaults({ SATMON_NBOOT: '1000' }));
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`npm start: ${e.message}\n`);
+    process.exit(2);
+  }
+})();
 const root = packageRoot(import.meta.dirname);
-const dataDir = path.resolve(root, process.env.SATMON_DATA_DIR ?? '.satmon/data');
+const dataDir = path.resolve(root, local.dataDir);
 const dropsDir = path.resolve(root, '.satmon/drops');
 const say = (s: string) => process.stdout.write(`${s}\n`);
 
@@ -40,7 +51,7 @@ const DEMO = {
   seed: 2025, branches: 12, periods: '2023-Q1..2025-Q4', n: 250, messy: 0.02,
   drifts: [{ branch: 'BR07', construct: 'TRUST' as const, delta: -0.5, from: '2025-Q2' }],
 };
-const NBOOT = process.env.SATMON_NBOOT ?? '1000';
+const NBOOT = String(recompute.nboot);
 const marker = path.join(dataDir, 'complete.json');
 const built = JSON.stringify({ storageLayout: STORAGE_LAYOUT_VERSION, demo: DEMO, nboot: NBOOT });
 const reuse = !fresh && existsSync(marker) && readFileSync(marker, 'utf8') === built;
@@ -66,7 +77,7 @@ process.once('SIGINT', () => void shutdown());
 process.once('SIGTERM', () => void shutdown());
 
 server = await startApiServer({
-  staticDir: dashboard.outDir, port: Number(process.env.SATMON_PORT ?? 8080), host: '127.0.0.1', status: () => status,
+  staticDir: dashboard.outDir, port: local.port, host: '127.0.0.1', status: () => status,
 });
 say(`dashboard: ${server.url}  (signed in as head office; the user menu switches to a branch manager)`);
 

@@ -3,6 +3,7 @@
 // Used by `npm start`, `satmon pipeline` and the integration tests.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { yearOf } from '../../shared/period';
 import { S3_LAYOUT } from '../../shared/store/keys';
 import type { Alert } from '../../shared/assess/assessment';
 import { getObjectText, listKeys, putObject } from '../../lambdas/shared/s3';
@@ -105,7 +106,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<{ summary: Pip
     const rejectedRows = manifests.reduce((a, m) => a + (m.rejectedRows ?? 0), 0);
     const cleanRows = manifests.reduce((a, m) => a + (m.cleanRows ?? 0), 0);
 
-    const years = [...new Set(periods.map((p) => p.slice(0, 4)))];
+    const years = [...new Set(periods.map((p) => String(yearOf(p))))];
     const order = [...periods, ...(opts.annual ? years : [])];
     const closed: string[] = [];
     log(`assessing ${periods.length} quarters${opts.annual ? ` and ${years.length} years` : ''}`);

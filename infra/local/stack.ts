@@ -22,6 +22,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { S3Event } from 'aws-lambda';
 import { makeDocClient, makeS3Client, type AwsConfig } from '../../lambdas/shared/clients';
+import { loadGroup } from '../../shared/config';
 import type { BucketNames } from '../../shared/store/events';
 import { BUCKETS, TABLE, type BucketKey, type HandlerName } from '../../shared/store/resources';
 import { pidAlive, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
@@ -235,7 +236,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
     SATMON_S3_FORCE_PATH_STYLE: 'true',
     AWS_EC2_METADATA_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: opts.handlerLogLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    POWERTOOLS_LOG_LEVEL: opts.handlerLogLevel ?? loadGroup('logging').level ?? 'WARN',
   };
   // Variables that would make the SDK ignore the env credentials above.
   const cleared = ['AWS_SESSION_TOKEN', 'AWS_PROFILE'];

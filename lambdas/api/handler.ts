@@ -5,11 +5,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { handleApiRequest, type ApiRequest } from '../../shared/api/app';
 import { DashboardStore } from '../../shared/api/store';
-import { BUCKETS, TABLE } from '../../shared/store/resources';
-import { clientsFromEnv } from '../shared/clients';
+import { loadGroups, requireResources, type EnvMap } from '../../shared/config';
+import { clientsFor } from '../shared/clients';
 import { awsBackend } from './aws-backend';
-
-type Env = Record<string, string | undefined>;
 
 let cachedLogger: Logger | undefined;
 const log = () => (cachedLogger ??= new Logger({ serviceName: 'satmon-api' }));
@@ -17,15 +15,16 @@ const log = () => (cachedLogger ??= new Logger({ serviceName: 'satmon-api' }));
 /** One store per configuration, kept across invocations (its branch directory is cached for a minute). */
 const stores = new Map<string, DashboardStore>();
 
-export function storeFromEnv(env: Env = process.env): DashboardStore {
-  const table = env[TABLE.envVar];
-  const curatedBucket = env[BUCKETS.curated.envVar];
-  if (!table || !curatedBucket) throw new Error(`environment variables ${TABLE.envVar} and ${BUCKETS.curated.envVar} must be set`);
-  const sig = JSON.stringify([table, curatedBucket, env.SATMON_BRANCHES_KEY, env.AWS_ENDPOINT_URL_DYNAMODB, env.AWS_ENDPOINT_URL_S3]);
+/** The store for the configuration (shared/config.ts) read from `env` (default: process.env) on each request. */
+export function storeFromEnv(env?: EnvMap): DashboardStore {
+  const cfg = loadGroups(['resources', 'aws', 'survey'], env);
+  const { table, curated: curatedBucket } = requireResources(cfg.resources, 'table', 'curated');
+  const { branchesKey } = cfg.survey;
+  const sig = JSON.stringify([table, curatedBucket, branchesKey, cfg.aws]);
   let s = stores.get(sig);
   if (!s) {
-    const { ddb, s3 } = clientsFromEnv(env);
-    s = new DashboardStore(awsBackend({ ddb, s3, table, curatedBucket }), env.SATMON_BRANCHES_KEY ? { branchesKey: env.SATMON_BRANCHES_KEY } : {});
+    const { ddb, s3 } = clientsFor(cfg.aws);
+    s = new DashboardStore(awsBackend({ ddb, s3, table, curatedBucket }), branchesKey ? { branchesKey } : {});
     stores.set(sig, s);
   }
   return s;

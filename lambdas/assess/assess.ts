@@ -8,9 +8,10 @@ import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk
 import { closeAssessment, type Alert } from '../../shared/assess/assessment';
 import { alertItem, type AlertItem, type MetricItem, type SummaryItem } from '../../shared/assess/records';
 import { assessmentItem, driversOf, seriesFromItems } from '../../shared/assess/series';
-import { branchOfCleanKey, lastQuarterOf, quartersOf } from '../../shared/assess/units';
+import { branchOfCleanKey } from '../../shared/assess/units';
 import { satisfactionModel } from '../../shared/models';
-import { keys, periodTag, S3_LAYOUT, unitPk, type Unit } from '../../shared/store/keys';
+import { comparePeriods, firstQuarterOf, kindTag, lastQuarterOf, periodKind, quartersOf } from '../../shared/period';
+import { keys, S3_LAYOUT, unitPk, type Unit } from '../../shared/store/keys';
 import type { BranchInfo } from '../../shared/survey';
 import { finiteDeep } from '../../shared/assess/records';
 import { batchWrite, getItem, isConditionalCheckFailed, queryPartition } from '../shared/dynamo';
@@ -51,9 +52,9 @@ export async function plan(d: AssessDeps, period: string, assessing: readonly st
   const regions = [...new Set(branches.map(regionOf).filter((r): r is string => !!r))].sort();
   // Catch-up: drops that arrived after their quarter was assessed left a needs-recompute mark. Their branch, its
   // region and the network of that quarter are recomputed with this run, so series and baselines are current.
-  const first = quartersOf(period)[0]!;
+  const first = firstQuarterOf(period);
   const late = (await queryPartition<{ period: string; branch: string }>(d.ddb, d.table, keys.dirty('', '').pk))
-    .filter((m) => m.period < first && !assessing.includes(m.period)).sort((a, b) => a.period.localeCompare(b.period) || a.branch.localeCompare(b.branch));
+    .filter((m) => comparePeriods(m.period, first) < 0 && !assessing.includes(m.period)).sort((a, b) => comparePeriods(a.period, b.period) || a.branch.localeCompare(b.branch));
   const latePeriods = [...new Set(late.map((m) => m.period))];
   const catchUp: PlanOutput['items'] = [
     ...latePeriods.map((p) => ({ period: p, unit: { kind: 'network' } as Unit })),
@@ -63,7 +64,7 @@ export async function plan(d: AssessDeps, period: string, assessing: readonly st
   ];
   return {
     period,
-    kind: periodTag(period) === 'Y' ? 'year' : 'quarter',
+    kind: periodKind(period),
     // Longest jobs first (the network, then regions), so the map's tail is short.
     items: [
       ...(branches.length ? [{ period, unit: { kind: 'network' } as Unit }] : []),
@@ -121,7 +122,7 @@ export async function close(
   d: AssessDeps, period: string, failures: UnitFailure[] = [], planned?: Pick<PlanOutput, 'branches' | 'regions'>,
 ): Promise<CloseOutput> {
   const p = planned ?? (await plan(d, period));
-  const kind = periodTag(period);
+  const kind = kindTag(period);
   const metricsOf = (u: Unit) => queryPartition<MetricItem>(d.ddb, d.table, unitPk(u), { skPrefix: 'METRIC#' });
   const branchSeries = Object.fromEntries(await Promise.all(p.branches.map(async (b) => {
     const region = d.branches?.get(b)?.region;

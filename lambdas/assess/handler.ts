@@ -8,9 +8,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { alertSubject, alertText } from '../../shared/assess/alert-text';
 import type { Alert } from '../../shared/assess/assessment';
-import { BUCKETS, TABLE } from '../../shared/store/resources';
-import { clientsFromEnv } from '../shared/clients';
-import { branchesFromEnv } from '../shared/config';
+import { isPeriod } from '../../shared/period';
+import { loadGroups, requireResources, type Config, type EnvMap } from '../../shared/config';
+import { clientsFor } from '../shared/clients';
+import { branchesFor } from '../shared/config';
 import { close, mapFailures, plan, type AssessDeps, type CloseOutput, type PlanOutput, type UnitFailure } from './assess';
 
 export type AssessEvent = {
@@ -34,11 +35,8 @@ export type AssessEvent = {
 let cachedLogger: Logger | undefined;
 const log = () => (cachedLogger ??= new Logger({ serviceName: 'satmon-assess' }));
 
-type Env = Record<string, string | undefined>;
-
-export function notifierFromEnv(env: Env): (a: Alert) => Promise<void> {
-  const topic = env.ALERT_TOPIC_ARN;
-  const webhook = env.SATMON_ALERT_WEBHOOK;
+export function notifierFor(alerts: Config['alerts']): (a: Alert) => Promise<void> {
+  const { topicArn: topic, webhook } = alerts;
   const sns = topic ? new SNSClient({}) : undefined;
   return async (a) => {
     log().warn('trust alert', { alert: a });
@@ -50,19 +48,21 @@ export function notifierFromEnv(env: Env): (a: Alert) => Promise<void> {
   };
 }
 
-export async function depsFromEnv(env: Env = process.env, notify?: (a: Alert) => Promise<void>): Promise<AssessDeps> {
-  const table = env[TABLE.envVar];
-  const curatedBucket = env[BUCKETS.curated.envVar];
-  if (!table || !curatedBucket) throw new Error(`environment variables ${TABLE.envVar} and ${BUCKETS.curated.envVar} must be set`);
-  const { s3, ddb } = clientsFromEnv(env);
-  const branches = await branchesFromEnv(env, s3, curatedBucket);
-  const alertMetrics = (env.SATMON_ALERT_METRICS ?? 'TRUST').split(',').map((s) => s.trim()).filter(Boolean);
-  return { s3, ddb, table, curatedBucket, ...(branches ? { branches } : {}), alertMetrics, notify: notify ?? notifierFromEnv(env) };
+/** Dependencies from the configuration (shared/config.ts) read from `env` (default: process.env). */
+export async function depsFromEnv(env?: EnvMap, notify?: (a: Alert) => Promise<void>): Promise<AssessDeps> {
+  const cfg = loadGroups(['resources', 'aws', 'survey', 'alerts'], env);
+  const { table, curated: curatedBucket } = requireResources(cfg.resources, 'table', 'curated');
+  const { s3, ddb } = clientsFor(cfg.aws);
+  const branches = await branchesFor(cfg.survey, s3, curatedBucket);
+  return {
+    s3, ddb, table, curatedBucket, ...(branches ? { branches } : {}),
+    alertMetrics: cfg.alerts.metrics, notify: notify ?? notifierFor(cfg.alerts),
+  };
 }
 
 export function periodOf(e: AssessEvent): string {
   const p = e.period ?? (e.year !== undefined ? String(e.year) : undefined);
-  if (!p || !/^\d{4}(-Q[1-4])?$/.test(p)) throw new Error(`assess: period must look like 2025-Q4 or 2025, got '${p}'`);
+  if (!p || !isPeriod(p)) throw new Error(`assess: period must look like 2025-Q4 or 2025, got '${p}'`);
   return p;
 }
 

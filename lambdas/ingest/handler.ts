@@ -3,30 +3,32 @@
 // embedded stack's router. Both are reduced to (bucket, key, etag, size) and ingested one object at a time.
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
-import { bucketNamesFromEnv, eventItems, routesFor, type IngestEvent } from '../../shared/store/events';
-import { TABLE } from '../../shared/store/resources';
-import { clientsFromEnv } from '../shared/clients';
+import { loadGroups, requireResources, type EnvMap } from '../../shared/config';
+import { eventItems, routesFor, type IngestEvent } from '../../shared/store/events';
+import { clientsFor } from '../shared/clients';
 import { ingestObject, type IngestDeps } from './ingest';
-import { cleanerFromEnv } from './survey-cleaner';
+import { cleanerFor } from './survey-cleaner';
 
 // Created on first use, so the log level (POWERTOOLS_LOG_LEVEL) is read after the environment is set up.
 let cachedLogger: Logger | undefined;
 const log = () => (cachedLogger ??= new Logger({ serviceName: 'satmon-ingest' }));
 
-/** Dependencies from the environment: RAW_BUCKET, CURATED_BUCKET, TABLE_NAME, endpoint settings, instrument. */
-export async function depsFromEnv(env: Record<string, string | undefined> = process.env): Promise<IngestDeps> {
-  const table = env[TABLE.envVar];
-  if (!table) throw new Error(`environment variable ${TABLE.envVar} is not set`);
-  const buckets = bucketNamesFromEnv(env);
-  const { s3, ddb } = clientsFromEnv(env);
+/**
+ * Dependencies from the configuration (shared/config.ts) read from `env` (default: process.env): TABLE_NAME,
+ * RAW_BUCKET, CURATED_BUCKET, endpoint settings, instrument and branch directory, lease.
+ */
+export async function depsFromEnv(env?: EnvMap): Promise<IngestDeps> {
+  const cfg = loadGroups(['resources', 'aws', 'survey', 'ingest'], env);
+  const { table, raw, curated } = requireResources(cfg.resources, 'table', 'raw', 'curated');
+  const { s3, ddb } = clientsFor(cfg.aws);
   return {
     s3,
     ddb,
     table,
-    buckets,
-    clean: await cleanerFromEnv(env, s3, buckets.curated),
+    buckets: { raw, curated },
+    clean: await cleanerFor(cfg.survey, s3, curated),
     log: { info: (m, x) => log().info(m, x ?? {}), warn: (m, x) => log().warn(m, x ?? {}) },
-    leaseMs: env.SATMON_INGEST_LEASE_SECONDS ? Number(env.SATMON_INGEST_LEASE_SECONDS) * 1000 : undefined,
+    leaseMs: cfg.ingest.leaseSeconds * 1000,
   };
 }
 

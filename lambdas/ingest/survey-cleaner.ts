@@ -14,7 +14,8 @@ import {
   type Instrument,
 } from '../../shared/survey';
 import type { CleanPartition } from '../../shared/store/drops';
-import { branchesFromEnv, instrumentFromEnv } from '../shared/config';
+import type { SurveySettings } from '../../shared/config';
+import { branchesFor, instrumentFor } from '../shared/config';
 import type { CleanOutcome, Cleaner, CleanRequest } from './ingest';
 
 interface Part {
@@ -76,10 +77,8 @@ export function surveyCleaner(instrument: Instrument, knownBranches?: ReadonlyMa
   };
 }
 
-type Env = Record<string, string | undefined>;
-
-/** The instrument and branch directory named by the environment (lambdas/shared/config.ts). */
-export async function cleanerFromEnv(env: Env, s3: S3Client, curatedBucket: string): Promise<Cleaner> {
-  const [instrument, branches] = await Promise.all([instrumentFromEnv(env, s3, curatedBucket), branchesFromEnv(env, s3, curatedBucket)]);
+/** A cleaner with the configured instrument and branch directory (lambdas/shared/config.ts). */
+export async function cleanerFor(survey: SurveySettings, s3: S3Client, curatedBucket: string): Promise<Cleaner> {
+  const [instrument, branches] = await Promise.all([instrumentFor(survey, s3, curatedBucket), branchesFor(survey, s3, curatedBucket)]);
   return surveyCleaner(instrument, branches);
 }

@@ -2,10 +2,10 @@
 // Map with {period, branch} (or {period, unit: {kind: 'region', id} | {kind: 'network'}}), and locally by
 // infra/local/assessment-runner.ts with the same shapes.
 import { Logger } from '@aws-lambda-powertools/logger';
-import { TABLE, BUCKETS } from '../../shared/store/resources';
+import { loadGroups, requireResources, type EnvMap } from '../../shared/config';
 import type { Unit } from '../../shared/store/keys';
-import { clientsFromEnv } from '../shared/clients';
-import { branchesFromEnv, instrumentFromEnv } from '../shared/config';
+import { clientsFor } from '../shared/clients';
+import { branchesFor, instrumentFor } from '../shared/config';
 import { recomputeOne, type RecomputeDeps, type RecomputeOutcome } from './recompute';
 
 export interface RecomputeEvent { period: string; branch?: string; unit?: Unit }
@@ -13,13 +13,16 @@ export interface RecomputeEvent { period: string; branch?: string; unit?: Unit }
 let cachedLogger: Logger | undefined;
 const log = () => (cachedLogger ??= new Logger({ serviceName: 'satmon-recompute' }));
 
-export async function depsFromEnv(env: Record<string, string | undefined> = process.env): Promise<RecomputeDeps> {
-  const table = env[TABLE.envVar];
-  const curatedBucket = env[BUCKETS.curated.envVar];
-  if (!table || !curatedBucket) throw new Error(`environment variables ${TABLE.envVar} and ${BUCKETS.curated.envVar} must be set`);
-  const { s3, ddb } = clientsFromEnv(env);
-  const [instrument, branches] = await Promise.all([instrumentFromEnv(env, s3, curatedBucket), branchesFromEnv(env, s3, curatedBucket)]);
-  return { s3, ddb, table, curatedBucket, instrument, ...(branches ? { branches } : {}), env };
+/** Dependencies from the configuration (shared/config.ts) read from `env` (default: process.env), once per invocation. */
+export async function depsFromEnv(env?: EnvMap): Promise<RecomputeDeps> {
+  const cfg = loadGroups(['resources', 'aws', 'survey', 'recompute', 'runtime'], env);
+  const { table, curated: curatedBucket } = requireResources(cfg.resources, 'table', 'curated');
+  const { s3, ddb } = clientsFor(cfg.aws);
+  const [instrument, branches] = await Promise.all([instrumentFor(cfg.survey, s3, curatedBucket), branchesFor(cfg.survey, s3, curatedBucket)]);
+  return {
+    s3, ddb, table, curatedBucket, instrument, ...(branches ? { branches } : {}),
+    settings: cfg.recompute, onLambda: cfg.runtime.onLambda,
+  };
 }
 
 export function unitOf(e: RecomputeEvent): Unit {

@@ -8,6 +8,8 @@ import { frameFromCleanCsv } from '../../shared/assess/frame';
 import { contextFromInstrument, recomputeUnit } from '../../shared/assess/recompute';
 import { recordsForResult, type SummaryItem } from '../../shared/assess/records';
 import { branchOfCleanKey, partPrefixes, settingsFor } from '../../shared/assess/units';
+import { isYear } from '../../shared/period';
+import type { RecomputeEnvSettings } from '../../shared/config';
 import { keys, type Unit } from '../../shared/store/keys';
 import type { BranchInfo, Instrument } from '../../shared/survey';
 import { batchWrite, getItem } from '../shared/dynamo';
@@ -20,7 +22,9 @@ export interface RecomputeDeps {
   curatedBucket: string;
   instrument: Instrument;
   branches?: ReadonlyMap<string, BranchInfo>;
-  env: Record<string, string | undefined>;
+  /** Configured bootstrap settings (shared/config.ts) and whether this runs on Lambda (one thread there). */
+  settings: RecomputeEnvSettings;
+  onLambda: boolean;
 }
 
 export interface RecomputeRequest { unit: Unit; period: string }
@@ -37,7 +41,7 @@ export async function recomputeOne(d: RecomputeDeps, req: RecomputeRequest): Pro
     }
   }
   parts.sort((a, b) => a.key.localeCompare(b.key));
-  const settings = settingsFor(req.unit, d.env);
+  const settings = settingsFor(req.unit, d.settings, d.onLambda);
   // Worker threads change speed, not results, so they are not part of what the result depends on.
   const { workers: _workers, ...resultSettings } = settings;
   const inputHash = createHash('sha256')
@@ -71,6 +75,6 @@ export async function recomputeOne(d: RecomputeDeps, req: RecomputeRequest): Pro
 
 /** Remove the branch's needs-recompute mark for a quarter it covered. */
 async function clearDirty(d: RecomputeDeps, req: RecomputeRequest): Promise<void> {
-  if (req.unit.kind !== 'branch' || /^\d{4}$/.test(req.period)) return;
+  if (req.unit.kind !== 'branch' || isYear(req.period)) return;
   await d.ddb.send(new DeleteCommand({ TableName: d.table, Key: keys.dirty(req.period, req.unit.id) }));
 }

@@ -1,9 +1,11 @@
-// AWS SDK clients built from environment variables. On AWS nothing is set and the SDK's defaults apply.
-// Locally (infra/local) the stack sets endpoint overrides; AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL_DYNAMODB are the
-// SDK v3's own variables, read here explicitly too so a client can also be built from a plain env object.
+// AWS SDK clients built from the configured endpoint settings (shared/config.ts, group `aws`). On AWS nothing is
+// set and the SDK's defaults apply. Locally (infra/local) the stack sets endpoint overrides; AWS_ENDPOINT_URL_S3 /
+// AWS_ENDPOINT_URL_DYNAMODB are the SDK v3's own variables, read by the config module too so clients can also be
+// built from a plain env map.
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AwsSettings } from '../../shared/config';
 
 export interface AwsConfig {
   region?: string;
@@ -15,22 +17,6 @@ export interface AwsConfig {
   checksumWhenRequired?: boolean;
   /** Explicit credentials; omitted on AWS so the SDK's default chain applies (the Lambda role). */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-}
-
-type Env = Record<string, string | undefined>;
-
-const truthy = (v: string | undefined) => v !== undefined && /^(1|true|yes)$/i.test(v);
-
-/** Read the endpoint settings the handlers honour. Credentials are left to the SDK's default provider chain. */
-export function awsConfigFromEnv(env: Env = process.env): AwsConfig {
-  return {
-    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
-    s3Endpoint: env.SATMON_S3_ENDPOINT ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL,
-    dynamodbEndpoint: env.SATMON_DYNAMODB_ENDPOINT ?? env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL,
-    forcePathStyle: truthy(env.SATMON_S3_FORCE_PATH_STYLE),
-    checksumWhenRequired:
-      env.AWS_REQUEST_CHECKSUM_CALCULATION?.toUpperCase() === 'WHEN_REQUIRED' || truthy(env.SATMON_S3_FORCE_PATH_STYLE),
-  };
 }
 
 export function makeS3Client(c: AwsConfig): S3Client {
@@ -63,8 +49,8 @@ export interface Clients {
 // a test process that starts a new local stack gets new clients).
 const cache = new Map<string, Clients>();
 
-export function clientsFromEnv(env: Env = process.env): Clients {
-  const cfg = awsConfigFromEnv(env);
+/** Clients for the configured endpoints. Credentials are left to the SDK's default provider chain. */
+export function clientsFor(cfg: AwsSettings): Clients {
   const sig = JSON.stringify(cfg);
   let c = cache.get(sig);
   if (!c) {

@@ -1,17 +1,11 @@
-// Request parameters of the dashboard API: validation with messages that name the parameter, and period arithmetic.
+// Request parameters of the dashboard API: validation with messages that name the parameter.
+import { isPeriod } from '../period';
 
 export class ApiError extends Error {
   override name = 'ApiError';
   constructor(readonly status: 400 | 404 | 405, message: string) {
     super(message);
   }
-}
-
-const YEAR = /^\d{4}$/;
-const QUARTER = /^\d{4}-Q[1-4]$/;
-
-export function isPeriod(s: string): boolean {
-  return YEAR.test(s) || QUARTER.test(s);
 }
 
 /** A required period parameter: a year (2025) or a quarter (2025-Q3). */
@@ -21,12 +15,6 @@ export function periodParam(q: Record<string, string | undefined>, name = 'perio
   const p = v.trim().toUpperCase();
   if (!isPeriod(p)) throw new ApiError(400, `query parameter '${name}': '${v}' is not a year like 2025 or a quarter like 2025-Q3`);
   return p;
-}
-
-/** The same period one year earlier (year-over-year). */
-export function yearBefore(period: string): string {
-  const y = Number(period.slice(0, 4)) - 1;
-  return period.length === 4 ? String(y) : `${y}${period.slice(4)}`;
 }
 
 const TOKEN = /^[A-Za-z0-9][A-Za-z0-9 _./-]{0,63}$/;

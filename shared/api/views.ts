@@ -10,9 +10,10 @@ import type { IndexValue, UnitResult } from '../assess/recompute';
 import type { ProgrammeRow } from '../assess/programme-table';
 import type { ParamSummary } from '../stats/bootstrap';
 import { assertBranch, canReadBranch, visibleBranches, type Principal } from '../auth';
-import { periodTag, type Unit } from '../store/keys';
+import { addYears, comparePeriods, kindTag, periodKind } from '../period';
+import type { Unit } from '../store/keys';
 import { disclosurePlan, restricted, SHOW_ALL, WITHHELD, type BranchCounts, type DisclosurePlan, type Scope } from './disclosure';
-import { ApiError, yearBefore } from './params';
+import { ApiError } from './params';
 import type { BranchDrop, DashboardStore } from './store';
 import {
   METRIC_LABELS, METRICS,
@@ -123,8 +124,8 @@ export async function wholeDisclosure(store: DashboardStore, p: Principal, perio
 export async function meView(store: DashboardStore, p: Principal): Promise<MeResponse> {
   const [dir, network] = await Promise.all([store.directory(), store.metrics({ kind: 'network' })]);
   const periods = [...new Set(network.map((m) => m.period))].sort();
-  const years = periods.filter((x) => periodTag(x) === 'Y');
-  const quarters = periods.filter((x) => periodTag(x) === 'Q');
+  const years = periods.filter((x) => kindTag(x) === 'Y');
+  const quarters = periods.filter((x) => kindTag(x) === 'Q');
   const latest = quarters.at(-1) ?? years.at(-1);
   const summary = latest ? await store.summary({ kind: 'network' }, latest) : undefined;
   return {
@@ -217,7 +218,7 @@ export async function overviewView(store: DashboardStore, p: Principal, q: Overv
   const scopeUnit: Unit = q.region ? { kind: 'region', id: q.region } : { kind: 'network' };
   const scopeLabel = q.region ? `Region ${q.region}` : 'Network';
   const basis: Basis = q.segment ? { dim: 'segment', value: q.segment } : q.programme ? { dim: 'programme', value: q.programme } : {};
-  const prev = yearBefore(q.period);
+  const prev = addYears(q.period, -1); // year-over-year
   const inScope = dir.filter((b) => !q.region || b.region === q.region);
   const visible = visibleBranches(p, inScope);
   const ids = visible.map((b) => b.id);
@@ -280,7 +281,7 @@ export async function overviewView(store: DashboardStore, p: Principal, q: Overv
 
   return {
     period: q.period,
-    kind: periodTag(q.period) === 'Y' ? 'year' : 'quarter',
+    kind: periodKind(q.period),
     previousPeriod: prev,
     scope: {
       unit: scopeNow?.unit ?? (q.region ? `REGION:${q.region}` : 'NETWORK'), label: scopeLabel,
@@ -350,10 +351,10 @@ export async function programmesView(store: DashboardStore, p: Principal, q: { p
 function seriesOf(items: readonly MetricItem[], kind: 'Q' | 'Y'): Record<string, SeriesPoint[]> {
   const out: Record<string, SeriesPoint[]> = byMetric(() => []);
   for (const it of items) {
-    if (periodTag(it.period) !== kind) continue;
+    if (kindTag(it.period) !== kind) continue;
     (out[it.metric] ??= []).push({ period: it.period, ...estimate(it)! });
   }
-  for (const s of Object.values(out)) s.sort((a, b) => a.period.localeCompare(b.period));
+  for (const s of Object.values(out)) s.sort((a, b) => comparePeriods(a.period, b.period));
   return out;
 }
 
@@ -372,7 +373,7 @@ export async function seriesView(store: DashboardStore, p: Principal, branch: st
   const withheld: Record<string, string> = {};
   let networkItems = network, regionItems = region;
   if (restricted(p)) {
-    const aggPeriods = [...new Set([...network, ...region].map((m) => m.period).filter((x) => periodTag(x) === kind))];
+    const aggPeriods = [...new Set([...network, ...region].map((m) => m.period).filter((x) => kindTag(x) === kind))];
     const plans = new Map(await Promise.all(aggPeriods.map(async (x) => [x, await wholeDisclosure(store, p, x)] as const)));
     const keep = (items: MetricItem[], scope: Scope, name: string) => items.filter((m) => {
       const why = plans.get(m.period)?.withheld(scope);
@@ -464,7 +465,7 @@ function dropView(d: BranchDrop, branch: string, p: Principal): DropsResponse['d
 export async function dropsView(store: DashboardStore, p: Principal, branch: string): Promise<DropsResponse> {
   assertBranch(p, branch);
   const info = await branchInfo(store, branch);
-  const quarters = [...new Set((await store.metrics({ kind: 'branch', id: branch })).map((m) => m.period).filter((x) => periodTag(x) === 'Q'))];
+  const quarters = [...new Set((await store.metrics({ kind: 'branch', id: branch })).map((m) => m.period).filter((x) => kindTag(x) === 'Q'))];
   const drops = (await store.branchDrops(branch, quarters)).map((d) => dropView(d, branch, p));
   drops.sort((a, b) => (b.periods.at(-1) ?? '').localeCompare(a.periods.at(-1) ?? '') || (b.receivedAt ?? '').localeCompare(a.receivedAt ?? ''));
   return { branch: info, drops };

@@ -12,7 +12,7 @@
 import chisquareQuantile from '@stdlib/stats-base-dists-chisquare-quantile';
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
-import { normalizePeriod, periodIndex } from '../survey/period';
+import { isQuarter, periodIndex } from '../period';
 
 export interface Observation { period: string; value: number; se: number; n: number }
 
@@ -76,9 +76,9 @@ export interface AlertDecision extends TestResult {
   bhThreshold: number;
 }
 
-/** Quarter number (survey/period.ts's periodIndex); NaN for anything that is not a quarter like 2025-Q3. */
+/** Quarter number (../period.ts periodIndex); NaN for anything that is not a quarter like 2025-Q3. */
 function quarterNumber(period: string): number {
-  return normalizePeriod(period) === period ? periodIndex(period) : NaN;
+  return isQuarter(period) ? periodIndex(period) : NaN;
 }
 
 function pooled(obs: readonly Observation[], tau: number): { mean: number; se: number } {

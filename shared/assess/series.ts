@@ -1,7 +1,8 @@
 // From stored metric items to the series the assessment reads, and the assessment's own outputs. Pure.
 import { createHash } from 'node:crypto';
 import type { PlsModelSpec } from '../models/spec';
-import { keys, periodTag, S3_LAYOUT } from '../store/keys';
+import { comparePeriods, kindTag, periodKind } from '../period';
+import { keys, S3_LAYOUT } from '../store/keys';
 import type { Observation } from './alert-rule';
 import type { AssessmentOutput } from './assessment';
 import type { AssessmentItem, MetricItem, SummaryItem } from './records';
@@ -11,10 +12,10 @@ import type { IndexValue } from './recompute';
 export function seriesFromItems(items: readonly MetricItem[], kind: 'Q' | 'Y'): Record<string, Observation[]> {
   const out: Record<string, Observation[]> = {};
   for (const it of items) {
-    if (periodTag(it.period) !== kind || it.value === null) continue;
+    if (kindTag(it.period) !== kind || it.value === null) continue;
     (out[it.metric] ??= []).push({ period: it.period, value: it.value, se: it.se ?? NaN, n: it.n });
   }
-  for (const s of Object.values(out)) s.sort((a, b) => a.period.localeCompare(b.period));
+  for (const s of Object.values(out)) s.sort((a, b) => comparePeriods(a.period, b.period));
   return out;
 }
 
@@ -37,7 +38,7 @@ export function assessmentItem(
     ...keys.assessment(out.period),
     entity: 'assessment',
     period: out.period,
-    kind: periodTag(out.period) === 'Y' ? 'year' : 'quarter',
+    kind: periodKind(out.period),
     branches: out.rows.length,
     tested: out.tested,
     newAlerts: out.newAlerts.length,

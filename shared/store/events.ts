@@ -7,7 +7,7 @@
 //    or S3Event JSON (S3 -> SQS notification), or S3's "s3:TestEvent" (ignored).
 //  - A bare EventBridge "Object Created" event (EventBridge -> Lambda).
 import type { S3Event, S3EventRecord, SQSEvent, SQSRecord, EventBridgeEvent } from 'aws-lambda';
-import { BUCKETS, EVENT_ROUTES, type BucketKey, type HandlerName } from './resources';
+import { EVENT_ROUTES, type BucketKey, type HandlerName } from './resources';
 
 /** One created object, with the key decoded to what S3's API expects. */
 export interface ObjectRef {
@@ -138,7 +138,7 @@ export function eventItems(event: unknown): { items: EventItem[]; unreadable: { 
   return { items, unreadable };
 }
 
-/** Bucket names per logical bucket, e.g. from env (RAW_BUCKET, CURATED_BUCKET) or the local stack. */
+/** Bucket names per logical bucket, e.g. from the configuration (RAW_BUCKET, CURATED_BUCKET) or the local stack. */
 export type BucketNames = Record<BucketKey, string>;
 
 /** The handlers an object in `bucket` under `key` starts, per EVENT_ROUTES (prefix/suffix on the decoded key). */
@@ -146,17 +146,6 @@ export function routesFor(bucket: string, key: string, names: BucketNames): Hand
   const out: HandlerName[] = [];
   for (const r of EVENT_ROUTES) {
     if (names[r.bucket] === bucket && key.startsWith(r.prefix) && key.endsWith(r.suffix)) out.push(r.handler);
-  }
-  return out;
-}
-
-/** Bucket names from environment variables named in BUCKETS (throws naming the missing variable). */
-export function bucketNamesFromEnv(env: Record<string, string | undefined>): BucketNames {
-  const out = {} as BucketNames;
-  for (const [k, b] of Object.entries(BUCKETS) as [BucketKey, (typeof BUCKETS)[BucketKey]][]) {
-    const v = env[b.envVar];
-    if (!v) throw new Error(`environment variable ${b.envVar} is not set (name of the ${k} bucket)`);
-    out[k] = v;
   }
   return out;
 }

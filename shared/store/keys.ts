@@ -11,7 +11,9 @@
 //  alert (episode)   BRANCH#<b>             ALERT#<since>#<metric>               ALERTS#OPEN (if open)  <since>#<b>#<metric>
 //  assessment        ASSESS#<period>        RUN                                  -                      -
 // Aggregates use REGION#<r> / NETWORK#ALL in place of BRANCH#<b> via unitPk(). Periods are quarters (2025-Q3) or
-// years (2025); the Q/Y tag keeps a metric's quarterly and annual series apart, each one sorted Query.
+// years (2025); the Q/Y tag (../period.ts kindTag) keeps a metric's quarterly and annual series apart, each one
+// sorted Query.
+import { kindTag } from '../period';
 
 /**
  * Version of what is stored (items and objects). Raise it when their shape changes, so data persisted by an older
@@ -29,11 +31,6 @@ export function unitPk(u: Unit): string {
   }
 }
 
-/** 'Y' for a year (2025), 'Q' for a quarter (2025-Q3). */
-export function periodTag(period: string): 'Q' | 'Y' {
-  return /^\d{4}$/.test(period) ? 'Y' : 'Q';
-}
-
 export const keys = {
   drop: (sha256: string) => ({ pk: `DROP#${sha256}`, sk: 'DROP' }),
   /** One chunk of the respondent ids a drop delivered for a branch and quarter (cross-drop duplicates). */
@@ -43,7 +40,7 @@ export const keys = {
   respondentsOf: (branch: string, period: string) => `RESP#${branch}#${period}`,
   dirty: (period: string, branch: string) => ({ pk: 'DIRTY', sk: `${period}#${branch}` }),
   metric: (u: Unit, metric: string, period: string) => ({
-    pk: unitPk(u), sk: `METRIC#${metric}#${periodTag(period)}#${period}`, gsi1pk: `METRIC#${metric}#${period}`, gsi1sk: unitPk(u),
+    pk: unitPk(u), sk: `METRIC#${metric}#${kindTag(period)}#${period}`, gsi1pk: `METRIC#${metric}#${period}`, gsi1sk: unitPk(u),
   }),
   /** Prefix of a metric's quarterly (kind 'Q') or annual ('Y') series. */
   metricSeriesPrefix: (metric: string, kind: 'Q' | 'Y' = 'Q') => `METRIC#${metric}#${kind}#`,

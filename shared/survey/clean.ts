@@ -1,13 +1,13 @@
 // cleanDrop: one pass over a raw survey drop that sends every data row to exactly one of onClean / onReject as
 // soon as it is decided, and returns the drop's manifest. See index.ts for the contract.
 import { parse } from 'csv-parse/sync';
+import { comparePeriods } from '../period';
 import type { DropInput, ReaderInfo, ReaderOptions, RawRecord } from './csv-records';
 import { RecordReader } from './csv-records';
 import { buildCellRules, Invalid, MISSING, showCell, type CellRules } from './fields';
 import { Hash64, hex8 } from './hash';
 import { IdTable } from './id-table';
 import { normalizeHeader, type Instrument } from './instrument';
-import { comparePeriods } from './period';
 import { REASON_CODES, type ReasonCode } from './reasons';
 
 export interface CleanRow {

@@ -3,9 +3,10 @@
 // ("1".."5", twelve branch ids, eight periods), so each rule memoises its verdict per distinct raw text: zod
 // decides every distinct value once and the hot loop is a Map lookup (ids, all distinct, are not memoised).
 import * as z from 'zod';
+import { normalizeQuarter, quarterOfMonth } from '../period';
 import type { CategoryVar, Instrument } from './instrument';
 import { normalizeAnswer } from './instrument';
-import { isoDate, normalizePeriod, parseCalendarDate, periodOfDate, type DateOrder } from './period';
+import { isoDate, parseCalendarDate, type DateOrder } from './period';
 
 /** The cell holds a declared missing code. */
 export const MISSING: unique symbol = Symbol('missing');
@@ -79,7 +80,7 @@ export const branchIdSchema = z
   .pipe(z.string().regex(BRANCH_ID_PATTERN, 'not a well-formed branch id'));
 
 export const periodSchema = z.string().transform((s, ctx) => {
-  const p = normalizePeriod(s);
+  const p = normalizeQuarter(s);
   if (p === null) {
     ctx.addIssue({ code: 'custom', message: 'not a quarter like 2025-Q3' });
     return z.NEVER;
@@ -95,7 +96,7 @@ export function dateSchema(order: DateOrder) {
       ctx.addIssue({ code: 'custom', message: `not a valid date (${order === 'DMY' ? 'DD/MM/YYYY' : 'MM/DD/YYYY'} or YYYY-MM-DD)` });
       return z.NEVER;
     }
-    return { iso: isoDate(d), period: periodOfDate(d.year, d.month) };
+    return { iso: isoDate(d), period: quarterOfMonth(d.year, d.month) };
   });
 }
 

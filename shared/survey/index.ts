@@ -45,6 +45,7 @@ export {
   formatRejectRow, csvField, csvLine, DropCsvWriter, CleanRowEncoder, REJECT_LEAD_COLUMNS, REJECT_TAIL_COLUMNS, type TextSink,
 } from './csv-out';
 export { RecordReader, sniffDelimiter, type RawRecord, type ReaderOptions, type ReaderInfo, type DropInput } from './csv-records';
-export { normalizePeriod, periodRange, parsePeriodList, periodIndex, comparePeriods, parseCalendarDate, periodOfDate } from './period';
+export { normalizeQuarter, periodRange, parsePeriodList, periodIndex, comparePeriods, quarterOfMonth } from '../period';
+export { parseCalendarDate } from './period';
 export { hashString } from './hash';
 export * from './simulate/index';

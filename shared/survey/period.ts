@@ -1,85 +1,12 @@
-// Survey periods (quarters, canonical `YYYY-Qn`) and calendar dates as they arrive from survey tools and Excel.
-// Pure string/number functions: the cleaner wraps them in zod cell schemas (fields.ts), the simulator uses them too.
+// Calendar dates as they arrive from survey tools and Excel, and the days of a quarter. Pure string/number
+// functions: the cleaner wraps them in zod cell schemas (fields.ts), the simulator uses them too. Periods
+// themselves (quarters, years, their survey spellings) are ../period.ts.
+import { MAX_YEAR, MIN_YEAR, parseQuarter } from '../period';
 
-export const PERIOD_PATTERN = /^\d{4}-Q[1-4]$/;
-
-const PERIOD_FORMS: readonly RegExp[] = [
-  /^(\d{4})\s*[-/ _.]?\s*Q([1-4])$/i, // 2025-Q3, 2025Q3, 2025 Q3, 2025/Q3
-  /^Q([1-4])\s*[-/ _.]?\s*(\d{4})$/i, // Q3-2025, Q3 2025 (year second)
-]; // `2025-3` is deliberately not accepted: it reads as a month as easily as a quarter.
-
-const MIN_YEAR = 1990;
-const MAX_YEAR = 2100;
-
-/** `2025-Q3` from the accepted spellings (case-insensitive), or null. Years outside 1990-2100 are refused. */
-export function normalizePeriod(raw: string): string | null {
-  const s = raw.trim();
-  let m = PERIOD_FORMS[0]!.exec(s);
-  let year: number;
-  let q: string;
-  if (m) {
-    year = Number(m[1]);
-    q = m[2]!;
-  } else {
-    m = PERIOD_FORMS[1]!.exec(s);
-    if (!m) return null;
-    year = Number(m[2]);
-    q = m[1]!;
-  }
-  if (year < MIN_YEAR || year > MAX_YEAR) return null;
-  return `${year}-Q${q}`;
-}
-
-/** Sortable index of a canonical period: year * 4 + (quarter - 1). */
-export function periodIndex(period: string): number {
-  if (!PERIOD_PATTERN.test(period)) throw new Error(`'${period}' is not a period like 2025-Q3`);
-  return Number(period.slice(0, 4)) * 4 + Number(period[6]) - 1;
-}
-
-export function periodFromIndex(i: number): string {
-  return `${Math.floor(i / 4)}-Q${(i % 4) + 1}`;
-}
-
-export function comparePeriods(a: string, b: string): number {
-  return periodIndex(a) - periodIndex(b);
-}
-
-/** Every period from `from` to `to` inclusive. */
-export function periodRange(from: string, to: string): string[] {
-  const a = periodIndex(from);
-  const b = periodIndex(to);
-  if (b < a) throw new Error(`period range ${from}..${to} runs backwards`);
-  const out: string[] = [];
-  for (let i = a; i <= b; i++) out.push(periodFromIndex(i));
-  return out;
-}
-
-/** `2024-Q1..2025-Q4` or a comma list `2024-Q1,2024-Q3`. Throws with the offending text. */
-export function parsePeriodList(text: string): string[] {
-  const t = text.trim();
-  const range = /^(.+?)\.\.(.+)$/.exec(t);
-  if (range) {
-    const a = normalizePeriod(range[1]!);
-    const b = normalizePeriod(range[2]!);
-    if (!a || !b) throw new Error(`'${text}' is not a period range like 2024-Q1..2025-Q4`);
-    return periodRange(a, b);
-  }
-  return t.split(',').map((p) => {
-    const n = normalizePeriod(p);
-    if (!n) throw new Error(`'${p.trim()}' is not a period like 2025-Q3`);
-    return n;
-  });
-}
-
-export function periodOfDate(year: number, month: number): string {
-  return `${year}-Q${Math.floor((month - 1) / 3) + 1}`;
-}
-
-/** First and last calendar day (as [y, m, d]) of a period. */
+/** First and last calendar day (as [y, m, d]) of a quarter (2025-Q3). */
 export function periodBounds(period: string): [[number, number, number], [number, number, number]] {
-  const i = periodIndex(period);
-  const y = Math.floor(i / 4);
-  const m0 = (i % 4) * 3 + 1;
+  const { year: y, quarter } = parseQuarter(period);
+  const m0 = (quarter - 1) * 3 + 1;
   return [[y, m0, 1], [y, m0 + 2, daysInMonth(y, m0 + 2)]];
 }
 

@@ -10,9 +10,10 @@ import { buildDashboard } from '../../dashboard/build.mjs';
 import { startApiServer, type ApiServer } from '../../infra/local/api-server';
 import { runPipeline, type PipelineSummary } from '../../infra/local/pipeline';
 import type { LocalStack } from '../../infra/local/stack';
+import { loadGroup } from '../../shared/config';
 import { simulateDrops } from '../../shared/survey';
 
-export const CHROMIUM = process.env.SATMON_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM = loadGroup('tests').chromium;
 /** Flags measured in LOCAL-STACK.md ("Browser"). */
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const HERE = path.dirname(fileURLToPath(import.meta.url));

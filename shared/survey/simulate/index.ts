@@ -10,7 +10,8 @@
 // Every (branch, period) drop draws from its own stream seeded by `${seed}|${branch}|${period}`, so a drop is the
 // same whichever other drops are generated with it, and per-drop files and the head-office file hold the same rows.
 import * as z from 'zod';
-import { isoDate, normalizePeriod, parsePeriodList, periodIndex } from '../period';
+import { normalizeQuarter, parsePeriodList, periodIndex, yearOf } from '../../period';
+import { isoDate } from '../period';
 import { branchDirectory, type SimBranch } from './branches';
 import { drawProfile, LATENT_INDEX, PopulationSampler, SIM_ITEMS, type SimRespondent } from './generate';
 import { EXPECTED, MESS_KINDS, mutate, type Layout, type MessKind, type TruthEntry } from './messy';
@@ -25,7 +26,7 @@ export { Rng } from './prng';
 
 const constructName = z.enum(LATENT_CONSTRUCTS as unknown as [LatentConstruct, ...LatentConstruct[]]);
 const periodText = z.string().transform((s, ctx) => {
-  const p = normalizePeriod(s);
+  const p = normalizeQuarter(s);
   if (!p) {
     ctx.addIssue({ code: 'custom', message: `'${s}' is not a period like 2025-Q3` });
     return z.NEVER;
@@ -211,7 +212,7 @@ function writeDrop(
   const fmt = fileFormat(o.format);
   const layout: Layout = { ...LAYOUT_BASE, format: o.format };
   const rng = new Rng(`${o.seed}|mess|${branch}|${period}`);
-  const year = Number(period.slice(0, 4));
+  const year = yearOf(period);
   let line = firstLine;
   const pending: PendingCopy[] = [];
   const put = (fields: string[]) => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import jsonata from 'jsonata';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadGroup } from '../../../shared/config';
 import { S3_LAYOUT } from '../../../shared/store/keys';
 import { AUTH, BUCKETS, EVENT_ROUTES, HANDLERS, TABLE, TOPICS, type BucketKey, type HandlerName } from '../../../shared/store/resources';
 import { ASSESSMENT, FUNCTIONS, INGEST_QUEUE, RETENTION } from '../../../infra/config';
@@ -46,7 +47,7 @@ describe('one description shared with the local stack (shared/store)', () => {
     for (const h of HANDLER_NAMES) {
       const real = path.join(REPO_ROOT, HANDLERS[h]);
       // (Only a development run with SATMON_DEV_STUB_MISSING_HANDLERS=1 may stub an entry that does not exist.)
-      if (process.env.SATMON_DEV_STUB_MISSING_HANDLERS === '1' && !existsSync(real)) continue;
+      if (loadGroup('tests').stubMissingHandlers && !existsSync(real)) continue;
       expect(s.stack.functions[h].entry).toBe(real);
     }
   });

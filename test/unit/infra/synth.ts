@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { loadGroup } from '../../../shared/config';
 import { HANDLERS, type HandlerName } from '../../../shared/store/resources';
 import { buildApp, cdkJsonContext } from '../../../infra/build';
 import { REPO_ROOT, type SatmonStack } from '../../../infra/stack';
@@ -27,7 +28,7 @@ export interface CfnTemplate {
 }
 
 export function devStubs(): Partial<Record<HandlerName, string>> {
-  if (process.env.SATMON_DEV_STUB_MISSING_HANDLERS !== '1') return {};
+  if (!loadGroup('tests').stubMissingHandlers) return {};
   const out: Partial<Record<HandlerName, string>> = {};
   for (const [name, rel] of Object.entries(HANDLERS) as [HandlerName, string][]) {
     if (existsSync(path.join(REPO_ROOT, rel))) continue;

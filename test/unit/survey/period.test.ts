@@ -1,28 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import {
-  normalizePeriod, parseCalendarDate, parsePeriodList, periodBounds, periodIndex, periodOfDate, periodRange,
-} from '../../../shared/survey/period';
+import { parseCalendarDate, periodBounds } from '../../../shared/survey/period';
 
-describe('periods', () => {
-  it('normalises the accepted spellings to YYYY-Qn', () => {
-    for (const s of ['2025-Q3', '2025Q3', '2025 q3', ' 2025/Q3 ', 'Q3-2025', 'q3 2025', '2025_Q3']) expect(normalizePeriod(s)).toBe('2025-Q3');
-  });
-  it('refuses malformed periods, quarters outside 1-4 and implausible years', () => {
-    for (const s of ['2025-Q5', '2025-Q0', '2025-3', '25-Q3', 'Q3', '', '1899-Q1', '2101-Q1', '2025-Q3x']) expect(normalizePeriod(s)).toBeNull();
-  });
-  it('orders, ranges and lists periods', () => {
-    expect(periodIndex('2025-Q1') - periodIndex('2024-Q4')).toBe(1);
-    expect(periodRange('2024-Q3', '2025-Q2')).toEqual(['2024-Q3', '2024-Q4', '2025-Q1', '2025-Q2']);
-    expect(parsePeriodList('2024-Q1..2025-Q4')).toHaveLength(8);
-    expect(parsePeriodList('2025-Q1, 2025q3')).toEqual(['2025-Q1', '2025-Q3']);
-    expect(() => parsePeriodList('2025-Q4..2025-Q1')).toThrow(/backwards/);
-    expect(() => parsePeriodList('2025-Q1,nope')).toThrow(/'nope'/);
-  });
-  it('maps dates to quarters and quarters to their days', () => {
-    expect(periodOfDate(2025, 3)).toBe('2025-Q1');
-    expect(periodOfDate(2025, 4)).toBe('2025-Q2');
-    expect(periodOfDate(2025, 12)).toBe('2025-Q4');
+// Periods themselves (spellings, order, ranges, quarters of dates) are tested in test/unit/period.test.ts.
+describe('days of a quarter', () => {
+  it('gives the first and last calendar day', () => {
     expect(periodBounds('2024-Q1')).toEqual([[2024, 1, 1], [2024, 3, 31]]);
+    expect(periodBounds('2024-Q4')).toEqual([[2024, 10, 1], [2024, 12, 31]]);
+    expect(() => periodBounds('2024')).toThrow(/'2024' is a year, not a quarter/);
   });
 });
 
