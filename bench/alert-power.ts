@@ -4,7 +4,7 @@
 // Run: npx tsx bench/alert-power.ts [--reps N] [--seed S]  (default 40 replicates, about a minute and a half).
 // What-ifs: --q Q and --tau T rerun with another BH level / rule tau; --shock SD adds between-quarter variation of
 // the branches' true level (index points; the simulator has none) to both studies. Not a test: it prints,
-// it does not assert (test/unit/assess/alert-power.test.ts holds the fast checks and the shortcut's validation).
+// it does not assert (test/unit/shared/assess/alert-power.test.ts holds the fast checks and the shortcut's validation).
 //
 // The shortcut that makes it fast. Production gives each branch-period the ACSI index of that drop's own PLS
 // outer weights with a bootstrap SE (shared/assess/recompute.ts, unit-estimator.ts): far too slow for

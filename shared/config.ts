@@ -8,7 +8,7 @@
 //
 // An empty (or blank) value counts as unset. Bad values fail with one ConfigError naming each variable, its value
 // and what is expected. README.md's settings table is generated from these declarations (scripts/config-table.ts;
-// test/unit/config.test.ts checks the two agree).
+// test/unit/shared/config.test.ts checks the two agree).
 import * as z from 'zod';
 import { S3_LAYOUT } from './store/keys';
 import { BUCKETS, TABLE, TOPICS } from './store/resources';
@@ -145,7 +145,7 @@ export const CONFIG_GROUPS = {
     }),
   }, (v) => ({ instrumentJson: v.SATMON_INSTRUMENT_JSON, instrumentKey: v.SATMON_INSTRUMENT_KEY, branchesKey: v.SATMON_BRANCHES_KEY })),
 
-  // Defaults equal shared/assess/recompute.ts DEFAULT_SETTINGS (test/unit/config.test.ts checks).
+  // Defaults equal shared/assess/recompute.ts DEFAULT_SETTINGS (test/unit/shared/config.test.ts checks).
   recompute: group('Recompute (bootstrap) settings', {
     SATMON_NBOOT: whole({ min: 2 }, 5000, { description: 'Bootstrap resamples per branch.', default: '5000 (`npm start`: 1000)' }),
     SATMON_NBOOT_AGGREGATE: whole({ min: 2 }, 200, { description: 'Bootstrap resamples per region and for the network (their n is large, the bootstrap SE small).' }),

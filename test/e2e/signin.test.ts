@@ -15,7 +15,7 @@ import { buildDashboard } from '../../dashboard/build.mjs';
 import { issuer, type SiteConfig } from '../../dashboard/src/oidc';
 import { handleApiRequest } from '../../shared/api/app';
 import { gatewayClaims } from '../../infra/local/api-server';
-import { fixture } from '../unit/api/fixture';
+import { fixture } from '../unit/shared/api/fixture';
 import { CHROMIUM, CHROMIUM_ARGS, requireChromium } from './setup';
 
 // Page-side callbacks (page.evaluate) run in the browser; the project compiles without the DOM library.

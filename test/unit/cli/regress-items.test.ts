@@ -1,5 +1,5 @@
 // `satmon regress` and `satmon items` end to end through bin/satmon.mjs. The numeric expectations are the
-// R values of test/unit/stats/regression.test.ts and items.test.ts (R 4.2.2, see the R code there); here
+// R values of test/unit/shared/stats/regression.test.ts and items.test.ts (R 4.2.2, see the R code there); here
 // they check the plumbing (flags, CSV reading, missing codes, output formats) and the one-line errors.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { referenceDir } from '../../helpers/reference';
-import { expectClose } from '../stats/expect-close';
+import { expectClose } from '../shared/stats/expect-close';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const MOBI = join(referenceDir, 'data', 'mobi.csv');

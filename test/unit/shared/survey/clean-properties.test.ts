@@ -1,0 +1,160 @@
+// Property-based tests (fast-check, fixed seeds): random and malformed drops never crash the cleaner, every row
+// lands in exactly one of clean / rejected, the rows and blank lines cover every physical line exactly once, a
+// rejected row's text is exactly its original lines, and chunking never changes anything.
+import fc from 'fast-check';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import {
+  CleanRowEncoder, cleanRowFields, csvLine, defaultInstrument, DropRejectedError, formatCleanHeader, formatCleanRow, type CleanRow,
+} from '../../../../shared/survey/index';
+import { chunked, clean, MIN_HEADER, minimalInstrument, type Cleaned } from './helpers';
+
+const cell = fc.constantFrom('1', '2', '3', '4', '5', '0', '6', '9', '', ' 4 ', 'x', '"3"', '4.0');
+const validish = fc.record({
+  id: fc.constantFrom('a', 'b', 'c', ' a', '', 'long-id-0001'),
+  branch: fc.constantFrom('BR01', 'br02', 'BR 3', '', 'BR01'),
+  period: fc.constantFrom('2025-Q1', '2025Q2', '2025-Q5', '', 'q3 2024'),
+  items: fc.array(cell, { minLength: 8, maxLength: 8 }),
+}).map((r) => [r.id, r.branch, r.period, ...r.items]);
+const nasty = fc.array(fc.constantFrom('a', '1', '5', ',', ';', '"', '""', ' ', '\r', 'é', '€', '\u0000', 'BR01', '2025-Q1', '\t'), { maxLength: 30 })
+  .map((t) => t.join(''));
+const line = fc.oneof({ weight: 3, arbitrary: validish.map((f) => ({ f })) }, { weight: 2, arbitrary: nasty.map((s) => ({ s })) }, { weight: 1, arbitrary: fc.constant({ s: '' }) });
+
+const drop = fc.record({
+  delimiter: fc.constantFrom(',', ';'),
+  lineBreak: fc.constantFrom('\n', '\r\n'),
+  bom: fc.boolean(),
+  finalBreak: fc.boolean(),
+  lines: fc.array(line, { maxLength: 40 }),
+}).map((d) => {
+  const body = d.lines.map((l) => ('f' in l ? l.f.join(d.delimiter) : l.s));
+  const text = [MIN_HEADER.replaceAll(',', d.delimiter), ...body].join(d.lineBreak) + (d.finalBreak ? d.lineBreak : '');
+  return (d.bom ? '\uFEFF' : '') + text;
+});
+
+/** The physical lines of a decoded text as the reader counts them (LF breaks; a final CR is part of the break). */
+function physicalLines(text: string): string[] {
+  const t = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  if (t === '') return [];
+  const lines = t.split('\n');
+  if (t.endsWith('\n')) lines.pop();
+  return lines;
+}
+
+function checkInvariants(text: string, r: Cleaned): void {
+  const m = r.manifest;
+  expect(m.inputRows).toBe(r.clean.length + r.rejects.length);
+  expect(m.cleanRows).toBe(r.clean.length);
+  expect(m.rejectedRows).toBe(r.rejects.length);
+  const lines = physicalLines(text);
+  expect(m.lines).toBe(lines.length);
+  // Rows in line order cover disjoint line ranges after the header; with the blank lines, every line once.
+  const spans = [...r.clean, ...r.rejects].map((x) => ({ line: x.line, lines: x.lines }));
+  spans.sort((a, b) => a.line - b.line);
+  let covered = 0;
+  let prevEnd = m.header.line;
+  for (const s of spans) {
+    expect(s.line).toBeGreaterThan(prevEnd);
+    prevEnd = s.line + s.lines - 1;
+    covered += s.lines;
+  }
+  expect(prevEnd).toBeLessThanOrEqual(m.lines);
+  expect(covered + m.blankLines + 1).toBe(m.lines);
+  // A rejected row keeps exactly its original text.
+  for (const rej of r.rejects) {
+    const original = lines.slice(rej.line - 1, rej.line - 1 + rej.lines).join('\n').replace(/\r$/, '');
+    expect(rej.text).toBe(original);
+  }
+  for (const c of r.clean) {
+    expect(c.period).toMatch(/^\d{4}-Q[1-4]$/);
+    expect(c.respondentId).not.toBe('');
+    for (const v of c.items) expect(Number.isNaN(v) || (Number.isInteger(v) && v >= 1 && v <= 5)).toBe(true);
+  }
+}
+
+describe('cleaning properties', () => {
+  it('random and malformed rows: no crash, rows conserved, every line accounted for, originals kept', async () => {
+    await fc.assert(
+      fc.asyncProperty(drop, async (text) => {
+        const r = await clean(text, { instrument: minimalInstrument });
+        checkInvariants(text, r);
+      }),
+      { numRuns: 400, seed: 20251121 },
+    );
+  });
+
+  it('chunking the bytes anywhere gives the same result', async () => {
+    await fc.assert(
+      fc.asyncProperty(drop, fc.array(fc.nat({ max: 4000 }), { maxLength: 12 }), fc.constantFrom(2, 3, 50), async (text, cuts, maxRecordLines) => {
+        const buf = Buffer.from(text);
+        const whole = await clean(buf, { instrument: minimalInstrument, reader: { maxRecordLines } });
+        const parts = await clean(chunked(buf, cuts), { instrument: minimalInstrument, reader: { maxRecordLines } });
+        checkInvariants(text, parts);
+        expect(parts.manifest).toEqual(whole.manifest);
+        expect(parts.clean).toEqual(whole.clean);
+        expect(parts.rejects).toEqual(whole.rejects);
+      }),
+      { numRuns: 200, seed: 7 },
+    );
+  });
+
+  it('arbitrary bytes: either a manifest that conserves rows or a clear refusal of the drop', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 600 }).map((u) => Buffer.from(u)), fc.string({ maxLength: 300, unit: 'binary' }).map((s) => Buffer.from(s))), async (buf) => {
+        try {
+          const r = await clean(buf, { instrument: minimalInstrument });
+          expect(r.manifest.inputRows).toBe(r.clean.length + r.rejects.length);
+        } catch (e) {
+          expect(e).toBeInstanceOf(DropRejectedError);
+        }
+      }),
+      { numRuns: 300, seed: 99 },
+    );
+  });
+
+  it('a header followed by arbitrary text never crashes (default instrument)', async () => {
+    const header = ['respondent_id', 'branch_id', 'period', ...defaultInstrument.items].join(';');
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 400, unit: 'grapheme' }), async (body) => {
+        const r = await clean(`${header}\r\n${body}`);
+        expect(r.manifest.inputRows).toBe(r.clean.length + r.rejects.length);
+      }),
+      { numRuns: 200, seed: 3 },
+    );
+  });
+});
+
+describe('CSV writing', () => {
+  it('csvLine round-trips through csv-parse', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'grapheme' }), { minLength: 2, maxLength: 6 }), (fields) => {
+        expect(parse(csvLine(fields), { relax_column_count: false })).toEqual([fields]);
+      }),
+      { numRuns: 500, seed: 11 },
+    );
+  });
+  it('formatCleanRow is csvLine of cleanRowFields, and CleanRowEncoder writes the same bytes', () => {
+    const row = fc.record({
+      line: fc.nat(),
+      lines: fc.constant(1),
+      respondentId: fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ maxLength: 70 }), fc.constantFrom('R1', 'a,b', 'x"y')),
+      branch: fc.constantFrom('BR01', 'X'),
+      period: fc.constant('2025-Q1'),
+      date: fc.option(fc.constant('2025-01-02'), { nil: null }),
+      categories: fc.array(fc.option(fc.constantFrom('JHT', 'a,b', 'q"', 'é', '41–50', 'x'.repeat(40)), { nil: null }), { minLength: 5, maxLength: 5 }),
+      items: fc.array(fc.oneof(fc.integer({ min: 1, max: 5 }), fc.constant(NaN), fc.integer({ min: -500, max: 500 })), { minLength: 40, maxLength: 40 }),
+      answerHash: fc.constant('0123456789abcdef'),
+    });
+    fc.assert(
+      fc.property(fc.array(row, { minLength: 1, maxLength: 5 }), (rows: CleanRow[]) => {
+        const enc = new CleanRowEncoder(defaultInstrument);
+        for (const r of rows) {
+          expect(formatCleanRow(defaultInstrument, r)).toBe(csvLine(cleanRowFields(defaultInstrument, r)));
+          enc.push(r);
+        }
+        expect(enc.take().toString('utf8')).toBe(formatCleanHeader(defaultInstrument) + rows.map((r) => formatCleanRow(defaultInstrument, r)).join(''));
+      }),
+      { numRuns: 300, seed: 5 },
+    );
+  });
+});
