@@ -3,9 +3,9 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { makeHandler as makeAssess, depsFromEnv as assessDeps } from '../../lambdas/assess/handler';
-import type { CloseOutput, PlanOutput } from '../../lambdas/assess/assess';
+import type { CloseOutput, PlanOutput } from '../../shared/pipeline/assess';
 import { makeHandler as makeRecompute, depsFromEnv as recomputeDeps } from '../../lambdas/recompute/handler';
-import type { RecomputeOutcome } from '../../lambdas/recompute/recompute';
+import type { RecomputeOutcome } from '../../shared/pipeline/recompute';
 import type { Alert } from '../../shared/assess/assessment';
 import { childEnv } from '../../shared/config';
 

@@ -4,10 +4,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { handleApiRequest, type ApiRequest } from '../../shared/api/app';
+import { storageBackend } from '../../shared/api/backend';
 import { DashboardStore } from '../../shared/api/store';
 import { loadGroups, requireResources, type EnvMap } from '../../shared/config';
-import { clientsFor } from '../shared/clients';
-import { awsBackend } from './aws-backend';
+import { storageFor } from '../shared/storage';
 
 let cachedLogger: Logger | undefined;
 const log = () => (cachedLogger ??= new Logger({ serviceName: 'satmon-api' }));
@@ -23,8 +23,7 @@ export function storeFromEnv(env?: EnvMap): DashboardStore {
   const sig = JSON.stringify([table, curatedBucket, branchesKey, cfg.aws]);
   let s = stores.get(sig);
   if (!s) {
-    const { ddb, s3 } = clientsFor(cfg.aws);
-    s = new DashboardStore(awsBackend({ ddb, s3, table, curatedBucket }), branchesKey ? { branchesKey } : {});
+    s = new DashboardStore(storageBackend(storageFor(cfg.aws, table), curatedBucket), branchesKey ? { branchesKey } : {});
     stores.set(sig, s);
   }
   return s;

@@ -10,9 +10,9 @@ import { alertSubject, alertText } from '../../shared/assess/alert-text';
 import type { Alert } from '../../shared/assess/assessment';
 import { isPeriod } from '../../shared/period';
 import { loadGroups, requireResources, type Config, type EnvMap } from '../../shared/config';
-import { clientsFor } from '../shared/clients';
-import { branchesFor } from '../shared/config';
-import { close, mapFailures, plan, type AssessDeps, type CloseOutput, type PlanOutput, type UnitFailure } from './assess';
+import { close, mapFailures, plan, type AssessDeps, type CloseOutput, type PlanOutput, type UnitFailure } from '../../shared/pipeline/assess';
+import { branchesFor } from '../../shared/pipeline/survey-config';
+import { storageFor } from '../shared/storage';
 
 export type AssessEvent = {
   action: 'plan' | 'close';
@@ -52,10 +52,10 @@ export function notifierFor(alerts: Config['alerts']): (a: Alert) => Promise<voi
 export async function depsFromEnv(env?: EnvMap, notify?: (a: Alert) => Promise<void>): Promise<AssessDeps> {
   const cfg = loadGroups(['resources', 'aws', 'survey', 'alerts'], env);
   const { table, curated: curatedBucket } = requireResources(cfg.resources, 'table', 'curated');
-  const { s3, ddb } = clientsFor(cfg.aws);
-  const branches = await branchesFor(cfg.survey, s3, curatedBucket);
+  const storage = storageFor(cfg.aws, table);
+  const branches = await branchesFor(cfg.survey, storage.objects, curatedBucket);
   return {
-    s3, ddb, table, curatedBucket, ...(branches ? { branches } : {}),
+    storage, curatedBucket, ...(branches ? { branches } : {}),
     alertMetrics: cfg.alerts.metrics, notify: notify ?? notifierFor(cfg.alerts),
   };
 }

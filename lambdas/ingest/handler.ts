@@ -5,9 +5,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { loadGroups, requireResources, type EnvMap } from '../../shared/config';
 import { eventItems, routesFor, type IngestEvent } from '../../shared/store/events';
-import { clientsFor } from '../shared/clients';
-import { ingestObject, type IngestDeps } from './ingest';
-import { cleanerFor } from './survey-cleaner';
+import { ingestObject, type IngestDeps } from '../../shared/pipeline/ingest';
+import { cleanerFor } from '../../shared/pipeline/survey-cleaner';
+import { storageFor } from '../shared/storage';
 
 // Created on first use, so the log level (POWERTOOLS_LOG_LEVEL) is read after the environment is set up.
 let cachedLogger: Logger | undefined;
@@ -20,13 +20,11 @@ const log = () => (cachedLogger ??= new Logger({ serviceName: 'satmon-ingest' })
 export async function depsFromEnv(env?: EnvMap): Promise<IngestDeps> {
   const cfg = loadGroups(['resources', 'aws', 'survey', 'ingest'], env);
   const { table, raw, curated } = requireResources(cfg.resources, 'table', 'raw', 'curated');
-  const { s3, ddb } = clientsFor(cfg.aws);
+  const storage = storageFor(cfg.aws, table);
   return {
-    s3,
-    ddb,
-    table,
+    storage,
     buckets: { raw, curated },
-    clean: await cleanerFor(cfg.survey, s3, curated),
+    clean: await cleanerFor(cfg.survey, storage.objects, curated),
     log: { info: (m, x) => log().info(m, x ?? {}), warn: (m, x) => log().warn(m, x ?? {}) },
     leaseMs: cfg.ingest.leaseSeconds * 1000,
   };

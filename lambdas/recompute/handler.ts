@@ -4,9 +4,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { loadGroups, requireResources, type EnvMap } from '../../shared/config';
 import type { Unit } from '../../shared/store/keys';
-import { clientsFor } from '../shared/clients';
-import { branchesFor, instrumentFor } from '../shared/config';
-import { recomputeOne, type RecomputeDeps, type RecomputeOutcome } from './recompute';
+import { recomputeOne, type RecomputeDeps, type RecomputeOutcome } from '../../shared/pipeline/recompute';
+import { branchesFor, instrumentFor } from '../../shared/pipeline/survey-config';
+import { storageFor } from '../shared/storage';
 
 export interface RecomputeEvent { period: string; branch?: string; unit?: Unit }
 
@@ -17,10 +17,10 @@ const log = () => (cachedLogger ??= new Logger({ serviceName: 'satmon-recompute'
 export async function depsFromEnv(env?: EnvMap): Promise<RecomputeDeps> {
   const cfg = loadGroups(['resources', 'aws', 'survey', 'recompute', 'runtime'], env);
   const { table, curated: curatedBucket } = requireResources(cfg.resources, 'table', 'curated');
-  const { s3, ddb } = clientsFor(cfg.aws);
-  const [instrument, branches] = await Promise.all([instrumentFor(cfg.survey, s3, curatedBucket), branchesFor(cfg.survey, s3, curatedBucket)]);
+  const storage = storageFor(cfg.aws, table);
+  const [instrument, branches] = await Promise.all([instrumentFor(cfg.survey, storage.objects, curatedBucket), branchesFor(cfg.survey, storage.objects, curatedBucket)]);
   return {
-    s3, ddb, table, curatedBucket, instrument, ...(branches ? { branches } : {}),
+    storage, curatedBucket, instrument, ...(branches ? { branches } : {}),
     settings: cfg.recompute, onLambda: cfg.runtime.onLambda,
   };
 }

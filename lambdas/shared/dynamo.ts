@@ -1,15 +1,14 @@
-// DynamoDB access the handlers share (document client: plain JS values in, plain JS values out).
+// DynamoDB access of the storage adapter (storage.ts) and the tests: document client (plain JS values in and out),
+// paginated queries, batch reads and writes with one retry policy for unprocessed items.
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   GetCommand,
-  PutCommand,
   QueryCommand,
-  UpdateCommand,
   type DynamoDBDocumentClient,
   type QueryCommandInput,
-  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { UpdatePlan } from '../../shared/store/drops';
+import { mapLimit } from '../../shared/pipeline/concurrency';
 
 export type Item = Record<string, unknown>;
 export type Key = { pk: string; sk: string };
@@ -21,40 +20,6 @@ export function isConditionalCheckFailed(e: unknown): boolean {
 export async function getItem<T = Item>(ddb: DynamoDBDocumentClient, table: string, key: Key, consistent = true): Promise<T | undefined> {
   const r = await ddb.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: consistent }));
   return r.Item as T | undefined;
-}
-
-/** Put an item only if no item with its key exists; false (table unchanged) when one does. */
-export async function putIfAbsent<T extends Key>(ddb: DynamoDBDocumentClient, table: string, item: T): Promise<boolean> {
-  try {
-    await ddb.send(new PutCommand({ TableName: table, Item: item as unknown as Item, ConditionExpression: 'attribute_not_exists(pk)' }));
-    return true;
-  } catch (e) {
-    if (isConditionalCheckFailed(e)) return false;
-    throw e;
-  }
-}
-
-/** UpdateItem; returns false instead of throwing when its condition does not hold. */
-export async function updateIf(ddb: DynamoDBDocumentClient, input: UpdateCommandInput): Promise<boolean> {
-  try {
-    await ddb.send(new UpdateCommand(input));
-    return true;
-  } catch (e) {
-    if (isConditionalCheckFailed(e)) return false;
-    throw e;
-  }
-}
-
-/** Run a plain UpdatePlan (shared/store) with the document client; false when its condition does not hold. */
-export function applyUpdate(ddb: DynamoDBDocumentClient, table: string, p: UpdatePlan): Promise<boolean> {
-  return updateIf(ddb, {
-    TableName: table,
-    Key: p.key,
-    UpdateExpression: p.update,
-    ConditionExpression: p.condition,
-    ExpressionAttributeNames: p.names,
-    ExpressionAttributeValues: p.values,
-  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -101,11 +66,7 @@ export async function batchWrite(
   ];
   const batches: WriteRequest[][] = [];
   for (let i = 0; i < requests.length; i += 25) batches.push(requests.slice(i, i + 25));
-  let next = 0;
-  const worker = async () => {
-    while (next < batches.length) await writeBatch(ddb, table, batches[next++], o);
-  };
-  await Promise.all(Array.from({ length: Math.min(o.concurrency, batches.length) }, worker));
+  await mapLimit(batches, o.concurrency, (b) => writeBatch(ddb, table, b, o));
 }
 
 /** Every item a query returns, page after page (LastEvaluatedKey -> ExclusiveStartKey). */
@@ -118,18 +79,19 @@ export async function* queryAll<T = Item>(ddb: DynamoDBDocumentClient, input: Qu
   } while (start);
 }
 
-/** All items of one partition, optionally under a sort-key prefix. */
+/** All items of one partition (of the table, or of GSI1), optionally under a sort-key prefix. */
 export async function queryPartition<T = Item>(
   ddb: DynamoDBDocumentClient,
   table: string,
   pk: string,
-  opts: { skPrefix?: string; consistent?: boolean; projection?: string[]; pageSize?: number } = {},
+  opts: { skPrefix?: string; consistent?: boolean; projection?: string[]; pageSize?: number; index?: 'gsi1'; descending?: boolean } = {},
 ): Promise<T[]> {
-  const names: Record<string, string> = { '#pk': 'pk' };
+  const [pkName, skName] = opts.index === 'gsi1' ? ['gsi1pk', 'gsi1sk'] : ['pk', 'sk'];
+  const names: Record<string, string> = { '#pk': pkName };
   const values: Record<string, unknown> = { ':pk': pk };
   let cond = '#pk = :pk';
   if (opts.skPrefix) {
-    names['#sk'] = 'sk';
+    names['#sk'] = skName;
     values[':skp'] = opts.skPrefix;
     cond += ' AND begins_with(#sk, :skp)';
   }
@@ -143,12 +105,32 @@ export async function queryPartition<T = Item>(
   const out: T[] = [];
   for await (const it of queryAll<T>(ddb, {
     TableName: table,
+    ...(opts.index ? { IndexName: opts.index } : {}),
+    ScanIndexForward: !opts.descending,
     KeyConditionExpression: cond,
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
-    ConsistentRead: opts.consistent ?? true,
+    // GSIs offer only eventually consistent reads.
+    ConsistentRead: opts.index ? false : opts.consistent ?? true,
     ProjectionExpression: projection,
     Limit: opts.pageSize,
   })) out.push(it);
+  return out;
+}
+
+/** Items that exist among `keys` (any order): BatchGetItem in chunks of 100, unprocessed keys retried with backoff. */
+export async function batchGet(ddb: DynamoDBDocumentClient, table: string, keys: readonly Key[], maxAttempts = 8, baseDelayMs = 50): Promise<Item[]> {
+  const out: Item[] = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    let pending: Key[] = keys.slice(i, i + 100).map((k) => ({ pk: k.pk, sk: k.sk }));
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const r = await ddb.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }));
+      out.push(...((r.Responses?.[table] ?? []) as Item[]));
+      pending = (r.UnprocessedKeys?.[table]?.Keys ?? []) as Key[];
+      if (pending.length === 0) break;
+      if (attempt >= maxAttempts) throw new Error(`BatchGetItem on ${table}: ${pending.length} keys unprocessed after ${attempt} attempts`);
+      await sleep(Math.random() * baseDelayMs * 2 ** (attempt - 1));
+    }
+  }
   return out;
 }

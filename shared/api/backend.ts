@@ -1,16 +1,10 @@
-// The few storage reads the dashboard API needs, as an interface: DynamoDB + S3 on AWS (lambdas/api/aws-backend.ts),
-// an in-memory copy of the same items and objects in tests. Everything above it (./store.ts) is shared.
-export type Item = Record<string, unknown>;
-export interface ItemKey { pk: string; sk: string }
+// The few storage reads the dashboard API needs: a read-only view of the pipeline's storage port
+// (shared/pipeline/storage.ts) on the curated bucket. On AWS the port is the SDK adapter (lambdas/shared/storage.ts),
+// in tests the in-memory one. Everything above it (./store.ts) is shared.
+import { memoryStorage } from '../pipeline/memory-storage';
+import { listAll, type Item, type ItemKey, type QuerySpec, type Storage } from '../pipeline/storage';
 
-export interface QuerySpec {
-  /** Omitted: the table's primary key; 'gsi1': the overloaded GSI (gsi1pk / gsi1sk). */
-  index?: 'gsi1';
-  pk: string;
-  skPrefix?: string;
-  /** Sort key descending (ScanIndexForward=false). */
-  descending?: boolean;
-}
+export type { Item, ItemKey, QuerySpec };
 
 export interface Backend {
   query(q: QuerySpec): Promise<Item[]>;
@@ -23,33 +17,27 @@ export interface Backend {
   listKeys(prefix: string): Promise<string[]>;
 }
 
-/** An in-memory Backend over plain items and objects, with DynamoDB's key-order semantics. */
-export function memoryBackend(items: readonly Item[], objects: Readonly<Record<string, string>>): Backend {
-  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  // DynamoDB orders string sort keys by UTF-8 bytes; for the ASCII keys used here that is code-unit order.
-  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** The dashboard's reads of a storage: the table, and the curated bucket's objects. */
+export function storageBackend(storage: Storage, curatedBucket: string): Backend {
+  const { items, objects } = storage;
   return {
-    async query(q) {
-      const [pkName, skName] = q.index === 'gsi1' ? ['gsi1pk', 'gsi1sk'] : ['pk', 'sk'];
-      const out = items.filter((it) => it[pkName] === q.pk && str(it[skName]) !== undefined && (!q.skPrefix || str(it[skName])!.startsWith(q.skPrefix)));
-      out.sort((a, b) => cmp(str(a[skName])!, str(b[skName])!));
-      if (q.descending) out.reverse();
-      return structuredClone(out);
-    },
-    async batchGet(keys) {
-      const wanted = new Set(keys.map((k) => `${k.pk}\u0000${k.sk}`));
-      return structuredClone(items.filter((it) => wanted.has(`${it.pk}\u0000${it.sk}`)));
-    },
-    async get(key) {
-      const it = items.find((x) => x.pk === key.pk && x.sk === key.sk);
-      return it ? structuredClone(it) : undefined;
-    },
+    query: (q) => items.query(q),
+    batchGet: (keys) => items.batchGet(keys),
+    get: (key) => items.get(key),
     async getJson(key) {
-      const body = objects[key];
-      return body === undefined ? undefined : JSON.parse(body);
+      const text = await objects.text(curatedBucket, key);
+      if (text === undefined) return undefined;
+      try {
+        return JSON.parse(text);
+      } catch (e) {
+        throw new Error(`s3://${curatedBucket}/${key}: not valid JSON: ${(e as Error).message}`);
+      }
     },
-    async listKeys(prefix) {
-      return Object.keys(objects).filter((k) => k.startsWith(prefix)).sort();
-    },
+    listKeys: async (prefix) => (await listAll(objects, curatedBucket, prefix)).map((o) => o.key),
   };
+}
+
+/** An in-memory Backend over plain items and curated objects (the in-memory storage, DynamoDB's key order). */
+export function memoryBackend(items: readonly Item[], objects: Readonly<Record<string, string>>): Backend {
+  return storageBackend(memoryStorage({ items, objects: { curated: { ...objects } } }), 'curated');
 }

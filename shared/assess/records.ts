@@ -1,5 +1,6 @@
 // What a unit's recompute writes to the table: plain items (no AWS types), identical for identical inputs, so a
 // recompute replaces and never duplicates. Key design in shared/store/keys.ts.
+import type { UpdatePlan } from '../pipeline/storage';
 import { keys, S3_LAYOUT, unitPk, type Unit } from '../store/keys';
 
 import type { IndexValue, ModelStatus, UnitResult } from './recompute';
@@ -94,6 +95,35 @@ export function alertItem(a: import('./assessment').Alert, region?: string): Ale
     test: a.test, drivers: a.drivers,
     ...(region ? { region } : {}),
   });
+}
+
+// The life cycle of an alert episode as writes (plain data, applied by the storage adapter). The item itself is
+// put once with alertItem (a conditional put: only the assessment that creates it notifies).
+
+/** A confirmed episode: new evidence and the last confirming period, only forward in time (a re-run of an earlier
+ *  assessment leaves the evidence of a later one in place). */
+export function refreshAlert(a: import('./assessment').Alert): UpdatePlan {
+  const ev = finiteDeep({ decline: a.decline, declineCi: a.declineCi, baseline: a.baseline, current: a.current, p: a.p, bhThreshold: a.bhThreshold, test: a.test, drivers: a.drivers });
+  return {
+    key: keys.alert(a.branch, a.since, a.metric),
+    set: { lastPeriod: a.period, ...ev },
+    when: [{ attr: 'pk', op: 'exists' }, { attr: 'lastPeriod', op: '<=', value: a.period }],
+  };
+}
+
+/** The episode's alert has been published (SNS, webhook). */
+export function alertNotified(branch: string, since: string, metric: string): UpdatePlan {
+  return { key: keys.alert(branch, since, metric), set: { notified: true } };
+}
+
+/** Resolved by the assessment of `period`: out of the open-alerts index, once. */
+export function resolveAlert(r: { branch: string; since: string; metric: string }, period: string): UpdatePlan {
+  return {
+    key: keys.alert(r.branch, r.since, r.metric),
+    set: { status: 'resolved', resolvedIn: period },
+    remove: ['gsi1pk', 'gsi1sk'],
+    when: [{ attr: 'pk', op: 'exists' }, { attr: 'status', op: '=', value: 'open' }],
+  };
 }
 
 /** The assessment of one period: counts and headline figures here; ranking rows and tests in S3 (resultKey). */

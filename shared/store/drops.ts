@@ -4,7 +4,10 @@
 // Identity of a drop = SHA-256 of its bytes. The drop record (keys.drop) is claimed with a conditional put
 // (status 'processing' under a lease), completed once ('done' or 'rejected'), and never rewritten afterwards
 // except to add another object key that carried the same bytes.
+import type { UpdatePlan } from '../pipeline/storage';
 import { keys, S3_LAYOUT } from './keys';
+
+export type { UpdatePlan };
 
 export type DropStatus = 'processing' | 'done' | 'rejected';
 
@@ -89,47 +92,27 @@ export function decideOnExisting(rec: DropRecord, key: string, now: Date): Exist
   return until > now.getTime() ? { action: 'wait', until } : { action: 'takeover' };
 }
 
-/** A plain description of one UpdateItem (the adapter turns it into a command). */
-export interface UpdatePlan {
-  key: { pk: string; sk: string };
-  update: string;
-  condition?: string;
-  names: Record<string, string>;
-  values: Record<string, unknown>;
-}
-
 /** Remember another object key that carried the same bytes (ADD to a set: repeating it changes nothing). */
 export function addObjectKey(sha256: string, key: string): UpdatePlan {
-  return {
-    key: keys.drop(sha256),
-    update: 'ADD #keys :k',
-    condition: 'attribute_exists(#pk)',
-    names: { '#keys': 'objectKeys', '#pk': 'pk' },
-    values: { ':k': new Set([key]) },
-  };
+  return { key: keys.drop(sha256), add: { objectKeys: new Set([key]) }, when: [{ attr: 'pk', op: 'exists' }] };
 }
 
 /** Take over an expired lease (only if it is still expired and the drop still unfinished). */
 export function takeoverLease(sha256: string, owner: string, now: Date, leaseMs: number): UpdatePlan {
   return {
     key: keys.drop(sha256),
-    update: 'SET #owner = :owner, #until = :until',
-    condition: '#status = :processing AND #until <= :now',
-    names: { '#owner': 'leaseOwner', '#until': 'leaseUntil', '#status': 'status' },
-    values: { ':owner': owner, ':until': now.getTime() + leaseMs, ':now': now.getTime(), ':processing': 'processing' },
+    set: { leaseOwner: owner, leaseUntil: now.getTime() + leaseMs },
+    when: [{ attr: 'status', op: '=', value: 'processing' }, { attr: 'leaseUntil', op: '<=', value: now.getTime() }],
   };
 }
 
 /** Give a lease back after a failure, so a redelivery can take over at once. */
 export function releaseLease(sha256: string, owner: string): UpdatePlan {
-  return {
-    key: keys.drop(sha256),
-    update: 'SET #until = :zero',
-    condition: '#status = :processing AND #owner = :owner',
-    names: { '#until': 'leaseUntil', '#status': 'status', '#owner': 'leaseOwner' },
-    values: { ':zero': 0, ':processing': 'processing', ':owner': owner },
-  };
+  return { key: keys.drop(sha256), set: { leaseUntil: 0 }, when: ownedWhileProcessing(owner) };
 }
+
+const ownedWhileProcessing = (owner: string): UpdatePlan['when'] =>
+  [{ attr: 'status', op: '=', value: 'processing' }, { attr: 'leaseOwner', op: '=', value: owner }];
 
 export interface CleanPartition {
   period: string;
@@ -220,12 +203,7 @@ export function seenFromItems(items: readonly Pick<RespondentChunkItem, 'dropHas
 
 /** Mark a (period, branch) as needing recompute; the set of drops makes the update idempotent. */
 export function dirtyMark(period: string, branch: string, sha256: string, now: Date): UpdatePlan {
-  return {
-    key: keys.dirty(period, branch),
-    update: 'SET #period = :period, #branch = :branch, #since = if_not_exists(#since, :now) ADD #drops :drop',
-    names: { '#period': 'period', '#branch': 'branch', '#since': 'since', '#drops': 'drops' },
-    values: { ':period': period, ':branch': branch, ':now': now.toISOString(), ':drop': new Set([sha256]) },
-  };
+  return { key: keys.dirty(period, branch), set: { period, branch }, setIfAbsent: { since: now.toISOString() }, add: { drops: new Set([sha256]) } };
 }
 
 export interface Completion {
@@ -241,28 +219,14 @@ export interface Completion {
 
 /** Finish the drop: only the lease owner may, and only once. */
 export function completeDrop(sha256: string, owner: string, c: Completion): UpdatePlan {
-  const names: Record<string, string> = { '#status': 'status', '#owner': 'leaseOwner', '#until': 'leaseUntil', '#completedAt': 'completedAt', '#manifestKey': 'manifestKey' };
-  const values: Record<string, unknown> = { ':status': c.status, ':processing': 'processing', ':owner': owner, ':completedAt': c.completedAt.toISOString(), ':manifestKey': c.manifestKey };
-  const sets = ['#status = :status', '#completedAt = :completedAt', '#manifestKey = :manifestKey'];
-  const optional: [string, unknown][] = [
-    ['instrument', c.instrument],
-    ['counts', c.counts],
-    ['partitions', c.partitions],
-    ['rejectsKey', c.rejectsKey],
-    ['error', c.error],
-  ];
-  for (const [name, v] of optional) {
-    if (v === undefined) continue;
-    names[`#${name}`] = name;
-    values[`:${name}`] = v;
-    sets.push(`#${name} = :${name}`);
-  }
   return {
     key: keys.drop(sha256),
-    update: `SET ${sets.join(', ')} REMOVE #owner, #until`,
-    condition: '#status = :processing AND #owner = :owner',
-    names,
-    values,
+    set: {
+      status: c.status, completedAt: c.completedAt.toISOString(), manifestKey: c.manifestKey,
+      instrument: c.instrument, counts: c.counts, partitions: c.partitions, rejectsKey: c.rejectsKey, error: c.error,
+    },
+    remove: ['leaseOwner', 'leaseUntil'],
+    when: ownedWhileProcessing(owner),
   };
 }
 

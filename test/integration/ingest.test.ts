@@ -5,7 +5,6 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse/sync';
 import type { S3Event, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack';
 import { depsFromEnv, handler, makeHandler } from '../../lambdas/ingest/handler';
 import { getItem, queryPartition } from '../../lambdas/shared/dynamo';
@@ -30,19 +29,19 @@ describe('ingest on the local stack', () => {
   let crash: 'none' | 'before-ids' | 'after-ids' = 'none';
   const crashing = makeHandler(async () => {
     const d = await depsFromEnv();
-    const send = d.ddb.send.bind(d.ddb) as (...a: unknown[]) => Promise<unknown>;
-    d.ddb = Object.assign(Object.create(d.ddb), {
-      send: (cmd: object, ...rest: unknown[]) => {
-        const hit =
-          (crash === 'before-ids' && cmd instanceof BatchWriteCommand) ||
-          (crash === 'after-ids' && cmd instanceof UpdateCommand && (cmd as UpdateCommand).input.Key?.pk === 'DIRTY');
-        if (hit) {
-          crash = 'none';
-          return Promise.reject(new Error('injected crash'));
-        }
-        return send(cmd, ...rest);
+    const { items } = d.storage;
+    const fail = () => {
+      crash = 'none';
+      return Promise.reject(new Error('injected crash'));
+    };
+    d.storage = {
+      ...d.storage,
+      items: {
+        ...items,
+        batchWrite: (ops) => (crash === 'before-ids' ? fail() : items.batchWrite(ops)),
+        update: (plan) => (crash === 'after-ids' && plan.key.pk === 'DIRTY' ? fail() : items.update(plan)),
       },
-    });
+    };
     return d;
   });
 

@@ -1,8 +1,7 @@
 // Read a raw drop once to learn its identity (SHA-256) and keep the bytes for cleaning when they are small.
 import { createHash } from 'node:crypto';
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { ObjectRef } from '../../shared/store/events';
-import { getObjectStream, isNotFound } from '../shared/s3';
+import type { ObjectRef } from '../store/events';
+import type { ObjectStore } from './storage';
 
 /** Objects up to this size are cleaned from memory; larger ones are streamed a second time (pinned by ETag). */
 export const KEEP_IN_MEMORY_BYTES = 32 * 1024 * 1024;
@@ -25,22 +24,16 @@ async function* fromMemory(chunks: Buffer[]): AsyncIterable<Buffer> {
  * Hash an object while streaming it. Tries the decoded key, then the key exactly as the event carried it
  * (a source that did not URL-encode). Undefined when the object no longer exists (deleted since the event).
  */
-export async function readRawObject(s3: S3Client, ref: ObjectRef): Promise<RawObject | undefined> {
+export async function readRawObject(objects: ObjectStore, ref: ObjectRef): Promise<RawObject | undefined> {
   const candidates = ref.eventKey !== ref.key ? [ref.key, ref.eventKey] : [ref.key];
   for (const key of candidates) {
-    let got;
-    try {
-      got = await getObjectStream(s3, ref.bucket, key);
-    } catch (e) {
-      if (isNotFound(e)) continue;
-      throw e;
-    }
+    const got = await objects.stream(ref.bucket, key);
+    if (!got) continue;
     const hash = createHash('sha256');
     const kept: Buffer[] = [];
     let size = 0;
     let keep = true;
-    for await (const c of got.body) {
-      const b = Buffer.isBuffer(c) ? c : Buffer.from(c);
+    for await (const b of got.body) {
       hash.update(b);
       size += b.length;
       if (keep) {
@@ -61,8 +54,9 @@ export async function readRawObject(s3: S3Client, ref: ObjectRef): Promise<RawOb
       body: keep
         ? () => fromMemory(kept)
         : async function* () {
-            const again = await getObjectStream(s3, ref.bucket, key, etag);
-            for await (const c of again.body) yield Buffer.isBuffer(c) ? c : Buffer.from(c);
+            const again = await objects.stream(ref.bucket, key, etag);
+            if (!again) throw new Error(`s3://${ref.bucket}/${key}: deleted while it was being ingested`);
+            yield* again.body;
           },
     };
   }

@@ -3,24 +3,20 @@
 //  close {period}  -> decline tests, BH, alert episodes (new / continuing / resolved), branch-vs-network and
 //                     period-vs-period comparisons, the assessment record (DynamoDB) and its full JSON (S3).
 // New alerts are published once: only the invocation whose conditional put created the alert item notifies.
-import type { S3Client } from '@aws-sdk/client-s3';
-import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { closeAssessment, type Alert } from '../../shared/assess/assessment';
-import { alertItem, type AlertItem, type MetricItem, type SummaryItem } from '../../shared/assess/records';
-import { assessmentItem, driversOf, seriesFromItems } from '../../shared/assess/series';
-import { branchOfCleanKey } from '../../shared/assess/units';
-import { satisfactionModel } from '../../shared/models';
-import { comparePeriods, firstQuarterOf, kindTag, lastQuarterOf, periodKind, quartersOf } from '../../shared/period';
-import { keys, S3_LAYOUT, unitPk, type Unit } from '../../shared/store/keys';
-import type { BranchInfo } from '../../shared/survey';
-import { finiteDeep } from '../../shared/assess/records';
-import { batchWrite, getItem, isConditionalCheckFailed, queryPartition } from '../shared/dynamo';
-import { getObjectText, listObjects, putObject } from '../shared/s3';
+// Every read and write goes through the storage port (storage.ts); the episode's writes are built in
+// shared/assess/records.ts.
+import { closeAssessment, type Alert } from '../assess/assessment';
+import { alertItem, alertNotified, finiteDeep, refreshAlert, resolveAlert, type AlertItem, type MetricItem, type SummaryItem } from '../assess/records';
+import { assessmentItem, driversOf, seriesFromItems } from '../assess/series';
+import { branchOfCleanKey } from '../assess/units';
+import { satisfactionModel } from '../models';
+import { comparePeriods, firstQuarterOf, kindTag, lastQuarterOf, periodKind, quartersOf } from '../period';
+import { keys, S3_LAYOUT, unitPk, type Unit } from '../store/keys';
+import type { BranchInfo } from '../survey';
+import { requireText, type Storage } from './storage';
 
 export interface AssessDeps {
-  s3: S3Client;
-  ddb: DynamoDBDocumentClient;
-  table: string;
+  storage: Storage;
   curatedBucket: string;
   branches?: ReadonlyMap<string, BranchInfo>;
   /** Metrics whose decline raises alerts (default TRUST). */
@@ -42,8 +38,8 @@ export interface PlanOutput {
 export async function plan(d: AssessDeps, period: string, assessing: readonly string[] = []): Promise<PlanOutput> {
   const found = new Set<string>();
   for (const q of quartersOf(period)) {
-    for await (const o of listObjects(d.s3, d.curatedBucket, S3_LAYOUT.cleanPrefix(q))) {
-      const b = branchOfCleanKey(o.Key ?? '');
+    for await (const o of d.storage.objects.list(d.curatedBucket, S3_LAYOUT.cleanPrefix(q))) {
+      const b = branchOfCleanKey(o.key);
       if (b) found.add(b);
     }
   }
@@ -53,7 +49,7 @@ export async function plan(d: AssessDeps, period: string, assessing: readonly st
   // Catch-up: drops that arrived after their quarter was assessed left a needs-recompute mark. Their branch, its
   // region and the network of that quarter are recomputed with this run, so series and baselines are current.
   const first = firstQuarterOf(period);
-  const late = (await queryPartition<{ period: string; branch: string }>(d.ddb, d.table, keys.dirty('', '').pk))
+  const late = (await d.storage.items.query<{ period: string; branch: string }>({ pk: keys.dirty('', '').pk }))
     .filter((m) => comparePeriods(m.period, first) < 0 && !assessing.includes(m.period)).sort((a, b) => comparePeriods(a.period, b.period) || a.branch.localeCompare(b.branch));
   const latePeriods = [...new Set(late.map((m) => m.period))];
   const catchUp: PlanOutput['items'] = [
@@ -100,10 +96,10 @@ export interface CloseOutput {
  * ({ResultFiles: {FAILED: [{Key}]}}; each FAILED file is a JSON array of {Input, Error, Cause}).
  */
 export async function mapFailures(d: AssessDeps, manifest: { Bucket: string; Key: string }): Promise<UnitFailure[]> {
-  const m = JSON.parse(await getObjectText(d.s3, manifest.Bucket, manifest.Key)) as { ResultFiles?: { FAILED?: { Key: string }[] } };
+  const m = JSON.parse(await requireText(d.storage.objects, manifest.Bucket, manifest.Key)) as { ResultFiles?: { FAILED?: { Key: string }[] } };
   const out: UnitFailure[] = [];
   for (const f of m.ResultFiles?.FAILED ?? []) {
-    const rows = JSON.parse(await getObjectText(d.s3, manifest.Bucket, f.Key)) as { Input?: string; Error?: string; Cause?: string }[];
+    const rows = JSON.parse(await requireText(d.storage.objects, manifest.Bucket, f.Key)) as { Input?: string; Error?: string; Cause?: string }[];
     for (const r of rows) {
       let item: unknown = r.Input;
       try { item = JSON.parse(r.Input ?? 'null'); } catch { /* keep the text */ }
@@ -123,7 +119,8 @@ export async function close(
 ): Promise<CloseOutput> {
   const p = planned ?? (await plan(d, period));
   const kind = kindTag(period);
-  const metricsOf = (u: Unit) => queryPartition<MetricItem>(d.ddb, d.table, unitPk(u), { skPrefix: 'METRIC#' });
+  const { items, objects } = d.storage;
+  const metricsOf = (u: Unit) => items.query<MetricItem>({ pk: unitPk(u), skPrefix: 'METRIC#' });
   const branchSeries = Object.fromEntries(await Promise.all(p.branches.map(async (b) => {
     const region = d.branches?.get(b)?.region;
     return [b, { ...(region ? { region } : {}), series: seriesFromItems(await metricsOf({ kind: 'branch', id: b }), kind) }] as const;
@@ -131,7 +128,7 @@ export async function close(
   const networkSeries = seriesFromItems(await metricsOf({ kind: 'network' }), kind);
   // Episodes open as of this period (so re-running an earlier assessment sees the state it saw then).
   const episodes = (await Promise.all(p.branches.map((b) =>
-    queryPartition<AlertItem>(d.ddb, d.table, unitPk({ kind: 'branch', id: b }), { skPrefix: keys.alertPrefix })))).flat();
+    items.query<AlertItem>({ pk: unitPk({ kind: 'branch', id: b }), skPrefix: keys.alertPrefix })))).flat();
   const asOf = lastQuarterOf(period); // a year is assessed as of its last quarter
   const openAsOf = episodes.filter((e) => e.since <= asOf && (e.status === 'open' || (e.resolvedIn ?? '') > asOf));
   const openAlerts = new Map(openAsOf.map((a) => [`${a.branch}#${a.metric}`, a.since]));
@@ -150,62 +147,28 @@ export async function close(
   const raised: Alert[] = [];
   const stored = new Map(episodes.map((e) => [`${e.branch}#${e.metric}#${e.since}`, e]));
   for (const a of out.newAlerts) {
-    const item = alertItem(a, d.branches?.get(a.branch)?.region);
-    let created = false;
-    try {
-      await d.ddb.send(new PutCommand({ TableName: d.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-      created = true;
-      raised.push(a);
-    } catch (e) {
-      if (!isConditionalCheckFailed(e)) throw e;
-      await refresh(d, a); // written by an earlier run of this assessment: refresh the evidence only
-    }
+    const created = await items.put(alertItem(a, d.branches?.get(a.branch)?.region) as unknown as AlertItem & Record<string, unknown>, { ifAbsent: true });
+    if (created) raised.push(a);
+    else await items.update(refreshAlert(a)); // written by an earlier run of this assessment: refresh the evidence only
     if (created || stored.get(`${a.branch}#${a.metric}#${a.since}`)?.notified === false) {
       await d.notify(a);
-      await d.ddb.send(new UpdateCommand({
-        TableName: d.table, Key: keys.alert(a.branch, a.since, a.metric), UpdateExpression: 'SET notified = :t', ExpressionAttributeValues: { ':t': true },
-      }));
+      await items.update(alertNotified(a.branch, a.since, a.metric));
     }
   }
-  for (const a of out.continuing) await refresh(d, a);
-  for (const r of out.resolved) {
-    await d.ddb.send(new UpdateCommand({
-      TableName: d.table, Key: keys.alert(r.branch, r.since, r.metric),
-      UpdateExpression: 'SET #status = :resolved, resolvedIn = :period REMOVE gsi1pk, gsi1sk',
-      ConditionExpression: 'attribute_exists(pk) AND #status = :open',
-      ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':resolved': 'resolved', ':period': period, ':open': 'open' },
-    })).catch((e) => { if (!isConditionalCheckFailed(e)) throw e; });
-  }
+  for (const a of out.continuing) await items.update(refreshAlert(a));
+  for (const r of out.resolved) await items.update(resolveAlert(r, period));
 
   // The record: headline figures in DynamoDB, ranking rows and tests in S3.
-  const summary = (u: Unit) => getItem<SummaryItem>(d.ddb, d.table, keys.periodSummary(u, period));
+  const summary = (u: Unit) => items.get<SummaryItem>(keys.periodSummary(u, period));
   const network = await summary({ kind: 'network' });
   const regions = Object.fromEntries(await Promise.all(p.regions.map(async (r) => [r, await summary({ kind: 'region', id: r })] as const)));
   const inputs = await Promise.all(p.branches.map(async (b) => (await summary({ kind: 'branch', id: b }))?.inputHash ?? b));
   const stillOpen = openAlerts.size + out.newAlerts.filter((a) => !openAlerts.has(`${a.branch}#${a.metric}`)).length - out.resolved.length;
   const record = assessmentItem(out, network, regions, stillOpen, inputs);
-  await putObject(d.s3, d.curatedBucket, record.resultKey, JSON.stringify(finiteDeep({ ...out, failures })), 'application/json');
-  await batchWrite(d.ddb, d.table, { puts: [finiteDeep({ ...record, failedUnits: failures.length }) as never] });
+  await objects.put(d.curatedBucket, record.resultKey, JSON.stringify(finiteDeep({ ...out, failures })), 'application/json');
+  await items.put(finiteDeep({ ...record, failedUnits: failures.length }));
   return {
     period, failures, branches: out.rows.length, tested: out.tested, newAlerts: out.newAlerts, raised,
     continuing: out.continuing.length, resolved: out.resolved.length, resultKey: record.resultKey,
   };
-}
-
-/**
- * A confirmed episode: keep its first period, update the evidence and the last confirming period. Only forward in
- * time: re-running an earlier assessment leaves the evidence of a later one in place.
- */
-async function refresh(d: AssessDeps, a: Alert): Promise<void> {
-  const ev = finiteDeep({ decline: a.decline, declineCi: a.declineCi, baseline: a.baseline, current: a.current, p: a.p, bhThreshold: a.bhThreshold, test: a.test, drivers: a.drivers });
-  await d.ddb.send(new UpdateCommand({
-    TableName: d.table, Key: keys.alert(a.branch, a.since, a.metric),
-    UpdateExpression: 'SET lastPeriod = :last, decline = :decline, declineCi = :ci, baseline = :baseline, #current = :current, p = :p, bhThreshold = :bh, #test = :test, drivers = :drivers',
-    ConditionExpression: 'attribute_exists(pk) AND lastPeriod <= :last',
-    ExpressionAttributeNames: { '#current': 'current', '#test': 'test' },
-    ExpressionAttributeValues: {
-      ':last': a.period, ':decline': ev.decline, ':ci': ev.declineCi, ':baseline': ev.baseline, ':current': ev.current,
-      ':p': ev.p, ':bh': ev.bhThreshold, ':test': ev.test, ':drivers': ev.drivers,
-    },
-  })).catch((e) => { if (!isConditionalCheckFailed(e)) throw e; });
 }

@@ -1,8 +1,7 @@
 // Adapter from shared/survey's streaming cleaner to ingest's Cleaner: clean rows are split per (period, branch)
 // into the curated layout's parts, rejects go to one CSV, a whole-drop refusal becomes a 'rejected' outcome.
 //
-// Which instrument and which known branches: lambdas/shared/config.ts.
-import type { S3Client } from '@aws-sdk/client-s3';
+// Which instrument and which known branches: survey-config.ts.
 import {
   cleanDrop,
   DropRejectedError,
@@ -12,11 +11,12 @@ import {
   formatRejectRow,
   type BranchInfo,
   type Instrument,
-} from '../../shared/survey';
-import type { CleanPartition } from '../../shared/store/drops';
-import type { SurveySettings } from '../../shared/config';
-import { branchesFor, instrumentFor } from '../shared/config';
+} from '../survey';
+import type { CleanPartition } from '../store/drops';
+import type { SurveySettings } from '../config';
 import type { CleanOutcome, Cleaner, CleanRequest } from './ingest';
+import type { ObjectStore } from './storage';
+import { branchesFor, instrumentFor } from './survey-config';
 
 interface Part {
   period: string;
@@ -77,8 +77,8 @@ export function surveyCleaner(instrument: Instrument, knownBranches?: ReadonlyMa
   };
 }
 
-/** A cleaner with the configured instrument and branch directory (lambdas/shared/config.ts). */
-export async function cleanerFor(survey: SurveySettings, s3: S3Client, curatedBucket: string): Promise<Cleaner> {
-  const [instrument, branches] = await Promise.all([instrumentFor(survey, s3, curatedBucket), branchesFor(survey, s3, curatedBucket)]);
+/** A cleaner with the configured instrument and branch directory (survey-config.ts). */
+export async function cleanerFor(survey: SurveySettings, objects: ObjectStore, curatedBucket: string): Promise<Cleaner> {
+  const [instrument, branches] = await Promise.all([instrumentFor(survey, objects, curatedBucket), branchesFor(survey, objects, curatedBucket)]);
   return surveyCleaner(instrument, branches);
 }

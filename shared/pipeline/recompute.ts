@@ -1,24 +1,19 @@
-// Recompute one unit and period: read its clean parts from S3, run shared/assess/recompute, write the full
-// result JSON to S3 and the summary and metric items to DynamoDB. Skips when the same parts (by key and ETag)
+// Recompute one unit and period: read its clean parts from the curated bucket, run shared/assess/recompute, write
+// the full result JSON there and the summary and metric items to the table (through the storage port). Skips when the same parts (by key and ETag)
 // were already computed with the same settings, so a retry or a duplicate map item changes nothing.
 import { createHash } from 'node:crypto';
-import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { S3Client } from '@aws-sdk/client-s3';
-import { frameFromCleanCsv } from '../../shared/assess/frame';
-import { contextFromInstrument, recomputeUnit } from '../../shared/assess/recompute';
-import { recordsForResult, type SummaryItem } from '../../shared/assess/records';
-import { branchOfCleanKey, partPrefixes, settingsFor } from '../../shared/assess/units';
-import { isYear } from '../../shared/period';
-import type { RecomputeEnvSettings } from '../../shared/config';
-import { keys, type Unit } from '../../shared/store/keys';
-import type { BranchInfo, Instrument } from '../../shared/survey';
-import { batchWrite, getItem } from '../shared/dynamo';
-import { getObjectText, listObjects, putObject } from '../shared/s3';
+import { frameFromCleanCsv } from '../assess/frame';
+import { contextFromInstrument, recomputeUnit } from '../assess/recompute';
+import { recordsForResult, type SummaryItem } from '../assess/records';
+import { branchOfCleanKey, partPrefixes, settingsFor } from '../assess/units';
+import { isYear } from '../period';
+import type { RecomputeEnvSettings } from '../config';
+import { keys, type Unit } from '../store/keys';
+import type { BranchInfo, Instrument } from '../survey';
+import { requireText, type Storage } from './storage';
 
 export interface RecomputeDeps {
-  s3: S3Client;
-  ddb: DynamoDBDocumentClient;
-  table: string;
+  storage: Storage;
   curatedBucket: string;
   instrument: Instrument;
   branches?: ReadonlyMap<string, BranchInfo>;
@@ -35,9 +30,9 @@ export async function recomputeOne(d: RecomputeDeps, req: RecomputeRequest): Pro
   const { prefixes, keep } = partPrefixes(req.unit, req.period, regionOf);
   const parts: { key: string; etag: string }[] = [];
   for (const prefix of prefixes) {
-    for await (const o of listObjects(d.s3, d.curatedBucket, prefix)) {
-      const branch = branchOfCleanKey(o.Key!);
-      if (branch && keep(branch)) parts.push({ key: o.Key!, etag: o.ETag ?? '' });
+    for await (const o of d.storage.objects.list(d.curatedBucket, prefix)) {
+      const branch = branchOfCleanKey(o.key);
+      if (branch && keep(branch)) parts.push({ key: o.key, etag: o.etag });
     }
   }
   parts.sort((a, b) => a.key.localeCompare(b.key));
@@ -48,27 +43,27 @@ export async function recomputeOne(d: RecomputeDeps, req: RecomputeRequest): Pro
     .update(JSON.stringify({ parts, settings: resultSettings, instrument: `${d.instrument.id}@${d.instrument.version}` }))
     .digest('hex');
   const summaryKey = keys.periodSummary(req.unit, req.period);
-  const previous = await getItem<SummaryItem>(d.ddb, d.table, summaryKey);
+  const previous = await d.storage.items.get<SummaryItem>(summaryKey);
   if (previous?.inputHash === inputHash) {
     await clearDirty(d, req);
     return { unit: req.unit, period: req.period, n: previous.n, skipped: true, status: previous.status, parts: parts.length };
   }
-  const texts = await Promise.all(parts.map(async (p) => ({ text: await getObjectText(d.s3, d.curatedBucket, p.key), source: p.key })));
+  const texts = await Promise.all(parts.map(async (p) => ({ text: await requireText(d.storage.objects, d.curatedBucket, p.key), source: p.key })));
   const frame = frameFromCleanCsv(texts, d.instrument);
   const result = await recomputeUnit(frame, contextFromInstrument(d.instrument, req.unit, req.period), settings);
   const region = req.unit.kind === 'branch' ? regionOf(req.unit.id) : undefined;
   const { summary, metrics } = recordsForResult(result, inputHash, region);
   // The S3 result first: a summary item never points at a result that is not there.
-  await putObject(d.s3, d.curatedBucket, summary.resultKey, JSON.stringify(result), 'application/json');
+  await d.storage.objects.put(d.curatedBucket, summary.resultKey, JSON.stringify(result), 'application/json');
   // Metrics that no longer exist (e.g. an item dropped from the instrument) are removed with the rewrite.
   const stale = previous ? Object.keys(previous.indices).filter((m) => !(m in result.indices)) : [];
   // Metrics first, the summary (which carries inputHash) last: a write that fails half-way is redone on retry
   // instead of being skipped as already computed.
-  await batchWrite(d.ddb, d.table, {
+  await d.storage.items.batchWrite({
     puts: metrics as never[],
     deletes: stale.map((m) => { const k = keys.metric(req.unit, m, req.period); return { pk: k.pk, sk: k.sk }; }),
   });
-  await batchWrite(d.ddb, d.table, { puts: [summary as never] });
+  await d.storage.items.batchWrite({ puts: [summary as never] });
   await clearDirty(d, req);
   return { unit: req.unit, period: req.period, n: result.n, skipped: false, status: result.status, parts: parts.length };
 }
@@ -76,5 +71,5 @@ export async function recomputeOne(d: RecomputeDeps, req: RecomputeRequest): Pro
 /** Remove the branch's needs-recompute mark for a quarter it covered. */
 async function clearDirty(d: RecomputeDeps, req: RecomputeRequest): Promise<void> {
   if (req.unit.kind !== 'branch' || isYear(req.period)) return;
-  await d.ddb.send(new DeleteCommand({ TableName: d.table, Key: keys.dirty(req.period, req.unit.id) }));
+  await d.storage.items.delete(keys.dirty(req.period, req.unit.id));
 }

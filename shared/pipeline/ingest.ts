@@ -1,12 +1,11 @@
 // Ingest one raw drop: identity by content hash, claim, clean, write curated objects and table items, complete.
-// What to write is decided in shared/store/drops.ts; this module only sequences the calls.
+// What to write is decided in shared/store/drops.ts; this module only sequences the calls, through the storage
+// port (storage.ts), so the same code runs on AWS, on the embedded stack and in memory.
 //
 // Order matters for at-least-once delivery: curated objects -> respondent ids -> recompute marks -> manifest ->
 // completion. Every step is idempotent (deterministic keys and bodies, ADD to sets), so a retry after a crash
 // anywhere redoes the same writes and ends in the same state.
 import { randomUUID } from 'node:crypto';
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   addObjectKey,
   claimRecord,
@@ -24,12 +23,12 @@ import {
   type DropCounts,
   type DropRecord,
   type RespondentChunkItem,
-} from '../../shared/store/drops';
-import type { BucketNames, ObjectRef } from '../../shared/store/events';
-import { keys, S3_LAYOUT } from '../../shared/store/keys';
-import { applyUpdate, batchWrite, getItem, putIfAbsent, queryPartition } from '../shared/dynamo';
-import { putObject } from '../shared/s3';
-import { readRawObject } from './read-object';
+} from '../store/drops';
+import type { BucketNames, ObjectRef } from '../store/events';
+import { keys, S3_LAYOUT } from '../store/keys';
+import { mapLimit } from './concurrency';
+import { readRawObject } from './raw-object';
+import type { Storage } from './storage';
 
 /** What the cleaner needs from ingest. */
 export interface CleanRequest {
@@ -61,9 +60,7 @@ export interface Logger {
 }
 
 export interface IngestDeps {
-  s3: S3Client;
-  ddb: DynamoDBDocumentClient;
-  table: string;
+  storage: Storage;
   buckets: BucketNames;
   clean: Cleaner;
   log: Logger;
@@ -88,27 +85,15 @@ export class DropBusyError extends Error {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function loadSeen(d: IngestDeps, branch: string, period: string, sha256: string): Promise<Map<string, string>> {
-  const items = await queryPartition<RespondentChunkItem>(d.ddb, d.table, keys.respondentsOf(branch, period), {
-    projection: ['dropHash', 'respondents'],
-  });
+  const items = await d.storage.items.query<RespondentChunkItem>({ pk: keys.respondentsOf(branch, period), projection: ['dropHash', 'respondents'] });
   return seenFromItems(items, sha256);
-}
-
-async function putAll(d: IngestDeps, objects: { key: string; body: string; contentType: string }[], concurrency = 4) {
-  let next = 0;
-  const worker = async () => {
-    while (next < objects.length) {
-      const o = objects[next++];
-      await putObject(d.s3, d.buckets.curated, o.key, o.body, o.contentType);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, objects.length) }, worker));
 }
 
 export async function ingestObject(d: IngestDeps, ref: ObjectRef): Promise<IngestResult> {
   const now = d.now ?? (() => new Date());
   const leaseMs = d.leaseMs ?? 15 * 60_000;
-  const raw = await readRawObject(d.s3, ref);
+  const { items, objects } = d.storage;
+  const raw = await readRawObject(objects, ref);
   if (!raw) {
     d.log.warn('raw object no longer exists; nothing to ingest', { bucket: ref.bucket, key: ref.key });
     return { outcome: 'missing', key: ref.key };
@@ -122,20 +107,20 @@ export async function ingestObject(d: IngestDeps, ref: ObjectRef): Promise<Inges
   // Claim the drop, or find out that it is (being) done already.
   for (;;) {
     const claim = claimRecord(sha, src, owner, now(), leaseMs);
-    if (await putIfAbsent(d.ddb, d.table, claim)) {
+    if (await items.put(claim as unknown as DropRecord & Record<string, unknown>, { ifAbsent: true })) {
       receivedAt = claim.receivedAt;
       break;
     }
-    const existing = await getItem<DropRecord>(d.ddb, d.table, keys.drop(sha));
+    const existing = await items.get<DropRecord>(keys.drop(sha));
     if (!existing) continue; // deleted in between: claim again
     const decision = decideOnExisting(existing, raw.key, now());
     if (decision.action === 'finished') {
-      if (decision.addKey) await applyUpdate(d.ddb, d.table, addObjectKey(sha, raw.key));
+      if (decision.addKey) await items.update(addObjectKey(sha, raw.key));
       d.log.info('drop already ingested', { sha256: sha, key: raw.key, status: existing.status, keyAdded: decision.addKey });
       return { outcome: 'duplicate', sha256: sha, key: raw.key, status: existing.status, keyAdded: decision.addKey };
     }
     if (decision.action === 'takeover') {
-      if (await applyUpdate(d.ddb, d.table, takeoverLease(sha, owner, now(), leaseMs))) {
+      if (await items.update(takeoverLease(sha, owner, now(), leaseMs))) {
         receivedAt = existing.receivedAt;
         d.log.warn('took over an expired lease; redoing the drop', { sha256: sha, key: raw.key });
         break;
@@ -165,28 +150,25 @@ export async function ingestObject(d: IngestDeps, ref: ObjectRef): Promise<Inges
         error: result.manifest ?? { message: result.error },
         ingest: { status: 'rejected', ...ingestInfo },
       });
-      await putObject(d.s3, d.buckets.curated, m.key, m.body, m.contentType);
-      const done = await applyUpdate(d.ddb, d.table, completeDrop(sha, owner, { status: 'rejected', completedAt: now(), instrument: result.instrument, manifestKey, error: result.error }));
+      await objects.put(d.buckets.curated, m.key, m.body, m.contentType);
+      const done = await items.update(completeDrop(sha, owner, { status: 'rejected', completedAt: now(), instrument: result.instrument, manifestKey, error: result.error }));
       if (!done) return { outcome: 'superseded', sha256: sha, key: raw.key };
       d.log.warn('drop rejected', { sha256: sha, key: raw.key, error: result.error });
       return { outcome: 'rejected', sha256: sha, key: raw.key, error: result.error };
     }
 
-    const objects = curatedObjects(sha, result.partitions, result.rejectsCsv);
-    await putAll(d, objects);
-    await batchWrite(d.ddb, d.table, { puts: respondentItems(sha, result.partitions) });
+    await mapLimit(curatedObjects(sha, result.partitions, result.rejectsCsv), 4, (o) => objects.put(d.buckets.curated, o.key, o.body, o.contentType));
+    await items.batchWrite({ puts: respondentItems(sha, result.partitions) });
     const stamp = now();
-    for (const p of result.partitions) await applyUpdate(d.ddb, d.table, dirtyMark(p.period, p.branch, sha, stamp));
+    for (const p of result.partitions) await items.update(dirtyMark(p.period, p.branch, sha, stamp));
     const partitions = partitionsOf(sha, result.partitions);
     const rejectsKey = result.rejectsCsv !== undefined ? S3_LAYOUT.rejects(sha) : undefined;
     const m = manifestObject(sha, {
       ...(result.manifest as object),
       ingest: { status: 'done', ...ingestInfo, counts: result.counts, partitions, rejectsKey: rejectsKey ?? null },
     });
-    await putObject(d.s3, d.buckets.curated, m.key, m.body, m.contentType);
-    const done = await applyUpdate(
-      d.ddb,
-      d.table,
+    await objects.put(d.buckets.curated, m.key, m.body, m.contentType);
+    const done = await items.update(
       completeDrop(sha, owner, { status: 'done', completedAt: now(), instrument: result.instrument, counts: result.counts, partitions, manifestKey, rejectsKey }),
     );
     if (!done) {
@@ -198,7 +180,7 @@ export async function ingestObject(d: IngestDeps, ref: ObjectRef): Promise<Inges
     return { outcome: 'ingested', sha256: sha, key: raw.key, counts: result.counts };
   } catch (e) {
     // Give the lease back so a redelivery can start at once instead of waiting for it to expire.
-    await applyUpdate(d.ddb, d.table, releaseLease(sha, owner)).catch(() => undefined);
+    await items.update(releaseLease(sha, owner)).catch(() => undefined);
     throw e;
   }
 }
