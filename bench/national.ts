@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { runAssessment } from '../infra/local/assessment-runner';
 import { startLocalStack } from '../infra/local/stack';
 import { makeHandler as makeRecompute, depsFromEnv } from '../lambdas/recompute/handler';
-import { putObject } from '../lambdas/shared/s3';
+import { putObject } from '../lambdas/aws/s3';
 import { S3_LAYOUT } from '../shared/store/keys';
 import { simulateDrops } from '../shared/survey';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { yearOf } from '../../shared/period';
 import { S3_LAYOUT } from '../../shared/store/keys';
 import type { Alert } from '../../shared/assess/assessment';
-import { getObjectText, listKeys, putObject } from '../../lambdas/shared/s3';
+import { getObjectText, listKeys, putObject } from '../../lambdas/aws/s3';
 import { runAssessments, type AssessmentRun } from './assessment-runner';
 import { startLocalStack, type LocalStack } from './stack';
 

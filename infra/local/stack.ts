@@ -21,7 +21,7 @@ import {
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { S3Event } from 'aws-lambda';
-import { makeDocClient, makeS3Client, type AwsConfig } from '../../lambdas/shared/clients';
+import { makeDocClient, makeS3Client, type AwsConfig } from '../../lambdas/aws/clients';
 import { loadGroup } from '../../shared/config';
 import type { BucketNames } from '../../shared/store/events';
 import { BUCKETS, TABLE, type BucketKey, type HandlerName } from '../../shared/store/resources';

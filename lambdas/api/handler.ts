@@ -7,7 +7,7 @@ import { handleApiRequest, type ApiRequest } from '../../shared/api/app';
 import { storageBackend } from '../../shared/api/backend';
 import { DashboardStore } from '../../shared/api/store';
 import { loadGroups, requireResources, type EnvMap } from '../../shared/config';
-import { storageFor } from '../shared/storage';
+import { storageFor } from '../aws/storage';
 
 let cachedLogger: Logger | undefined;
 const log = () => (cachedLogger ??= new Logger({ serviceName: 'satmon-api' }));

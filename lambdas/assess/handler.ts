@@ -12,7 +12,7 @@ import { isPeriod } from '../../shared/period';
 import { loadGroups, requireResources, type Config, type EnvMap } from '../../shared/config';
 import { close, mapFailures, plan, type AssessDeps, type CloseOutput, type PlanOutput, type UnitFailure } from '../../shared/pipeline/assess';
 import { branchesFor } from '../../shared/pipeline/survey-config';
-import { storageFor } from '../shared/storage';
+import { storageFor } from '../aws/storage';
 
 export type AssessEvent = {
   action: 'plan' | 'close';

@@ -7,7 +7,7 @@ import { loadGroups, requireResources, type EnvMap } from '../../shared/config';
 import { eventItems, routesFor, type IngestEvent } from '../../shared/store/events';
 import { ingestObject, type IngestDeps } from '../../shared/pipeline/ingest';
 import { cleanerFor } from '../../shared/pipeline/survey-cleaner';
-import { storageFor } from '../shared/storage';
+import { storageFor } from '../aws/storage';
 
 // Created on first use, so the log level (POWERTOOLS_LOG_LEVEL) is read after the environment is set up.
 let cachedLogger: Logger | undefined;

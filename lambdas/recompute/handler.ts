@@ -6,7 +6,7 @@ import { loadGroups, requireResources, type EnvMap } from '../../shared/config';
 import type { Unit } from '../../shared/store/keys';
 import { recomputeOne, type RecomputeDeps, type RecomputeOutcome } from '../../shared/pipeline/recompute';
 import { branchesFor, instrumentFor } from '../../shared/pipeline/survey-config';
-import { storageFor } from '../shared/storage';
+import { storageFor } from '../aws/storage';
 
 export interface RecomputeEvent { period: string; branch?: string; unit?: Unit }
 

@@ -1,5 +1,5 @@
 // The few storage reads the dashboard API needs: a read-only view of the pipeline's storage port
-// (shared/pipeline/storage.ts) on the curated bucket. On AWS the port is the SDK adapter (lambdas/shared/storage.ts),
+// (shared/pipeline/storage.ts) on the curated bucket. On AWS the port is the SDK adapter (lambdas/aws/storage.ts),
 // in tests the in-memory one. Everything above it (./store.ts) is shared.
 import { memoryStorage } from '../pipeline/memory-storage';
 import { listAll, type Item, type ItemKey, type QuerySpec, type Storage } from '../pipeline/storage';

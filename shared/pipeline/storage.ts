@@ -1,5 +1,5 @@
 // The one storage port of the pipeline: objects (S3 buckets) and items (the single DynamoDB table). Orchestration
-// in shared/pipeline reads and writes only through it; lambdas/shared/storage.ts implements it with the AWS SDK
+// in shared/pipeline reads and writes only through it; lambdas/aws/storage.ts implements it with the AWS SDK
 // (the same code on AWS and against the embedded DynamoDB Local and s3rver), memory-storage.ts in memory for unit
 // tests. Every conditional write is an UpdatePlan: plain data built in the domain, applied by the adapter.
 

@@ -1,7 +1,7 @@
 // Shared helpers of the integration tests: whole-state snapshots for idempotency checks.
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { listObjects } from '../../lambdas/shared/s3';
+import { listObjects } from '../../lambdas/aws/s3';
 import type { LocalStack } from '../../infra/local/stack';
 
 export async function scanAll(ddb: DynamoDBDocumentClient, table: string): Promise<Record<string, unknown>[]> {

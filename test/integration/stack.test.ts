@@ -14,8 +14,8 @@ import { startLocalStack, type LocalStack } from '../../infra/local/stack';
 import { pidAlive } from '../../infra/local/dynamodb-local';
 import { findJava } from '../../infra/local/java';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { getItem } from '../../lambdas/shared/dynamo';
-import { getObjectBytes, getObjectText, listKeys, uploadStream } from '../../lambdas/shared/s3';
+import { getItem } from '../../lambdas/aws/dynamo';
+import { getObjectBytes, getObjectText, listKeys, uploadStream } from '../../lambdas/aws/s3';
 import { decodeEventKey } from '../../shared/store/events';
 import { TABLE } from '../../shared/store/resources';
 

@@ -3,7 +3,7 @@
 // items and answers the same true/false; queries (table, GSI1, prefixes, descending, projection) agree too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack';
-import { awsStorage } from '../../lambdas/shared/storage';
+import { awsStorage } from '../../lambdas/aws/storage';
 import { memoryStorage } from '../../shared/pipeline/memory-storage';
 import type { Item, Storage, UpdatePlan } from '../../shared/pipeline/storage';
 import { alertItem, alertNotified, refreshAlert, resolveAlert } from '../../shared/assess/records';
