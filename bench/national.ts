@@ -11,7 +11,7 @@ import { runAssessment } from '../infra/local/assessment-runner';
 import { startLocalStack } from '../infra/local/stack';
 import { makeHandler as makeRecompute, depsFromEnv } from '../lambdas/recompute/handler';
 import { putObject } from '../lambdas/aws/s3';
-import { S3_LAYOUT } from '../shared/store/keys';
+import { S3_LAYOUT } from '../shared/layout/keys';
 import { simulateDrops } from '../shared/survey';
 
 export async function runNationalBench(opts: { branches?: number; n?: number; nboot?: number } = {}): Promise<void> {

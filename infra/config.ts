@@ -1,7 +1,7 @@
 // Deployment settings of the AWS stack that the local stack has no use for: retention, sizing, schedules.
-// Names of buckets, table, keys, routes and handlers live in shared/store (read by both stacks), not here.
+// Names of buckets, table, keys, routes and handlers live in shared/layout (read by both stacks), not here.
 // The README's infrastructure section quotes these values; change them here and there together.
-import type { HandlerName } from '../shared/store/resources';
+import type { HandlerName } from '../shared/layout/resources';
 
 /** How long things are kept, in days. */
 export const RETENTION = {

@@ -1,6 +1,6 @@
 // The satisfaction-monitor stack: data store, the four handlers with exactly their grants, S3 event routes,
 // the assessment state machine with its schedules, the dashboard (site, sign-in, API), alarms.
-// Every name a handler or the local stack also uses comes from shared/store (resources.ts, keys.ts).
+// Every name a handler or the local stack also uses comes from shared/layout (resources.ts, keys.ts).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, Stack, type CfnResource, type StackProps } from 'aws-cdk-lib';
@@ -9,8 +9,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { S3_LAYOUT } from '../shared/store/keys';
-import { BUCKETS, EVENT_ROUTES, HANDLERS, TABLE, TOPICS, type BucketKey, type HandlerName } from '../shared/store/resources';
+import { S3_LAYOUT } from '../shared/layout/keys';
+import { BUCKETS, EVENT_ROUTES, HANDLERS, TABLE, TOPICS, type BucketKey, type HandlerName } from '../shared/layout/resources';
 import { FUNCTIONS } from './config';
 import { Alarms } from './constructs/alarms';
 import { Assessment } from './constructs/assessment';

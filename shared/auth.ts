@@ -5,7 +5,7 @@
 // branches and respondents not to give other branches away: that disclosure rule is ./api/disclosure.ts
 // (K_BRANCHES, MIN_CELL_N). Anything that lists other branches (ranking, per-branch tables, their alerts) is
 // filtered to the visible branches; a request naming another branch is refused with 403.
-import { AUTH } from './store/resources';
+import { AUTH } from './layout/resources';
 
 export type Role = 'head-office' | 'branch-manager';
 

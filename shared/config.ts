@@ -10,8 +10,8 @@
 // and what is expected. README.md's settings table is generated from these declarations (scripts/config-table.ts;
 // test/unit/shared/config.test.ts checks the two agree).
 import * as z from 'zod';
-import { S3_LAYOUT } from './store/keys';
-import { BUCKETS, TABLE, TOPICS } from './store/resources';
+import { S3_LAYOUT } from './layout/keys';
+import { BUCKETS, TABLE, TOPICS } from './layout/resources';
 
 export type EnvMap = Readonly<Record<string, string | undefined>>;
 
@@ -103,7 +103,7 @@ function group<V extends Record<string, VarDecl<any>>, R>(title: string, vars: V
   return { title, vars, derive };
 }
 
-/** The variables, by group. Resource and topic names come from shared/store/resources.ts (the stacks set them). */
+/** The variables, by group. Resource and topic names come from shared/layout/resources.ts (the stacks set them). */
 export const CONFIG_GROUPS = {
   resources: group('Resources (set by the CDK stack and the local stack)', {
     [TABLE.envVar]: text({ description: 'DynamoDB table of the pipeline (every handler).', default: 'unset (required by the handlers)' }),

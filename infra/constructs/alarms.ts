@@ -12,7 +12,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { HandlerName } from '../../shared/store/resources';
+import type { HandlerName } from '../../shared/layout/resources';
 import type { SatmonFunction } from './satmon-function';
 
 export interface AlarmsProps {

@@ -32,7 +32,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { S3_LAYOUT } from '../../shared/store/keys';
+import { S3_LAYOUT } from '../../shared/layout/keys';
 import { ASSESSMENT, INGEST_QUEUE, RETENTION } from '../config';
 import { acknowledge, acknowledgeGeneratedWildcards, nagArn } from '../nag';
 import { layoutPrefix } from './grants';

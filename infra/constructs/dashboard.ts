@@ -1,7 +1,7 @@
 // The dashboard: static files on S3 behind CloudFront, sign-in with Cognito's hosted UI (authorization code +
 // PKCE, public client), data from an HTTP API whose every route needs a Cognito JWT. Scoping (head office: all
 // branches; branch manager: own branch only) is enforced by the API handler from the token's claims (AUTH in
-// shared/store/resources.ts), because API Gateway can check that a token is valid but not which branch a
+// shared/layout/resources.ts), because API Gateway can check that a token is valid but not which branch a
 // request may read.
 //
 // `cdk deploy` also publishes the site: the dashboard is built at synth time (esbuild, as the functions are)
@@ -27,7 +27,7 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import { Construct } from 'constructs';
 import type { SiteConfig } from '../../dashboard/src/oidc';
-import { AUTH } from '../../shared/store/resources';
+import { AUTH } from '../../shared/layout/resources';
 import { contentSecurityPolicy } from '../../shared/api/csp';
 import { API_THROTTLE, RETENTION } from '../config';
 import { acknowledge, nagArn } from '../nag';

@@ -1,12 +1,12 @@
 // Where the data lives: the raw-drops and curated buckets and the single table, all built from the shared
-// description in shared/store (names, keys, GSI, TTL), encrypted with one customer-managed key, plus the bucket
+// description in shared/layout (names, keys, GSI, TTL), encrypted with one customer-managed key, plus the bucket
 // that receives S3 and CloudFront access logs.
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { BUCKETS, EVENT_ROUTES, TABLE, type BucketKey } from '../../shared/store/resources';
+import { BUCKETS, EVENT_ROUTES, TABLE, type BucketKey } from '../../shared/layout/resources';
 import { RETENTION } from '../config';
 import { acknowledge } from '../nag';
 

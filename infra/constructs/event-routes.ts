@@ -1,6 +1,6 @@
 // EVENT_ROUTES on AWS: S3 "Object Created" -> EventBridge rule (bucket, prefix, suffix) -> SQS -> handler.
 // SQS between EventBridge and Lambda gives retries with backoff, per-message failure reporting and a dead-letter
-// queue that can be redriven after a fix. The local stack reads the same routes (shared/store/events.ts routesFor).
+// queue that can be redriven after a fix. The local stack reads the same routes (shared/layout/events.ts routesFor).
 import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -8,7 +8,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { EVENT_ROUTES, type BucketKey, type HandlerName } from '../../shared/store/resources';
+import { EVENT_ROUTES, type BucketKey, type HandlerName } from '../../shared/layout/resources';
 import { FUNCTIONS, INGEST_QUEUE } from '../config';
 import type { SatmonFunction } from './satmon-function';
 

@@ -9,7 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { HANDLERS, type HandlerName } from '../../shared/store/resources';
+import { HANDLERS, type HandlerName } from '../../shared/layout/resources';
 import { FUNCTIONS, RETENTION } from '../config';
 import { acknowledge } from '../nag';
 
@@ -44,7 +44,7 @@ export class SatmonFunction extends Construct {
     if (!existsSync(entry)) {
       throw new Error(
         `handler entry for '${name}' not found: ${path.relative(props.projectRoot, entry) || entry} ` +
-          `(HANDLERS.${name} = ${HANDLERS[name]} in shared/store/resources.ts); NodejsFunction bundles it at synth time`,
+          `(HANDLERS.${name} = ${HANDLERS[name]} in shared/layout/resources.ts); NodejsFunction bundles it at synth time`,
       );
     }
     this.entry = entry;

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadGroup } from '../../shared/config';
-import { HANDLERS, type HandlerName } from '../../shared/store/resources';
+import { HANDLERS, type HandlerName } from '../../shared/layout/resources';
 import { buildApp, cdkJsonContext } from '../build';
 import { REPO_ROOT } from '../stack';
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { buildDashboard } from '../../dashboard/build.mjs';
 import { alertSubject } from '../../shared/assess/alert-text';
 import { ConfigError, loadGroups, withDefaults } from '../../shared/config';
-import { STORAGE_LAYOUT_VERSION } from '../../shared/store/keys';
+import { STORAGE_LAYOUT_VERSION } from '../../shared/layout/keys';
 import { simulateDrops } from '../../shared/survey';
 import { startApiServer } from './api-server';
 import { packageRoot } from './package-root';

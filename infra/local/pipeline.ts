@@ -4,7 +4,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { yearOf } from '../../shared/period';
-import { S3_LAYOUT } from '../../shared/store/keys';
+import { S3_LAYOUT } from '../../shared/layout/keys';
 import type { Alert } from '../../shared/assess/assessment';
 import { getObjectText, listKeys, putObject } from '../../lambdas/aws/s3';
 import { runAssessments, type AssessmentRun } from './assessment-runner';

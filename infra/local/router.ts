@@ -1,8 +1,8 @@
 // Local stand-in for S3 -> EventBridge -> SQS -> Lambda: each object-created event whose bucket/prefix/suffix
 // matches EVENT_ROUTES is handed to that route's handler, asynchronously, with SQS-like retries.
 import type { S3Event } from 'aws-lambda';
-import { decodeEventKey, routesFor, type BucketNames } from '../../shared/store/events';
-import type { HandlerName } from '../../shared/store/resources';
+import { decodeEventKey, routesFor, type BucketNames } from '../../shared/layout/events';
+import type { HandlerName } from '../../shared/layout/resources';
 
 export type LambdaHandler = (event: S3Event) => Promise<unknown>;
 

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
-import { encodeEventKey } from '../../shared/store/events';
+import { encodeEventKey } from '../../shared/layout/events';
 import { installDesShim } from './des-shim';
 
 /** The access key pair s3rver accepts (it checks signatures against this one account). */

@@ -1,5 +1,5 @@
 // The embedded local stack: DynamoDB Local (Java child process) and s3rver (in this process) on 127.0.0.1,
-// with the buckets, table, GSI and TTL of shared/store/resources.ts, and s3rver's events routed per EVENT_ROUTES
+// with the buckets, table, GSI and TTL of shared/layout/resources.ts, and s3rver's events routed per EVENT_ROUTES
 // to the same handlers the Lambdas export. Used by `npm start` and by the integration tests.
 //
 //   const stack = await startLocalStack();        // in memory, free ports, process.env set for the handlers
@@ -23,8 +23,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { S3Event } from 'aws-lambda';
 import { makeDocClient, makeS3Client, type AwsConfig } from '../../lambdas/aws/clients';
 import { loadGroup } from '../../shared/config';
-import type { BucketNames } from '../../shared/store/events';
-import { BUCKETS, TABLE, type BucketKey, type HandlerName } from '../../shared/store/resources';
+import type { BucketNames } from '../../shared/layout/events';
+import { BUCKETS, TABLE, type BucketKey, type HandlerName } from '../../shared/layout/resources';
 import { pidAlive, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { EventRouter, type LambdaHandler } from './router';
 import { S3RVER_CREDENTIALS, startS3Local, type S3Local } from './s3-local';

@@ -4,7 +4,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { loadGroups, requireResources, type EnvMap } from '../../shared/config';
-import { eventItems, routesFor, type IngestEvent } from '../../shared/store/events';
+import { eventItems, routesFor, type IngestEvent } from '../../shared/layout/events';
 import { ingestObject, type IngestDeps } from '../../shared/pipeline/ingest';
 import { cleanerFor } from '../../shared/pipeline/survey-cleaner';
 import { storageFor } from '../aws/storage';

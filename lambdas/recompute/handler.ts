@@ -3,7 +3,7 @@
 // infra/local/assessment-runner.ts with the same shapes.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { loadGroups, requireResources, type EnvMap } from '../../shared/config';
-import type { Unit } from '../../shared/store/keys';
+import type { Unit } from '../../shared/layout/keys';
 import { recomputeOne, type RecomputeDeps, type RecomputeOutcome } from '../../shared/pipeline/recompute';
 import { branchesFor, instrumentFor } from '../../shared/pipeline/survey-config';
 import { storageFor } from '../aws/storage';

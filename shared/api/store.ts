@@ -1,9 +1,9 @@
-// The dashboard's reads, in terms of the key design (shared/store/keys.ts): each method is one Query, one
+// The dashboard's reads, in terms of the key design (shared/layout/keys.ts): each method is one Query, one
 // BatchGet, one Get or one S3 object. No authorization here (./views.ts decides what a principal sees).
 import type { AlertItem, AssessmentItem, MetricItem, SummaryItem } from '../assess/records';
 import type { UnitResult } from '../assess/recompute';
-import type { DropRecord } from '../store/drops';
-import { keys, S3_LAYOUT, unitPk, type Unit } from '../store/keys';
+import type { DropRecord } from '../pipeline/drops';
+import { keys, S3_LAYOUT, unitPk, type Unit } from '../layout/keys';
 import { parseBranchDirectory } from '../survey/instrument';
 import type { Backend, Item } from './backend';
 import type { BranchInfo } from './types';

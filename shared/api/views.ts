@@ -11,7 +11,7 @@ import type { ProgrammeRow } from '../assess/programme-table';
 import type { ParamSummary } from '../stats/bootstrap';
 import { assertBranch, canReadBranch, visibleBranches, type Principal } from '../auth';
 import { addYears, comparePeriods, kindTag, periodKind } from '../period';
-import type { Unit } from '../store/keys';
+import type { Unit } from '../layout/keys';
 import { disclosurePlan, restricted, SHOW_ALL, WITHHELD, type BranchCounts, type DisclosurePlan, type Scope } from './disclosure';
 import { ApiError } from './params';
 import type { BranchDrop, DashboardStore } from './store';

@@ -12,7 +12,7 @@ import { summarizeItem, type ItemSummary } from '../stats/simple-indices';
 import { selectColumns, selectRows, type DataTable } from '../stats/table';
 import { mean, sd } from '../stats/moments';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
-import type { Unit } from '../store/keys';
+import type { Unit } from '../layout/keys';
 import type { SurveyFrame } from './frame';
 import { programmeTable, type ProgrammeRow } from './programme-table';
 import { createUnitEstimator, unitEstimatorRecipe, type IndexPlan } from './unit-estimator';

@@ -1,7 +1,7 @@
 // What a unit's recompute writes to the table: plain items (no AWS types), identical for identical inputs, so a
-// recompute replaces and never duplicates. Key design in shared/store/keys.ts.
+// recompute replaces and never duplicates. Key design in shared/layout/keys.ts.
 import type { UpdatePlan } from '../pipeline/storage';
-import { keys, S3_LAYOUT, unitPk, type Unit } from '../store/keys';
+import { keys, S3_LAYOUT, unitPk, type Unit } from '../layout/keys';
 
 import type { IndexValue, ModelStatus, UnitResult } from './recompute';
 

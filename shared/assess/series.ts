@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { PlsModelSpec } from '../models/spec';
 import { comparePeriods, kindTag, periodKind } from '../period';
-import { keys, S3_LAYOUT } from '../store/keys';
+import { keys, S3_LAYOUT } from '../layout/keys';
 import type { Observation } from './alert-rule';
 import type { AssessmentOutput } from './assessment';
 import type { AssessmentItem, MetricItem, SummaryItem } from './records';

@@ -1,7 +1,7 @@
 // Which clean-row partitions make up a unit's period, and the settings a recompute runs with. Pure.
 import { quartersOf } from '../period';
 import type { RecomputeEnvSettings } from '../config';
-import { S3_LAYOUT, type Unit } from '../store/keys';
+import { S3_LAYOUT, type Unit } from '../layout/keys';
 import { DEFAULT_SETTINGS, type RecomputeSettings } from './recompute';
 
 /** Branch id from a clean-part key `clean/period=P/branch=B/drop=H.csv`. */

@@ -11,7 +11,7 @@ import { assessmentItem, driversOf, seriesFromItems } from '../assess/series';
 import { branchOfCleanKey } from '../assess/units';
 import { satisfactionModel } from '../models';
 import { comparePeriods, firstQuarterOf, kindTag, lastQuarterOf, periodKind, quartersOf } from '../period';
-import { keys, S3_LAYOUT, unitPk, type Unit } from '../store/keys';
+import { keys, S3_LAYOUT, unitPk, type Unit } from '../layout/keys';
 import type { BranchInfo } from '../survey';
 import { requireText, type Storage } from './storage';
 

@@ -1,5 +1,5 @@
 // Ingest one raw drop: identity by content hash, claim, clean, write curated objects and table items, complete.
-// What to write is decided in shared/store/drops.ts; this module only sequences the calls, through the storage
+// What to write is decided in shared/pipeline/drops.ts; this module only sequences the calls, through the storage
 // port (storage.ts), so the same code runs on AWS, on the embedded stack and in memory.
 //
 // Order matters for at-least-once delivery: curated objects -> respondent ids -> recompute marks -> manifest ->
@@ -23,9 +23,9 @@ import {
   type DropCounts,
   type DropRecord,
   type RespondentChunkItem,
-} from '../store/drops';
-import type { BucketNames, ObjectRef } from '../store/events';
-import { keys, S3_LAYOUT } from '../store/keys';
+} from '../pipeline/drops';
+import type { BucketNames, ObjectRef } from '../layout/events';
+import { keys, S3_LAYOUT } from '../layout/keys';
 import { mapLimit } from './concurrency';
 import { readRawObject } from './raw-object';
 import type { Storage } from './storage';

@@ -1,6 +1,6 @@
 // Read a raw drop once to learn its identity (SHA-256) and keep the bytes for cleaning when they are small.
 import { createHash } from 'node:crypto';
-import type { ObjectRef } from '../store/events';
+import type { ObjectRef } from '../layout/events';
 import type { ObjectStore } from './storage';
 
 /** Objects up to this size are cleaned from memory; larger ones are streamed a second time (pinned by ETag). */

@@ -8,7 +8,7 @@ import { recordsForResult, type SummaryItem } from '../assess/records';
 import { branchOfCleanKey, partPrefixes, settingsFor } from '../assess/units';
 import { isYear } from '../period';
 import type { RecomputeEnvSettings } from '../config';
-import { keys, type Unit } from '../store/keys';
+import { keys, type Unit } from '../layout/keys';
 import type { BranchInfo, Instrument } from '../survey';
 import { requireText, type Storage } from './storage';
 

@@ -12,7 +12,7 @@ import {
   type BranchInfo,
   type Instrument,
 } from '../survey';
-import type { CleanPartition } from '../store/drops';
+import type { CleanPartition } from '../pipeline/drops';
 import type { SurveySettings } from '../config';
 import type { CleanOutcome, Cleaner, CleanRequest } from './ingest';
 import type { ObjectStore } from './storage';

@@ -5,7 +5,7 @@
 //   when there is one, else none (any well-formed branch id is accepted and belongs to no region).
 import type { SurveySettings } from '../config';
 import { defaultInstrument, loadInstrument, parseBranchDirectory, type BranchInfo, type Instrument } from '../survey';
-import { S3_LAYOUT } from '../store/keys';
+import { S3_LAYOUT } from '../layout/keys';
 import type { ObjectStore } from './storage';
 
 /** The JSON object at `key`; undefined when absent. */

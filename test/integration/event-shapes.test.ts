@@ -2,7 +2,7 @@
 // with the integration tests because it describes the AWS side of the same route (S3 -> EventBridge -> SQS).
 import { describe, expect, it } from 'vitest';
 import type { S3Event, SQSEvent } from 'aws-lambda';
-import { decodeEventKey, encodeEventKey, eventItems, routesFor } from '../../shared/store/events';
+import { decodeEventKey, encodeEventKey, eventItems, routesFor } from '../../shared/layout/events';
 
 const names = { raw: 'raw-bkt', curated: 'cur-bkt' };
 

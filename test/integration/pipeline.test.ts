@@ -8,13 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline, type PipelineSummary } from '../../infra/local/pipeline';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack';
 import { simulateDrops } from '../../shared/survey';
-import { keys } from '../../shared/store/keys';
+import { keys } from '../../shared/layout/keys';
 import type { AlertItem, SummaryItem } from '../../shared/assess/records';
 import { getItem, queryPartition } from '../../lambdas/aws/dynamo';
 import { putObject } from '../../lambdas/aws/s3';
 import { runAssessment } from '../../infra/local/assessment-runner';
 import { snapshot } from './helpers';
-import { S3_LAYOUT } from '../../shared/store/keys';
+import { S3_LAYOUT } from '../../shared/layout/keys';
 
 let stack: LocalStack;
 let dir: string;

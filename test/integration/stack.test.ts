@@ -16,8 +16,8 @@ import { findJava } from '../../infra/local/java';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { getItem } from '../../lambdas/aws/dynamo';
 import { getObjectBytes, getObjectText, listKeys, uploadStream } from '../../lambdas/aws/s3';
-import { decodeEventKey } from '../../shared/store/events';
-import { TABLE } from '../../shared/store/resources';
+import { decodeEventKey } from '../../shared/layout/events';
+import { TABLE } from '../../shared/layout/resources';
 
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
 

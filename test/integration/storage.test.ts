@@ -8,8 +8,8 @@ import { memoryStorage } from '../../shared/pipeline/memory-storage';
 import type { Item, Storage, UpdatePlan } from '../../shared/pipeline/storage';
 import { alertItem, alertNotified, refreshAlert, resolveAlert } from '../../shared/assess/records';
 import type { Alert } from '../../shared/assess/assessment';
-import { addObjectKey, claimRecord, completeDrop, dirtyMark, releaseLease, takeoverLease } from '../../shared/store/drops';
-import { keys } from '../../shared/store/keys';
+import { addObjectKey, claimRecord, completeDrop, dirtyMark, releaseLease, takeoverLease } from '../../shared/pipeline/drops';
+import { keys } from '../../shared/layout/keys';
 
 let stack: LocalStack;
 let aws: Storage;

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HANDLERS, type HandlerName } from '../../../shared/store/resources';
+import { HANDLERS, type HandlerName } from '../../../shared/layout/resources';
 import { buildApp, cdkJsonContext } from '../../../infra/build';
 import type { SatmonStack } from '../../../infra/stack';
 import { parseSiteConfig } from '../../../dashboard/src/oidc';

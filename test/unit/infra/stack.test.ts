@@ -6,8 +6,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 import jsonata from 'jsonata';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadGroup } from '../../../shared/config';
-import { S3_LAYOUT } from '../../../shared/store/keys';
-import { AUTH, BUCKETS, EVENT_ROUTES, HANDLERS, TABLE, TOPICS, type BucketKey, type HandlerName } from '../../../shared/store/resources';
+import { S3_LAYOUT } from '../../../shared/layout/keys';
+import { AUTH, BUCKETS, EVENT_ROUTES, HANDLERS, TABLE, TOPICS, type BucketKey, type HandlerName } from '../../../shared/layout/resources';
 import { ASSESSMENT, FUNCTIONS, INGEST_QUEUE, RETENTION } from '../../../infra/config';
 import { keyWildcard } from '../../../infra/constructs/event-routes';
 import { listAcknowledgements, MIN_REASON_LENGTH } from '../../../infra/nag';
@@ -42,7 +42,7 @@ describe('cdk-nag AwsSolutions', () => {
   });
 });
 
-describe('one description shared with the local stack (shared/store)', () => {
+describe('one description shared with the local stack (shared/layout)', () => {
   it('builds each function from its HANDLERS entry', () => {
     for (const h of HANDLER_NAMES) {
       const real = path.join(REPO_ROOT, HANDLERS[h]);

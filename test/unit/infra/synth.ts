@@ -9,7 +9,7 @@ import type { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadGroup } from '../../../shared/config';
-import { HANDLERS, type HandlerName } from '../../../shared/store/resources';
+import { HANDLERS, type HandlerName } from '../../../shared/layout/resources';
 import { buildApp, cdkJsonContext } from '../../../infra/build';
 import { REPO_ROOT, type SatmonStack } from '../../../infra/stack';
 

@@ -8,7 +8,7 @@ import { settingsFor } from '../../../shared/assess/units';
 import {
   CONFIG_GROUPS, ConfigError, childEnv, configTable, declarations, loadConfig, loadGroup, loadGroups, requireResources, withDefaults,
 } from '../../../shared/config';
-import { BUCKETS, TABLE, TOPICS } from '../../../shared/store/resources';
+import { BUCKETS, TABLE, TOPICS } from '../../../shared/layout/resources';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 
@@ -39,7 +39,7 @@ describe('declarations', () => {
     }
   });
 
-  it('takes the resource and topic variables from shared/store/resources.ts', () => {
+  it('takes the resource and topic variables from shared/layout/resources.ts', () => {
     expect(Object.keys(CONFIG_GROUPS.resources.vars)).toEqual([TABLE.envVar, BUCKETS.raw.envVar, BUCKETS.curated.envVar]);
     expect(Object.keys(CONFIG_GROUPS.alerts.vars)).toContain(TOPICS.alerts.envVar);
   });

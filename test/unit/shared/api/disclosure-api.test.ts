@@ -10,7 +10,7 @@ import { memoryBackend, type Item } from '../../../../shared/api/backend';
 import { WITHHELD } from '../../../../shared/api/disclosure';
 import { DashboardStore } from '../../../../shared/api/store';
 import { METRICS, type BranchResultsResponse, type DropsResponse, type OverviewResponse, type ProgrammeTable, type SeriesResponse } from '../../../../shared/api/types';
-import { keys, S3_LAYOUT } from '../../../../shared/store/keys';
+import { keys, S3_LAYOUT } from '../../../../shared/layout/keys';
 import { fixture, type Fixture } from './fixture';
 
 let f: Fixture;

@@ -11,8 +11,8 @@ import { assessmentItem, driversOf, seriesFromItems } from '../../../../shared/a
 import { memoryBackend, type Item } from '../../../../shared/api/backend';
 import { DashboardStore } from '../../../../shared/api/store';
 import { satisfactionModel } from '../../../../shared/models';
-import type { DropRecord } from '../../../../shared/store/drops';
-import { keys, S3_LAYOUT, unitPk, type Unit } from '../../../../shared/store/keys';
+import type { DropRecord } from '../../../../shared/pipeline/drops';
+import { keys, S3_LAYOUT, unitPk, type Unit } from '../../../../shared/layout/keys';
 import { cleanDrop, defaultInstrument, formatCleanHeader, formatCleanRow, simulateDrops } from '../../../../shared/survey';
 
 export const QUARTERS = ['2024-Q3', '2024-Q4', '2025-Q1', '2025-Q2', '2025-Q3', '2025-Q4'];

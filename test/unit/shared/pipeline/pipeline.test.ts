@@ -11,8 +11,8 @@ import { surveyCleaner } from '../../../../shared/pipeline/survey-cleaner';
 import { DEFAULT_SETTINGS } from '../../../../shared/assess/recompute';
 import type { Alert } from '../../../../shared/assess/assessment';
 import { defaultInstrument, parseBranchDirectory, simulateDrops } from '../../../../shared/survey';
-import { keys } from '../../../../shared/store/keys';
-import type { DropRecord } from '../../../../shared/store/drops';
+import { keys } from '../../../../shared/layout/keys';
+import type { DropRecord } from '../../../../shared/pipeline/drops';
 
 const buckets = { raw: 'raw', curated: 'curated' };
 

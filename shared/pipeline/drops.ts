@@ -4,8 +4,8 @@
 // Identity of a drop = SHA-256 of its bytes. The drop record (keys.drop) is claimed with a conditional put
 // (status 'processing' under a lease), completed once ('done' or 'rejected'), and never rewritten afterwards
 // except to add another object key that carried the same bytes.
-import type { UpdatePlan } from '../pipeline/storage';
-import { keys, S3_LAYOUT } from './keys';
+import type { UpdatePlan } from './storage';
+import { keys, S3_LAYOUT } from '../layout/keys';
 
 export type { UpdatePlan };
 

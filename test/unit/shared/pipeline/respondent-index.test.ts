@@ -1,7 +1,7 @@
 // The cross-drop respondent index: one item per drop and (branch, quarter), split under DynamoDB's item limit,
 // read back as id -> answer hash without the drop's own earlier attempt.
 import { describe, expect, it } from 'vitest';
-import { respondentItems, RESPONDENT_CHUNK_BYTES, seenFromItems, type CleanPartition } from '../../../../shared/store/drops';
+import { respondentItems, RESPONDENT_CHUNK_BYTES, seenFromItems, type CleanPartition } from '../../../../shared/pipeline/drops';
 
 const part = (branch: string, period: string, ids: string[]): CleanPartition => ({
   branch, period, csv: '', rows: ids.length, newRespondents: ids.map((id, i) => ({ id, answerHash: i.toString(16).padStart(16, '0') })),
