@@ -5,47 +5,26 @@
 /**
  * Centre and scale column j of X (n rows, column-major) in place: mean 0, sd 1 with the n-1 denominator (R's scale()).
  * Returns the column's raw mean and sd; sd 0 (or NaN) is left to the caller to report.
+ * With frequency weights (pls/prepare.ts) the column holds sqrt(w) x: pass sqrtW and N = the sum of the weights; the
+ * mean and sd are then x's weighted ones (N - 1 denominator) and the column becomes sqrt(w) (x - mean) / sd.
  */
-export function standardizeColumn(X: Float64Array, n: number, j: number, out: { mean: number; sd: number }): void {
+export function standardizeColumn(
+  X: Float64Array, n: number, j: number, out: { mean: number; sd: number }, weights?: { sqrtW: Float64Array; N: number },
+): void {
   const o = j * n;
+  const sw = weights?.sqrtW;
+  const N = weights ? weights.N : n;
+  // sum w x = sum sqrt(w) (sqrt(w) x)
   let s = 0;
-  for (let r = 0; r < n; r++) s += X[o + r]!;
-  let mean = s / n;
+  for (let r = 0; r < n; r++) s += (sw ? sw[r]! : 1) * X[o + r]!;
+  let mean = s / N;
   // second pass as R's mean() does, so the centring error is O(eps * sd) rather than O(eps * |mean|)
   let t = 0;
-  for (let r = 0; r < n; r++) t += X[o + r]! - mean;
-  mean += t / n;
-  let ss = 0;
-  for (let r = 0; r < n; r++) {
-    const d = X[o + r]! - mean;
-    X[o + r] = d;
-    ss += d * d;
-  }
-  const sd = Math.sqrt(ss / (n - 1));
-  out.mean = mean;
-  out.sd = sd;
-  if (sd > 0) {
-    const inv = 1 / sd;
-    for (let r = 0; r < n; r++) X[o + r] = X[o + r]! * inv;
-  }
-}
-
-/**
- * standardizeColumn for a column stored as sqrt(w) x (frequency weights, pls/prepare.ts): the weighted mean and sd
- * (n - 1 over N = sum of the weights) of x, and the column becomes sqrt(w) (x - mean) / sd.
- */
-export function standardizeWeightedColumn(X: Float64Array, n: number, j: number, sqrtW: Float64Array, N: number, out: { mean: number; sd: number }): void {
-  const o = j * n;
-  // sum w x = sum sqrt(w) (sqrt(w) x); refined by the mean residual as standardizeColumn does
-  let s = 0;
-  for (let r = 0; r < n; r++) s += sqrtW[r]! * X[o + r]!;
-  let mean = s / N;
-  let t = 0;
-  for (let r = 0; r < n; r++) t += sqrtW[r]! * (X[o + r]! - sqrtW[r]! * mean);
+  for (let r = 0; r < n; r++) { const w = sw ? sw[r]! : 1; t += w * (X[o + r]! - w * mean); }
   mean += t / N;
   let ss = 0;
   for (let r = 0; r < n; r++) {
-    const d = X[o + r]! - sqrtW[r]! * mean;
+    const d = X[o + r]! - (sw ? sw[r]! : 1) * mean;
     X[o + r] = d;
     ss += d * d;
   }

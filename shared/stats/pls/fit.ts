@@ -1,7 +1,7 @@
 // One PLS estimation for one structural model on prepared data: interaction items (seminr's process_interactions),
 // the weight iteration, then seminr's finishing steps (adjust_interaction, loadings, path OLS, R²).
 // Shared by estimatePls, the bootstrap estimator and the f² re-estimations.
-import { gramUpdate, standardizeColumn, standardizeWeightedColumn, choleskyInPlace, choleskySolveInPlace } from '../kernels';
+import { gramUpdate, standardizeColumn, choleskyInPlace, choleskySolveInPlace } from '../kernels';
 import {
   blockProducts, compositeCovariances, iterateWeights, makePlan, regressOnPredecessors,
   type IterationOutcome, type IterationSettings, type Plan,
@@ -118,8 +118,7 @@ function buildInteractionItems(fp: FitPlan, prep: Prepared, scheme: IterationSet
   }
   for (const ci of fp.ints) {
     for (let j = model.start[ci.construct]!; j < model.end[ci.construct]!; j++) {
-      if (prep.sqrtW) standardizeWeightedColumn(X, n, j, prep.sqrtW, prep.N, colStats);
-      else standardizeColumn(X, n, j, colStats);
+      standardizeColumn(X, n, j, colStats, prep.sqrtW ? { sqrtW: prep.sqrtW, N: prep.N } : undefined);
       if (!(colStats.sd > 0)) throw new Error(`interaction item '${model.items[j]}' has zero variance`);
       prep.means[j] = colStats.mean;
       prep.sds[j] = colStats.sd;
