@@ -12,6 +12,8 @@ export const RETENTION = {
   rawNoncurrentDays: 365,
   /** Earlier versions of curated objects; curated data can be rebuilt from the raw drops. */
   curatedNoncurrentDays: 30,
+  /** The unit lists a large assessment's plan writes for its Distributed Map (read once, while the run lasts). */
+  assessmentItemListsDays: 30,
   /** Earlier versions of the dashboard's static files (for a rollback). */
   siteNoncurrentDays: 30,
   /** S3 server access logs and CloudFront logs. */

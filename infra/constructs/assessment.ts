@@ -10,8 +10,9 @@
 //   1. assess "plan"    in:  {"action":"plan", "period"|"year", "runId"}          runId = the execution name
 //                       out, either (a) inline:  {"items":[{"period":"2025-Q1","branch":"B001"}, ...], ...}
 //                                (b) in S3:      {"itemsKey":"<S3_LAYOUT.assessmentItems(period, runId)>", ...}
-//                       (a) suits up to a few thousand units (Step Functions passes at most 256 KB between
-//                       states); (b) is for any number: a JSON array of the same items in the curated bucket.
+//                       (a) while the output's JSON is at most MAX_INLINE_PLAN_BYTES (200 KiB, about 4,200 branches;
+//                       Step Functions passes at most 256 KiB between states); (b) beyond: a JSON array of the same
+//                       items in the curated bucket (shared/pipeline/assess.ts).
 //                       The state machine takes whichever the output has. Other fields are passed on to close.
 //   2. recompute        one child execution per item, in: the item as is, e.g. {"period":"2025-Q1","branch":"B001"}
 //                       or {"period":"2025-Q1","unit":{"kind":"region","id":"R1"}}. At most

@@ -6,9 +6,11 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { S3_LAYOUT } from '../../shared/layout/keys';
 import { BUCKETS, EVENT_ROUTES, TABLE, type BucketKey } from '../../shared/layout/resources';
 import { RETENTION } from '../config';
 import { acknowledge } from '../nag';
+import { layoutPrefix } from './grants';
 
 /** Settings every bucket of the stack shares: private, TLS 1.2+ only, S3 Object Ownership (no ACLs) unless asked. */
 export function secureBucketProps(): Pick<s3.BucketProps, 'blockPublicAccess' | 'enforceSSL' | 'minimumTLSVersion'> {
@@ -29,7 +31,12 @@ function lifecycleRules(key: BucketKey): s3.LifecycleRule[] {
         },
       ];
     case 'curated':
-      return [abort, { id: 'curated-old-versions', noncurrentVersionExpiration: Duration.days(RETENTION.curatedNoncurrentDays) }];
+      return [
+        abort,
+        { id: 'curated-old-versions', noncurrentVersionExpiration: Duration.days(RETENTION.curatedNoncurrentDays) },
+        // The plan's unit lists (S3_LAYOUT.assessmentItems) serve one run; nothing reads them afterwards.
+        { id: 'assessment-item-lists', prefix: layoutPrefix(S3_LAYOUT.assessmentItems('p', 'r'), 2), expiration: Duration.days(RETENTION.assessmentItemListsDays) },
+      ];
   }
 }
 

@@ -1,18 +1,21 @@
 // The assessment state machine, run locally with the same handlers: plan -> a bounded-concurrency map of
 // recomputes (the Distributed Map on AWS) -> close. Failed recomputes are tolerated and reported, as on AWS.
+// A plan too large to pass inline writes its items to the curated bucket (itemsKey); they are read back from there,
+// as the state machine's S3 item reader does.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { makeHandler as makeAssess, depsFromEnv as assessDeps } from '../../lambdas/assess/handler';
-import type { CloseOutput, PlanOutput } from '../../shared/pipeline/assess';
+import { planItems, type CloseOutput, type PlanItem, type PlanOutput, type PlanSummary } from '../../shared/pipeline/assess';
 import { makeHandler as makeRecompute, depsFromEnv as recomputeDeps } from '../../lambdas/recompute/handler';
 import type { RecomputeOutcome } from '../../shared/pipeline/recompute';
 import type { Alert } from '../../shared/assess/assessment';
 import { childEnv } from '../../shared/config';
 
 export interface AssessmentRun {
-  plan: PlanOutput;
+  /** The plan's output; `items` read back from the curated bucket when the plan put them there (`itemsKey`). */
+  plan: PlanSummary & { items: PlanItem[]; itemsKey?: string };
   recomputes: RecomputeOutcome[];
-  failures: { item: PlanOutput['items'][number]; error: string }[];
+  failures: { item: PlanItem; error: string }[];
   close: CloseOutput;
   ms: { plan: number; recompute: number; close: number };
 }
@@ -25,6 +28,8 @@ export interface RunOptions {
    */
   concurrency?: number;
   notify?: (a: Alert) => Promise<void>;
+  /** The plan's inline limit (default MAX_INLINE_PLAN_BYTES, as on AWS); lower it to take the S3 item-list path. */
+  maxInlinePlanBytes?: number;
   /** After each recompute: recomputes done and queued, over all the periods of the run. */
   onProgress?: (done: number, total: number) => void;
   /** After each period's close, in order. */
@@ -84,16 +89,21 @@ export async function runAssessment(period: string, opts: RunOptions = {}): Prom
  */
 export async function runAssessments(periods: readonly string[], opts: RunOptions = {}): Promise<AssessmentRun[]> {
   const env = opts.env ?? childEnv(); // handed to the handlers and the worker threads
-  const assess = makeAssess(() => assessDeps(env, opts.notify));
+  const deps = async () => {
+    const d = await assessDeps(env, opts.notify);
+    return opts.maxInlinePlanBytes === undefined ? d : { ...d, maxInlinePlanBytes: opts.maxInlinePlanBytes };
+  };
+  const assess = makeAssess(deps);
   const planMs: number[] = [];
   const plans = await Promise.all(periods.map(async (period, i) => {
     const t = performance.now();
-    const plan = (await assess({ action: 'plan', period, assessing: [...periods] })) as PlanOutput;
+    const out = (await assess({ action: 'plan', period, assessing: [...periods] })) as PlanOutput;
+    const plan = 'items' in out ? out : { ...out, items: await planItems(await deps(), out) };
     planMs[i] = performance.now() - t;
     return plan;
   }));
   // One queue in period order. A catch-up item that several plans carry (a late drop of an earlier quarter) runs once.
-  type Queued = { run: number; item: PlanOutput['items'][number] };
+  type Queued = { run: number; item: PlanItem };
   const queue: Queued[] = [];
   const queued = new Set<string>();
   plans.forEach((pl, run) => {

@@ -67,8 +67,9 @@ export const S3_LAYOUT = {
   /** Branch directory (id, region, name) the assessments group by; uploaded with the deployment or by `npm start`. */
   branches: 'config/branches.json',
   /**
-   * Branch list of one assessment run (a JSON array of {branch, period}), written by the assess handler's "plan"
-   * and read by the state machine's Distributed Map. `period` is a quarter (2025-Q1) or a year (2025).
+   * Unit list of one assessment run (a JSON array of plan items: {period, branch} or {period, unit}), written by the
+   * assess handler's "plan" when too large to pass inline, and read by the state machine's Distributed Map. `period`
+   * is a quarter (2025-Q1) or a year (2025); `runId` the execution name (locally a hash of the list).
    */
   assessmentItems: (period: string, runId: string) => `assessments/items/period=${period}/${runId}.json`,
   /** Where the Distributed Map writes per-branch results; Step Functions adds <map-run-id>/manifest.json etc. */

@@ -1,10 +1,12 @@
 // The assessment's two Lambda steps around the per-unit recomputes:
-//  plan  {period}  -> the units to recompute (every branch with clean rows in the period, every region, network)
+//  plan  {period}  -> the units to recompute (every branch with clean rows in the period, every region, network),
+//                     inline or, past MAX_INLINE_PLAN_BYTES, as a JSON array in the curated bucket (itemsKey)
 //  close {period}  -> decline tests, BH, alert episodes (new / continuing / resolved), branch-vs-network and
 //                     period-vs-period comparisons, the assessment record (DynamoDB) and its full JSON (S3).
 // New alerts are published once: only the invocation whose conditional put created the alert item notifies.
 // Every read and write goes through the storage port (storage.ts); the episode's writes are built in
 // shared/assess/records.ts.
+import { createHash } from 'node:crypto';
 import { closeAssessment, type Alert } from '../assess/assessment';
 import { alertItem, alertNotified, finiteDeep, refreshAlert, resolveAlert, type AlertItem, type MetricItem, type SummaryItem } from '../assess/records';
 import { assessmentItem, driversOf, seriesFromItems } from '../assess/series';
@@ -22,20 +24,44 @@ export interface AssessDeps {
   /** Metrics whose decline raises alerts (default TRUST). */
   alertMetrics: string[];
   notify: (alert: Alert) => Promise<void>;
+  /** Largest plan output (bytes of JSON) that carries its items inline; default MAX_INLINE_PLAN_BYTES (tests lower it). */
+  maxInlinePlanBytes?: number;
 }
 
-export interface PlanOutput {
+/**
+ * Step Functions passes at most 256 KiB (262,144 bytes of UTF-8) between states. The plan's output is merged with
+ * the execution input inside the Lambda invoke result (status and headers, about 1 KB), and the map hands it on
+ * to close with the map results' location added; 200 KiB leaves about 56 KiB for those. Measured on the whole
+ * output, not the item list alone, because that is what crosses the state boundary: at 48 bytes per branch (its
+ * item and its id in `branches`, with five-character ids) about 4,200 branches stay inline.
+ */
+export const MAX_INLINE_PLAN_BYTES = 200 * 1024;
+
+/** One recompute (one Distributed Map item, passed to the recompute Lambda as is). */
+export interface PlanItem { period: string; branch?: string; unit?: Unit }
+
+/** What every plan output carries besides its items; the state machine passes it on to close. */
+export interface PlanSummary {
   period: string;
   kind: 'quarter' | 'year';
-  /** One recompute per item (the Distributed Map's items). */
-  items: { period: string; branch?: string; unit?: Unit }[];
   branches: string[];
   regions: string[];
   /** Earlier quarters recomputed because drops for them arrived after they were assessed (not re-closed). */
   lateQuarters: string[];
 }
 
-export async function plan(d: AssessDeps, period: string, assessing: readonly string[] = []): Promise<PlanOutput> {
+/**
+ * The items inline, or, when inline they would make the output larger than the limit, the key of the same list
+ * (a JSON array of PlanItem) in the curated bucket: the state machine's Choice WhereAreTheItems sends `itemsKey` to
+ * the map with an S3 item reader, `items` to the inline map.
+ */
+export type PlanOutput = PlanSummary & ({ items: PlanItem[] } | { itemsKey: string });
+
+/**
+ * `runId` names the S3 item list: on AWS the execution name. Without one (a local run) the list's hash names it,
+ * so planning the same units again writes the same object.
+ */
+export async function plan(d: AssessDeps, period: string, assessing: readonly string[] = [], runId?: string): Promise<PlanOutput> {
   const found = new Set<string>();
   for (const q of quartersOf(period)) {
     for await (const o of d.storage.objects.list(d.curatedBucket, S3_LAYOUT.cleanPrefix(q))) {
@@ -52,13 +78,13 @@ export async function plan(d: AssessDeps, period: string, assessing: readonly st
   const late = (await d.storage.items.query<{ period: string; branch: string }>({ pk: keys.dirty('', '').pk }))
     .filter((m) => comparePeriods(m.period, first) < 0 && !assessing.includes(m.period)).sort((a, b) => comparePeriods(a.period, b.period) || a.branch.localeCompare(b.branch));
   const latePeriods = [...new Set(late.map((m) => m.period))];
-  const catchUp: PlanOutput['items'] = [
+  const catchUp: PlanItem[] = [
     ...latePeriods.map((p) => ({ period: p, unit: { kind: 'network' } as Unit })),
     ...latePeriods.flatMap((p) => [...new Set(late.filter((m) => m.period === p).map((m) => regionOf(m.branch)).filter((r): r is string => !!r))]
       .map((id) => ({ period: p, unit: { kind: 'region', id } as Unit }))),
     ...late.map((m) => ({ period: m.period, branch: m.branch })),
   ];
-  return {
+  const inline = {
     period,
     kind: periodKind(period),
     // Longest jobs first (the network, then regions), so the map's tail is short.
@@ -67,11 +93,45 @@ export async function plan(d: AssessDeps, period: string, assessing: readonly st
       ...regions.map((id) => ({ period, unit: { kind: 'region', id } as Unit })),
       ...branches.map((branch) => ({ period, branch })),
       ...catchUp,
-    ],
+    ] as PlanItem[],
     branches,
     regions,
     lateQuarters: latePeriods,
   };
+  if (Buffer.byteLength(JSON.stringify(inline)) <= (d.maxInlinePlanBytes ?? MAX_INLINE_PLAN_BYTES)) return inline;
+  const { items, ...summary } = inline;
+  const list = JSON.stringify(items);
+  const itemsKey = S3_LAYOUT.assessmentItems(period, runSegment(runId, list));
+  await d.storage.objects.put(d.curatedBucket, itemsKey, list, 'application/json');
+  return { ...summary, itemsKey };
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * The run id as one key segment. Step Functions names an execution with a UUID unless its starter names it; a name
+ * given by hand may hold characters awkward in a key (S3 allows them, but not every tool quotes them): those become
+ * '_', with a hash of the name so two names stay apart.
+ */
+export function runSegment(runId: string | undefined, list: string): string {
+  if (!runId) return `local-${sha256(list).slice(0, 16)}`;
+  const safe = runId.replace(/[^A-Za-z0-9._-]/g, '_');
+  return safe === runId ? runId : `${safe}-${sha256(runId).slice(0, 8)}`;
+}
+
+/** The plan's items, read back from the curated bucket when the plan wrote them there (the local runner's map). */
+export async function planItems(d: Pick<AssessDeps, 'storage' | 'curatedBucket'>, p: PlanOutput): Promise<PlanItem[]> {
+  if ('items' in p) return p.items;
+  const where = `s3://${d.curatedBucket}/${p.itemsKey}`;
+  const text = await requireText(d.storage.objects, d.curatedBucket, p.itemsKey);
+  let list: unknown;
+  try {
+    list = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${where}: not JSON (${(e as Error).message})`);
+  }
+  if (!Array.isArray(list)) throw new Error(`${where}: expected a JSON array of plan items`);
+  return list as PlanItem[];
 }
 
 export interface UnitFailure { item: unknown; error: string }

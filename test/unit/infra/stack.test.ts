@@ -12,6 +12,9 @@ import { ASSESSMENT, FUNCTIONS, INGEST_QUEUE, RETENTION } from '../../../infra/c
 import { keyWildcard } from '../../../infra/constructs/event-routes';
 import { listAcknowledgements, MIN_REASON_LENGTH } from '../../../infra/nag';
 import { REPO_ROOT } from '../../../infra/stack';
+import { makeHandler as makeAssess } from '../../../lambdas/assess/handler';
+import type { AssessDeps } from '../../../shared/pipeline/assess';
+import { memoryStorage } from '../../../shared/pipeline/memory-storage';
 import { flat, logicalId, resourcesOf, statementsOfRole, synth, type FlatStatement, type Synth } from './synth';
 
 let s: Synth;
@@ -154,7 +157,10 @@ describe('buckets', () => {
       ]),
     );
     expect(RETENTION.rawDropsDays).toBeGreaterThanOrEqual(7 * 365);
-    expect(rules('curated').some((r) => r.ExpirationInDays !== undefined)).toBe(false);
+    // curated data are never expired, except the plan's one-run unit lists under their own prefix
+    expect(rules('curated').filter((r) => r.ExpirationInDays !== undefined)).toEqual([
+      expect.objectContaining({ Prefix: 'assessments/items/', ExpirationInDays: RETENTION.assessmentItemListsDays }),
+    ]);
     expect(rules('curated')).toEqual(expect.arrayContaining([expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: RETENTION.curatedNoncurrentDays } })]));
   });
 });
@@ -382,6 +388,29 @@ describe('assessment state machine', () => {
     expect(mapped).toEqual({ period: '2025-Q1', branches: ['B1'], mapResults: details });
     expect(await evaluate(def.States.CloseAssessment.Arguments.Payload, { input: mapped })).toEqual({ ...mapped, action: 'close', runId: 'run-1' });
     expect(await evaluate(def.States.Units.ItemProcessor.States.RecomputeUnits.Arguments.Payload, { input: { period: '2025-Q1', branch: 'B1' } })).toEqual({ period: '2025-Q1', branch: 'B1' });
+  });
+
+  it('carries a large plan through S3: the list is named after the execution, read by the map, and close still gets the lists', async () => {
+    const { def } = definition();
+    const storage = memoryStorage({ objects: { curated: { [S3_LAYOUT.cleanPart('2025-Q1', 'B1', 'h')]: '', [S3_LAYOUT.cleanPart('2025-Q1', 'B2', 'h')]: '' } } });
+    const deps: AssessDeps = {
+      storage, curatedBucket: 'curated', branches: new Map([['B1', { id: 'B1', region: 'R1' }], ['B2', { id: 'B2', region: 'R1' }]]),
+      alertMetrics: ['TRUST'], notify: async () => {}, maxInlinePlanBytes: 10, // any plan takes the S3 path
+    };
+    const event = await evaluate(def.States.PlanUnits.Arguments.Payload, { input: { period: '2025-Q1' } });
+    const planned = await evaluate(def.States.PlanUnits.Output, { input: { period: '2025-Q1' }, result: { Payload: await makeAssess(async () => deps)(event) } });
+    expect(planned.itemsKey).toBe(S3_LAYOUT.assessmentItems('2025-Q1', 'run-1'));
+    expect(planned).not.toHaveProperty('items');
+    expect(await evaluate(def.States.WhereAreTheItems.Choices[0].Condition, { input: planned })).toBe(true);
+    expect(await evaluate(def.States.UnitsFromS3.ItemReader.Arguments.Key, { input: planned })).toBe(planned.itemsKey);
+    // The object is what the S3 JSON item reader takes (an array); each element reaches the recompute Lambda as is.
+    const items = JSON.parse(storage.allObjects().curated![planned.itemsKey]!) as unknown[];
+    expect(items).toEqual([{ period: '2025-Q1', unit: { kind: 'network' } }, { period: '2025-Q1', unit: { kind: 'region', id: 'R1' } }, { period: '2025-Q1', branch: 'B1' }, { period: '2025-Q1', branch: 'B2' }]);
+    for (const input of items) expect(await evaluate(def.States.UnitsFromS3.ItemProcessor.States.RecomputeUnitsFromS3.Arguments.Payload, { input })).toEqual(input);
+    const details = { Bucket: 'curated', Key: 'assessments/map-results/abc/manifest.json' };
+    const mapped = await evaluate(def.States.UnitsFromS3.Output, { input: planned, result: { MapRunArn: 'arn', ResultWriterDetails: details } });
+    const closing = await evaluate(def.States.CloseAssessment.Arguments.Payload, { input: mapped });
+    expect(closing).toMatchObject({ action: 'close', period: '2025-Q1', runId: 'run-1', branches: ['B1', 'B2'], regions: ['R1'], lateQuarters: [], mapResults: details });
   });
 
   it('logs everything and traces', () => {
