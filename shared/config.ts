@@ -49,9 +49,9 @@ function whole(range: { min: number; max?: number }, fallback: number, doc: Doc)
   return decl(z.string().trim().regex(/^[+-]?\d+$/).transform(Number).pipe(n).default(fallback), expected, doc, String(fallback));
 }
 
-/** 1/true/yes/on or 0/false/no/off (zod's stringbool, any case). */
-function flag(doc: Doc): VarDecl<boolean> {
-  return decl(z.stringbool().default(false), '1, true, yes or on (or 0, false, no, off)', doc, '`0`');
+/** 1/true/yes/on or 0/false/no/off (zod's stringbool, any case); off unless `fallback` says otherwise. */
+function flag(doc: Doc, fallback = false): VarDecl<boolean> {
+  return decl(z.stringbool().default(fallback), '1, true, yes or on (or 0, false, no, off)', doc, fallback ? '`1`' : '`0`');
 }
 
 function httpUrl(doc: Doc): VarDecl<string | undefined> {
@@ -173,6 +173,22 @@ export const CONFIG_GROUPS = {
       default: '`INFO` (local stack: `WARN`)',
     }),
   }, (v) => ({ level: v.POWERTOOLS_LOG_LEVEL })),
+
+  // Read by lambdas/aws/observability.ts and passed to Powertools explicitly; Powertools reads the same names itself.
+  observability: group('Logs, metrics and traces of the handlers (Powertools; metrics and traces on Lambda only)', {
+    POWERTOOLS_SERVICE_NAME: text({
+      description: "Service of the handler's log lines, metrics (dimension `service`) and traces (set by the CDK stack).",
+      default: '`satmon-` and the handler (`satmon-ingest`, ...)',
+    }),
+    POWERTOOLS_METRICS_NAMESPACE: text({ description: 'CloudWatch namespace of the handlers\' metrics (embedded metric format in the logs).' }, 'Satmon'),
+    POWERTOOLS_METRICS_DISABLED: flag({ description: 'No metrics are written on Lambda (elsewhere they never are).' }),
+    POWERTOOLS_TRACE_ENABLED: flag({ description: 'X-Ray subsegments for the handler and its AWS SDK calls on Lambda (0: none; the function\'s own X-Ray segment remains).' }, true),
+  }, (v) => ({
+    serviceName: v.POWERTOOLS_SERVICE_NAME,
+    namespace: v.POWERTOOLS_METRICS_NAMESPACE,
+    metricsEnabled: !v.POWERTOOLS_METRICS_DISABLED,
+    tracingEnabled: v.POWERTOOLS_TRACE_ENABLED,
+  })),
 
   runtime: group('Runtime', {
     AWS_LAMBDA_FUNCTION_NAME: text({ description: 'Set by Lambda: the code runs on Lambda (bootstrap in the handler\'s thread: the bundle has no worker module).' }),

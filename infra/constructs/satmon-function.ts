@@ -9,6 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { loadGroup } from '../../shared/config';
 import { HANDLERS, type HandlerName } from '../../shared/layout/resources';
 import { FUNCTIONS, RETENTION } from '../config';
 import { acknowledge } from '../nag';
@@ -79,6 +80,8 @@ export class SatmonFunction extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       environment: {
         POWERTOOLS_SERVICE_NAME: `satmon-${name}`,
+        // The declared default, written out so the namespace is visible on the function (and alarms can name it).
+        POWERTOOLS_METRICS_NAMESPACE: loadGroup('observability', {}).namespace,
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },

@@ -1,16 +1,15 @@
 // Dashboard API Lambda (HTTP API, payload format 2.0, Cognito JWT authorizer). Thin: it turns the event into an
 // ApiRequest for shared/api/app.ts, whose claims come from requestContext.authorizer.jwt.claims. Locally the same
 // handler is called by infra/local/api-server.ts with an event of the same shape.
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { handleApiRequest, type ApiRequest } from '../../shared/api/app';
 import { storageBackend } from '../../shared/api/backend';
 import { DashboardStore } from '../../shared/api/store';
 import { loadGroups, requireResources, type EnvMap } from '../../shared/config';
+import { lambdaHandler, observability, type Observability } from '../aws/observability';
 import { storageFor } from '../aws/storage';
 
-let cachedLogger: Logger | undefined;
-const log = () => (cachedLogger ??= new Logger({ serviceName: 'satmon-api' }));
+const obs = () => observability('api');
 
 /** One store per configuration, kept across invocations (its branch directory is cached for a minute). */
 const stores = new Map<string, DashboardStore>();
@@ -41,15 +40,17 @@ export function requestOf(event: APIGatewayProxyEventV2WithJWTAuthorizer): ApiRe
   };
 }
 
-export function makeHandler(getStore: () => DashboardStore) {
+export function makeHandler(getStore: () => DashboardStore, o: () => Observability = obs) {
   return async (event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<APIGatewayProxyStructuredResultV2> => {
     const req = requestOf(event);
+    // API Gateway's request id, to find the request in the stage's access log.
+    const apiRequestId = event.requestContext?.requestId;
     const res = await handleApiRequest(req, getStore(), {
-      onError: (e, r) => log().error('request failed', { path: r.path, query: r.query, error: e as Error }),
+      onError: (e, r) => o().logger.error('request failed', { path: r.path, query: r.query, apiRequestId, error: e as Error }),
     });
-    if (res.status >= 400 && res.status !== 404) log().warn('request refused', { path: req.path, status: res.status, sub: req.claims?.sub });
+    if (res.status >= 400 && res.status !== 404) o().logger.warn('request refused', { path: req.path, status: res.status, sub: req.claims?.sub, apiRequestId });
     return { statusCode: res.status, headers: res.headers, body: res.body, isBase64Encoded: false };
   };
 }
 
-export const handler = makeHandler(() => storeFromEnv());
+export const handler = lambdaHandler(obs, makeHandler(() => storeFromEnv()));

@@ -1,10 +1,10 @@
 // Assess Lambda: the assessment state machine's first and last steps.
-//   {action: 'plan', period}  -> PlanOutput (items for the Distributed Map of recomputes)
+//   {action: 'plan', period, runId} -> PlanOutput (items for the Distributed Map of recomputes, inline or, when
+//                                      large, in the curated bucket under the run id: itemsKey)
 //   {action: 'close', period} -> CloseOutput
 // Period: a quarter '2025-Q4' (quarterly assessment, with alerts) or a year '2025' (annual assessment).
 // New alerts go to the SNS topic ALERT_TOPIC_ARN when set, to SATMON_ALERT_WEBHOOK (a URL, POST JSON) when set,
 // and always to the log.
-import { Logger } from '@aws-lambda-powertools/logger';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { alertSubject, alertText } from '../../shared/assess/alert-text';
 import type { Alert } from '../../shared/assess/assessment';
@@ -12,6 +12,7 @@ import { isPeriod } from '../../shared/period';
 import { loadGroups, requireResources, type Config, type EnvMap } from '../../shared/config';
 import { close, mapFailures, plan, type AssessDeps, type CloseOutput, type PlanOutput, type UnitFailure } from '../../shared/pipeline/assess';
 import { branchesFor } from '../../shared/pipeline/survey-config';
+import { closeMetrics, lambdaHandler, observability, traceClient, type Observability } from '../aws/observability';
 import { storageFor } from '../aws/storage';
 
 export type AssessEvent = {
@@ -30,14 +31,19 @@ export type AssessEvent = {
    * needs-recompute marks belong to their own assessment in the run, not to the catch-up of an earlier quarter.
    */
   assessing?: string[];
+  /**
+   * The state machine's execution name (plan and close get it). plan names its S3 item list after it; without it
+   * (a local run) the list's hash does.
+   */
+  runId?: string;
 };
 
-let cachedLogger: Logger | undefined;
-const log = () => (cachedLogger ??= new Logger({ serviceName: 'satmon-assess' }));
+const obs = () => observability('assess');
+const log = () => obs().logger;
 
 export function notifierFor(alerts: Config['alerts']): (a: Alert) => Promise<void> {
   const { topicArn: topic, webhook } = alerts;
-  const sns = topic ? new SNSClient({}) : undefined;
+  const sns = topic ? traceClient(new SNSClient({})) : undefined;
   return async (a) => {
     log().warn('trust alert', { alert: a });
     if (sns) await sns.send(new PublishCommand({ TopicArn: topic, Subject: alertSubject(a), Message: alertText(a) }));
@@ -66,20 +72,23 @@ export function periodOf(e: AssessEvent): string {
   return p;
 }
 
-export function makeHandler(getDeps: () => Promise<AssessDeps>) {
+export function makeHandler(getDeps: () => Promise<AssessDeps>, o: () => Observability = obs) {
   return async (event: AssessEvent): Promise<PlanOutput | CloseOutput> => {
     const period = periodOf(event);
+    o().annotate('action', event.action);
+    o().annotate('period', period);
     const d = await getDeps();
-    if (event.action === 'plan') return plan(d, period, event.assessing);
+    if (event.action === 'plan') return plan(d, period, event.assessing, event.runId);
     if (event.action === 'close') {
       const failures = [...(event.failures ?? []), ...(event.mapResults ? await mapFailures(d, event.mapResults) : [])];
       const planned = Array.isArray(event.branches) && Array.isArray(event.regions) ? { branches: event.branches, regions: event.regions } : undefined;
       const out = await close(d, period, failures, planned);
-      log().info('assessment closed', { period, branches: out.branches, newAlerts: out.newAlerts.length, failedUnits: failures.length });
+      o().logger.info('assessment closed', { period, branches: out.branches, newAlerts: out.newAlerts.length, failedUnits: failures.length });
+      o().record(closeMetrics(out));
       return out;
     }
     throw new Error(`assess: unknown action '${(event as { action?: string }).action}'`);
   };
 }
 
-export const handler = makeHandler(() => depsFromEnv());
+export const handler = lambdaHandler(obs, makeHandler(() => depsFromEnv()));

@@ -6,6 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsSettings } from '../../shared/config';
+import { traceClient } from './observability';
 
 export interface AwsConfig {
   region?: string;
@@ -31,8 +32,9 @@ export function makeS3Client(c: AwsConfig): S3Client {
   });
 }
 
-export function makeDocClient(c: AwsConfig): DynamoDBDocumentClient {
-  const base = new DynamoDBClient({ region: c.region, endpoint: c.dynamodbEndpoint, credentials: c.credentials });
+/** `wrap` gets the base DynamoDB client before the document client is built over it (X-Ray capture). */
+export function makeDocClient(c: AwsConfig, wrap: (base: DynamoDBClient) => DynamoDBClient = (b) => b): DynamoDBDocumentClient {
+  const base = wrap(new DynamoDBClient({ region: c.region, endpoint: c.dynamodbEndpoint, credentials: c.credentials }));
   return DynamoDBDocumentClient.from(base, {
     // Sets of strings (objectKeys, drop hashes) are written as DynamoDB SS; undefined attributes are dropped.
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
@@ -46,7 +48,8 @@ export interface Clients {
 }
 
 // One pair of clients per distinct configuration (a Lambda container keeps its clients across invocations;
-// a test process that starts a new local stack gets new clients).
+// a test process that starts a new local stack gets new clients). On Lambda their calls are traced by X-Ray
+// (observability.ts; handlers create them during an invocation, after the tracer is loaded).
 const cache = new Map<string, Clients>();
 
 /** Clients for the configured endpoints. Credentials are left to the SDK's default provider chain. */
@@ -54,7 +57,7 @@ export function clientsFor(cfg: AwsSettings): Clients {
   const sig = JSON.stringify(cfg);
   let c = cache.get(sig);
   if (!c) {
-    c = { s3: makeS3Client(cfg), ddb: makeDocClient(cfg) };
+    c = { s3: traceClient(makeS3Client(cfg)), ddb: makeDocClient(cfg, traceClient) };
     cache.set(sig, c);
   }
   return c;

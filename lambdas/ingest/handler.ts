@@ -1,17 +1,16 @@
 // Ingest Lambda. On AWS: S3 -> EventBridge ("Object Created") -> SQS -> this handler, with partial batch
 // responses (the event source mapping needs ReportBatchItemFailures). Locally: S3Event records from the
 // embedded stack's router. Both are reduced to (bucket, key, etag, size) and ingested one object at a time.
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { loadGroups, requireResources, type EnvMap } from '../../shared/config';
 import { eventItems, routesFor, type IngestEvent } from '../../shared/layout/events';
 import { ingestObject, type IngestDeps } from '../../shared/pipeline/ingest';
 import { cleanerFor } from '../../shared/pipeline/survey-cleaner';
+import { ingestMetrics, lambdaHandler, observability, withKeys, type Observability } from '../aws/observability';
 import { storageFor } from '../aws/storage';
 
-// Created on first use, so the log level (POWERTOOLS_LOG_LEVEL) is read after the environment is set up.
-let cachedLogger: Logger | undefined;
-const log = () => (cachedLogger ??= new Logger({ serviceName: 'satmon-ingest' }));
+const obs = () => observability('ingest');
+const log = () => obs().logger;
 
 /**
  * Dependencies from the configuration (shared/config.ts) read from `env` (default: process.env): TABLE_NAME,
@@ -30,12 +29,12 @@ export async function depsFromEnv(env?: EnvMap): Promise<IngestDeps> {
   };
 }
 
-export function makeHandler(getDeps: () => Promise<IngestDeps>) {
+export function makeHandler(getDeps: () => Promise<IngestDeps>, o: () => Observability = obs) {
   return async (event: IngestEvent, context?: Context): Promise<SQSBatchResponse | void> => {
     const { items, unreadable } = eventItems(event);
     const failed = new Set<string>();
     for (const u of unreadable) {
-      log().error('unreadable message', u);
+      o().logger.error('unreadable message', u);
       failed.add(u.messageId);
     }
     if (items.length === 0) return unreadable.length ? { batchItemFailures: [...failed].map((itemIdentifier) => ({ itemIdentifier })) } : undefined;
@@ -49,13 +48,15 @@ export function makeHandler(getDeps: () => Promise<IngestDeps>) {
     for (const { ref, messageId } of items) {
       if (messageId && failed.has(messageId)) continue;
       if (!routesFor(ref.bucket, ref.key, deps.buckets).includes('ingest')) {
-        log().info('object is not a drop; ignored', { bucket: ref.bucket, key: ref.key });
+        o().logger.info('object is not a drop; ignored', { bucket: ref.bucket, key: ref.key });
         continue;
       }
+      // Every log line of this object names it and its SQS message.
+      const keys = { ...(messageId ? { messageId } : {}), bucket: ref.bucket, key: ref.key };
       try {
-        await ingestObject(deps, ref);
+        o().record(ingestMetrics(await ingestObject({ ...deps, log: withKeys(deps.log, keys) }, ref)));
       } catch (e) {
-        log().error('ingest failed', { bucket: ref.bucket, key: ref.key, error: e as Error });
+        o().logger.error('ingest failed', { ...keys, error: e as Error });
         if (messageId) failed.add(messageId);
         else firstError ??= e;
       }
@@ -66,4 +67,4 @@ export function makeHandler(getDeps: () => Promise<IngestDeps>) {
   };
 }
 
-export const handler = makeHandler(() => depsFromEnv());
+export const handler = lambdaHandler(obs, makeHandler(() => depsFromEnv()));

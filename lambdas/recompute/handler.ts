@@ -1,17 +1,16 @@
 // Recompute Lambda: one unit and period per invocation. Invoked by the assessment state machine's Distributed
 // Map with {period, branch} (or {period, unit: {kind: 'region', id} | {kind: 'network'}}), and locally by
 // infra/local/assessment-runner.ts with the same shapes.
-import { Logger } from '@aws-lambda-powertools/logger';
 import { loadGroups, requireResources, type EnvMap } from '../../shared/config';
 import type { Unit } from '../../shared/layout/keys';
 import { recomputeOne, type RecomputeDeps, type RecomputeOutcome } from '../../shared/pipeline/recompute';
 import { branchesFor, instrumentFor } from '../../shared/pipeline/survey-config';
+import { lambdaHandler, observability, recomputeMetrics, type Observability } from '../aws/observability';
 import { storageFor } from '../aws/storage';
 
 export interface RecomputeEvent { period: string; branch?: string; unit?: Unit }
 
-let cachedLogger: Logger | undefined;
-const log = () => (cachedLogger ??= new Logger({ serviceName: 'satmon-recompute' }));
+const obs = () => observability('recompute');
 
 /** Dependencies from the configuration (shared/config.ts) read from `env` (default: process.env), once per invocation. */
 export async function depsFromEnv(env?: EnvMap): Promise<RecomputeDeps> {
@@ -31,13 +30,17 @@ export function unitOf(e: RecomputeEvent): Unit {
   throw new Error('recompute: the event names neither a branch nor a unit');
 }
 
-export function makeHandler(getDeps: () => Promise<RecomputeDeps>) {
+export function makeHandler(getDeps: () => Promise<RecomputeDeps>, o: () => Observability = obs) {
   return async (event: RecomputeEvent): Promise<RecomputeOutcome> => {
     if (!event || typeof event.period !== 'string') throw new Error('recompute: the event has no period');
-    const out = await recomputeOne(await getDeps(), { unit: unitOf(event), period: event.period });
-    log().info('recomputed', { ...out });
+    const unit = unitOf(event);
+    o().annotate('period', event.period);
+    o().annotate('unit', unit.kind === 'network' ? 'network' : `${unit.kind}:${unit.id}`);
+    const out = await recomputeOne(await getDeps(), { unit, period: event.period });
+    o().logger.info('recomputed', { ...out });
+    o().record(recomputeMetrics(out), { unitKind: unit.kind });
     return out;
   };
 }
 
-export const handler = makeHandler(() => depsFromEnv());
+export const handler = lambdaHandler(obs, makeHandler(() => depsFromEnv()));

@@ -23,9 +23,17 @@ export interface RecomputeDeps {
 }
 
 export interface RecomputeRequest { unit: Unit; period: string }
-export interface RecomputeOutcome { unit: Unit; period: string; n: number; skipped: boolean; status?: SummaryItem['status']; parts: number }
+export interface RecomputeOutcome {
+  unit: Unit; period: string; n: number; skipped: boolean; status?: SummaryItem['status']; parts: number;
+  /** Wall time of this recompute (reading the parts, estimating, writing), in whole milliseconds. */
+  ms?: number;
+  /** Bootstrap resamples whose estimation failed (left out of the CIs); only when the model was bootstrapped. */
+  failedResamples?: number;
+}
 
 export async function recomputeOne(d: RecomputeDeps, req: RecomputeRequest): Promise<RecomputeOutcome> {
+  const t0 = performance.now();
+  const elapsed = () => Math.round(performance.now() - t0);
   const regionOf = (b: string) => d.branches?.get(b)?.region;
   const { prefixes, keep } = partPrefixes(req.unit, req.period, regionOf);
   const parts: { key: string; etag: string }[] = [];
@@ -46,7 +54,7 @@ export async function recomputeOne(d: RecomputeDeps, req: RecomputeRequest): Pro
   const previous = await d.storage.items.get<SummaryItem>(summaryKey);
   if (previous?.inputHash === inputHash) {
     await clearDirty(d, req);
-    return { unit: req.unit, period: req.period, n: previous.n, skipped: true, status: previous.status, parts: parts.length };
+    return { unit: req.unit, period: req.period, n: previous.n, skipped: true, status: previous.status, parts: parts.length, ms: elapsed() };
   }
   const texts = await Promise.all(parts.map(async (p) => ({ text: await requireText(d.storage.objects, d.curatedBucket, p.key), source: p.key })));
   const frame = frameFromCleanCsv(texts, d.instrument);
@@ -65,7 +73,11 @@ export async function recomputeOne(d: RecomputeDeps, req: RecomputeRequest): Pro
   });
   await d.storage.items.batchWrite({ puts: [summary as never] });
   await clearDirty(d, req);
-  return { unit: req.unit, period: req.period, n: result.n, skipped: false, status: result.status, parts: parts.length };
+  const failedResamples = result.satisfaction?.bootstrap.nFailed;
+  return {
+    unit: req.unit, period: req.period, n: result.n, skipped: false, status: result.status, parts: parts.length, ms: elapsed(),
+    ...(failedResamples !== undefined ? { failedResamples } : {}),
+  };
 }
 
 /** Remove the branch's needs-recompute mark for a quarter it covered. */
