@@ -8,6 +8,7 @@ import { makeHandler as makeAssess, depsFromEnv as assessDeps } from '../../lamb
 import { planItems, type CloseOutput, type PlanItem, type PlanOutput, type PlanSummary } from '../../shared/pipeline/assess';
 import { makeHandler as makeRecompute, depsFromEnv as recomputeDeps } from '../../lambdas/recompute/handler';
 import type { RecomputeOutcome } from '../../shared/pipeline/recompute';
+import { mapLimit } from '../../shared/pipeline/concurrency';
 import type { Alert } from '../../shared/assess/assessment';
 import { childEnv } from '../../shared/config';
 
@@ -124,22 +125,20 @@ export async function runAssessments(periods: readonly string[], opts: RunOption
   const concurrency = Math.max(1, Math.min(opts.concurrency ?? availableParallelism(), queue.length));
   const pool = concurrency > 1 ? recomputeThreads(concurrency, env) : undefined;
   const inProcess = pool ? undefined : makeRecompute(() => recomputeDeps(env));
-  let next = 0, done = 0;
-  const lane = async (k: number) => {
-    while (next < queue.length) {
-      const { run, item } = queue[next++]!;
-      const r = runs[run]!;
-      r.started ||= performance.now();
-      try {
-        r.recomputes.push(pool ? await pool.run(pool.threads[k]!, item) : await inProcess!(item));
-      } catch (e) {
-        r.failures.push({ item, error: (e as Error).message });
-      }
-      r.finished = performance.now();
-      opts.onProgress?.(++done, queue.length);
-      if (--left[run]! === 0) doneSignals[run]!.resolve();
+  let done = 0;
+  // One lane per worker thread (a thread runs one recompute at a time); failures are recorded, not thrown.
+  const recomputing = mapLimit(queue, concurrency, async ({ run, item }, _i, lane) => {
+    const r = runs[run]!;
+    r.started ||= performance.now();
+    try {
+      r.recomputes.push(pool ? await pool.run(pool.threads[lane]!, item) : await inProcess!(item));
+    } catch (e) {
+      r.failures.push({ item, error: (e as Error).message });
     }
-  };
+    r.finished = performance.now();
+    opts.onProgress?.(++done, queue.length);
+    if (--left[run]! === 0) doneSignals[run]!.resolve();
+  });
   const closer = async (): Promise<AssessmentRun[]> => {
     const out: AssessmentRun[] = [];
     for (const [i, r] of runs.entries()) {
@@ -156,6 +155,6 @@ export async function runAssessments(periods: readonly string[], opts: RunOption
     }
     return out;
   };
-  const [out] = await Promise.all([closer(), ...Array.from({ length: concurrency }, (_, k) => lane(k))]);
+  const [out] = await Promise.all([closer(), recomputing]);
   return out;
 }
