@@ -3,9 +3,9 @@
 // corp_rep_moderation 7.9e-13 (an item VIF of 31; everything else ≤ 1.1e-14), mobi_two_stage 3.4e-14;
 // iteration counts identical.
 import { describe, expect, it } from 'vitest';
-import { estimatePls } from '../../../../shared/stats/pls';
-import { maxDeviation, referenceDeviations } from '../../../helpers/pls-deviations';
-import { loadReference, REFERENCE_MODELS } from '../../../helpers/reference';
+import { estimatePls } from '../../../../../shared/stats/pls';
+import { maxDeviation, referenceDeviations } from '../../../../helpers/pls-deviations';
+import { loadReference, REFERENCE_MODELS } from '../../../../helpers/reference';
 
 const TOL = 1e-10;
 

@@ -1,10 +1,10 @@
 // Smoke test of the built-in satisfaction model (shared/models/satisfaction.json) on seeded synthetic survey data
 // with a known structure: it must estimate, converge and recover the signs and rough sizes of the true effects.
 import { describe, expect, it } from 'vitest';
-import { satisfactionModel } from '../../../../shared/models';
-import { createPlsEstimator, estimatePls } from '../../../../shared/stats/pls';
-import type { DataTable } from '../../../../shared/stats/table';
-import { mulberry32 } from '../../../helpers/random';
+import { satisfactionModel } from '../../../../../shared/models';
+import { createPlsEstimator, estimatePls } from '../../../../../shared/stats/pls';
+import type { DataTable } from '../../../../../shared/stats/table';
+import { mulberry32 } from '../../../../helpers/random';
 
 
 /**

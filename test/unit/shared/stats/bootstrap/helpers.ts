@@ -2,9 +2,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { readMaybeGzipText } from '../../../../shared/stats/bootstrap/indices-file';
-import type { ParamSummary } from '../../../../shared/stats/bootstrap/summary';
-import { referenceDir } from '../../../helpers/reference';
+import { readMaybeGzipText } from '../../../../../shared/stats/bootstrap/indices-file';
+import type { ParamSummary } from '../../../../../shared/stats/bootstrap/summary';
+import { referenceDir } from '../../../../helpers/reference';
 
 /** A file of seminr's reference results, e.g. refPath('results/mobi_ecsi.json') (test/fixtures/reference). */
 export const refPath = (rel: string) => path.join(referenceDir, rel);

@@ -1,8 +1,8 @@
 // A small stand-in estimator for testing the bootstrap machinery without the PLS engine: a three-variable
 // "chain" X -> M -> Y built from correlations, plus the variance of X (a skewed statistic for BCa).
 // Module-level factory so worker threads can rebuild it from a recipe.
-import type { ParamInfo } from '../../../../shared/stats/pls/types';
-import { column, type DataTable } from '../../../../shared/stats/table';
+import type { ParamInfo } from '../../../../../shared/stats/pls/types';
+import { column, type DataTable } from '../../../../../shared/stats/table';
 
 export interface StandInOptions {
   x: string;

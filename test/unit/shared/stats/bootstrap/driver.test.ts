@@ -1,13 +1,13 @@
 // The driver with a stand-in estimator: worker threads give identical results, failed resamples are dropped and
 // counted the same way everywhere, given indices reproduce a seeded run, progress reaches the total.
 import { describe, expect, it } from 'vitest';
-import { bootstrapPls, jackknifePls, type BootstrapRun } from '../../../../shared/stats/bootstrap/driver';
-import { seminrResampleRows } from '../../../../shared/stats/bootstrap/r-rng';
-import { summarizeBootstrap } from '../../../../shared/stats/bootstrap/summary';
-import type { EstimatorRecipe } from '../../../../shared/stats/bootstrap/recipe';
-import { countRows, gatherRows } from '../../../../shared/stats/bootstrap/run-resamples';
-import { selectRows, tableFromRows, type DataTable } from '../../../../shared/stats/table';
-import { createStandInEstimator, ROW_ID, type StandInOptions } from './bootstrap-standin';
+import { bootstrapPls, jackknifePls, type BootstrapRun } from '../../../../../shared/stats/bootstrap/driver';
+import { seminrResampleRows } from '../../../../../shared/stats/bootstrap/r-rng';
+import { summarizeBootstrap } from '../../../../../shared/stats/bootstrap/summary';
+import type { EstimatorRecipe } from '../../../../../shared/stats/bootstrap/recipe';
+import { countRows, gatherRows } from '../../../../../shared/stats/bootstrap/run-resamples';
+import { selectRows, tableFromRows, type DataTable } from '../../../../../shared/stats/table';
+import { createStandInEstimator, ROW_ID, type StandInOptions } from './standin';
 
 /** 60 rows of three correlated variables made from a fixed formula, plus the row id column. */
 function makeData(n = 60): DataTable {
@@ -22,7 +22,7 @@ function makeData(n = 60): DataTable {
 
 const standIn = (o: Partial<StandInOptions> = {}) => {
   const opts: StandInOptions = { x: 'a', m: 'b', y: 'c', ...o };
-  const recipe: EstimatorRecipe = { module: new URL('./bootstrap-standin.ts', import.meta.url).href, exportName: 'createStandInEstimator', args: [opts] };
+  const recipe: EstimatorRecipe = { module: new URL('./standin.ts', import.meta.url).href, exportName: 'createStandInEstimator', args: [opts] };
   return { est: createStandInEstimator(opts), recipe };
 };
 

@@ -5,10 +5,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parsePlsModel, type PlsModelSpec } from '../../../../shared/models/spec';
-import { estimatePls, type PlsResult } from '../../../../shared/stats/pls';
-import { maxDeviation, referenceDeviations } from '../../../helpers/pls-deviations';
-import { loadReference, type ReferenceEstimate } from '../../../helpers/reference';
+import { parsePlsModel, type PlsModelSpec } from '../../../../../shared/models/spec';
+import { estimatePls, type PlsResult } from '../../../../../shared/stats/pls';
+import { maxDeviation, referenceDeviations } from '../../../../helpers/pls-deviations';
+import { loadReference, type ReferenceEstimate } from '../../../../helpers/reference';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const extra = JSON.parse(readFileSync(path.join(here, 'fixtures', 'pls-seminr-extra.json'), 'utf8')) as Record<string, ReferenceEstimate>;

@@ -1,5 +1,5 @@
 # Reference values for test/unit/shared/stats/bootstrap-*.test.ts, computed with Debian's R 4.2.2 (r-base-core) and
-# boot 1.3-28.1 (r-cran-boot). Run from the repository root:  Rscript test/unit/shared/stats/bootstrap-reference.R
+# boot 1.3-28.1 (r-cran-boot). Run from the repository root:  Rscript test/unit/shared/stats/bootstrap/reference.R
 # The tests hard-code the printed numbers (17 significant digits).
 p17 <- function(label, x) cat(label, ":", paste(sprintf("%.17g", x), collapse = ", "), "\n")
 

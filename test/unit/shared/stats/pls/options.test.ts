@@ -2,10 +2,10 @@
 // with plain row-level arithmetic (independent of the engine's correlation-matrix formulation).
 import { Matrix, solve } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
-import { parsePlsModel, type PlsModelSpec } from '../../../../shared/models/spec';
-import { estimatePls, type PlsResult } from '../../../../shared/stats/pls';
-import type { DataTable } from '../../../../shared/stats/table';
-import { loadReference } from '../../../helpers/reference';
+import { parsePlsModel, type PlsModelSpec } from '../../../../../shared/models/spec';
+import { estimatePls, type PlsResult } from '../../../../../shared/stats/pls';
+import type { DataTable } from '../../../../../shared/stats/table';
+import { loadReference } from '../../../../helpers/reference';
 
 const ecsi = loadReference('mobi_ecsi');
 

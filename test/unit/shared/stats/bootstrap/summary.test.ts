@@ -3,15 +3,15 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { quantilePairType7, quantileType7, selectInPlace } from '../../../../shared/stats/bootstrap/quantile';
-import { summarizeBootstrap } from '../../../../shared/stats/bootstrap/summary';
-import { bootstrapPls, jackknifePls } from '../../../../shared/stats/bootstrap/driver';
-import { findChains } from '../../../../shared/stats/bootstrap/indirect';
-import type { BootstrapRun } from '../../../../shared/stats/bootstrap/driver';
-import type { ParamInfo } from '../../../../shared/stats/pls/types';
-import { readNumericCsv } from '../../../../shared/stats/read-csv';
-import { createStandInEstimator } from './bootstrap-standin';
-import { compareSection, readDraws, refPath, type RefRecord } from './bootstrap-helpers';
+import { quantilePairType7, quantileType7, selectInPlace } from '../../../../../shared/stats/bootstrap/quantile';
+import { summarizeBootstrap } from '../../../../../shared/stats/bootstrap/summary';
+import { bootstrapPls, jackknifePls } from '../../../../../shared/stats/bootstrap/driver';
+import { findChains } from '../../../../../shared/stats/bootstrap/indirect';
+import type { BootstrapRun } from '../../../../../shared/stats/bootstrap/driver';
+import type { ParamInfo } from '../../../../../shared/stats/pls/types';
+import { readNumericCsv } from '../../../../../shared/stats/read-csv';
+import { createStandInEstimator } from './standin';
+import { compareSection, readDraws, refPath, type RefRecord } from './helpers';
 
 describe('quantilePairType7 (selection instead of a sort)', () => {
   it('gives exactly what quantileType7 of the sorted draws gives, for any draws and probabilities (ties, tiny n included)', () => {
@@ -40,7 +40,7 @@ describe('quantilePairType7 (selection instead of a sort)', () => {
 });
 
 describe('quantileType7', () => {
-  // Expected values: R 4.2.2, quantile(x, probs, type = 7) as printed by test/unit/shared/stats/bootstrap-reference.R.
+  // Expected values: R 4.2.2, quantile(x, probs, type = 7) as printed by test/unit/shared/stats/bootstrap/reference.R.
   const q = (x: number[], probs: number[]) => {
     const s = Float64Array.from(x).sort();
     return probs.map((p) => quantileType7(s, p));
@@ -59,7 +59,7 @@ describe('quantileType7', () => {
 });
 
 describe('stand-in statistic against R (boot::boot.ci type "bca" with jackknife L)', () => {
-  // R: test/unit/shared/stats/bootstrap-reference.R, section "Stand-in statistic": seminr-style resamples (set.seed(123 + i);
+  // R: test/unit/shared/stats/bootstrap/reference.R, section "Stand-in statistic": seminr-style resamples (set.seed(123 + i);
   // sample.int(250, replace = TRUE)), R = 2000, on mobi's IMAG1 (X), CUSA1 (M), CUSL1 (Y); per statistic
   // c(t0, mean(t), sd(t), t0 / sd(t), 2 * pt(-abs(t0 / sd(t)), R - 1), quantile(t, c(.025, .975)),
   //   boot.ci(b, type = "bca", index = j, L = (n - 1) * (mean(jk) - jk))$bca[4:5]).

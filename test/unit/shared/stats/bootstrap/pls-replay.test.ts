@@ -5,13 +5,13 @@
 // (paths, loadings, weights, HTMT, total paths, specific and total indirect: mean, SD, t, CI bounds) and every
 // stored path, loading and weight draw of *_boot_draws.csv.gz, each to 1e-6 (measured: about 1e-14).
 import { describe, expect, it } from 'vitest';
-import { bootstrapPls, jackknifePls, type BootstrapOptions } from '../../../../shared/stats/bootstrap/driver';
-import { readResampleIndicesFile } from '../../../../shared/stats/bootstrap/indices-file';
-import { summarizeBootstrap } from '../../../../shared/stats/bootstrap/summary';
-import { createPlsEstimator } from '../../../../shared/stats/pls';
-import type { ParamInfo } from '../../../../shared/stats/pls/types';
-import { loadReference } from '../../../helpers/reference';
-import { compareSection, readDraws, refPath, SECTIONS, type RefRecord } from './bootstrap-helpers';
+import { bootstrapPls, jackknifePls, type BootstrapOptions } from '../../../../../shared/stats/bootstrap/driver';
+import { readResampleIndicesFile } from '../../../../../shared/stats/bootstrap/indices-file';
+import { summarizeBootstrap } from '../../../../../shared/stats/bootstrap/summary';
+import { createPlsEstimator } from '../../../../../shared/stats/pls';
+import type { ParamInfo } from '../../../../../shared/stats/pls/types';
+import { loadReference } from '../../../../helpers/reference';
+import { compareSection, readDraws, refPath, SECTIONS, type RefRecord } from './helpers';
 
 const TOL = 1e-6;
 

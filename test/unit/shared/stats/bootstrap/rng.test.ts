@@ -1,11 +1,11 @@
 // R's Mersenne-Twister, set.seed and sample.int(replace = TRUE, sample.kind "Rejection"), bit for bit.
 import { describe, expect, it } from 'vitest';
-import { RRandom, seminrResampleRows } from '../../../../shared/stats/bootstrap/r-rng';
-import { parseResampleIndicesCsv } from '../../../../shared/stats/bootstrap/resample-source';
-import { readResampleIndicesFile } from '../../../../shared/stats/bootstrap/indices-file';
-import { refPath } from './bootstrap-helpers';
+import { RRandom, seminrResampleRows } from '../../../../../shared/stats/bootstrap/r-rng';
+import { parseResampleIndicesCsv } from '../../../../../shared/stats/bootstrap/resample-source';
+import { readResampleIndicesFile } from '../../../../../shared/stats/bootstrap/indices-file';
+import { refPath } from './helpers';
 
-describe('RRandom against R 4.2.2 (values from test/unit/shared/stats/bootstrap-reference.R)', () => {
+describe('RRandom against R 4.2.2 (values from test/unit/shared/stats/bootstrap/reference.R)', () => {
   it('runif after set.seed(42)', () => {
     // set.seed(42); runif(5)
     const r = new RRandom(42);

@@ -2,10 +2,10 @@
 // (indices and draws shipped with the references) reproduce seminr's bootstrap draws. The test replays the first 25
 // resamples; a one-off replay of all 4 x 5000 gave max |estimate() - seminr draw| ≤ 1.0e-14 with no failed resample.
 import { describe, expect, it } from 'vitest';
-import { parsePlsModel } from '../../../../shared/models/spec';
-import { createPlsEstimator, estimatePls, type PlsResult } from '../../../../shared/stats/pls';
-import { selectRows } from '../../../../shared/stats/table';
-import { loadBootReplay, loadReference, REFERENCE_MODELS } from '../../../helpers/reference';
+import { parsePlsModel } from '../../../../../shared/models/spec';
+import { createPlsEstimator, estimatePls, type PlsResult } from '../../../../../shared/stats/pls';
+import { selectRows } from '../../../../../shared/stats/table';
+import { loadBootReplay, loadReference, REFERENCE_MODELS } from '../../../../helpers/reference';
 
 /** The estimatePls figure for one layout entry. */
 function fromResult(res: PlsResult, p: { kind: string; from: string; to: string }): number {
