@@ -90,14 +90,14 @@ export function awsStorage(c: { ddb: DynamoDBDocumentClient; s3: S3Client; table
       }),
       async put(item, opts) {
         try {
-          await ddb.send(new PutCommand({ TableName: table, Item: item, ...(opts?.ifAbsent ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}) }));
+          await ddb.send(new PutCommand({ TableName: table, Item: item as Record<string, unknown>, ...(opts?.ifAbsent ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}) }));
           return true;
         } catch (e) {
           if (opts?.ifAbsent && isConditionalCheckFailed(e)) return false;
           throw e;
         }
       },
-      batchWrite: (ops) => batchWrite(ddb, table, { puts: [...(ops.puts ?? [])], deletes: [...(ops.deletes ?? [])] }),
+      batchWrite: (ops) => batchWrite(ddb, table, { puts: (ops.puts ?? []).map((it) => it as Record<string, unknown>), deletes: [...(ops.deletes ?? [])] }),
       async update(plan: UpdatePlan) {
         try {
           await ddb.send(new UpdateCommand({ TableName: table, ...compileUpdate(plan) }));

@@ -207,7 +207,7 @@ export async function close(
   const raised: Alert[] = [];
   const stored = new Map(episodes.map((e) => [`${e.branch}#${e.metric}#${e.since}`, e]));
   for (const a of out.newAlerts) {
-    const created = await items.put(alertItem(a, d.branches?.get(a.branch)?.region) as unknown as AlertItem & Record<string, unknown>, { ifAbsent: true });
+    const created = await items.put(alertItem(a, d.branches?.get(a.branch)?.region), { ifAbsent: true });
     if (created) raised.push(a);
     else await items.update(refreshAlert(a)); // written by an earlier run of this assessment: refresh the evidence only
     if (created || stored.get(`${a.branch}#${a.metric}#${a.since}`)?.notified === false) {

@@ -107,7 +107,7 @@ export async function ingestObject(d: IngestDeps, ref: ObjectRef): Promise<Inges
   // Claim the drop, or find out that it is (being) done already.
   for (;;) {
     const claim = claimRecord(sha, src, owner, now(), leaseMs);
-    if (await items.put(claim as unknown as DropRecord & Record<string, unknown>, { ifAbsent: true })) {
+    if (await items.put(claim, { ifAbsent: true })) {
       receivedAt = claim.receivedAt;
       break;
     }

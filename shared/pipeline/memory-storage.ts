@@ -86,7 +86,7 @@ export function memoryStorage(seed: { items?: readonly Item[]; objects?: Record<
     async put(item, opts) {
       const k = keyOf(item);
       if (opts?.ifAbsent && table.has(k)) return false;
-      table.set(k, structuredClone(Object.fromEntries(Object.entries(item).filter(([, v]) => v !== undefined))));
+      table.set(k, structuredClone(Object.fromEntries(Object.entries(item).filter(([, v]) => v !== undefined))) as Item);
       return true;
     },
     async batchWrite(ops) {

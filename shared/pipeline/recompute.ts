@@ -68,10 +68,10 @@ export async function recomputeOne(d: RecomputeDeps, req: RecomputeRequest): Pro
   // Metrics first, the summary (which carries inputHash) last: a write that fails half-way is redone on retry
   // instead of being skipped as already computed.
   await d.storage.items.batchWrite({
-    puts: metrics as never[],
+    puts: metrics,
     deletes: stale.map((m) => { const k = keys.metric(req.unit, m, req.period); return { pk: k.pk, sk: k.sk }; }),
   });
-  await d.storage.items.batchWrite({ puts: [summary as never] });
+  await d.storage.items.batchWrite({ puts: [summary] });
   await clearDirty(d, req);
   const failedResamples = result.satisfaction?.bootstrap.nFailed;
   return {

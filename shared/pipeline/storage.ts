@@ -40,10 +40,10 @@ export interface ItemStore {
   batchGet<T = Item>(keys: readonly ItemKey[]): Promise<T[]>;
   /** Every item of a partition, sorted by sort key (descending on request). */
   query<T = Item>(q: QuerySpec): Promise<T[]>;
-  /** Put; with ifAbsent only when no item has the key (false, and nothing written, when one does). */
-  put(item: Item & ItemKey, opts?: { ifAbsent?: boolean }): Promise<boolean>;
+  /** Put (any item with its key); with ifAbsent only when no item has the key (false, and nothing written, when one does). */
+  put(item: ItemKey & object, opts?: { ifAbsent?: boolean }): Promise<boolean>;
   /** Any number of puts and deletes (a key at most once per call). */
-  batchWrite(ops: { puts?: readonly (Item & ItemKey)[]; deletes?: readonly ItemKey[] }): Promise<void>;
+  batchWrite(ops: { puts?: readonly (ItemKey & object)[]; deletes?: readonly ItemKey[] }): Promise<void>;
   /** Apply a plan; false (and nothing written) when its conditions do not hold. */
   update(plan: UpdatePlan): Promise<boolean>;
   delete(key: ItemKey): Promise<void>;
