@@ -35,18 +35,25 @@ export interface BatchWriteOptions {
 
 type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Key } };
 
-/** Write one batch of at most 25 requests, resubmitting UnprocessedItems with exponential backoff. */
-async function writeBatch(ddb: DynamoDBDocumentClient, table: string, requests: WriteRequest[], o: Required<BatchWriteOptions>) {
-  let pending = requests;
+/**
+ * The one retry policy for DynamoDB's partial batch answers: send the pending requests, keep what comes back
+ * unprocessed, back off exponentially with full jitter, give up after maxAttempts naming the operation.
+ */
+async function untilProcessed<P>(what: string, pending: P[], send: (pending: P[]) => Promise<P[]>, maxAttempts: number, baseDelayMs: number): Promise<void> {
   for (let attempt = 1; pending.length > 0; attempt++) {
-    const r = await ddb.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-    pending = (r.UnprocessedItems?.[table] ?? []) as WriteRequest[];
+    pending = await send(pending);
     if (pending.length === 0) return;
-    if (attempt >= o.maxAttempts) {
-      throw new Error(`BatchWriteItem on ${table}: ${pending.length} items still unprocessed after ${attempt} attempts`);
-    }
-    await sleep(Math.random() * o.baseDelayMs * 2 ** (attempt - 1));
+    if (attempt >= maxAttempts) throw new Error(`${what}: ${pending.length} requests still unprocessed after ${attempt} attempts`);
+    await sleep(Math.random() * baseDelayMs * 2 ** (attempt - 1));
   }
+}
+
+/** Write one batch of at most 25 requests, resubmitting UnprocessedItems. */
+function writeBatch(ddb: DynamoDBDocumentClient, table: string, requests: WriteRequest[], o: Required<BatchWriteOptions>): Promise<void> {
+  return untilProcessed(`BatchWriteItem on ${table}`, requests, async (pending) => {
+    const r = await ddb.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+    return (r.UnprocessedItems?.[table] ?? []) as WriteRequest[];
+  }, o.maxAttempts, o.baseDelayMs);
 }
 
 /**
@@ -118,19 +125,15 @@ export async function queryPartition<T = Item>(
   return out;
 }
 
-/** Items that exist among `keys` (any order): BatchGetItem in chunks of 100, unprocessed keys retried with backoff. */
+/** Items that exist among `keys` (any order): BatchGetItem in chunks of 100, unprocessed keys retried (untilProcessed). */
 export async function batchGet(ddb: DynamoDBDocumentClient, table: string, keys: readonly Key[], maxAttempts = 8, baseDelayMs = 50): Promise<Item[]> {
   const out: Item[] = [];
   for (let i = 0; i < keys.length; i += 100) {
-    let pending: Key[] = keys.slice(i, i + 100).map((k) => ({ pk: k.pk, sk: k.sk }));
-    for (let attempt = 1; pending.length > 0; attempt++) {
+    await untilProcessed(`BatchGetItem on ${table}`, keys.slice(i, i + 100).map((k) => ({ pk: k.pk, sk: k.sk })), async (pending) => {
       const r = await ddb.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }));
       out.push(...((r.Responses?.[table] ?? []) as Item[]));
-      pending = (r.UnprocessedKeys?.[table]?.Keys ?? []) as Key[];
-      if (pending.length === 0) break;
-      if (attempt >= maxAttempts) throw new Error(`BatchGetItem on ${table}: ${pending.length} keys unprocessed after ${attempt} attempts`);
-      await sleep(Math.random() * baseDelayMs * 2 ** (attempt - 1));
-    }
+      return (r.UnprocessedKeys?.[table]?.Keys ?? []) as Key[];
+    }, maxAttempts, baseDelayMs);
   }
   return out;
 }

@@ -3,11 +3,11 @@
 // compiled into UpdateItem expressions here and nowhere else; batch reads and writes retry unprocessed keys with
 // one backoff policy (dynamo.ts).
 import type { S3Client } from '@aws-sdk/client-s3';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsSettings } from '../../shared/config';
 import type { Condition, ItemKey, ObjectStore, Storage, UpdatePlan } from '../../shared/pipeline/storage';
 import { clientsFor } from './clients';
-import { batchGet, batchWrite, isConditionalCheckFailed, queryPartition } from './dynamo';
+import { batchGet, batchWrite, getItem, isConditionalCheckFailed, queryPartition } from './dynamo';
 import { getObjectStream, getObjectText, isNotFound, listObjects, putObject } from './s3';
 
 /** An UpdatePlan as UpdateItem's expression parts (placeholders #a0.. for names, :v0.. for values). */
@@ -79,10 +79,7 @@ export function awsStorage(c: { ddb: DynamoDBDocumentClient; s3: S3Client; table
   return {
     objects,
     items: {
-      async get<T>(key: ItemKey) {
-        const r = await ddb.send(new GetCommand({ TableName: table, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }));
-        return r.Item as T | undefined;
-      },
+      get: <T>(key: ItemKey) => getItem<T>(ddb, table, { pk: key.pk, sk: key.sk }),
       batchGet: <T>(keys: readonly ItemKey[]) => batchGet(ddb, table, keys) as Promise<T[]>,
       query: <T>(q: Parameters<Storage['items']['query']>[0]) => queryPartition<T>(ddb, table, q.pk, {
         ...(q.skPrefix ? { skPrefix: q.skPrefix } : {}), ...(q.projection ? { projection: q.projection } : {}),
