@@ -4,6 +4,8 @@
 
 export const REASONS = {
   // The record itself
+  LINE_TOO_LONG: 'the row is longer than the line limit, or one of its fields longer than the field limit (only its start is kept)',
+  BAD_ENCODING: 'the row has bytes that are not text in the encoding the file was read with (UTF-8 or Windows-1252)',
   BAD_QUOTING: 'broken quoting: an unclosed or misplaced quote (the line is set aside and parsing resumes on the next line)',
   BAD_FIELD_COUNT: 'the row has a different number of fields than the header',
   EMPTY_ROW: 'every field is empty',
@@ -14,9 +16,11 @@ export const REASONS = {
   MISSING_BRANCH: 'no branch id',
   BAD_BRANCH: 'the branch id is not well formed (letters, digits, - _ . ; at most 32)',
   UNKNOWN_BRANCH: 'the branch id is not in the branch directory',
+  WRONG_BRANCH: "the row is for another branch than the one whose folder the file was uploaded to (the office's own folder)",
   MISSING_PERIOD: 'no period and no submission date to derive it from',
   BAD_PERIOD: 'the period is not a quarter like 2025-Q3',
   BAD_DATE: 'the submission date is not a valid date',
+  FUTURE_PERIOD: 'the period or submission date is more than one quarter after the upload',
   // Answers
   BAD_CATEGORY: 'a programme, segment or demographic answer is not one of the instrument codes',
   OUT_OF_RANGE: 'an item code is outside the scale (or not a whole number) and not a declared missing code',
@@ -33,4 +37,4 @@ export type ReasonCode = keyof typeof REASONS;
 export const REASON_CODES = Object.keys(REASONS) as ReasonCode[];
 
 /** Reasons that mean the fields could not be read; no other rule is evaluated on such rows. */
-export const STRUCTURAL_REASONS: ReadonlySet<ReasonCode> = new Set(['BAD_QUOTING', 'BAD_FIELD_COUNT', 'EMPTY_ROW', 'REPEATED_HEADER']);
+export const STRUCTURAL_REASONS: ReadonlySet<ReasonCode> = new Set(['LINE_TOO_LONG', 'BAD_ENCODING', 'BAD_QUOTING', 'BAD_FIELD_COUNT', 'EMPTY_ROW', 'REPEATED_HEADER']);
