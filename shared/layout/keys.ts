@@ -75,3 +75,32 @@ export const S3_LAYOUT = {
   /** Where the Distributed Map writes per-branch results; Step Functions adds <map-run-id>/manifest.json etc. */
   assessmentMapResults: 'assessments/map-results',
 } as const;
+
+/**
+ * Raw-bucket layout: who delivered a drop is where it was put. A branch office uploads under its own folder
+ * (IAM lets an office's principal write only there), head office under its own for multi-branch exports. Ingest
+ * reads the uploader from the key (uploaderOf) and rejects rows of other branches in a branch upload (WRONG_BRANCH).
+ */
+export const RAW_LAYOUT = {
+  root: 'drops/',
+  branchPrefix: (branch: string) => `drops/branch=${branch}/`,
+  headOfficePrefix: 'drops/head-office/',
+  /** The IAM principal tag naming an office's branch (uploader roles and users carry it). */
+  branchTag: 'satmon-branch',
+} as const;
+
+export type Uploader = { kind: 'branch'; branch: string } | { kind: 'head-office' };
+
+const BRANCH_FOLDER = /^drops\/branch=([A-Za-z0-9][A-Za-z0-9_.-]{0,31})\//;
+
+/**
+ * Who uploaded the object at `key`, or undefined when the key is in neither kind of folder (such a drop is refused
+ * as a whole: nobody may write there). Branch ids in folders are case-insensitive, canonically upper case, and
+ * follow the branch-id rule (no '..'). S3 keys are flat: `drops/branch=BR07/../x.csv` is still BR07's object.
+ */
+export function uploaderOf(key: string): Uploader | undefined {
+  const m = BRANCH_FOLDER.exec(key);
+  if (m) return m[1]!.includes('..') || m[1]!.endsWith('.') ? undefined : { kind: 'branch', branch: m[1]!.toUpperCase() };
+  if (key.startsWith(RAW_LAYOUT.headOfficePrefix)) return { kind: 'head-office' };
+  return undefined;
+}
