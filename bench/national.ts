@@ -11,7 +11,7 @@ import { runAssessment } from '../infra/local/assessment-runner';
 import { startLocalStack } from '../infra/local/stack';
 import { makeHandler as makeRecompute, depsFromEnv } from '../lambdas/recompute/handler';
 import { putObject } from '../lambdas/aws/s3';
-import { S3_LAYOUT } from '../shared/layout/keys';
+import { S3_LAYOUT, RAW_LAYOUT } from '../shared/layout/keys';
 import { simulateDrops } from '../shared/survey';
 
 export async function runNationalBench(opts: { branches?: number; n?: number; nboot?: number } = {}): Promise<void> {
@@ -27,7 +27,7 @@ export async function runNationalBench(opts: { branches?: number; n?: number; nb
   try {
     const tStack = performance.now();
     await putObject(stack.s3, stack.names.buckets.curated, S3_LAYOUT.branches, JSON.stringify(sim.branches), 'application/json');
-    for (const d of sim.drops) await putObject(stack.s3, stack.names.buckets.raw, `drops/${d.file}`, d.text, 'text/csv');
+    for (const d of sim.drops) await putObject(stack.s3, stack.names.buckets.raw, RAW_LAYOUT.branchPrefix(d.branch!) + d.file, d.text, 'text/csv');
     await stack.idle();
     const tIngest = performance.now();
     const env = { ...stack.env, SATMON_NBOOT: String(nboot) };

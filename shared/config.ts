@@ -156,8 +156,8 @@ export const CONFIG_GROUPS = {
   }, (v) => ({ nboot: v.SATMON_NBOOT, nbootAggregate: v.SATMON_NBOOT_AGGREGATE, seed: v.SATMON_SEED, minN: v.SATMON_MIN_N, workers: v.SATMON_WORKERS, bca: v.SATMON_BCA })),
 
   ingest: group('Ingest', {
-    SATMON_INGEST_LEASE_SECONDS: whole({ min: 1 }, 900, {
-      description: "How long an ingest's claim on a drop holds before another invocation may take it over (the CDK stack: the Lambda timeout + 30).",
+    SATMON_INGEST_LEASE_SECONDS: whole({ min: 1 }, 60, {
+      description: "How long an ingest's claim on a drop holds unless its owner renews it (every third of it, while working); a crashed owner's drop is taken over after it. The same on AWS and locally.",
     }),
   }, (v) => ({ leaseSeconds: v.SATMON_INGEST_LEASE_SECONDS })),
 

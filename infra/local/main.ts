@@ -67,7 +67,12 @@ const starting = Promise.all([startLocalStack({ dataDir }), buildDashboard()]);
 const sim = reuse ? undefined : simulateDrops(DEMO);
 if (sim) {
   mkdirSync(dropsDir, { recursive: true });
-  for (const d of sim.drops) writeFileSync(path.join(dropsDir, d.file), d.text);
+  // Each office's file in its own folder: uploaded under drops/branch=<ID>/, as an office would (RAW_LAYOUT).
+  for (const d of sim.drops) {
+    const dir = d.branch ? path.join(dropsDir, `branch=${d.branch}`) : dropsDir;
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, d.file), d.text);
+  }
   writeFileSync(path.join(dropsDir, 'branches.json'), JSON.stringify(sim.branches, null, 2));
 }
 const [stack, dashboard] = await starting;

@@ -4,14 +4,17 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { yearOf } from '../../shared/period';
-import { S3_LAYOUT } from '../../shared/layout/keys';
+import { RAW_LAYOUT, S3_LAYOUT } from '../../shared/layout/keys';
 import type { Alert } from '../../shared/assess/assessment';
 import { getObjectText, listKeys, putObject } from '../../lambdas/aws/s3';
 import { runAssessments, type AssessmentRun } from './assessment-runner';
 import { startLocalStack, type LocalStack } from './stack';
 
 export interface PipelineOptions {
-  /** Folder of drops: every *.csv under it is uploaded; a branches.json in it becomes the branch directory. */
+  /**
+   * Folder of drops: every *.csv under it is uploaded, those under `branch=<ID>/` as that office's uploads, the
+   * others as head-office drops (RAW_LAYOUT.uploadKey); a branches.json in it becomes the branch directory.
+   */
   dropsDir: string;
   /** An instrument JSON file (default: the built-in instrument). */
   instrumentFile?: string;
@@ -51,6 +54,16 @@ export interface PipelineSummary {
   runs: AssessmentRun[];
 }
 
+/** Drops whose ingest failed every attempt (dead-lettered); the pipeline stops rather than assess without them. */
+export class DeadLetterError extends Error {
+  override name = 'DeadLetterError';
+  constructor(readonly drops: string[]) {
+    super(`${drops.length} drop${drops.length > 1 ? 's' : ''} could not be ingested (dead-lettered): ${drops.join('; ')}`);
+  }
+}
+
+const firstLine = (s: string | undefined) => (s ?? 'unknown error').split('\n')[0]!.slice(0, 300);
+
 async function csvFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
@@ -83,17 +96,23 @@ export async function runPipeline(opts: PipelineOptions): Promise<{ summary: Pip
     log(`uploading ${files.length} drops from ${opts.dropsDir}`);
     let ingested = 0;
     const progress = opts.onProgress ?? (() => {});
-    const unsubscribe = stack.router.onDelivered(() => progress({ stage: 'ingest', done: ++ingested, total: files.length }));
+    const deadLettered: string[] = [];
+    const unsubscribe = stack.router.onDelivered((d) => {
+      if (!d.ok) deadLettered.push(`s3://${d.bucket}/${d.key} (${d.attempts} attempts: ${firstLine(d.error)})`);
+      progress({ stage: 'ingest', done: ++ingested, total: files.length });
+    });
     try {
       progress({ stage: 'ingest', done: 0, total: files.length });
       for (const f of files) {
-        const key = `drops/${path.relative(opts.dropsDir, f).split(path.sep).join('/')}`;
+        const key = RAW_LAYOUT.uploadKey(path.relative(opts.dropsDir, f).split(path.sep).join('/'));
         await putObject(stack.s3, raw, key, await readFile(f), 'text/csv');
       }
       await stack.idle();
     } finally {
       unsubscribe();
     }
+    // A drop that failed every attempt would be missing from every figure below: stop here, naming it.
+    if (deadLettered.length) throw new DeadLetterError(deadLettered);
     const tIngest = performance.now();
 
     // Periods and branches present, from the clean partitions.

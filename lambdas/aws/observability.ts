@@ -33,6 +33,10 @@ export const METRICS = {
   AlertsRaised: MetricUnit.Count,
   /** Recomputes of the Distributed Map that failed and were tolerated (assess close). */
   RecomputesFailed: MetricUnit.Count,
+  /** Uploads overwritten before ingest could read them (recorded as superseded; ingest). */
+  UploadsSuperseded: MetricUnit.Count,
+  /** Rows held because earlier drops delivered the same respondents with other answers (ingest). */
+  ConflictRowsHeld: MetricUnit.Count,
 } as const;
 
 export type MetricName = keyof typeof METRICS;
@@ -40,7 +44,10 @@ export type MetricValue = readonly [name: MetricName, value: number];
 
 export function ingestMetrics(r: IngestResult): MetricValue[] {
   if (r.outcome === 'rejected') return [['DropsRejected', 1]];
-  if (r.outcome === 'ingested' && r.counts) return [['RowsIngested', r.counts.clean], ['RowsRejected', r.counts.rejected]];
+  if (r.outcome === 'version-superseded') return [['UploadsSuperseded', 1]];
+  if (r.outcome === 'ingested' && r.counts) {
+    return [['RowsIngested', r.counts.clean], ['RowsRejected', r.counts.rejected], ...(r.conflictRows ? [['ConflictRowsHeld', r.conflictRows] as const] : [])];
+  }
   return []; // duplicates, missing objects and superseded claims add nothing
 }
 

@@ -21,17 +21,22 @@ function errorName(e: unknown): string | undefined {
   return (e as { name?: string })?.name;
 }
 
+/** S3's answer to a read pinned (If-Match) to an ETag the object no longer has. */
+export function isPreconditionFailed(e: unknown): boolean {
+  return errorName(e) === 'PreconditionFailed' || (e as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 412;
+}
+
 export function isNotFound(e: unknown): boolean {
   const n = errorName(e);
   return n === 'NoSuchKey' || n === 'NotFound' || (e as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 404;
 }
 
 /**
- * Stream an object. `ifMatch` pins the read to one version of the bytes (a second read of an object that was
- * overwritten in between fails with PreconditionFailed instead of mixing versions).
+ * Stream an object. A pin reads one version: `versionId` on a versioned bucket, `etag` as If-Match (an object
+ * overwritten since fails with PreconditionFailed instead of mixing versions).
  */
-export async function getObjectStream(s3: S3Client, bucket: string, key: string, ifMatch?: string): Promise<ObjectStream> {
-  const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, IfMatch: ifMatch }));
+export async function getObjectStream(s3: S3Client, bucket: string, key: string, pin?: { versionId?: string; etag?: string }): Promise<ObjectStream> {
+  const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: pin?.versionId, IfMatch: pin?.etag }));
   if (!r.Body) throw new Error(`s3://${bucket}/${key}: empty response body`);
   // In Node the SDK's Body is an http.IncomingMessage (a Readable) with helper mixins.
   return { body: r.Body as Readable, etag: r.ETag, size: r.ContentLength, contentType: r.ContentType };

@@ -5,10 +5,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsSettings } from '../../shared/config';
-import type { Condition, ItemKey, ObjectStore, Storage, UpdatePlan } from '../../shared/pipeline/storage';
+import { ObjectChangedError, sameEtag, type Condition, type ItemKey, type ObjectStore, type Storage, type UpdatePlan } from '../../shared/pipeline/storage';
 import { clientsFor } from './clients';
 import { batchGet, batchWrite, getItem, isConditionalCheckFailed, queryPartition } from './dynamo';
-import { getObjectStream, getObjectText, isNotFound, listObjects, putObject } from './s3';
+import { getObjectStream, getObjectText, isNotFound, isPreconditionFailed, listObjects, putObject } from './s3';
 
 /** An UpdatePlan as UpdateItem's expression parts (placeholders #a0.. for names, :v0.. for values). */
 export function compileUpdate(p: UpdatePlan) {
@@ -51,13 +51,19 @@ export function compileUpdate(p: UpdatePlan) {
 export function awsStorage(c: { ddb: DynamoDBDocumentClient; s3: S3Client; table: string }): Storage {
   const { ddb, s3, table } = c;
   const objects: ObjectStore = {
-    async stream(bucket, key, ifMatch) {
+    async stream(bucket, key, pin) {
       try {
-        const o = await getObjectStream(s3, bucket, key, ifMatch);
+        const o = await getObjectStream(s3, bucket, key, pin);
+        // s3rver ignores If-Match and version ids: the ETag it returns is checked here, the same on AWS.
+        if (pin?.etag !== undefined && !sameEtag(pin.etag, o.etag)) {
+          (o.body as { destroy?: () => void }).destroy?.();
+          throw new ObjectChangedError(bucket, key, pin, o.etag);
+        }
         const body = (async function* () { for await (const chunk of o.body) yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk); })();
         return { body, ...(o.etag !== undefined ? { etag: o.etag } : {}), ...(o.size !== undefined ? { size: o.size } : {}) };
       } catch (e) {
         if (isNotFound(e)) return undefined;
+        if (pin && isPreconditionFailed(e)) throw new ObjectChangedError(bucket, key, pin);
         throw e;
       }
     },

@@ -234,7 +234,9 @@ export async function exportCsv(table: string, store: DashboardStore, p: Princip
           { header: 'File', value: (r) => r.file }, { header: 'Received', value: (r) => r.receivedAt }, { header: 'Status', value: (r) => r.status },
           { header: 'Periods', value: (r) => r.periods.join(' ') }, { header: 'Rows for this branch', value: (r) => r.branchRows },
           { header: 'Rows in drop', value: (r) => r.rows }, { header: 'Clean rows in drop', value: (r) => r.clean },
-          { header: 'Rejected rows in drop', value: (r) => r.rejected }, { header: 'SHA-256', value: (r) => r.sha256 },
+          { header: 'Rejected rows in drop', value: (r) => r.rejected },
+          { header: 'Rows held: conflict with an earlier drop', value: (r) => r.conflictRows },
+          { header: 'Later drops in conflict with this one', value: (r) => r.conflictedBy }, { header: 'SHA-256', value: (r) => r.sha256 },
           ...withheldColumn<(typeof v.drops)[number]>(v.drops.some((d) => d.withheld), (r) => [r.withheld]),
         ], v.drops),
       };

@@ -2,7 +2,7 @@
 // BatchGet, one Get or one S3 object. No authorization here (./views.ts decides what a principal sees).
 import type { AlertItem, AssessmentItem, MetricItem, SummaryItem } from '../assess/records';
 import type { UnitResult } from '../assess/recompute';
-import type { DropRecord } from '../pipeline/drops';
+import type { ConflictItem, DropPartition, DropRecord } from '../pipeline/drops';
 import { keys, S3_LAYOUT, unitPk, type Unit } from '../layout/keys';
 import { parseBranchDirectory } from '../survey/instrument';
 import type { Backend, Item } from './backend';
@@ -11,8 +11,14 @@ import type { BranchInfo } from './types';
 /** A stored drop record as the document client returns it (the key set may come back as a Set or an array). */
 export type StoredDrop = Omit<DropRecord, 'objectKeys'> & { objectKeys?: Iterable<string> };
 
-/** A drop found through a branch's clean parts, with those parts' keys. */
-export type BranchDrop = StoredDrop & { branchKeys: string[] };
+/** A stored conflict item (the drop set may come back as a Set or an array). */
+export type StoredConflict = Omit<ConflictItem, 'withDrops'> & { withDrops?: Iterable<string> };
+
+/**
+ * A drop found through a branch's clean parts or its conflicts, with those parts' keys, its partitions (from the
+ * manifest when the record keeps none), and the respondents of this branch it delivered again with other answers.
+ */
+export type BranchDrop = StoredDrop & { branchKeys: string[]; conflicts: StoredConflict[] };
 
 export interface StoreOptions {
   /** Branch directory object in the curated bucket (SATMON_BRANCHES_KEY); default config/branches.json. */
@@ -107,14 +113,35 @@ export class DashboardStore {
    */
   async branchDrops(branch: string, quarters: readonly string[]): Promise<BranchDrop[]> {
     const partsOf = new Map<string, string[]>();
-    const listed = await Promise.all(quarters.map((q) => this.backend.listKeys(S3_LAYOUT.cleanPrefix(q, branch))));
+    const [listed, conflicts] = await Promise.all([
+      Promise.all(quarters.map((q) => this.backend.listKeys(S3_LAYOUT.cleanPrefix(q, branch)))),
+      this.branchConflicts(branch),
+    ]);
     for (const key of listed.flat()) {
       const m = /\/drop=([0-9a-f]{16,64})\.csv$/.exec(key);
       if (m) partsOf.set(m[1]!, [...(partsOf.get(m[1]!) ?? []), key]);
     }
-    const all = [...partsOf.keys()];
+    const conflictsOf = new Map<string, StoredConflict[]>();
+    for (const c of conflicts) conflictsOf.set(c.dropId, [...(conflictsOf.get(c.dropId) ?? []), c]);
+    // A drop whose rows for this branch were all held still shows: it has a conflict to decide.
+    const all = [...new Set([...partsOf.keys(), ...conflictsOf.keys()])];
     const out: Item[] = [];
     for (let i = 0; i < all.length; i += BATCH) out.push(...(await this.backend.batchGet(all.slice(i, i + BATCH).map((h) => keys.drop(h)))));
-    return (out as unknown as StoredDrop[]).map((d) => ({ ...d, branchKeys: [...(partsOf.get(d.sha256) ?? [])].sort() }));
+    return Promise.all((out as unknown as StoredDrop[]).map(async (d) => {
+      const id = d.dropId ?? d.sha256;
+      return { ...d, partitions: d.partitions ?? (await this.manifestPartitions(d)), branchKeys: [...(partsOf.get(id) ?? [])].sort(), conflicts: conflictsOf.get(id) ?? [] };
+    }));
+  }
+
+  /** Rows of the branch held as conflicting with earlier drops, per later drop and quarter. */
+  async branchConflicts(branch: string): Promise<StoredConflict[]> {
+    return (await this.backend.query({ pk: unitPk({ kind: 'branch', id: branch }), skPrefix: keys.conflictPrefix() })) as unknown as StoredConflict[];
+  }
+
+  /** A large drop keeps its partition list in its manifest only (the record stays small). */
+  private async manifestPartitions(d: StoredDrop): Promise<DropPartition[] | undefined> {
+    if (!d.partitionCount || !d.manifestKey) return undefined;
+    const m = (await this.backend.getJson(d.manifestKey)) as { ingest?: { partitions?: DropPartition[] } } | undefined;
+    return m?.ingest?.partitions;
   }
 }

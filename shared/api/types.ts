@@ -226,6 +226,13 @@ export interface DropView {
   error?: string;
   /** Why file, whole-drop counts and error are not shown (a branch manager and a file with other branches' rows). */
   withheld?: string;
+  /**
+   * This branch's respondents this drop delivered again with other answers than an earlier drop: held back (not
+   * counted) until someone decides which copy is right. 0 when none.
+   */
+  conflictRows: number;
+  /** Later drops that delivered some of this drop's respondents again with other answers; null when withheld. */
+  conflictedBy: number | null;
 }
 
 export interface DropsResponse { branch: BranchInfo; drops: DropView[] }

@@ -447,17 +447,21 @@ function dropView(d: BranchDrop, branch: string, p: Principal): DropsResponse['d
   const parts = (d.partitions ?? []).filter((x) => x.branch === branch);
   const own = {
     sha256: d.sha256, receivedAt: d.receivedAt ?? null, completedAt: d.completedAt ?? null, status: d.status,
-    branchRows: parts.reduce((s, x) => s + x.rows, 0), periods: [...new Set(parts.map((x) => x.period))].sort(),
+    branchRows: parts.reduce((s, x) => s + x.rows, 0),
+    periods: [...new Set([...parts.map((x) => x.period), ...d.conflicts.map((c) => c.period)])].sort(),
+    conflictRows: d.conflicts.reduce((s, c) => s + c.rows, 0),
   };
   // A file with other branches' rows (a head-office export): a manager gets their branch's clean part and its
   // rows only. Without partitions the file's make-up is unknown, so it is treated the same way.
   const mixed = !d.partitions || d.partitions.some((x) => x.branch !== branch);
   if (restricted(p) && mixed) {
     const file = [...new Set([...d.branchKeys, ...parts.map((x) => x.key)])].sort()[0] ?? '';
-    return { ...own, file, rows: null, clean: null, rejected: null, withheld: WITHHELD.drop };
+    // Later conflicting drops may concern other branches of the file: withheld with the rest.
+    return { ...own, file, rows: null, clean: null, rejected: null, conflictedBy: null, withheld: WITHHELD.drop };
   }
   return {
     ...own, file: d.firstKey, rows: d.counts?.rows ?? null, clean: d.counts?.clean ?? null, rejected: d.counts?.rejected ?? null,
+    conflictedBy: [...(d.conflictedBy ?? [])].length,
     ...(d.error ? { error: d.error } : {}),
   };
 }

@@ -141,6 +141,8 @@ export interface AssessmentItem {
   resultKey: string;
   /** Recomputes that failed (tolerated by the map; listed in the S3 JSON). */
   failedUnits?: number;
+  /** Rows held in this quarter because two drops disagree about a respondent (listed per branch in the S3 JSON). */
+  heldConflictRows?: number;
   /** Hash of the inputs (branch summaries), so re-running an assessment on the same data writes the same item. */
   inputHash: string;
 }

@@ -16,6 +16,8 @@ export interface ObjectRef {
   /** The key exactly as the event carried it (for diagnostics, and as a fallback when a source did not encode). */
   eventKey: string;
   etag?: string;
+  /** The version the event is about (versioned buckets): ingest reads exactly this one. */
+  versionId?: string;
   size?: number;
   sequencer?: string;
 }
@@ -83,6 +85,7 @@ function refFromS3Record(r: S3EventRecord): ObjectRef | undefined {
     key: decodeEventKey(o.key),
     eventKey: o.key,
     etag: o.eTag,
+    ...(o.versionId ? { versionId: o.versionId } : {}),
     size: o.size,
     sequencer: o.sequencer,
   };
@@ -91,7 +94,10 @@ function refFromS3Record(r: S3EventRecord): ObjectRef | undefined {
 function refFromEventBridge(e: S3ObjectCreatedEvent): ObjectRef {
   const o = e.detail.object;
   // EventBridge keys are URL-encoded like S3 notifications; eventKey keeps the raw form for a fallback read.
-  return { bucket: e.detail.bucket.name, key: decodeEventKey(o.key), eventKey: o.key, etag: o.etag, size: o.size, sequencer: o.sequencer };
+  return {
+    bucket: e.detail.bucket.name, key: decodeEventKey(o.key), eventKey: o.key, etag: o.etag,
+    ...(o['version-id'] ? { versionId: o['version-id'] } : {}), size: o.size, sequencer: o.sequencer,
+  };
 }
 
 /** Objects named by one SQS message body (EventBridge event, S3Event JSON, or an ignorable S3 test event). */

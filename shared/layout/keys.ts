@@ -2,7 +2,9 @@
 // Every access pattern is one Query (see README "Data layout").
 //
 //  entity            pk                     sk                                   gsi1pk                 gsi1sk
-//  drop record       DROP#<sha256>          DROP                                 -                      -
+//  drop record       DROP#<dropId>          DROP                                 -                      -
+//  superseded upload UPLOADS#SUPERSEDED     <bucket>/<key>#<etag>                -                      -
+//  drop conflict     BRANCH#<b>             CONFLICT#<period>#<dropId>           -                      -
 //  respondents seen  RESP#<branch>#<period> DROP#<sha256>#<chunk>                -                      -
 //  needs recompute   DIRTY                  <period>#<branch>                    -                      -
 //  metric value      BRANCH#<b>             METRIC#<metric>#<Q|Y>#<period>       METRIC#<metric>#<p>    BRANCH#<b>
@@ -18,8 +20,9 @@ import { kindTag } from '../period';
 /**
  * Version of what is stored (items and objects). Raise it when their shape changes, so data persisted by an older
  * version (npm start's .satmon/data) are rebuilt rather than misread. 2: respondent ids in chunks per drop.
+ * 3: drops identified by uploader folder and content (dropId), conflicts recorded.
  */
-export const STORAGE_LAYOUT_VERSION = 2;
+export const STORAGE_LAYOUT_VERSION = 3;
 
 export type Unit = { kind: 'branch'; id: string } | { kind: 'region'; id: string } | { kind: 'network' };
 
@@ -32,7 +35,12 @@ export function unitPk(u: Unit): string {
 }
 
 export const keys = {
-  drop: (sha256: string) => ({ pk: `DROP#${sha256}`, sk: 'DROP' }),
+  drop: (dropId: string) => ({ pk: `DROP#${dropId}`, sk: 'DROP' }),
+  supersededUpload: (bucket: string, key: string, etag: string) => ({ pk: 'UPLOADS#SUPERSEDED', sk: `${bucket}/${key}#${etag.replace(/"/g, '')}` }),
+  supersededUploads: 'UPLOADS#SUPERSEDED',
+  /** Respondents a later drop delivered again with other answers, per branch and quarter (held, to be decided). */
+  conflict: (branch: string, period: string, dropId: string) => ({ pk: `BRANCH#${branch}`, sk: `CONFLICT#${period}#${dropId}` }),
+  conflictPrefix: (period?: string) => `CONFLICT#${period ? `${period}#` : ''}`,
   /** One chunk of the respondent ids a drop delivered for a branch and quarter (cross-drop duplicates). */
   respondentChunk: (branch: string, period: string, dropHash: string, chunk: number) => ({
     pk: `RESP#${branch}#${period}`, sk: `DROP#${dropHash}#${String(chunk).padStart(4, '0')}`,
@@ -87,6 +95,14 @@ export const RAW_LAYOUT = {
   headOfficePrefix: 'drops/head-office/',
   /** The IAM principal tag naming an office's branch (uploader roles and users carry it). */
   branchTag: 'satmon-branch',
+  /**
+   * Where a local file goes when a folder of drops is uploaded (`satmon pipeline --drops DIR`, npm start): a path
+   * under `branch=<ID>/` is that office's upload, any other file a head-office drop. `relativePath` uses '/'.
+   */
+  uploadKey: (relativePath: string): string => {
+    const m = /^branch=([^/]+)\/(.+)$/.exec(relativePath);
+    return m ? `drops/branch=${m[1]}/${m[2]}` : `drops/head-office/${relativePath}`;
+  },
 } as const;
 
 export type Uploader = { kind: 'branch'; branch: string } | { kind: 'head-office' };

@@ -15,6 +15,7 @@ import { satisfactionModel } from '../models';
 import { comparePeriods, firstQuarterOf, kindTag, lastQuarterOf, periodKind, quartersOf } from '../period';
 import { keys, S3_LAYOUT, unitPk, type Unit } from '../layout/keys';
 import type { BranchInfo } from '../survey';
+import type { ConflictItem } from './drops';
 import { requireText, type Storage } from './storage';
 
 export interface AssessDeps {
@@ -149,7 +150,20 @@ export interface CloseOutput {
   continuing: number;
   resolved: number;
   resultKey: string;
+  /** Rows held as DUPLICATE_PRIOR_CONFLICT in this quarter, across the assessed branches (0 for a year). */
+  heldConflictRows: number;
 }
+
+/** Per branch, the rows of the quarter held because a later drop disagreed with an earlier one, and those drops. */
+async function heldConflicts(d: AssessDeps, branches: readonly string[], period: string): Promise<{ branch: string; rows: number; drops: string[] }[]> {
+  const per = await Promise.all(branches.map(async (b) => {
+    const found = await d.storage.items.query<StoredConflictRow>({ pk: unitPk({ kind: 'branch', id: b }), skPrefix: keys.conflictPrefix(period) });
+    return found.length ? [{ branch: b, rows: found.reduce((a, c) => a + c.rows, 0), drops: found.map((c) => c.dropId).sort() }] : [];
+  }));
+  return per.flat();
+}
+
+type StoredConflictRow = Pick<ConflictItem, 'rows' | 'dropId'>;
 
 /**
  * The failed items of a Step Functions Distributed Map run, from its ResultWriter manifest
@@ -224,11 +238,14 @@ export async function close(
   const regions = Object.fromEntries(await Promise.all(p.regions.map(async (r) => [r, await summary({ kind: 'region', id: r })] as const)));
   const inputs = await Promise.all(p.branches.map(async (b) => (await summary({ kind: 'branch', id: b }))?.inputHash ?? b));
   const stillOpen = openAlerts.size + out.newAlerts.filter((a) => !openAlerts.has(`${a.branch}#${a.metric}`)).length - out.resolved.length;
-  const record = assessmentItem(out, network, regions, stillOpen, inputs);
-  await objects.put(d.curatedBucket, record.resultKey, JSON.stringify(finiteDeep({ ...out, failures })), 'application/json');
-  await items.put(finiteDeep({ ...record, failedUnits: failures.length }));
+  // Rows held because two drops disagree about a respondent: counted here so the assessment says what it left out.
+  const conflicts = kind === 'Q' ? await heldConflicts(d, p.branches, period) : [];
+  const heldRows = conflicts.reduce((a, c) => a + c.rows, 0);
+  const record = assessmentItem(out, network, regions, stillOpen, [...inputs, ...conflicts.map((c) => `${c.branch}:${c.rows}:${c.drops.join(',')}`)]);
+  await objects.put(d.curatedBucket, record.resultKey, JSON.stringify(finiteDeep({ ...out, failures, heldConflicts: conflicts })), 'application/json');
+  await items.put(finiteDeep({ ...record, failedUnits: failures.length, heldConflictRows: heldRows }));
   return {
     period, failures, branches: out.rows.length, tested: out.tested, newAlerts: out.newAlerts, raised,
-    continuing: out.continuing.length, resolved: out.resolved.length, resultKey: record.resultKey,
+    continuing: out.continuing.length, resolved: out.resolved.length, resultKey: record.resultKey, heldConflictRows: heldRows,
   };
 }

@@ -6,29 +6,37 @@
 // completion. Every step is idempotent (deterministic keys and bodies, ADD to sets), so a retry after a crash
 // anywhere redoes the same writes and ends in the same state.
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import {
   addObjectKey,
   claimRecord,
   completeDrop,
+  conflictItem,
   curatedObjects,
   decideOnExisting,
   dirtyMark,
+  dropIdOf,
   manifestObject,
+  markConflictedBy,
   partitionsOf,
   releaseLease,
+  renewLease,
   respondentItems,
   seenFromItems,
+  supersededUpload,
   takeoverLease,
+  uploaderLabel,
   type CleanPartition,
   type DropCounts,
   type DropRecord,
+  type LeaseOwner,
   type RespondentChunkItem,
 } from '../pipeline/drops';
 import type { BucketNames, ObjectRef } from '../layout/events';
-import { keys, S3_LAYOUT } from '../layout/keys';
+import { keys, RAW_LAYOUT, S3_LAYOUT, uploaderOf, type Uploader } from '../layout/keys';
 import { mapLimit } from './concurrency';
 import { readRawObject } from './raw-object';
-import type { Storage } from './storage';
+import { ObjectChangedError, type Storage } from './storage';
 
 /** What the cleaner needs from ingest. */
 export interface CleanRequest {
@@ -37,6 +45,17 @@ export interface CleanRequest {
   source: string;
   /** Respondents already stored for (branch, period) by other drops: id -> answer hash. */
   seen(branch: string, period: string): Promise<Map<string, string>>;
+  /** Who uploaded the drop (its folder): a branch upload may carry only that branch's rows. */
+  uploader: Uploader;
+  /** When the drop arrived (periods and dates far after it are refused). */
+  receivedAt: Date;
+}
+
+/** Rows of one (branch, period) held as DUPLICATE_PRIOR_CONFLICT, by respondent id. */
+export interface HeldConflicts {
+  branch: string;
+  period: string;
+  ids: string[];
 }
 
 export type CleanOutcome =
@@ -48,6 +67,8 @@ export type CleanOutcome =
       /** The cleaner's manifest (a JSON-safe object); the curated manifest is this plus an `ingest` block. */
       manifest: object;
       instrument: string;
+      /** Rows held because earlier drops delivered the same respondents with other answers. */
+      conflicts?: HeldConflicts[];
     }
   /** The drop as a whole is unusable (e.g. a required column is missing): recorded, never retried. */
   | { status: 'rejected'; error: string; /** Details of the refusal (e.g. { code, message }). */ manifest?: object; instrument: string };
@@ -64,18 +85,26 @@ export interface IngestDeps {
   buckets: BucketNames;
   clean: Cleaner;
   log: Logger;
-  /** Lease on a drop while it is processed (default 15 min, the Lambda maximum). */
+  /**
+   * Lease on a drop while it is processed (default 60 s), renewed every third of it while the work goes on, so a
+   * crashed owner's drop is taken over within a minute on AWS and locally alike.
+   */
   leaseMs?: number;
+  /** Whether a lease holder ("host pid") has certainly stopped (default: holderProcessGone). */
+  holderGone?: (holder: string) => boolean;
   /** Longest wait for another invocation working on the same bytes before failing for a later redelivery. */
   maxWaitMs?: number;
   now?: () => Date;
 }
 
 export type IngestResult =
-  | { outcome: 'ingested' | 'rejected'; sha256: string; key: string; counts?: DropCounts; error?: string }
-  | { outcome: 'duplicate'; sha256: string; key: string; status: DropRecord['status']; keyAdded: boolean }
+  | { outcome: 'ingested' | 'rejected'; dropId: string; sha256: string; key: string; counts?: DropCounts; error?: string; conflictRows?: number }
+  | { outcome: 'duplicate'; dropId: string; sha256: string; key: string; status: DropRecord['status']; keyAdded: boolean }
   | { outcome: 'missing'; key: string }
-  | { outcome: 'superseded'; sha256: string; key: string };
+  /** Another attempt took the lease over and finishes the drop. */
+  | { outcome: 'superseded'; dropId: string; sha256: string; key: string }
+  /** The version the event named was overwritten before it could be read (recorded, see supersededUpload). */
+  | { outcome: 'version-superseded'; key: string; etag: string };
 
 /** Another invocation is processing the same bytes; thrown so the message comes back later. */
 export class DropBusyError extends Error {
@@ -84,103 +113,171 @@ export class DropBusyError extends Error {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function loadSeen(d: IngestDeps, branch: string, period: string, sha256: string): Promise<Map<string, string>> {
+/** The respondents earlier drops stored for (branch, period): id -> answer hash, and id -> the drop that stored it. */
+async function loadSeen(d: IngestDeps, branch: string, period: string, dropId: string): Promise<{ hashes: Map<string, string>; owners: Map<string, string> }> {
   const items = await d.storage.items.query<RespondentChunkItem>({ pk: keys.respondentsOf(branch, period), projection: ['dropHash', 'respondents'] });
-  return seenFromItems(items, sha256);
+  const owners = new Map<string, string>();
+  const hashes = seenFromItems(items, dropId, owners);
+  return { hashes, owners };
+}
+
+const OUTSIDE_FOLDERS =
+  `uploaded outside the upload folders: an office uploads under ${RAW_LAYOUT.branchPrefix('<branch id>')}, head office under ${RAW_LAYOUT.headOfficePrefix}`;
+
+const thisProcess = `${hostname()} ${process.pid}`;
+
+/**
+ * Whether a lease holder ("host pid") has certainly stopped: only a process on this very host can be checked (a
+ * local runner killed with -9, then started again); elsewhere (another Lambda container) nobody can tell, and the
+ * lease's expiry decides.
+ */
+export function holderProcessGone(holder: string): boolean {
+  const [host, pidText] = holder.split(' ');
+  const pid = Number(pidText);
+  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0); // signal 0: existence check only
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 export async function ingestObject(d: IngestDeps, ref: ObjectRef): Promise<IngestResult> {
   const now = d.now ?? (() => new Date());
-  const leaseMs = d.leaseMs ?? 15 * 60_000;
+  const leaseMs = d.leaseMs ?? 60_000;
   const { items, objects } = d.storage;
-  const raw = await readRawObject(objects, ref);
+  const uploader = uploaderOf(ref.key);
+  let raw;
+  try {
+    raw = await readRawObject(objects, ref);
+  } catch (e) {
+    if (!(e instanceof ObjectChangedError)) throw e;
+    // Overwritten before this event was handled, in a bucket without versions: these bytes are gone. Say so.
+    const etag = ref.etag ?? ref.versionId ?? 'unknown';
+    await items.put(supersededUpload(ref.bucket, ref.key, etag, uploaderLabel(uploader), now(), e.found));
+    d.log.warn('upload overwritten before it was ingested; recorded as superseded', { bucket: ref.bucket, key: ref.key, etag, found: e.found });
+    return { outcome: 'version-superseded', key: ref.key, etag };
+  }
   if (!raw) {
     d.log.warn('raw object no longer exists; nothing to ingest', { bucket: ref.bucket, key: ref.key });
     return { outcome: 'missing', key: ref.key };
   }
   const sha = raw.sha256;
-  const owner = randomUUID();
+  const dropId = dropIdOf(sha, uploader);
+  const owner: LeaseOwner = { id: randomUUID(), holder: thisProcess };
   const src = { bucket: raw.bucket, key: raw.key, etag: raw.etag, size: raw.size };
   const waitUntil = Date.now() + (d.maxWaitMs ?? 60_000);
   let receivedAt = now().toISOString();
+  const ids = { dropId, sha256: sha, key: raw.key };
 
   // Claim the drop, or find out that it is (being) done already.
   for (;;) {
-    const claim = claimRecord(sha, src, owner, now(), leaseMs);
+    const claim = claimRecord(dropId, sha, uploaderLabel(uploader), src, owner, now(), leaseMs);
     if (await items.put(claim, { ifAbsent: true })) {
       receivedAt = claim.receivedAt;
       break;
     }
-    const existing = await items.get<DropRecord>(keys.drop(sha));
+    const existing = await items.get<DropRecord>(keys.drop(dropId));
     if (!existing) continue; // deleted in between: claim again
-    const decision = decideOnExisting(existing, raw.key, now());
+    const decision = decideOnExisting(existing, raw.key, now(), d.holderGone ?? holderProcessGone);
     if (decision.action === 'finished') {
-      if (decision.addKey) await items.update(addObjectKey(sha, raw.key));
-      d.log.info('drop already ingested', { sha256: sha, key: raw.key, status: existing.status, keyAdded: decision.addKey });
-      return { outcome: 'duplicate', sha256: sha, key: raw.key, status: existing.status, keyAdded: decision.addKey };
+      if (decision.addKey) await items.update(addObjectKey(dropId, raw.key));
+      d.log.info('drop already ingested', { ...ids, status: existing.status, keyAdded: decision.addKey });
+      return { outcome: 'duplicate', ...ids, status: existing.status, keyAdded: decision.addKey };
     }
     if (decision.action === 'takeover') {
-      if (await items.update(takeoverLease(sha, owner, now(), leaseMs))) {
+      if (await items.update(takeoverLease(dropId, owner, now(), leaseMs, decision.from))) {
         receivedAt = existing.receivedAt;
-        d.log.warn('took over an expired lease; redoing the drop', { sha256: sha, key: raw.key });
+        d.log.warn(decision.from ? "took over the lease of a stopped process; redoing the drop" : 'took over an expired lease; redoing the drop', ids);
         break;
       }
       continue;
     }
     if (Date.now() + 250 > waitUntil) {
-      throw new DropBusyError(`drop ${sha} (s3://${raw.bucket}/${raw.key}) is being processed by another invocation`);
+      throw new DropBusyError(`drop ${dropId} (s3://${raw.bucket}/${raw.key}) is being processed by another invocation`);
     }
     await sleep(250);
   }
 
+  // Keep the lease alive while working; a renewal that fails means another attempt took over (completion then fails).
+  const heartbeat = setInterval(() => {
+    items.update(renewLease(dropId, owner.id, now(), leaseMs)).catch((e) => d.log.warn('lease renewal failed', { ...ids, error: String(e) }));
+  }, Math.max(50, Math.floor(leaseMs / 3)));
+  heartbeat.unref?.();
+  const owners = new Map<string, Map<string, string>>();
   try {
-    const result = await d.clean({
-      body: raw.body(),
-      source: `s3://${raw.bucket}/${raw.key}`,
-      seen: (branch, period) => loadSeen(d, branch, period, sha),
-    });
-    const manifestKey = S3_LAYOUT.manifest(sha);
-    const ingestInfo = { dropHash: sha, object: src, receivedAt, instrument: result.instrument };
+    const source = `s3://${raw.bucket}/${raw.key}`;
+    const result: CleanOutcome = uploader
+      ? await d.clean({
+          body: raw.body(),
+          source,
+          uploader,
+          receivedAt: new Date(receivedAt),
+          seen: async (branch, period) => {
+            const s = await loadSeen(d, branch, period, dropId);
+            owners.set(`${branch}\u0000${period}`, s.owners);
+            return s.hashes;
+          },
+        })
+      : { status: 'rejected', error: `${source}: ${OUTSIDE_FOLDERS}`, manifest: { code: 'OUTSIDE_UPLOAD_FOLDERS', message: OUTSIDE_FOLDERS }, instrument: 'none' };
+    const manifestKey = S3_LAYOUT.manifest(dropId);
+    const ingestInfo = { dropId, sha256: sha, uploader: uploaderLabel(uploader), object: src, receivedAt, instrument: result.instrument };
 
     if (result.status === 'rejected') {
-      const m = manifestObject(sha, {
+      const m = manifestObject(dropId, {
         kind: 'satmon.drop-manifest',
-        source: `s3://${raw.bucket}/${raw.key}`,
+        source,
         sha256: sha,
         error: result.manifest ?? { message: result.error },
         ingest: { status: 'rejected', ...ingestInfo },
       });
       await objects.put(d.buckets.curated, m.key, m.body, m.contentType);
-      const done = await items.update(completeDrop(sha, owner, { status: 'rejected', completedAt: now(), instrument: result.instrument, manifestKey, error: result.error }));
-      if (!done) return { outcome: 'superseded', sha256: sha, key: raw.key };
-      d.log.warn('drop rejected', { sha256: sha, key: raw.key, error: result.error });
-      return { outcome: 'rejected', sha256: sha, key: raw.key, error: result.error };
+      const done = await items.update(completeDrop(dropId, owner.id, { status: 'rejected', completedAt: now(), instrument: result.instrument, manifestKey, error: result.error }));
+      if (!done) return { outcome: 'superseded', ...ids };
+      d.log.warn('drop rejected', { ...ids, error: result.error.slice(0, 500) });
+      return { outcome: 'rejected', ...ids, error: result.error };
     }
 
-    await mapLimit(curatedObjects(sha, result.partitions, result.rejectsCsv), 4, (o) => objects.put(d.buckets.curated, o.key, o.body, o.contentType));
-    await items.batchWrite({ puts: respondentItems(sha, result.partitions) });
+    await mapLimit(curatedObjects(dropId, result.partitions, result.rejectsCsv), 4, (o) => objects.put(d.buckets.curated, o.key, o.body, o.contentType));
+    await items.batchWrite({ puts: respondentItems(dropId, result.partitions) });
+    const conflicts = (result.conflicts ?? []).map((c) => {
+      const byId = owners.get(`${c.branch}\u0000${c.period}`);
+      const withDrops = [...new Set(c.ids.map((id) => byId?.get(id)).filter((x): x is string => !!x))].sort();
+      return { branch: c.branch, period: c.period, rows: c.ids.length, withDrops };
+    });
     const stamp = now();
-    for (const p of result.partitions) await items.update(dirtyMark(p.period, p.branch, sha, stamp));
-    const partitions = partitionsOf(sha, result.partitions);
-    const rejectsKey = result.rejectsCsv !== undefined ? S3_LAYOUT.rejects(sha) : undefined;
-    const m = manifestObject(sha, {
+    // Conflicts before the recompute marks: an assessment that sees the mark also sees the conflict.
+    if (conflicts.length) {
+      await items.batchWrite({ puts: conflicts.map((c) => conflictItem(c.branch, c.period, dropId, c.rows, c.withDrops, stamp)) });
+      for (const earlier of new Set(conflicts.flatMap((c) => c.withDrops))) await items.update(markConflictedBy(earlier, dropId));
+    }
+    const marks = new Map<string, { period: string; branch: string }>();
+    for (const p of [...result.partitions, ...conflicts]) marks.set(`${p.period}\u0000${p.branch}`, p);
+    await mapLimit([...marks.values()], 8, (p) => items.update(dirtyMark(p.period, p.branch, dropId, stamp)));
+    const partitions = partitionsOf(dropId, result.partitions);
+    const rejectsKey = result.rejectsCsv !== undefined ? S3_LAYOUT.rejects(dropId) : undefined;
+    const conflictRows = conflicts.reduce((a, c) => a + c.rows, 0);
+    const m = manifestObject(dropId, {
       ...(result.manifest as object),
-      ingest: { status: 'done', ...ingestInfo, counts: result.counts, partitions, rejectsKey: rejectsKey ?? null },
+      ingest: { status: 'done', ...ingestInfo, counts: result.counts, partitions, conflicts, rejectsKey: rejectsKey ?? null },
     });
     await objects.put(d.buckets.curated, m.key, m.body, m.contentType);
     const done = await items.update(
-      completeDrop(sha, owner, { status: 'done', completedAt: now(), instrument: result.instrument, counts: result.counts, partitions, manifestKey, rejectsKey }),
+      completeDrop(dropId, owner.id, { status: 'done', completedAt: now(), instrument: result.instrument, counts: result.counts, partitions, manifestKey, rejectsKey, conflictRows }),
     );
     if (!done) {
       // Our lease expired and another invocation took over; it writes the same things.
-      d.log.warn('lease lost before completion', { sha256: sha, key: raw.key });
-      return { outcome: 'superseded', sha256: sha, key: raw.key };
+      d.log.warn('lease lost before completion', ids);
+      return { outcome: 'superseded', ...ids };
     }
-    d.log.info('drop ingested', { sha256: sha, key: raw.key, ...result.counts });
-    return { outcome: 'ingested', sha256: sha, key: raw.key, counts: result.counts };
+    d.log.info('drop ingested', { ...ids, ...result.counts, conflictRows });
+    return { outcome: 'ingested', ...ids, counts: result.counts, ...(conflictRows ? { conflictRows } : {}) };
   } catch (e) {
     // Give the lease back so a redelivery can start at once instead of waiting for it to expire.
-    await items.update(releaseLease(sha, owner)).catch(() => undefined);
+    await items.update(releaseLease(dropId, owner.id)).catch(() => undefined);
     throw e;
+  } finally {
+    clearInterval(heartbeat);
   }
 }

@@ -2,7 +2,7 @@
 // order, conditional writes, UpdateItem creating a missing item, string sets, GSI1 queries. For unit tests of the
 // orchestration; test/integration checks the AWS adapter against DynamoDB Local with the same plans.
 import { createHash } from 'node:crypto';
-import type { Condition, Item, ItemKey, ItemStore, ObjectStore, QuerySpec, Storage, StoredObject, UpdatePlan } from './storage';
+import { ObjectChangedError, sameEtag, type Condition, type Item, type ItemKey, type ItemStore, type ObjectStore, type QuerySpec, type Storage, type StoredObject, type UpdatePlan } from './storage';
 
 const keyOf = (k: ItemKey) => `${k.pk}\u0000${k.sk}`;
 
@@ -105,10 +105,11 @@ export function memoryStorage(seed: { items?: readonly Item[]; objects?: Record<
   };
 
   const objects: ObjectStore = {
-    async stream(b, key, ifMatch) {
+    async stream(b, key, pin) {
       const body = buckets.get(b)?.get(key);
       if (!body) return undefined;
-      if (ifMatch !== undefined && ifMatch !== etag(body)) throw new Error(`s3://${b}/${key}: PreconditionFailed (the object changed)`);
+      // No versions kept here: a pinned read succeeds only while the object still has the pinned ETag.
+      if (pin && (pin.etag !== undefined || pin.versionId !== undefined) && !sameEtag(pin.etag, etag(body))) throw new ObjectChangedError(b, key, pin, etag(body));
       return { body: (async function* () { yield Buffer.from(body); })(), etag: etag(body), size: body.length };
     },
     async text(b, key) {

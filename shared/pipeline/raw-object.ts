@@ -10,6 +10,7 @@ export interface RawObject {
   bucket: string;
   key: string;
   etag?: string;
+  versionId?: string;
   size: number;
   sha256: string;
   /** The body again, as a stream of chunks (from memory, or a second GET with If-Match). */
@@ -21,13 +22,16 @@ async function* fromMemory(chunks: Buffer[]): AsyncIterable<Buffer> {
 }
 
 /**
- * Hash an object while streaming it. Tries the decoded key, then the key exactly as the event carried it
- * (a source that did not URL-encode). Undefined when the object no longer exists (deleted since the event).
+ * Hash the version of an object the event names (its version id, else its ETag) while streaming it. Tries the
+ * decoded key, then the key exactly as the event carried it (a source that did not URL-encode). Undefined when the
+ * object no longer exists (deleted since the event); ObjectChangedError when it was overwritten since the event
+ * and the bucket keeps no versions (that version's bytes are gone: the caller records it as superseded).
  */
 export async function readRawObject(objects: ObjectStore, ref: ObjectRef): Promise<RawObject | undefined> {
   const candidates = ref.eventKey !== ref.key ? [ref.key, ref.eventKey] : [ref.key];
+  const pin = { ...(ref.versionId ? { versionId: ref.versionId } : {}), ...(ref.etag ? { etag: ref.etag } : {}) };
   for (const key of candidates) {
-    const got = await objects.stream(ref.bucket, key);
+    const got = await objects.stream(ref.bucket, key, pin);
     if (!got) continue;
     const hash = createHash('sha256');
     const kept: Buffer[] = [];
@@ -44,19 +48,21 @@ export async function readRawObject(objects: ObjectStore, ref: ObjectRef): Promi
         }
       }
     }
-    const etag = got.etag;
+    const etag = got.etag ?? ref.etag;
+    const again = { ...pin, ...(etag ? { etag } : {}) };
     return {
       bucket: ref.bucket,
       key,
       etag,
+      ...(ref.versionId ? { versionId: ref.versionId } : {}),
       size,
       sha256: hash.digest('hex'),
       body: keep
         ? () => fromMemory(kept)
         : async function* () {
-            const again = await objects.stream(ref.bucket, key, etag);
-            if (!again) throw new Error(`s3://${ref.bucket}/${key}: deleted while it was being ingested`);
-            yield* again.body;
+            const second = await objects.stream(ref.bucket, key, again);
+            if (!second) throw new Error(`s3://${ref.bucket}/${key}: deleted while it was being ingested`);
+            yield* second.body;
           },
     };
   }

@@ -57,9 +57,30 @@ export interface ObjectStream {
   size?: number;
 }
 
+/** Which version of an object to read: a version id (versioned buckets), and/or the ETag the bytes must have. */
+export interface ObjectPin {
+  versionId?: string;
+  etag?: string;
+}
+
+/** The object no longer has the version or ETag a read was pinned to (overwritten since the event, or in between). */
+export class ObjectChangedError extends Error {
+  override name = 'ObjectChangedError';
+  constructor(readonly bucket: string, readonly key: string, readonly pin: ObjectPin, readonly found?: string) {
+    super(`s3://${bucket}/${key}: the object changed (wanted ${pin.versionId ? `version ${pin.versionId}` : `ETag ${pin.etag}`}${found ? `, found ${found}` : ''})`);
+  }
+}
+
+/** Same ETag whatever the quoting (S3 returns it quoted, events carry it bare). */
+export const sameEtag = (a: string | undefined, b: string | undefined): boolean =>
+  a !== undefined && b !== undefined && a.replace(/"/g, '') === b.replace(/"/g, '');
+
 export interface ObjectStore {
-  /** The object's bytes as a stream; undefined when it does not exist. `ifMatch` pins the read to one version. */
-  stream(bucket: string, key: string, ifMatch?: string): Promise<ObjectStream | undefined>;
+  /**
+   * The object's bytes as a stream; undefined when it (or the pinned version) does not exist. A `pin` reads exactly
+   * that version, or throws ObjectChangedError: adapters check the ETag themselves (s3rver ignores If-Match).
+   */
+  stream(bucket: string, key: string, pin?: ObjectPin): Promise<ObjectStream | undefined>;
   /** The object as UTF-8 text; undefined when it does not exist. */
   text(bucket: string, key: string): Promise<string | undefined>;
   put(bucket: string, key: string, body: string | Uint8Array, contentType: string): Promise<void>;

@@ -14,7 +14,7 @@ import {
 } from '../survey';
 import type { CleanPartition } from '../pipeline/drops';
 import type { SurveySettings } from '../config';
-import type { CleanOutcome, Cleaner, CleanRequest } from './ingest';
+import type { CleanOutcome, Cleaner, CleanRequest, HeldConflicts } from './ingest';
 import type { ObjectStore } from './storage';
 import { branchesFor, instrumentFor } from './survey-config';
 
@@ -31,6 +31,7 @@ export function surveyCleaner(instrument: Instrument, knownBranches?: ReadonlyMa
   const tag = `${instrument.id}@${instrument.version}`;
   return async (req: CleanRequest): Promise<CleanOutcome> => {
     const parts = new Map<string, Part>();
+    const conflicts = new Map<string, HeldConflicts>();
     const rejects: string[] = [];
     let nColumns = 0;
     let cleanHeader: string | undefined;
@@ -40,6 +41,8 @@ export function surveyCleaner(instrument: Instrument, knownBranches?: ReadonlyMa
         source: req.source,
         seen: req.seen,
         knownBranches,
+        receivedAt: req.receivedAt,
+        ...(req.uploader.kind === 'branch' ? { uploaderBranch: req.uploader.branch } : {}),
         collectNewRespondents: false, // ids go to DynamoDB from onClean; the manifest stays small
         onHeader: (h) => {
           nColumns = h.columns.length;
@@ -55,6 +58,13 @@ export function surveyCleaner(instrument: Instrument, knownBranches?: ReadonlyMa
         },
         onReject: (rej) => {
           rejects.push(formatRejectRow(rej, nColumns));
+          // Held because an earlier drop has this respondent with other answers: recorded on both drops by ingest.
+          if (rej.branch !== null && rej.period !== null && rej.reasons.includes('DUPLICATE_PRIOR_CONFLICT')) {
+            const k = `${rej.period}\u0000${rej.branch}`;
+            let c = conflicts.get(k);
+            if (!c) conflicts.set(k, (c = { branch: rej.branch, period: rej.period, ids: [] }));
+            c.ids.push(rej.respondentId);
+          }
         },
       });
       const partitions: CleanPartition[] = [...parts.values()]
@@ -67,6 +77,7 @@ export function surveyCleaner(instrument: Instrument, knownBranches?: ReadonlyMa
         counts: { rows: manifest.inputRows, clean: manifest.cleanRows, rejected: manifest.rejectedRows },
         manifest,
         instrument: tag,
+        ...(conflicts.size ? { conflicts: [...conflicts.values()] } : {}),
       };
     } catch (e) {
       if (e instanceof DropRejectedError) {

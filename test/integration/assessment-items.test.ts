@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAssessment, type AssessmentRun } from '../../infra/local/assessment-runner';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack';
 import { getObjectText, putObject } from '../../lambdas/aws/s3';
-import { S3_LAYOUT } from '../../shared/layout/keys';
+import { S3_LAYOUT, RAW_LAYOUT } from '../../shared/layout/keys';
 import { simulateDrops } from '../../shared/survey';
 
 let stack: LocalStack;
@@ -17,7 +17,7 @@ beforeAll(async () => {
   stack = await startLocalStack();
   const sim = simulateDrops({ seed: 21, branches: 3, periods: period, n: 120 });
   await putObject(stack.s3, stack.names.buckets.curated, S3_LAYOUT.branches, JSON.stringify(sim.branches), 'application/json');
-  for (const d of sim.drops) await putObject(stack.s3, stack.names.buckets.raw, `drops/${d.file}`, d.text, 'text/csv');
+  for (const d of sim.drops) await putObject(stack.s3, stack.names.buckets.raw, RAW_LAYOUT.branchPrefix(d.branch!) + d.file, d.text, 'text/csv');
   await stack.idle();
   viaS3 = await runAssessment(period, { env: { ...stack.env, ...env }, concurrency: 1, maxInlinePlanBytes: 1 });
 }, 180_000);

@@ -17,6 +17,8 @@ import { makeDrop, toCsv } from './drops';
 import { snapshot } from './helpers';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+/** S3's ETag of a single-part upload, as events carry it (unquoted). */
+const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 const BRANCHES = Array.from({ length: 12 }, (_, i) => `BR${String(i + 1).padStart(2, '0')}`);
 const PERIODS = ['2025-Q1', '2025-Q2'];
 
@@ -71,7 +73,7 @@ describe('ingest on the local stack', () => {
   const noId = [...big.rows[1]];
   noId[0] = '';
   const bigCsv = toCsv(big.header, [...big.rows, bad, noId, big.rows[2]]);
-  const bigKey = 'drops/2025 Q1/Cabang Jakarta Selatan (final).csv';
+  const bigKey = 'drops/head-office/2025 Q1/Cabang Jakarta Selatan (final).csv';
 
   it('turns an uploaded drop into curated parts, rejects, a manifest, respondent ids and recompute marks', async () => {
     const t0 = performance.now();
@@ -112,7 +114,7 @@ describe('ingest on the local stack', () => {
     expect(rejects.map((r) => r.reasons).sort()).toEqual(['DUPLICATE_EXACT', 'MISSING_ID', 'OUT_OF_RANGE']);
 
     const manifest = JSON.parse(await getObjectText(stack.s3, stack.names.buckets.curated, S3_LAYOUT.manifest(h)));
-    expect(manifest).toMatchObject({ kind: 'satmon.drop-manifest', sha256: h, inputRows: 10_003, cleanRows: 10_000, ingest: { status: 'done', dropHash: h } });
+    expect(manifest).toMatchObject({ kind: 'satmon.drop-manifest', sha256: h, inputRows: 10_003, cleanRows: 10_000, ingest: { status: 'done', dropId: h, uploader: 'head-office' } });
 
     // Respondent ids per (branch, period), and one recompute mark each.
     const chunks = await queryPartition<RespondentChunkItem>(stack.ddb, stack.names.table, keys.respondentsOf('BR01', '2025-Q1'));
@@ -135,19 +137,19 @@ describe('ingest on the local stack', () => {
 
   it('changes nothing but the key list when the same bytes arrive under another key', async () => {
     const before = await snapshot(stack);
-    await put('drops/copia/Cabang Jakarta Selatan.csv', bigCsv);
+    await put('drops/head-office/copia/Cabang Jakarta Selatan.csv', bigCsv);
     await stack.idle();
     const after = await snapshot(stack);
     expect(after.curated).toEqual(before.curated);
     const h = sha(bigCsv);
     const withoutKeys = (t: Record<string, unknown>[]) => t.map((i) => (i.pk === `DROP#${h}` ? { ...i, objectKeys: null } : i));
     expect(withoutKeys(after.table)).toEqual(withoutKeys(before.table));
-    expect([...(await record(bigCsv))!.objectKeys].sort()).toEqual(['drops/copia/Cabang Jakarta Selatan.csv', bigKey].sort());
+    expect([...(await record(bigCsv))!.objectKeys].sort()).toEqual(['drops/head-office/copia/Cabang Jakarta Selatan.csv', bigKey].sort());
   });
 
   it('handles duplicate deliveries racing the first one', async () => {
     const d = makeDrop({ seed: 2, rows: 500, branches: ['BR20'], periods: ['2025-Q3'], items: defaultInstrument.items, idPrefix: 'X' });
-    const key = 'drops/race.csv';
+    const key = 'drops/head-office/race.csv';
     const fired: Promise<void>[] = [];
     const off = stack.onEvent((e) => {
       if (decodeEventKey(e.Records[0].s3.object.key) === key) for (let i = 0; i < 10; i++) fired.push(stack.route(e));
@@ -171,7 +173,7 @@ describe('ingest on the local stack', () => {
     const again = big.rows.filter((r) => r[1] === 'BR05' && r[2] === '2025-Q1').slice(0, 5);
     const fresh = makeDrop({ seed: 3, rows: 5, branches: ['BR05'], periods: ['2025-Q1'], items: defaultInstrument.items, idPrefix: 'N' }).rows;
     const csv = toCsv(big.header, [...again, ...fresh]);
-    await put('drops/late.csv', csv);
+    await put('drops/head-office/late.csv', csv);
     await stack.idle();
     expect(await record(csv)).toMatchObject({ status: 'done', counts: { rows: 10, clean: 5, rejected: 5 } });
     const rejects = parse(await getObjectText(stack.s3, stack.names.buckets.curated, S3_LAYOUT.rejects(sha(csv))), { columns: true }) as Record<string, string>[];
@@ -181,7 +183,7 @@ describe('ingest on the local stack', () => {
   for (const [when, seed] of [['before-ids', 5], ['after-ids', 6]] as const) {
     it(`recovers from a crash ${when === 'before-ids' ? 'before' : 'after'} the respondent ids are stored: the retry ends as one clean run`, async () => {
       const d = makeDrop({ seed, rows: 40, branches: [`C${seed}A`, `C${seed}B`], periods: ['2025-Q4'], items: defaultInstrument.items });
-      const key = `drops/crash-${when}.csv`;
+      const key = `drops/head-office/crash-${when}.csv`;
       crash = when;
       await put(key, d.csv);
       await stack.idle();
@@ -202,14 +204,14 @@ describe('ingest on the local stack', () => {
 
   it('takes the AWS route too: SQS messages wrapping EventBridge "Object Created" events, failures per message', async () => {
     const d = makeDrop({ seed: 7, rows: 30, branches: ['BR50'], periods: ['2025-Q4'], items: defaultInstrument.items, idPrefix: 'Q' });
-    const key = 'drops/via sqs+eb.csv'; // sent below without URL-encoding: read through the raw-key fallback
+    const key = 'drops/head-office/via sqs+eb.csv'; // sent below without URL-encoding: read through the raw-key fallback
     await stack.s3.send(new PutObjectCommand({ Bucket: 'satmon-curated', Key: 'x/not-routed.csv', Body: d.csv })); // no event routed
     await stack.s3.send(new PutObjectCommand({ Bucket: stack.names.buckets.raw, Key: key, Body: d.csv }));
     await stack.idle(); // the local route ingests it once; the SQS delivery below is a duplicate
     const before = await snapshot(stack);
     const eb = (k: string) => ({
       version: '0', id: 'x', 'detail-type': 'Object Created', source: 'aws.s3', account: '123456789012', time: '2025-10-01T00:00:00Z',
-      region: 'us-east-1', resources: [], detail: { version: '0', bucket: { name: stack.names.buckets.raw }, object: { key: k, size: 1, etag: 'e' }, reason: 'PutObject' },
+      region: 'us-east-1', resources: [], detail: { version: '0', bucket: { name: stack.names.buckets.raw }, object: { key: k, size: 1, etag: md5(d.csv) }, reason: 'PutObject' },
     });
     const msg = (id: string, body: string) => ({
       messageId: id, receiptHandle: 'r', body, attributes: {}, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:q', awsRegion: 'us-east-1',
@@ -222,12 +224,12 @@ describe('ingest on the local stack', () => {
 
   it('records a drop without a required column as rejected, with the reason, without retrying', async () => {
     const d = makeDrop({ seed: 4, rows: 20, branches: ['BR01'], periods: ['2025-Q1'], items: defaultInstrument.items, omit: ['branch_id'] });
-    const key = 'drops/no-branch.csv';
+    const key = 'drops/head-office/no-branch.csv';
     await put(key, d.csv);
     await stack.idle();
     const rec = await record(d.csv);
     expect(rec).toMatchObject({ status: 'rejected', manifestKey: S3_LAYOUT.manifest(sha(d.csv)) });
-    expect(rec!.error).toMatch(/s3:\/\/satmon-raw\/drops\/no-branch\.csv: line 1: required column 'branch_id' not found in the header/);
+    expect(rec!.error).toMatch(/s3:\/\/satmon-raw\/drops\/head-office\/no-branch\.csv: line 1: required column 'branch_id' not found in the header/);
     expect(stack.router.deliveries.filter((x) => x.key === key)).toMatchObject([{ ok: true, attempts: 1 }]);
     const manifest = JSON.parse(await getObjectText(stack.s3, stack.names.buckets.curated, S3_LAYOUT.manifest(sha(d.csv))));
     expect(manifest).toMatchObject({ ingest: { status: 'rejected' }, error: { code: 'MISSING_COLUMNS' } });

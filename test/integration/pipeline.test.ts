@@ -1,14 +1,14 @@
 // Issue 4's integration test on the embedded stack: 12 branches x 8 quarters of simulated drops with one branch
 // whose trust falls from 2025-Q3. That branch is alerted (once), the stationary ones are not, and running the
 // whole pipeline again on the same drops changes nothing.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline, type PipelineSummary } from '../../infra/local/pipeline';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack';
 import { simulateDrops } from '../../shared/survey';
-import { keys } from '../../shared/layout/keys';
+import { keys, RAW_LAYOUT } from '../../shared/layout/keys';
 import type { AlertItem, SummaryItem } from '../../shared/assess/records';
 import { getItem, queryPartition } from '../../lambdas/aws/dynamo';
 import { putObject } from '../../lambdas/aws/s3';
@@ -28,7 +28,11 @@ beforeAll(async () => {
     seed: 11, branches: 12, periods: '2024-Q1..2025-Q4', n: 200, messy: 0.01,
     drifts: [{ branch: 'BR07', construct: 'TRUST', delta: -0.6, from: '2025-Q3' }],
   });
-  for (const d of sim.drops) writeFileSync(path.join(dir, d.file), d.text);
+  // Each office's file in its own folder: uploaded under drops/branch=<ID>/ (RAW_LAYOUT.uploadKey).
+  for (const d of sim.drops) {
+    mkdirSync(path.join(dir, `branch=${d.branch}`), { recursive: true });
+    writeFileSync(path.join(dir, `branch=${d.branch}`, d.file), d.text);
+  }
   writeFileSync(path.join(dir, 'branches.json'), JSON.stringify(sim.branches));
   stack = await startLocalStack();
   first = (await runPipeline({ dropsDir: dir, stack, env })).summary;
@@ -81,8 +85,8 @@ describe('pipeline: drops -> ingest -> recompute -> quarterly assessments', () =
     const other = await startLocalStack();
     try {
       await putObject(other.s3, other.names.buckets.curated, S3_LAYOUT.branches, readFileSync(path.join(dir, 'branches.json'), 'utf8'), 'application/json');
-      for (const f of readdirSync(dir).filter((f) => f.endsWith('.csv')).sort()) {
-        await putObject(other.s3, other.names.buckets.raw, `drops/${f}`, readFileSync(path.join(dir, f)), 'text/csv');
+      for (const f of readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.csv')).sort()) {
+        await putObject(other.s3, other.names.buckets.raw, RAW_LAYOUT.uploadKey(f.split(path.sep).join('/')), readFileSync(path.join(dir, f)), 'text/csv');
       }
       await other.idle();
       for (const period of first.periods) await runAssessment(period, { env: { ...other.env, ...env } });
@@ -110,7 +114,7 @@ describe('pipeline: drops -> ingest -> recompute -> quarterly assessments', () =
     const before = (await summary())!.n;
     const late = simulateDrops({ seed: 99, branches: 12, periods: '2024-Q2', n: 40 }).drops.find((d) => d.branch === 'BR03')!;
     const text = late.text.replace(/BR03-2024Q2-/g, 'LATE-BR03-2024Q2-');
-    await putObject(stack.s3, stack.names.buckets.raw, 'drops/late/BR03-2024-Q2.csv', text, 'text/csv');
+    await putObject(stack.s3, stack.names.buckets.raw, `${RAW_LAYOUT.branchPrefix('BR03')}late/BR03-2024-Q2.csv`, text, 'text/csv');
     await stack.idle();
     const run = await runAssessment('2025-Q4', { env: { ...stack.env, ...env } });
     expect(run.plan.lateQuarters).toEqual(['2024-Q2']);

@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack';
 import { awsStorage } from '../../lambdas/aws/storage';
 import { memoryStorage } from '../../shared/pipeline/memory-storage';
-import type { Item, Storage, UpdatePlan } from '../../shared/pipeline/storage';
+import { ObjectChangedError, type Item, type Storage, type UpdatePlan } from '../../shared/pipeline/storage';
 import { alertItem, alertNotified, refreshAlert, resolveAlert } from '../../shared/assess/records';
 import type { Alert } from '../../shared/assess/assessment';
-import { addObjectKey, claimRecord, completeDrop, dirtyMark, releaseLease, takeoverLease } from '../../shared/pipeline/drops';
+import { addObjectKey, claimRecord, completeDrop, dirtyMark, releaseLease, renewLease, takeoverLease } from '../../shared/pipeline/drops';
 import { keys } from '../../shared/layout/keys';
 
 let stack: LocalStack;
@@ -43,13 +43,19 @@ async function put(item: Item & { pk: string; sk: string }, ifAbsent = false): P
 describe('storage adapters: the same plans, the same items', () => {
   it('drop life cycle: claim once, add keys, take over only an expired lease, release, complete once', async () => {
     const t0 = new Date('2025-04-02T01:00:00Z');
-    const claim = claimRecord('abc', { bucket: 'raw', key: 'drops/a.csv', etag: '"e"', size: 10 }, 'owner-1', t0, 60_000);
+    const o1 = { id: 'owner-1', holder: 'host 1' };
+    const o2 = { id: 'owner-2', holder: 'host 2' };
+    const claim = claimRecord('abc', 'sha', 'head-office', { bucket: 'raw', key: 'drops/a.csv', etag: '"e"', size: 10 }, o1, t0, 60_000);
     expect(await put(claim as never, true)).toBe(true);
     expect(await put({ ...claim, leaseOwner: 'other' } as never, true)).toBe(false);
     expect(await both(addObjectKey('abc', 'drops/b.csv'))).toBe(true);
     expect(await both(addObjectKey('missing', 'x'))).toBe(false); // condition: the record exists
-    expect(await both(takeoverLease('abc', 'owner-2', t0, 60_000))).toBe(false); // lease still live
-    expect(await both(takeoverLease('abc', 'owner-2', new Date(t0.getTime() + 60_000), 60_000))).toBe(true);
+    expect(await both(takeoverLease('abc', o2, t0, 60_000))).toBe(false); // lease still live
+    expect(await both(renewLease('abc', 'owner-1', new Date(t0.getTime() + 30_000), 60_000))).toBe(true); // the owner renews
+    expect(await both(takeoverLease('abc', o2, new Date(t0.getTime() + 60_000), 60_000))).toBe(false); // renewed: live until +90 s
+    expect(await both(takeoverLease('abc', o2, t0, 60_000, 'someone-else'))).toBe(false); // a stopped owner that is not the holder
+    expect(await both(takeoverLease('abc', o2, t0, 60_000, 'owner-1'))).toBe(true); // the holder's process is gone
+    expect(await both(renewLease('abc', 'owner-1', t0, 60_000))).toBe(false); // the old owner lost it
     expect(await both(releaseLease('abc', 'owner-1'))).toBe(false); // not the owner any more
     expect(await both(releaseLease('abc', 'owner-2'))).toBe(true);
     const done = completeDrop('abc', 'owner-2', {
@@ -121,9 +127,16 @@ describe('storage adapters: the same plans, the same items', () => {
       for await (const c of st.body) chunks.push(c);
       expect(Buffer.concat(chunks).toString()).toBe('b');
       await s.objects.put(bucket, 'x/b.csv', 'b2', 'text/csv');
-      // A read pinned to the old ETag fails once the object changed (S3 answers 412). s3rver ignores If-Match, so
-      // only the in-memory adapter is held to it here.
-      if (s === m) await expect(s.objects.stream(bucket, 'x/b.csv', st.etag)).rejects.toThrow(/changed/);
+      // A read pinned to the old ETag fails once the object changed (S3 answers 412; s3rver ignores If-Match, so the
+      // adapter checks the ETag it gets back): both adapters throw ObjectChangedError.
+      await expect(s.objects.stream(bucket, 'x/b.csv', { etag: st.etag! })).rejects.toBeInstanceOf(ObjectChangedError);
+      // Quoted or bare, the current ETag still reads.
+      const cur = (await s.objects.stream(bucket, 'x/b.csv'))!;
+      for await (const _ of cur.body) void _;
+      const pinned = (await s.objects.stream(bucket, 'x/b.csv', { etag: cur.etag!.replace(/"/g, '') }))!;
+      const got: Buffer[] = [];
+      for await (const c of pinned.body) got.push(c);
+      expect(Buffer.concat(got).toString()).toBe('b2');
     }
     const keysOf = async (s: Storage) => { const out: string[] = []; for await (const o of s.objects.list(bucket, 'x/')) out.push(o.key); return out; };
     expect(await keysOf(aws)).toEqual(['x/a.csv', 'x/b.csv']);

@@ -237,6 +237,17 @@ function breakdownSection(r: BranchResultsResponse, params: URLSearchParams): HT
     }));
 }
 
+/**
+ * Respondents delivered twice with different answers are never settled by arrival order: the later rows are held
+ * and both drops say so, until someone decides which copy is right.
+ */
+function conflictCell(x: DropsResponse['drops'][number]): HTMLElement | string {
+  const parts: string[] = [];
+  if (x.conflictRows) parts.push(`${fmtInt(x.conflictRows)} row(s) held: already delivered by an earlier drop with other answers`);
+  if (x.conflictedBy) parts.push(`${fmtInt(x.conflictedBy)} later drop(s) sent some of these respondents again with other answers`);
+  return parts.length ? h('span', { class: 'warn-text', 'data-conflicts': String(x.conflictRows) }, parts.join('; ')) : '—';
+}
+
 function dropsSection(d: DropsResponse): HTMLElement {
   const mixed = d.drops.find((x) => x.withheld)?.withheld;
   return section('drops', 'Survey drops and rejected rows',
@@ -254,6 +265,7 @@ function dropsSection(d: DropsResponse): HTMLElement {
         { head: 'Responses (this branch)', cell: (x) => fmtInt(x.branchRows), num: true },
         { head: 'Rows in file', cell: (x) => (x.withheld ? withheldMark(x.withheld, 'head office only') : fmtInt(x.rows)), num: true },
         { head: 'Rejected rows', cell: (x) => (x.withheld ? withheldMark(x.withheld, 'head office only') : h('span', { class: x.rejected ? 'warn-text' : undefined }, fmtInt(x.rejected))), num: true },
+        { head: 'Conflicts to decide', cell: conflictCell },
         { head: 'Status', cell: (x) => x.status },
       ],
       rows: d.drops,

@@ -78,7 +78,7 @@ describe('defaults', () => {
     expect(c.aws).toEqual({ region: undefined, s3Endpoint: undefined, dynamodbEndpoint: undefined, forcePathStyle: false, checksumWhenRequired: false });
     expect(c.survey).toEqual({ instrumentJson: undefined, instrumentKey: undefined, branchesKey: undefined });
     expect(c.recompute).toEqual({ nboot: 5000, nbootAggregate: 200, seed: 20240101, minN: 30, workers: 1, bca: false });
-    expect(c.ingest).toEqual({ leaseSeconds: 900 });
+    expect(c.ingest).toEqual({ leaseSeconds: 60 });
     expect(c.alerts).toEqual({ metrics: ['TRUST'], topicArn: undefined, webhook: undefined });
     expect(c.logging).toEqual({ level: undefined });
     expect(c.runtime).toEqual({ onLambda: false });
@@ -103,7 +103,7 @@ describe('valid values', () => {
   it('parses whole numbers, flags, lists, URLs, choices, ARNs and JSON', () => {
     const c = loadConfig({
       SATMON_NBOOT: '200', SATMON_NBOOT_AGGREGATE: ' 100 ', SATMON_SEED: '-7', SATMON_MIN_N: '1', SATMON_WORKERS: '4', SATMON_BCA: 'yes',
-      SATMON_INGEST_LEASE_SECONDS: '930', SATMON_PORT: '0',
+      SATMON_INGEST_LEASE_SECONDS: '90', SATMON_PORT: '0',
       SATMON_ALERT_METRICS: 'TRUST, SAT ,LOY', SATMON_ALERT_WEBHOOK: 'https://hooks.example.org/a?b=1',
       ALERT_TOPIC_ARN: 'arn:aws:sns:ap-southeast-3:000000000000:alerts',
       POWERTOOLS_LOG_LEVEL: 'warn', AWS_REQUEST_CHECKSUM_CALCULATION: 'when_required',
@@ -112,7 +112,7 @@ describe('valid values', () => {
       TABLE_NAME: 't', RAW_BUCKET: 'r', CURATED_BUCKET: 'c',
     });
     expect(c.recompute).toEqual({ nboot: 200, nbootAggregate: 100, seed: -7, minN: 1, workers: 4, bca: true });
-    expect(c.ingest.leaseSeconds).toBe(930);
+    expect(c.ingest.leaseSeconds).toBe(90);
     expect(c.local.port).toBe(0);
     expect(c.alerts).toEqual({ metrics: ['TRUST', 'SAT', 'LOY'], webhook: 'https://hooks.example.org/a?b=1', topicArn: 'arn:aws:sns:ap-southeast-3:000000000000:alerts' });
     expect(c.logging.level).toBe('WARN');

@@ -1,6 +1,8 @@
 // lambdas/aws/observability.ts: which metric each pipeline outcome gives (name, unit, value), the EMF line an
 // invocation on Lambda publishes, the Lambda context on log lines, and silence off Lambda (no EMF, no warning, no
 // tracer loaded). The ingest and recompute handlers are run on the in-memory storage to check their wiring.
+import { createHash } from 'node:crypto';
+import { RAW_LAYOUT } from '../../../../shared/layout/keys';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -64,17 +66,19 @@ describe('metric names and units', () => {
   it('declares durations in milliseconds and everything else as counts', () => {
     expect(METRICS).toEqual({
       RowsIngested: 'Count', RowsRejected: 'Count', DropsRejected: 'Count', RecomputeDuration: 'Milliseconds',
-      BootstrapFailedResamples: 'Count', AlertsRaised: 'Count', RecomputesFailed: 'Count',
+      BootstrapFailedResamples: 'Count', AlertsRaised: 'Count', RecomputesFailed: 'Count', UploadsSuperseded: 'Count', ConflictRowsHeld: 'Count',
     });
   });
 
   it('ingest: clean and rejected rows of an ingested drop, one count for a drop rejected whole, nothing otherwise', () => {
     const counts = { rows: 120, clean: 117, rejected: 3 };
-    expect(ingestMetrics({ outcome: 'ingested', sha256: 'h', key: 'drops/a.csv', counts })).toEqual([['RowsIngested', 117], ['RowsRejected', 3]]);
-    expect(ingestMetrics({ outcome: 'rejected', sha256: 'h', key: 'drops/a.csv', error: 'no BRANCH column' })).toEqual([['DropsRejected', 1]]);
-    expect(ingestMetrics({ outcome: 'duplicate', sha256: 'h', key: 'drops/a.csv', status: 'done', keyAdded: false })).toEqual([]);
+    expect(ingestMetrics({ outcome: 'ingested', dropId: 'h', sha256: 'h', key: 'drops/a.csv', counts })).toEqual([['RowsIngested', 117], ['RowsRejected', 3]]);
+    expect(ingestMetrics({ outcome: 'ingested', dropId: 'h', sha256: 'h', key: 'drops/a.csv', counts, conflictRows: 2 })).toEqual([['RowsIngested', 117], ['RowsRejected', 3], ['ConflictRowsHeld', 2]]);
+    expect(ingestMetrics({ outcome: 'rejected', dropId: 'h', sha256: 'h', key: 'drops/a.csv', error: 'no BRANCH column' })).toEqual([['DropsRejected', 1]]);
+    expect(ingestMetrics({ outcome: 'duplicate', dropId: 'h', sha256: 'h', key: 'drops/a.csv', status: 'done', keyAdded: false })).toEqual([]);
     expect(ingestMetrics({ outcome: 'missing', key: 'drops/a.csv' })).toEqual([]);
-    expect(ingestMetrics({ outcome: 'superseded', sha256: 'h', key: 'drops/a.csv' })).toEqual([]);
+    expect(ingestMetrics({ outcome: 'superseded', dropId: 'h', sha256: 'h', key: 'drops/a.csv' })).toEqual([]);
+    expect(ingestMetrics({ outcome: 'version-superseded', key: 'drops/a.csv', etag: 'e1' })).toEqual([['UploadsSuperseded', 1]]);
   });
 
   it('recompute: duration and failed resamples of a recompute that estimated; nothing for a skipped one', () => {
@@ -199,7 +203,7 @@ describe('withKeys', () => {
 describe('handlers record their outcomes (in-memory storage)', () => {
   const sim = simulateDrops({ seed: 11, branches: 1, periods: '2025-Q1..2025-Q1', n: 80, messy: 0.05 });
   const drop = sim.drops[0]!;
-  const dropKey = `drops/${drop.file}`;
+  const dropKey = RAW_LAYOUT.branchPrefix(drop.branch!) + drop.file;
   const storage = memoryStorage({ objects: { raw: { [dropKey]: drop.text } } });
   const branches = parseBranchDirectory(sim.branches, 'branches.json');
   const logged: [string, Record<string, unknown> | undefined][] = [];
@@ -210,7 +214,7 @@ describe('handlers record their outcomes (in-memory storage)', () => {
   const sqsEvent = {
     Records: [{
       eventSource: 'aws:sqs', messageId: 'msg-1',
-      body: JSON.stringify({ source: 'aws.s3', 'detail-type': 'Object Created', detail: { bucket: { name: 'raw' }, object: { key: dropKey, size: drop.text.length, etag: 'e' } } }),
+      body: JSON.stringify({ source: 'aws.s3', 'detail-type': 'Object Created', detail: { bucket: { name: 'raw' }, object: { key: dropKey, size: drop.text.length, etag: createHash('md5').update(drop.text).digest('hex') } } }), // S3's ETag of a single-part upload
     }],
   };
   let ingestObs: Observability;

@@ -278,7 +278,7 @@ describe('drops', () => {
     const d = (r.json as DropsResponse).drops.find((x) => x.sha256 === sha)!;
     expect(d).toEqual({
       sha256: sha, file: part('BR01'), receivedAt: '2026-01-20T08:00:00.000Z', completedAt: '2026-01-20T08:00:02.000Z', status: 'done',
-      rows: null, clean: null, rejected: null, branchRows: 40, periods: ['2025-Q4'], withheld: WITHHELD.drop,
+      rows: null, clean: null, rejected: null, branchRows: 40, periods: ['2025-Q4'], withheld: WITHHELD.drop, conflictRows: 0, conflictedBy: null,
     });
     for (const secret of ['headoffice-export', 'BR03', 'answered twice', '"rows":100', '"rejected":3']) expect(r.body).not.toContain(secret);
     const csv = await call('/api/export/drops.csv', MANAGER('BR01'), { branch: 'BR01' }, store);

@@ -69,7 +69,7 @@ async function build(): Promise<Fixture> {
       objects[S3_LAYOUT.cleanPart(p.period, p.branch, sha)] = p.text;
     }
     const rec: DropRecord = {
-      ...keys.drop(sha), entity: 'drop', sha256: sha, status: 'done', bucket: 'satmon-raw', objectKeys: new Set([`drops/${d.file}`]),
+      ...keys.drop(sha), entity: 'drop', dropId: sha, sha256: sha, uploader: 'head-office', status: 'done', bucket: 'satmon-raw', objectKeys: new Set([`drops/${d.file}`]),
       firstKey: `drops/${d.file}`, size: d.text.length, receivedAt: `2026-01-0${1 + (drops.length % 9)}T08:00:00.000Z`, completedAt: '2026-01-10T08:00:01.000Z',
       instrument: `${defaultInstrument.id}@${defaultInstrument.version}`,
       counts: { rows: m.inputRows, clean: m.cleanRows, rejected: m.rejectedRows },

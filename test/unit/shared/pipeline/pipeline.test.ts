@@ -11,17 +11,19 @@ import { surveyCleaner } from '../../../../shared/pipeline/survey-cleaner';
 import { DEFAULT_SETTINGS } from '../../../../shared/assess/recompute';
 import type { Alert } from '../../../../shared/assess/assessment';
 import { defaultInstrument, parseBranchDirectory, simulateDrops } from '../../../../shared/survey';
-import { keys } from '../../../../shared/layout/keys';
+import { keys, RAW_LAYOUT } from '../../../../shared/layout/keys';
 import type { DropRecord } from '../../../../shared/pipeline/drops';
 
 const buckets = { raw: 'raw', curated: 'curated' };
+/** Each office's file in its own upload folder, as an office delivers it. */
+const keyOf = (d: { branch: string | null; file: string }) => RAW_LAYOUT.branchPrefix(d.branch!) + d.file;
 
 describe('pipeline on the in-memory storage', () => {
   const sim = simulateDrops({
     seed: 5, branches: 4, periods: '2024-Q1..2025-Q2', n: 120, messy: 0.01,
     drifts: [{ branch: 'BR03', construct: 'TRUST', delta: -0.9, from: '2025-Q2' }],
   });
-  const storage = memoryStorage({ objects: { raw: Object.fromEntries(sim.drops.map((d) => [`drops/${d.file}`, d.text])) } });
+  const storage = memoryStorage({ objects: { raw: Object.fromEntries(sim.drops.map((d) => [keyOf(d), d.text])) } });
   const branches = parseBranchDirectory(sim.branches, 'branches.json');
   const quiet = { info: () => {}, warn: () => {} };
   const ingestDeps: IngestDeps = { storage, buckets, clean: surveyCleaner(defaultInstrument, branches), log: quiet };
@@ -34,12 +36,12 @@ describe('pipeline on the in-memory storage', () => {
   const ref = (key: string) => ({ bucket: 'raw', key, eventKey: key });
 
   it('ingests every drop once; the same bytes again are a duplicate', async () => {
-    for (const d of sim.drops) expect((await ingestObject(ingestDeps, ref(`drops/${d.file}`))).outcome).toBe('ingested');
+    for (const d of sim.drops) expect((await ingestObject(ingestDeps, ref(keyOf(d)))).outcome).toBe('ingested');
     const first = sim.drops[0]!;
-    expect((await ingestObject(ingestDeps, ref(`drops/${first.file}`))).outcome).toBe('duplicate');
+    expect((await ingestObject(ingestDeps, ref(keyOf(first)))).outcome).toBe('duplicate');
     const dirty = await storage.items.query({ pk: 'DIRTY' });
     expect(dirty).toHaveLength(4 * 6);
-    const rec = await storage.items.get<DropRecord>(keys.drop((await ingestObject(ingestDeps, ref(`drops/${first.file}`)) as { sha256: string }).sha256));
+    const rec = await storage.items.get<DropRecord>(keys.drop((await ingestObject(ingestDeps, ref(keyOf(first))) as { dropId: string }).dropId));
     expect(rec).toMatchObject({ status: 'done' });
   });
 
