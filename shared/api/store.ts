@@ -3,7 +3,7 @@
 import type { AlertItem, AssessmentItem, MetricItem, SummaryItem } from '../assess/records';
 import type { UnitResult } from '../assess/recompute';
 import type { ConflictItem, DropPartition, DropRecord } from '../pipeline/drops';
-import { keys, S3_LAYOUT, unitPk, type Unit } from '../layout/keys';
+import { dropIdOfPartKey, keys, S3_LAYOUT, unitPk, type Unit } from '../layout/keys';
 import { parseBranchDirectory } from '../survey/instrument';
 import type { Backend, Item } from './backend';
 import type { BranchInfo } from './types';
@@ -118,8 +118,8 @@ export class DashboardStore {
       this.branchConflicts(branch),
     ]);
     for (const key of listed.flat()) {
-      const m = /\/drop=([0-9a-f]{16,64})\.csv$/.exec(key);
-      if (m) partsOf.set(m[1]!, [...(partsOf.get(m[1]!) ?? []), key]);
+      const id = dropIdOfPartKey(key);
+      if (id) partsOf.set(id, [...(partsOf.get(id) ?? []), key]);
     }
     const conflictsOf = new Map<string, StoredConflict[]>();
     for (const c of conflicts) conflictsOf.set(c.dropId, [...(conflictsOf.get(c.dropId) ?? []), c]);

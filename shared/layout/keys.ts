@@ -64,11 +64,24 @@ export const keys = {
   assessment: (period: string) => ({ pk: `ASSESS#${period}`, sk: 'RUN' }),
 } as const;
 
+const chunkSuffix = (chunk: number) => (chunk ? `.part${String(chunk).padStart(6, '0')}` : '');
+
+/** Drop id of a clean-part or rejects key (any chunk), or undefined. */
+export function dropIdOfPartKey(key: string): string | undefined {
+  return /\/drop=([0-9a-f]{16,64})(?:\.part\d+)?\.csv$/.exec(key)?.[1];
+}
+
 /** Curated-bucket layout. Clean rows are partitioned so one (period, branch) is one prefix across all drops. */
 export const S3_LAYOUT = {
-  cleanPart: (period: string, branch: string, dropHash: string) => `clean/period=${period}/branch=${branch}/drop=${dropHash}.csv`,
+  /**
+   * Clean rows of one drop for one (period, branch). A large drop writes its rows in several chunks (the cleaner's
+   * memory stays bounded): chunk 0 is `drop=<id>.csv`, chunk k `drop=<id>.part<000k>.csv`, so key order is chunk
+   * order and the rows read back in the order of the file (results must not depend on how the rows were chunked).
+   */
+  cleanPart: (period: string, branch: string, dropId: string, chunk = 0) =>
+    `clean/period=${period}/branch=${branch}/drop=${dropId}${chunkSuffix(chunk)}.csv`,
   cleanPrefix: (period: string, branch?: string) => `clean/period=${period}/${branch ? `branch=${branch}/` : ''}`,
-  rejects: (dropHash: string) => `rejects/drop=${dropHash}.csv`,
+  rejects: (dropId: string, chunk = 0) => `rejects/drop=${dropId}${chunkSuffix(chunk)}.csv`,
   manifest: (dropHash: string) => `manifests/drop=${dropHash}.json`,
   result: (period: string, unit: string) => `results/period=${period}/${unit}.json`,
   assessment: (period: string) => `results/period=${period}/ASSESSMENT.json`,

@@ -20,8 +20,10 @@ export interface DropPartition {
   branch: string;
   /** Clean rows written for this (period, branch). */
   rows: number;
-  /** Curated object holding them (S3_LAYOUT.cleanPart). */
+  /** Curated object holding them (S3_LAYOUT.cleanPart), its first chunk when there are several. */
   key: string;
+  /** Chunk objects when more than one. */
+  chunks?: number;
 }
 
 export interface DropCounts {
@@ -190,12 +192,17 @@ const ownedWhileProcessing = (owner: string): UpdatePlan['when'] =>
 export interface CleanPartition {
   period: string;
   branch: string;
-  /** CSV text (header included) of the clean rows of this (period, branch). */
-  csv: string;
   rows: number;
+  /** Chunk objects written for it (S3_LAYOUT.cleanPart chunk 0 .. chunks - 1). */
+  chunks: number;
   /** Respondent ids first seen in this drop, with the hash of their answers (for cross-drop duplicates). */
   newRespondents: { id: string; answerHash: string }[];
 }
+
+/** A piece of curated output the cleaner hands over as soon as its buffer is full: clean rows of a part, or rejects. */
+export type OutputChunk =
+  | { kind: 'clean'; period: string; branch: string; chunk: number; csv: string }
+  | { kind: 'rejects'; chunk: number; csv: string };
 
 export interface CuratedObject {
   key: string;
@@ -203,15 +210,10 @@ export interface CuratedObject {
   contentType: string;
 }
 
-/** Deterministic keys (from the content hash), so rewriting them after a retry leaves identical objects. */
-export function curatedObjects(sha256: string, partitions: CleanPartition[], rejectsCsv: string | undefined): CuratedObject[] {
-  const out: CuratedObject[] = partitions.map((p) => ({
-    key: S3_LAYOUT.cleanPart(p.period, p.branch, sha256),
-    body: p.csv,
-    contentType: 'text/csv; charset=utf-8',
-  }));
-  if (rejectsCsv !== undefined) out.push({ key: S3_LAYOUT.rejects(sha256), body: rejectsCsv, contentType: 'text/csv; charset=utf-8' });
-  return out;
+/** Where a chunk goes: deterministic keys (from the drop id), so rewriting them after a retry leaves identical objects. */
+export function chunkObject(dropId: string, c: OutputChunk): CuratedObject {
+  const key = c.kind === 'clean' ? S3_LAYOUT.cleanPart(c.period, c.branch, dropId, c.chunk) : S3_LAYOUT.rejects(dropId, c.chunk);
+  return { key, body: c.csv, contentType: 'text/csv; charset=utf-8' };
 }
 
 export function manifestObject(sha256: string, manifest: unknown): CuratedObject {
@@ -363,6 +365,8 @@ export function supersededUpload(bucket: string, key: string, etag: string, uplo
   return { ...keys.supersededUpload(bucket, key, etag), entity: 'superseded-upload', bucket, key, etag, uploader, ...(foundEtag ? { foundEtag } : {}), recordedAt: now.toISOString() };
 }
 
-export function partitionsOf(sha256: string, partitions: CleanPartition[]): DropPartition[] {
-  return partitions.map((p) => ({ period: p.period, branch: p.branch, rows: p.rows, key: S3_LAYOUT.cleanPart(p.period, p.branch, sha256) }));
+export function partitionsOf(dropId: string, partitions: CleanPartition[]): DropPartition[] {
+  return partitions.map((p) => ({
+    period: p.period, branch: p.branch, rows: p.rows, key: S3_LAYOUT.cleanPart(p.period, p.branch, dropId), ...(p.chunks > 1 ? { chunks: p.chunks } : {}),
+  }));
 }

@@ -2,8 +2,8 @@
 // What to write is decided in shared/pipeline/drops.ts; this module only sequences the calls, through the storage
 // port (storage.ts), so the same code runs on AWS, on the embedded stack and in memory.
 //
-// Order matters for at-least-once delivery: curated objects -> respondent ids -> recompute marks -> manifest ->
-// completion. Every step is idempotent (deterministic keys and bodies, ADD to sets), so a retry after a crash
+// Order matters for at-least-once delivery: curated objects (written in chunks while cleaning) -> respondent ids ->
+// conflicts -> recompute marks -> manifest -> completion. Every step is idempotent (deterministic keys and bodies, ADD to sets), so a retry after a crash
 // anywhere redoes the same writes and ends in the same state.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -12,7 +12,7 @@ import {
   claimRecord,
   completeDrop,
   conflictItem,
-  curatedObjects,
+  chunkObject,
   decideOnExisting,
   dirtyMark,
   dropIdOf,
@@ -30,6 +30,7 @@ import {
   type DropCounts,
   type DropRecord,
   type LeaseOwner,
+  type OutputChunk,
   type RespondentChunkItem,
 } from '../pipeline/drops';
 import type { BucketNames, ObjectRef } from '../layout/events';
@@ -45,6 +46,8 @@ export interface CleanRequest {
   source: string;
   /** Respondents already stored for (branch, period) by other drops: id -> answer hash. */
   seen(branch: string, period: string): Promise<Map<string, string>>;
+  /** Write one chunk of output now (clean rows of a part, or rejects): the cleaner's memory stays bounded. */
+  write(chunk: OutputChunk): Promise<void>;
   /** Who uploaded the drop (its folder): a branch upload may carry only that branch's rows. */
   uploader: Uploader;
   /** When the drop arrived (periods and dates far after it are refused). */
@@ -62,7 +65,8 @@ export type CleanOutcome =
   | {
       status: 'clean';
       partitions: CleanPartition[];
-      rejectsCsv?: string;
+      /** Rejects chunks written (0: no rejected rows). */
+      rejectChunks: number;
       counts: DropCounts;
       /** The cleaner's manifest (a JSON-safe object); the curated manifest is this plus an `ingest` block. */
       manifest: object;
@@ -214,6 +218,10 @@ export async function ingestObject(d: IngestDeps, ref: ObjectRef): Promise<Inges
           source,
           uploader,
           receivedAt: new Date(receivedAt),
+          write: async (c) => {
+            const o = chunkObject(dropId, c);
+            await objects.put(d.buckets.curated, o.key, o.body, o.contentType);
+          },
           seen: async (branch, period) => {
             const s = await loadSeen(d, branch, period, dropId);
             owners.set(`${branch}\u0000${period}`, s.owners);
@@ -239,7 +247,6 @@ export async function ingestObject(d: IngestDeps, ref: ObjectRef): Promise<Inges
       return { outcome: 'rejected', ...ids, error: result.error };
     }
 
-    await mapLimit(curatedObjects(dropId, result.partitions, result.rejectsCsv), 4, (o) => objects.put(d.buckets.curated, o.key, o.body, o.contentType));
     await items.batchWrite({ puts: respondentItems(dropId, result.partitions) });
     const conflicts = (result.conflicts ?? []).map((c) => {
       const byId = owners.get(`${c.branch}\u0000${c.period}`);
@@ -256,11 +263,11 @@ export async function ingestObject(d: IngestDeps, ref: ObjectRef): Promise<Inges
     for (const p of [...result.partitions, ...conflicts]) marks.set(`${p.period}\u0000${p.branch}`, p);
     await mapLimit([...marks.values()], 8, (p) => items.update(dirtyMark(p.period, p.branch, dropId, stamp)));
     const partitions = partitionsOf(dropId, result.partitions);
-    const rejectsKey = result.rejectsCsv !== undefined ? S3_LAYOUT.rejects(dropId) : undefined;
+    const rejectsKey = result.rejectChunks > 0 ? S3_LAYOUT.rejects(dropId) : undefined;
     const conflictRows = conflicts.reduce((a, c) => a + c.rows, 0);
     const m = manifestObject(dropId, {
       ...(result.manifest as object),
-      ingest: { status: 'done', ...ingestInfo, counts: result.counts, partitions, conflicts, rejectsKey: rejectsKey ?? null },
+      ingest: { status: 'done', ...ingestInfo, counts: result.counts, partitions, conflicts, rejectsKey: rejectsKey ?? null, rejectChunks: result.rejectChunks },
     });
     await objects.put(d.buckets.curated, m.key, m.body, m.contentType);
     const done = await items.update(

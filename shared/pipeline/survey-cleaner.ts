@@ -1,5 +1,7 @@
 // Adapter from shared/survey's streaming cleaner to ingest's Cleaner: clean rows are split per (period, branch)
 // into the curated layout's parts, rejects go to one CSV, a whole-drop refusal becomes a 'rejected' outcome.
+// Memory stays bounded whatever the drop: once the buffered text passes a budget, every buffer is handed to ingest
+// as a chunk (written at once) and emptied. Chunking depends only on the input, so a retry writes the same objects.
 //
 // Which instrument and which known branches: survey-config.ts.
 import {
@@ -10,9 +12,10 @@ import {
   formatRejectHeader,
   formatRejectRow,
   type BranchInfo,
+  type CleanOptions,
   type Instrument,
 } from '../survey';
-import type { CleanPartition } from '../pipeline/drops';
+import type { CleanPartition, OutputChunk } from '../pipeline/drops';
 import type { SurveySettings } from '../config';
 import type { CleanOutcome, Cleaner, CleanRequest, HeldConflicts } from './ingest';
 import type { ObjectStore } from './storage';
@@ -22,19 +25,48 @@ interface Part {
   period: string;
   branch: string;
   chunks: string[];
+  written: number;
   rows: number;
   ids: { id: string; answerHash: string }[];
 }
 
-/** Clean one drop with an instrument; rows are kept per part in memory (about the size of the input). */
-export function surveyCleaner(instrument: Instrument, knownBranches?: ReadonlyMap<string, BranchInfo>): Cleaner {
+/** Buffered CSV text (clean parts and rejects together, in UTF-16 code units) before it is handed over as chunks. */
+export const OUTPUT_BUDGET_CHARS = 32 * 1024 * 1024;
+
+export interface SurveyCleanerOptions {
+  /** Buffered output before flushing (default OUTPUT_BUDGET_CHARS). */
+  budgetChars?: number;
+  /** Line and field caps of the reader (SATMON_MAX_LINE_BYTES, SATMON_MAX_FIELD_BYTES). */
+  reader?: CleanOptions['reader'];
+}
+
+/** Clean one drop with an instrument; rows are handed to `req.write` in chunks (bounded memory). */
+export function surveyCleaner(instrument: Instrument, knownBranches?: ReadonlyMap<string, BranchInfo>, opts: SurveyCleanerOptions = {}): Cleaner {
   const tag = `${instrument.id}@${instrument.version}`;
+  const budget = opts.budgetChars ?? OUTPUT_BUDGET_CHARS;
   return async (req: CleanRequest): Promise<CleanOutcome> => {
     const parts = new Map<string, Part>();
     const conflicts = new Map<string, HeldConflicts>();
-    const rejects: string[] = [];
+    let rejectsHeader = '';
+    let rejects: string[] = [];
+    let rejectChunks = 0;
+    let buffered = 0;
     let nColumns = 0;
-    let cleanHeader: string | undefined;
+    const cleanHeader = formatCleanHeader(instrument);
+    const flush = async (): Promise<void> => {
+      const out: OutputChunk[] = [];
+      for (const p of parts.values()) {
+        if (p.chunks.length === 0) continue;
+        out.push({ kind: 'clean', period: p.period, branch: p.branch, chunk: p.written++, csv: cleanHeader + p.chunks.join('') });
+        p.chunks = [];
+      }
+      if (rejects.length) {
+        out.push({ kind: 'rejects', chunk: rejectChunks++, csv: rejectsHeader + rejects.join('') });
+        rejects = [];
+      }
+      buffered = 0;
+      for (const c of out) await req.write(c);
+    };
     try {
       const manifest = await cleanDrop(req.body, {
         instrument,
@@ -43,21 +75,27 @@ export function surveyCleaner(instrument: Instrument, knownBranches?: ReadonlyMa
         knownBranches,
         receivedAt: req.receivedAt,
         ...(req.uploader.kind === 'branch' ? { uploaderBranch: req.uploader.branch } : {}),
+        ...(opts.reader ? { reader: opts.reader } : {}),
         collectNewRespondents: false, // ids go to DynamoDB from onClean; the manifest stays small
         onHeader: (h) => {
           nColumns = h.columns.length;
-          rejects.push(formatRejectHeader(h));
+          rejectsHeader = formatRejectHeader(h);
         },
         onClean: (row) => {
           const k = `${row.period}\u0000${row.branch}`;
           let p = parts.get(k);
-          if (!p) parts.set(k, (p = { period: row.period, branch: row.branch, chunks: [(cleanHeader ??= formatCleanHeader(instrument))], rows: 0, ids: [] }));
-          p.chunks.push(formatCleanRow(instrument, row));
+          if (!p) parts.set(k, (p = { period: row.period, branch: row.branch, chunks: [], written: 0, rows: 0, ids: [] }));
+          const line = formatCleanRow(instrument, row);
+          p.chunks.push(line);
+          buffered += line.length;
           p.rows++;
           p.ids.push({ id: row.respondentId, answerHash: row.answerHash });
+          return buffered > budget ? flush() : undefined;
         },
         onReject: (rej) => {
-          rejects.push(formatRejectRow(rej, nColumns));
+          const line = formatRejectRow(rej, nColumns);
+          rejects.push(line);
+          buffered += line.length;
           // Held because an earlier drop has this respondent with other answers: recorded on both drops by ingest.
           if (rej.branch !== null && rej.period !== null && rej.reasons.includes('DUPLICATE_PRIOR_CONFLICT')) {
             const k = `${rej.period}\u0000${rej.branch}`;
@@ -65,15 +103,17 @@ export function surveyCleaner(instrument: Instrument, knownBranches?: ReadonlyMa
             if (!c) conflicts.set(k, (c = { branch: rej.branch, period: rej.period, ids: [] }));
             c.ids.push(rej.respondentId);
           }
+          return buffered > budget ? flush() : undefined;
         },
       });
+      await flush();
       const partitions: CleanPartition[] = [...parts.values()]
         .sort((a, b) => (a.period === b.period ? (a.branch < b.branch ? -1 : 1) : a.period < b.period ? -1 : 1))
-        .map((p) => ({ period: p.period, branch: p.branch, csv: p.chunks.join(''), rows: p.rows, newRespondents: p.ids }));
+        .map((p) => ({ period: p.period, branch: p.branch, rows: p.rows, chunks: p.written, newRespondents: p.ids }));
       return {
         status: 'clean',
         partitions,
-        rejectsCsv: manifest.rejectedRows > 0 ? rejects.join('') : undefined,
+        rejectChunks,
         counts: { rows: manifest.inputRows, clean: manifest.cleanRows, rejected: manifest.rejectedRows },
         manifest,
         instrument: tag,

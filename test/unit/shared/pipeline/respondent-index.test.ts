@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { respondentItems, RESPONDENT_CHUNK_BYTES, seenFromItems, type CleanPartition } from '../../../../shared/pipeline/drops';
 
 const part = (branch: string, period: string, ids: string[]): CleanPartition => ({
-  branch, period, csv: '', rows: ids.length, newRespondents: ids.map((id, i) => ({ id, answerHash: i.toString(16).padStart(16, '0') })),
+  branch, period, rows: ids.length, chunks: 1, newRespondents: ids.map((id, i) => ({ id, answerHash: i.toString(16).padStart(16, '0') })),
 });
 
 describe('respondent index items', () => {
