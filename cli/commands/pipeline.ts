@@ -12,6 +12,8 @@ const HELP = `Usage: satmon pipeline --drops DIR [--instrument I.json] [--json] 
 Starts the embedded S3 + DynamoDB stack, uploads every CSV under DIR as a drop (a branches.json in DIR becomes the
 branch directory), runs ingest, the per-branch recomputes and the quarterly assessment of every period present,
 in order, and prints a summary: periods, branches, alerts (branch, period, metric, decline, p), rejected rows.
+Files under DIR/branch=BR07/ are uploaded as office BR07's (rows of any other branch are rejected, WRONG_BRANCH);
+every other file as a head-office drop. A drop whose ingest fails every attempt stops the run (exit 1, named).
 
 Options:
   --drops DIR        folder of survey drops (*.csv, searched recursively)
