@@ -33,6 +33,15 @@ export function nagArn(resource: CfnResource): string {
 }
 
 /**
+ * How cdk-nag names a resource value (an ARN string with tokens, possibly with IAM policy variables, which it shows
+ * as <aws:...>) inside a finding id: computed with cdk-nag's own rendering, so the acknowledgement names exactly the
+ * finding.
+ */
+export function nagResource(scope: IConstruct, value: string): string {
+  return flattenCfnReference(Stack.of(scope).resolve(value));
+}
+
+/**
  * Acknowledge the IAM5 wildcard-resource findings of a policy that CDK generates with ARNs it builds itself
  * (e.g. Step Functions execution ARNs), naming each finding exactly as cdk-nag will. Refuses (throws) if a
  * wildcard resource appears in a statement with an action outside `allowedActions`, so nothing unexpected is

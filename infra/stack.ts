@@ -3,13 +3,12 @@
 // Every name a handler or the local stack also uses comes from shared/layout (resources.ts, keys.ts).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, Stack, type CfnResource, type StackProps } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { S3_LAYOUT } from '../shared/layout/keys';
+import { RAW_LAYOUT, S3_LAYOUT } from '../shared/layout/keys';
 import { BUCKETS, EVENT_ROUTES, HANDLERS, TABLE, TOPICS, type BucketKey, type HandlerName } from '../shared/layout/resources';
 import { FUNCTIONS } from './config';
 import { Alarms } from './constructs/alarms';
@@ -19,7 +18,7 @@ import { DataStore } from './constructs/data-store';
 import { EventRoutes } from './constructs/event-routes';
 import { grantObjects, grantPublish, grantTable, layoutPrefix } from './constructs/grants';
 import { SatmonFunction } from './constructs/satmon-function';
-import { acknowledge, nagArn } from './nag';
+import { Uploaders } from './constructs/uploaders';
 
 /** Repository root (this file is infra/stack.ts). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -55,8 +54,8 @@ export class SatmonStack extends Stack {
   readonly assessment: Assessment;
   readonly dashboard: Dashboard;
   readonly alarms: Alarms;
-  /** Attach to whoever uploads survey drops (a branch-upload role, a transfer job). */
-  readonly dropUploaderPolicy: iam.ManagedPolicy;
+  /** Managed policies for whoever uploads survey drops: a branch office (by principal tag) or head office. */
+  readonly uploaders: Uploaders;
 
   constructor(scope: Construct, id: string, props: SatmonStackProps = {}) {
     super(scope, id, props);
@@ -79,10 +78,11 @@ export class SatmonStack extends Stack {
         entry: props.entryOverrides?.[name] ?? path.join(REPO_ROOT, HANDLERS[name]),
         projectRoot: REPO_ROOT,
         environment: { ...baseEnv, ...extraEnv },
+        logsKey: dataKey,
       });
     this.functions = {
       // A drop's lease outlives one invocation by a little (a crashed run's drop is taken over by the next delivery).
-      ingest: make('ingest', { SATMON_INGEST_LEASE_SECONDS: String(FUNCTIONS.ingest.timeoutSeconds + 30) }),
+      ingest: make('ingest', {}), // the lease is renewed while working: the default (60 s) holds on AWS as locally
       recompute: make('recompute'),
       assess: make('assess', { [TOPICS.alerts.envVar]: this.alertTopic.topicArn }),
       api: make('api'),
@@ -114,22 +114,12 @@ export class SatmonStack extends Stack {
     grantObjects(api.role, buckets.curated, [CURATED.results, CURATED.config], 'read', dataKey);
     grantTable(api.role, table, gsiNames, 'read', dataKey);
 
-    // Uploaders may put objects under the routed raw prefixes (SSE-KMS: a data key; multipart: decrypt it again).
-    this.dropUploaderPolicy = new iam.ManagedPolicy(this, 'DropUploaderPolicy', {
-      description: 'satmon: upload survey drops to the raw bucket (routed prefixes only)',
-      statements: [
-        new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: rawPrefixes.map((p) => `${buckets.raw.bucketArn}/${p}*`) }),
-        new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [dataKey.keyArn] }),
-      ],
-    });
-    for (const p of rawPrefixes) {
-      acknowledge(this.dropUploaderPolicy, `AwsSolutions-IAM5[Resource::${nagArn(buckets.raw.node.defaultChild as CfnResource)}/${p}*]`,
-        `Drop file names are chosen by the uploading branch; writing is limited to the ${p} prefix the ingest route watches.`);
-    }
+    // Uploaders: each office into its own folder (by principal tag), head office into its own (docs/UPLOADERS.md).
+    this.uploaders = new Uploaders(this, 'Uploaders', { raw: buckets.raw, dataKey });
 
     this.routes = new EventRoutes(this, 'Routes', { buckets, functions: this.functions });
     this.assessment = new Assessment(this, 'Assessment', { assess, recompute, curated: buckets.curated, dataKey });
-    this.dashboard = new Dashboard(this, 'Dashboard', { api, logsBucket: this.data.logsBucket, dashboardDir: path.join(REPO_ROOT, 'dashboard') });
+    this.dashboard = new Dashboard(this, 'Dashboard', { api, logsBucket: this.data.logsBucket, dashboardDir: path.join(REPO_ROOT, 'dashboard'), logsKey: dataKey });
 
     const deadLetterQueues: Record<string, sqs.IQueue> = { SchedulerDlq: this.assessment.schedulerDlq };
     const workQueues: Record<string, { queue: sqs.IQueue; maxAge: Duration }> = {};
@@ -155,7 +145,11 @@ export class SatmonStack extends Stack {
     new CfnOutput(this, 'AlertTopicArn', { value: this.alertTopic.topicArn, description: TOPICS.alerts.envVar });
     new CfnOutput(this, 'OpsTopicArn', { value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'StateMachineArn', { value: this.assessment.stateMachine.stateMachineArn });
-    new CfnOutput(this, 'DropUploaderPolicyArn', { value: this.dropUploaderPolicy.managedPolicyArn });
+    new CfnOutput(this, 'BranchUploaderPolicyArn', {
+      value: this.uploaders.branchPolicy.managedPolicyArn,
+      description: `attach to an office uploader tagged ${RAW_LAYOUT.branchTag}=<branch id> (docs/UPLOADERS.md)`,
+    });
+    new CfnOutput(this, 'HeadOfficeUploaderPolicyArn', { value: this.uploaders.headOfficePolicy.managedPolicyArn, description: 'attach to the head-office uploader (docs/UPLOADERS.md)' });
     for (const [handler, q] of Object.entries(this.routes.queues)) {
       new CfnOutput(this, `${handler[0]!.toUpperCase()}${handler.slice(1)}DlqArn`, { value: q.dlq.queueArn, description: 'redrive with aws sqs start-message-move-task' });
     }

@@ -1,6 +1,6 @@
 // Operational alarms -> an encrypted "ops" topic: function errors and throttles, dead-letter queue depth, a stuck
 // ingest queue, failed or timed-out assessments, table throttling and API 5xx. The ops topic has its own key so the
-// data key's policy never has to admit CloudWatch.
+// data key's policy never has to admit CloudWatch alarms; the account administers it, CloudWatch alone uses it.
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -13,6 +13,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { HandlerName } from '../../shared/layout/resources';
+import { adminOnlyKeyPolicy } from './key-policy';
 import type { SatmonFunction } from './satmon-function';
 
 export interface AlarmsProps {
@@ -34,7 +35,12 @@ export class Alarms extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
-    const key = new kms.Key(this, 'OpsKey', { description: 'satmon: operational alarm notifications', enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY });
+    const key = new kms.Key(this, 'OpsKey', {
+      description: 'satmon: operational alarm notifications',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+      policy: adminOnlyKeyPolicy(),
+    });
     // CloudWatch alarms publish to an encrypted topic only if the key lets CloudWatch use it.
     key.addToResourcePolicy(
       new iam.PolicyStatement({

@@ -22,10 +22,9 @@
 //                             "mapResults":{"Bucket":"...","Key":"assessments/map-results/<map-run>/manifest.json"}}
 //                       The manifest lists the SUCCEEDED/FAILED result files: each failed unit with its error,
 //                       for close to report. out: the run summary (the execution's output).
-import { Duration, RemovalPolicy, Stack, TimeZone, type CfnResource } from 'aws-cdk-lib';
+import { Duration, TimeZone, type CfnResource } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
@@ -34,10 +33,12 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { S3_LAYOUT } from '../../shared/layout/keys';
-import { ASSESSMENT, INGEST_QUEUE, RETENTION } from '../config';
+import { ASSESSMENT, INGEST_QUEUE } from '../config';
 import { acknowledge, acknowledgeGeneratedWildcards, nagArn } from '../nag';
 import { layoutPrefix } from './grants';
-import { retentionDays, type SatmonFunction } from './satmon-function';
+import { allowInKeyPolicy, keyUseConditions } from './key-policy';
+import { stackLogGroup } from './logs';
+import type { SatmonFunction } from './satmon-function';
 
 /** Prefix of the plan's item lists (read by the map) and of the map's results (written by it). */
 export const ITEMS_PREFIX = layoutPrefix(S3_LAYOUT.assessmentItems('p', 'r'), 2);
@@ -79,7 +80,8 @@ function retryThrottled(task: sfn.TaskStateBase): void {
 
 // (Field names matter: S3JsonItemReader already has `key`, the object key.)
 // Least privilege for the Distributed Map's S3 access: CDK's reader and writer grant the whole bucket (bucket/*)
-// and no KMS; these grant only their prefix, plus the KMS actions an SSE-KMS bucket needs.
+// and no KMS; these grant only their prefix, plus the KMS actions an SSE-KMS bucket needs, through S3 for this
+// bucket only (./key-policy.ts).
 class ItemListReader extends sfn.S3JsonItemReader {
   constructor(private readonly curated: s3.IBucket, private readonly kmsKey: kms.IKey, keyExpr: string) {
     super({ bucket: curated, key: keyExpr });
@@ -87,7 +89,7 @@ class ItemListReader extends sfn.S3JsonItemReader {
   override providePolicyStatements(): iam.PolicyStatement[] {
     return [
       new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`${this.curated.bucketArn}/${ITEMS_PREFIX}*`] }),
-      new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [this.kmsKey.keyArn] }),
+      new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [this.kmsKey.keyArn], conditions: keyUseConditions(this.curated, { service: 's3', buckets: [this.curated] }) }),
     ];
   }
 }
@@ -102,7 +104,11 @@ class MapResultWriter extends sfn.ResultWriterV2 {
         actions: ['s3:PutObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'],
         resources: [`${this.curated.bucketArn}/${MAP_RESULTS_PREFIX}*`],
       }),
-      new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [this.kmsKey.keyArn] }),
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [this.kmsKey.keyArn],
+        conditions: keyUseConditions(this.curated, { service: 's3', buckets: [this.curated] }),
+      }),
     ];
   }
 }
@@ -174,12 +180,8 @@ export class Assessment extends Construct {
     // A burst of cold starts can meet the account's Lambda concurrency limit: wait and try again.
     for (const t of [plan, close]) retryThrottled(t);
 
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      // /aws/vendedlogs/ keeps CloudWatch Logs' resource policy small (AWS's advice for Step Functions logging).
-      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-assessment`,
-      retention: retentionDays(RETENTION.logDays),
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    // Execution data (periods, branch ids, errors) are logged: encrypted with the data key.
+    const logGroup = stackLogGroup(this, 'Logs', { name: 'assessment', vended: true, key: dataKey });
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       comment: 'satmon assessment: plan -> recompute each unit (Distributed Map) -> close',
@@ -190,6 +192,8 @@ export class Assessment extends Construct {
       tracingEnabled: true,
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
+    // The key-policy side of the map's use of the data key through S3 (its IAM statements are the reader's and writer's).
+    allowInKeyPolicy(dataKey, this.stateMachine.role, ['kms:Decrypt', 'kms:GenerateDataKey'], { service: 's3', buckets: [curated] });
 
     // Scheduler -> StartExecution; a start that keeps failing lands in this queue (and alarms).
     this.schedulerDlq = new sqs.Queue(this, 'SchedulerDlq', {

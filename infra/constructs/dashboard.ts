@@ -20,7 +20,7 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 // cdk-nag's own rendering of a CloudFormation reference in a finding id (as infra/nag.ts uses it).
@@ -32,13 +32,16 @@ import { contentSecurityPolicy } from '../../shared/api/csp';
 import { API_THROTTLE, RETENTION } from '../config';
 import { acknowledge, nagArn } from '../nag';
 import { secureBucketProps } from './data-store';
-import { retentionDays, type SatmonFunction } from './satmon-function';
+import { stackLogGroup } from './logs';
+import type { SatmonFunction } from './satmon-function';
 
 export interface DashboardProps {
   api: SatmonFunction;
   logsBucket: s3.IBucket;
   /** The dashboard's folder (dashboard/: build.mjs and src/); built into the site at synth time. */
   dashboardDir: string;
+  /** Encrypts the API access logs and the site deployment's logs (the key policy admits CloudWatch Logs: ./logs.ts). */
+  logsKey: kms.IKey;
 }
 
 /** Words Cognito refuses in a hosted UI domain prefix. */
@@ -227,17 +230,17 @@ export class Dashboard extends Construct {
       writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }),
     });
 
-    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
-      retention: retentionDays(RETENTION.logDays),
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    // Who called what (token subjects, source IPs): encrypted like the data.
+    const accessLogs = stackLogGroup(this, 'ApiAccessLogs', { name: 'api-access', key: props.logsKey });
 
     this.httpApi = new apigw.HttpApi(this, 'Api', {
       description: 'satmon dashboard API',
       createDefaultStage: false,
       corsPreflight: {
         allowOrigins: [`https://${this.distribution.distributionDomainName}`],
-        allowMethods: [apigw.CorsHttpMethod.GET, apigw.CorsHttpMethod.POST, apigw.CorsHttpMethod.PUT, apigw.CorsHttpMethod.DELETE],
+        // The API is read-only (shared/api/app.ts answers 405 to anything but GET and HEAD): browsers get GET only;
+        // API Gateway answers the OPTIONS preflight itself.
+        allowMethods: [apigw.CorsHttpMethod.GET],
         allowHeaders: ['authorization', 'content-type'],
         // So a CSV export downloaded through fetch keeps the file name the API gives it.
         exposeHeaders: ['content-disposition'],
@@ -282,10 +285,7 @@ export class Dashboard extends Construct {
    * CloudFront keeps them a day (s-maxage) and each deploy invalidates them.
    */
   private deploySite(props: DashboardProps, role: iam.Role): s3deploy.BucketDeployment {
-    const logGroup = new logs.LogGroup(this, 'SiteDeploymentLogs', {
-      retention: retentionDays(RETENTION.logDays),
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    const logGroup = stackLogGroup(this, 'SiteDeploymentLogs', { name: 'site-deployment', key: props.logsKey });
     logGroup.grantWrite(role);
     const deployment = new s3deploy.BucketDeployment(this, 'SiteDeployment', {
       sources: [builtDashboard(props.dashboardDir), s3deploy.Source.jsonData('config.json', this.siteConfig)],

@@ -1,6 +1,8 @@
 // Where the data lives: the raw-drops and curated buckets and the single table, all built from the shared
 // description in shared/layout (names, keys, GSI, TTL), encrypted with one customer-managed key, plus the bucket
-// that receives S3 and CloudFront access logs.
+// that receives S3 and CloudFront access logs. The key's policy lets the account administer it but not use it;
+// each use is added where it is granted (./key-policy.ts), and CloudWatch Logs may use it for the stack's log
+// groups only (./logs.ts).
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -11,6 +13,8 @@ import { BUCKETS, EVENT_ROUTES, TABLE, type BucketKey } from '../../shared/layou
 import { RETENTION } from '../config';
 import { acknowledge } from '../nag';
 import { layoutPrefix } from './grants';
+import { adminOnlyKeyPolicy } from './key-policy';
+import { logsKeyStatement } from './logs';
 
 /** Settings every bucket of the stack shares: private, TLS 1.2+ only, S3 Object Ownership (no ACLs) unless asked. */
 export function secureBucketProps(): Pick<s3.BucketProps, 'blockPublicAccess' | 'enforceSSL' | 'minimumTLSVersion'> {
@@ -41,7 +45,7 @@ function lifecycleRules(key: BucketKey): s3.LifecycleRule[] {
 }
 
 export class DataStore extends Construct {
-  /** Encrypts survey data at rest: both data buckets, the table and the alerts topic. */
+  /** Encrypts survey data at rest: both data buckets, the table, the alerts topic and the stack's log groups. */
   readonly dataKey: kms.Key;
   readonly logsBucket: s3.Bucket;
   readonly buckets: Record<BucketKey, s3.Bucket>;
@@ -51,10 +55,12 @@ export class DataStore extends Construct {
     super(scope, id);
 
     this.dataKey = new kms.Key(this, 'DataKey', {
-      description: 'satmon: survey drops, curated data, the table and trust alerts',
+      description: 'satmon: survey drops, curated data, the table, trust alerts and log groups',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      policy: adminOnlyKeyPolicy(),
     });
+    this.dataKey.addToResourcePolicy(logsKeyStatement(this));
 
     // S3 server access logs and CloudFront standard logs. SSE-S3 because S3 cannot deliver access logs to an
     // SSE-KMS bucket; ACLs enabled (BucketOwnerPreferred) because CloudFront standard logging writes with an ACL.

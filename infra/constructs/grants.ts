@@ -1,6 +1,7 @@
 // Least-privilege grants written out action by action. CDK's grant* helpers add wildcard actions (s3:GetObject*,
 // kms:GenerateDataKey*, dynamodb index/*) that the handlers never need; here every resource is named when its
-// name is known, and the only wildcards left are object keys under a prefix (data, unknown at deploy time).
+// name is known, and the only wildcards left are object keys under a prefix (data, unknown at deploy time). KMS use
+// goes through ./key-policy.ts: only via the service that stores the data, for S3 only for that bucket.
 import type { CfnResource } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,6 +9,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { acknowledge, nagArn } from '../nag';
+import { grantKeyUse } from './key-policy';
 
 export type Access = 'read' | 'readWrite';
 
@@ -39,7 +41,7 @@ export function grantObjects(role: iam.Role, bucket: s3.Bucket, prefixes: readon
   const objectArns = prefixes.map((p) => `${bucket.bucketArn}/${p}*`);
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: access === 'read' ? S3_READ : [...S3_READ, ...S3_WRITE], resources: objectArns }));
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
-  if (key) role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: access === 'read' ? KMS_READ : KMS_WRITE, resources: [key.keyArn] }));
+  if (key) grantKeyUse(role, key, access === 'read' ? KMS_READ : KMS_WRITE, { service: 's3', buckets: [bucket] });
   for (const p of prefixes) {
     acknowledge(
       role,
@@ -58,12 +60,12 @@ export function grantTable(role: iam.Role, table: dynamodb.Table, indexNames: re
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: access === 'read' ? DDB_READ : [...DDB_READ, ...DDB_WRITE], resources }));
   if (key) {
     const actions = access === 'read' ? ['kms:Decrypt', 'kms:DescribeKey'] : ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'];
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [key.keyArn] }));
+    grantKeyUse(role, key, actions, { service: 'dynamodb' });
   }
 }
 
 /** Publish to an SNS topic encrypted with `key`. */
 export function grantPublish(role: iam.Role, topic: sns.Topic, key: kms.IKey): void {
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.keyArn] }));
+  grantKeyUse(role, key, ['kms:Decrypt', 'kms:GenerateDataKey'], { service: 'sns' });
 }

@@ -1,18 +1,22 @@
 // One Lambda function of the pipeline with every default set once: Node 24 on ARM64, esbuild bundling on this
-// machine (no Docker), JSON logs for Powertools into a log group with a retention, X-Ray tracing, and a role of
-// its own that starts with nothing but its log group (callers add exactly the grants the handler needs).
+// machine (no Docker), JSON logs for Powertools into an encrypted log group with a retention, X-Ray tracing, and a
+// role of its own that starts with nothing but its log group (callers add exactly the grants the handler needs).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { loadGroup } from '../../shared/config';
 import { HANDLERS, type HandlerName } from '../../shared/layout/resources';
-import { FUNCTIONS, RETENTION } from '../config';
+import { FUNCTIONS } from '../config';
 import { acknowledge } from '../nag';
+import { stackLogGroup } from './logs';
+
+export { retentionDays } from './logs';
 
 export interface SatmonFunctionProps {
   name: HandlerName;
@@ -21,13 +25,8 @@ export interface SatmonFunctionProps {
   /** Repository root: where package-lock.json is, for esbuild's module resolution. */
   projectRoot: string;
   environment?: Record<string, string>;
-}
-
-/** CloudWatch accepts only certain retention values; fail at synth rather than at deploy. */
-export function retentionDays(days: number): logs.RetentionDays {
-  const found = Object.values(logs.RetentionDays).find((v) => v === days);
-  if (found === undefined) throw new Error(`${days} days is not a CloudWatch Logs retention value`);
-  return found as logs.RetentionDays;
+  /** Encrypts the function's log group (the key policy must admit CloudWatch Logs: ./logs.ts). */
+  logsKey: kms.IKey;
 }
 
 // CommonJS dependencies bundled into an ES module still call require() for Node built-ins.
@@ -51,10 +50,7 @@ export class SatmonFunction extends Construct {
     this.entry = entry;
     const cfg = FUNCTIONS[name];
 
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: retentionDays(RETENTION.logDays),
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    this.logGroup = stackLogGroup(this, 'Logs', { name: `lambda/${name}`, key: props.logsKey });
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `satmon ${name} function`,

@@ -12,6 +12,11 @@
 // User ids: `head-office`, or `manager:<BRANCH>`. The first visit to a page without a token signs in as
 // `autoLogin` (head office by default) so `npm start` opens on the report; API calls without a valid token get
 // 401, as behind API Gateway.
+//
+// The server listens on 127.0.0.1 and answers only requests addressed to it by a loopback name (Host: localhost,
+// 127.0.0.1 or [::1] with its port); anything else gets 421 and no token. Without that check a web page on any
+// site could reach it by DNS rebinding (its own name resolving to 127.0.0.1) and read tokens and data, since the
+// browser would treat the server as that site.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -41,6 +46,8 @@ export interface ApiServerOptions {
   tokenTtlSec?: number;
   /** Progress of a local pipeline run, served as JSON at /local/status for the dashboard's banner (npm start). */
   status?: () => unknown;
+  /** More Host header values to answer besides the loopback names with the server's port, e.g. 'devbox.lan:8080'. */
+  allowedHosts?: string[];
 }
 
 export interface ApiServer {
@@ -118,9 +125,20 @@ function cookies(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const i = part.indexOf('=');
-    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+    if (i <= 0) continue;
+    try {
+      out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+    } catch {
+      // A malformed escape in someone's cookie is no token, not a server error.
+    }
   }
   return out;
+}
+
+/** The Host header values naming this server on `port`: the loopback names (and without the port on port 80). */
+export function loopbackHosts(port: number): Set<string> {
+  const names = ['localhost', '127.0.0.1', '[::1]'];
+  return new Set([...names.map((n) => `${n}:${port}`), ...(port === 80 ? names : [])]);
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -236,7 +254,14 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     createReadStream(file).pipe(res);
   }
 
+  let hosts = new Set<string>();
   const server = createServer((req, res) => {
+    // Before anything else (DNS rebinding): a request addressed to another name gets neither a token nor data.
+    const host = (req.headers.host ?? '').toLowerCase();
+    if (!hosts.has(host)) {
+      return send(res, 421, { 'content-type': 'application/json', 'cache-control': 'no-store', connection: 'close' },
+        JSON.stringify({ error: `this server answers only http://localhost:${(server.address() as AddressInfo).port} (Host '${host.slice(0, 100)}' refused)` }));
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const run = async () => {
       if (url.pathname.startsWith('/api/')) return api(req, res, url);
@@ -274,6 +299,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  hosts = new Set([...loopbackHosts(port), ...(opts.allowedHosts ?? []).map((h) => h.toLowerCase())]);
   return {
     url: `http://localhost:${port}`,
     port,

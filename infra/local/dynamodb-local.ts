@@ -1,16 +1,25 @@
-// DynamoDB Local (AWS's Java emulator) as a child process that cannot outlive this one.
+// DynamoDB Local (AWS's Java emulator) as a child process that cannot outlive this one, listening on 127.0.0.1 only.
+//
+// DynamoDB Local has no option for its listening address and by itself listens on every interface (with -sharedDb
+// and no authentication: anyone on the network could read and write the tables). It is started through a small
+// launcher (java.ts, LOOPBACK_LAUNCHER_SOURCE) that binds its Jetty connector to 127.0.0.1; start-up waits for the
+// launcher to report the address, and fails if it reports another.
 //
 // Java is started by a tiny `sh` watchdog that holds the read end of a pipe from Node on fd 3. When Node exits for
 // any reason (normal exit, crash, SIGKILL) the kernel closes the write end, `read` sees EOF and the watchdog kills
 // Java. stop() closes the pipe on purpose, which takes the same path, and waits for both processes to exit.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { findDynamoDbLocalDir, findJava } from './java';
+import { findDynamoDbLocalDir, findJava, LOOPBACK_LAUNCHER_CLASS, loopbackLauncherDir } from './java';
 import { freePort } from './ports';
 
+/** The only address DynamoDB Local listens on. */
+export const DYNAMODB_LOCAL_ADDRESS = '127.0.0.1';
+
 export interface DynamoDbLocalOptions {
-  /** Port on which DynamoDB Local listens (it binds all interfaces; clients use 127.0.0.1). Default: a free port. */
+  /** Port on which DynamoDB Local listens on 127.0.0.1. Default: a free port. */
   port?: number;
   /** Persist tables in this directory (-dbPath); default in memory. */
   dbPath?: string;
@@ -22,6 +31,8 @@ export interface DynamoDbLocalOptions {
 export interface DynamoDbLocal {
   endpoint: string;
   port: number;
+  /** Where it listens, as the launcher reported it after binding: always DYNAMODB_LOCAL_ADDRESS. */
+  address: string;
   /** Java's pid (for diagnostics and tests). */
   pid: number;
   stop(): Promise<void>;
@@ -65,13 +76,19 @@ export function pidAlive(pid: number): boolean {
 export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   const java = findJava();
   const dir = findDynamoDbLocalDir();
+  const launcher = await loopbackLauncherDir(java, dir);
   const port = opts.port ?? (await freePort());
   const storage = opts.dbPath ? ['-dbPath', opts.dbPath] : ['-inMemory'];
   if (opts.dbPath) mkdirSync(opts.dbPath, { recursive: true });
   const javaArgs = [
     ...(opts.jvmOptions ?? DEFAULT_JVM_OPTIONS),
+    // An IPv4 socket for 127.0.0.1 (Java would otherwise bind ::ffff:127.0.0.1 on an IPv6 socket: also loopback only).
+    '-Djava.net.preferIPv4Stack=true',
+    `-Dsatmon.bindAddress=${DYNAMODB_LOCAL_ADDRESS}`,
     `-Djava.library.path=${dir}/DynamoDBLocal_lib`,
-    '-jar', `${dir}/DynamoDBLocal.jar`,
+    // The jar's manifest Class-Path still brings in DynamoDBLocal_lib/ (relative to the jar) and log4j2.xml.
+    '-cp', [launcher, path.join(dir, 'DynamoDBLocal.jar')].join(path.delimiter),
+    LOOPBACK_LAUNCHER_CLASS,
     ...storage, '-sharedDb', '-disableTelemetry', '-port', String(port),
   ];
 
@@ -83,10 +100,13 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
   const lifeline = child.stdio[3] as NodeJS.WritableStream & { destroy(): void };
   const log: string[] = [];
   let javaPid = 0;
+  let listening: string | undefined;
   const onData = (buf: Buffer) => {
     for (const line of buf.toString('utf8').split('\n')) {
       const m = /^satmon-java-pid (\d+)/.exec(line);
+      const l = /^satmon-listening (\S+):(\d+)/.exec(line);
       if (m) javaPid = Number(m[1]);
+      else if (l) listening = l[1];
       else if (line.trim()) log.push(line);
     }
     if (log.length > 200) log.splice(0, log.length - 200);
@@ -133,13 +153,17 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
       if (child.exitCode !== null || child.signalCode !== null) {
         throw new Error(`DynamoDB Local exited during start-up (code ${child.exitCode ?? child.signalCode}):\n${log.join('\n')}`);
       }
+      let answered = false;
       try {
         await probe.send(new ListTablesCommand({}), { abortSignal: AbortSignal.timeout(2_000) });
-        break;
+        answered = true;
       } catch (e) {
         if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint} within the start timeout: ${(e as Error).message}\n${log.join('\n')}`);
-        await sleep(50);
       }
+      // Answering is not enough: the launcher must have reported the address it bound (it does right after start).
+      if (answered && listening !== undefined) break;
+      if (answered && Date.now() > deadline) throw new Error(`DynamoDB Local answered on ${endpoint} but its launcher did not report its address:\n${log.join('\n')}`);
+      await sleep(answered ? 10 : 50);
     }
   } catch (e) {
     await stop();
@@ -148,5 +172,9 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
     probe.destroy();
   }
   while (!javaPid) await sleep(5); // the pid line precedes Java's output
-  return { endpoint, port, pid: javaPid, stop };
+  if (listening !== DYNAMODB_LOCAL_ADDRESS) {
+    await stop();
+    throw new Error(`DynamoDB Local listens on ${listening}, not ${DYNAMODB_LOCAL_ADDRESS}; stopped`);
+  }
+  return { endpoint, port, address: listening, pid: javaPid, stop };
 }

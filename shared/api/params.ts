@@ -27,8 +27,15 @@ export function tokenParam(q: Record<string, string | undefined>, name: string):
   return v;
 }
 
+/** A branch id from a path segment as sent (percent-encoded); a malformed escape (%E0, %zz) is the caller's error. */
 export function branchId(raw: string): string {
-  const id = decodeURIComponent(raw).trim().toUpperCase();
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    throw new ApiError(400, `'${raw.slice(0, 40)}' is not a branch id (malformed percent-encoding)`);
+  }
+  const id = decoded.trim().toUpperCase();
   if (!/^[A-Z0-9][A-Z0-9_-]{0,63}$/.test(id)) throw new ApiError(400, `'${raw.slice(0, 40)}' is not a branch id`);
   return id;
 }

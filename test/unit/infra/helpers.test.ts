@@ -1,8 +1,11 @@
 // The small pieces the stack is built from, without synthesizing the stack.
 import path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +14,7 @@ import { EVENT_ROUTES } from '../../../shared/layout/resources';
 import { RETENTION } from '../../../infra/config';
 import { keyWildcard } from '../../../infra/constructs/event-routes';
 import { layoutPrefix } from '../../../infra/constructs/grants';
+import { adminOnlyKeyPolicy, allowInKeyPolicy, grantKeyUse, keyUseConditions } from '../../../infra/constructs/key-policy';
 import { retentionDays, SatmonFunction } from '../../../infra/constructs/satmon-function';
 import { acknowledge, acknowledgeGeneratedWildcards, listAcknowledgements } from '../../../infra/nag';
 import { REPO_ROOT } from '../../../infra/stack';
@@ -42,7 +46,8 @@ describe('retentionDays', () => {
 describe('SatmonFunction', () => {
   it('names the HANDLERS entry when the file is missing', () => {
     const stack = new Stack(new App(), 'S');
-    expect(() => new SatmonFunction(stack, 'F', { name: 'api', entry: path.join(REPO_ROOT, 'lambdas/nope/handler.ts'), projectRoot: REPO_ROOT })).toThrow(
+    const logsKey = new kms.Key(stack, 'K');
+    expect(() => new SatmonFunction(stack, 'F', { name: 'api', entry: path.join(REPO_ROOT, 'lambdas/nope/handler.ts'), projectRoot: REPO_ROOT, logsKey })).toThrow(
       /handler entry for 'api' not found: lambdas\/nope\/handler\.ts \(HANDLERS\.api = lambdas\/api\/handler\.ts/,
     );
   });
@@ -77,5 +82,39 @@ describe('cdk-nag acknowledgements', () => {
     expect(() => acknowledgeGeneratedWildcards(policy, ['states:DescribeExecution'], 'Execution names are generated at run time; the ARN pins the state machine.')).toThrow(
       /unexpected actions s3:GetObject/,
     );
+  });
+});
+
+describe('key policy helpers', () => {
+  const setup = () => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'ap-southeast-3', account: '111122223333' } });
+    const key = new kms.Key(stack, 'K', { policy: adminOnlyKeyPolicy() });
+    const role = new iam.Role(stack, 'R', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const bucket = new s3.Bucket(stack, 'B', { encryptionKey: key, bucketKeyEnabled: true });
+    // As synthesized (CloudFormation renders identical statements once).
+    const keyStatements = () => {
+      const t = Template.fromStack(stack).toJSON() as { Resources: Record<string, { Type: string; Properties: any }> };
+      return Object.values(t.Resources).find((r) => r.Type === 'AWS::KMS::Key')!.Properties.KeyPolicy.Statement as any[];
+    };
+    return { stack, key, role, bucket, keyStatements };
+  };
+
+  it('write a DynamoDB or SNS use into the role policy and, naming the role, into the key policy', () => {
+    const { stack, key, role, keyStatements } = setup();
+    grantKeyUse(role, key, ['kms:Decrypt'], { service: 'dynamodb' });
+    const named = keyStatements().filter((x) => x.Principal?.AWS?.['Fn::GetAtt']?.[0] === stack.resolve(stack.getLogicalId(role.node.defaultChild as any)));
+    expect(named).toEqual([expect.objectContaining({ Action: 'kms:Decrypt', Condition: { StringEquals: { 'kms:ViaService': 'dynamodb.ap-southeast-3.amazonaws.com' } } })]);
+  });
+
+  it('leave an S3 use to IAM (through S3 only) and refuse actions S3 does not need', () => {
+    const { key, role, bucket, keyStatements } = setup();
+    grantKeyUse(role, key, ['kms:Decrypt', 'kms:GenerateDataKey'], { service: 's3', buckets: [bucket] });
+    grantKeyUse(role, key, ['kms:Decrypt'], { service: 's3', buckets: [bucket] });
+    const viaS3 = keyStatements().filter((x) => x.Condition?.StringEquals?.['kms:ViaService'] === 's3.ap-southeast-3.amazonaws.com');
+    expect(viaS3).toHaveLength(1);
+    expect(JSON.stringify(viaS3[0].Principal.AWS)).toMatch(/:root/);
+    expect(viaS3[0].Condition).toEqual({ StringEquals: { 'kms:ViaService': 's3.ap-southeast-3.amazonaws.com' } });
+    expect(() => allowInKeyPolicy(key, role, ['kms:Encrypt'], { service: 's3', buckets: [bucket] })).toThrow(/not an S3 use/);
+    expect(() => keyUseConditions(key, { service: 's3', buckets: [] })).toThrow(/at least one bucket/);
   });
 });

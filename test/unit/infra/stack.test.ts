@@ -6,7 +6,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import jsonata from 'jsonata';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadGroup } from '../../../shared/config';
-import { S3_LAYOUT } from '../../../shared/layout/keys';
+import { RAW_LAYOUT, S3_LAYOUT, uploaderOf } from '../../../shared/layout/keys';
 import { AUTH, BUCKETS, EVENT_ROUTES, HANDLERS, TABLE, TOPICS, type BucketKey, type HandlerName } from '../../../shared/layout/resources';
 import { ASSESSMENT, FUNCTIONS, INGEST_QUEUE, RETENTION } from '../../../infra/config';
 import { keyWildcard } from '../../../infra/constructs/event-routes';
@@ -274,16 +274,6 @@ describe('grants (least privilege)', () => {
     }
   });
 
-  it('offers uploaders a managed policy limited to the routed raw prefixes', () => {
-    const raw = `<${bucketId('raw')}.Arn>`;
-    const p = s.json.Resources[logicalId(s.stack, s.stack.dropUploaderPolicy)]!.Properties!;
-    const st = (p.PolicyDocument.Statement as any[]).map((x) => ({ actions: [].concat(x.Action), resources: ([] as unknown[]).concat(x.Resource).map(flat) }));
-    expect(st).toEqual([
-      { actions: ['s3:AbortMultipartUpload', 's3:PutObject'].sort(), resources: EVENT_ROUTES.filter((r) => r.bucket === 'raw').map((r) => `${raw}/${r.prefix}*`) },
-      { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [`<${logicalId(s.stack, s.stack.data.dataKey)}.Arn>`] },
-    ].map((x) => ({ ...x, actions: expect.arrayContaining(x.actions) })));
-  });
-
   it('lets only assess publish alerts, to the alerts topic', () => {
     const topic = `<${logicalId(s.stack, s.stack.alertTopic)}>`;
     for (const h of HANDLER_NAMES) {
@@ -527,6 +517,11 @@ describe('dashboard: site, sign-in, API', () => {
     for (const [, r] of routes) expect(r.Properties!.AuthorizationType).toBe('JWT');
   });
 
+  it('allows browsers GET only (the API is read-only; API Gateway answers the preflight)', () => {
+    const cors = resourcesOf(s.json, 'AWS::ApiGatewayV2::Api')[0]![1].Properties!.CorsConfiguration;
+    expect(cors.AllowMethods).toEqual(['GET']);
+  });
+
   it('logs API access in JSON with the caller and allows CORS only from the site', () => {
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
@@ -542,8 +537,183 @@ describe('dashboard: site, sign-in, API', () => {
 describe('outputs', () => {
   it('names what deploying and operating need, without construct hashes', () => {
     const names = Object.keys(s.json.Outputs ?? {});
-    for (const n of ['RawDropsBucketName', 'CuratedBucketName', 'TableName', 'StateMachineArn', 'AlertTopicArn', 'OpsTopicArn', 'DropUploaderPolicyArn', 'IngestDlqArn', 'SiteUrl', 'SiteBucketName', 'DistributionId', 'ApiUrl', 'UserPoolId', 'UserPoolClientId', 'HostedUiUrl']) {
+    for (const n of ['RawDropsBucketName', 'CuratedBucketName', 'TableName', 'StateMachineArn', 'AlertTopicArn', 'OpsTopicArn', 'BranchUploaderPolicyArn', 'HeadOfficeUploaderPolicyArn', 'IngestDlqArn', 'SiteUrl', 'SiteBucketName', 'DistributionId', 'ApiUrl', 'UserPoolId', 'UserPoolClientId', 'HostedUiUrl']) {
       expect(names, n).toContain(n);
     }
+  });
+});
+
+/** IAM's matching of a resource pattern with `*` and `?` (policy variables substituted before). */
+const arnMatches = (pattern: string, arn: string) =>
+  new RegExp(`^${pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/]/g, '\\$&'))).join('')}$`).test(arn);
+
+describe('uploaders: each office into its own folder, head office into its own', () => {
+  const raw = () => `<${bucketId('raw')}.Arn>`;
+  const keyArn = () => `<${logicalId(s.stack, s.stack.data.dataKey)}.Arn>`;
+  const doc = (p: { node: { defaultChild?: unknown } }) =>
+    (s.json.Resources[logicalId(s.stack, p)]!.Properties!.PolicyDocument.Statement as any[]).map((x) => ({
+      effect: x.Effect as string, actions: ([] as string[]).concat(x.Action).sort(), resources: ([] as unknown[]).concat(x.Resource).map(flat), condition: x.Condition,
+    }));
+  const tagVar = `\${aws:PrincipalTag/${RAW_LAYOUT.branchTag}}`;
+  const kmsStatement = () => ({
+    effect: 'Allow', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [keyArn()],
+    condition: { StringEquals: { 'kms:ViaService': `s3.${s.stack.region}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': { 'Fn::GetAtt': [bucketId('raw'), 'Arn'] } } },
+  });
+
+  it("lets a branch principal put only under drops/branch=<its satmon-branch tag>/, and nothing without the tag", () => {
+    expect(doc(s.stack.uploaders.branchPolicy)).toEqual([
+      { effect: 'Allow', actions: ['s3:AbortMultipartUpload', 's3:PutObject'], resources: [`${raw()}/drops/branch=${tagVar}/*`], condition: { Null: { [`aws:PrincipalTag/${RAW_LAYOUT.branchTag}`]: 'false' } } },
+      { effect: 'Deny', actions: ['s3:AbortMultipartUpload', 's3:PutObject'], resources: [`${raw()}/*`], condition: { Null: { [`aws:PrincipalTag/${RAW_LAYOUT.branchTag}`]: 'true' } } },
+      kmsStatement(),
+    ]);
+    expect(`drops/branch=${tagVar}/`).toBe(RAW_LAYOUT.branchPrefix(tagVar));
+  });
+
+  it('lets head office put only under drops/head-office/', () => {
+    expect(doc(s.stack.uploaders.headOfficePolicy)).toEqual([
+      { effect: 'Allow', actions: ['s3:AbortMultipartUpload', 's3:PutObject'], resources: [`${raw()}/${RAW_LAYOUT.headOfficePrefix}*`], condition: undefined },
+      kmsStatement(),
+    ]);
+  });
+
+  it('evaluated like IAM: an office reaches its own folder only, and ingest reads the same branch from every key it may write', () => {
+    // The branch policy's allow pattern with the principal's tag substituted, as IAM does with policy variables.
+    const [allow] = doc(s.stack.uploaders.branchPolicy);
+    const may = (tag: string | undefined, key: string) => tag !== undefined && arnMatches(allow!.resources[0]!.replace(tagVar, tag), `${raw()}/${key}`);
+    const headOffice = doc(s.stack.uploaders.headOfficePolicy)[0]!;
+    const headMay = (key: string) => arnMatches(headOffice.resources[0]!, `${raw()}/${key}`);
+    const cases: [string, boolean][] = [
+      ['drops/branch=BR07/2025-Q1.csv', true],
+      ['drops/branch=BR07/sub/dir/x.csv', true],
+      ['drops/branch=BR07/../branch=BR08/x.csv', true], // S3 keys are flat: still BR07's folder
+      ['drops/branch=BR08/2025-Q1.csv', false],
+      ['drops/branch=BR070/2025-Q1.csv', false],
+      ['drops/branch=br07/2025-Q1.csv', false],
+      ['drops/head-office/all.csv', false],
+      ['drops/BR07.csv', false],
+      ['config/branches.json', false],
+    ];
+    for (const [key, ok] of cases) {
+      expect(may('BR07', key), key).toBe(ok);
+      if (ok) expect(uploaderOf(key), key).toEqual({ kind: 'branch', branch: 'BR07' });
+    }
+    expect(may(undefined, 'drops/branch=BR07/x.csv')).toBe(false);
+    expect(headMay('drops/head-office/all.csv')).toBe(true);
+    expect(uploaderOf('drops/head-office/all.csv')).toEqual({ kind: 'head-office' });
+    for (const key of ['drops/branch=BR07/x.csv', 'drops/x.csv', 'drops/head-office-2/x.csv']) expect(headMay(key), key).toBe(false);
+  });
+
+  it('puts both folders under the prefix the ingest route watches', () => {
+    const routed = EVENT_ROUTES.filter((r) => r.bucket === 'raw' && r.handler === 'ingest').map((r) => r.prefix as string);
+    for (const p of [RAW_LAYOUT.branchPrefix('BR07'), RAW_LAYOUT.headOfficePrefix]) expect(routed.some((r) => p.startsWith(r)), p).toBe(true);
+  });
+
+  it('outputs both policy ARNs', () => {
+    expect(s.json.Outputs!.BranchUploaderPolicyArn!.Value).toEqual({ Ref: logicalId(s.stack, s.stack.uploaders.branchPolicy) });
+    expect(s.json.Outputs!.HeadOfficeUploaderPolicyArn!.Value).toEqual({ Ref: logicalId(s.stack, s.stack.uploaders.headOfficePolicy) });
+    expect(s.json.Outputs!.DropUploaderPolicyArn).toBeUndefined();
+  });
+});
+
+describe('KMS: the data key is administered by the account and used only through services', () => {
+  const keyId = () => logicalId(s.stack, s.stack.data.dataKey);
+  const keyPolicy = (id: string) => s.json.Resources[id]!.Properties!.KeyPolicy.Statement as any[];
+  const root = { 'Fn::Join': ['', ['arn:aws:iam::', { Ref: 'AWS::AccountId' }, ':root']] };
+  const CRYPTO = /^kms:(\*|Encrypt|Decrypt|ReEncrypt|GenerateDataKey|GenerateMac|Sign|Verify|DeriveSharedSecret)/;
+  const via = (svc: string) => `${svc}.${s.stack.region}.amazonaws.com`;
+  const allKmsStatements = () =>
+    [...resourcesOf(s.json, 'AWS::IAM::Policy'), ...resourcesOf(s.json, 'AWS::IAM::ManagedPolicy')].flatMap(([id, p]) =>
+      (p.Properties!.PolicyDocument.Statement as any[]).filter((x) => x.Effect === 'Allow' && ([] as string[]).concat(x.Action).some((a) => a.startsWith('kms:'))).map((x) => ({ id, st: x })));
+
+  it('gives the account administration but no cryptographic use of either key', () => {
+    for (const [id] of resourcesOf(s.json, 'AWS::KMS::Key')) {
+      const admin = keyPolicy(id).filter((x) => JSON.stringify(x.Principal) === JSON.stringify({ AWS: root }) && !x.Condition);
+      expect(admin, id).toHaveLength(1);
+      const actions = ([] as string[]).concat(admin[0].Action);
+      for (const a of actions) expect(CRYPTO.test(a), `${id}: ${a}`).toBe(false);
+      expect(actions).toEqual(expect.arrayContaining(['kms:Put*', 'kms:ScheduleKeyDeletion', 'kms:Enable*', 'kms:Disable*']));
+    }
+  });
+
+  it('allows every cryptographic use of the data key only through a service (or to CloudWatch Logs for this stack)', () => {
+    for (const st of keyPolicy(keyId())) {
+      const actions = ([] as string[]).concat(st.Action);
+      if (!actions.some((a) => CRYPTO.test(a))) continue;
+      if (st.Principal.Service) {
+        expect(st.Principal.Service).toBe(`logs.${s.stack.region}.amazonaws.com`);
+        expect(Object.keys(st.Condition.ArnLike)).toEqual(['kms:EncryptionContext:aws:logs:arn']);
+      } else {
+        expect(st.Condition?.StringEquals?.['kms:ViaService'], JSON.stringify(st)).toMatch(/^(s3|dynamodb|sns)\./);
+      }
+    }
+  });
+
+  it('names the roles that use it through DynamoDB and SNS; S3 use is left to IAM grants that name the bucket', () => {
+    const principalsVia = (svc: string) =>
+      new Set(keyPolicy(keyId()).filter((x) => x.Condition?.StringEquals?.['kms:ViaService'] === via(svc)).flatMap((x) => ([] as unknown[]).concat(x.Principal.AWS).map(flat)));
+    const role = (h: HandlerName) => `<${roleId(h)}.Arn>`;
+    expect(principalsVia('dynamodb')).toEqual(new Set(HANDLER_NAMES.map(role)));
+    expect(principalsVia('sns')).toEqual(new Set([role('assess')]));
+    expect(principalsVia('s3')).toEqual(new Set([flat(root)]));
+    // ...and that S3 statement is the whole delegation: through S3 only, read and write of objects only.
+    const s3 = keyPolicy(keyId()).filter((x) => x.Condition?.StringEquals?.['kms:ViaService'] === via('s3'));
+    expect(s3).toHaveLength(1);
+    expect([].concat(s3[0].Action).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    expect(s3[0].Condition).toEqual({ StringEquals: { 'kms:ViaService': via('s3') } });
+  });
+
+  it('conditions every IAM grant of a key on kms:ViaService, and S3 grants on the bucket ARN (S3 Bucket Keys on)', () => {
+    const grants = allKmsStatements();
+    expect(grants.length).toBeGreaterThan(0);
+    const bucketArns = new Map(Object.keys(BUCKETS).map((k) => [JSON.stringify({ 'Fn::GetAtt': [bucketId(k as BucketKey), 'Arn'] }), k as BucketKey]));
+    for (const { id, st } of grants) {
+      const v = st.Condition?.StringEquals?.['kms:ViaService'];
+      expect(v, id).toMatch(/^(s3|dynamodb|sns)\./);
+      if (v === via('s3')) {
+        const ctx = st.Condition.StringEquals['kms:EncryptionContext:aws:s3:arn'];
+        const bucket = bucketArns.get(JSON.stringify(ctx));
+        expect(bucket, `${id}: ${JSON.stringify(ctx)}`).toBeDefined();
+        // The context is the bucket ARN only because the bucket uses an S3 Bucket Key.
+        expect(s.json.Resources[bucketId(bucket!)]!.Properties!.BucketEncryption.ServerSideEncryptionConfiguration[0].BucketKeyEnabled).toBe(true);
+      }
+    }
+    // The uploaders' grants are for the raw bucket; no handler but ingest touches raw objects.
+    for (const p of [s.stack.uploaders.branchPolicy, s.stack.uploaders.headOfficePolicy]) {
+      const mine = grants.filter((g) => g.id === logicalId(s.stack, p));
+      expect(mine.map((g) => g.st.Condition.StringEquals['kms:EncryptionContext:aws:s3:arn'])).toEqual([{ 'Fn::GetAtt': [bucketId('raw'), 'Arn'] }]);
+    }
+  });
+});
+
+describe('log groups', () => {
+  it('are all encrypted with the data key, and named where the key policy admits CloudWatch Logs', () => {
+    const keyArn = { 'Fn::GetAtt': [logicalId(s.stack, s.stack.data.dataKey), 'Arn'] };
+    const logsSt = (s.json.Resources[logicalId(s.stack, s.stack.data.dataKey)]!.Properties!.KeyPolicy.Statement as any[]).find((x) => x.Principal?.Service);
+    expect(logsSt.Principal.Service).toBe(`logs.${s.stack.region}.amazonaws.com`);
+    const patterns = (logsSt.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn'] as unknown[]).map(flat);
+    const groups = resourcesOf(s.json, 'AWS::Logs::LogGroup');
+    // Function logs (4), state machine, API access, site deployment.
+    expect(groups).toHaveLength(HANDLER_NAMES.length + 3);
+    for (const [id, g] of groups) {
+      expect(g.Properties!.KmsKeyId, id).toEqual(keyArn);
+      const arn = `arn:aws:logs:${s.stack.region}:<AWS::AccountId>:log-group:${g.Properties!.LogGroupName}`;
+      expect(patterns.some((p) => arnMatches(p, arn)), `${id} ${arn}`).toBe(true);
+    }
+    // ...and no log group of another stack.
+    expect(patterns.some((p) => arnMatches(p, `arn:aws:logs:${s.stack.region}:<AWS::AccountId>:log-group:/satmon/Other/lambda/x`))).toBe(false);
+    expect(patterns.some((p) => arnMatches(p, `arn:aws:logs:${s.stack.region}:<AWS::AccountId>:log-group:/aws/lambda/anything`))).toBe(false);
+  });
+
+  it('hold every log the stack writes: functions, state machine, API access, site deployment', () => {
+    const ref = (lg: { node: { defaultChild?: unknown } }) => logicalId(s.stack, lg);
+    for (const h of HANDLER_NAMES) expect(s.json.Resources[fnId(h)]!.Properties!.LoggingConfig.LogGroup).toEqual({ Ref: ref(s.stack.functions[h].logGroup) });
+    // Every function, the site deployer's included: one without LoggingConfig would get an unencrypted /aws/lambda/ group.
+    const groups = new Set(resourcesOf(s.json, 'AWS::Logs::LogGroup').map(([id]) => id));
+    for (const [id, f] of resourcesOf(s.json, 'AWS::Lambda::Function')) expect(groups.has(f.Properties!.LoggingConfig?.LogGroup?.Ref), id).toBe(true);
+    const sm = s.json.Resources[logicalId(s.stack, s.stack.assessment.stateMachine)]!.Properties!;
+    const smGroup = flat(sm.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn);
+    expect(resourcesOf(s.json, 'AWS::Logs::LogGroup').some(([id]) => smGroup === `<${id}.Arn>`)).toBe(true);
+    const stage = resourcesOf(s.json, 'AWS::ApiGatewayV2::Stage')[0]![1].Properties!;
+    expect(resourcesOf(s.json, 'AWS::Logs::LogGroup').some(([id]) => flat(stage.AccessLogSettings.DestinationArn) === `<${id}.Arn>`)).toBe(true);
   });
 });

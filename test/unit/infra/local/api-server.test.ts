@@ -1,10 +1,28 @@
 // The local dashboard server: dev tokens, the HTTP API event it builds for the handler, static files.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devUser, gatewayClaims, signDevToken, startApiServer, verifyDevToken, type ApiServer } from '../../../../infra/local/api-server';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { devUser, gatewayClaims, loopbackHosts, signDevToken, startApiServer, verifyDevToken, type ApiServer } from '../../../../infra/local/api-server';
+import { makeHandler } from '../../../../lambdas/api/handler';
+import type { Observability } from '../../../../lambdas/aws/observability';
+import type { DashboardStore } from '../../../../shared/api/store';
+
+/** A GET with a Host header of our choosing (fetch does not let a caller set Host). */
+function rawGet(port: number, pathAndQuery: string, headers: Record<string, string>, opts: { setHost?: boolean } = {}) {
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: pathAndQuery, method: 'GET', headers, setHost: opts.setHost ?? true }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 describe('dev tokens', () => {
   const secret = Buffer.alloc(32, 7);
@@ -116,5 +134,81 @@ describe('startApiServer', () => {
     expect((await fetch(`${server.url}/missing.js`)).status).toBe(404);
     expect((await fetch(`${server.url}/..%2Foutside.txt`)).status).toBe(404);
     expect((await fetch(`${server.url}/app.js`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('answers only requests addressed to a loopback name with its port: no token, cookie or data for another Host (DNS rebinding)', async () => {
+    const port = server.port;
+    const before = events.length;
+    const token = server.tokenFor('head-office');
+    for (const host of ['evil.example', `evil.example:${port}`, `localhost:${port + 1}`, `127.0.0.2:${port}`, `localhost.:${port}`, `localhost:${port}.evil.example`]) {
+      for (const p of ['/auth/dev-token?user=head-office', '/auth/dev-login?user=head-office', '/', '/index.html', '/api/me', '/auth/dev-users']) {
+        const r = await rawGet(port, p, { host, authorization: `Bearer ${token}` });
+        expect(r.status, `${host} ${p}`).toBe(421);
+        expect(r.headers['set-cookie'], `${host} ${p}`).toBeUndefined();
+        expect(r.body, `${host} ${p}`).not.toMatch(/token|<title>/);
+      }
+    }
+    expect(events).toHaveLength(before); // the API handler never ran
+    // Without any Host header (HTTP/1.1 requires one): refused too.
+    expect((await rawGet(port, '/auth/dev-token?user=head-office', {}, { setHost: false })).status).not.toBe(200);
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, `LOCALHOST:${port}`]) {
+      const r = await rawGet(port, '/auth/dev-token?user=head-office', { host });
+      expect(r.status, host).toBe(200);
+      expect(JSON.parse(r.body).token, host).toBeTruthy();
+    }
+    expect(loopbackHosts(80)).toEqual(new Set(['localhost:80', '127.0.0.1:80', '[::1]:80', 'localhost', '127.0.0.1', '[::1]']));
+  });
+
+  it('answers an extra Host only when told to (allowedHosts)', async () => {
+    const s2 = await startApiServer({ staticDir: dir, handler: async () => ({ statusCode: 200 }), allowedHosts: ['DevBox.lan:9999'] });
+    try {
+      expect((await rawGet(s2.port, '/auth/dev-token?user=head-office', { host: 'devbox.lan:9999' })).status).toBe(200);
+      expect((await rawGet(s2.port, '/auth/dev-token?user=head-office', { host: 'devbox.lan:9998' })).status).toBe(421);
+    } finally {
+      await s2.close();
+    }
+  });
+
+  it('treats a cookie with a malformed escape as no token (401), not as a server error', async () => {
+    const r = await fetch(`${server.url}/api/me`, { headers: { cookie: 'satmon_dev_token=%E0%A4%A' } });
+    expect(r.status).toBe(401);
+    expect((await fetch(`${server.url}/`, { headers: { cookie: 'other=%zz' } })).status).toBe(200);
+  });
+});
+
+describe('a malformed percent-escape in the path', () => {
+  const logger = { error: vi.fn(), warn: vi.fn(), info: vi.fn(), debug: vi.fn() };
+  const obs = () => ({ logger }) as unknown as Observability;
+  // The request is refused before any data is read, so no store is needed.
+  const handler = makeHandler(() => ({}) as DashboardStore, obs);
+  const HEAD = { sub: 'h', 'cognito:groups': '[head-office]' };
+  const event = (rawPath: string) => ({
+    version: '2.0', routeKey: 'ANY /{proxy+}', rawPath, rawQueryString: '', headers: {}, isBase64Encoded: false,
+    requestContext: { http: { method: 'GET', path: rawPath }, authorizer: { jwt: { claims: HEAD, scopes: null } } },
+  }) as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
+
+  it('is a 400 with a JSON error from the Lambda handler (not a 500 that counts toward the 5xx alarm)', async () => {
+    for (const p of ['/api/branches/BR07%E0/series', '/api/branches/%zz/results', '/api/branches/BR07%/alerts', '/api/branches/%C0%AF/drops']) {
+      const r = await handler(event(p));
+      expect(r.statusCode, p).toBe(400);
+      expect(r.headers!['content-type'], p).toMatch(/^application\/json/);
+      expect(JSON.parse(r.body!), p).toMatchObject({ status: 400, error: expect.stringMatching(/not a branch id/) });
+    }
+    expect(logger.error).not.toHaveBeenCalled();
+  });
+
+  it('is the same 400 through the local server, which hands the path on as sent', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'satmon-site-'));
+    writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>app</title>');
+    const local = await startApiServer({ staticDir: dir, handler: handler as never });
+    try {
+      const r = await fetch(`${local.url}/api/branches/BR07%E0/series`, { headers: { authorization: `Bearer ${local.tokenFor('head-office')}` } });
+      expect(r.status).toBe(400);
+      expect(r.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(((await r.json()) as { error: string }).error).toMatch(/BR07%E0.*malformed percent-encoding/);
+    } finally {
+      await local.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
