@@ -1,4 +1,5 @@
-// Benchmark of the survey cleaner (not a test): `npx tsx bench/clean.ts [--rows N] [--rss-mb M] [--quick]`.
+// Benchmark of the survey cleaner (not a test): `npx tsx bench/clean.ts [--rows N] [--rss-mb M] [--long-mb 10,20,40,200]
+// [--long-read-mb 40] [--long-repeat 3] [--quick]`; `--rows 0`, `--rss-mb 0`, `--long-mb 0` skip a part.
 //
 // 1. Throughput: a simulated head-office drop of N rows (default 1,000,000; Excel-Indonesian format; 1% messy rows
 //    of every kind except broken quotes, which bare csv-parse cannot get past) is read by bare csv-parse (same
@@ -7,6 +8,13 @@
 //    bare / clean (goal >= 0.5), so a busy machine penalises both alike.
 // 2. Memory: a drop of about `--rss-mb` MB (default 1024; 1% messy rows of every kind) is cleaned in a child
 //    process whose peak RSS (getrusage maxrss, which includes Node and the tsx loader) is reported (goal < 512 MB).
+// 3. Long lines (`--long-mb 10,20,40,200`; `--long-mb 0` skips): a drop with a `komentar` column (ignored by the
+//    instrument) where one row's comment is a quoted field of S MB between 2,000 ordinary rows, against a baseline
+//    drop of the same size made of ordinary rows only, each cleaned by `cleanFile` in a child process (default
+//    reader limits: the long row is rejected as LINE_TOO_LONG). Printed: ms, MB/s and peak RSS of both, the ratio
+//    of their MB/s, and the time per MB of the field (over the same drop with an empty comment; flat across sizes =
+//    linear time). `--long-read-mb 40` also reads fields up to that size whole (limits raised above the field).
+//    Each long-line run is repeated `--long-repeat` times (default 3; best time, highest peak RSS).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -16,7 +24,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse';
 import {
-  cleanDrop, defaultInstrument, DropCsvWriter, MESS_KINDS, simulateCsv, type DropManifest, type MessKind,
+  cleanDrop, defaultInstrument, DropCsvWriter, MESS_KINDS, simulateCsv, type DropManifest, type MessKind, type ReaderOptions,
 } from '../shared/survey/index';
 import { FileSink } from '../shared/survey/file-sink';
 
@@ -31,6 +39,37 @@ export interface CleanBenchOptions {
   dir?: string;
   keep?: boolean;
   log?: (line: string) => void;
+  /** Sizes in MB of the long field of the long-line drops (default 10, 20, 40, 200); [] skips them. */
+  longMb?: number[];
+  /** Also read long fields up to this many MB whole, limits raised (default 40; 0 skips). */
+  longReadMb?: number;
+  /** Runs of each long-line case (best time, highest peak RSS; default 3). Baselines run once. */
+  longRepeat?: number;
+}
+
+export interface LongLineRun {
+  ms: number;
+  mbPerSec: number;
+  peakRssMb: number;
+  rows: number;
+  rejected: number;
+  lineTooLong: number;
+}
+
+export interface LongLineResult {
+  fieldMb: number;
+  fileMb: number;
+  /** Default reader limits: the long row is rejected (LINE_TOO_LONG). */
+  long: LongLineRun;
+  /** Ordinary rows only, same file size, same run. */
+  baseline: LongLineRun;
+  /** long MB/s / baseline MB/s: falls with size when reading is superlinear (skipping a line costs less than cleaning rows, so it may rise). */
+  ratio: number;
+  /** (long ms - ms of the same drop with an empty comment) / field MB: the cost of a MB of the long field. */
+  msPerFieldMb: number;
+  /** The long drop read with the limits raised above the field (fields up to `longReadMb`), else null. */
+  whole: LongLineRun | null;
+  msPerFieldMbWhole: number | null;
 }
 
 export interface CleanBenchResult {
@@ -44,6 +83,7 @@ export interface CleanBenchResult {
   /** The same with CPU seconds: less sensitive to other processes on a shared machine. */
   cpuRatio: number;
   memory: null | { fileMb: number; rows: number; seconds: number; rowsPerSec: number; peakRssMb: number; startRssMb: number; goalMb: 512 };
+  longLines: LongLineResult[];
 }
 
 const GROUPS = 12 * 8; // default simulator: 12 branches x 8 periods
@@ -80,7 +120,7 @@ async function bareParse(path: string): Promise<{ records: number; seconds: numb
 }
 
 /** Cleans `path` into `outDir` exactly as `satmon clean` does. */
-export async function cleanFile(path: string, outDir: string): Promise<{ manifest: DropManifest; seconds: number; cpu: number }> {
+export async function cleanFile(path: string, outDir: string, reader?: ReaderOptions): Promise<{ manifest: DropManifest; seconds: number; cpu: number }> {
   await mkdir(outDir, { recursive: true });
   const t0 = performance.now();
   const c0 = process.cpuUsage();
@@ -91,6 +131,7 @@ export async function cleanFile(path: string, outDir: string): Promise<{ manifes
     instrument: defaultInstrument,
     source: path,
     collectNewRespondents: false,
+    reader,
     onHeader: writer.onHeader,
     onClean: writer.onClean,
     onReject: writer.onReject,
@@ -101,9 +142,12 @@ export async function cleanFile(path: string, outDir: string): Promise<{ manifes
   return { manifest, seconds: (performance.now() - t0) / 1000, cpu: cpuSeconds(c0) };
 }
 
-function childMemoryRun(path: string, outDir: string): Promise<{ rows: number; seconds: number; peakRssMb: number; startRssMb: number }> {
+interface ChildRun { rows: number; rejected: number; lineTooLong: number; seconds: number; peakRssMb: number; startRssMb: number }
+
+function childMemoryRun(path: string, outDir: string, reader?: ReaderOptions): Promise<ChildRun> {
   const self = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, ['--import', 'tsx', self, '--child', path, outDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const args = ['--import', 'tsx', self, '--child', path, outDir, ...(reader ? [JSON.stringify(reader)] : [])];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   return new Promise((resolve, reject) => {
@@ -116,6 +160,112 @@ function childMemoryRun(path: string, outDir: string): Promise<{ rows: number; s
 }
 
 const mb = (bytes: number) => bytes / (1 << 20);
+
+// Long-line drops. Rows are the simulator's clean rows with a `komentar` column the instrument ignores.
+const COMMENT = 'Pelayanan cepat; petugas ramah, antrean pendek. '; // a `;` inside the quotes, as free text has
+const ORDINARY_AROUND = 1000; // ordinary rows before and after the long one
+
+function* commentRows(): Generator<string> {
+  let header = true;
+  for (const chunk of simulateCsv({ seed: 'bench-long', n: 20_000, messy: 0, headOffice: true })) {
+    // simulateCsv cuts its chunks at line ends (CRLF).
+    for (let pos = 0, i = chunk.indexOf('\r\n'); i >= 0; pos = i + 2, i = chunk.indexOf('\r\n', pos)) {
+      const line = chunk.slice(pos, i);
+      yield header ? `${line};komentar\r\n` : `${line};ok\r\n`;
+      header = false;
+    }
+  }
+}
+
+/** Writes text pieces with back-pressure, in about 1 MB writes; returns the bytes written. */
+async function writePieces(path: string, pieces: Iterable<string>): Promise<number> {
+  const out = createWriteStream(path);
+  let acc = '';
+  let bytes = 0;
+  const flush = async () => {
+    bytes += Buffer.byteLength(acc);
+    if (!out.write(acc)) await once(out, 'drain');
+    acc = '';
+  };
+  for (const p of pieces) {
+    acc += p;
+    if (acc.length >= 1 << 20) await flush();
+  }
+  if (acc) await flush();
+  out.end();
+  await once(out, 'finish');
+  return bytes;
+}
+
+/** Header, ordinary rows, one row whose comment is a quoted field of `fieldBytes`, ordinary rows (streamed). */
+function* longLineDrop(fieldBytes: number): Generator<string> {
+  const rows = commentRows();
+  const next = () => rows.next().value as string;
+  yield next(); // header
+  for (let i = 0; i < ORDINARY_AROUND; i++) yield next();
+  yield `${next().slice(0, -'ok\r\n'.length)}"`;
+  const piece = COMMENT.repeat(Math.ceil((1 << 20) / COMMENT.length)).slice(0, 1 << 20);
+  for (let left = fieldBytes; left > 0; left -= piece.length) yield left >= piece.length ? piece : piece.slice(0, left);
+  yield '"\r\n';
+  for (let i = 0; i < ORDINARY_AROUND; i++) yield next();
+  rows.return(undefined);
+}
+
+/** Ordinary rows only, until the file reaches `bytes`. */
+function* baselineDrop(bytes: number): Generator<string> {
+  let n = 0;
+  for (const row of commentRows()) {
+    yield row;
+    n += row.length; // ASCII but for the header's BOM
+    if (n >= bytes) return;
+  }
+  throw new Error('the simulator ran out of rows for the baseline');
+}
+
+/** The fastest of `n` runs, with the highest peak RSS among them. */
+async function bestRun(n: number, run: () => Promise<ChildRun>): Promise<ChildRun> {
+  let best: ChildRun | null = null;
+  let peak = 0;
+  for (let i = 0; i < Math.max(1, n); i++) {
+    const r = await run();
+    peak = Math.max(peak, r.peakRssMb);
+    if (!best || r.seconds < best.seconds) best = r;
+  }
+  return { ...best!, peakRssMb: peak };
+}
+
+async function longLineCase(dir: string, fieldMb: number, readMb: number, repeat: number, refMs: number, log: (s: string) => void): Promise<LongLineResult> {
+  const longFile = join(dir, `long-${fieldMb}.csv`);
+  const baseFile = join(dir, `base-${fieldMb}.csv`);
+  const longBytes = await writePieces(longFile, longLineDrop(fieldMb * (1 << 20)));
+  const baseBytes = await writePieces(baseFile, baselineDrop(longBytes));
+  const runOf = (c: ChildRun, bytes: number): LongLineRun => ({
+    ms: c.seconds * 1000, mbPerSec: mb(bytes) / c.seconds, peakRssMb: c.peakRssMb, rows: c.rows, rejected: c.rejected, lineTooLong: c.lineTooLong,
+  });
+  const out = join(dir, 'long-out');
+  const base = runOf(await childMemoryRun(baseFile, out), baseBytes);
+  const long = runOf(await bestRun(repeat, () => childMemoryRun(longFile, out)), longBytes);
+  let whole: LongLineRun | null = null;
+  if (fieldMb <= readMb) {
+    const limit = (fieldMb + 1) * (1 << 20);
+    whole = runOf(await bestRun(repeat, () => childMemoryRun(longFile, out, { maxLineBytes: limit, maxFieldBytes: limit })), longBytes);
+  }
+  await rm(out, { recursive: true, force: true });
+  await rm(longFile, { force: true });
+  await rm(baseFile, { force: true });
+  const show = (r: LongLineRun) => `${r.ms.toFixed(0)} ms, ${r.mbPerSec.toFixed(1)} MB/s, peak RSS ${r.peakRssMb.toFixed(0)} MB`;
+  const perMb = (r: LongLineRun) => (r.ms - refMs) / fieldMb;
+  const result: LongLineResult = {
+    fieldMb, fileMb: mb(longBytes), long, baseline: base, ratio: long.mbPerSec / base.mbPerSec, msPerFieldMb: perMb(long), whole,
+    msPerFieldMbWhole: whole ? perMb(whole) : null,
+  };
+  log(
+    `  ${String(fieldMb).padStart(3)} MB field (${mb(longBytes).toFixed(1)} MB file, ${long.rows} rows, ${long.lineTooLong} LINE_TOO_LONG): ${show(long)}, ` +
+      `${result.msPerFieldMb.toFixed(1)} ms per MB of the field | baseline ${base.rows.toLocaleString('en')} rows: ${show(base)} | MB/s ratio ${result.ratio.toFixed(2)}` +
+      (whole ? ` | read whole (limits ${fieldMb + 1} MB): ${show(whole)}, ${result.msPerFieldMbWhole!.toFixed(1)} ms per MB, ${whole.lineTooLong} LINE_TOO_LONG` : ''),
+  );
+  return result;
+}
 const best = (xs: number[]) => Math.min(...xs);
 
 export async function runCleanBench(opts: CleanBenchOptions = {}): Promise<CleanBenchResult> {
@@ -125,38 +275,43 @@ export async function runCleanBench(opts: CleanBenchOptions = {}): Promise<Clean
   const log = opts.log ?? ((s: string) => process.stdout.write(s + '\n'));
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'satmon-bench-')));
   try {
-    const throughputFile = join(dir, 'throughput.csv');
-    const gen = await writeDrop(throughputFile, rows, MESS_KINDS.filter((k) => k !== 'broken_quote'));
-    log(`throughput drop: ${gen.rows.toLocaleString('en')} rows, ${mb(gen.bytes).toFixed(0)} MB (${throughputFile})`);
-    const bare: number[] = [];
-    const cleanTimes: number[] = [];
-    const bareCpu: number[] = [];
-    const cleanCpu: number[] = [];
-    let rejected = 0;
-    for (let i = 0; i < repeat; i++) {
-      const b = await bareParse(throughputFile);
-      if (b.records !== gen.rows + 1) throw new Error(`bare csv-parse read ${b.records} records, expected ${gen.rows + 1}`);
-      bare.push(b.seconds);
-      bareCpu.push(b.cpu);
-      const c = await cleanFile(throughputFile, join(dir, 'out'));
-      if (c.manifest.inputRows !== gen.rows) throw new Error(`cleaner read ${c.manifest.inputRows} rows, expected ${gen.rows}`);
-      cleanTimes.push(c.seconds);
-      cleanCpu.push(c.cpu);
-      rejected = c.manifest.rejectedRows;
-      log(`  run ${i + 1}: bare csv-parse ${b.seconds.toFixed(2)} s (cpu ${b.cpu.toFixed(2)} s), clean ${c.seconds.toFixed(2)} s (cpu ${c.cpu.toFixed(2)} s)`);
-    }
     const result: CleanBenchResult = {
-      rows: gen.rows,
-      fileMb: mb(gen.bytes),
-      bare: { seconds: bare, cpu: bareCpu, bestRowsPerSec: gen.rows / best(bare) },
-      clean: { seconds: cleanTimes, cpu: cleanCpu, bestRowsPerSec: gen.rows / best(cleanTimes), rejected },
-      ratio: best(bare) / best(cleanTimes),
-      cpuRatio: best(bareCpu) / best(cleanCpu),
-      memory: null,
+      rows: 0, fileMb: 0, bare: { seconds: [], cpu: [], bestRowsPerSec: NaN }, clean: { seconds: [], cpu: [], bestRowsPerSec: NaN, rejected: 0 },
+      ratio: NaN, cpuRatio: NaN, memory: null, longLines: [],
     };
-    log(`clean: ${Math.round(result.clean.bestRowsPerSec).toLocaleString('en')} rows/s; bare csv-parse: ${Math.round(result.bare.bestRowsPerSec).toLocaleString('en')} rows/s; ratio ${result.ratio.toFixed(2)} (goal >= 0.5; by CPU time ${result.cpuRatio.toFixed(2)})`);
-    await rm(throughputFile, { force: true });
-    await rm(join(dir, 'out'), { recursive: true, force: true });
+    if (rows > 0) {
+      const throughputFile = join(dir, 'throughput.csv');
+      const gen = await writeDrop(throughputFile, rows, MESS_KINDS.filter((k) => k !== 'broken_quote'));
+      log(`throughput drop: ${gen.rows.toLocaleString('en')} rows, ${mb(gen.bytes).toFixed(0)} MB (${throughputFile})`);
+      const bare: number[] = [];
+      const cleanTimes: number[] = [];
+      const bareCpu: number[] = [];
+      const cleanCpu: number[] = [];
+      let rejected = 0;
+      for (let i = 0; i < repeat; i++) {
+        const b = await bareParse(throughputFile);
+        if (b.records !== gen.rows + 1) throw new Error(`bare csv-parse read ${b.records} records, expected ${gen.rows + 1}`);
+        bare.push(b.seconds);
+        bareCpu.push(b.cpu);
+        const c = await cleanFile(throughputFile, join(dir, 'out'));
+        if (c.manifest.inputRows !== gen.rows) throw new Error(`cleaner read ${c.manifest.inputRows} rows, expected ${gen.rows}`);
+        cleanTimes.push(c.seconds);
+        cleanCpu.push(c.cpu);
+        rejected = c.manifest.rejectedRows;
+        log(`  run ${i + 1}: bare csv-parse ${b.seconds.toFixed(2)} s (cpu ${b.cpu.toFixed(2)} s), clean ${c.seconds.toFixed(2)} s (cpu ${c.cpu.toFixed(2)} s)`);
+      }
+      Object.assign(result, {
+        rows: gen.rows,
+        fileMb: mb(gen.bytes),
+        bare: { seconds: bare, cpu: bareCpu, bestRowsPerSec: gen.rows / best(bare) },
+        clean: { seconds: cleanTimes, cpu: cleanCpu, bestRowsPerSec: gen.rows / best(cleanTimes), rejected },
+        ratio: best(bare) / best(cleanTimes),
+        cpuRatio: best(bareCpu) / best(cleanCpu),
+      });
+      log(`clean: ${Math.round(result.clean.bestRowsPerSec).toLocaleString('en')} rows/s; bare csv-parse: ${Math.round(result.bare.bestRowsPerSec).toLocaleString('en')} rows/s; ratio ${result.ratio.toFixed(2)} (goal >= 0.5; by CPU time ${result.cpuRatio.toFixed(2)})`);
+      await rm(throughputFile, { force: true });
+      await rm(join(dir, 'out'), { recursive: true, force: true });
+    }
 
     if (rssMb > 0) {
       const bigFile = join(dir, 'big.csv');
@@ -165,6 +320,20 @@ export async function runCleanBench(opts: CleanBenchOptions = {}): Promise<Clean
       const m = await childMemoryRun(bigFile, join(dir, 'big-out'));
       result.memory = { fileMb: mb(big.bytes), rows: m.rows, seconds: m.seconds, rowsPerSec: m.rows / m.seconds, peakRssMb: m.peakRssMb, startRssMb: m.startRssMb, goalMb: 512 };
       log(`peak RSS ${m.peakRssMb.toFixed(0)} MB cleaning ${mb(big.bytes).toFixed(0)} MB (goal < 512 MB; ${m.startRssMb.toFixed(0)} MB before the first byte); ${Math.round(m.rows / m.seconds).toLocaleString('en')} rows/s`);
+      await rm(bigFile, { force: true });
+      await rm(join(dir, 'big-out'), { recursive: true, force: true });
+    }
+
+    const longMb = opts.longMb ?? [10, 20, 40, 200];
+    if (longMb.length) {
+      log('long lines: one row with an S MB quoted comment among 2,000 ordinary rows, against ordinary rows only (same size), each cleaned in a child process');
+      const refFile = join(dir, 'long-0.csv');
+      const refBytes = await writePieces(refFile, longLineDrop(0));
+      const repeatLong = opts.longRepeat ?? 3;
+      const ref = await bestRun(repeatLong, () => childMemoryRun(refFile, join(dir, 'long-out')));
+      await rm(refFile, { force: true });
+      log(`  the same drop with an empty comment (${(refBytes / 1024).toFixed(0)} KB): ${(ref.seconds * 1000).toFixed(0)} ms, peak RSS ${ref.peakRssMb.toFixed(0)} MB`);
+      for (const fieldMb of longMb) result.longLines.push(await longLineCase(dir, fieldMb, opts.longReadMb ?? 40, repeatLong, ref.seconds * 1000, log));
     }
     return result;
   } finally {
@@ -172,12 +341,15 @@ export async function runCleanBench(opts: CleanBenchOptions = {}): Promise<Clean
   }
 }
 
-async function child(path: string, outDir: string): Promise<void> {
+async function child(path: string, outDir: string, reader?: ReaderOptions): Promise<void> {
   const startRssMb = mb(process.memoryUsage().rss);
-  const { manifest, seconds } = await cleanFile(path, outDir);
+  const { manifest, seconds } = await cleanFile(path, outDir, reader);
   // getrusage ru_maxrss is in kilobytes on Linux.
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(JSON.stringify({ rows: manifest.inputRows, seconds, peakRssMb, startRssMb }) + '\n');
+  const run: ChildRun = {
+    rows: manifest.inputRows, rejected: manifest.rejectedRows, lineTooLong: manifest.reasons.LINE_TOO_LONG ?? 0, seconds, peakRssMb, startRssMb,
+  };
+  process.stdout.write(JSON.stringify(run) + '\n');
 }
 
 function flag(argv: string[], name: string): string | undefined {
@@ -188,7 +360,7 @@ function flag(argv: string[], name: string): string | undefined {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const argv = process.argv.slice(2);
   if (argv[0] === '--child') {
-    await child(argv[1]!, argv[2]!);
+    await child(argv[1]!, argv[2]!, argv[3] ? (JSON.parse(argv[3]) as ReaderOptions) : undefined);
   } else {
     const quick = argv.includes('--quick');
     const result = await runCleanBench({
@@ -196,6 +368,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       rssMb: Number(flag(argv, '--rss-mb') ?? (quick ? 100 : 1024)),
       repeat: Number(flag(argv, '--repeat') ?? 3),
       keep: argv.includes('--keep'),
+      longMb: (flag(argv, '--long-mb') ?? (quick ? '10,20,40' : '10,20,40,200')).split(',').map(Number).filter((x) => x > 0),
+      longReadMb: Number(flag(argv, '--long-read-mb') ?? 40),
+      longRepeat: Number(flag(argv, '--long-repeat') ?? 3),
     });
     if (argv.includes('--json')) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   }

@@ -143,7 +143,19 @@ export const CONFIG_GROUPS = {
       description: 'Key of the branch directory (id, region, name) in the curated bucket; when set, the object must exist.',
       default: `\`${S3_LAYOUT.branches}\` if present`,
     }),
-  }, (v) => ({ instrumentJson: v.SATMON_INSTRUMENT_JSON, instrumentKey: v.SATMON_INSTRUMENT_KEY, branchesKey: v.SATMON_BRANCHES_KEY })),
+    // Defaults equal shared/survey/csv-records.ts DEFAULT_MAX_LINE_BYTES / DEFAULT_MAX_FIELD_BYTES (config.test.ts
+    // checks); at most 256 MiB, as the reader holds a record of up to that size as one string.
+    SATMON_MAX_LINE_BYTES: whole({ min: 1024, max: 1 << 28 }, 1 << 20, {
+      description: 'Longest survey row read, in bytes; a longer row is rejected as LINE_TOO_LONG (only its start kept), a longer header refuses the drop.',
+    }),
+    SATMON_MAX_FIELD_BYTES: whole({ min: 64, max: 1 << 28 }, 64 << 10, {
+      description: 'Longest cell of a survey row, in bytes; a row with a longer one is rejected as LINE_TOO_LONG.',
+    }),
+  }, (v) => ({
+    instrumentJson: v.SATMON_INSTRUMENT_JSON, instrumentKey: v.SATMON_INSTRUMENT_KEY, branchesKey: v.SATMON_BRANCHES_KEY,
+    // Named as ReaderOptions (cleanDrop's `reader`).
+    maxLineBytes: v.SATMON_MAX_LINE_BYTES, maxFieldBytes: v.SATMON_MAX_FIELD_BYTES,
+  })),
 
   // Defaults equal shared/assess/recompute.ts DEFAULT_SETTINGS (test/unit/shared/config.test.ts checks).
   recompute: group('Recompute (bootstrap) settings', {

@@ -1,6 +1,7 @@
 // Clean rows of one unit and period, as the statistics read them: a numeric item table plus the categorical
 // columns. Built from the clean CSV parts the ingest wrote (shared/survey/csv-out.ts layout).
 import { parse } from 'csv-parse/sync';
+import { unprotectCell } from '../csv-write';
 import type { Instrument } from '../survey';
 import { selectRows, type DataTable } from '../stats/table';
 
@@ -36,7 +37,7 @@ export function frameFromCleanCsv(parts: readonly { text: string; source: string
   for (const part of parts) {
     const records = parse(part.text, { skip_empty_lines: true }) as string[][];
     if (records.length === 0) continue;
-    const header = records[0]!;
+    const header = records[0]!.map(unprotectCell); // text cells were formula-protected when written (csv-write.ts)
     const required = (name: string) => {
       const j = header.indexOf(name);
       if (j < 0) throw new Error(`${part.source}: clean file has no column '${name}'`);
@@ -46,11 +47,12 @@ export function frameFromCleanCsv(parts: readonly { text: string; source: string
     const catJ = catNames.map((c) => header.indexOf(c)), itemJ = itemNames.map((c) => header.indexOf(c));
     for (let r = 1; r < records.length; r++) {
       const rec = records[r]!;
-      const key = `${rec[brJ]}\u0000${rec[peJ]}\u0000${rec[idJ]}`;
+      const id = unprotectCell(rec[idJ]!);
+      const key = `${rec[brJ]}\u0000${rec[peJ]}\u0000${id}`;
       if (seen.has(key)) { duplicatesDropped++; continue; }
       seen.add(key);
-      ids.push(rec[idJ]!); branches.push(rec[brJ]!); periods.push(rec[peJ]!);
-      catNames.forEach((c, k) => cats[c]!.push(catJ[k]! >= 0 ? rec[catJ[k]!] || null : null));
+      ids.push(id); branches.push(rec[brJ]!); periods.push(rec[peJ]!);
+      catNames.forEach((c, k) => cats[c]!.push(catJ[k]! >= 0 ? unprotectCell(rec[catJ[k]!]!) || null : null));
       itemJ.forEach((j, k) => {
         const cell = j >= 0 ? rec[j]! : '';
         const v = cell === '' ? NaN : Number(cell);

@@ -128,8 +128,8 @@ export function surveyCleaner(instrument: Instrument, knownBranches?: ReadonlyMa
   };
 }
 
-/** A cleaner with the configured instrument and branch directory (survey-config.ts). */
+/** A cleaner with the configured instrument and branch directory (survey-config.ts) and line/field caps. */
 export async function cleanerFor(survey: SurveySettings, objects: ObjectStore, curatedBucket: string): Promise<Cleaner> {
   const [instrument, branches] = await Promise.all([instrumentFor(survey, objects, curatedBucket), branchesFor(survey, objects, curatedBucket)]);
-  return surveyCleaner(instrument, branches);
+  return surveyCleaner(instrument, branches, { reader: { maxLineBytes: survey.maxLineBytes, maxFieldBytes: survey.maxFieldBytes } });
 }

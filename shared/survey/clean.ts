@@ -1,10 +1,10 @@
 // cleanDrop: one pass over a raw survey drop that sends every data row to exactly one of onClean / onReject as
 // soon as it is decided, and returns the drop's manifest. See index.ts for the contract.
 import { parse } from 'csv-parse/sync';
-import { comparePeriods } from '../period';
+import { addQuarters, comparePeriods, periodIndex, quarterOf } from '../period';
 import type { DropInput, ReaderInfo, ReaderOptions, RawRecord } from './csv-records';
 import { RecordReader } from './csv-records';
-import { buildCellRules, Invalid, MISSING, showCell, type CellRules } from './fields';
+import { branchIdSchema, buildCellRules, Invalid, messageText, MISSING, showCell, type CellRules } from './fields';
 import { Hash64, hex8 } from './hash';
 import { IdTable } from './id-table';
 import { normalizeHeader, type Instrument } from './instrument';
@@ -114,15 +114,41 @@ export interface CleanOptions {
   /** Put the accepted ids and answer hashes per group into the manifest (default true; off for huge drops). */
   collectNewRespondents?: boolean;
   reader?: ReaderOptions;
+  /**
+   * The branch whose folder the drop was uploaded to (case-insensitive). A row with a well-formed branch id other
+   * than this one is rejected with WRONG_BRANCH (and is not grouped, so no other branch's respondents are looked
+   * up). Unset (head-office uploads, the CLI without --branch): no check. A malformed value throws a RangeError.
+   */
+  uploaderBranch?: string;
+  /**
+   * When the drop was received. Set: a row whose period, or whose submission date's quarter, is later than the
+   * quarter after the quarter of receivedAt (on the calendar of `timeZone`) is rejected with FUTURE_PERIOD: a
+   * drop received on 2025-08-15 (2025-Q3) may hold rows up to 2025-Q4 and dates up to 2025-12-31. Unset: no check.
+   */
+  receivedAt?: Date;
+  /** IANA time zone of the upload's calendar quarter (default Asia/Jakarta, WIB). */
+  timeZone?: string;
 }
 
-export type DropErrorCode = 'EMPTY_DROP' | 'UNREADABLE_HEADER' | 'MISSING_COLUMNS' | 'DUPLICATE_COLUMNS';
+/** The time zone in which the upload's quarter is taken unless CleanOptions.timeZone says otherwise. */
+export const DEFAULT_UPLOAD_TIME_ZONE = 'Asia/Jakarta';
 
-/** The whole drop is refused (nothing was sent to the callbacks): the message names the file, line and columns. */
+export type DropErrorCode = 'EMPTY_DROP' | 'UNREADABLE_HEADER' | 'HEADER_TOO_LONG' | 'MISSING_COLUMNS' | 'DUPLICATE_COLUMNS';
+
+/** Bytes of a DropRejectedError message: the source (at most SOURCE_BYTES) and the text together. */
+export const DROP_ERROR_MAX_BYTES = 1024;
+const SOURCE_BYTES = 200;
+
+/**
+ * The whole drop is refused (nothing was sent to the callbacks): the message names the file, line and columns.
+ * The message goes into drop records, manifests and logs, so the constructor passes source and text through
+ * messageText (control characters escaped, at most DROP_ERROR_MAX_BYTES UTF-8 bytes in all, the source first).
+ */
 export class DropRejectedError extends Error {
   override name = 'DropRejectedError';
   constructor(readonly code: DropErrorCode, readonly source: string, message: string) {
-    super(`${source}: ${message}`);
+    const where = messageText(source, SOURCE_BYTES);
+    super(`${where}: ${messageText(message, DROP_ERROR_MAX_BYTES - 2 - Buffer.byteLength(where))}`);
   }
 }
 
@@ -139,6 +165,22 @@ interface Group {
 
 const ABSENT = -1;
 const MAX_HEADER_LIST = 12;
+/** Bytes of the lists in a MISSING_COLUMNS message (the required names first); a header column at most 40. */
+const MISSING_LIST_BYTES = 560;
+const HEADER_LIST_BYTES = 200;
+const clipColumn = (c: string): string => messageText(c, 40);
+
+/** `'a', 'b', 'c'` within maxBytes, ending `... and N more` when the names do not fit. */
+function nameList(names: readonly string[], maxBytes: number): string {
+  const quoted = names.map((n) => `'${messageText(n, 64)}'`);
+  let out = '';
+  for (let i = 0; i < quoted.length; i++) {
+    const next = (i > 0 ? ', ' : '') + quoted[i];
+    if (Buffer.byteLength(out + next) > maxBytes - 24) return `${out}, ... and ${quoted.length - i} more`;
+    out += next;
+  }
+  return out;
+}
 
 /** Resolves the drop's header against the instrument; throws DropRejectedError when it cannot be used. */
 export function matchHeader(instrument: Instrument, columns: string[], source: string, line: number): Omit<DropHeader, 'format'> {
@@ -157,7 +199,7 @@ export function matchHeader(instrument: Instrument, columns: string[], source: s
     const keys = [name, ...(spec.columnAliases[name] ?? [])].map(normalizeHeader);
     const hits = new Set<number>();
     for (const k of keys) for (const j of keyToIndex.get(k) ?? []) hits.add(j);
-    if (hits.size > 1) duplicates.push(`'${name}' (header columns ${[...hits].map((j) => `${j + 1} '${columns[j]}'`).join(', ')})`);
+    if (hits.size > 1) duplicates.push(`'${name}' (header columns ${[...hits].map((j) => `${j + 1} '${clipColumn(columns[j]!)}'`).join(', ')})`);
     const j = hits.size ? Math.min(...hits) : ABSENT;
     if (j !== ABSENT) index[name] = j;
     return j;
@@ -179,12 +221,15 @@ export function matchHeader(instrument: Instrument, columns: string[], source: s
     throw new DropRejectedError('DUPLICATE_COLUMNS', source, `line ${line}: more than one header column matches ${duplicates.join('; ')}`);
   }
   if (missing.length) {
-    const have = columns.length > MAX_HEADER_LIST ? `${columns.slice(0, MAX_HEADER_LIST).join(', ')}, ... (${columns.length} columns)` : columns.join(', ');
+    // The header is input: each column is clipped and the list capped, so that a huge header line (a file without
+    // the expected delimiter) still gives a short message; the required names come first.
+    const shown = columns.slice(0, MAX_HEADER_LIST).map(clipColumn).join(', ');
+    const have = messageText(columns.length > MAX_HEADER_LIST ? `${shown}, ... (${columns.length} columns)` : shown, HEADER_LIST_BYTES);
     throw new DropRejectedError(
       'MISSING_COLUMNS',
       source,
-      `line ${line}: required column${missing.length > 1 ? 's' : ''} '${missing.join("', '")}' not found in the header ` +
-        `(instrument ${instrument.id}; names match case- and space-insensitively; the header has: ${have})`,
+      `line ${line}: required column${missing.length > 1 ? 's' : ''} ${nameList(missing, MISSING_LIST_BYTES)} not found in the header ` +
+        `(instrument ${messageText(instrument.id, 64)}; names match case- and space-insensitively; the header has: ${have})`,
     );
   }
   const used = new Set(Object.values(index));
@@ -199,6 +244,8 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
   const rules: CellRules = buildCellRules(instrument);
   const reader = new RecordReader(opts.reader);
   const known: { has(id: string): boolean; size: number } | null = opts.knownBranches ?? instrument.branches;
+  const uploader = uploaderBranchOf(opts.uploaderBranch);
+  const future = futureRule(opts.receivedAt, opts.timeZone ?? DEFAULT_UPLOAD_TIME_ZONE);
   const collect = opts.collectNewRespondents !== false;
   const maxShare = instrument.rules.maxMissingShare;
   const slMin = instrument.rules.straightLiningMinItems;
@@ -287,6 +334,9 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
     for (const rec of batch) {
       if (first) {
         first = false;
+        if (rec.issue?.code === 'LINE_TOO_LONG') {
+          throw new DropRejectedError('HEADER_TOO_LONG', source, `line ${rec.line}: the header line is too long: ${rec.issue.detail}`);
+        }
         if (rec.fields === null) {
           throw new DropRejectedError('UNREADABLE_HEADER', source, `line ${rec.line}: the header line has broken quoting: ${showCell(rec.text)}`);
         }
@@ -301,6 +351,13 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       inputRows++;
       const f = rec.fields;
       // Records whose fields cannot be aligned with the header get their one structural reason.
+      if (rec.issue) {
+        // LINE_TOO_LONG (fields: the kept start, or the fields cut), BAD_ENCODING (bad bytes read as U+FFFD).
+        const cells = f ?? [];
+        const rid = cells.length > idAt ? cells[idAt]!.trim() : '';
+        await reject(rec, rid, [rec.issue.code], [`${rec.issue.code} ${rec.issue.detail}`], null);
+        continue;
+      }
       if (f === null) {
         const literal = splitLiteral(rec.text, reader.info.delimiter);
         const rid = literal.length > idAt ? literal[idAt]!.trim() : '';
@@ -340,18 +397,30 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       let branch: string | null = null;
       if (bv === MISSING) add('MISSING_BRANCH', `${spec.branchColumn}=${showCell(rawBranch)}`);
       else if (bv instanceof Invalid) add('BAD_BRANCH', `${spec.branchColumn}=${showCell(rawBranch)}: ${bv.message}`);
-      else if (known && !known.has(bv)) add('UNKNOWN_BRANCH', `${spec.branchColumn}=${showCell(rawBranch)}: not among the ${known.size} known branches`);
-      else branch = bv;
+      else {
+        branch = bv;
+        if (known && !known.has(bv)) {
+          add('UNKNOWN_BRANCH', `${spec.branchColumn}=${showCell(rawBranch)}: not among the ${known.size} known branches`);
+          branch = null;
+        }
+        // Not grouped: a row for another branch must not reach that branch's stored respondents (seen).
+        if (uploader !== null && bv !== uploader) {
+          add('WRONG_BRANCH', `${spec.branchColumn}=${showCell(rawBranch)}: the row is for ${bv}, the file was uploaded to the folder of ${uploader}`);
+          branch = null;
+        }
+      }
       let period: string | null = null;
       let periodBad = false;
+      let columnPeriod: string | null = null;
       if (periodAt !== ABSENT) {
         const pv = rules.period.read(f[periodAt]!);
         if (pv instanceof Invalid) {
           add('BAD_PERIOD', `${spec.periodColumn}=${showCell(f[periodAt]!)}: ${pv.message}`);
           periodBad = true;
-        } else if (pv !== MISSING) period = pv;
+        } else if (pv !== MISSING) period = columnPeriod = pv;
       }
       let date: string | null = null;
+      let dateQuarter: string | null = null;
       if (dateAt !== ABSENT) {
         const dv = rules.date.read(f[dateAt]!);
         if (dv instanceof Invalid) {
@@ -359,6 +428,7 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
           periodBad = true;
         } else if (dv !== MISSING) {
           date = dv.iso;
+          dateQuarter = dv.period;
           // The period column wins; the date only fills a blank one (answers may arrive after their wave's quarter).
           if (period === null && !periodBad) period = dv.period;
         }
@@ -366,6 +436,18 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       if (period === null && !periodBad) {
         const cols = [periodAt !== ABSENT ? spec.periodColumn : null, dateAt !== ABSENT ? spec.dateColumn : null].filter(Boolean);
         add('MISSING_PERIOD', `${cols.join(' and ')} empty`);
+      }
+      // A period or date after the quarter following the upload's is a typo (2099-Q1), not an answer; one rule for
+      // both: the quarter of the period or date against the upload's quarter + 1. Such rows are not grouped.
+      if (future !== null) {
+        if (columnPeriod !== null && future.after(columnPeriod)) {
+          add('FUTURE_PERIOD', `${spec.periodColumn}=${showCell(f[periodAt]!)}: ${future.why}`);
+          periodBad = true;
+        }
+        if (dateQuarter !== null && future.after(dateQuarter)) {
+          add('FUTURE_PERIOD', `${spec.dateColumn}=${showCell(f[dateAt]!)}: in ${dateQuarter}, ${future.why}`);
+          periodBad = true;
+        }
       }
       if (periodBad) period = null;
 
@@ -524,6 +606,40 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       straightLiningMinItems: slMin,
       knownBranches: known ? known.size : null,
     },
+  };
+}
+
+/** CleanOptions.uploaderBranch in canonical form (null = no check); a malformed value is a caller's bug. */
+function uploaderBranchOf(raw: string | undefined): string | null {
+  if (raw === undefined) return null;
+  const r = branchIdSchema.safeParse(raw.trim());
+  if (!r.success) throw new RangeError(`uploaderBranch ${showCell(raw)} is not a well-formed branch id`);
+  return r.data;
+}
+
+/**
+ * The FUTURE_PERIOD rule for a drop received at `receivedAt`: a quarter is too late when it comes after the quarter
+ * following the upload's quarter (on the calendar of `timeZone`). Null when there is no receivedAt, or when that
+ * limit is past the last supported quarter (then no quarter can be later).
+ */
+function futureRule(receivedAt: Date | undefined, timeZone: string): { after(quarter: string): boolean; why: string } | null {
+  if (receivedAt === undefined) return null;
+  const uploaded = quarterOf(receivedAt, timeZone); // RangeError for an invalid Date or time zone
+  let limit: string;
+  try {
+    limit = addQuarters(uploaded, 1);
+  } catch {
+    return null;
+  }
+  const limitIndex = periodIndex(limit);
+  const memo = new Map<string, boolean>(); // a drop holds a handful of distinct quarters
+  return {
+    after(quarter) {
+      let v = memo.get(quarter);
+      if (v === undefined) memo.set(quarter, (v = periodIndex(quarter) > limitIndex));
+      return v;
+    },
+    why: `later than ${limit}, the quarter after the upload's (received ${receivedAt.toISOString()}, ${uploaded} in ${timeZone})`,
   };
 }
 

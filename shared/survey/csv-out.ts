@@ -4,26 +4,24 @@
 //               (comma-separated, LF, UTF-8 without BOM; a missing answer is an empty cell)
 // rejects.csv : line, respondent_id, reasons (`;`-separated codes), the drop's own header columns with the row's
 //               original fields (short rows padded with empty cells, extra fields only in raw_text), then
-//               detail (the findings, ` | `-separated) and raw_text (the row's original text, exactly).
-// Writing CSV is only quoting (RFC 4180: fields with a comma, quote, CR or LF are quoted, quotes doubled);
-// reading is always csv-parse. A property test round-trips these lines through csv-parse.
+//               detail (the findings, ` | `-separated) and raw_text (the row's original text).
+// Both are the MACHINE_CSV dialect of the product's one CSV writer (../csv-write.ts): every text cell is
+// formula-neutralized (`'` in front of = + - @ TAB CR and ') and RFC 4180-quoted; item codes and line numbers are
+// numbers. Code reading these files back applies unprotectCell to text cells (respondent id, categories, the
+// rejects' original fields and raw_text) to get the exact original text. A property test round-trips these
+// lines through csv-parse and unprotectCell.
+import { csvCell, csvRow, MACHINE_CSV, writePlainCell, type Cell } from '../csv-write';
 import type { CleanRow, DropHeader, RejectedRow } from './clean';
 import type { Instrument } from './instrument';
 
-const NEEDS_QUOTES = /[",\r\n]/;
-
+/** One text cell of clean.csv / rejects.csv (protected and quoted): csvCell of ../csv-write.ts. */
 export function csvField(v: string): string {
-  return NEEDS_QUOTES.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+  return csvCell(v);
 }
 
-/** One CSV line with its LF. */
-export function csvLine(fields: readonly string[]): string {
-  let s = '';
-  for (let i = 0; i < fields.length; i++) {
-    if (i > 0) s += ',';
-    s += csvField(fields[i]!);
-  }
-  return s + '\n';
+/** One CSV line of the machine dialect, with its LF. */
+export function csvLine(fields: readonly Cell[]): string {
+  return csvRow(fields, MACHINE_CSV);
 }
 
 /** Columns of clean.csv for an instrument. */
@@ -40,12 +38,13 @@ export function CLEAN_COLUMNS(instrument: Instrument): string[] {
   ];
 }
 
-export function cleanRowFields(instrument: Instrument, row: CleanRow): string[] {
-  const out: string[] = [row.respondentId, row.branch, row.period];
+/** The cells of a clean row: text cells as strings, item codes and the line number as numbers (NaN = missing). */
+export function cleanRowFields(instrument: Instrument, row: CleanRow): Cell[] {
+  const out: Cell[] = [row.respondentId, row.branch, row.period];
   if (instrument.spec.dateColumn) out.push(row.date ?? '');
   for (const c of row.categories) out.push(c ?? '');
-  for (const v of row.items) out.push(v === v ? String(v) : '');
-  out.push(row.answerHash, String(row.line));
+  for (const v of row.items) out.push(v);
+  out.push(row.answerHash, row.line);
   return out;
 }
 
@@ -57,9 +56,10 @@ const SMALL_INTS = Array.from({ length: 201 }, (_, i) => String(i - 100));
 
 /** Same text as csvLine(cleanRowFields(...)), built directly: it runs once per clean row. */
 export function formatCleanRow(instrument: Instrument, row: CleanRow): string {
-  // Branch, period, date and the hash are validated/generated forms that never need quoting.
-  let s = csvField(row.respondentId) + ',' + row.branch + ',' + row.period;
-  if (instrument.spec.dateColumn) s += ',' + (row.date ?? '');
+  // Every text cell goes through csvField. Branch (`[A-Z0-9]...`), period and date (`YYYY...`) and the hex hash can
+  // never start with a trigger or need quotes, but the respondent id and the categories (instrument codes) can.
+  let s = csvField(row.respondentId) + ',' + csvField(row.branch) + ',' + csvField(row.period);
+  if (instrument.spec.dateColumn) s += ',' + (row.date === null ? '' : csvField(row.date));
   const cats = row.categories;
   for (let k = 0; k < cats.length; k++) {
     const c = cats[k];
@@ -70,7 +70,7 @@ export function formatCleanRow(instrument: Instrument, row: CleanRow): string {
     const v = items[i]!;
     s += v !== v ? ',' : ',' + (SMALL_INTS[v + 100] ?? String(v));
   }
-  return s + ',' + row.answerHash + ',' + row.line + '\n';
+  return s + ',' + csvField(row.answerHash) + ',' + row.line + '\n';
 }
 
 export const REJECT_LEAD_COLUMNS = ['line', 'respondent_id', 'reasons'] as const;
@@ -86,9 +86,9 @@ export function formatRejectHeader(header: DropHeader | readonly string[]): stri
   return csvLine(rejectColumns(header));
 }
 
-/** `nColumns` = the drop's header length. */
-export function rejectRowFields(rej: RejectedRow, nColumns: number): string[] {
-  const out: string[] = [String(rej.line), rej.respondentId, rej.reasons.join(';')];
+/** `nColumns` = the drop's header length. Every cell but the line number is text (protected when written). */
+export function rejectRowFields(rej: RejectedRow, nColumns: number): Cell[] {
+  const out: Cell[] = [rej.line, rej.respondentId, rej.reasons.join(';')];
   for (let j = 0; j < nColumns; j++) out.push(rej.fields[j] ?? '');
   out.push(rej.details.join(' | '), rej.text);
   return out;
@@ -126,8 +126,10 @@ export class CleanRowEncoder {
   }
 
   push(row: CleanRow): void {
-    let room = 64 + 12 * row.items.length + 6 * row.respondentId.length;
-    for (const c of row.categories) room += c === null ? 1 : 6 * c.length + 3;
+    // Worst case per text cell: 3 UTF-8 bytes per UTF-16 unit, quotes doubled, the `'` prefix and two quotes.
+    let room = 64 + 12 * row.items.length +
+      6 * (row.respondentId.length + row.branch.length + row.period.length + row.answerHash.length + (row.date?.length ?? 0)) + 16;
+    for (const c of row.categories) room += c === null ? 1 : 6 * c.length + 4;
     if (this.pos + room > this.buf.length) this.grow(this.pos + room);
     this.text(row.respondentId);
     this.byte(44);
@@ -173,26 +175,17 @@ export class CleanRowEncoder {
     this.buf[this.pos++] = b;
   }
 
-  /** A field: short ASCII without quoting needs is copied by hand (cheaper than a call into C++ per field). */
+  /**
+   * A text cell: a short one that csvField would leave as it is (writePlainCell) is copied by hand (cheaper than a
+   * call into C++ per field); anything else is written as csvField(s).
+   */
   private text(s: string): void {
-    const buf = this.buf;
-    let p = this.pos;
-    if (s.length <= 32) {
-      let ok = true;
-      for (let i = 0; i < s.length; i++) {
-        const c = s.charCodeAt(i);
-        if (c >= 128 || c === 44 || c === 34 || c === 10 || c === 13) {
-          ok = false;
-          break;
-        }
-        buf[p + i] = c;
-      }
-      if (ok) {
-        this.pos = p + s.length;
-        return;
-      }
+    const p = this.pos;
+    if (s.length <= 32 && writePlainCell(s, this.buf, p)) {
+      this.pos = p + s.length;
+      return;
     }
-    this.pos = p + buf.write(csvField(s), p, 'utf8');
+    this.pos = p + this.buf.write(csvField(s), p, 'utf8');
   }
 
   private grow(min: number): void {

@@ -60,10 +60,69 @@ export class CellRule<T> {
   }
 }
 
-/** Shows a cell in a message: quoted, control characters escaped, long texts cut. */
+// Texts from a drop end up in messages (row details, DropRejectedError messages, hence manifests, drop records and
+// logs): control characters, NULs, line and paragraph separators, bidirectional overrides, the BOM and lone
+// surrogates are shown escaped (\n \r \t, else \uXXXX) and every text is capped, so a message stays one short
+// printable line whatever the input holds.
+const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const SHORT_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const escapeChar = (c: string): string => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/** UTF-8 length of a string (lone surrogates count 3, as they are encoded as U+FFFD). */
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { n += 4; i++; }
+    else n += 3;
+  }
+  return n;
+}
+
+/** The longest prefix of s of at most maxBytes UTF-8 bytes that does not split a surrogate pair. */
+function utf8Prefix(s: string, maxBytes: number): string {
+  let n = 0;
+  let i = 0;
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+    const w = c < 0x80 ? 1 : c < 0x800 ? 2 : pair ? 4 : 3;
+    if (n + w > maxBytes) break;
+    n += w;
+    i += pair ? 2 : 1;
+  }
+  return s.slice(0, i);
+}
+
+/**
+ * A text from input, fit for a message: unsafe characters escaped (see above) and the result cut to at most
+ * maxBytes UTF-8 bytes, ending in `… (N bytes cut)` when cut. Idempotent on its own output (it adds no
+ * character it would escape), so texts that already went through it or showCell pass unchanged.
+ */
+export function messageText(text: string, maxBytes = 1024): string {
+  const escaped = text.replace(UNSAFE_CHARS, escapeChar);
+  const total = utf8Length(escaped);
+  if (total <= maxBytes) return escaped;
+  const tail = (cut: number) => `… (${cut} bytes cut)`;
+  // The tail's length depends on the number it shows; its byte length for the largest possible number is enough.
+  const room = Math.max(0, maxBytes - utf8Length(tail(total)));
+  const head = utf8Prefix(escaped, room);
+  return head + tail(total - utf8Length(head));
+}
+
+const SHOW_CELL_CHARS = 40;
+
+/** Shows a cell in a message: quoted JSON-style, unsafe characters escaped, texts over 40 characters cut (`…`). */
 export function showCell(raw: string): string {
-  const s = raw.length > 40 ? `${raw.slice(0, 40)}…` : raw;
-  return JSON.stringify(s);
+  let s = raw;
+  if (s.length > SHOW_CELL_CHARS) {
+    // Do not split a surrogate pair at the cut.
+    const end = (s.charCodeAt(SHOW_CELL_CHARS - 1) & 0xfc00) === 0xd800 ? SHOW_CELL_CHARS - 1 : SHOW_CELL_CHARS;
+    s = `${s.slice(0, end)}…`;
+  }
+  return JSON.stringify(s).replace(UNSAFE_CHARS, escapeChar);
 }
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -72,7 +131,11 @@ export const respondentIdSchema = z
   .max(64, 'longer than 64 characters')
   .refine((s) => !CONTROL.test(s), 'has control characters');
 
-export const BRANCH_ID_PATTERN = /^[A-Z0-9][A-Z0-9_.\-]{0,31}$/;
+/**
+ * Letters, digits, `-`, `_` and `.`, at most 32, starting with a letter or digit (so never with a formula trigger);
+ * no `..` and no trailing `.` (branch ids name S3 folders, files and URL paths, where those read as a path step).
+ */
+export const BRANCH_ID_PATTERN = /^(?!.*\.\.)[A-Z0-9][A-Z0-9_.\-]{0,31}(?<!\.)$/;
 /** Branch ids are case-insensitive; the canonical form is upper case. */
 export const branchIdSchema = z
   .string()

@@ -14,7 +14,11 @@
 //               knownBranches?: Set<string> | Map<string, unknown>                     (else instrument.branches)
 //               onClean(row: CleanRow), onReject(rej: RejectedRow)                     (awaited when they return a promise)
 //               onHeader?(header: DropHeader)                                          (once, before any row)
-//               collectNewRespondents? = true, reader?: { delimiter?, maxRecordLines?, maxRecordChars? } }
+//               collectNewRespondents? = true, reader?: { delimiter?, maxRecordLines?, maxLineBytes?, maxFieldBytes? },
+//               uploaderBranch?: string     the folder's branch: rows of other branches -> WRONG_BRANCH (unset: no check)
+//               receivedAt?: Date, timeZone? = 'Asia/Jakarta'
+//                                           rows whose period or date's quarter is after the quarter following
+//                                           receivedAt's -> FUTURE_PERIOD (unset: no check) }
 //   Streaming: rows are decided and handed to the callbacks one by one, so memory does not grow with the drop
 //   (apart from 16 bytes per accepted respondent for duplicate detection and, unless collectNewRespondents is
 //   false, the new-respondent lists in the manifest). Every data row goes to exactly one callback; the
@@ -23,13 +27,16 @@
 //   hash is on each CleanRow) for the caller to store and pass back through `seen` for the next drop.
 //   A drop whose header lacks a required column (id, branch, period or date, every Likert item), has two
 //   columns matching one declared column, or is empty, is refused as a whole: DropRejectedError (code,
-//   message naming file, line and columns); no callback has been called then.
+//   message naming file, line and columns); no callback has been called then. Input text in messages (row
+//   details, DropRejectedError) is escaped and capped: showCell, messageText; a DropRejectedError message is at
+//   most DROP_ERROR_MAX_BYTES (1 KB).
 //   Reason codes and their meaning: REASONS in reasons.ts.
 //
 // ── Writing the files the CLI writes ─────────────────────────────────────────────────────────────────────────
 //   CLEAN_COLUMNS(instrument), formatCleanHeader/formatCleanRow, rejectColumns(header), formatRejectHeader/
 //   formatRejectRow, and DropCsvWriter (onHeader/onClean/onReject for cleanDrop over two TextSinks). Layout in
-//   csv-out.ts.
+//   csv-out.ts; cells by the product's one CSV writer, ../csv-write.ts (formula-protected text cells: readers of
+//   these files apply unprotectCell to text columns).
 //
 // ── Simulator ────────────────────────────────────────────────────────────────────────────────────────────────
 //   simulateDrops(options), simulateRows(options), simulateCsv(options, onTruth?), simulateDropFiles(options),
@@ -37,14 +44,19 @@
 export { loadInstrument, parseBranchDirectory, normalizeHeader, DEFAULT_PROGRAMME_CODES, DEFAULT_SEGMENT_CODES } from './instrument';
 export type { Instrument, InstrumentSpec, InstrumentInput, CategoryVar, ConstructDef, BranchInfo } from './instrument';
 export { defaultInstrument, DEFAULT_INSTRUMENT_PATH } from './default-instrument';
-export { cleanDrop, matchHeader, DropRejectedError } from './clean';
+export { cleanDrop, matchHeader, DropRejectedError, DROP_ERROR_MAX_BYTES, DEFAULT_UPLOAD_TIME_ZONE } from './clean';
+export { showCell, messageText, BRANCH_ID_PATTERN } from './fields';
 export type { CleanRow, RejectedRow, DropManifest, GroupManifest, DropHeader, CleanOptions, DropErrorCode } from './clean';
 export { REASONS, REASON_CODES, STRUCTURAL_REASONS, type ReasonCode } from './reasons';
 export {
   CLEAN_COLUMNS, cleanRowFields, formatCleanHeader, formatCleanRow, rejectColumns, rejectRowFields, formatRejectHeader,
   formatRejectRow, csvField, csvLine, DropCsvWriter, CleanRowEncoder, REJECT_LEAD_COLUMNS, REJECT_TAIL_COLUMNS, type TextSink,
 } from './csv-out';
-export { RecordReader, sniffDelimiter, type RawRecord, type ReaderOptions, type ReaderInfo, type DropInput } from './csv-records';
+export { unprotectCell } from '../csv-write';
+export {
+  RecordReader, sniffDelimiter, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_FIELD_BYTES,
+  type RawRecord, type RecordIssue, type ReaderOptions, type ReaderInfo, type DropInput,
+} from './csv-records';
 export { normalizeQuarter, periodRange, parsePeriodList, periodIndex, comparePeriods, quarterOfMonth } from '../period';
 export { parseCalendarDate } from './period';
 export { hashString } from './hash';

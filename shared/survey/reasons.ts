@@ -14,7 +14,7 @@ export const REASONS = {
   MISSING_ID: 'no respondent id',
   BAD_ID: 'the respondent id is longer than 64 characters or has control characters',
   MISSING_BRANCH: 'no branch id',
-  BAD_BRANCH: 'the branch id is not well formed (letters, digits, - _ . ; at most 32)',
+  BAD_BRANCH: "the branch id is not well formed (letters, digits, - _ . ; at most 32; starts with a letter or digit; no '..', no final '.')",
   UNKNOWN_BRANCH: 'the branch id is not in the branch directory',
   WRONG_BRANCH: "the row is for another branch than the one whose folder the file was uploaded to (the office's own folder)",
   MISSING_PERIOD: 'no period and no submission date to derive it from',

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../../shared/assess/recompute';
+import { DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_LINE_BYTES } from '../../../shared/survey/csv-records';
 import { settingsFor } from '../../../shared/assess/units';
 import {
   CONFIG_GROUPS, ConfigError, childEnv, configTable, declarations, loadConfig, loadGroup, loadGroups, requireResources, withDefaults,
@@ -76,7 +77,9 @@ describe('defaults', () => {
     const c = loadConfig({});
     expect(c.resources).toEqual({ table: undefined, raw: undefined, curated: undefined });
     expect(c.aws).toEqual({ region: undefined, s3Endpoint: undefined, dynamodbEndpoint: undefined, forcePathStyle: false, checksumWhenRequired: false });
-    expect(c.survey).toEqual({ instrumentJson: undefined, instrumentKey: undefined, branchesKey: undefined });
+    expect(c.survey).toEqual({
+      instrumentJson: undefined, instrumentKey: undefined, branchesKey: undefined, maxLineBytes: DEFAULT_MAX_LINE_BYTES, maxFieldBytes: DEFAULT_MAX_FIELD_BYTES,
+    });
     expect(c.recompute).toEqual({ nboot: 5000, nbootAggregate: 200, seed: 20240101, minN: 30, workers: 1, bca: false });
     expect(c.ingest).toEqual({ leaseSeconds: 60 });
     expect(c.alerts).toEqual({ metrics: ['TRUST'], topicArn: undefined, webhook: undefined });
@@ -108,6 +111,7 @@ describe('valid values', () => {
       ALERT_TOPIC_ARN: 'arn:aws:sns:ap-southeast-3:000000000000:alerts',
       POWERTOOLS_LOG_LEVEL: 'warn', AWS_REQUEST_CHECKSUM_CALCULATION: 'when_required',
       SATMON_INSTRUMENT_JSON: '{"id":"x","items":[1]}', SATMON_INSTRUMENT_KEY: 'config/instrument.json', SATMON_BRANCHES_KEY: 'config/b.json',
+      SATMON_MAX_LINE_BYTES: '4194304', SATMON_MAX_FIELD_BYTES: '8192',
       AWS_LAMBDA_FUNCTION_NAME: 'satmon-recompute', SATMON_DEBUG: '1', SATMON_DEV_STUB_MISSING_HANDLERS: 'TRUE',
       TABLE_NAME: 't', RAW_BUCKET: 'r', CURATED_BUCKET: 'c',
     });
@@ -117,7 +121,9 @@ describe('valid values', () => {
     expect(c.alerts).toEqual({ metrics: ['TRUST', 'SAT', 'LOY'], webhook: 'https://hooks.example.org/a?b=1', topicArn: 'arn:aws:sns:ap-southeast-3:000000000000:alerts' });
     expect(c.logging.level).toBe('WARN');
     expect(c.aws.checksumWhenRequired).toBe(true);
-    expect(c.survey).toEqual({ instrumentJson: { id: 'x', items: [1] }, instrumentKey: 'config/instrument.json', branchesKey: 'config/b.json' });
+    expect(c.survey).toEqual({
+      instrumentJson: { id: 'x', items: [1] }, instrumentKey: 'config/instrument.json', branchesKey: 'config/b.json', maxLineBytes: 4 << 20, maxFieldBytes: 8192,
+    });
     expect(c.runtime.onLambda).toBe(true);
     expect(c.cli.debug).toBe(true);
     expect(c.tests.stubMissingHandlers).toBe(true);
@@ -150,6 +156,7 @@ describe('bad values: one error naming the variable, its value and what is expec
     [{ SATMON_MIN_N: '0' }, "SATMON_MIN_N must be a whole number >= 1, got '0'"],
     [{ SATMON_WORKERS: 'many' }, "SATMON_WORKERS must be a whole number from 1 to 1024, got 'many'"],
     [{ SATMON_PORT: '65536' }, "SATMON_PORT must be a whole number from 0 to 65535, got '65536'"],
+    [{ SATMON_MAX_LINE_BYTES: '1000' }, "SATMON_MAX_LINE_BYTES must be a whole number from 1024 to 268435456, got '1000'"],
     [{ SATMON_INGEST_LEASE_SECONDS: '0' }, "SATMON_INGEST_LEASE_SECONDS must be a whole number >= 1, got '0'"],
     [{ SATMON_BCA: 'maybe' }, "SATMON_BCA must be 1, true, yes or on (or 0, false, no, off), got 'maybe'"],
     [{ SATMON_S3_FORCE_PATH_STYLE: '2' }, "SATMON_S3_FORCE_PATH_STYLE must be 1, true, yes or on (or 0, false, no, off), got '2'"],

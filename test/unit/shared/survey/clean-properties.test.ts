@@ -5,8 +5,10 @@ import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import {
-  CleanRowEncoder, cleanRowFields, csvLine, defaultInstrument, DropRejectedError, formatCleanHeader, formatCleanRow, type CleanRow,
+  CleanRowEncoder, cleanRowFields, csvLine, defaultInstrument, DropRejectedError, formatCleanHeader, formatCleanRow, formatRejectHeader,
+  formatRejectRow, unprotectCell, type CleanRow, type RejectedRow,
 } from '../../../../shared/survey/index';
+import { frameFromCleanCsv } from '../../../../shared/assess/frame';
 import { chunked, clean, MIN_HEADER, minimalInstrument, type Cleaned } from './helpers';
 
 const cell = fc.constantFrom('1', '2', '3', '4', '5', '0', '6', '9', '', ' 4 ', 'x', '"3"', '4.0');
@@ -124,24 +126,75 @@ describe('cleaning properties', () => {
   });
 });
 
+// Texts that a spreadsheet would run, or that test the protection's reversibility and the quoting.
+const FORMULA_CELLS = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", '@SUM(1)', '-2+3', '\t=1', '\r=1', "'", "'=1", "''", ' =1', '=', ''];
+const formulaish = fc.oneof(
+  fc.string({ unit: 'grapheme' }),
+  fc.constantFrom(...FORMULA_CELLS),
+  fc.tuple(fc.constantFrom('=', '+', '-', '@', '\t', '\r', "'", '"', ','), fc.string({ unit: 'grapheme' })).map(([a, b]) => a + b),
+);
+const TRIGGERS = new Set(['=', '+', '-', '@', '\t', '\r']);
+
 describe('CSV writing', () => {
-  it('csvLine round-trips through csv-parse', () => {
+  it('csvLine round-trips through csv-parse and unprotectCell; no cell reaches a spreadsheet as a formula', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: 'grapheme' }), { minLength: 2, maxLength: 6 }), (fields) => {
-        expect(parse(csvLine(fields), { relax_column_count: false })).toEqual([fields]);
+      fc.property(fc.array(formulaish, { minLength: 2, maxLength: 6 }), (fields) => {
+        const back = parse(csvLine(fields), { relax_column_count: false }) as string[][];
+        expect(back.map((r) => r.map(unprotectCell))).toEqual([fields]);
+        for (const cell of back[0]!) expect(TRIGGERS.has(cell.charAt(0)), cell).toBe(false);
       }),
       { numRuns: 500, seed: 11 },
+    );
+  });
+  it('rejects.csv rows: every text cell protected, the original fields and raw_text come back exactly', () => {
+    const rej = fc.record({
+      line: fc.nat(),
+      lines: fc.constant(1),
+      respondentId: formulaish,
+      branch: fc.constant(null),
+      period: fc.constant(null),
+      reasons: fc.constant<RejectedRow['reasons']>(['BAD_BRANCH']),
+      details: fc.array(formulaish, { maxLength: 2 }),
+      fields: fc.array(formulaish, { minLength: 3, maxLength: 3 }),
+      text: formulaish,
+    });
+    fc.assert(
+      fc.property(fc.array(formulaish, { minLength: 3, maxLength: 3 }), fc.array(rej, { minLength: 1, maxLength: 4 }), (header, rows: RejectedRow[]) => {
+        const text = formatRejectHeader(header) + rows.map((r) => formatRejectRow(r, 3)).join('');
+        const back = parse(text, { relax_column_count: false }) as string[][];
+        for (const rec of back) for (const cell of rec) expect(TRIGGERS.has(cell.charAt(0)), cell).toBe(false);
+        const un = back.map((r) => r.map(unprotectCell));
+        expect(un[0]).toEqual(['line', 'respondent_id', 'reasons', ...header, 'detail', 'raw_text']);
+        rows.forEach((r, i) => expect(un[i + 1]).toEqual([String(r.line), r.respondentId, 'BAD_BRANCH', ...r.fields, r.details.join(' | '), r.text]));
+      }),
+      { numRuns: 300, seed: 13 },
+    );
+  });
+  it('respondent ids and categories written to clean.csv come back exactly through the assess loader', () => {
+    const ins = defaultInstrument;
+    fc.assert(
+      fc.property(fc.uniqueArray(formulaish.map((s) => s.trim()).filter((s) => s !== ''), { minLength: 1, maxLength: 8 }), (ids) => {
+        const rows: CleanRow[] = ids.map((id, i) => ({
+          line: i + 2, lines: 1, respondentId: id, branch: 'BR01', period: '2025-Q1', date: null,
+          categories: ins.categories.map((_, k) => (k === 0 ? `-${id}` : null)), items: ins.items.map(() => 3), answerHash: '0123456789abcdef',
+        }));
+        const text = formatCleanHeader(ins) + rows.map((r) => formatCleanRow(ins, r)).join('');
+        const frame = frameFromCleanCsv([{ text, source: 'p.csv' }], ins);
+        expect(frame.respondentIds).toEqual(ids);
+        expect(frame.categories[ins.categories[0]!.name]).toEqual(ids.map((id) => `-${id}`));
+      }),
+      { numRuns: 200, seed: 17 },
     );
   });
   it('formatCleanRow is csvLine of cleanRowFields, and CleanRowEncoder writes the same bytes', () => {
     const row = fc.record({
       line: fc.nat(),
       lines: fc.constant(1),
-      respondentId: fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ maxLength: 70 }), fc.constantFrom('R1', 'a,b', 'x"y')),
+      respondentId: fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ maxLength: 70 }), fc.constantFrom('R1', 'a,b', 'x"y', ...FORMULA_CELLS), formulaish),
       branch: fc.constantFrom('BR01', 'X'),
       period: fc.constant('2025-Q1'),
       date: fc.option(fc.constant('2025-01-02'), { nil: null }),
-      categories: fc.array(fc.option(fc.constantFrom('JHT', 'a,b', 'q"', 'é', '41–50', 'x'.repeat(40)), { nil: null }), { minLength: 5, maxLength: 5 }),
+      categories: fc.array(fc.option(fc.constantFrom('JHT', 'a,b', 'q"', 'é', '41–50', 'x'.repeat(40), '-', '=1', "'x", ' x'), { nil: null }), { minLength: 5, maxLength: 5 }),
       items: fc.array(fc.oneof(fc.integer({ min: 1, max: 5 }), fc.constant(NaN), fc.integer({ min: -500, max: 500 })), { minLength: 40, maxLength: 40 }),
       answerHash: fc.constant('0123456789abcdef'),
     });

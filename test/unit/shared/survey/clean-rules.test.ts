@@ -2,7 +2,7 @@
 // expected outcome is written next to it below).
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DropRejectedError, loadInstrument, REASONS } from '../../../../shared/survey/index';
+import { DropRejectedError, loadInstrument, messageText, REASONS, showCell } from '../../../../shared/survey/index';
 import { clean, fixture, MIN_HEADER, minimalCsv, minimalInstrument } from './helpers';
 
 const ok = (id: string, branch = 'BR01', period = '2025-Q1', answers = '4,4,5,4,3,4,4,5') => `${id},${branch},${period},${answers}`;
@@ -289,6 +289,159 @@ describe('drops refused as a whole', () => {
     let calls = 0;
     await clean(`respondent_id\n${'x\n'.repeat(100)}`, { instrument: minimalInstrument, onHeader: () => void calls++ }).catch(() => undefined);
     expect(calls).toBe(0);
+  });
+});
+
+describe('uploads to a branch folder (uploaderBranch): WRONG_BRANCH', () => {
+  const rows = [ok('a', 'BR07'), ok('b', 'br07'), ok('c', 'BR01'), ok('d', ''), ok('e', 'BR 1'), ok('f', 'BR99')];
+  it('rejects well-formed ids of other branches, naming both; other branch findings stay as they were', async () => {
+    const asked: string[] = [];
+    const r = await clean(minimalCsv(rows), { instrument: minimalInstrument, uploaderBranch: 'br07', seen: (b, p) => (asked.push(`${b} ${p}`), new Map()) });
+    expect(r.clean.map((x) => x.respondentId)).toEqual(['a', 'b']);
+    expect(r.rejects.map((x) => [x.respondentId, x.reasons])).toEqual([
+      ['c', ['WRONG_BRANCH']], ['d', ['MISSING_BRANCH']], ['e', ['BAD_BRANCH']], ['f', ['WRONG_BRANCH']],
+    ]);
+    expect(r.rejects[0]!.details).toEqual(['WRONG_BRANCH branch_id="BR01": the row is for BR01, the file was uploaded to the folder of BR07']);
+    // Another branch's rows are not grouped: its stored respondents are never looked up.
+    expect(asked).toEqual(['BR07 2025-Q1']);
+    expect(r.manifest.groups.map((g) => [g.branch, g.clean, g.rejected])).toEqual([['BR07', 2, 0]]);
+    expect(r.manifest.ungroupedRejected).toBe(4);
+  });
+  it('an id that is also unknown gets both reasons', async () => {
+    const r = await clean(minimalCsv(rows), { instrument: minimalInstrument, uploaderBranch: 'BR07', knownBranches: new Set(['BR01', 'BR07']) });
+    expect(r.rejects.map((x) => [x.respondentId, x.reasons])).toEqual([
+      ['c', ['WRONG_BRANCH']], ['d', ['MISSING_BRANCH']], ['e', ['BAD_BRANCH']], ['f', ['UNKNOWN_BRANCH', 'WRONG_BRANCH']],
+    ]);
+  });
+  it('unset (head office, the CLI without --branch): no check', async () => {
+    const r = await clean(minimalCsv(rows), { instrument: minimalInstrument });
+    expect(r.clean.map((x) => x.branch)).toEqual(['BR07', 'BR07', 'BR01', 'BR99']);
+  });
+  it('a malformed uploaderBranch is the caller\'s bug: RangeError before any row', async () => {
+    for (const bad of ['', 'BR 07', 'BR07..', '../BR07']) {
+      let calls = 0;
+      const err = await clean(minimalCsv(rows), { instrument: minimalInstrument, uploaderBranch: bad, onHeader: () => void calls++ }).catch((e) => e);
+      expect(err, bad).toBeInstanceOf(RangeError);
+      expect(calls).toBe(0);
+    }
+  });
+});
+
+describe('periods and dates after the quarter following the upload: FUTURE_PERIOD', () => {
+  const periods = ['2024-Q1', '2025-Q3', '2025-Q4', '2026-Q1', '2099-Q1', '2100-Q4'];
+  const run = (receivedAt: Date, timeZone?: string) =>
+    clean(minimalCsv(periods.map((p, i) => ok(`r${i}`, 'BR01', p))), { instrument: minimalInstrument, receivedAt, timeZone });
+  const accepted = async (receivedAt: Date, timeZone?: string) => (await run(receivedAt, timeZone)).clean.map((x) => x.period);
+
+  it('a drop received in 2025-Q3 holds periods up to 2025-Q4; later ones are rejected with the limit named', async () => {
+    const r = await run(new Date('2025-08-15T03:00:00Z'));
+    expect(r.clean.map((x) => x.period)).toEqual(['2024-Q1', '2025-Q3', '2025-Q4']);
+    expect(r.rejects.map((x) => x.reasons)).toEqual([['FUTURE_PERIOD'], ['FUTURE_PERIOD'], ['FUTURE_PERIOD']]);
+    expect(r.rejects[1]!.details).toEqual([
+      'FUTURE_PERIOD period="2099-Q1": later than 2025-Q4, the quarter after the upload\'s (received 2025-08-15T03:00:00.000Z, 2025-Q3 in Asia/Jakarta)',
+    ]);
+    // Rejected future rows are not grouped (no bogus 2099-Q1 group in the manifest).
+    expect(r.manifest.groups.map((g) => g.period)).toEqual(['2024-Q1', '2025-Q3', '2025-Q4']);
+    expect(r.manifest.ungroupedRejected).toBe(3);
+  });
+  it('the boundary is the upload quarter on the Jakarta calendar (UTC+7), to the second', async () => {
+    // 2025-09-30 23:59:59 in Jakarta is still 2025-Q3 there: 2026-Q1 is too late.
+    expect(await accepted(new Date('2025-09-30T16:59:59Z'))).toEqual(['2024-Q1', '2025-Q3', '2025-Q4']);
+    // One second later it is 2025-10-01 00:00 in Jakarta (2025-Q4): 2026-Q1 is the quarter after.
+    expect(await accepted(new Date('2025-09-30T17:00:00Z'))).toEqual(['2024-Q1', '2025-Q3', '2025-Q4', '2026-Q1']);
+    // The same instant in UTC is still 2025-Q3.
+    expect(await accepted(new Date('2025-09-30T17:00:00Z'), 'UTC')).toEqual(['2024-Q1', '2025-Q3', '2025-Q4']);
+    // Year end: received in 2025-Q4, 2026-Q1 passes, 2026-Q2 would not.
+    expect(await accepted(new Date('2025-12-31T16:59:59Z'))).toEqual(['2024-Q1', '2025-Q3', '2025-Q4', '2026-Q1']);
+  });
+  it('unset: no check (2099-Q1 passes the library; the callers pass the upload time)', async () => {
+    expect((await clean(minimalCsv([ok('a', 'BR01', '2099-Q1')]), { instrument: minimalInstrument })).clean).toHaveLength(1);
+  });
+  it('a submission date by the same rule: up to the last day of the quarter after the upload', async () => {
+    const ins = loadInstrument({ ...minimalInstrument.spec, dateColumn: 'date' }, 'd');
+    const head = `${MIN_HEADER},date`;
+    const csv = [head, `${ok('a', 'BR01', '')},31/12/2025`, `${ok('b', 'BR01', '')},01/01/2026`, `${ok('c', 'BR01', '2025-Q3')},2099-01-01`,
+      `${ok('d', 'BR01', '2026-Q1')},2026-01-01`, `${ok('e', 'BR01', '2025-Q4')},15/08/2025`].join('\n');
+    const r = await clean(csv, { instrument: ins, receivedAt: new Date('2025-08-15T03:00:00Z') });
+    expect(r.clean.map((x) => [x.respondentId, x.period, x.date])).toEqual([['a', '2025-Q4', '2025-12-31'], ['e', '2025-Q4', '2025-08-15']]);
+    expect(r.rejects.map((x) => [x.respondentId, x.reasons])).toEqual([['b', ['FUTURE_PERIOD']], ['c', ['FUTURE_PERIOD']], ['d', ['FUTURE_PERIOD']]]);
+    expect(r.rejects[1]!.details[0]).toMatch(/^FUTURE_PERIOD date="2099-01-01": in 2099-Q1, later than 2025-Q4/);
+    expect(r.rejects[2]!.details).toHaveLength(2); // both the period and the date are too late
+  });
+});
+
+describe('branch ids with .. or a final .', () => {
+  it('are BAD_BRANCH; single dots inside stay valid', async () => {
+    const ids = ['BR01..', 'BR..01', '..', 'BR01.', '.BR01', 'BR.01', 'BR-01_A', 'br.7'];
+    const r = await clean(minimalCsv(ids.map((b, i) => ok(`r${i}`, b))), { instrument: minimalInstrument });
+    expect(r.rejects.map((x) => [x.fields[1], x.reasons])).toEqual(ids.slice(0, 5).map((b) => [b, ['BAD_BRANCH']]));
+    expect(r.clean.map((x) => x.branch)).toEqual(['BR.01', 'BR-01_A', 'BR.7']);
+  });
+});
+
+describe('input text in messages: escaped and capped', () => {
+  const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e]/;
+  it('row details show NULs, control characters and bidi overrides escaped; each cell at most 40 characters', async () => {
+    const r = await clean(minimalCsv([ok('a\u0000b'), ok('c', 'BR\u0007'), ok('d', 'BR01', '2025\u202eQ1'), ok('e', 'BR01', 'x'.repeat(600))]), { instrument: minimalInstrument });
+    expect(r.rejects.map((x) => x.details[0])).toEqual([
+      'BAD_ID respondent_id="a\\u0000b": has control characters',
+      'BAD_BRANCH branch_id="BR\\u0007": not a well-formed branch id',
+      'BAD_PERIOD period="2025\\u202eQ1": not a quarter like 2025-Q3',
+      `BAD_PERIOD period="${'x'.repeat(40)}…": not a quarter like 2025-Q3`,
+    ]);
+    for (const d of r.rejects.flatMap((x) => x.details)) expect(CONTROL.test(d), d).toBe(false);
+  });
+  it('showCell: JSON-style quoting, DEL, C1 and line separators escaped too, no split surrogate pair', () => {
+    expect(showCell('a\tb\n"c"\u007f\u0085\u2028')).toBe('"a\\tb\\n\\"c\\"\\u007f\\u0085\\u2028"');
+    expect(showCell(`${'x'.repeat(39)}😀tail`)).toBe(`"${'x'.repeat(39)}…"`);
+  });
+  it('messageText: escapes, caps in UTF-8 bytes with the count cut, and leaves its own output unchanged', () => {
+    expect(messageText('a\u0000b\r\n')).toBe('a\\u0000b\\r\\n');
+    const long = messageText('é'.repeat(10_000), 100);
+    expect(Buffer.byteLength(long)).toBeLessThanOrEqual(100);
+    expect(long).toMatch(/^é+… \(\d+ bytes cut\)$/);
+    expect(messageText(long, 100)).toBe(long);
+    expect(messageText('\ud800x')).toBe('\\ud800x'); // a lone surrogate
+  });
+  it('a long header line without delimiters: a refusal under 1 KB that names file and line', async () => {
+    const header = 'x'.repeat(60_000);
+    const err = await clean(`${header}\n${'y'.repeat(100)}\n`, { instrument: minimalInstrument, source: 'drops/branch=BR07/big.csv' }).catch((e) => e);
+    expect(err).toBeInstanceOf(DropRejectedError);
+    expect(err.code).toBe('MISSING_COLUMNS');
+    expect(Buffer.byteLength(err.message)).toBeLessThan(1024);
+    expect(err.message).toMatch(/^drops\/branch=BR07\/big\.csv: line 1: required columns 'respondent_id', 'branch_id', 'period'/);
+    expect(err.message).toMatch(/the header has: x+… \(\d+ bytes cut\)\)$/);
+  });
+  it('a 600 KB header line without delimiters (over the reader\'s field limit): still under 1 KB, file and line named', async () => {
+    const err = await clean(`${'x'.repeat(600_000)}\n${'y'.repeat(100)}\n`, { instrument: minimalInstrument, source: 'drops/branch=BR07/big.csv' }).catch((e) => e);
+    expect(err).toBeInstanceOf(DropRejectedError);
+    expect(Buffer.byteLength(err.message)).toBeLessThan(1024);
+    expect(err.message).toMatch(/^drops\/branch=BR07\/big\.csv: line \d+: /);
+  });
+  it('a 600 KB header of many columns: the list is cut to a few hundred bytes', async () => {
+    const header = Array.from({ length: 15 }, (_, i) => `${i}${'x'.repeat(40_000)}`).join(',');
+    const err = await clean(`${header}\n`, { instrument: minimalInstrument, source: 'big.csv' }).catch((e) => e);
+    expect(err.code).toBe('MISSING_COLUMNS');
+    expect(Buffer.byteLength(err.message)).toBeLessThan(1024);
+    expect(err.message).toMatch(/^big\.csv: line 1: required columns 'respondent_id', .*'TRUST4' not found in the header .*the header has: 0x+… \(\d+ bytes cut\), 1x+/);
+  });
+  it('NULs and control characters in the header, the source and duplicate columns are escaped; every refusal stays under 1 KB', async () => {
+    const cols = Array.from({ length: 20 }, (_, i) => `c\u0000${i}\n${'z'.repeat(40_000)}`);
+    const e1 = await clean(cols.map((c) => `"${c}"`).join(',') + '\n', { instrument: minimalInstrument, source: 'drops/\u0000evil\u202e.csv' }).catch((e) => e);
+    expect(e1.code).toBe('MISSING_COLUMNS');
+    expect(e1.message.startsWith('drops/\\u0000evil\\u202e.csv: line 1: ')).toBe(true);
+    expect(e1.message).toContain('c\\u00000\\nzzz');
+    expect(CONTROL.test(e1.message)).toBe(false);
+    expect(Buffer.byteLength(e1.message)).toBeLessThan(1024);
+    const e2 = await clean(`${MIN_HEADER},"Respondent\u000b\u2028${' '.repeat(60_000)} ID"\n`, { instrument: minimalInstrument }).catch((e) => e);
+    expect(e2.code).toBe('DUPLICATE_COLUMNS');
+    expect(CONTROL.test(e2.message)).toBe(false);
+    expect(Buffer.byteLength(e2.message)).toBeLessThan(1024);
+    const e3 = await clean(`"${'\u0000'.repeat(600_000)}\n`, { instrument: minimalInstrument, source: 's'.repeat(5000) }).catch((e) => e);
+    expect(e3).toBeInstanceOf(DropRejectedError);
+    expect(CONTROL.test(e3.message)).toBe(false);
+    expect(Buffer.byteLength(e3.message)).toBeLessThanOrEqual(1024);
+    expect(e3.message).toMatch(/^s+… \(\d+ bytes cut\): /);
   });
 });
 
