@@ -15,6 +15,10 @@
 //    of their MB/s, and the time per MB of the field (over the same drop with an empty comment; flat across sizes =
 //    linear time). `--long-read-mb 40` also reads fields up to that size whole (limits raised above the field).
 //    Each long-line run is repeated `--long-repeat` times (default 3; best time, highest peak RSS).
+// 4. Excel (`--xlsx-rows 100000 --xlsx-mb 50`; 0 skips): the same simulated rows as a CSV and as an .xlsx (cells as
+//    Excel stores them: numbers as numbers, text as shared strings; written by test/helpers/xlsx-writer.ts), each
+//    cleaned `--repeat` times alternately as `satmon clean` does (best rows/s of each, and their ratio); then
+//    peak RSS cleaning an .xlsx of about `--xlsx-mb` MB in a child process (goal < 512 MB).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -27,6 +31,7 @@ import {
   cleanDrop, defaultInstrument, DropCsvWriter, MESS_KINDS, simulateCsv, type DropManifest, type MessKind, type ReaderOptions,
 } from '../shared/survey/index';
 import { FileSink } from '../shared/survey/file-sink';
+import { writeXlsxFile, type XCell, type XRow } from '../test/helpers/xlsx-writer';
 
 export interface CleanBenchOptions {
   /** Rows of the throughput drop (default 1,000,000). */
@@ -45,6 +50,10 @@ export interface CleanBenchOptions {
   longReadMb?: number;
   /** Runs of each long-line case (best time, highest peak RSS; default 3). Baselines run once. */
   longRepeat?: number;
+  /** Rows of the .xlsx-against-CSV throughput drop (default 100,000; 0 skips). */
+  xlsxRows?: number;
+  /** Size in MB of the .xlsx memory drop (default 50; 0 skips). */
+  xlsxMb?: number;
 }
 
 export interface LongLineRun {
@@ -84,6 +93,10 @@ export interface CleanBenchResult {
   cpuRatio: number;
   memory: null | { fileMb: number; rows: number; seconds: number; rowsPerSec: number; peakRssMb: number; startRssMb: number; goalMb: 512 };
   longLines: LongLineResult[];
+  xlsx: null | {
+    rows: number; csvMb: number; xlsxMb: number; csvRowsPerSec: number; xlsxRowsPerSec: number; ratio: number;
+    memory: null | { xlsxMb: number; rows: number; seconds: number; rowsPerSec: number; peakRssMb: number; goalMb: 512 };
+  };
 }
 
 const GROUPS = 12 * 8; // default simulator: 12 branches x 8 periods
@@ -277,7 +290,7 @@ export async function runCleanBench(opts: CleanBenchOptions = {}): Promise<Clean
   try {
     const result: CleanBenchResult = {
       rows: 0, fileMb: 0, bare: { seconds: [], cpu: [], bestRowsPerSec: NaN }, clean: { seconds: [], cpu: [], bestRowsPerSec: NaN, rejected: 0 },
-      ratio: NaN, cpuRatio: NaN, memory: null, longLines: [],
+      ratio: NaN, cpuRatio: NaN, memory: null, longLines: [], xlsx: null,
     };
     if (rows > 0) {
       const throughputFile = join(dir, 'throughput.csv');
@@ -335,10 +348,66 @@ export async function runCleanBench(opts: CleanBenchOptions = {}): Promise<Clean
       log(`  the same drop with an empty comment (${(refBytes / 1024).toFixed(0)} KB): ${(ref.seconds * 1000).toFixed(0)} ms, peak RSS ${ref.peakRssMb.toFixed(0)} MB`);
       for (const fieldMb of longMb) result.longLines.push(await longLineCase(dir, fieldMb, opts.longReadMb ?? 40, repeatLong, ref.seconds * 1000, log));
     }
+    const xlsxRows = opts.xlsxRows ?? 100_000;
+    if (xlsxRows > 0) result.xlsx = await xlsxSection(dir, xlsxRows, opts.xlsxMb ?? 50, repeat, log);
     return result;
   } finally {
     if (!opts.keep && !opts.dir) await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The rows of a simulated CSV drop as worksheet rows: digit-only cells as numbers, the rest as text. */
+async function* csvAsSheetRows(path: string, limit = Infinity): AsyncGenerator<XRow> {
+  const parser = createReadStream(path).pipe(parse({ delimiter: ';', bom: true, relax_column_count: true, relax_quotes: true }));
+  let n = 0;
+  for await (const rec of parser as AsyncIterable<string[]>) {
+    if (n++ > limit) break;
+    yield rec.map((c): XCell => (/^[1-9]\d{0,8}$/.test(c) ? Number(c) : c));
+  }
+  parser.destroy();
+}
+
+async function xlsxSection(dir: string, rows: number, xlsxMb: number, repeat: number, log: (s: string) => void): Promise<NonNullable<CleanBenchResult['xlsx']>> {
+  const csvFile = join(dir, 'xl.csv');
+  const xlFile = join(dir, 'xl.xlsx');
+  const gen = await writeDrop(csvFile, rows, MESS_KINDS.filter((k) => k !== 'broken_quote'));
+  await writeXlsxFile(xlFile, { sheets: [{ name: 'Data', rows: csvAsSheetRows(csvFile) }] });
+  const csvBytes = (await stat(csvFile)).size;
+  const xlBytes = (await stat(xlFile)).size;
+  log(`excel: ${gen.rows.toLocaleString('en')} rows as CSV (${mb(csvBytes).toFixed(1)} MB) and as .xlsx (${mb(xlBytes).toFixed(1)} MB)`);
+  const csvT: number[] = [];
+  const xlT: number[] = [];
+  for (let i = 0; i < repeat; i++) {
+    const c = await cleanFile(csvFile, join(dir, 'xl-out'));
+    const x = await cleanFile(xlFile, join(dir, 'xl-out'));
+    if (x.manifest.inputRows !== c.manifest.inputRows) throw new Error(`.xlsx read ${x.manifest.inputRows} rows, the CSV ${c.manifest.inputRows}`);
+    csvT.push(c.seconds);
+    xlT.push(x.seconds);
+    log(`  run ${i + 1}: CSV ${c.seconds.toFixed(2)} s, .xlsx ${x.seconds.toFixed(2)} s`);
+  }
+  const out: NonNullable<CleanBenchResult['xlsx']> = {
+    rows: gen.rows, csvMb: mb(csvBytes), xlsxMb: mb(xlBytes), csvRowsPerSec: gen.rows / best(csvT), xlsxRowsPerSec: gen.rows / best(xlT),
+    ratio: best(csvT) / best(xlT), memory: null,
+  };
+  log(`excel: .xlsx ${Math.round(out.xlsxRowsPerSec).toLocaleString('en')} rows/s, CSV ${Math.round(out.csvRowsPerSec).toLocaleString('en')} rows/s (xlsx/CSV speed ${out.ratio.toFixed(2)})`);
+  if (xlsxMb > 0) {
+    // Scale the row count from the throughput workbook's bytes per row; the simulated rows are recycled as needed.
+    const want = Math.ceil((xlsxMb * (1 << 20)) / (xlBytes / gen.rows));
+    const bigCsv = join(dir, 'xl-big.csv');
+    const bigXl = join(dir, 'xl-big.xlsx');
+    await writeDrop(bigCsv, want, MESS_KINDS.filter((k) => k !== 'broken_quote'));
+    await writeXlsxFile(bigXl, { sheets: [{ name: 'Data', rows: csvAsSheetRows(bigCsv) }] });
+    await rm(bigCsv, { force: true });
+    const size = (await stat(bigXl)).size;
+    log(`excel memory drop: ${mb(size).toFixed(0)} MB .xlsx; cleaning in a child process...`);
+    const m = await childMemoryRun(bigXl, join(dir, 'xl-big-out'));
+    out.memory = { xlsxMb: mb(size), rows: m.rows, seconds: m.seconds, rowsPerSec: m.rows / m.seconds, peakRssMb: m.peakRssMb, goalMb: 512 };
+    log(`peak RSS ${m.peakRssMb.toFixed(0)} MB cleaning a ${mb(size).toFixed(0)} MB .xlsx of ${m.rows.toLocaleString('en')} rows (goal < 512 MB; ${m.startRssMb.toFixed(0)} MB before the first byte); ${Math.round(m.rows / m.seconds).toLocaleString('en')} rows/s`);
+    await rm(bigXl, { force: true });
+  }
+  await rm(csvFile, { force: true });
+  await rm(xlFile, { force: true });
+  return out;
 }
 
 async function child(path: string, outDir: string, reader?: ReaderOptions): Promise<void> {
@@ -371,6 +440,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       longMb: (flag(argv, '--long-mb') ?? (quick ? '10,20,40' : '10,20,40,200')).split(',').map(Number).filter((x) => x > 0),
       longReadMb: Number(flag(argv, '--long-read-mb') ?? 40),
       longRepeat: Number(flag(argv, '--long-repeat') ?? 3),
+      xlsxRows: Number(flag(argv, '--xlsx-rows') ?? 100_000),
+      xlsxMb: Number(flag(argv, '--xlsx-mb') ?? (quick ? 20 : 50)),
     });
     if (argv.includes('--json')) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   }

@@ -11,6 +11,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   items: { summary: 'item-total statistics and Cronbach alpha', load: () => import('./commands/items') },
   index: { summary: 'ACSI-style 0-100 indices of a PLS model (with bootstrap CI)', load: () => import('./commands/index') },
   clean: { summary: 'clean a survey drop into clean rows, rejects and a manifest', load: () => import('./commands/clean') },
+  instrument: { summary: 'draft an instrument from a survey export (instrument draft --data EXPORT --out I.json)', load: () => import('./commands/instrument') },
   simulate: { summary: 'generate realistic survey drops from the seed-000 population model', load: () => import('./commands/simulate') },
   pipeline: { summary: 'run the whole pipeline on a folder of drops against the embedded stack', load: () => import('./commands/pipeline') },
   assess: { summary: 'run a quarterly or annual assessment against the embedded stack', load: () => import('./commands/assess') },

@@ -11,11 +11,12 @@ import {
   parseBranchDirectory, REASON_CODES, type Instrument,
 } from '../../shared/survey/index';
 import { FileSink } from '../../shared/survey/file-sink';
+import { explainDrop, formatExplanation } from '../../shared/survey/explain';
 
 export const summary = 'clean a survey drop into clean rows, rejects and a manifest';
 
 const HELP = `Usage: satmon clean --data D.csv --out DIR [--branch BR07] [--received-at DATE] [--instrument I.json]
-                   [--branches B.json] [--delimiter ';']
+                   [--branches B.json] [--delimiter ';'] [--explain [N]]
 
 Cleans one survey drop (one branch and period, or a head-office export of many) and writes
   DIR/clean.csv      the accepted rows (missing answers as empty cells)
@@ -28,8 +29,9 @@ Exit status 2, with one line on stderr, when the drop is refused as a whole (mis
 file), cannot be read, or the options are wrong.
 
 Options:
-  --data FILE         the drop (CSV; ; , tab or | delimited; UTF-8 with or without BOM, UTF-16LE with BOM, or
-                      Windows-1252; CRLF, LF or CR). A row over SATMON_MAX_LINE_BYTES (1 MiB) or with a cell over
+  --data FILE         the drop, recognised by content: CSV (; , tab or | delimited; UTF-8 with or without BOM,
+                      UTF-16 with or without BOM, or Windows-1252; CRLF, LF or CR), Excel .xlsx (the instrument's
+                      "sheet", else the first worksheet) or SPSS .sav. A row over SATMON_MAX_LINE_BYTES (1 MiB) or with a cell over
                       SATMON_MAX_FIELD_BYTES (64 KiB) is rejected as LINE_TOO_LONG; memory stays bounded
   --out DIR           output folder (created)
   --branch ID         treat the file as that branch's upload (as if put in its folder): rows for any other
@@ -39,7 +41,11 @@ Options:
                       after the quarter following this date's quarter are rejected with FUTURE_PERIOD
   --instrument FILE   instrument JSON (default: shared/survey/instruments/default.json)
   --branches FILE     branch directory (the simulator's branches.json, or a JSON list of ids): other ids are rejected
-  --delimiter C       force the delimiter (one ASCII character) instead of sniffing it from the header`;
+  --delimiter C       force the delimiter (one ASCII character) instead of sniffing it from the header
+  --explain [N]       also print, for the first N data rows (default 5), how each declared column's cell was read:
+                      header -> column, cell -> value (label -> code, date -> quarter in its zone, branch answer
+                      -> id) or why it was refused, and the row's verdict. Same rules as the cleaning; the files
+                      are written as usual. A refused header is explained before the exit 2`;
 
 /** A path or value in a one-line message: control characters escaped, at most 200 bytes. */
 const show = (s: string) => messageText(s, 200);
@@ -90,7 +96,13 @@ async function readJson(path: string, what: string): Promise<unknown> {
   }
 }
 
+/** `--explain` takes an optional count: without one (last, or before another flag) it means 5. */
+function explainDefault(argv: string[]): string[] {
+  return argv.flatMap((a, i) => (a === '--explain' && (i + 1 === argv.length || argv[i + 1]!.startsWith('-')) ? ['--explain=5'] : [a]));
+}
+
 export async function run(argv: string[]): Promise<number> {
+  argv = explainDefault(argv);
   const flags = parseFlags(argv, {
     data: { type: 'string' },
     out: { type: 'string' },
@@ -99,6 +111,7 @@ export async function run(argv: string[]): Promise<number> {
     delimiter: { type: 'string' },
     branch: { type: 'string' },
     'received-at': { type: 'string' },
+    explain: { type: 'string' },
   }, HELP);
   if (!flags) return 0;
   const data = required(flags.data, 'data');
@@ -146,6 +159,16 @@ export async function run(argv: string[]): Promise<number> {
     throw new CliError(`cannot write to --out ${show(out)}: ${ioCode(e) ?? (e as Error).message}`);
   }
 
+  let explained = null;
+  const verdicts = new Map<number, string>();
+  if (flags.explain !== undefined) {
+    const n = Number(flags.explain);
+    if (!Number.isInteger(n) || n < 1) throw new CliError(`--explain must be a whole number of rows >= 1, got '${show(flags.explain)}'`);
+    const reader = { maxLineBytes: caps.maxLineBytes, maxFieldBytes: caps.maxFieldBytes, ...(flags.delimiter ? { delimiter: flags.delimiter } : {}) };
+    explained = await explainDrop(createReadStream(data, { highWaterMark: 1 << 16 }), { instrument, source: data, rows: n, reader });
+  }
+  const explainedLines = new Set(explained?.rows.map((r) => r.line) ?? []);
+
   const cleanSink = new FileSink(join(out, 'clean.csv'));
   const rejectSink = new FileSink(join(out, 'rejects.csv'));
   const writer = new DropCsvWriter(instrument, cleanSink, rejectSink);
@@ -161,14 +184,15 @@ export async function run(argv: string[]): Promise<number> {
       // The same line and field caps as ingest (SATMON_MAX_LINE_BYTES, SATMON_MAX_FIELD_BYTES).
       reader: { maxLineBytes: caps.maxLineBytes, maxFieldBytes: caps.maxFieldBytes, ...(flags.delimiter ? { delimiter: flags.delimiter } : {}) },
       onHeader: writer.onHeader,
-      onClean: writer.onClean,
-      onReject: writer.onReject,
+      onClean: explained ? (r) => { if (explainedLines.has(r.line)) verdicts.set(r.line, 'clean'); return writer.onClean(r); } : writer.onClean,
+      onReject: explained ? (r) => { if (explainedLines.has(r.line)) verdicts.set(r.line, `rejected: ${r.details.join('; ')}`); return writer.onReject(r); } : writer.onReject,
     });
     await writer.finish();
   } catch (e) {
     await writer.finish().catch(() => undefined);
     await cleanSink.close();
     await rejectSink.close();
+    if (explained) process.stdout.write(formatExplanation(explained, verdicts));
     if (e instanceof DropRejectedError) throw new CliError(e.message); // names the file; escaped and capped
     const code = ioCode(e);
     if (code) throw new CliError(`cannot read --data ${show(data)}: ${code}`);
@@ -178,6 +202,7 @@ export async function run(argv: string[]): Promise<number> {
   await rejectSink.close();
   await writeFile(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 
+  if (explained) process.stdout.write(formatExplanation(explained, verdicts) + '\n');
   const reasons = REASON_CODES.filter((c) => manifest.reasons[c] > 0).map((c) => `${c} ${manifest.reasons[c]}`);
   process.stdout.write(
     `${data}: ${manifest.inputRows} rows -> ${manifest.cleanRows} clean, ${manifest.rejectedRows} rejected` +

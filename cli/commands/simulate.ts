@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { intFlag, parseFlags } from '../args';
 import { CliError } from '../errors';
 import {
-  headOfficeFileName, headOfficeTruthFile, MESS_KINDS, parseDrift, parseSimulateOptions, simulateCsv, simulateDropFiles,
+  EXPORT_FORMATS, headOfficeFileName, headOfficeTruthFile, MESS_KINDS, simulateExport, type ExportFormat, parseDrift, parseSimulateOptions, simulateCsv, simulateDropFiles,
   simulationTruth, type MessKind, type SimTruthFile, type SimulateOptions, type TruthEntry,
 } from '../../shared/survey/index';
 import { FileSink } from '../../shared/survey/file-sink';
@@ -13,7 +13,8 @@ import { FileSink } from '../../shared/survey/file-sink';
 export const summary = 'generate realistic survey drops from the seed-000 population model';
 
 const HELP = `Usage: satmon simulate --out DIR [--branches 12] [--periods 2024-Q1..2025-Q4] [--n 400] [--seed S]
-                      [--drift BR07:TRUST:-0.4:2025-Q3 ...] [--messy 0.02] [--head-office] [--format excel-id|plain]
+                      [--drift BR07:TRUST:-0.4:2025-Q3 ...] [--messy 0.02] [--head-office]
+                      [--format excel-id|plain|google-forms|kobo|qualtrics|windows-1252]
 
 Writes one CSV per (branch, period) drop (drop_BR07_2025-Q3.csv), or with --head-office one file with every
 branch and period, plus truth.json (options, latent shifts, and every messy row with the outcome the cleaner
@@ -31,7 +32,12 @@ Options:
   --messy R          share of rows made messy, 0-0.5 (default 0)
   --mess-kinds K,K   only these kinds (${MESS_KINDS.join(', ')})
   --head-office      one head-office file instead of one file per drop
-  --format F         excel-id (BOM, ';', CRLF, DD/MM/YYYY; default) or plain (',', LF, ISO dates)`;
+  --format F         excel-id (BOM, ';', CRLF, DD/MM/YYYY; default) or plain (',', LF, ISO dates); or the same
+                     respondents as a real tool's export, with instrument.json to clean it (no --messy):
+                     google-forms (question-text headers, answer labels, Timestamp in WIB, office names),
+                     kobo (';', group paths grp_crm/CRM1, _id/_uuid/_submission_time in UTC, _index),
+                     qualtrics (three header rows), windows-1252 (a name column with é/è, cp1252 bytes).
+                     Export files are built in memory: keep them to a few hundred thousand rows.`;
 
 function numberFlag(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -58,6 +64,14 @@ export async function run(argv: string[]): Promise<number> {
   if (!flags.out) throw new CliError('missing required option --out');
   const out = flags.out;
   let o: SimulateOptions;
+  const format = flags.format ?? 'excel-id';
+  const exportFormat = (EXPORT_FORMATS as readonly string[]).includes(format) ? (format as ExportFormat) : null;
+  if (!exportFormat && format !== 'excel-id' && format !== 'plain') {
+    throw new CliError(`--format: unknown format '${format}' (excel-id, plain, ${EXPORT_FORMATS.join(', ')})`);
+  }
+  if (exportFormat && flags.messy !== undefined && Number(flags.messy) !== 0) {
+    throw new CliError(`--messy applies to the excel-id and plain formats, not to ${exportFormat}`);
+  }
   try {
     const kinds = flags['mess-kinds']?.split(',').map((k) => k.trim());
     for (const k of kinds ?? []) {
@@ -72,7 +86,7 @@ export async function run(argv: string[]): Promise<number> {
       drifts: (flags.drift ?? []).map(parseDrift),
       messy: numberFlag(flags.messy, 'messy', 0),
       messKinds: kinds as MessKind[] | undefined,
-      format: (flags.format ?? 'excel-id') as 'excel-id' | 'plain',
+      format: exportFormat ? 'plain' : (format as 'excel-id' | 'plain'),
       headOffice: flags['head-office'] ?? false,
     });
   } catch (e) {
@@ -82,7 +96,14 @@ export async function run(argv: string[]): Promise<number> {
 
   await mkdir(out, { recursive: true });
   const files: SimTruthFile[] = [];
-  if (o.headOffice) {
+  if (exportFormat) {
+    const ex = simulateExport(o, exportFormat);
+    for (const f of ex.files) {
+      await writeFile(join(out, f.file), f.bytes);
+      files.push({ file: f.file, branch: f.branch, period: f.period, rows: f.rows, headerStyle: 'exact', messy: [] });
+    }
+    await writeFile(join(out, 'instrument.json'), JSON.stringify(ex.instrument, null, 2) + '\n');
+  } else if (o.headOffice) {
     const sink = new FileSink(join(out, headOfficeFileName(o)));
     const messy: TruthEntry[] = [];
     let rows = 0;

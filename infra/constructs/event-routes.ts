@@ -1,4 +1,4 @@
-// EVENT_ROUTES on AWS: S3 "Object Created" -> EventBridge rule (bucket, prefix, suffix) -> SQS -> handler.
+// EVENT_ROUTES on AWS: S3 "Object Created" -> EventBridge rule (bucket, key suffixes) -> SQS -> handler.
 // SQS between EventBridge and Lambda gives retries with backoff, per-message failure reporting and a dead-letter
 // queue that can be redriven after a fix. The local stack reads the same routes (shared/layout/events.ts routesFor).
 import { Duration } from 'aws-cdk-lib';
@@ -20,15 +20,21 @@ export function keyWildcard(prefix: string, suffix: string): string {
   return `${esc(prefix)}*${esc(suffix)}`;
 }
 
-/** The event pattern of one route. S3 puts the object key URL-encoded in the event; the route's prefix and suffix
- *  contain no characters that encoding changes (asserted in the tests). */
+/**
+ * The event pattern of one route: the bucket, and a key ending in one of the route's suffixes in any case
+ * (`.xlsx`, `.XLSX`, `.Xlsx`). EventBridge cannot require a prefix and a case-insensitive suffix of one field
+ * together (a wildcard is case-sensitive, and the matchers of a field are alternatives), so the prefix is checked
+ * by the handler (routesFor, the same check as the local stack's), which logs and skips any other key. S3 puts the
+ * object key URL-encoded in the event; the suffixes contain no characters that encoding changes (asserted in the
+ * tests).
+ */
 export function routePattern(route: Route, bucketName: string): events.EventPattern {
   return {
     source: ['aws.s3'],
     detailType: ['Object Created'],
     detail: {
       bucket: { name: [bucketName] },
-      object: { key: events.Match.wildcard(keyWildcard(route.prefix, route.suffix)) },
+      object: { key: route.suffixes.flatMap((s: string) => events.Match.suffixEqualsIgnoreCase(s)) },
     },
   };
 }
@@ -48,7 +54,7 @@ export class EventRoutes extends Construct {
     EVENT_ROUTES.forEach((route: Route, i) => {
       const q = this.queueFor(route.handler, props.functions[route.handler]);
       const rule = new events.Rule(this, `Route${i}`, {
-        description: `s3://${route.bucket}/${route.prefix}*${route.suffix} -> ${route.handler}`,
+        description: `s3://${route.bucket}/${route.prefix}*{${route.suffixes.join(',')}} (any case) -> ${route.handler}`,
         eventPattern: routePattern(route, props.buckets[route.bucket].bucketName),
       });
       // If EventBridge cannot deliver to the queue, the event goes to the same DLQ (same body: the S3 event).

@@ -5,6 +5,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { yearOf } from '../../shared/period';
 import { RAW_LAYOUT, S3_LAYOUT } from '../../shared/layout/keys';
+import { EVENT_ROUTES } from '../../shared/layout/resources';
 import type { Alert } from '../../shared/assess/assessment';
 import { getObjectText, listKeys, putObject } from '../../lambdas/aws/s3';
 import { runAssessments, type AssessmentRun } from './assessment-runner';
@@ -12,7 +13,7 @@ import { startLocalStack, type LocalStack } from './stack';
 
 export interface PipelineOptions {
   /**
-   * Folder of drops: every *.csv under it is uploaded, those under `branch=<ID>/` as that office's uploads, the
+   * Folder of drops: every *.csv, *.txt, *.xlsx and *.sav under it (any case) is uploaded, those under `branch=<ID>/` as that office's uploads, the
    * others as head-office drops (RAW_LAYOUT.uploadKey); a branches.json in it becomes the branch directory.
    */
   dropsDir: string;
@@ -64,13 +65,24 @@ export class DeadLetterError extends Error {
 
 const firstLine = (s: string | undefined) => (s ?? 'unknown error').split('\n')[0]!.slice(0, 300);
 
-async function csvFiles(dir: string): Promise<string[]> {
+/** Suffixes of the files uploaded as drops: those the ingest route takes (EVENT_ROUTES), any case. */
+const DROP_SUFFIXES: readonly string[] = EVENT_ROUTES.filter((r) => r.handler === 'ingest').flatMap((r) => r.suffixes);
+
+async function dropFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile() && e.name.toLowerCase().endsWith('.csv')) out.push(path.join(e.parentPath, e.name));
+    const name = e.name.toLowerCase();
+    if (e.isFile() && DROP_SUFFIXES.some((s) => name.endsWith(s))) out.push(path.join(e.parentPath, e.name));
   }
   return out.sort();
 }
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.csv': 'text/csv',
+  '.txt': 'text/plain',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  '.sav': 'application/x-spss-sav',
+};
 
 export async function runPipeline(opts: PipelineOptions): Promise<{ summary: PipelineSummary; stack: LocalStack }> {
   const log = opts.log ?? (() => {});
@@ -91,8 +103,8 @@ export async function runPipeline(opts: PipelineOptions): Promise<{ summary: Pip
     }
     Object.assign(process.env, env); // the ingest handler runs in this process on s3rver's events
 
-    const files = await csvFiles(opts.dropsDir);
-    if (files.length === 0) throw new Error(`${opts.dropsDir}: no .csv drops found`);
+    const files = await dropFiles(opts.dropsDir);
+    if (files.length === 0) throw new Error(`${opts.dropsDir}: no drops found (${DROP_SUFFIXES.join(', ')})`);
     log(`uploading ${files.length} drops from ${opts.dropsDir}`);
     let ingested = 0;
     const progress = opts.onProgress ?? (() => {});
@@ -105,7 +117,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<{ summary: Pip
       progress({ stage: 'ingest', done: 0, total: files.length });
       for (const f of files) {
         const key = RAW_LAYOUT.uploadKey(path.relative(opts.dropsDir, f).split(path.sep).join('/'));
-        await putObject(stack.s3, raw, key, await readFile(f), 'text/csv');
+        await putObject(stack.s3, raw, key, await readFile(f), CONTENT_TYPES[path.extname(f).toLowerCase()] ?? 'application/octet-stream');
       }
       await stack.idle();
     } finally {

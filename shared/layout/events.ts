@@ -147,11 +147,12 @@ export function eventItems(event: unknown): { items: EventItem[]; unreadable: { 
 /** Bucket names per logical bucket, e.g. from the configuration (RAW_BUCKET, CURATED_BUCKET) or the local stack. */
 export type BucketNames = Record<BucketKey, string>;
 
-/** The handlers an object in `bucket` under `key` starts, per EVENT_ROUTES (prefix/suffix on the decoded key). */
+/** The handlers an object in `bucket` under `key` starts, per EVENT_ROUTES (prefix, and a suffix in any case, on the decoded key). */
 export function routesFor(bucket: string, key: string, names: BucketNames): HandlerName[] {
   const out: HandlerName[] = [];
+  const lower = key.toLowerCase();
   for (const r of EVENT_ROUTES) {
-    if (names[r.bucket] === bucket && key.startsWith(r.prefix) && key.endsWith(r.suffix)) out.push(r.handler);
+    if (names[r.bucket] === bucket && key.startsWith(r.prefix) && r.suffixes.some((s: string) => lower.endsWith(s.toLowerCase()))) out.push(r.handler);
   }
   return out;
 }

@@ -22,10 +22,14 @@ export const TABLE = {
   ttlAttribute: 'expiresAt',
 } as const;
 
-/** Which objects start which handler. On AWS: S3 -> EventBridge rule -> SQS -> Lambda; locally: s3rver events. */
+/**
+ * Which objects start which handler. On AWS: S3 -> EventBridge rule -> SQS -> Lambda; locally: s3rver events.
+ * A key matches a route when it starts with `prefix` and ends with one of `suffixes`, ignoring case (`.XLSX`).
+ * Drops: CSV and text exports, Excel workbooks, SPSS files (the format itself is recognised by content).
+ */
 export const EVENT_ROUTES = [
-  { bucket: 'raw', prefix: 'drops/', suffix: '.csv', handler: 'ingest' },
-] as const satisfies readonly { bucket: BucketKey; prefix: string; suffix: string; handler: string }[];
+  { bucket: 'raw', prefix: 'drops/', suffixes: ['.csv', '.txt', '.xlsx', '.sav'], handler: 'ingest' },
+] as const satisfies readonly { bucket: BucketKey; prefix: string; suffixes: readonly string[]; handler: string }[];
 
 /** The Lambda handlers, by name: entry file relative to the repo root. */
 export const HANDLERS = {

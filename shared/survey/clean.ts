@@ -1,13 +1,14 @@
 // cleanDrop: one pass over a raw survey drop that sends every data row to exactly one of onClean / onReject as
 // soon as it is decided, and returns the drop's manifest. See index.ts for the contract.
 import { parse } from 'csv-parse/sync';
-import { addQuarters, comparePeriods, periodIndex, quarterOf } from '../period';
-import type { DropInput, ReaderInfo, ReaderOptions, RawRecord } from './csv-records';
-import { RecordReader } from './csv-records';
-import { branchIdSchema, buildCellRules, Invalid, messageText, MISSING, showCell, type CellRules } from './fields';
+import { addQuarters, comparePeriods, periodIndex, quarterOf, quarterOfMonth } from '../period';
+import type { DropInput, ReaderOptions, RawRecord } from './csv-records';
+import { DropReader, type DropFormat } from './sources/index';
+import { branchIdSchema, buildCellRules, Invalid, messageText, MISSING, showCell, UnknownBranchName, type CellRules, type DateValue } from './fields';
 import { Hash64, hex8 } from './hash';
 import { IdTable } from './id-table';
-import { normalizeHeader, type Instrument } from './instrument';
+import { branchLookupOf, normalizeHeader, type BranchInfo, type Instrument } from './instrument';
+import { isoDate, localDate, stampInstant } from './period';
 import { REASON_CODES, type ReasonCode } from './reasons';
 
 export interface CleanRow {
@@ -26,9 +27,17 @@ export interface CleanRow {
   categories: (string | null)[];
   /** Codes in instrument.items order; NaN = missing (left for mean replacement downstream). */
   items: number[];
-  /** 16 hex digits over the item and categorical answers (not id, branch, period or date). */
+  /** 16 hex digits over the item and categorical answers (not id, branch, period, date or texts). */
   answerHash: string;
+  /**
+   * Free text of instrument.textColumns in order ('' when blank or the column is absent), trimmed and cut to
+   * TEXT_MAX_CHARS characters. Absent when the instrument has no text columns.
+   */
+  texts?: string[];
 }
+
+/** Characters of free text kept per cell (CleanRow.texts); longer answers are cut (not rejected). */
+export const TEXT_MAX_CHARS = 2000;
 
 export interface RejectedRow {
   line: number;
@@ -58,9 +67,20 @@ export interface DropHeader {
   ignored: string[];
   /** Optional declared columns (categorical, period/date when the other is present) absent from the drop. */
   absent: string[];
-  format: Pick<ReaderInfo, 'encoding' | 'bom' | 'delimiter' | 'lineBreak'>;
+  /** Format (csv / xlsx / sav), encoding, BOM, delimiter, line break and worksheet found (sources/index.ts). */
+  format: DropFormat;
   /** Physical line of the header. */
   line: number;
+  /** How each declared column was found: its own name, an alias, or the last segment of a group path (`grp/kpj`). */
+  via?: Record<string, 'name' | 'alias' | 'path'>;
+}
+
+/** Answers of one item read through its scale's labels, among the clean rows. */
+export interface ItemLabelMapping {
+  /** Declared label -> its code and how many clean rows gave it (any case, spacing or accents). */
+  labels: Record<string, { code: number; count: number }>;
+  /** Clean rows that gave a plain code instead of a label. */
+  codes: number;
 }
 
 export interface GroupManifest {
@@ -81,7 +101,20 @@ export interface DropManifest {
   bytes: number;
   instrument: { id: string; version: string; source: string };
   format: DropHeader['format'];
-  header: { line: number; columns: string[]; matched: Record<string, string>; ignored: string[]; absent: string[] };
+  header: {
+    line: number; columns: string[]; matched: Record<string, string>; ignored: string[]; absent: string[];
+    /** Header lines after the first that were skipped (instrument headerRows - 1 when present, e.g. Qualtrics' two). */
+    extraRows: number;
+  };
+  /**
+   * The mapping used: for each declared column (id, branch, period/date, categories, items, text columns) the header
+   * column it was read from and how it was recognised; for each item with labels, which label became which code and
+   * how often among the clean rows.
+   */
+  mapping: {
+    columns: Record<string, { header: string; column: number; via: 'name' | 'alias' | 'path' }>;
+    labels: Record<string, ItemLabelMapping>;
+  };
   /** Physical lines, including the header and blank lines. */
   lines: number;
   blankLines: number;
@@ -126,14 +159,19 @@ export interface CleanOptions {
    * drop received on 2025-08-15 (2025-Q3) may hold rows up to 2025-Q4 and dates up to 2025-12-31. Unset: no check.
    */
   receivedAt?: Date;
-  /** IANA time zone of the upload's calendar quarter (default Asia/Jakarta, WIB). */
+  /**
+   * IANA time zone of the upload's calendar quarter for FUTURE_PERIOD. Default: the zone the row's quarter is cut
+   * in (its branch's directory timezone, else the instrument's timezone, Asia/Jakarta unless it says otherwise).
+   */
   timeZone?: string;
 }
 
 /** The time zone in which the upload's quarter is taken unless CleanOptions.timeZone says otherwise. */
 export const DEFAULT_UPLOAD_TIME_ZONE = 'Asia/Jakarta';
 
-export type DropErrorCode = 'EMPTY_DROP' | 'UNREADABLE_HEADER' | 'HEADER_TOO_LONG' | 'MISSING_COLUMNS' | 'DUPLICATE_COLUMNS';
+export type DropErrorCode = 'EMPTY_DROP' | 'UNREADABLE_HEADER' | 'HEADER_TOO_LONG' | 'MISSING_COLUMNS' | 'DUPLICATE_COLUMNS'
+  // The file as a whole (sources/): a format not read (.xls, .sav, .ods, PDF), a broken workbook, the instrument's sheet absent.
+  | 'UNSUPPORTED_FORMAT' | 'UNREADABLE_FILE' | 'MISSING_SHEET';
 
 /** Bytes of a DropRejectedError message: the source (at most SOURCE_BYTES) and the text together. */
 export const DROP_ERROR_MAX_BYTES = 1024;
@@ -193,15 +231,42 @@ export function matchHeader(instrument: Instrument, columns: string[], source: s
     if (list) list.push(j);
     else keyToIndex.set(k, [j]);
   });
+  // Group paths (Kobo/ODK `grp_identitas/kpj`): a header that matches no declared name or alias in full is also
+  // tried by its last path segment.
+  const declaredNames = [
+    spec.idColumn, spec.branchColumn, spec.periodColumn, spec.dateColumn, ...instrument.categories.map((c) => c.column),
+    ...instrument.items, ...instrument.textColumns,
+  ].filter((n): n is string => n !== undefined);
+  const declaredKeys = new Set(declaredNames.flatMap((n) => [n, ...(spec.columnAliases[n] ?? [])].map(normalizeHeader)));
+  const segmentToIndex = new Map<string, number[]>();
+  columns.forEach((c, j) => {
+    const slash = c.lastIndexOf('/');
+    if (slash < 0 || declaredKeys.has(normalizeHeader(c))) return;
+    const k = normalizeHeader(c.slice(slash + 1));
+    if (k === '') return;
+    const list = segmentToIndex.get(k);
+    if (list) list.push(j);
+    else segmentToIndex.set(k, [j]);
+  });
   const index: Record<string, number> = {};
+  const via: Record<string, 'name' | 'alias' | 'path'> = {};
   const duplicates: string[] = [];
   const find = (name: string): number => {
     const keys = [name, ...(spec.columnAliases[name] ?? [])].map(normalizeHeader);
     const hits = new Set<number>();
     for (const k of keys) for (const j of keyToIndex.get(k) ?? []) hits.add(j);
+    let how: 'name' | 'alias' | 'path' = 'name';
+    if (hits.size === 0) {
+      for (const k of keys) for (const j of segmentToIndex.get(k) ?? []) hits.add(j);
+      how = 'path';
+    }
     if (hits.size > 1) duplicates.push(`'${name}' (header columns ${[...hits].map((j) => `${j + 1} '${clipColumn(columns[j]!)}'`).join(', ')})`);
     const j = hits.size ? Math.min(...hits) : ABSENT;
-    if (j !== ABSENT) index[name] = j;
+    if (j !== ABSENT) {
+      index[name] = j;
+      const full = normalizeHeader(columns[j]!);
+      via[name] = how === 'path' ? 'path' : full === keys[0] ? 'name' : 'alias';
+    }
     return j;
   };
   // Declared columns in reading order: identity, period/date, categorical answers, items.
@@ -217,6 +282,7 @@ export function matchHeader(instrument: Instrument, columns: string[], source: s
   }
   for (const c of instrument.categories) if (find(c.column) === ABSENT) absent.push(c.column);
   for (const it of instrument.items) if (find(it) === ABSENT) missing.push(it);
+  for (const t of instrument.textColumns) if (find(t) === ABSENT) absent.push(t);
   if (duplicates.length) {
     throw new DropRejectedError('DUPLICATE_COLUMNS', source, `line ${line}: more than one header column matches ${duplicates.join('; ')}`);
   }
@@ -234,18 +300,35 @@ export function matchHeader(instrument: Instrument, columns: string[], source: s
   }
   const used = new Set(Object.values(index));
   const ignored = columns.filter((_, j) => !used.has(j));
-  return { columns, index, ignored, absent, line };
+  return { columns, index, ignored, absent, line, via };
 }
 
 /** Streams a drop through the cleaning rules. Resolves with the manifest once the input is exhausted. */
 export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<DropManifest> {
   const { instrument, source } = opts;
   const spec = instrument.spec;
-  const rules: CellRules = buildCellRules(instrument);
-  const reader = new RecordReader(opts.reader);
   const known: { has(id: string): boolean; size: number } | null = opts.knownBranches ?? instrument.branches;
+  // A directory passed as knownBranches (branches.json) brings its own names, aliases and time zones, on top of the
+  // instrument's (which ids are known is still knownBranches' say).
+  const passed = directoryOf(opts.knownBranches);
+  const own = instrument.branches ? [...instrument.branches.values()] : null;
+  const directory = passed || own ? [...(own ?? []), ...(passed ?? [])] : null;
+  const rules: CellRules = buildCellRules(instrument, directory ? branchLookupOf(directory, source) : null);
+  // Quarters are cut on the branch's calendar (directory timezone), else the instrument's.
+  const zoneOf = new Map<string, string>();
+  for (const b of directory ?? []) if (b.timezone) zoneOf.set(b.id, b.timezone);
+  const dateZone = instrument.dateTimezone;
+  // Any supported format, recognised by content (sources/index.ts); an .xlsx drop is read from the instrument's sheet.
+  const sheet = (spec as { sheet?: unknown }).sheet;
+  const reader = new DropReader({ ...opts.reader, source, ...(typeof sheet === 'string' && sheet !== '' ? { sheet } : {}) });
   const uploader = uploaderBranchOf(opts.uploaderBranch);
-  const future = futureRule(opts.receivedAt, opts.timeZone ?? DEFAULT_UPLOAD_TIME_ZONE);
+  const future = futureRule(opts.receivedAt, opts.timeZone);
+  const nTexts = instrument.textColumns.length;
+  // Label counts for the manifest: per item with labels, clean rows per label index, and rows with a plain code.
+  const labelCounts = instrument.itemScales.map((sc) => (sc.labels.length ? new Float64Array(sc.labels.length) : null));
+  const plainCodes = new Float64Array(instrument.items.length);
+  const rowLabels = new Int32Array(instrument.items.length);
+  const hasLabels = labelCounts.some((c) => c !== null);
   const collect = opts.collectNewRespondents !== false;
   const maxShare = instrument.rules.maxMissingShare;
   const slMin = instrument.rules.straightLiningMinItems;
@@ -262,6 +345,7 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
   let idAt = 0, branchAt = 0, periodAt = ABSENT, dateAt = ABSENT;
   let itemAt: Int32Array = new Int32Array(0);
   let catAt: Int32Array = new Int32Array(0);
+  let textAt: Int32Array = new Int32Array(0);
   let headerId = '';
   let headerBranch = '';
 
@@ -275,10 +359,12 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       dateAt = spec.dateColumn ? m.index[spec.dateColumn] ?? ABSENT : ABSENT;
       itemAt = Int32Array.from(instrument.items, (it) => m.index[it]!);
       catAt = Int32Array.from(instrument.categories, (c) => m.index[c.column] ?? ABSENT);
-      reader.singleLineColumns = Object.values(m.index);
+      textAt = Int32Array.from(instrument.textColumns, (t) => m.index[t] ?? ABSENT);
+      // Free text may hold line breaks; every other declared column is one line.
+      reader.singleLineColumns = Object.entries(m.index).filter(([k]) => !instrument.textColumns.includes(k)).map(([, j]) => j);
       headerId = fields[idAt]!;
       headerBranch = fields[branchAt]!;
-      header = { ...m, format: { encoding: 'utf-8', bom: false, delimiter: ',', lineBreak: 'none' } };
+      header = { ...m, format: reader.format() };
     } catch (e) {
       headerError = e;
     }
@@ -330,8 +416,16 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
   };
 
   let first = true;
+  let extraHeaderRows = instrument.headerRows - 1;
+  let extraRows = 0;
   for await (const batch of reader.batches(input)) {
     for (const rec of batch) {
+      // Header lines after the first (Qualtrics: question texts, ImportIds) are not data: skipped and counted.
+      if (!first && extraHeaderRows > 0) {
+        extraHeaderRows--;
+        extraRows++;
+        continue;
+      }
       if (first) {
         first = false;
         if (rec.issue?.code === 'LINE_TOO_LONG') {
@@ -343,8 +437,7 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
         if (headerError) throw headerError;
         const h = header as DropHeader | null;
         if (!h) throw new Error('internal error: header not matched');
-        const { encoding, bom, delimiter, lineBreak } = reader.info;
-        h.format = { encoding, bom, delimiter, lineBreak };
+        h.format = reader.format();
         if (opts.onHeader) await opts.onHeader(h);
         continue;
       }
@@ -396,6 +489,7 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       const bv = rules.branch.read(rawBranch);
       let branch: string | null = null;
       if (bv === MISSING) add('MISSING_BRANCH', `${spec.branchColumn}=${showCell(rawBranch)}`);
+      else if (bv instanceof UnknownBranchName) add('UNKNOWN_BRANCH', `${spec.branchColumn}=${showCell(rawBranch)}: ${bv.message}`);
       else if (bv instanceof Invalid) add('BAD_BRANCH', `${spec.branchColumn}=${showCell(rawBranch)}: ${bv.message}`);
       else {
         branch = bv;
@@ -421,16 +515,19 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       }
       let date: string | null = null;
       let dateQuarter: string | null = null;
+      // The calendar of this row: its branch's zone (directory), else the instrument's.
+      const zone = (bv !== MISSING && !(bv instanceof Invalid) ? zoneOf.get(bv) : undefined) ?? instrument.timezone;
       if (dateAt !== ABSENT) {
         const dv = rules.date.read(f[dateAt]!);
         if (dv instanceof Invalid) {
           add('BAD_DATE', `${spec.dateColumn}=${showCell(f[dateAt]!)}: ${dv.message}`);
           periodBad = true;
         } else if (dv !== MISSING) {
-          date = dv.iso;
-          dateQuarter = dv.period;
+          const local = placeDate(dv, dateZone, zone);
+          date = local.iso;
+          dateQuarter = local.period;
           // The period column wins; the date only fills a blank one (answers may arrive after their wave's quarter).
-          if (period === null && !periodBad) period = dv.period;
+          if (period === null && !periodBad) period = local.period;
         }
       }
       if (period === null && !periodBad) {
@@ -440,12 +537,12 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       // A period or date after the quarter following the upload's is a typo (2099-Q1), not an answer; one rule for
       // both: the quarter of the period or date against the upload's quarter + 1. Such rows are not grouped.
       if (future !== null) {
-        if (columnPeriod !== null && future.after(columnPeriod)) {
-          add('FUTURE_PERIOD', `${spec.periodColumn}=${showCell(f[periodAt]!)}: ${future.why}`);
+        if (columnPeriod !== null && future.after(columnPeriod, zone)) {
+          add('FUTURE_PERIOD', `${spec.periodColumn}=${showCell(f[periodAt]!)}: ${future.why(zone)}`);
           periodBad = true;
         }
-        if (dateQuarter !== null && future.after(dateQuarter)) {
-          add('FUTURE_PERIOD', `${spec.dateColumn}=${showCell(f[dateAt]!)}: in ${dateQuarter}, ${future.why}`);
+        if (dateQuarter !== null && future.after(dateQuarter, zone)) {
+          add('FUTURE_PERIOD', `${spec.dateColumn}=${showCell(f[dateAt]!)}: in ${dateQuarter}, ${future.why(zone)}`);
           periodBad = true;
         }
       }
@@ -471,9 +568,13 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       let answered = 0, nMissing = 0, firstAnswer = NaN, allSame = true;
       for (let i = 0; i < nItems; i++) {
         const raw = f[itemAt[i]!]!;
-        const v = rules.item.read(raw);
+        const v = rules.items[i]!.read(raw);
         if (typeof v === 'number') {
           items[i] = v;
+          if (hasLabels) {
+            const lr = rules.itemLabels[i];
+            rowLabels[i] = lr ? (lr.read(raw) as number) : -1;
+          }
           answerHasher.int((v - minCode) & 0xffff);
           if (answered === 0) firstAnswer = v;
           else if (v !== firstAnswer) allSame = false;
@@ -546,11 +647,27 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
         g.newHashes!.push(answerHash);
       }
       cleanRows++;
+      if (hasLabels) {
+        for (let i = 0; i < nItems; i++) {
+          const c = labelCounts[i];
+          if (c === null || items[i] !== items[i]) continue;
+          const k = rowLabels[i]!;
+          if (k >= 0) c[k]!++;
+          else plainCodes[i]!++;
+        }
+      }
+      let texts: string[] | undefined;
+      if (nTexts > 0) {
+        texts = new Array<string>(nTexts);
+        for (let k = 0; k < nTexts; k++) texts[k] = textAt[k] === ABSENT ? '' : capText(f[textAt[k]!]!);
+      }
       if (nMissing > 0) {
         missingCells += nMissing;
         for (let i = 0; i < nItems; i++) if (items[i] !== items[i]) missingByItem[i]!++;
       }
-      const p = opts.onClean({ line: rec.line, lines: rec.lines, respondentId: id, branch: branch!, period: period!, date, categories: cats, items, answerHash });
+      const row: CleanRow = { line: rec.line, lines: rec.lines, respondentId: id, branch: branch!, period: period!, date, categories: cats, items, answerHash };
+      if (texts) row.texts = texts;
+      const p = opts.onClean(row);
       if (p !== undefined) await p;
     }
   }
@@ -591,6 +708,16 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       matched: Object.fromEntries(Object.entries(h.index).map(([k, j]) => [k, h.columns[j]!])),
       ignored: h.ignored,
       absent: h.absent,
+      extraRows,
+    },
+    mapping: {
+      columns: Object.fromEntries(Object.entries(h.index).map(([k, j]) => [k, { header: h.columns[j]!, column: j + 1, via: h.via?.[k] ?? 'name' }])),
+      labels: Object.fromEntries(instrument.items.flatMap((it, i) => {
+        const c = labelCounts[i];
+        if (!c) return [];
+        const labels = Object.fromEntries(instrument.itemScales[i]!.labels.map((l, k) => [l.text, { code: l.code, count: c[k]! }]));
+        return [[it, { labels, codes: plainCodes[i]! }]];
+      })),
     },
     lines: info.lines,
     blankLines: info.blankLines,
@@ -622,25 +749,79 @@ function uploaderBranchOf(raw: string | undefined): string | null {
  * following the upload's quarter (on the calendar of `timeZone`). Null when there is no receivedAt, or when that
  * limit is past the last supported quarter (then no quarter can be later).
  */
-function futureRule(receivedAt: Date | undefined, timeZone: string): { after(quarter: string): boolean; why: string } | null {
+function futureRule(
+  receivedAt: Date | undefined, fixedZone: string | undefined,
+): { after(quarter: string, zone: string): boolean; why(zone: string): string } | null {
   if (receivedAt === undefined) return null;
-  const uploaded = quarterOf(receivedAt, timeZone); // RangeError for an invalid Date or time zone
-  let limit: string;
-  try {
-    limit = addQuarters(uploaded, 1);
-  } catch {
-    return null;
-  }
-  const limitIndex = periodIndex(limit);
-  const memo = new Map<string, boolean>(); // a drop holds a handful of distinct quarters
+  // The upload's quarter on the row's calendar (fixedZone when the caller set one); a handful of zones per drop.
+  const limits = new Map<string, { uploaded: string; limit: string | null; index: number }>();
+  const limitIn = (rowZone: string) => {
+    const zone = fixedZone ?? rowZone;
+    let l = limits.get(zone);
+    if (!l) {
+      const uploaded = quarterOf(receivedAt, zone); // RangeError for an invalid Date or time zone
+      let limit: string | null = null;
+      try {
+        limit = addQuarters(uploaded, 1);
+      } catch {
+        // past the last supported quarter: no quarter can be later
+      }
+      l = { uploaded, limit, index: limit === null ? Infinity : periodIndex(limit) };
+      limits.set(zone, l);
+    }
+    return { zone, ...l };
+  };
+  // A bad receivedAt or timeZone is the caller's bug: a RangeError before any row, not on the first row with a date.
+  if (fixedZone !== undefined) limitIn(fixedZone);
+  else quarterOf(receivedAt, DEFAULT_UPLOAD_TIME_ZONE);
+  const memo = new Map<string, boolean>(); // a drop holds a handful of distinct quarters and zones
   return {
-    after(quarter) {
-      let v = memo.get(quarter);
-      if (v === undefined) memo.set(quarter, (v = periodIndex(quarter) > limitIndex));
+    after(quarter, rowZone) {
+      const key = `${quarter}|${fixedZone ?? rowZone}`;
+      let v = memo.get(key);
+      if (v === undefined) memo.set(key, (v = periodIndex(quarter) > limitIn(rowZone).index));
       return v;
     },
-    why: `later than ${limit}, the quarter after the upload's (received ${receivedAt.toISOString()}, ${uploaded} in ${timeZone})`,
+    why(rowZone) {
+      const l = limitIn(rowZone);
+      return `later than ${l.limit}, the quarter after the upload's (received ${receivedAt.toISOString()}, ${l.uploaded} in ${l.zone})`;
+    },
   };
+}
+
+/** The branch directory carried by CleanOptions.knownBranches when it is a Map of BranchInfo (branches.json). */
+function directoryOf(known: CleanOptions['knownBranches']): BranchInfo[] | null {
+  if (!known || !(known instanceof Map)) return null;
+  const out: BranchInfo[] = [];
+  for (const [id, v] of known) {
+    const info = typeof v === 'object' && v !== null ? (v as Partial<BranchInfo>) : {};
+    out.push({
+      id,
+      name: typeof info.name === 'string' ? info.name : undefined,
+      aliases: Array.isArray(info.aliases) ? info.aliases.filter((a): a is string => typeof a === 'string') : undefined,
+      timezone: typeof info.timezone === 'string' ? info.timezone : undefined,
+    });
+  }
+  return out;
+}
+
+/**
+ * The date and quarter of a date cell on the row's calendar: a bare date as written; a date-time at its instant
+ * (its own offset, else read on the clocks of dateZone) seen on the clocks of the row's zone.
+ */
+function placeDate(dv: DateValue, dateZone: string, zone: string): { iso: string; period: string } {
+  const ms = stampInstant(dv.stamp, dateZone);
+  if (ms === null) return dv;
+  const d = localDate(ms, zone);
+  return { iso: isoDate(d), period: quarterOfMonth(d.year, d.month) };
+}
+
+/** A free-text cell as kept: trimmed, at most TEXT_MAX_CHARS characters (a surrogate pair is not split). */
+function capText(raw: string): string {
+  const t = raw.trim();
+  if (t.length <= TEXT_MAX_CHARS) return t;
+  const end = (t.charCodeAt(TEXT_MAX_CHARS - 1) & 0xfc00) === 0xd800 ? TEXT_MAX_CHARS - 1 : TEXT_MAX_CHARS;
+  return t.slice(0, end);
 }
 
 /** A broken line's cells for the rejects file: csv-parse with quoting off, so quotes stay literal text. */

@@ -1,7 +1,9 @@
 // The clean and rejects CSV files, written the same way by the CLI and the ingest Lambda.
 //
-// clean.csv   : respondent_id, branch_id, period, [date], [programme, segment, demographics...], items..., answer_hash, line
-//               (comma-separated, LF, UTF-8 without BOM; a missing answer is an empty cell)
+// clean.csv   : respondent_id, branch_id, period, [date], [programme, segment, demographics...], items...,
+//               [text columns...], answer_hash, line
+//               (comma-separated, LF, UTF-8 without BOM; a missing answer is an empty cell; the instrument's free-text
+//               columns, under their declared names, at most TEXT_MAX_CHARS characters each, formula-protected)
 // rejects.csv : line, respondent_id, reasons (`;`-separated codes), the drop's own header columns with the row's
 //               original fields (short rows padded with empty cells, extra fields only in raw_text), then
 //               detail (the findings, ` | `-separated) and raw_text (the row's original text).
@@ -33,6 +35,7 @@ export function CLEAN_COLUMNS(instrument: Instrument): string[] {
     ...(instrument.spec.dateColumn ? ['date'] : []),
     ...instrument.categories.map((c) => c.name),
     ...instrument.items,
+    ...instrument.textColumns,
     'answer_hash',
     'line',
   ];
@@ -44,6 +47,7 @@ export function cleanRowFields(instrument: Instrument, row: CleanRow): Cell[] {
   if (instrument.spec.dateColumn) out.push(row.date ?? '');
   for (const c of row.categories) out.push(c ?? '');
   for (const v of row.items) out.push(v);
+  for (let k = 0; k < instrument.textColumns.length; k++) out.push(row.texts?.[k] ?? '');
   out.push(row.answerHash, row.line);
   return out;
 }
@@ -70,6 +74,8 @@ export function formatCleanRow(instrument: Instrument, row: CleanRow): string {
     const v = items[i]!;
     s += v !== v ? ',' : ',' + (SMALL_INTS[v + 100] ?? String(v));
   }
+  // Free text is input: through csvField like every text cell (formula-protected, quoted when needed).
+  for (let k = 0; k < instrument.textColumns.length; k++) s += ',' + csvField(row.texts?.[k] ?? '');
   return s + ',' + csvField(row.answerHash) + ',' + row.line + '\n';
 }
 
@@ -114,9 +120,11 @@ export class CleanRowEncoder {
   private buf: Buffer = Buffer.allocUnsafe(1 << 17);
   private pos = 0;
   private readonly hasDate: boolean;
+  private readonly nTexts: number;
 
   constructor(instrument: Instrument) {
     this.hasDate = instrument.spec.dateColumn !== undefined;
+    this.nTexts = instrument.textColumns.length;
     this.buf.write(formatCleanHeader(instrument), 0, 'utf8');
     this.pos = Buffer.byteLength(formatCleanHeader(instrument));
   }
@@ -130,6 +138,7 @@ export class CleanRowEncoder {
     let room = 64 + 12 * row.items.length +
       6 * (row.respondentId.length + row.branch.length + row.period.length + row.answerHash.length + (row.date?.length ?? 0)) + 16;
     for (const c of row.categories) room += c === null ? 1 : 6 * c.length + 4;
+    for (let k = 0; k < this.nTexts; k++) room += 6 * (row.texts?.[k]?.length ?? 0) + 5;
     if (this.pos + room > this.buf.length) this.grow(this.pos + room);
     this.text(row.respondentId);
     this.byte(44);
@@ -157,6 +166,10 @@ export class CleanRowEncoder {
       else p += buf.write(String(v), p, 'latin1');
     }
     this.pos = p;
+    for (let k = 0; k < this.nTexts; k++) {
+      this.byte(44);
+      this.text(row.texts?.[k] ?? '');
+    }
     this.byte(44);
     this.text(row.answerHash);
     this.byte(44);

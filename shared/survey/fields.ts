@@ -4,9 +4,9 @@
 // decides every distinct value once and the hot loop is a Map lookup (ids, all distinct, are not memoised).
 import * as z from 'zod';
 import { normalizeQuarter, quarterOfMonth } from '../period';
-import type { CategoryVar, Instrument } from './instrument';
-import { normalizeAnswer } from './instrument';
-import { isoDate, parseCalendarDate, type DateOrder } from './period';
+import type { CategoryVar, Instrument, ItemScale } from './instrument';
+import { branchKey, normalizeAnswer, normalizeLabel } from './instrument';
+import { isoDate, parseStamp, type DateOrder, type Stamp } from './period';
 
 /** The cell holds a declared missing code. */
 export const MISSING: unique symbol = Symbol('missing');
@@ -16,6 +16,9 @@ export type Missing = typeof MISSING;
 export class Invalid {
   constructor(readonly message: string) {}
 }
+
+/** A branch answer that is neither a directory id, name or alias nor a well-formed id: UNKNOWN_BRANCH, not BAD_BRANCH. */
+export class UnknownBranchName extends Invalid {}
 
 export type CellValue<T> = T | Missing | Invalid;
 
@@ -36,6 +39,8 @@ export class CellRule<T> {
     private readonly missingCodes: ReadonlySet<string>,
     private readonly memoLimit = MEMO_LIMIT,
     private readonly accepts?: (trimmed: string) => boolean,
+    /** Builds the verdict for a schema error message (a subclass of Invalid can carry the kind of failure). */
+    private readonly invalid: (message: string) => Invalid = (m) => new Invalid(m),
   ) {}
 
   read(raw: string): CellValue<T> {
@@ -56,7 +61,7 @@ export class CellRule<T> {
     if (this.missingCodes.has(t)) return MISSING;
     if (this.accepts?.(t)) return t as T;
     const r = this.schema.safeParse(t);
-    return r.success ? r.data : new Invalid(r.error.issues[0]?.message ?? 'invalid');
+    return r.success ? r.data : this.invalid(r.error.issues[0]?.message ?? 'invalid');
   }
 }
 
@@ -151,25 +156,74 @@ export const periodSchema = z.string().transform((s, ctx) => {
   return p;
 });
 
-export interface DateValue { iso: string; period: string }
+/**
+ * A date cell: the stamp as written, and the date and quarter as written (the answer for a bare date; a stamp with
+ * a time is placed on the branch's calendar by the cleaner, see clean.ts).
+ */
+export interface DateValue { stamp: Stamp; iso: string; period: string }
 export function dateSchema(order: DateOrder) {
   return z.string().transform((s, ctx): DateValue => {
-    const d = parseCalendarDate(s, order);
+    const d = parseStamp(s, order);
     if (d === null) {
-      ctx.addIssue({ code: 'custom', message: `not a valid date (${order === 'DMY' ? 'DD/MM/YYYY' : 'MM/DD/YYYY'} or YYYY-MM-DD)` });
+      ctx.addIssue({ code: 'custom', message: `not a valid date or date-time (${order === 'DMY' ? 'DD/MM/YYYY' : 'MM/DD/YYYY'} [HH:mm:ss], ISO 8601 or an Excel serial)` });
       return z.NEVER;
     }
-    return { iso: isoDate(d), period: quarterOfMonth(d.year, d.month) };
+    return { stamp: d, iso: isoDate(d), period: quarterOfMonth(d.year, d.month) };
   });
 }
 
-/** A Likert code: a whole number in the scale; `4.0` and `4,0` (comma-decimal locales) read as 4. */
-export function itemSchema(min: number, max: number) {
-  return z
-    .string()
-    .regex(/^[+-]?\d+(?:[.,]0+)?$/, 'not a whole number')
-    .transform((s) => parseInt(s, 10))
-    .pipe(z.number().min(min, `outside ${min}-${max}`).max(max, `outside ${min}-${max}`));
+const WHOLE = /^[+-]?\d+(?:[.,]0+)?$/;
+
+/**
+ * A Likert code: a whole number in the scale (`4.0` and `4,0`, comma-decimal locales, read as 4), or one of the
+ * scale's answer labels (normalizeLabel: case-, space- and accent-insensitive).
+ */
+export function itemSchema(min: number, max: number, scale?: ItemScale) {
+  const range = `outside ${min}-${max}`;
+  if (!scale || scale.labels.length === 0) {
+    return z
+      .string()
+      .regex(WHOLE, 'not a whole number')
+      .transform((s) => parseInt(s, 10))
+      .pipe(z.number().min(min, range).max(max, range));
+  }
+  const shown = scale.labels.map((l) => l.text);
+  const list = shown.length > 6 ? `${shown.slice(0, 6).join(', ')}, ...` : shown.join(', ');
+  return z.string().transform((s, ctx): number => {
+    if (WHOLE.test(s)) {
+      const v = parseInt(s, 10);
+      if (v >= min && v <= max) return v;
+      ctx.addIssue({ code: 'custom', message: range });
+      return z.NEVER;
+    }
+    const k = scale.lookup.get(normalizeLabel(s));
+    if (k !== undefined) return scale.labels[k]!.code;
+    ctx.addIssue({ code: 'custom', message: `not a label of the scale (${list}) nor a whole number in ${min}-${max}` });
+    return z.NEVER;
+  });
+}
+
+/** Which declared label a valid labelled answer was (index into scale.labels), -1 for a plain code. */
+function labelIndexSchema(scale: ItemScale) {
+  return z.string().transform((s) => (WHOLE.test(s) ? -1 : scale.lookup.get(normalizeLabel(s)) ?? -1));
+}
+
+const UNKNOWN_NAME = '\u0000unknown-branch-name';
+
+/**
+ * A branch answer: a directory entry's id, name or alias (case-, space- and accent-insensitively) gives its id;
+ * anything else must be a well-formed id (checked against the directory by the cleaner). With a directory that
+ * has names, an answer that is neither is an unknown office (UnknownBranchName), not a malformed id.
+ */
+export function branchSchema(lookup: ReadonlyMap<string, string> | null, namesKnown: boolean) {
+  return z.string().transform((s, ctx): string => {
+    const hit = lookup?.get(branchKey(s));
+    if (hit !== undefined) return hit;
+    const r = branchIdSchema.safeParse(s);
+    if (r.success) return r.data;
+    ctx.addIssue({ code: 'custom', message: namesKnown ? UNKNOWN_NAME : r.error.issues[0]?.message ?? 'not a well-formed branch id' });
+    return z.NEVER;
+  });
 }
 
 const NUMBER = /^[+-]?\d+(?:[.,]\d+)?$/;
@@ -189,24 +243,52 @@ export function categorySchema(v: CategoryVar) {
   });
 }
 
-/** Every cell rule of an instrument, sharing one memo per kind. */
+/** Every cell rule of an instrument, sharing one memo per kind (per distinct scale for items). */
 export interface CellRules {
   id: CellRule<string>;
+  /** Canonical branch id; an Invalid that is an UnknownBranchName for an office the directory does not know. */
   branch: CellRule<string>;
   period: CellRule<string>;
   date: CellRule<DateValue>;
+  /** The instrument's own scale (items without an itemScales entry). */
   item: CellRule<number>;
+  /** One rule per item (instrument.items order); items on one scale share a rule. */
+  items: CellRule<number>[];
+  /** Per item: the label index of a valid answer (-1 = a plain code), or null when its scale has no labels. */
+  itemLabels: (CellRule<number> | null)[];
   categories: CellRule<string>[];
 }
 
-export function buildCellRules(instrument: Instrument): CellRules {
+/** Branch directory lookups: the instrument's, or built by the caller from CleanOptions.knownBranches. */
+export function buildCellRules(instrument: Instrument, branchLookup: ReadonlyMap<string, string> | null = instrument.branchLookup): CellRules {
   const miss = instrument.missingCodes;
+  const byScale = new Map<ItemScale, { value: CellRule<number>; label: CellRule<number> | null }>();
+  const ruleOf = (sc: ItemScale) => {
+    let r = byScale.get(sc);
+    if (!r) {
+      r = {
+        value: new CellRule(itemSchema(sc.min, sc.max, sc), miss),
+        label: sc.labels.length ? new CellRule(labelIndexSchema(sc), miss) : null,
+      };
+      byScale.set(sc, r);
+    }
+    return r;
+  };
+  const scales = instrument.itemScales;
+  const defaultRule = scales.length ? ruleOf(scales[0]!).value : new CellRule(itemSchema(instrument.scale.min, instrument.scale.max), miss);
+  // Names or aliases in the directory: an answer that matches none is an unknown office.
+  let namesKnown = false;
+  if (branchLookup) for (const [k, id] of branchLookup) if (k !== branchKey(id)) { namesKnown = true; break; }
+  const branchRule = new CellRule(branchSchema(branchLookup, namesKnown), miss, MEMO_LIMIT, undefined, (m) =>
+    m === UNKNOWN_NAME ? new UnknownBranchName('not an id, name or alias in the branch directory') : new Invalid(m));
   return {
     id: new CellRule(respondentIdSchema, miss, 0, (t) => t.length <= 64 && !CONTROL.test(t)),
-    branch: new CellRule(branchIdSchema, miss),
+    branch: branchRule,
     period: new CellRule(periodSchema, miss),
     date: new CellRule(dateSchema(instrument.spec.dateOrder), miss),
-    item: new CellRule(itemSchema(instrument.scale.min, instrument.scale.max), miss),
+    item: defaultRule,
+    items: scales.map((sc) => ruleOf(sc).value),
+    itemLabels: scales.map((sc) => ruleOf(sc).label),
     categories: instrument.categories.map((c) => new CellRule(categorySchema(c), miss)),
   };
 }

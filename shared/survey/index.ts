@@ -16,9 +16,12 @@
 //               onHeader?(header: DropHeader)                                          (once, before any row)
 //               collectNewRespondents? = true, reader?: { delimiter?, maxRecordLines?, maxLineBytes?, maxFieldBytes? },
 //               uploaderBranch?: string     the folder's branch: rows of other branches -> WRONG_BRANCH (unset: no check)
-//               receivedAt?: Date, timeZone? = 'Asia/Jakarta'
+//               receivedAt?: Date, timeZone? (default: the row's calendar: branch zone, else instrument.timezone)
 //                                           rows whose period or date's quarter is after the quarter following
 //                                           receivedAt's -> FUTURE_PERIOD (unset: no check) }
+//   Real exports: answer labels (scale.labels, itemScales), office names/aliases -> directory ids, date-times cut
+//   into quarters on the branch's zone, group-path headers, headerRows, free-text columns (CleanRow.texts); the
+//   manifest's `mapping` says which header became which column and which label which code, how often.
 //   Streaming: rows are decided and handed to the callbacks one by one, so memory does not grow with the drop
 //   (apart from 16 bytes per accepted respondent for duplicate detection and, unless collectNewRespondents is
 //   false, the new-respondent lists in the manifest). Every data row goes to exactly one callback; the
@@ -41,12 +44,14 @@
 // ── Simulator ────────────────────────────────────────────────────────────────────────────────────────────────
 //   simulateDrops(options), simulateRows(options), simulateCsv(options, onTruth?), simulateDropFiles(options),
 //   parseSimulateOptions, parseDrift('BR07:TRUST:-0.4:2025-Q3'), branchDirectory(n). See simulate/index.ts.
-export { loadInstrument, parseBranchDirectory, normalizeHeader, DEFAULT_PROGRAMME_CODES, DEFAULT_SEGMENT_CODES } from './instrument';
-export type { Instrument, InstrumentSpec, InstrumentInput, CategoryVar, ConstructDef, BranchInfo } from './instrument';
+export {
+  loadInstrument, parseBranchDirectory, normalizeHeader, normalizeLabel, branchKey, DEFAULT_PROGRAMME_CODES, DEFAULT_SEGMENT_CODES, DEFAULT_TIME_ZONE,
+} from './instrument';
+export type { Instrument, InstrumentSpec, InstrumentInput, CategoryVar, ConstructDef, BranchInfo, ItemScale } from './instrument';
 export { defaultInstrument, DEFAULT_INSTRUMENT_PATH } from './default-instrument';
-export { cleanDrop, matchHeader, DropRejectedError, DROP_ERROR_MAX_BYTES, DEFAULT_UPLOAD_TIME_ZONE } from './clean';
+export { cleanDrop, matchHeader, DropRejectedError, DROP_ERROR_MAX_BYTES, DEFAULT_UPLOAD_TIME_ZONE, TEXT_MAX_CHARS } from './clean';
 export { showCell, messageText, BRANCH_ID_PATTERN } from './fields';
-export type { CleanRow, RejectedRow, DropManifest, GroupManifest, DropHeader, CleanOptions, DropErrorCode } from './clean';
+export type { CleanRow, RejectedRow, DropManifest, GroupManifest, DropHeader, CleanOptions, DropErrorCode, ItemLabelMapping } from './clean';
 export { REASONS, REASON_CODES, STRUCTURAL_REASONS, type ReasonCode } from './reasons';
 export {
   CLEAN_COLUMNS, cleanRowFields, formatCleanHeader, formatCleanRow, rejectColumns, rejectRowFields, formatRejectHeader,
@@ -58,6 +63,6 @@ export {
   type RawRecord, type RecordIssue, type ReaderOptions, type ReaderInfo, type DropInput,
 } from './csv-records';
 export { normalizeQuarter, periodRange, parsePeriodList, periodIndex, comparePeriods, quarterOfMonth } from '../period';
-export { parseCalendarDate } from './period';
+export { parseCalendarDate, parseStamp, stampInstant, localDate, type Stamp } from './period';
 export { hashString } from './hash';
 export * from './simulate/index';

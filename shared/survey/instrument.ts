@@ -7,15 +7,23 @@
 //   idColumn, branchColumn, periodColumn? and/or dateColumn? (period `YYYY-Qn`, or derived from the date)
 //   dateOrder?: "DMY" (default, Indonesian Excel) | "MDY"
 //   columnAliases?: { <declared column>: [other header spellings] }
-//   scale: { min, max }            integer codes min..max
+//   scale: { min, max, labels? }   integer codes min..max; labels = { answer text: code } ("Sangat Setuju": 5),
+//                                  matched case-, space- and accent-insensitively; a plain in-range code still passes
+//   itemScales?: { ITEM: { min, max, labels? } }   an item's own scale (e.g. SKM unsur answered 1-4 with own labels)
+//   timezone?: IANA zone (default Asia/Jakarta)   the calendar on which submission stamps are cut into quarters
+//   dateTimezone?: IANA zone (default = timezone) the zone of a date-time written without an offset (Kobo: UTC)
+//   headerRows?: 1                 header lines: the first names the columns, the others are skipped (Qualtrics: 3)
+//   textColumns?: [names]          free-text columns kept with the clean row (capped, never parsed)
 //   missingCodes?: [""]            cell texts (after trimming) that mean "no answer"; blank only if listed
-//   constructs: { NAME: [items] | { items, label? } }
+//   constructs: { NAME: [items] | { items, label? } }   may be {} when standaloneItems has items (an SKM-only survey)
 //   standaloneItems?: [items]      Likert items outside any construct (e.g. SAT_PROG); no missing-share rule
 //   itemText?: { ITEM: question }  wording, for reports
 //   programme?, segment?, demographics?: { NAME: categorical }
 //       categorical = { column?, label?, codes?: { CODE: [aliases] }, bands?: [{ code, min, max, aliases? }] }
 //       (bands turn a numeric answer such as an age into its band; the band code itself is accepted too)
-//   branches?: ["BR01", ...] or [{ id, region?, name? }]   known branch ids (none = any well-formed id)
+//   branches?: ["BR01", ...] or [{ id, region?, name?, aliases?, timezone? }]   the branch directory (none = any
+//                                  well-formed id); an answer matching an id, name or alias (case- and
+//                                  space-insensitively) is written as the id; timezone overrides the instrument's
 //   rules?: { maxMissingShare?: 0.2, straightLining?: { minItems?: 10 } | false }
 import * as z from 'zod';
 
@@ -42,10 +50,36 @@ const constructEntry = z.union([
   z.object({ items: z.array(z.string().min(1)).min(1), label: z.string().optional() }),
 ]);
 
+/** An IANA time zone name that this runtime's Intl knows. */
+const timeZoneName = z.string().min(1).refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, { message: 'not an IANA time zone (e.g. Asia/Jakarta, Asia/Makassar, Asia/Jayapura, UTC)' });
+
 const branchEntry = z.union([
   z.string().min(1),
-  z.object({ id: z.string().min(1), region: z.string().optional(), name: z.string().optional() }),
+  z.object({
+    id: z.string().min(1),
+    region: z.string().optional(),
+    name: z.string().optional(),
+    aliases: z.array(z.string().min(1)).optional(),
+    timezone: timeZoneName.optional(),
+  }),
 ]);
+
+/** Answer text -> code (whole number); checked against the scale in instrumentSpec. */
+const scaleLabels = z.record(z.string().min(1), z.number().int());
+const scaleSpec = z
+  .object({ min: z.number().int(), max: z.number().int(), labels: scaleLabels.optional() })
+  .refine((s) => s.min < s.max && s.max - s.min <= 100, { message: 'scale must have min < max (at most 101 codes)' })
+  .refine((s) => Object.values(s.labels ?? {}).every((c) => c >= s.min && c <= s.max), { message: 'a label\'s code is outside min-max' });
+
+/** Default calendar of the survey: WIB. */
+export const DEFAULT_TIME_ZONE = 'Asia/Jakarta';
 
 const straightLining = z.union([
   z.literal(false),
@@ -62,10 +96,15 @@ export const instrumentSpec = z
     periodColumn: z.string().min(1).optional(),
     dateColumn: z.string().min(1).optional(),
     dateOrder: z.enum(['DMY', 'MDY']).default('DMY'),
+    /** Worksheet of an .xlsx drop to read (default: the first); matched by name, then case- and space-insensitively. */
+    sheet: z.string().min(1).optional(),
     columnAliases: z.record(z.string(), headerAliases).default({}),
-    scale: z
-      .object({ min: z.number().int(), max: z.number().int() })
-      .refine((s) => s.min < s.max && s.max - s.min <= 100, { message: 'scale must have min < max (at most 101 codes)' }),
+    scale: scaleSpec,
+    itemScales: z.record(z.string().min(1), scaleSpec).default({}),
+    timezone: timeZoneName.default(DEFAULT_TIME_ZONE),
+    dateTimezone: timeZoneName.optional(),
+    headerRows: z.number().int().min(1).max(20).default(1),
+    textColumns: z.array(z.string().min(1)).default([]),
     missingCodes: z.array(z.union([z.string(), z.number()]).transform((v) => String(v).trim())).default(['']),
     constructs: z.record(z.string().min(1), constructEntry),
     standaloneItems: z.array(z.string().min(1)).default([]),
@@ -85,8 +124,13 @@ export const instrumentSpec = z
     if (!s.periodColumn && !s.dateColumn) {
       ctx.addIssue({ code: 'custom', path: ['periodColumn'], message: 'needs periodColumn or dateColumn' });
     }
-    if (Object.keys(s.constructs).length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['constructs'], message: 'needs at least one construct' });
+    // `"constructs": {}` is an instrument of standalone items only (an SKM survey); some item is always needed.
+    if (Object.keys(s.constructs).length === 0 && s.standaloneItems.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['constructs'], message: 'needs at least one construct (or standaloneItems)' });
+    }
+    const declaredItems = new Set([...Object.values(s.constructs).flatMap((c) => (Array.isArray(c) ? c : c.items)), ...s.standaloneItems]);
+    for (const it of Object.keys(s.itemScales)) {
+      if (!declaredItems.has(it)) ctx.addIssue({ code: 'custom', path: ['itemScales', it], message: `'${it}' is not an item of a construct or standaloneItems` });
     }
     // Every declared column must be distinct once headers are normalised, or a drop could not be read.
     const seen = new Map<string, string>();
@@ -108,7 +152,15 @@ export const instrumentSpec = z
     if (s.programme) claim(s.programme.column ?? 'programme', 'programme');
     if (s.segment) claim(s.segment.column ?? 'segment', 'segment');
     for (const [name, d] of Object.entries(s.demographics)) claim(d.column ?? name, `demographics.${name}`);
+    s.textColumns.forEach((t, k) => {
+      claim(t, `textColumns.${k}`);
+      // Text columns become clean.csv columns by name: they must not take the name of a fixed one.
+      if (CLEAN_FIXED_COLUMNS.includes(t)) ctx.addIssue({ code: 'custom', path: ['textColumns', k], message: `'${t}' is a column name of clean.csv` });
+    });
   });
+
+/** Fixed column names of clean.csv (csv-out.ts), which a text column may not take. */
+const CLEAN_FIXED_COLUMNS: readonly string[] = ['respondent_id', 'branch_id', 'period', 'date', 'answer_hash', 'line'];
 
 export type InstrumentSpec = z.infer<typeof instrumentSpec>;
 export type InstrumentInput = z.input<typeof instrumentSpec>;
@@ -139,7 +191,17 @@ export interface ConstructDef {
   readonly items: readonly number[];
 }
 
-export interface BranchInfo { id: string; region?: string; name?: string }
+export interface BranchInfo { id: string; region?: string; name?: string; aliases?: string[]; timezone?: string }
+
+/** A Likert scale compiled: codes min..max and its answer labels. */
+export interface ItemScale {
+  readonly min: number;
+  readonly max: number;
+  /** Declared labels in order, with their codes. */
+  readonly labels: readonly { readonly text: string; readonly code: number }[];
+  /** normalizeLabel(text) -> index into labels. */
+  readonly lookup: ReadonlyMap<string, number>;
+}
 
 /** A compiled instrument. Build with loadInstrument(). */
 export interface Instrument {
@@ -153,9 +215,19 @@ export interface Instrument {
   /** Programme, segment, then demographics in declared order. */
   readonly categories: readonly CategoryVar[];
   readonly scale: { readonly min: number; readonly max: number };
+  /** The scale of each item (instrument.items order): its itemScales entry, else the instrument's scale. */
+  readonly itemScales: readonly ItemScale[];
+  /** Quarters are cut on this calendar unless the branch's directory entry names another zone. */
+  readonly timezone: string;
+  /** Zone of date-times written without an offset. */
+  readonly dateTimezone: string;
+  readonly headerRows: number;
+  readonly textColumns: readonly string[];
   readonly missingCodes: ReadonlySet<string>;
   /** Known branch ids (upper case), or null when any well-formed id is accepted. */
   readonly branches: ReadonlyMap<string, BranchInfo> | null;
+  /** branchKey(id | name | alias) -> canonical id, over the instrument's directory (null without one). */
+  readonly branchLookup: ReadonlyMap<string, string> | null;
   readonly rules: { readonly maxMissingShare: number; readonly straightLiningMinItems: number | null };
 }
 
@@ -171,6 +243,50 @@ export const DEFAULT_SEGMENT_CODES: Readonly<Record<string, string[]>> = {
   PU: ['penerima upah', 'wage', 'wage earner', 'formal'],
   BPU: ['bukan penerima upah', 'non-wage', 'non wage', 'informal'],
 };
+
+/**
+ * Case-, space- and accent-insensitive form of a scale label: NFKD with the combining marks removed, lower case,
+ * white space collapsed (`  SANGAT  setuju ` = `Sangat Setuju`, `Netral` = `Nétral`).
+ */
+export function normalizeLabel(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}+/gu, '').trim().toLowerCase().replace(/\s+/g, ' ');
+}
+
+/** Key of a branch answer: case-, space- and accent-insensitive (`br07` = `BR 07`, `kantor cabang langsa`). */
+export function branchKey(text: string): string {
+  return normalizeLabel(text).replace(/ /g, '');
+}
+
+function compileScale(name: string, spec: z.infer<typeof scaleSpec>, source: string): ItemScale {
+  const labels: { text: string; code: number }[] = [];
+  const lookup = new Map<string, number>();
+  for (const [text, code] of Object.entries(spec.labels ?? {})) {
+    const key = normalizeLabel(text);
+    const prev = lookup.get(key);
+    if (prev !== undefined) {
+      if (labels[prev]!.code !== code) throw new Error(`${source}: invalid instrument: ${name}: label '${text}' maps to both ${labels[prev]!.code} and ${code}`);
+      continue;
+    }
+    lookup.set(key, labels.push({ text, code }) - 1);
+  }
+  return { min: spec.min, max: spec.max, labels, lookup };
+}
+
+/** id, name and aliases of directory entries -> canonical id; throws when one text names two branches. */
+export function branchLookupOf(entries: Iterable<BranchInfo>, source: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const b of entries) {
+    for (const text of [b.id, b.name, ...(b.aliases ?? [])]) {
+      if (text === undefined) continue;
+      const key = branchKey(text);
+      if (key === '') continue;
+      const prev = out.get(key);
+      if (prev !== undefined && prev !== b.id) throw new Error(`${source}: branch directory: '${text}' names both ${prev} and ${b.id}`);
+      out.set(key, b.id);
+    }
+  }
+  return out;
+}
 
 /** Case- and space-insensitive form of a categorical answer. */
 export function normalizeAnswer(text: string): string {
@@ -248,6 +364,9 @@ export function loadInstrument(json: unknown, source: string): Instrument {
       branches.set(info.id.trim().toUpperCase(), { ...info, id: info.id.trim().toUpperCase() });
     }
   }
+  const defaultScale = compileScale('scale', spec.scale, source);
+  const itemScales = items.map((it) => (spec.itemScales[it] ? compileScale(`itemScales.${it}`, spec.itemScales[it]!, source) : defaultScale));
+  const branchLookup = branches ? branchLookupOf(branches.values(), source) : null;
   const sl = spec.rules.straightLining;
   return {
     id: spec.id,
@@ -257,9 +376,15 @@ export function loadInstrument(json: unknown, source: string): Instrument {
     items,
     constructs,
     categories,
-    scale: spec.scale,
+    scale: { min: spec.scale.min, max: spec.scale.max },
+    itemScales,
+    timezone: spec.timezone,
+    dateTimezone: spec.dateTimezone ?? spec.timezone,
+    headerRows: spec.headerRows,
+    textColumns: spec.textColumns,
     missingCodes: new Set(spec.missingCodes),
     branches,
+    branchLookup,
     rules: {
       maxMissingShare: spec.rules.maxMissingShare,
       // A line of identical answers is only suspicious when it is long; capped at the number of items so a

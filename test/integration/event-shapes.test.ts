@@ -69,7 +69,10 @@ describe('eventItems', () => {
 
   it('routes by EVENT_ROUTES on the decoded key', () => {
     expect(routesFor('raw-bkt', 'drops/a b.csv', names)).toEqual(['ingest']);
-    expect(routesFor('raw-bkt', 'drops/a.txt', names)).toEqual([]);
+    expect(routesFor('raw-bkt', 'drops/a.md', names)).toEqual([]);
+    // Workbooks, SPSS files and text exports too, suffixes in any case; the prefix still counts.
+    for (const k of ['drops/a.XLSX', 'drops/b.Sav', 'drops/c.txt', 'drops/d.CSV']) expect(routesFor('raw-bkt', k, names)).toEqual(['ingest']);
+    expect(routesFor('raw-bkt', 'other/a.xlsx', names)).toEqual([]);
     expect(routesFor('cur-bkt', 'drops/a.csv', names)).toEqual([]);
   });
 });

@@ -105,7 +105,7 @@ describe('local stack', () => {
     const body = 'a,b\n1,2\n';
     const before = handled.length;
     await stack.s3.send(new PutObjectCommand({ Bucket: stack.names.buckets.raw, Key: key, Body: body }));
-    await stack.s3.send(new PutObjectCommand({ Bucket: stack.names.buckets.raw, Key: 'drops/readme.txt', Body: 'x' })); // wrong suffix
+    await stack.s3.send(new PutObjectCommand({ Bucket: stack.names.buckets.raw, Key: 'drops/readme.md', Body: 'x' })); // wrong suffix
     await stack.s3.send(new PutObjectCommand({ Bucket: stack.names.buckets.curated, Key: 'drops/x.csv', Body: 'x' })); // wrong bucket
     const rec = await waitFor(() => events.find((r) => r.s3.bucket.name === 'satmon-raw' && decodeEventKey(r.s3.object.key) === key), 'event');
     // What AWS sends: form-URL-encoded UTF-8, '+' for space, '/' kept, a literal '+' as %2B.
@@ -166,7 +166,7 @@ describe('local stack', () => {
     const again = await startLocalStack({ dataDir, routeEvents: false });
     try {
       expect(await getItem(again.ddb, again.names.table, { pk: 'P', sk: 'S' })).toEqual({ pk: 'P', sk: 'S', v: 1 });
-      expect(await getObjectText(again.s3, again.names.buckets.raw, 'drops/readme.txt')).toBe('x');
+      expect(await getObjectText(again.s3, again.names.buckets.raw, 'drops/readme.md')).toBe('x');
       expect(await listKeys(again.s3, again.names.buckets.curated, 'many/')).toHaveLength(1005);
     } finally {
       await again.stop();

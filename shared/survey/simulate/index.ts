@@ -6,6 +6,8 @@
 //   simulateDrops(options)       the CSV texts in memory: one per (branch, period), or one head-office file
 //   simulateCsv(options, onTruth) one head-office CSV as a stream of text chunks (for big files)
 //   parseSimulateOptions(json)   validates options (zod); parseDrift("BR07:TRUST:-0.4:2025-Q3")
+//   simulateExport(options, fmt) the same respondents as a Google Forms, KoboToolbox, Qualtrics or Windows-1252 export,
+//                                with the instrument that reads it (exports.ts)
 //
 // Every (branch, period) drop draws from its own stream seeded by `${seed}|${branch}|${period}`, so a drop is the
 // same whichever other drops are generated with it, and per-drop files and the head-office file hold the same rows.
@@ -23,6 +25,10 @@ export { SIM_ITEMS, type SimRespondent } from './generate';
 export { MESS_KINDS, EXPECTED as MESS_EXPECTATIONS, type MessKind, type TruthEntry } from './messy';
 export * from './population';
 export { Rng } from './prng';
+export {
+  EXPORT_FORMATS, ITEM_QUESTIONS_ID, AGREEMENT_LABELS_ID, exportInstrument, exportFileName, simulateExport, encodeWindows1252,
+  type ExportFormat, type ExportFile,
+} from './exports';
 
 const constructName = z.enum(LATENT_CONSTRUCTS as unknown as [LatentConstruct, ...LatentConstruct[]]);
 const periodText = z.string().transform((s, ctx) => {

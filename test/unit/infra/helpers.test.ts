@@ -23,7 +23,7 @@ describe('keyWildcard', () => {
   it('matches prefix ... suffix and escapes the wildcard characters', () => {
     expect(keyWildcard('drops/', '.csv')).toBe('drops/*.csv');
     expect(keyWildcard('a*b/', '\\x')).toBe('a\\*b/*\\\\x');
-    for (const r of EVENT_ROUTES) expect(keyWildcard(r.prefix, r.suffix)).toBe(`${r.prefix}*${r.suffix}`);
+    for (const r of EVENT_ROUTES) for (const s of r.suffixes) expect(keyWildcard(r.prefix, s)).toBe(`${r.prefix}*${s}`);
   });
 });
 

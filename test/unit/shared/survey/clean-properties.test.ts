@@ -6,7 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import {
   CleanRowEncoder, cleanRowFields, csvLine, defaultInstrument, DropRejectedError, formatCleanHeader, formatCleanRow, formatRejectHeader,
-  formatRejectRow, unprotectCell, type CleanRow, type RejectedRow,
+  formatRejectRow, loadInstrument, unprotectCell, type CleanRow, type RejectedRow,
 } from '../../../../shared/survey/index';
 import { frameFromCleanCsv } from '../../../../shared/assess/frame';
 import { chunked, clean, MIN_HEADER, minimalInstrument, type Cleaned } from './helpers';
@@ -122,6 +122,76 @@ describe('cleaning properties', () => {
         expect(r.manifest.inputRows).toBe(r.clean.length + r.rejects.length);
       }),
       { numRuns: 200, seed: 3 },
+    );
+  });
+});
+
+// Real exports (issue 9): answer labels, office names, date-times in several zones, extra header rows, free text.
+const labelled = loadInstrument({
+  id: 'labelled', idColumn: 'kpj', branchColumn: 'Kantor Cabang', dateColumn: 'Timestamp', dateTimezone: 'UTC', missingCodes: [''],
+  scale: { min: 1, max: 5, labels: { 'Sangat Tidak Setuju': 1, 'Tidak Setuju': 2, Netral: 3, Setuju: 4, 'Sangat Setuju': 5 } },
+  itemScales: { A4: { min: 1, max: 4, labels: { 'Sangat mahal': 1, 'Cukup mahal': 2, Murah: 3, Gratis: 4 } } },
+  constructs: { A: ['A1', 'A2', 'A3'] }, standaloneItems: ['A4'], textColumns: ['Saran'],
+  branches: [
+    { id: 'BR07', name: 'Langsa', aliases: ['Kantor Cabang Langsa'] },
+    { id: 'MKS', name: 'Makassar', timezone: 'Asia/Makassar' },
+    { id: 'JAP', name: 'Jayapura', timezone: 'Asia/Jayapura' },
+  ],
+}, 'labelled.json');
+const LABELLED_HEADER = 'kpj,grp_a/Kantor Cabang,Timestamp,A1,A2,grp_b/A3,A4,Saran';
+const labelCell = fc.constantFrom('Setuju', 'sangat  SETUJU', 'Nétral', 'tidak setuju', 'Agak setuju', '3', '6', '', ' 4 ', 'Sangat Tidak Setuju', 'Gratis', 'murah', 'é', '4,0');
+const stampCell = fc.constantFrom(
+  '31/03/2024 23:59:59', '1/4/2024 0:00:01', '2024-03-31T20:00:00', '2024-03-31T17:00:00+07:00', '45382.99', '45383', '2024-02-30 10:00',
+  '31/03/2024 25:00:00', '', 'kemarin', '2024-06-30T23:59:59Z', '2024-12-31 23:00', '2024-03-31T20:00:00.123456+0530',
+);
+const officeCell = fc.constantFrom('BR07', 'br07', 'Kantor Cabang Langsa', ' kantor  CABANG langsa', 'Makassar', 'JAYAPURA', 'Sabang', '', 'BR 07', '..', 'Mákassar');
+const freeText = fc.oneof(fc.string({ maxLength: 60, unit: 'grapheme' }), fc.constantFrom(...['=1+1', '@SUM(A1)', 'a\nb', '"quoted"', 'x'.repeat(2100)]));
+const quoted = (t: string) => `"${t.replace(/"/g, '""')}"`;
+const labelledRow = fc.record({
+  id: fc.constantFrom('1', '2', '3', 'k-9', ''), office: officeCell, stamp: stampCell, items: fc.array(labelCell, { minLength: 4, maxLength: 4 }), text: freeText,
+}).map((r) => [r.id, quoted(r.office), r.stamp, ...r.items.map(quoted), quoted(r.text)].join(','));
+const labelledDrop = fc.record({
+  headerRows: fc.integer({ min: 1, max: 3 }),
+  rows: fc.array(fc.oneof({ weight: 4, arbitrary: labelledRow }, { weight: 1, arbitrary: nasty }), { maxLength: 30 }),
+  lineBreak: fc.constantFrom('\n', '\r\n'),
+});
+
+describe('cleaning properties: labels, office names, time zones, header rows, free text', () => {
+  it('no crash, rows conserved, every line accounted for, clean rows canonical, clean.csv exact', async () => {
+    await fc.assert(
+      fc.asyncProperty(labelledDrop, async (d) => {
+        const extra = Array.from({ length: d.headerRows - 1 }, (_, k) => `question ${k},texts,here`);
+        const text = [LABELLED_HEADER, ...extra, ...d.rows].join(d.lineBreak) + d.lineBreak;
+        const inst = d.headerRows === 1 ? labelled : loadInstrument({ ...labelled.spec, headerRows: d.headerRows }, 'labelled.json');
+        const r = await clean(text, { instrument: inst });
+        const m = r.manifest;
+        expect(m.inputRows).toBe(r.clean.length + r.rejects.length);
+        expect(m.header.extraRows).toBe(d.headerRows - 1);
+        const spans = [...r.clean, ...r.rejects].reduce((a, x) => a + x.lines, 0);
+        expect(spans + m.blankLines + 1 + m.header.extraRows).toBe(physicalLines(text).length);
+        for (const c of r.clean) {
+          expect(c.period).toMatch(/^2024-Q[1-4]$|^2025-Q1$/);
+          expect(['BR07', 'MKS', 'JAP']).toContain(c.branch);
+          c.items.forEach((v, i) => expect(Number.isNaN(v) || (v >= 1 && v <= (i === 3 ? 4 : 5))).toBe(true));
+          expect(c.texts![0]!.length).toBeLessThanOrEqual(2000);
+        }
+        // Label counts add up to the labelled answers of the clean rows.
+        for (const [i, it] of inst.items.entries()) {
+          const lab = m.mapping.labels[it]!;
+          const answered = r.clean.filter((c) => !Number.isNaN(c.items[i])).length;
+          expect(Object.values(lab.labels).reduce((a, b) => a + b.count, 0) + lab.codes).toBe(answered);
+        }
+        // clean.csv: the encoder writes formatCleanRow's bytes, and the free text comes back exactly.
+        const csvText = formatCleanHeader(inst) + r.clean.map((c) => formatCleanRow(inst, c)).join('');
+        const enc = new CleanRowEncoder(inst);
+        for (const c of r.clean) enc.push(c);
+        expect(enc.take().toString('utf8')).toBe(csvText);
+        const back = parse(csvText) as string[][];
+        const tj = back[0]!.indexOf('Saran');
+        expect(back.slice(1).map((x) => unprotectCell(x[tj]!))).toEqual(r.clean.map((c) => c.texts![0]));
+        for (const x of back.slice(1)) expect(/^[=+\-@\t\r]/.test(x[tj]!)).toBe(false);
+      }),
+      { numRuns: 300, seed: 20260901 },
     );
   });
 });

@@ -16,7 +16,7 @@ describe('an Excel export from a branch (BOM, ;, CRLF, Indonesian headers)', asy
   };
 
   it('reads the format and matches the header through aliases and case', () => {
-    expect(r.manifest.format).toEqual({ encoding: 'utf-8', bom: true, delimiter: ';', lineBreak: 'CRLF' });
+    expect(r.manifest.format).toEqual({ format: 'csv', encoding: 'utf-8', bom: true, delimiter: ';', lineBreak: 'CRLF' });
     expect(r.manifest.header.matched.respondent_id).toBe('ID Responden');
     expect(r.manifest.header.matched.TRUST1).toBe('trust1');
     expect(r.manifest.header.ignored).toEqual(['Catatan']);
