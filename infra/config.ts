@@ -31,7 +31,7 @@ export const RETENTION = {
  * so handlers must call it with workers: 1; parallelism comes from the Distributed Map instead.
  */
 export const FUNCTIONS: Record<HandlerName, { memoryMb: number; timeoutSeconds: number; description: string }> = {
-  ingest: { memoryMb: 1024, timeoutSeconds: 120, description: 'Cleans one raw survey drop into curated rows and marks (period, branch) for recompute' },
+  ingest: { memoryMb: 1024, timeoutSeconds: 900, description: 'Cleans one raw survey drop into curated rows and marks (period, branch) for recompute' },
   recompute: { memoryMb: 1769, timeoutSeconds: 900, description: 'Recomputes one branch and period: PLS-SEM with bootstrap, indices, loyalty regression' },
   assess: { memoryMb: 1769, timeoutSeconds: 900, description: 'Assessment run: "plan" lists the branches, "close" aggregates, tests and alerts' },
   api: { memoryMb: 1024, timeoutSeconds: 10, description: 'Dashboard API behind the Cognito JWT authorizer' },

@@ -92,7 +92,8 @@ export class SatmonStack extends Stack {
     // ingest: reads the routed raw prefixes and the configuration; writes clean rows, rejects and manifests;
     // drop records and recompute markers.
     const rawPrefixes = [...new Set(EVENT_ROUTES.filter((r) => r.bucket === 'raw' && r.handler === 'ingest').map((r) => r.prefix))];
-    grantObjects(ingest.role, buckets.raw, rawPrefixes, 'read', dataKey);
+    // The raw bucket keeps versions: ingest reads the very version its event names (GetObject with VersionId).
+    grantObjects(ingest.role, buckets.raw, rawPrefixes, 'readVersions', dataKey);
     grantObjects(ingest.role, buckets.curated, [CURATED.config], 'read', dataKey);
     grantObjects(ingest.role, buckets.curated, [CURATED.clean, CURATED.rejects, CURATED.manifests], 'readWrite', dataKey);
     grantTable(ingest.role, table, gsiNames, 'readWrite', dataKey);
@@ -110,8 +111,10 @@ export class SatmonStack extends Stack {
     grantPublish(assess.role, this.alertTopic, dataKey);
 
     // api: read-only: time series, alerts and drop records from the table; full results and the branch directory
-    // from S3; it lists clean/ (drops per branch) but never reads the rows.
-    grantObjects(api.role, buckets.curated, [CURATED.results, CURATED.config], 'read', dataKey);
+    // from S3, and a large drop's manifest (its partition list is not in the record); clean/ for the participants'
+    // free-text answers of a branch it may show (shared/api/comments.ts returns only those texts, never ids or
+    // answers; a texts-only object per part would narrow this further).
+    grantObjects(api.role, buckets.curated, [CURATED.results, CURATED.config, CURATED.manifests, CURATED.clean], 'read', dataKey);
     grantTable(api.role, table, gsiNames, 'read', dataKey);
 
     // Uploaders: each office into its own folder (by principal tag), head office into its own (docs/UPLOADERS.md).

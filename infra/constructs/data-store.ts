@@ -6,6 +6,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { S3_LAYOUT } from '../../shared/layout/keys';
@@ -87,6 +88,18 @@ export class DataStore extends Construct {
         lifecycleRules: lifecycleRules(key),
         removalPolicy: RemovalPolicy.RETAIN,
       });
+      // Every object under the data key: an upload asking for SSE-S3 would bypass it, one with SSE-C could never be
+      // read by ingest (it would dead-letter). Uploads without an encryption header get the bucket default (the key).
+      bucket.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'DenyOtherEncryption', effect: iam.Effect.DENY, principals: [new iam.AnyPrincipal()], actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects('*')],
+        conditions: { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption': 'aws:kms' } },
+      }));
+      bucket.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'DenyCustomerKeys', effect: iam.Effect.DENY, principals: [new iam.AnyPrincipal()], actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects('*')],
+        conditions: { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } },
+      }));
       if (routed.has(key)) {
         // S3 -> EventBridge natively in CloudFormation (CDK's eventBridgeEnabled would add a custom-resource Lambda).
         (bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };

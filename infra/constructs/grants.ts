@@ -11,7 +11,8 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { acknowledge, nagArn } from '../nag';
 import { grantKeyUse } from './key-policy';
 
-export type Access = 'read' | 'readWrite';
+/** 'readVersions': also read by version id (s3:GetObjectVersion), for an event's exact version in a versioned bucket. */
+export type Access = 'read' | 'readVersions' | 'readWrite';
 
 /** First `depth` path segments of a key or key pattern, with a trailing slash: ('clean/period=x/a.csv', 1) -> 'clean/'. */
 export function layoutPrefix(key: string, depth = 1): string {
@@ -39,9 +40,10 @@ export function grantObjects(role: iam.Role, bucket: s3.Bucket, prefixes: readon
   if (prefixes.length === 0) throw new Error('grantObjects needs at least one prefix');
   for (const p of prefixes) if (!p.endsWith('/') || p.startsWith('/')) throw new Error(`prefix '${p}' must look like 'folder/'`);
   const objectArns = prefixes.map((p) => `${bucket.bucketArn}/${p}*`);
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: access === 'read' ? S3_READ : [...S3_READ, ...S3_WRITE], resources: objectArns }));
+  const actions = access === 'read' ? S3_READ : access === 'readVersions' ? [...S3_READ, 's3:GetObjectVersion'] : [...S3_READ, ...S3_WRITE];
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: objectArns }));
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
-  if (key) grantKeyUse(role, key, access === 'read' ? KMS_READ : KMS_WRITE, { service: 's3', buckets: [bucket] });
+  if (key) grantKeyUse(role, key, access === 'readWrite' ? KMS_WRITE : KMS_READ, { service: 's3', buckets: [bucket] });
   for (const p of prefixes) {
     acknowledge(
       role,
@@ -55,7 +57,7 @@ const DDB_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query',
 const DDB_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
 /** Item access to the table and its named GSIs (no Scan: every access pattern is a Query). */
-export function grantTable(role: iam.Role, table: dynamodb.Table, indexNames: readonly string[], access: Access, key?: kms.IKey): void {
+export function grantTable(role: iam.Role, table: dynamodb.Table, indexNames: readonly string[], access: 'read' | 'readWrite', key?: kms.IKey): void {
   const resources = [table.tableArn, ...indexNames.map((n) => `${table.tableArn}/index/${n}`)];
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: access === 'read' ? DDB_READ : [...DDB_READ, ...DDB_WRITE], resources }));
   if (key) {

@@ -17,7 +17,7 @@ const log = () => obs().logger;
  * RAW_BUCKET, CURATED_BUCKET, endpoint settings, instrument and branch directory, lease.
  */
 export async function depsFromEnv(env?: EnvMap): Promise<IngestDeps> {
-  const cfg = loadGroups(['resources', 'aws', 'survey', 'ingest'], env);
+  const cfg = loadGroups(['resources', 'aws', 'survey', 'ingest', 'runtime'], env);
   const { table, raw, curated } = requireResources(cfg.resources, 'table', 'raw', 'curated');
   const storage = storageFor(cfg.aws, table);
   return {
@@ -26,6 +26,8 @@ export async function depsFromEnv(env?: EnvMap): Promise<IngestDeps> {
     clean: await cleanerFor(cfg.survey, storage.objects, curated),
     log: { info: (m, x) => log().info(m, x ?? {}), warn: (m, x) => log().warn(m, x ?? {}) },
     leaseMs: cfg.ingest.leaseSeconds * 1000,
+    // On Lambda a "host pid" need not be unique across sandboxes: only the lease's expiry frees a drop there.
+    ...(cfg.runtime.onLambda ? { holderGone: () => false } : {}),
   };
 }
 

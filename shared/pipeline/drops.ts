@@ -199,10 +199,22 @@ export interface CleanPartition {
   newRespondents: { id: string; answerHash: string }[];
 }
 
-/** A piece of curated output the cleaner hands over as soon as its buffer is full: clean rows of a part, or rejects. */
+/**
+ * A piece of output the cleaner hands over as soon as its buffer is full: clean rows of a part, rejects, or the
+ * respondent ids a part accepted since the last hand-over (the `flush`-th; their index items are numbered
+ * flush x 1000 + piece, so every hand-over has its own keys and the whole is deterministic).
+ */
 export type OutputChunk =
   | { kind: 'clean'; period: string; branch: string; chunk: number; csv: string }
-  | { kind: 'rejects'; chunk: number; csv: string };
+  | { kind: 'rejects'; chunk: number; csv: string }
+  | { kind: 'respondents'; period: string; branch: string; flush: number; ids: { id: string; answerHash: string }[] };
+
+/** Respondent index items of one hand-over (RESPONDENT_CHUNK_BYTES each; at most 1000 per hand-over). */
+export function respondentChunkItems(dropId: string, c: Extract<OutputChunk, { kind: 'respondents' }>): RespondentChunkItem[] {
+  const items = respondentItems(dropId, [{ branch: c.branch, period: c.period, newRespondents: c.ids }], RESPONDENT_CHUNK_BYTES, c.flush * 1000);
+  if (items.length > 1000) throw new Error(`internal error: ${items.length} respondent index items in one hand-over`);
+  return items;
+}
 
 export interface CuratedObject {
   key: string;
@@ -211,7 +223,7 @@ export interface CuratedObject {
 }
 
 /** Where a chunk goes: deterministic keys (from the drop id), so rewriting them after a retry leaves identical objects. */
-export function chunkObject(dropId: string, c: OutputChunk): CuratedObject {
+export function chunkObject(dropId: string, c: Exclude<OutputChunk, { kind: 'respondents' }>): CuratedObject {
   const key = c.kind === 'clean' ? S3_LAYOUT.cleanPart(c.period, c.branch, dropId, c.chunk) : S3_LAYOUT.rejects(dropId, c.chunk);
   return { key, body: c.csv, contentType: 'text/csv; charset=utf-8' };
 }
@@ -239,12 +251,14 @@ export type RespondentChunkItem = {
  * Respondent ids new in this drop, per (branch, period), in chunks tagged with the drop (so a retried drop does not
  * count its own ids as seen). Deterministic: the same drop always gives the same items.
  */
-export function respondentItems(sha256: string, partitions: CleanPartition[], maxBytes = RESPONDENT_CHUNK_BYTES): RespondentChunkItem[] {
+export function respondentItems(
+  sha256: string, partitions: readonly Pick<CleanPartition, 'branch' | 'period' | 'newRespondents'>[], maxBytes = RESPONDENT_CHUNK_BYTES, firstChunk = 0,
+): RespondentChunkItem[] {
   const out: RespondentChunkItem[] = [];
   for (const p of partitions) {
     let lines: string[] = [];
     let bytes = 0;
-    let chunk = 0;
+    let chunk = firstChunk;
     const flush = () => {
       if (lines.length === 0) return;
       out.push({ ...keys.respondentChunk(p.branch, p.period, sha256, chunk++), dropHash: sha256, respondents: lines.join('\n') });
@@ -369,4 +383,28 @@ export function partitionsOf(dropId: string, partitions: CleanPartition[]): Drop
   return partitions.map((p) => ({
     period: p.period, branch: p.branch, rows: p.rows, key: S3_LAYOUT.cleanPart(p.period, p.branch, dropId), ...(p.chunks > 1 ? { chunks: p.chunks } : {}),
   }));
+}
+
+/** Chunk number of a clean-part key (0 for `drop=<id>.csv`, k for `drop=<id>.part<k>.csv`). */
+export function chunkOfPartKey(key: string): number {
+  const m = /\.part(\d+)\.csv$/.exec(key);
+  return m ? Number(m[1]) : 0;
+}
+
+/**
+ * The clean parts that count: those of drops whose record is 'done' and, for their (period, branch), below the
+ * chunk count the finished attempt wrote. Parts of a drop still processing or dead-lettered, and chunks left by an
+ * earlier attempt that wrote more than the final one (other drops arrived in between), are not read.
+ */
+export function liveParts<T extends { key: string }>(
+  parts: readonly T[], period: string, branchOf: (key: string) => string | null, dropIdOf: (key: string) => string | undefined,
+  partitionsOfDrop: ReadonlyMap<string, readonly DropPartition[] | undefined>,
+): T[] {
+  return parts.filter((p) => {
+    const id = dropIdOf(p.key);
+    const branch = branchOf(p.key);
+    const partitions = id ? partitionsOfDrop.get(id) : undefined;
+    const part = partitions?.find((x) => x.period === period && x.branch === branch);
+    return part !== undefined && chunkOfPartKey(p.key) < (part.chunks ?? 1);
+  });
 }

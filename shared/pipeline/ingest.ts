@@ -21,6 +21,7 @@ import {
   partitionsOf,
   releaseLease,
   renewLease,
+  respondentChunkItems,
   respondentItems,
   seenFromItems,
   supersededUpload,
@@ -118,11 +119,43 @@ export class DropBusyError extends Error {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The respondents earlier drops stored for (branch, period): id -> answer hash, and id -> the drop that stored it. */
-async function loadSeen(d: IngestDeps, branch: string, period: string, dropId: string): Promise<{ hashes: Map<string, string>; owners: Map<string, string> }> {
+async function loadSeen(d: IngestDeps, branch: string, period: string, dropId: string): Promise<{ hashes: Map<string, string>; owners: Map<string, string>; drops: Set<string> }> {
   const items = await d.storage.items.query<RespondentChunkItem>({ pk: keys.respondentsOf(branch, period), projection: ['dropHash', 'respondents'] });
   const owners = new Map<string, string>();
   const hashes = seenFromItems(items, dropId, owners);
-  return { hashes, owners };
+  return { hashes, owners, drops: new Set(items.map((i) => i.dropHash)) };
+}
+
+/**
+ * Drops ingested at the same moment each load the stored respondents before the other has written its own, so
+ * neither holds the other's conflicting rows. Once this drop's ids are written, look again: ids another drop
+ * stored meanwhile with other answers are recorded as conflicts too (both copies were accepted; someone decides).
+ * Of two racing drops, at least the one that looks last sees the other (the table's queries are consistent).
+ */
+async function racedConflicts(
+  d: IngestDeps, dropId: string, partitions: readonly CleanPartition[], seenDrops: ReadonlyMap<string, ReadonlySet<string>>,
+): Promise<{ branch: string; period: string; rows: number; withDrops: string[] }[]> {
+  const out: { branch: string; period: string; rows: number; withDrops: string[] }[] = [];
+  await mapLimit(partitions.filter((p) => p.rows > 0), 8, async (p) => {
+    const before = seenDrops.get(`${p.branch}\u0000${p.period}`) ?? new Set<string>();
+    const items = await d.storage.items.query<RespondentChunkItem>({ pk: keys.respondentsOf(p.branch, p.period), projection: ['dropHash', 'respondents'] });
+    const late = items.filter((i) => i.dropHash !== dropId && !before.has(i.dropHash));
+    if (!late.length) return;
+    const mine = seenFromItems(items.filter((i) => i.dropHash === dropId), '');
+    const owners = new Map<string, string>();
+    const theirs = seenFromItems(late, dropId, owners);
+    const withDrops = new Set<string>();
+    let rows = 0;
+    for (const [id, hash] of mine) {
+      const h = theirs.get(id);
+      if (h !== undefined && h !== hash) {
+        rows++;
+        withDrops.add(owners.get(id)!);
+      }
+    }
+    if (rows) out.push({ branch: p.branch, period: p.period, rows, withDrops: [...withDrops].sort() });
+  });
+  return out;
 }
 
 const OUTSIDE_FOLDERS =
@@ -205,11 +238,18 @@ export async function ingestObject(d: IngestDeps, ref: ObjectRef): Promise<Inges
   }
 
   // Keep the lease alive while working; a renewal that fails means another attempt took over (completion then fails).
+  let renewal: Promise<unknown> = Promise.resolve();
   const heartbeat = setInterval(() => {
-    items.update(renewLease(dropId, owner.id, now(), leaseMs)).catch((e) => d.log.warn('lease renewal failed', { ...ids, error: String(e) }));
+    renewal = items.update(renewLease(dropId, owner.id, now(), leaseMs)).catch((e) => d.log.warn('lease renewal failed', { ...ids, error: String(e) }));
   }, Math.max(50, Math.floor(leaseMs / 3)));
   heartbeat.unref?.();
+  /** No renewal may land after this (one in flight would undo a release). */
+  const stopHeartbeat = async () => {
+    clearInterval(heartbeat);
+    await renewal;
+  };
   const owners = new Map<string, Map<string, string>>();
+  const seenDrops = new Map<string, Set<string>>();
   try {
     const source = `s3://${raw.bucket}/${raw.key}`;
     const result: CleanOutcome = uploader
@@ -219,12 +259,14 @@ export async function ingestObject(d: IngestDeps, ref: ObjectRef): Promise<Inges
           uploader,
           receivedAt: new Date(receivedAt),
           write: async (c) => {
+            if (c.kind === 'respondents') return items.batchWrite({ puts: respondentChunkItems(dropId, c) });
             const o = chunkObject(dropId, c);
             await objects.put(d.buckets.curated, o.key, o.body, o.contentType);
           },
           seen: async (branch, period) => {
             const s = await loadSeen(d, branch, period, dropId);
             owners.set(`${branch}\u0000${period}`, s.owners);
+            seenDrops.set(`${branch}\u0000${period}`, s.drops);
             return s.hashes;
           },
         })
@@ -247,12 +289,21 @@ export async function ingestObject(d: IngestDeps, ref: ObjectRef): Promise<Inges
       return { outcome: 'rejected', ...ids, error: result.error };
     }
 
+    // Respondent ids were written with the clean chunks (bounded memory); any left (a cleaner that keeps them) now.
     await items.batchWrite({ puts: respondentItems(dropId, result.partitions) });
-    const conflicts = (result.conflicts ?? []).map((c) => {
+    const held = (result.conflicts ?? []).map((c) => {
       const byId = owners.get(`${c.branch}\u0000${c.period}`);
       const withDrops = [...new Set(c.ids.map((id) => byId?.get(id)).filter((x): x is string => !!x))].sort();
       return { branch: c.branch, period: c.period, rows: c.ids.length, withDrops };
     });
+    // One conflict record per (branch, period): rows held here plus rows a racing drop also delivered.
+    const merged = new Map<string, { branch: string; period: string; rows: number; withDrops: string[] }>();
+    for (const c of [...held, ...(await racedConflicts(d, dropId, result.partitions, seenDrops))]) {
+      const k = `${c.period}\u0000${c.branch}`;
+      const m = merged.get(k);
+      merged.set(k, m ? { ...m, rows: m.rows + c.rows, withDrops: [...new Set([...m.withDrops, ...c.withDrops])].sort() } : c);
+    }
+    const conflicts = [...merged.values()];
     const stamp = now();
     // Conflicts before the recompute marks: an assessment that sees the mark also sees the conflict.
     if (conflicts.length) {
@@ -282,6 +333,7 @@ export async function ingestObject(d: IngestDeps, ref: ObjectRef): Promise<Inges
     return { outcome: 'ingested', ...ids, counts: result.counts, ...(conflictRows ? { conflictRows } : {}) };
   } catch (e) {
     // Give the lease back so a redelivery can start at once instead of waiting for it to expire.
+    await stopHeartbeat();
     await items.update(releaseLease(dropId, owner.id)).catch(() => undefined);
     throw e;
   } finally {

@@ -8,7 +8,8 @@ import { recordsForResult, type SummaryItem } from '../assess/records';
 import { branchOfCleanKey, partPrefixes, settingsFor } from '../assess/units';
 import { isYear } from '../period';
 import type { RecomputeEnvSettings } from '../config';
-import { keys, type Unit } from '../layout/keys';
+import { dropIdOfPartKey, keys, type Unit } from '../layout/keys';
+import { liveParts, type DropPartition, type DropRecord } from './drops';
 import type { BranchInfo, Instrument } from '../survey';
 import { requireText, type Storage } from './storage';
 
@@ -44,6 +45,9 @@ export async function recomputeOne(d: RecomputeDeps, req: RecomputeRequest): Pro
     }
   }
   parts.sort((a, b) => a.key.localeCompare(b.key));
+  const live = await finishedParts(d, parts, req.period);
+  parts.length = 0;
+  parts.push(...live);
   const settings = settingsFor(req.unit, d.settings, d.onLambda);
   // Worker threads change speed, not results, so they are not part of what the result depends on.
   const { workers: _workers, ...resultSettings } = settings;
@@ -78,6 +82,32 @@ export async function recomputeOne(d: RecomputeDeps, req: RecomputeRequest): Pro
     unit: req.unit, period: req.period, n: result.n, skipped: false, status: result.status, parts: parts.length, ms: elapsed(),
     ...(failedResamples !== undefined ? { failedResamples } : {}),
   };
+}
+
+/**
+ * Only parts of finished drops, and only the chunks their final attempt wrote (liveParts): the drop records are
+ * read in one batch, a large drop's partition list from its manifest.
+ */
+async function finishedParts(d: RecomputeDeps, parts: { key: string; etag: string }[], period: string): Promise<{ key: string; etag: string }[]> {
+  const ids = [...new Set(parts.map((p) => dropIdOfPartKey(p.key)).filter((x): x is string => !!x))];
+  const records: DropRecord[] = [];
+  for (let i = 0; i < ids.length; i += 100) records.push(...(await d.storage.items.batchGet<DropRecord>(ids.slice(i, i + 100).map((id) => keys.drop(id)))));
+  const partitionsOfDrop = new Map<string, DropPartition[] | undefined>();
+  await Promise.all(records.filter((r) => r.status === 'done').map(async (r) => {
+    let partitions = r.partitions;
+    if (!partitions && r.partitionCount && r.manifestKey) {
+      const m = await d.storage.objects.text(d.curatedBucket, r.manifestKey);
+      partitions = m ? (JSON.parse(m) as { ingest?: { partitions?: DropPartition[] } }).ingest?.partitions : undefined;
+    }
+    partitionsOfDrop.set(r.dropId ?? r.sha256, partitions);
+  }));
+  // Per-period filter for quarters; a year's parts span its four quarters.
+  const byPeriod = new Map<string, { key: string; etag: string }[]>();
+  for (const p of parts) {
+    const q = /\/period=([^/]+)\//.exec(p.key)?.[1] ?? period;
+    byPeriod.set(q, [...(byPeriod.get(q) ?? []), p]);
+  }
+  return [...byPeriod].flatMap(([q, ps]) => liveParts(ps, q, branchOfCleanKey, dropIdOfPartKey, partitionsOfDrop));
 }
 
 /** Remove the branch's needs-recompute mark for a quarter it covered. */

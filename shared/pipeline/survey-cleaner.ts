@@ -19,6 +19,7 @@ import type { CleanPartition, OutputChunk } from '../pipeline/drops';
 import type { SurveySettings } from '../config';
 import type { CleanOutcome, Cleaner, CleanRequest, HeldConflicts } from './ingest';
 import type { ObjectStore } from './storage';
+import { mapLimit } from './concurrency';
 import { branchesFor, instrumentFor } from './survey-config';
 
 interface Part {
@@ -27,7 +28,9 @@ interface Part {
   chunks: string[];
   written: number;
   rows: number;
+  /** Respondent ids accepted since the last hand-over, and how many hand-overs of ids there were. */
   ids: { id: string; answerHash: string }[];
+  idFlushes: number;
 }
 
 /** Buffered CSV text (clean parts and rejects together, in UTF-16 code units) before it is handed over as chunks. */
@@ -58,14 +61,17 @@ export function surveyCleaner(instrument: Instrument, knownBranches?: ReadonlyMa
       for (const p of parts.values()) {
         if (p.chunks.length === 0) continue;
         out.push({ kind: 'clean', period: p.period, branch: p.branch, chunk: p.written++, csv: cleanHeader + p.chunks.join('') });
+        out.push({ kind: 'respondents', period: p.period, branch: p.branch, flush: p.idFlushes++, ids: p.ids });
         p.chunks = [];
+        p.ids = [];
       }
       if (rejects.length) {
         out.push({ kind: 'rejects', chunk: rejectChunks++, csv: rejectsHeader + rejects.join('') });
         rejects = [];
       }
       buffered = 0;
-      for (const c of out) await req.write(c);
+      // A head-office export has thousands of parts: write them a few at a time, not one after another.
+      await mapLimit(out, 8, (c) => req.write(c));
     };
     try {
       const manifest = await cleanDrop(req.body, {
@@ -84,10 +90,10 @@ export function surveyCleaner(instrument: Instrument, knownBranches?: ReadonlyMa
         onClean: (row) => {
           const k = `${row.period}\u0000${row.branch}`;
           let p = parts.get(k);
-          if (!p) parts.set(k, (p = { period: row.period, branch: row.branch, chunks: [], written: 0, rows: 0, ids: [] }));
+          if (!p) parts.set(k, (p = { period: row.period, branch: row.branch, chunks: [], written: 0, rows: 0, ids: [], idFlushes: 0 }));
           const line = formatCleanRow(instrument, row);
           p.chunks.push(line);
-          buffered += line.length;
+          buffered += line.length + row.respondentId.length + 24; // the id and its hash wait with the row
           p.rows++;
           p.ids.push({ id: row.respondentId, answerHash: row.answerHash });
           return buffered > budget ? flush() : undefined;
@@ -109,7 +115,7 @@ export function surveyCleaner(instrument: Instrument, knownBranches?: ReadonlyMa
       await flush();
       const partitions: CleanPartition[] = [...parts.values()]
         .sort((a, b) => (a.period === b.period ? (a.branch < b.branch ? -1 : 1) : a.period < b.period ? -1 : 1))
-        .map((p) => ({ period: p.period, branch: p.branch, rows: p.rows, chunks: p.written, newRespondents: p.ids }));
+        .map((p) => ({ period: p.period, branch: p.branch, rows: p.rows, chunks: p.written, newRespondents: [] })); // ids already handed over
       return {
         status: 'clean',
         partitions,

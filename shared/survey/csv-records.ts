@@ -171,6 +171,27 @@ function utf8Head(b: Buffer, complete: boolean): boolean {
   return isUtf8(b.subarray(0, i));
 }
 
+/**
+ * Whether the bytes hold at least one well-formed multi-byte UTF-8 sequence (2-4 bytes, no overlong forms or
+ * surrogates). A file with such a sequence is UTF-8 even if a stray invalid byte follows (that row is rejected
+ * BAD_ENCODING); Windows-1252 text practically never forms one (it would read as mojibake like "Ã©").
+ */
+function hasUtf8MultiByte(b: Buffer): boolean {
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    if (c < 0xc2 || c > 0xf4) continue;
+    const n = c < 0xe0 ? 1 : c < 0xf0 ? 2 : 3; // continuation bytes
+    if (i + n >= b.length) continue;
+    let ok = true;
+    for (let k = 1; ok && k <= n; k++) ok = (b[i + k]! & 0xc0) === 0x80;
+    if (!ok) continue;
+    const c1 = b[i + 1]!;
+    if ((c === 0xe0 && c1 < 0xa0) || (c === 0xed && c1 > 0x9f) || (c === 0xf0 && c1 < 0x90) || (c === 0xf4 && c1 > 0x8f)) continue;
+    return true;
+  }
+  return false;
+}
+
 type InputChunk = Buffer | Uint8Array | string;
 export type DropInput = AsyncIterable<InputChunk> | Iterable<InputChunk> | NodeJS.ReadableStream | string | Uint8Array;
 
@@ -342,7 +363,9 @@ export class RecordReader {
     } else if (all[0] === 0xef && all[1] === 0xbb && all[2] === 0xbf) {
       this.info.bom = true;
       skip = 3;
-    } else if (!utf8Head(all.subarray(0, SNIFF_BYTES), complete && all.length <= SNIFF_BYTES)) {
+    } else if (!utf8Head(all.subarray(0, SNIFF_BYTES), complete && all.length <= SNIFF_BYTES) && !hasUtf8MultiByte(all.subarray(0, SNIFF_BYTES))) {
+      // Not UTF-8 and no sign of it: Windows-1252 (Indonesian Excel's "CSV" save). A UTF-8 file with a stray bad
+      // byte stays UTF-8, and the row holding that byte is rejected BAD_ENCODING rather than the file mangled.
       this.info.encoding = 'windows-1252';
       this.cp1252 = true;
       this.utf8 = false;

@@ -148,6 +148,17 @@ describe('buckets', () => {
     }
   });
 
+  it('refuses uploads to the data buckets asking for another encryption than the data key (SSE-S3, SSE-C)', () => {
+    for (const key of Object.keys(BUCKETS) as (keyof typeof BUCKETS)[]) {
+      const [, p] = resourcesOf(s.json, 'AWS::S3::BucketPolicy').find(([, x]) => JSON.stringify(x.Properties!.Bucket).includes(bucketId(key)))!;
+      const deny = (p.Properties!.PolicyDocument.Statement as any[]).filter((x) => x.Effect === 'Deny' && x.Action === 's3:PutObject');
+      expect(deny.map((x) => x.Condition), key).toEqual(expect.arrayContaining([
+        { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption': 'aws:kms' } },
+        { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } },
+      ]));
+    }
+  });
+
   it('keeps raw drops for the stated retention and expires only old versions of curated data', () => {
     const rules = (k: BucketKey) => s.json.Resources[bucketId(k)]!.Properties!.LifecycleConfiguration.Rules as any[];
     expect(rules('raw')).toEqual(
@@ -262,12 +273,15 @@ describe('grants (least privilege)', () => {
       ingest: { read: [...routePrefixes, config, ...ingestOut], write: ingestOut },
       recompute: { read: [clean, config, results], write: [results] },
       assess: { read: [clean, config, results, work], write: [results, work] },
-      api: { read: [results, config], write: [] },
+      // a large drop's partitions are in its manifest; clean/ for the free-text answers (shared/api/comments.ts)
+      api: { read: [results, config, top(S3_LAYOUT.manifest('h')), clean], write: [] },
     };
     for (const h of HANDLER_NAMES) {
       const st = stmts(h);
       expect(new Set(objectArnsFor(st, 's3:GetObject')), h).toEqual(new Set(expectations[h].read));
       expect(new Set(objectArnsFor(st, 's3:PutObject')), h).toEqual(new Set(expectations[h].write));
+      // Reading by version id (the raw bucket is versioned; ingest reads the version its event names): ingest's raw prefixes only.
+      expect(new Set(objectArnsFor(st, 's3:GetObjectVersion')), h).toEqual(new Set(h === 'ingest' ? routePrefixes : []));
       // ListBucket (so a missing key is a 404) on the buckets it reads, nothing else.
       const buckets = new Set(expectations[h].read.map((a) => a.slice(0, a.indexOf('/'))));
       expect(new Set(objectArnsFor(st, 's3:ListBucket')), h).toEqual(buckets);

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_LINE_BYTES, firstInvalidUtf8, RecordReader, SNIFF_BYTES, type RawRecord, type ReaderOptions,
 } from '../../../../shared/survey/csv-records';
-import { DropRejectedError } from '../../../../shared/survey/index';
+import { cleanDrop, defaultInstrument, DropRejectedError } from '../../../../shared/survey/index';
 import { chunked, clean, MIN_HEADER, minimalCsv, minimalInstrument } from './helpers';
 
 type Chunk = Buffer | string;
@@ -305,5 +305,20 @@ describe('encoding', () => {
     expect(at(0x61, 0x80)).toBe(1);
     expect(at(0x61, 0xe2, 0x82)).toBe(1); // cut short
     expect(at(0xf4, 0x90, 0x80, 0x80)).toBe(0); // over U+10FFFF
+  });
+});
+
+describe('encoding choice: a stray byte in a UTF-8 file', () => {
+  it('keeps the file UTF-8 (its é and ë intact) and rejects only the row with the bad byte as BAD_ENCODING', async () => {
+    const header = 'respondent_id,branch_id,period,' + defaultInstrument.items.join(',') + '\n';
+    const row = (id: string) => `${id},BR01,2025-Q1,` + defaultInstrument.items.map((_, i) => String(1 + (i % 5))).join(',') + '\n';
+    // One 0xFF byte in the third row's id, within the first 64 KiB: before, the whole file was read as Windows-1252.
+    const bytes = Buffer.concat([Buffer.from(header + row('José-1') + row('Zoë-2')), Buffer.from([0x52, 0x33, 0xff]), Buffer.from(row(''))]);
+    const clean: string[] = [];
+    const rejected: string[][] = [];
+    const m = await cleanDrop(bytes, { instrument: defaultInstrument, source: 'stray.csv', onClean: (r) => void clean.push(r.respondentId), onReject: (r) => void rejected.push(r.reasons) });
+    expect(m.format.encoding).toBe('utf-8');
+    expect(clean).toEqual(['José-1', 'Zoë-2']);
+    expect(rejected).toEqual([['BAD_ENCODING']]);
   });
 });
