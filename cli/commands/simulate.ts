@@ -14,7 +14,7 @@ export const summary = 'generate realistic survey drops from the seed-000 popula
 
 const HELP = `Usage: satmon simulate --out DIR [--branches 12] [--periods 2024-Q1..2025-Q4] [--n 400] [--seed S]
                       [--drift BR07:TRUST:-0.4:2025-Q3 ...] [--messy 0.02] [--head-office]
-                      [--format excel-id|plain|google-forms|kobo|qualtrics|windows-1252]
+                      [--format excel-id|plain|google-forms|kobo|kobo-xlsx|qualtrics|windows-1252|sav]
 
 Writes one CSV per (branch, period) drop (drop_BR07_2025-Q3.csv), or with --head-office one file with every
 branch and period, plus truth.json (options, latent shifts, and every messy row with the outcome the cleaner
@@ -36,7 +36,9 @@ Options:
                      respondents as a real tool's export, with instrument.json to clean it (no --messy):
                      google-forms (question-text headers, answer labels, Timestamp in WIB, office names),
                      kobo (';', group paths grp_crm/CRM1, _id/_uuid/_submission_time in UTC, _index),
-                     qualtrics (three header rows), windows-1252 (a name column with é/è, cp1252 bytes).
+                     kobo-xlsx (the same as Kobo's .xlsx download), qualtrics (three header rows),
+                     windows-1252 (a name column with é/è, cp1252 bytes), sav (an SPSS file: value labels on
+                     the items, question texts as variable labels, an SPSS date).
                      Export files are built in memory: keep them to a few hundred thousand rows.`;
 
 function numberFlag(value: string | undefined, flag: string, fallback: number): number {
@@ -97,7 +99,7 @@ export async function run(argv: string[]): Promise<number> {
   await mkdir(out, { recursive: true });
   const files: SimTruthFile[] = [];
   if (exportFormat) {
-    const ex = simulateExport(o, exportFormat);
+    const ex = await simulateExport(o, exportFormat);
     for (const f of ex.files) {
       await writeFile(join(out, f.file), f.bytes);
       files.push({ file: f.file, branch: f.branch, period: f.period, rows: f.rows, headerStyle: 'exact', messy: [] });

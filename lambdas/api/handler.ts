@@ -6,6 +6,7 @@ import { handleApiRequest, type ApiRequest } from '../../shared/api/app';
 import { storageBackend } from '../../shared/api/backend';
 import { DashboardStore } from '../../shared/api/store';
 import { loadGroups, requireResources, type EnvMap } from '../../shared/config';
+import { instrumentFor } from '../../shared/pipeline/survey-config';
 import { lambdaHandler, observability, type Observability } from '../aws/observability';
 import { storageFor } from '../aws/storage';
 
@@ -18,11 +19,14 @@ const stores = new Map<string, DashboardStore>();
 export function storeFromEnv(env?: EnvMap): DashboardStore {
   const cfg = loadGroups(['resources', 'aws', 'survey'], env);
   const { table, curated: curatedBucket } = requireResources(cfg.resources, 'table', 'curated');
-  const { branchesKey } = cfg.survey;
-  const sig = JSON.stringify([table, curatedBucket, branchesKey, cfg.aws]);
+  const { branchesKey, instrumentKey, instrumentJson } = cfg.survey;
+  const sig = JSON.stringify([table, curatedBucket, branchesKey, instrumentKey, instrumentJson, cfg.aws]);
   let s = stores.get(sig);
   if (!s) {
-    s = new DashboardStore(storageBackend(storageFor(cfg.aws, table), curatedBucket), branchesKey ? { branchesKey } : {});
+    const storage = storageFor(cfg.aws, table);
+    // The instrument is read per request (as the other handlers do), so its free-text columns follow an update.
+    const textColumns = async () => (await instrumentFor(cfg.survey, storage.objects, curatedBucket)).textColumns;
+    s = new DashboardStore(storageBackend(storage, curatedBucket), { ...(branchesKey ? { branchesKey } : {}), textColumns });
     stores.set(sig, s);
   }
   return s;

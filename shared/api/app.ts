@@ -9,8 +9,10 @@
 //   GET /api/branches/{id}/results?period=       a branch's model results for a period
 //   GET /api/branches/{id}/alerts                a branch's open and past alerts
 //   GET /api/branches/{id}/drops                 drops that delivered the branch's rows, with rejected counts
+//   GET /api/branches/{id}/comments?period=      what participants wrote (free-text columns), as plain text
 //   GET /api/export/{table}.csv?...              any table above as Excel-safe CSV (see ./exports.ts)
 import { AuthError, principalFromClaims, type Claims, type Principal } from '../auth';
+import { commentsView } from './comments';
 import { safeFileName } from './csv';
 import { exportCsv } from './exports';
 import { ApiError, branchId, oneOf, periodParam, tokenParam } from './params';
@@ -55,6 +57,7 @@ const ROUTES: [RegExp, Handler][] = [
   [/^\/api\/branches\/([^/]+)\/results$/, async (s, p, q, [b]) => json(200, await branchResultsView(s, p, branchId(b!), periodParam(q)))],
   [/^\/api\/branches\/([^/]+)\/alerts$/, async (s, p, _q, [b]) => json(200, await branchAlertsView(s, p, branchId(b!)))],
   [/^\/api\/branches\/([^/]+)\/drops$/, async (s, p, _q, [b]) => json(200, await dropsView(s, p, branchId(b!)))],
+  [/^\/api\/branches\/([^/]+)\/comments$/, async (s, p, q, [b]) => json(200, await commentsView(s, p, branchId(b!), periodParam(q)))],
   [/^\/api\/export\/([a-z-]+)\.csv$/, async (s, p, q, [table]) => {
     const out = await exportCsv(table!, s, p, q);
     return {

@@ -13,6 +13,8 @@ export interface Backend {
   get(key: ItemKey): Promise<Item | undefined>;
   /** A JSON object of the curated bucket, parsed; undefined when absent. */
   getJson(key: string): Promise<unknown>;
+  /** A text object of the curated bucket (a clean CSV part); undefined when absent. */
+  getText(key: string): Promise<string | undefined>;
   /** Keys of the curated bucket under a prefix. */
   listKeys(prefix: string): Promise<string[]>;
 }
@@ -33,6 +35,7 @@ export function storageBackend(storage: Storage, curatedBucket: string): Backend
         throw new Error(`s3://${curatedBucket}/${key}: not valid JSON: ${(e as Error).message}`);
       }
     },
+    getText: (key) => objects.text(curatedBucket, key),
     listKeys: async (prefix) => (await listAll(objects, curatedBucket, prefix)).map((o) => o.key),
   };
 }

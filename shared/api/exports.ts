@@ -2,6 +2,7 @@
 // the screen cannot disagree, and a figure the disclosure rule withholds is empty in both, with the reason in a
 // 'Withheld' column that appears only when something was withheld), written by ./csv.ts (Excel-safe).
 import { AuthError, type Principal } from '../auth';
+import { commentsView } from './comments';
 import { toCsv, type CsvColumn } from './csv';
 import { ApiError, branchId, oneOf, periodParam, tokenParam } from './params';
 import type { DashboardStore } from './store';
@@ -76,7 +77,7 @@ async function modelFor(store: DashboardStore, p: Principal, q: Query) {
 const scopeName = (q: Query) => [q.branch, q.region, q.segment, q.programme].filter(Boolean).join('-');
 const fileName = (...parts: (string | undefined)[]) => `satmon-${parts.filter(Boolean).join('-')}.csv`;
 
-export const EXPORT_TABLES = ['headline', 'ranking', 'programmes', 'paths', 'measurement', 'loadings', 'alerts', 'branch-alerts', 'series', 'loyalty', 'ipma', 'drops'] as const;
+export const EXPORT_TABLES = ['headline', 'ranking', 'programmes', 'paths', 'measurement', 'loadings', 'alerts', 'branch-alerts', 'series', 'loyalty', 'ipma', 'drops', 'comments'] as const;
 export type ExportTable = (typeof EXPORT_TABLES)[number];
 
 export async function exportCsv(table: string, store: DashboardStore, p: Principal, q: Query): Promise<CsvExport> {
@@ -239,6 +240,16 @@ export async function exportCsv(table: string, store: DashboardStore, p: Princip
           { header: 'Later drops in conflict with this one', value: (r) => r.conflictedBy }, { header: 'SHA-256', value: (r) => r.sha256 },
           ...withheldColumn<(typeof v.drops)[number]>(v.drops.some((d) => d.withheld), (r) => [r.withheld]),
         ], v.drops),
+      };
+    }
+    case 'comments': {
+      // Free text goes through the writer like every text cell: a leading = + - @ is written as text ('=...).
+      const b = branchId(q.branch ?? '');
+      const period = periodParam(q);
+      const v = await commentsView(store, p, b, period);
+      return {
+        fileName: fileName('comments', b, period),
+        csv: toCsv([{ header: 'Question', value: (r) => r.column }, { header: 'What the participant wrote', value: (r) => r.text }], v.comments),
       };
     }
     default:

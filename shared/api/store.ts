@@ -26,6 +26,11 @@ export interface StoreOptions {
   /** How long a container keeps the directory (ms). */
   directoryTtlMs?: number;
   now?: () => number;
+  /**
+   * The free-text columns of the instrument in use (shared/pipeline/survey-config.ts, read per request so an update
+   * applies at once); none when not given (the default instrument declares none).
+   */
+  textColumns?: () => Promise<readonly string[]>;
 }
 
 const BATCH = 100; // BatchGetItem's limit
@@ -131,6 +136,40 @@ export class DashboardStore {
       const id = d.dropId ?? d.sha256;
       return { ...d, partitions: d.partitions ?? (await this.manifestPartitions(d)), branchKeys: [...(partsOf.get(id) ?? [])].sort(), conflicts: conflictsOf.get(id) ?? [] };
     }));
+  }
+
+  /** The instrument's free-text columns (clean.csv keeps them under their declared names). */
+  async textColumns(): Promise<readonly string[]> {
+    return (await this.opts.textColumns?.()) ?? [];
+  }
+
+  /**
+   * The clean parts of a branch in the given quarters, per drop: quarter order, then drops oldest first (by
+   * receivedAt, then id), each drop's chunks in key order (= chunk order, ../layout/keys.ts).
+   */
+  async cleanParts(branch: string, quarters: readonly string[]): Promise<{ period: string; dropId: string; receivedAt: string | null; keys: string[] }[]> {
+    const listed = await Promise.all(quarters.map((q) => this.backend.listKeys(S3_LAYOUT.cleanPrefix(q, branch))));
+    const parts = quarters.flatMap((period, i) => {
+      const byDrop = new Map<string, string[]>();
+      for (const key of listed[i]!) {
+        const id = dropIdOfPartKey(key);
+        if (id) byDrop.set(id, [...(byDrop.get(id) ?? []), key]);
+      }
+      return [...byDrop].map(([dropId, keys]) => ({ period, dropId, keys: keys.sort() }));
+    });
+    const ids = [...new Set(parts.map((x) => x.dropId))];
+    const records: Item[] = [];
+    for (let i = 0; i < ids.length; i += BATCH) records.push(...(await this.backend.batchGet(ids.slice(i, i + BATCH).map((h) => keys.drop(h)))));
+    const received = new Map((records as unknown as StoredDrop[]).map((d) => [d.dropId ?? d.sha256, d.receivedAt ?? null]));
+    return parts
+      .map((x) => ({ ...x, receivedAt: received.get(x.dropId) ?? null }))
+      .sort((a, b) => quarters.indexOf(a.period) - quarters.indexOf(b.period)
+        || (a.receivedAt ?? '').localeCompare(b.receivedAt ?? '') || a.dropId.localeCompare(b.dropId));
+  }
+
+  /** A text object of the curated bucket (a clean part); undefined when absent. */
+  objectText(key: string): Promise<string | undefined> {
+    return this.backend.getText(key);
   }
 
   /** Rows of the branch held as conflicting with earlier drops, per later drop and quarter. */

@@ -237,4 +237,13 @@ export interface DropView {
 
 export interface DropsResponse { branch: BranchInfo; drops: DropView[] }
 
+/** One free-text answer: the instrument's text column it came from and the text as the participant wrote it. */
+export interface CommentView { column: string; text: string }
+
+/**
+ * What participants wrote at a branch in a period (a quarter, or a year's quarters), oldest drop first, blanks left
+ * out. Plain text: the dashboard shows it as text nodes and the CSV export formula-protects it. No respondent ids.
+ */
+export interface CommentsResponse { branch: BranchInfo; period: string; comments: CommentView[] }
+
 export interface ApiError { error: string; status: number }

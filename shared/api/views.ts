@@ -69,7 +69,7 @@ function programmeCells(p: SummaryItem['programmes'] | undefined) {
   return { overall: share(p.overall), cells: Object.fromEntries(p.rows.map((r) => [r.programme, share(r)])) };
 }
 
-async function branchInfo(store: DashboardStore, id: string): Promise<BranchInfo> {
+export async function branchInfo(store: DashboardStore, id: string): Promise<BranchInfo> {
   const dir = await store.directory();
   const b = dir.find((x) => x.id === id);
   if (b) return b;

@@ -71,9 +71,15 @@ export interface DropHeader {
   format: DropFormat;
   /** Physical line of the header. */
   line: number;
-  /** How each declared column was found: its own name, an alias, or the last segment of a group path (`grp/kpj`). */
-  via?: Record<string, 'name' | 'alias' | 'path'>;
+  /**
+   * How each declared column was found: its own name, an alias, the last segment of a group path (`grp/kpj`), or
+   * (SPSS .sav) the column's variable label.
+   */
+  via?: Record<string, HeaderVia>;
 }
+
+/** How a declared column was found in the header (DropHeader.via, the manifest's mapping). */
+export type HeaderVia = 'name' | 'alias' | 'path' | 'label';
 
 /** Answers of one item read through its scale's labels, among the clean rows. */
 export interface ItemLabelMapping {
@@ -112,7 +118,7 @@ export interface DropManifest {
    * how often among the clean rows.
    */
   mapping: {
-    columns: Record<string, { header: string; column: number; via: 'name' | 'alias' | 'path' }>;
+    columns: Record<string, { header: string; column: number; via: HeaderVia }>;
     labels: Record<string, ItemLabelMapping>;
   };
   /** Physical lines, including the header and blank lines. */
@@ -220,8 +226,14 @@ function nameList(names: readonly string[], maxBytes: number): string {
   return out;
 }
 
-/** Resolves the drop's header against the instrument; throws DropRejectedError when it cannot be used. */
-export function matchHeader(instrument: Instrument, columns: string[], source: string, line: number): Omit<DropHeader, 'format'> {
+/**
+ * Resolves the drop's header against the instrument; throws DropRejectedError when it cannot be used. `labels`
+ * (an SPSS .sav's variable labels, one per column, null = none) are tried last, for a declared column that no
+ * header name, alias or group path matches: SPSS names are often V1, V2, ... with the question in the label.
+ */
+export function matchHeader(
+  instrument: Instrument, columns: string[], source: string, line: number, labels?: readonly (string | null)[],
+): Omit<DropHeader, 'format'> {
   const spec = instrument.spec;
   const keyToIndex = new Map<string, number[]>();
   columns.forEach((c, j) => {
@@ -248,24 +260,38 @@ export function matchHeader(instrument: Instrument, columns: string[], source: s
     if (list) list.push(j);
     else segmentToIndex.set(k, [j]);
   });
+  // Variable labels, normalised like headers; a column whose own name is declared is not also matched by its label.
+  const labelToIndex = new Map<string, number[]>();
+  labels?.forEach((l, j) => {
+    if (l === null || j >= columns.length || declaredKeys.has(normalizeHeader(columns[j]!))) return;
+    const k = normalizeHeader(l);
+    if (k === '') return;
+    const list = labelToIndex.get(k);
+    if (list) list.push(j);
+    else labelToIndex.set(k, [j]);
+  });
   const index: Record<string, number> = {};
-  const via: Record<string, 'name' | 'alias' | 'path'> = {};
+  const via: Record<string, HeaderVia> = {};
   const duplicates: string[] = [];
   const find = (name: string): number => {
     const keys = [name, ...(spec.columnAliases[name] ?? [])].map(normalizeHeader);
     const hits = new Set<number>();
     for (const k of keys) for (const j of keyToIndex.get(k) ?? []) hits.add(j);
-    let how: 'name' | 'alias' | 'path' = 'name';
+    let how: 'name' | 'path' | 'label' = 'name';
     if (hits.size === 0) {
       for (const k of keys) for (const j of segmentToIndex.get(k) ?? []) hits.add(j);
       how = 'path';
+    }
+    if (hits.size === 0) {
+      for (const k of keys) for (const j of labelToIndex.get(k) ?? []) hits.add(j);
+      how = 'label';
     }
     if (hits.size > 1) duplicates.push(`'${name}' (header columns ${[...hits].map((j) => `${j + 1} '${clipColumn(columns[j]!)}'`).join(', ')})`);
     const j = hits.size ? Math.min(...hits) : ABSENT;
     if (j !== ABSENT) {
       index[name] = j;
       const full = normalizeHeader(columns[j]!);
-      via[name] = how === 'path' ? 'path' : full === keys[0] ? 'name' : 'alias';
+      via[name] = how !== 'name' ? how : full === keys[0] ? 'name' : 'alias';
     }
     return j;
   };
@@ -352,7 +378,8 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
   reader.onHeader = (fields, line) => {
     try {
       const cols = fields.map((f) => f.trim());
-      const m = matchHeader(instrument, cols, source, line);
+      // An SPSS drop's variable labels (its dictionary is read before the first record) are aliases too.
+      const m = matchHeader(instrument, cols, source, line, reader.sav?.header?.labels);
       idAt = m.index[spec.idColumn]!;
       branchAt = m.index[spec.branchColumn]!;
       periodAt = spec.periodColumn ? m.index[spec.periodColumn] ?? ABSENT : ABSENT;

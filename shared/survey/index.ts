@@ -35,6 +35,16 @@
 //   most DROP_ERROR_MAX_BYTES (1 KB).
 //   Reason codes and their meaning: REASONS in reasons.ts.
 //
+// ── Reading a drop of any format ─────────────────────────────────────────────────────────────────────────────
+//   new DropReader({ source, sheet?, ...ReaderOptions }): what cleanDrop reads with; the format is recognised by
+//     content (first bytes), not by the file name: CSV (UTF-8 with or without BOM, UTF-16 LE/BE with or without
+//     BOM, Windows-1252), .xlsx (the instrument's `sheet`, else the first), SPSS .sav (uncompressed, bytecode or
+//     ZSAV). reader.batches(input) yields RawRecord batches like RecordReader; onHeader(fields, line) once;
+//     reader.format(): DropFormat, what the manifest records { format: 'csv'|'xlsx'|'sav', encoding, bom,
+//     delimiter (null for a workbook or .sav), lineBreak, sheet? }; reader.sav.header: the .sav dictionary
+//     (variable names and labels, value labels, user-missing values). A .sav's variable labels are aliases:
+//     matchHeader tries them for a declared column no name, alias or group path matches (mapping via 'label').
+//
 // ── Writing the files the CLI writes ─────────────────────────────────────────────────────────────────────────
 //   CLEAN_COLUMNS(instrument), formatCleanHeader/formatCleanRow, rejectColumns(header), formatRejectHeader/
 //   formatRejectRow, and DropCsvWriter (onHeader/onClean/onReject for cleanDrop over two TextSinks). Layout in
@@ -44,14 +54,17 @@
 // ── Simulator ────────────────────────────────────────────────────────────────────────────────────────────────
 //   simulateDrops(options), simulateRows(options), simulateCsv(options, onTruth?), simulateDropFiles(options),
 //   parseSimulateOptions, parseDrift('BR07:TRUST:-0.4:2025-Q3'), branchDirectory(n). See simulate/index.ts.
+//   simulateExport(options, format) (async): the same respondents as a real tool's export (EXPORT_FORMATS:
+//   google-forms, kobo, qualtrics, windows-1252, kobo-xlsx, sav) with the instrument that reads it (simulate/exports.ts).
 export {
   loadInstrument, parseBranchDirectory, normalizeHeader, normalizeLabel, branchKey, DEFAULT_PROGRAMME_CODES, DEFAULT_SEGMENT_CODES, DEFAULT_TIME_ZONE,
 } from './instrument';
 export type { Instrument, InstrumentSpec, InstrumentInput, CategoryVar, ConstructDef, BranchInfo, ItemScale } from './instrument';
 export { defaultInstrument, DEFAULT_INSTRUMENT_PATH } from './default-instrument';
+export { DropReader, type DropFormat } from './sources/index';
 export { cleanDrop, matchHeader, DropRejectedError, DROP_ERROR_MAX_BYTES, DEFAULT_UPLOAD_TIME_ZONE, TEXT_MAX_CHARS } from './clean';
 export { showCell, messageText, BRANCH_ID_PATTERN } from './fields';
-export type { CleanRow, RejectedRow, DropManifest, GroupManifest, DropHeader, CleanOptions, DropErrorCode, ItemLabelMapping } from './clean';
+export type { CleanRow, RejectedRow, DropManifest, GroupManifest, DropHeader, CleanOptions, DropErrorCode, ItemLabelMapping, HeaderVia } from './clean';
 export { REASONS, REASON_CODES, STRUCTURAL_REASONS, type ReasonCode } from './reasons';
 export {
   CLEAN_COLUMNS, cleanRowFields, formatCleanHeader, formatCleanRow, rejectColumns, rejectRowFields, formatRejectHeader,

@@ -1,8 +1,8 @@
 // One branch: every index by quarter with CI bands against the network, the importance-performance map of the
 // satisfaction drivers, the loyalty regression (seed-003 Table 17), alerts with their evidence, and the survey
-// drops with their rejected-row counts.
+// drops with their rejected-row counts, and what participants wrote in the free-text questions.
 import {
-  METRICS, type AlertsResponse, type BranchResultsResponse, type DropsResponse, type MeResponse, type SeriesResponse,
+  METRICS, type AlertsResponse, type BranchResultsResponse, type CommentsResponse, type DropsResponse, type MeResponse, type SeriesResponse,
 } from '../../../shared/api/types';
 import { get } from '../api';
 import { ipmaChart, trendChart, type IpmaPoint } from '../charts';
@@ -25,14 +25,15 @@ export async function renderBranch(root: HTMLElement, me: MeResponse, branch: st
     h('p', { class: 'subtitle' }, [info?.region ? `Region ${info.region}` : '', period ? `results for ${fmtPeriod(period)}` : ''].filter(Boolean).join(' · ')));
   root.append(head, bar);
 
-  const [series, results, alerts, drops] = await Promise.allSettled([
+  const [series, results, alerts, drops, comments] = await Promise.allSettled([
     get<SeriesResponse>(`branches/${encodeURIComponent(branch)}/series`, { kind }),
     period ? get<BranchResultsResponse>(`branches/${encodeURIComponent(branch)}/results`, { period }) : Promise.reject(new Error('no period')),
     get<AlertsResponse>(`branches/${encodeURIComponent(branch)}/alerts`),
     get<DropsResponse>(`branches/${encodeURIComponent(branch)}/drops`),
+    period ? get<CommentsResponse>(`branches/${encodeURIComponent(branch)}/comments`, { period }) : Promise.reject(new Error('no period')),
   ]);
   // A refused branch: one message, nothing else.
-  const refused = [series, results, alerts, drops].find((r) => r.status === 'rejected' && (r.reason as { status?: number }).status === 403);
+  const refused = [series, results, alerts, drops, comments].find((r) => r.status === 'rejected' && (r.reason as { status?: number }).status === 403);
   if (refused && refused.status === 'rejected') {
     bar.remove();
     head.querySelector('.subtitle')?.remove();
@@ -56,6 +57,8 @@ export async function renderBranch(root: HTMLElement, me: MeResponse, branch: st
   }
   if (drops.status === 'fulfilled') root.append(dropsSection(drops.value));
   else root.append(section('drops', 'Survey drops', errorBox(drops.reason)));
+  if (comments.status === 'fulfilled') root.append(commentsSection(comments.value));
+  else root.append(section('comments', 'What participants wrote', errorBox(comments.reason)));
 }
 
 function indicesSection(r: BranchResultsResponse): HTMLElement {
@@ -274,3 +277,21 @@ function dropsSection(d: DropsResponse): HTMLElement {
     mixed ? h('p', { class: 'note small withheld', 'data-withheld': 'drops' }, `Head-office files: ${reasonText(mixed)}.`) : null);
 }
 
+
+/**
+ * Free-text answers of the period, as the API returns them (oldest drop first). Participants' text is data: it goes
+ * into the page as text nodes only (h() never parses HTML), so `<script>` or `=HYPERLINK(...)` shows as written.
+ */
+function commentsSection(c: CommentsResponse): HTMLElement {
+  const columns = new Set(c.comments.map((x) => x.column));
+  return section('comments', 'What participants wrote',
+    toolbar(exportLink('comments', { branch: c.branch.id, period: c.period })),
+    c.comments.length
+      ? h('ul', { id: 'comments-list', class: 'comments', 'aria-label': `Written answers, ${fmtPeriod(c.period)}` },
+        c.comments.map((x) => h('li', { class: 'comment' },
+          // The question only when the survey has more than one free-text question.
+          columns.size > 1 ? h('span', { class: 'comment-column small' }, x.column) : null,
+          h('p', { class: 'comment-text' }, x.text))))
+      : h('p', { class: 'empty', 'data-empty': 'comments' }, `No written answers for ${fmtPeriod(c.period)}.`),
+    c.comments.length ? note(`${fmtInt(c.comments.length)} written answer(s) in ${fmtPeriod(c.period)}, oldest upload first.`, 'note small') : null);
+}

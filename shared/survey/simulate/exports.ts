@@ -6,10 +6,14 @@
 //                 answers (br07, jht, m), metadata _id, _uuid, _submission_time (UTC, no offset), _index, ...
 //   qualtrics     three header rows (names, question texts, ImportId JSON), numeric codes, RecordedDate in WIB
 //   windows-1252  the excel-id layout plus a `nama` column with é/è, encoded in Windows-1252 (Indonesian Excel's CSV)
+//   kobo-xlsx     the kobo layout as KoboToolbox's .xlsx download: one sheet, answers and _id/_index as numbers,
+//                 the times as text (as Kobo writes them)
+//   sav           a head-office SPSS file (ZSAV): the default instrument's names, items numeric with the agreement
+//                 value labels and the question texts as variable labels, the submission date an SPSS date
 //
 // Each comes with the instrument that reads it (exportInstrument): the gforms-2024 / kobo-2024 instruments of issue 9
 // plus the programme, segment and demographic columns and SAT_PROG, or the default instrument with headerRows 3 /
-// a text column. No messiness: these files test the mapping, and must clean to exactly the rows of the numeric CSV.
+// a text column (sav: the default instrument). No messiness: these files test the mapping, and must clean to exactly the rows of the numeric CSV.
 // The time of day of a submission is drawn from its own stream (`${seed}|time|${id}`), so the respondents, their
 // answers and dates are those of the numeric formats.
 import defaultJson from '../instruments/default.json';
@@ -17,9 +21,11 @@ import { decodeWindows1252 } from '../csv-records';
 import type { SimBranch } from './branches';
 import { SIM_ITEMS, type SimRespondent } from './generate';
 import { Rng } from './prng';
+import { writeSav, type SavCell, type SavColumn } from './sav';
+import { xlsxOf, type XCell } from './xlsx';
 import { dropRespondents, parseSimulateOptions, type SimulateOptions, type SimulateOptionsInput } from './index';
 
-export const EXPORT_FORMATS = ['google-forms', 'kobo', 'qualtrics', 'windows-1252'] as const;
+export const EXPORT_FORMATS = ['google-forms', 'kobo', 'qualtrics', 'windows-1252', 'kobo-xlsx', 'sav'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Indonesian question texts of the default items, numbered as on the form (Google Forms headers). */
@@ -131,7 +137,7 @@ export function exportInstrument(format: ExportFormat, branches: readonly SimBra
       }),
     };
   }
-  if (format === 'kobo') {
+  if (format === 'kobo' || format === 'kobo-xlsx') {
     return {
       id: 'kobo-2024', idColumn: 'kpj', branchColumn: 'cabang', dateColumn: '_submission_time',
       dateTimezone: 'UTC', timezone: 'Asia/Jakarta', scale: { min: 1, max: 5 }, missingCodes: [''],
@@ -143,6 +149,7 @@ export function exportInstrument(format: ExportFormat, branches: readonly SimBra
   }
   const base = JSON.parse(JSON.stringify(defaultJson)) as Json;
   if (format === 'qualtrics') return { ...base, id: 'qualtrics-2024', headerRows: 3 };
+  if (format === 'sav') return { ...base, id: 'spss-2024' };
   return { ...base, id: 'excel-1252', textColumns: ['nama'] };
 }
 
@@ -170,7 +177,10 @@ interface Layout {
   quoteAll: boolean;
 }
 
-function layout(o: SimulateOptions, format: ExportFormat): Layout {
+/** The formats written as delimited text (the others are binary: kobo-xlsx, sav). */
+type TextFormat = Exclude<ExportFormat, 'kobo-xlsx' | 'sav'>;
+
+function layout(o: SimulateOptions, format: TextFormat): Layout {
   const items = SIM_ITEMS;
   const byId = new Map(o.branches.map((b) => [b.id, b]));
   if (format === 'google-forms') {
@@ -262,27 +272,67 @@ export interface ExportFile {
 
 export function exportFileName(format: ExportFormat, branch: string | null, period: string | null, o: SimulateOptions): string {
   const stem = branch && period ? `drop_${branch}_${period}` : `headoffice_${o.periods[0]}_${o.periods[o.periods.length - 1]}`;
+  if (format === 'kobo-xlsx') return `${stem}.kobo.xlsx`;
+  if (format === 'sav') return `${stem}.sav`;
   return `${stem}.${format}.csv`;
+}
+
+/** Kobo's .xlsx download: the CSV export's cells on one sheet, numbers where Kobo writes numbers. */
+async function koboXlsx(o: SimulateOptions, respondents: Iterable<SimRespondent>): Promise<Buffer> {
+  const lay = layout(o, 'kobo');
+  const header = lay.header[0]!;
+  const numeric = new Set(['grp_profil/usia', '_id', '_index', ...SIM_ITEMS.map((it) => `${koboGroup(it)}/${it}`)]);
+  const isNumber = header.map((h) => numeric.has(h));
+  const rows: XCell[][] = [header];
+  let index = 0;
+  for (const r of respondents) rows.push(lay.row(r, ++index).map((c, j) => (isNumber[j] && c !== '' ? Number(c) : c)));
+  return xlsxOf(rows, { sheet: 'Survei Kepuasan Peserta' });
+}
+
+/** A head-office SPSS file: codes with value labels, question texts as variable labels, dates as SPSS dates. */
+function spssFile(respondents: Iterable<SimRespondent>): Buffer {
+  const itemText = defaultJson.itemText as Record<string, string>;
+  const agreement: [number, string][] = AGREEMENT_LABELS_ID.map((l, i) => [i + 1, l]);
+  const columns: SavColumn[] = [
+    { name: 'respondent_id', type: 'string', label: 'Nomor Kartu Peserta (KPJ)' },
+    { name: 'branch_id', type: 'string', label: 'Kantor cabang' },
+    { name: 'submitted_at', type: 'date', label: 'Tanggal pengisian' },
+    { name: 'programme', type: 'string', label: 'Program yang digunakan' },
+    { name: 'segment', type: 'string', label: 'Jenis kepesertaan' },
+    { name: 'age', type: 'number', label: 'Usia' },
+    { name: 'gender', type: 'string', label: 'Jenis kelamin' },
+    { name: 'education', type: 'string', label: 'Pendidikan terakhir' },
+    ...SIM_ITEMS.map((it): SavColumn => ({ name: it, type: 'number', label: ITEM_QUESTIONS_ID[it] ?? itemText[it] ?? it, valueLabels: agreement })),
+  ];
+  const rows: SavCell[][] = [];
+  for (const r of respondents) {
+    const d = r.date;
+    rows.push([r.respondentId, r.branch, `${d.year}-${p2(d.month)}-${p2(d.day)}`, r.programme, r.segment, r.age, r.gender, r.education, ...Array.from(r.items)]);
+  }
+  return writeSav(columns, rows, { compression: 'zlib', fileLabel: 'Survei kepuasan peserta' });
 }
 
 /**
  * The export files of a simulation: one per (branch, period), or one head-office file (options.headOffice), with
  * the same respondents as simulateDrops (messiness is not applied). In memory: for tests and moderate sizes.
  */
-export function simulateExport(options: SimulateOptionsInput | SimulateOptions, format: ExportFormat): { files: ExportFile[]; instrument: Json } {
+export async function simulateExport(options: SimulateOptionsInput | SimulateOptions, format: ExportFormat): Promise<{ files: ExportFile[]; instrument: Json }> {
   const o = parseSimulateOptions(options);
-  const lay = layout(o, format);
-  const line = (cells: string[]) => cells.map((c) => field(c, lay.delimiter, lay.quoteAll)).join(lay.delimiter) + lay.lineBreak;
-  const head = (lay.bom ? '\uFEFF' : '') + lay.header.map(line).join('');
-  const encode = (t: string) => (format === 'windows-1252' ? encodeWindows1252(t) : Buffer.from(t, 'utf8'));
-  const files: ExportFile[] = [];
-  const render = (drops: [string, string][], branch: string | null, period: string | null) => {
-    const parts = [head];
-    let rows = 0;
-    for (const [b, p] of drops) for (const r of dropRespondents(o, b, p)) parts.push(line(lay.row(r, ++rows)));
-    files.push({ branch, period, file: exportFileName(format, branch, period, o), bytes: encode(parts.join('')), rows });
+  const text = (fmt: TextFormat) => {
+    const lay = layout(o, fmt);
+    const line = (cells: string[]) => cells.map((c) => field(c, lay.delimiter, lay.quoteAll)).join(lay.delimiter) + lay.lineBreak;
+    const head = (lay.bom ? '\uFEFF' : '') + lay.header.map(line).join('');
+    const encode = (t: string) => (fmt === 'windows-1252' ? encodeWindows1252(t) : Buffer.from(t, 'utf8'));
+    return (respondents: SimRespondent[]) => encode(head + respondents.map((r, i) => line(lay.row(r, i + 1))).join(''));
   };
-  if (o.headOffice) render(o.periods.flatMap((p) => o.branches.map((b): [string, string] => [b.id, p])), null, null);
-  else for (const p of o.periods) for (const b of o.branches) render([[b.id, p]], b.id, p);
+  const write: (respondents: SimRespondent[]) => Buffer | Promise<Buffer> =
+    format === 'kobo-xlsx' ? (rs) => koboXlsx(o, rs) : format === 'sav' ? spssFile : text(format);
+  const files: ExportFile[] = [];
+  const render = async (drops: [string, string][], branch: string | null, period: string | null) => {
+    const respondents = drops.flatMap(([b, p]) => [...dropRespondents(o, b, p)]);
+    files.push({ branch, period, file: exportFileName(format, branch, period, o), bytes: await write(respondents), rows: respondents.length });
+  };
+  if (o.headOffice) await render(o.periods.flatMap((p) => o.branches.map((b): [string, string] => [b.id, p])), null, null);
+  else for (const p of o.periods) for (const b of o.branches) await render([[b.id, p]], b.id, p);
   return { files, instrument: exportInstrument(format, o.branches) };
 }

@@ -1,5 +1,5 @@
 // Real survey exports go in as they are (issue 9, part 2): the simulator writes the same respondents as a Google
-// Forms, KoboToolbox, Qualtrics and Windows-1252 export; each, cleaned with its instrument, must give exactly the
+// Forms, KoboToolbox (CSV and .xlsx), Qualtrics, Windows-1252 and SPSS .sav export; each, cleaned with its instrument, must give exactly the
 // clean rows of the numeric CSV. Plus the rules one by one: time zones, labels, branch names, group paths, header
 // rows, free text, the manifest's mapping.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -49,15 +49,17 @@ describe('the fixtures of issue 9 load as written', () => {
     expect(Object.keys(fixtureJson('kobo-2024.json'))).toEqual(['id', 'idColumn', 'branchColumn', 'dateColumn', 'dateTimezone', 'timezone', 'scale', 'missingCodes', 'constructs', 'branches']);
   });
 
-  it('the simulator\'s instruments contain the fixtures (plus SAT_PROG and the profile columns)', () => {
-    const sim = simulateExport({ ...SIM, branches: 12 }, 'google-forms').instrument;
+  it('the simulator\'s instruments contain the fixtures (plus SAT_PROG and the profile columns)', async () => {
+    const sim = (await simulateExport({ ...SIM, branches: 12 }, 'google-forms')).instrument;
     const fx = fixtureJson('gforms-2024.json');
     for (const [k, v] of Object.entries(fx)) {
       if (k === 'columnAliases') for (const [c, a] of Object.entries(v as object)) expect((sim.columnAliases as Record<string, unknown>)[c]).toEqual(a);
       else expect(sim[k]).toEqual(v);
     }
-    const kb = simulateExport({ ...SIM, branches: 12 }, 'kobo').instrument;
-    for (const [k, v] of Object.entries(fixtureJson('kobo-2024.json'))) expect(kb[k]).toEqual(v);
+    for (const fmt of ['kobo', 'kobo-xlsx'] as const) {
+      const kb = (await simulateExport({ ...SIM, branches: 12 }, fmt)).instrument;
+      for (const [k, v] of Object.entries(fixtureJson('kobo-2024.json'))) expect(kb[k]).toEqual(v);
+    }
   });
 
   it('instrument format: itemScales, headerRows, textColumns, per-branch zones, constructs {} with standalone items', () => {
@@ -87,7 +89,7 @@ describe('each export cleans to exactly the rows of the numeric CSV', () => {
   for (const format of EXPORT_FORMATS) {
     it(`${format}, with the simulator's instrument: ids, branch, period, date, categories, items, hashes`, async () => {
       const base = await numericBaseline();
-      const ex = simulateExport(SIM, format);
+      const ex = await simulateExport(SIM, format);
       const inst = loadInstrument(ex.instrument, `${format}.json`);
       const r = await clean(ex.files[0]!.bytes, { instrument: inst, source: ex.files[0]!.file });
       expect(r.rejects).toEqual([]);
@@ -97,14 +99,24 @@ describe('each export cleans to exactly the rows of the numeric CSV', () => {
         expect(r.clean.some((c) => /[éè]/.test(c.texts![0]!))).toBe(true);
       }
       if (format === 'qualtrics') expect(r.manifest.header.extraRows).toBe(2);
+      if (format === 'kobo-xlsx') {
+        expect(ex.files[0]!.file).toMatch(/\.kobo\.xlsx$/);
+        expect(r.manifest.format).toMatchObject({ format: 'xlsx', sheet: 'Survei Kepuasan Peserta' });
+        expect(r.manifest.mapping.columns.CRM1).toEqual({ header: 'grp_crm/CRM1', column: 10, via: 'path' });
+      }
+      if (format === 'sav') {
+        expect(ex.files[0]!.file).toMatch(/\.sav$/);
+        expect(r.manifest.format).toMatchObject({ format: 'sav', encoding: 'utf-8' });
+        expect(r.manifest.mapping.columns.CRM1).toEqual({ header: 'CRM1', column: 9, via: 'name' });
+      }
     });
   }
 
-  it('google-forms and kobo with the issue\'s instruments exactly as written: the same rows on the construct items', async () => {
+  it('google-forms and kobo (CSV and .xlsx) with the issue\'s instruments exactly as written: the same rows on the construct items', async () => {
     const base = await numericBaseline();
     const items = gforms.items;
-    for (const [format, inst] of [['google-forms', gforms], ['kobo', kobo]] as const) {
-      const ex = simulateExport(SIM, format);
+    for (const [format, inst] of [['google-forms', gforms], ['kobo', kobo], ['kobo-xlsx', kobo]] as const) {
+      const ex = await simulateExport(SIM, format);
       const r = await clean(ex.files[0]!.bytes, { instrument: inst });
       expect(r.rejects).toEqual([]);
       expect(r.clean.map((c) => key(c, items, inst))).toEqual(base.map((c) => key(c, items, defaultInstrument)));
@@ -112,7 +124,7 @@ describe('each export cleans to exactly the rows of the numeric CSV', () => {
   });
 
   it('per-drop files too (every branch and period), and the manifest maps every header and label', async () => {
-    const ex = simulateExport({ ...SIM, headOffice: false, branches: 2, periods: '2024-Q1', n: 12 }, 'google-forms');
+    const ex = await simulateExport({ ...SIM, headOffice: false, branches: 2, periods: '2024-Q1', n: 12 }, 'google-forms');
     expect(ex.files.map((f) => f.file)).toEqual(['drop_BR01_2024-Q1.google-forms.csv', 'drop_BR02_2024-Q1.google-forms.csv']);
     const inst = loadInstrument(ex.instrument, 'gf.json');
     const r = await clean(ex.files[1]!.bytes, { instrument: inst, uploaderBranch: 'BR02' });
@@ -318,6 +330,22 @@ describe('satmon simulate --format', () => {
       const r = await clean(file, { instrument: inst });
       expect(r.clean).toHaveLength(7);
       expect(r.clean.every((c) => c.branch === 'BR02' && c.period === '2024-Q1')).toBe(true);
+      // The binary formats: files named for what they are, read back by content.
+      const quiet = async (argv: string[]) => {
+        const w = process.stdout.write;
+        process.stdout.write = (() => true) as typeof process.stdout.write;
+        try {
+          return await simulateCli(argv);
+        } finally {
+          process.stdout.write = w;
+        }
+      };
+      for (const [fmt, name, kind] of [['sav', 'headoffice_2024-Q1_2024-Q1.sav', 'sav'], ['kobo-xlsx', 'headoffice_2024-Q1_2024-Q1.kobo.xlsx', 'xlsx']] as const) {
+        expect(await quiet(['--out', out, '--format', fmt, '--head-office', '--branches', '2', '--periods', '2024-Q1', '--n', '5', '--seed', 'cli'])).toBe(0);
+        const bin = await clean(readFileSync(join(out, name)), { instrument: loadInstrument(JSON.parse(readFileSync(join(out, 'instrument.json'), 'utf8')), 'instrument.json') });
+        expect(bin.manifest.format.format).toBe(kind);
+        expect(bin.clean).toHaveLength(10);
+      }
       await expect(simulateCli(['--out', out, '--format', 'kobo', '--messy', '0.1'])).rejects.toThrow(/--messy applies to the excel-id and plain formats/);
       await expect(simulateCli(['--out', out, '--format', 'spss'])).rejects.toThrow(/unknown format 'spss'/);
     } finally {
