@@ -19,7 +19,7 @@ import type { DropRecord } from '../../shared/pipeline/drops';
 import { keys, S3_LAYOUT, unitPk, type Unit } from '../../shared/layout/keys';
 import { startApiServer } from '../../infra/local/api-server';
 import type { LocalStatus } from '../../infra/local/progress';
-import { ARTIFACTS, NETWORK, startDashboardEnv, type DashboardEnv } from './setup';
+import { ARTIFACTS, COMMENTS, NETWORK, startDashboardEnv, type DashboardEnv } from './setup';
 
 // Page-side callbacks (page.evaluate) run in the browser; the project compiles without the DOM library.
 declare const document: any, window: any, location: any;
@@ -326,12 +326,18 @@ describe('branch page', () => {
     expect(await p.locator('#loyalty .r2').innerText()).toContain(`R² = ${fmtCoef(reg.r2)}`);
   });
 
+  it('shows what participants wrote as plain text: no markup run, no formula, line breaks kept', async () => {
+    const texts = await p.locator('#comments .comment-text').allInnerTexts();
+    expect([...texts].sort()).toEqual([...COMMENTS].sort());
+    expect(await p.locator('#comments script').count()).toBe(0);
+  });
+
   it('lists the drops with their response and rejected-row counts as the drop records hold them', async () => {
     const hashes = new Set<string>();
     for (const q of ['2024-Q1', '2024-Q2', '2024-Q3', '2024-Q4', '2025-Q1', '2025-Q2', '2025-Q3', '2025-Q4']) {
       for (const k of await listKeys(env.stack.s3, env.stack.names.buckets.curated, S3_LAYOUT.cleanPrefix(q, DECLINING))) hashes.add(/drop=([0-9a-f]+)\.csv$/.exec(k)![1]!);
     }
-    expect(hashes.size).toBe(8);
+    expect(hashes.size).toBe(9); // one file a quarter, and the head-office file of free-text answers (setup.ts COMMENTS)
     let rejected = 0;
     for (const h of hashes) {
       const d = (await getItem<DropRecord>(env.stack.ddb, table(), keys.drop(h)))!;

@@ -1,7 +1,7 @@
 // The browser tests' world: the dashboard built, a simulated network run through the real pipeline on the
 // embedded stack (ingest -> recompute -> assessments, infra/local/pipeline.ts), the local API server in front of
 // it, and Debian's chromium driven by playwright-core.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,28 @@ export const CHROMIUM = loadGroup('tests').chromium;
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const ARTIFACTS = path.resolve(HERE, '../../test-artifacts/e2e');
+
+/**
+ * What participants of the declining branch wrote in 2025-Q4 (the instrument's text column `Saran`), delivered in
+ * one extra head-office file: markup, a formula and a line break, which the page must show as plain text.
+ */
+export const COMMENTS = ['<script>alert(1)</script> Antrian terlalu lama', '=HYPERLINK("http://x","klik")', 'Petugas ramah.\nTerima kasih'];
+
+/** The built-in instrument plus a free-text column. */
+function instrumentWithText(): string {
+  const spec = JSON.parse(readFileSync(path.resolve(HERE, '../../shared/survey/instruments/default.json'), 'utf8')) as Record<string, unknown>;
+  return JSON.stringify({ ...spec, textColumns: ['Saran'] });
+}
+
+/** Three clean simulated respondents of the declining branch (new ids), each with one of COMMENTS (`;`-separated). */
+function commentsDrop(): string {
+  const sim = simulateDrops({ seed: 'e2e-comments', branches: NETWORK.branches, periods: '2025-Q4', n: COMMENTS.length, messy: 0, format: 'excel-id' });
+  const text = sim.drops.find((d) => d.branch === NETWORK.declining.branch)!.text;
+  const [header, ...rows] = text.replace(/^\uFEFF/, '').split('\r\n');
+  const plain = rows.filter(Boolean);
+  const quote = (c: string) => `"${c.replace(/"/g, '""')}"`;
+  return [`${header};Saran`, ...plain.map((r, i) => `TXT-${r};${quote(COMMENTS[i]!)}`)].join('\r\n') + '\r\n';
+}
 
 /** The simulated network of the browser tests: small enough for the suite's time budget, big enough to rank. */
 export const NETWORK = {
@@ -57,11 +79,14 @@ export async function startDashboardEnv(): Promise<DashboardEnv> {
   });
   for (const d of sim.drops) writeFileSync(path.join(dropsDir, d.file), d.text);
   writeFileSync(path.join(dropsDir, 'branches.json'), JSON.stringify(sim.branches));
+  writeFileSync(path.join(dropsDir, 'saran-2025-Q4.csv'), commentsDrop());
+  const instrumentFile = path.join(dropsDir, 'instrument.json');
+  writeFileSync(instrumentFile, instrumentWithText());
   let stack: LocalStack | undefined;
   let server: ApiServer | undefined;
   try {
     const run = await runPipeline({
-      dropsDir, keepStack: true, annual: true,
+      dropsDir, keepStack: true, annual: true, instrumentFile,
       // Few resamples: the tests compare what is shown with what is stored, not the statistics.
       env: { SATMON_NBOOT: '60', SATMON_NBOOT_AGGREGATE: '60', SATMON_WORKERS: '1' },
     });
