@@ -167,3 +167,14 @@ describe('nothing recognisable', () => {
     expect(() => loadInstrument(withoutDraft(d), 'x.json')).toThrow(/branchColumn/);
   });
 });
+
+describe('draft from an SPSS file', () => {
+  it('reads a .sav export (R haven fixture) like a CSV one: id, branch, date and text columns, items by name', async () => {
+    const { readFileSync } = await import('node:fs');
+    const bytes = readFileSync(new URL('../../../fixtures/sav/survey-byte.sav', import.meta.url));
+    const d = draftInstrument(await readExportSample(bytes, { source: 'survey-byte.sav' }), { source: 'survey-byte.sav', constructs: MODEL });
+    expect(d).toMatchObject({ idColumn: 'kpj', branchColumn: 'cabang', dateColumn: 'Timestamp', textColumns: ['saran'] });
+    expect(d.constructs.CRM).toEqual(['CRM1', 'CRM2', 'CRM3', 'CRM4']);
+    expect(d.draft.undecided.join(' ')).toContain("'CRM3', 'CRM4'");
+  });
+});
