@@ -371,6 +371,8 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
   let idAt = 0, branchAt = 0, periodAt = ABSENT, dateAt = ABSENT;
   let itemAt: Int32Array = new Int32Array(0);
   let catAt: Int32Array = new Int32Array(0);
+  /** Per category: the .sav value labels of its column (code text -> label), when the drop has them. */
+  let catLabels: (Record<string, string> | undefined)[] = [];
   let textAt: Int32Array = new Int32Array(0);
   let headerId = '';
   let headerBranch = '';
@@ -386,6 +388,8 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       dateAt = spec.dateColumn ? m.index[spec.dateColumn] ?? ABSENT : ABSENT;
       itemAt = Int32Array.from(instrument.items, (it) => m.index[it]!);
       catAt = Int32Array.from(instrument.categories, (c) => m.index[c.column] ?? ABSENT);
+      const savLabels = reader.sav?.header?.valueLabels;
+      catLabels = Array.from(catAt, (j) => (j !== ABSENT && savLabels ? savLabels[cols[j]!] : undefined));
       textAt = Int32Array.from(instrument.textColumns, (t) => m.index[t] ?? ABSENT);
       // Free text may hold line breaks; every other declared column is one line.
       reader.singleLineColumns = Object.entries(m.index).filter(([k]) => !instrument.textColumns.includes(k)).map(([, j]) => j);
@@ -580,7 +584,16 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       for (let k = 0; k < nCats; k++) {
         const j = catAt[k]!;
         if (j === ABSENT) { cats[k] = null; continue; }
-        const cv = rules.categories[k]!.read(f[j]!);
+        let cv = rules.categories[k]!.read(f[j]!);
+        // An SPSS file stores a category as a numeric code with a value label ("1" = "Laki-laki"): when the code
+        // is not one of the instrument's, its label is read instead.
+        if (cv instanceof Invalid && catLabels[k]) {
+          const label = catLabels[k]![f[j]!.trim()];
+          if (label !== undefined) {
+            const lv = rules.categories[k]!.read(label);
+            if (!(lv instanceof Invalid)) cv = lv;
+          }
+        }
         if (cv === MISSING) cats[k] = null;
         else if (cv instanceof Invalid) {
           cats[k] = null;

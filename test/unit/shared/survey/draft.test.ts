@@ -174,7 +174,7 @@ describe('draft from an SPSS file', () => {
     const bytes = readFileSync(new URL('../../../fixtures/sav/survey-byte.sav', import.meta.url));
     const d = draftInstrument(await readExportSample(bytes, { source: 'survey-byte.sav' }), { source: 'survey-byte.sav', constructs: MODEL });
     expect(d).toMatchObject({ idColumn: 'kpj', branchColumn: 'cabang', dateColumn: 'Timestamp', textColumns: ['saran'] });
-    expect(d.constructs.CRM).toEqual(['CRM1', 'CRM2', 'CRM3', 'CRM4']);
+    expect((d.constructs as Record<string, string[]>).CRM).toEqual(['CRM1', 'CRM2', 'CRM3', 'CRM4']);
     expect(d.draft.undecided.join(' ')).toContain("'CRM3', 'CRM4'");
   });
 });

@@ -61,3 +61,25 @@ describe('SPSS variable labels as column aliases', () => {
     await expect(clean(savOfCsv(text, { labels: false }))).rejects.toMatchObject({ code: 'MISSING_COLUMNS' });
   });
 });
+
+describe('SPSS value labels of categorical columns', () => {
+  it('a gender stored as 1/2 with value labels "Laki-laki"/"Perempuan" is read through its labels', async () => {
+    const sim = simulateDrops({ seed: 'sav-cats', branches: 2, periods: '2024-Q1', n: 20, headOffice: true, format: 'plain' });
+    const text = sim.drops[0]!.text;
+    const [header, ...rows] = parse(text) as string[][];
+    const g = header!.indexOf('gender');
+    const code: Record<string, number> = { M: 1, F: 2 };
+    const columns: SavColumn[] = header!.map((h, j): SavColumn => (j === g
+      ? { name: h, type: 'number', valueLabels: [[1, 'Laki-laki'], [2, 'Perempuan']] }
+      : { name: h, type: NUMERIC.has(h) || isItem(h) ? 'number' : 'string' }));
+    const cells = rows.map((r) => r.map((c, j): SavCell => (j === g ? (c === '' ? null : code[c]!) : columns[j]!.type === 'number' ? (c === '' ? null : Number(c)) : c)));
+    const base = await clean(text);
+    const r = await clean(writeSav(columns, cells), { source: 'rekap.sav' });
+    expect(r.rejects).toEqual([]);
+    expect(r.clean.map((x) => x.categories)).toEqual(base.clean.map((x) => x.categories));
+    // Without the labels the codes 1/2 are not the instrument's: every row with a gender is BAD_CATEGORY.
+    const bare = await clean(writeSav(columns.map((c, j) => (j === g ? { name: c.name, type: 'number' as const } : c)), cells), { source: 'bare.sav' });
+    expect(bare.rejects.length).toBeGreaterThan(0);
+    expect(bare.rejects.every((x) => x.reasons.includes('BAD_CATEGORY'))).toBe(true);
+  });
+});
