@@ -1,17 +1,11 @@
 // An SPSS .sav dropped in the local raw bucket is ingested like a CSV: the same clean parts, rejects and counts as
 // the same rows cleaned as CSV (by the cleaner directly), with the manifest saying it was a .sav.
-import { createHash } from 'node:crypto';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack';
-import { getItem } from '../../lambdas/aws/dynamo';
-import { getObjectText } from '../../lambdas/aws/s3';
-import type { DropRecord } from '../../shared/pipeline/drops';
-import { keys, S3_LAYOUT } from '../../shared/layout/keys';
-import { cleanDrop, defaultInstrument, formatCleanRow, type CleanRow, type RejectedRow } from '../../shared/survey';
+import { defaultInstrument } from '../../shared/survey';
 import { writeSav, type SavCell, type SavColumn } from '../../shared/survey/simulate/sav';
 import { makeDrop, toCsv } from './drops';
+import { expectIngestedLikeCsv } from './same-as-csv';
 
 const BRANCHES = ['BR01', 'BR02', 'BR03'];
 const PERIODS = ['2025-Q1', '2025-Q2'];
@@ -43,41 +37,12 @@ describe('a .sav drop on the local stack', () => {
 
   it('ends as curated clean parts, rejects and a manifest like the same rows as CSV', async () => {
     const sav = writeSav(columns, cells, { compression: 'zlib' });
-    // Named .SAV (suffix in any case) under the head-office folder.
-    const key = 'drops/head-office/2025/rekap kantor pusat.SAV';
-    await stack.s3.send(new PutObjectCommand({ Bucket: stack.names.buckets.raw, Key: key, Body: sav }));
-    await stack.idle();
-
-    // What the cleaner makes of the same rows as CSV.
-    const expectClean = new Map<string, string[]>();
-    const expectRejects: RejectedRow[] = [];
-    const csvManifest = await cleanDrop(csv, {
-      instrument: defaultInstrument, source: 'same.csv', receivedAt: new Date(), collectNewRespondents: false,
-      onClean: (r: CleanRow) => {
-        const k = `${r.period}/${r.branch}`;
-        expectClean.set(k, [...(expectClean.get(k) ?? []), formatCleanRow(defaultInstrument, r)]);
-      },
-      onReject: (r) => void expectRejects.push(r),
-    });
-
-    const h = createHash('sha256').update(sav).digest('hex');
-    const rec = await getItem<DropRecord>(stack.ddb, stack.names.table, keys.drop(h));
-    expect(rec).toMatchObject({ status: 'done', counts: { rows: rows.length, clean: csvManifest.cleanRows, rejected: csvManifest.rejectedRows } });
+    // Named with the suffix in another case, under the head-office folder.
+    const { sha256: h, csvManifest, rejects, manifest } = await expectIngestedLikeCsv(stack, 'drops/head-office/2025/rekap kantor pusat.SAV', sav, csv, rows.length);
     expect(csvManifest.rejectedRows).toBe(3);
-    for (const p of rec!.partitions!) {
-      const body = await getObjectText(stack.s3, stack.names.buckets.curated, p.key);
-      const lines = body.split('\n').filter(Boolean).slice(1);
-      expect(lines.map((l) => l + '\n')).toEqual(expectClean.get(`${p.period}/${p.branch}`));
-    }
-    expect(rec!.partitions!.length).toBe(expectClean.size);
-
-    const rejects = parse(await getObjectText(stack.s3, stack.names.buckets.curated, S3_LAYOUT.rejects(h)), { columns: true }) as Record<string, string>[];
-    expect(rejects.map((r) => [Number(r.line), r.reasons])).toEqual(expectRejects.map((r) => [r.line, r.reasons.join(';')]));
-    // raw_text: the cells as a formula-safe CSV line.
-    const f = rejects.find((r) => r.reasons.includes('OUT_OF_RANGE') && r.raw_text.includes('HYPERLINK'))!;
-    expect(f.raw_text.startsWith(`"'=HYPERLINK(""http://x"")",`)).toBe(true);
-
-    const manifest = JSON.parse(await getObjectText(stack.s3, stack.names.buckets.curated, S3_LAYOUT.manifest(h)));
+    // raw_text: the cells as a formula-safe CSV line (the formula-looking id quoted and protected inside it).
+    const f = rejects.find((r) => r.reasons.includes('OUT_OF_RANGE') && r.raw_text!.includes('HYPERLINK'))!;
+    expect(f.raw_text!.startsWith(`"'=HYPERLINK(""http://x"")",`)).toBe(true);
     expect(manifest).toMatchObject({
       sha256: h, bytes: sav.length, inputRows: rows.length, cleanRows: csvManifest.cleanRows, rejectedRows: 3,
       format: { format: 'sav', encoding: 'utf-8', delimiter: null }, reasons: csvManifest.reasons,
