@@ -10,6 +10,24 @@ import { getObjectText } from '../../lambdas/aws/s3';
 import type { DropRecord } from '../../shared/pipeline/drops';
 import { keys, S3_LAYOUT } from '../../shared/layout/keys';
 import { cleanDrop, defaultInstrument, formatCleanRow, type CleanRow, type DropManifest, type RejectedRow } from '../../shared/survey';
+import { makeDrop, toCsv } from './drops';
+
+/**
+ * 600 rows of three branches and two quarters, then an out-of-range answer, a formula-looking id with a 0 answer
+ * and an in-drop duplicate (three rejects); the rows as cells and as the CSV they would be.
+ */
+export function awkwardDrop(seed: number, idPrefix: string): { header: string[]; rows: string[][]; csv: string } {
+  const drop = makeDrop({ seed, rows: 600, branches: ['BR01', 'BR02', 'BR03'], periods: ['2025-Q1', '2025-Q2'], items: defaultInstrument.items, idPrefix });
+  const bad = [...drop.rows[0]!];
+  bad[0] = `${idPrefix}BAD`;
+  bad[4] = '9';
+  const formula = [...drop.rows[1]!];
+  formula[0] = '=HYPERLINK("http://x")';
+  formula[5] = '0';
+  const rows = [...drop.rows, bad, formula, drop.rows[2]!];
+  const csv = toCsv(drop.header, rows.map((r) => r.map((c) => (/[",]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c))));
+  return { header: drop.header, rows, csv };
+}
 
 export interface IngestedLikeCsv {
   sha256: string;

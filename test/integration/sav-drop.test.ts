@@ -2,13 +2,9 @@
 // the same rows cleaned as CSV (by the cleaner directly), with the manifest saying it was a .sav.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack';
-import { defaultInstrument } from '../../shared/survey';
 import { writeSav, type SavCell, type SavColumn } from '../../shared/survey/simulate/sav';
-import { makeDrop, toCsv } from './drops';
-import { expectIngestedLikeCsv } from './same-as-csv';
+import { awkwardDrop, expectIngestedLikeCsv } from './same-as-csv';
 
-const BRANCHES = ['BR01', 'BR02', 'BR03'];
-const PERIODS = ['2025-Q1', '2025-Q2'];
 const AGREEMENT: [number, string][] = [[1, 'Sangat Tidak Setuju'], [2, 'Tidak Setuju'], [3, 'Netral'], [4, 'Setuju'], [5, 'Sangat Setuju']];
 
 describe('a .sav drop on the local stack', () => {
@@ -20,18 +16,9 @@ describe('a .sav drop on the local stack', () => {
     await stack?.stop();
   });
 
-  // 600 rows, then an out-of-range answer, a formula-looking id with a 0 answer and an in-drop duplicate.
-  const drop = makeDrop({ seed: 11, rows: 600, branches: BRANCHES, periods: PERIODS, items: defaultInstrument.items, idPrefix: 'S' });
-  const bad = [...drop.rows[0]!];
-  bad[0] = 'SBAD';
-  bad[4] = '9';
-  const formula = [...drop.rows[1]!];
-  formula[0] = '=HYPERLINK("http://x")';
-  formula[5] = '0';
-  const rows = [...drop.rows, bad, formula, drop.rows[2]!];
-  const csv = toCsv(drop.header, rows.map((r) => r.map((c) => (/[",]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c))));
+  const { header, rows, csv } = awkwardDrop(11, 'S');
   // What a head-office SPSS file holds: id, branch and period as strings, items numeric with the agreement labels.
-  const columns: SavColumn[] = drop.header.map((h, j) =>
+  const columns: SavColumn[] = header.map((h, j) =>
     j < 3 ? { name: h, type: 'string', label: h } : { name: h, type: 'number', label: `Item ${h}`, valueLabels: AGREEMENT });
   const cells = rows.map((r) => r.map((c, j): SavCell => (j < 3 ? c : Number(c))));
 
