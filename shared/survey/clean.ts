@@ -1,14 +1,14 @@
 // cleanDrop: one pass over a raw survey drop that sends every data row to exactly one of onClean / onReject as
 // soon as it is decided, and returns the drop's manifest. See index.ts for the contract.
 import { parse } from 'csv-parse/sync';
-import { addQuarters, comparePeriods, periodIndex, quarterOf, quarterOfMonth } from '../period';
+import { addQuarters, comparePeriods, periodIndex, quarterOf } from '../period';
 import type { DropInput, ReaderOptions, RawRecord } from './csv-records';
 import { DropReader, type DropFormat } from './sources/index';
-import { branchIdSchema, buildCellRules, Invalid, messageText, MISSING, showCell, UnknownBranchName, type CellRules, type DateValue } from './fields';
+import { branchIdSchema, buildCellRules, Invalid, messageText, MISSING, showCell, UnknownBranchName, type CellRules } from './fields';
 import { Hash64, hex8 } from './hash';
 import { IdTable } from './id-table';
 import { branchLookupOf, normalizeHeader, type BranchInfo, type Instrument } from './instrument';
-import { isoDate, localDate, stampInstant } from './period';
+import { placeStamp } from './period';
 import { REASON_CODES, type ReasonCode } from './reasons';
 
 export interface CleanRow {
@@ -554,7 +554,7 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
           add('BAD_DATE', `${spec.dateColumn}=${showCell(f[dateAt]!)}: ${dv.message}`);
           periodBad = true;
         } else if (dv !== MISSING) {
-          const local = placeDate(dv, dateZone, zone);
+          const local = placeStamp(dv.stamp, dateZone, zone) ?? dv; // a bare date as written
           date = local.iso;
           dateQuarter = local.period;
           // The period column wins; the date only fills a blank one (answers may arrive after their wave's quarter).
@@ -843,17 +843,6 @@ function directoryOf(known: CleanOptions['knownBranches']): BranchInfo[] | null 
     });
   }
   return out;
-}
-
-/**
- * The date and quarter of a date cell on the row's calendar: a bare date as written; a date-time at its instant
- * (its own offset, else read on the clocks of dateZone) seen on the clocks of the row's zone.
- */
-function placeDate(dv: DateValue, dateZone: string, zone: string): { iso: string; period: string } {
-  const ms = stampInstant(dv.stamp, dateZone);
-  if (ms === null) return dv;
-  const d = localDate(ms, zone);
-  return { iso: isoDate(d), period: quarterOfMonth(d.year, d.month) };
 }
 
 /** A free-text cell as kept: trimmed, at most TEXT_MAX_CHARS characters (a surrogate pair is not split). */

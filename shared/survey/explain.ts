@@ -9,7 +9,7 @@ import type { DropInput, ReaderOptions } from './csv-records';
 import { DropReader } from './sources/index';
 import { buildCellRules, Invalid, MISSING, showCell, UnknownBranchName, type CellRule, type CellValue } from './fields';
 import { branchKey, normalizeHeader, normalizeLabel, type Instrument } from './instrument';
-import { isoDate, localDate, stampInstant, type Stamp } from './period';
+import { isoDate, placeStamp, type Stamp } from './period';
 
 export type ExplainedRole = 'id' | 'branch' | 'period' | 'date' | 'category' | 'item' | 'text';
 
@@ -52,13 +52,11 @@ export interface DropExplanation {
 const fmtTime = (t: [number, number, number, number]) => t.slice(0, 3).map((x) => String(x).padStart(2, '0')).join(':');
 const fmtOffset = (m: number) => (m === 0 ? 'Z' : `${m < 0 ? '-' : '+'}${String(Math.floor(Math.abs(m) / 60)).padStart(2, '0')}:${String(Math.abs(m) % 60).padStart(2, '0')}`);
 
-/** A date cell placed on the branch's calendar as the issue specifies (a bare date is taken as written). */
+/** A date cell placed on the branch's calendar as the cleaner places it (placeStamp; a bare date as written). */
 function explainStamp(st: Stamp, dateZone: string, zone: string): string {
   const written = `${isoDate(st)}${st.time ? ` ${fmtTime(st.time)}${st.offsetMinutes !== null ? fmtOffset(st.offsetMinutes) : ` (${dateZone})`}` : ''}`;
-  const ms = stampInstant(st, dateZone);
-  if (ms === null) return `${written} -> ${quarterOfMonth(st.year, st.month)}`;
-  const d = localDate(ms, zone);
-  return `${written} -> ${isoDate(d)} in ${zone} -> ${quarterOfMonth(d.year, d.month)}`;
+  const placed = placeStamp(st, dateZone, zone);
+  return placed ? `${written} -> ${placed.iso} in ${zone} -> ${placed.period}` : `${written} -> ${quarterOfMonth(st.year, st.month)}`;
 }
 
 /** Reads the header and the first `rows` data rows of a drop and explains each declared cell. */

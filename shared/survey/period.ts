@@ -1,7 +1,7 @@
 // Calendar dates as they arrive from survey tools and Excel, and the days of a quarter. Pure string/number
 // functions: the cleaner wraps them in zod cell schemas (fields.ts), the simulator uses them too. Periods
 // themselves (quarters, years, their survey spellings) are ../period.ts.
-import { MAX_YEAR, MIN_YEAR, parseQuarter } from '../period';
+import { MAX_YEAR, MIN_YEAR, parseQuarter, quarterOfMonth } from '../period';
 
 /** First and last calendar day (as [y, m, d]) of a quarter (2025-Q3). */
 export function periodBounds(period: string): [[number, number, number], [number, number, number]] {
@@ -158,6 +158,17 @@ export function localDate(ms: number, timeZone: string): CalendarDate {
  * (a time skipped by a daylight-saving change lands after the gap; a repeated one is the earlier instant).
  * Null for a bare date (a date has no instant: it is taken as written).
  */
+/**
+ * A date-time stamp placed on a row's calendar: its instant (its own offset, else read on the clocks of dateZone)
+ * seen on the clocks of `zone`, as an ISO date and quarter; null for a bare date (taken as written).
+ */
+export function placeStamp(st: Stamp, dateZone: string, zone: string): { iso: string; period: string } | null {
+  const ms = stampInstant(st, dateZone);
+  if (ms === null) return null;
+  const d = localDate(ms, zone);
+  return { iso: isoDate(d), period: quarterOfMonth(d.year, d.month) };
+}
+
 export function stampInstant(st: Stamp, zone: string): number | null {
   if (st.time === null) return null;
   const [h, mi, s, ms] = st.time;
