@@ -2,7 +2,7 @@
 // BatchGet, one Get or one S3 object. No authorization here (./views.ts decides what a principal sees).
 import type { AlertItem, AssessmentItem, MetricItem, SummaryItem } from '../assess/records';
 import type { UnitResult } from '../assess/recompute';
-import type { ConflictItem, DropPartition, DropRecord } from '../pipeline/drops';
+import { partitionsOfRecord, type ConflictItem, type DropRecord } from '../pipeline/drops';
 import { dropIdOfPartKey, keys, S3_LAYOUT, unitPk, type Unit } from '../layout/keys';
 import { parseBranchDirectory } from '../survey/instrument';
 import type { Backend, Item } from './backend';
@@ -134,7 +134,7 @@ export class DashboardStore {
     for (let i = 0; i < all.length; i += BATCH) out.push(...(await this.backend.batchGet(all.slice(i, i + BATCH).map((h) => keys.drop(h)))));
     return Promise.all((out as unknown as StoredDrop[]).map(async (d) => {
       const id = d.dropId ?? d.sha256;
-      return { ...d, partitions: d.partitions ?? (await this.manifestPartitions(d)), branchKeys: [...(partsOf.get(id) ?? [])].sort(), conflicts: conflictsOf.get(id) ?? [] };
+      return { ...d, partitions: await partitionsOfRecord(d, (key) => this.backend.getJson(key)), branchKeys: [...(partsOf.get(id) ?? [])].sort(), conflicts: conflictsOf.get(id) ?? [] };
     }));
   }
 
@@ -175,12 +175,5 @@ export class DashboardStore {
   /** Rows of the branch held as conflicting with earlier drops, per later drop and quarter. */
   async branchConflicts(branch: string): Promise<StoredConflict[]> {
     return (await this.backend.query({ pk: unitPk({ kind: 'branch', id: branch }), skPrefix: keys.conflictPrefix() })) as unknown as StoredConflict[];
-  }
-
-  /** A large drop keeps its partition list in its manifest only (the record stays small). */
-  private async manifestPartitions(d: StoredDrop): Promise<DropPartition[] | undefined> {
-    if (!d.partitionCount || !d.manifestKey) return undefined;
-    const m = (await this.backend.getJson(d.manifestKey)) as { ingest?: { partitions?: DropPartition[] } } | undefined;
-    return m?.ingest?.partitions;
   }
 }

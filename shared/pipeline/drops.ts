@@ -379,6 +379,14 @@ export function supersededUpload(bucket: string, key: string, etag: string, uplo
   return { ...keys.supersededUpload(bucket, key, etag), entity: 'superseded-upload', bucket, key, etag, uploader, ...(foundEtag ? { foundEtag } : {}), recordedAt: now.toISOString() };
 }
 
+/** A drop's clean parts: inline in its record, or (a large drop, partitionCount set) in its manifest's ingest block. */
+export async function partitionsOfRecord(
+  rec: Pick<DropRecord, 'partitions' | 'partitionCount' | 'manifestKey'>, readJson: (key: string) => Promise<unknown>,
+): Promise<DropPartition[] | undefined> {
+  if (rec.partitions || !rec.partitionCount || !rec.manifestKey) return rec.partitions;
+  return ((await readJson(rec.manifestKey)) as { ingest?: { partitions?: DropPartition[] } } | undefined)?.ingest?.partitions;
+}
+
 export function partitionsOf(dropId: string, partitions: CleanPartition[]): DropPartition[] {
   return partitions.map((p) => ({
     period: p.period, branch: p.branch, rows: p.rows, key: S3_LAYOUT.cleanPart(p.period, p.branch, dropId), ...(p.chunks > 1 ? { chunks: p.chunks } : {}),

@@ -9,7 +9,7 @@ import { branchOfCleanKey, partPrefixes, settingsFor } from '../assess/units';
 import { isYear } from '../period';
 import type { RecomputeEnvSettings } from '../config';
 import { dropIdOfPartKey, keys, type Unit } from '../layout/keys';
-import { liveParts, type DropPartition, type DropRecord } from './drops';
+import { liveParts, partitionsOfRecord, type DropPartition, type DropRecord } from './drops';
 import type { BranchInfo, Instrument } from '../survey';
 import { requireText, type Storage } from './storage';
 
@@ -93,13 +93,12 @@ async function finishedParts(d: RecomputeDeps, parts: { key: string; etag: strin
   const records: DropRecord[] = [];
   for (let i = 0; i < ids.length; i += 100) records.push(...(await d.storage.items.batchGet<DropRecord>(ids.slice(i, i + 100).map((id) => keys.drop(id)))));
   const partitionsOfDrop = new Map<string, DropPartition[] | undefined>();
+  const readJson = async (key: string) => {
+    const text = await d.storage.objects.text(d.curatedBucket, key);
+    return text === undefined ? undefined : JSON.parse(text);
+  };
   await Promise.all(records.filter((r) => r.status === 'done').map(async (r) => {
-    let partitions = r.partitions;
-    if (!partitions && r.partitionCount && r.manifestKey) {
-      const m = await d.storage.objects.text(d.curatedBucket, r.manifestKey);
-      partitions = m ? (JSON.parse(m) as { ingest?: { partitions?: DropPartition[] } }).ingest?.partitions : undefined;
-    }
-    partitionsOfDrop.set(r.dropId ?? r.sha256, partitions);
+    partitionsOfDrop.set(r.dropId ?? r.sha256, await partitionsOfRecord(r, readJson));
   }));
   // Per-period filter for quarters; a year's parts span its four quarters.
   const byPeriod = new Map<string, { key: string; etag: string }[]>();
