@@ -201,19 +201,22 @@ export interface CleanPartition {
 
 /**
  * A piece of output the cleaner hands over as soon as its buffer is full: clean rows of a part, rejects, or the
- * respondent ids a part accepted since the last hand-over (the `flush`-th; their index items are numbered
- * flush x 1000 + piece, so every hand-over has its own keys and the whole is deterministic).
+ * respondent ids each part accepted since the last hand-over (one piece for all parts, so one batch write). A part's
+ * ids go with its clean chunk `chunk`; their index items are numbered chunk x 1000 + piece, so every hand-over has
+ * its own keys and the whole is deterministic.
  */
 export type OutputChunk =
   | { kind: 'clean'; period: string; branch: string; chunk: number; csv: string }
   | { kind: 'rejects'; chunk: number; csv: string }
-  | { kind: 'respondents'; period: string; branch: string; flush: number; ids: { id: string; answerHash: string }[] };
+  | { kind: 'respondents'; parts: { period: string; branch: string; chunk: number; ids: { id: string; answerHash: string }[] }[] };
 
-/** Respondent index items of one hand-over (RESPONDENT_CHUNK_BYTES each; at most 1000 per hand-over). */
+/** Respondent index items of one hand-over (RESPONDENT_CHUNK_BYTES each; at most 1000 per part and hand-over). */
 export function respondentChunkItems(dropId: string, c: Extract<OutputChunk, { kind: 'respondents' }>): RespondentChunkItem[] {
-  const items = respondentItems(dropId, [{ branch: c.branch, period: c.period, newRespondents: c.ids }], RESPONDENT_CHUNK_BYTES, c.flush * 1000);
-  if (items.length > 1000) throw new Error(`internal error: ${items.length} respondent index items in one hand-over`);
-  return items;
+  return c.parts.flatMap((p) => {
+    const items = respondentItems(dropId, [{ branch: p.branch, period: p.period, newRespondents: p.ids }], RESPONDENT_CHUNK_BYTES, p.chunk * 1000);
+    if (items.length > 1000) throw new Error(`internal error: ${items.length} respondent index items in one hand-over`);
+    return items;
+  });
 }
 
 export interface CuratedObject {

@@ -28,9 +28,8 @@ interface Part {
   chunks: string[];
   written: number;
   rows: number;
-  /** Respondent ids accepted since the last hand-over, and how many hand-overs of ids there were. */
+  /** Respondent ids accepted since the last hand-over (they go with the next clean chunk). */
   ids: { id: string; answerHash: string }[];
-  idFlushes: number;
 }
 
 /** Buffered CSV text (clean parts and rejects together, in UTF-16 code units) before it is handed over as chunks. */
@@ -58,13 +57,15 @@ export function surveyCleaner(instrument: Instrument, knownBranches?: ReadonlyMa
     const cleanHeader = formatCleanHeader(instrument);
     const flush = async (): Promise<void> => {
       const out: OutputChunk[] = [];
+      const ids: Extract<OutputChunk, { kind: 'respondents' }>['parts'] = [];
       for (const p of parts.values()) {
         if (p.chunks.length === 0) continue;
+        ids.push({ period: p.period, branch: p.branch, chunk: p.written, ids: p.ids });
         out.push({ kind: 'clean', period: p.period, branch: p.branch, chunk: p.written++, csv: cleanHeader + p.chunks.join('') });
-        out.push({ kind: 'respondents', period: p.period, branch: p.branch, flush: p.idFlushes++, ids: p.ids });
         p.chunks = [];
         p.ids = [];
       }
+      if (ids.length) out.push({ kind: 'respondents', parts: ids });
       if (rejects.length) {
         out.push({ kind: 'rejects', chunk: rejectChunks++, csv: rejectsHeader + rejects.join('') });
         rejects = [];
@@ -90,7 +91,7 @@ export function surveyCleaner(instrument: Instrument, knownBranches?: ReadonlyMa
         onClean: (row) => {
           const k = `${row.period}\u0000${row.branch}`;
           let p = parts.get(k);
-          if (!p) parts.set(k, (p = { period: row.period, branch: row.branch, chunks: [], written: 0, rows: 0, ids: [], idFlushes: 0 }));
+          if (!p) parts.set(k, (p = { period: row.period, branch: row.branch, chunks: [], written: 0, rows: 0, ids: [] }));
           const line = formatCleanRow(instrument, row);
           p.chunks.push(line);
           buffered += line.length + row.respondentId.length + 24; // the id and its hash wait with the row
