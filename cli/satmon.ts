@@ -15,6 +15,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   simulate: { summary: 'generate realistic survey drops from the seed-000 population model', load: () => import('./commands/simulate') },
   pipeline: { summary: 'run the whole pipeline on a folder of drops against the embedded stack', load: () => import('./commands/pipeline') },
   assess: { summary: 'run a quarterly or annual assessment against the embedded stack', load: () => import('./commands/assess') },
+  forget: { summary: 'erase one participant on request (curated rows, rejects, duplicate index), then reassess', load: () => import('./commands/forget') },
 };
 
 function usage(): string {

@@ -173,6 +173,24 @@ export const CONFIG_GROUPS = {
     }),
   }, (v) => ({ leaseSeconds: v.SATMON_INGEST_LEASE_SECONDS })),
 
+  privacy: group('Personal data (pseudonyms of respondent ids; see README "Personal data")', {
+    SATMON_PSEUDONYM_KEY_SECRET: text({
+      description: 'Secrets Manager secret (ARN or name) holding the pseudonym keyring `{"current":"k1","k1":"<secret>"}` (set by the CDK stack; readable by ingest and forget only).',
+    }),
+    SATMON_PSEUDONYM_KEY_FILE: text({
+      description: 'Keyring file of the local runs (same JSON), created with a random key at first start when absent (relative to the package root).',
+      default: '`.satmon/pseudonym-key.json`',
+    }),
+  }, (v) => ({ keySecret: v.SATMON_PSEUDONYM_KEY_SECRET, keyFile: v.SATMON_PSEUDONYM_KEY_FILE })),
+
+  // Read by the CDK app at synth (lifecycle rules, log groups) and by the handlers (expiry of table items).
+  retention: group('Retention (days; README "Personal data")', {
+    SATMON_RETENTION_RAW_DAYS: whole({ min: 1 }, 2557, { description: 'Raw survey drops (the evidence behind every published figure, with the participants\' identities), then deleted by an S3 lifecycle rule.' }),
+    SATMON_RETENTION_CURATED_DAYS: whole({ min: 1 }, 1827, { description: 'Curated rows (clean parts, rejects, manifests) and the respondent index (pseudonyms), then deleted (lifecycle rule, table TTL).' }),
+    SATMON_RETENTION_RESULTS_DAYS: whole({ min: 1 }, 3653, { description: 'Model results and assessments in the curated bucket (aggregates, no respondent data), then deleted.' }),
+    SATMON_RETENTION_LOG_DAYS: whole({ min: 1 }, 90, { description: 'CloudWatch Logs of the handlers, state machine and API (rounded up to a period CloudWatch accepts).' }),
+  }, (v) => ({ rawDays: v.SATMON_RETENTION_RAW_DAYS, curatedDays: v.SATMON_RETENTION_CURATED_DAYS, resultsDays: v.SATMON_RETENTION_RESULTS_DAYS, logDays: v.SATMON_RETENTION_LOG_DAYS })),
+
   alerts: group('Alerts (the assess handler)', {
     SATMON_ALERT_METRICS: names(['TRUST'], { description: 'Indices tested for a decline every quarter.' }),
     [TOPICS.alerts.envVar]: arn('sns', { description: 'SNS topic new alerts are published to (set by the CDK stack).' }),

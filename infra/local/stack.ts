@@ -26,6 +26,7 @@ import { loadGroup } from '../../shared/config';
 import type { BucketNames } from '../../shared/layout/events';
 import { BUCKETS, TABLE, type BucketKey, type HandlerName } from '../../shared/layout/resources';
 import { pidAlive, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
+import { defaultKeyFile, ensureKeyFile } from './pseudonym-key-file';
 import { EventRouter, type LambdaHandler } from './router';
 import { S3RVER_CREDENTIALS, startS3Local, type S3Local } from './s3-local';
 
@@ -50,6 +51,11 @@ export interface LocalStackOptions {
   log?: (msg: string) => void;
   /** Log level of the handlers (POWERTOOLS_LOG_LEVEL); default: the current value, else WARN. */
   handlerLogLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /**
+   * The pseudonym keyring file (created with a random key when absent). Default: with `dataDir`, the persistent one
+   * (SATMON_PSEUDONYM_KEY_FILE, else .satmon/pseudonym-key.json); without, a throwaway key in a temporary folder.
+   */
+  keyFile?: string;
 }
 
 export interface LocalStack {
@@ -59,8 +65,10 @@ export interface LocalStack {
   /** DynamoDB Local's Java process. */
   dynamodbPid: number;
   names: { buckets: BucketNames; table: string };
-  /** The environment the handlers read: resource names, region, credentials and endpoint settings. */
+  /** The environment the handlers read: resource names, region, credentials, endpoint settings, the key file. */
   env: Record<string, string>;
+  /** The pseudonym keyring file the handlers use (absolute). */
+  keyFile: string;
   /** Observe every normalised S3 event (all buckets); returns an unsubscribe function. */
   onEvent(listener: (e: S3Event) => void): () => void;
   /** Deliver an event to the routed handlers by hand (e.g. a duplicate delivery); resolves when handled. */
@@ -163,8 +171,11 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const dataDir = opts.dataDir ? path.resolve(opts.dataDir) : undefined;
   const tempDir = dataDir ? undefined : scratchDir();
   const s3Dir = dataDir ? path.join(dataDir, 's3') : tempDir!;
+  const keyDir = opts.keyFile || dataDir ? undefined : mkdtempSync(path.join(tmpdir(), 'satmon-key-'));
+  const keyFile = ensureKeyFile(path.resolve(opts.keyFile ?? (keyDir ? path.join(keyDir, 'pseudonym-key.json') : defaultKeyFile())));
   const removeTemp = () => {
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    if (keyDir) rmSync(keyDir, { recursive: true, force: true });
   };
   process.on('exit', removeTemp);
 
@@ -237,6 +248,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     SATMON_S3_FORCE_PATH_STYLE: 'true',
     AWS_EC2_METADATA_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: opts.handlerLogLevel ?? loadGroup('logging').level ?? 'WARN',
+    SATMON_PSEUDONYM_KEY_FILE: keyFile,
   };
   // Variables that would make the SDK ignore the env credentials above.
   const cleared = ['AWS_SESSION_TOKEN', 'AWS_PROFILE'];
@@ -282,6 +294,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     dynamodbPid: d.pid,
     names,
     env,
+    keyFile,
     onEvent(listener) {
       s.events.on('event', listener);
       return () => s.events.off('event', listener);

@@ -6,7 +6,9 @@ import { loadGroups, requireResources, type EnvMap } from '../../shared/config';
 import { eventItems, routesFor, type IngestEvent } from '../../shared/layout/events';
 import { ingestObject, type IngestDeps } from '../../shared/pipeline/ingest';
 import { cleanerFor } from '../../shared/pipeline/survey-cleaner';
+import { rowPrivacyOf } from '../../shared/privacy/row-privacy';
 import { ingestMetrics, lambdaHandler, observability, withKeys, type Observability } from '../aws/observability';
+import { keyringFor } from '../aws/pseudonym-key';
 import { storageFor } from '../aws/storage';
 
 const obs = () => observability('ingest');
@@ -14,16 +16,18 @@ const log = () => obs().logger;
 
 /**
  * Dependencies from the configuration (shared/config.ts) read from `env` (default: process.env): TABLE_NAME,
- * RAW_BUCKET, CURATED_BUCKET, endpoint settings, instrument and branch directory, lease.
+ * RAW_BUCKET, CURATED_BUCKET, endpoint settings, instrument and branch directory, lease, the pseudonym keyring and
+ * the curated rows' retention.
  */
 export async function depsFromEnv(env?: EnvMap): Promise<IngestDeps> {
-  const cfg = loadGroups(['resources', 'aws', 'survey', 'ingest', 'runtime'], env);
+  const cfg = loadGroups(['resources', 'aws', 'survey', 'ingest', 'runtime', 'privacy', 'retention'], env);
   const { table, raw, curated } = requireResources(cfg.resources, 'table', 'raw', 'curated');
   const storage = storageFor(cfg.aws, table);
   return {
     storage,
     buckets: { raw, curated },
-    clean: await cleanerFor(cfg.survey, storage.objects, curated),
+    clean: await cleanerFor(cfg.survey, storage.objects, curated, rowPrivacyOf(await keyringFor(cfg.privacy, cfg.aws))),
+    curatedDays: cfg.retention.curatedDays,
     log: { info: (m, x) => log().info(m, x ?? {}), warn: (m, x) => log().warn(m, x ?? {}) },
     leaseMs: cfg.ingest.leaseSeconds * 1000,
     // On Lambda a "host pid" need not be unique across sandboxes: only the lease's expiry frees a drop there.

@@ -37,6 +37,8 @@ export const HANDLERS = {
   recompute: 'lambdas/recompute/handler.ts',
   assess: 'lambdas/assess/handler.ts',
   api: 'lambdas/api/handler.ts',
+  /** Erasure on request (a data steward invokes it directly with the participant number). */
+  forget: 'lambdas/forget/handler.ts',
 } as const;
 
 export type HandlerName = keyof typeof HANDLERS;

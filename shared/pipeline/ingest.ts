@@ -16,6 +16,8 @@ import {
   decideOnExisting,
   dirtyMark,
   dropIdOf,
+  ERASED_DROP,
+  expiryAfter,
   manifestObject,
   markConflictedBy,
   partitionsOf,
@@ -100,6 +102,8 @@ export interface IngestDeps {
   /** Longest wait for another invocation working on the same bytes before failing for a later redelivery. */
   maxWaitMs?: number;
   now?: () => Date;
+  /** Days the respondent index items are kept (DynamoDB TTL from the drop's arrival); unset: kept until deleted. */
+  curatedDays?: number;
 }
 
 export type IngestResult =
@@ -139,7 +143,7 @@ async function racedConflicts(
   await mapLimit(partitions.filter((p) => p.rows > 0), 8, async (p) => {
     const before = seenDrops.get(`${p.branch}\u0000${p.period}`) ?? new Set<string>();
     const items = await d.storage.items.query<RespondentChunkItem>({ pk: keys.respondentsOf(p.branch, p.period), projection: ['dropHash', 'respondents'] });
-    const late = items.filter((i) => i.dropHash !== dropId && !before.has(i.dropHash));
+    const late = items.filter((i) => i.dropHash !== dropId && i.dropHash !== ERASED_DROP && !before.has(i.dropHash));
     if (!late.length) return;
     const mine = seenFromItems(items.filter((i) => i.dropHash === dropId), '');
     const owners = new Map<string, string>();
@@ -250,6 +254,8 @@ export async function ingestObject(d: IngestDeps, ref: ObjectRef): Promise<Inges
   };
   const owners = new Map<string, Map<string, string>>();
   const seenDrops = new Map<string, Set<string>>();
+  // The index expires with the curated rows; from the drop's first arrival, so a retry writes identical items.
+  const expiring = <T extends object>(its: T[]): T[] => (d.curatedDays ? its.map((it) => ({ ...it, expiresAt: expiryAfter(receivedAt, d.curatedDays!) })) : its);
   try {
     const source = `s3://${raw.bucket}/${raw.key}`;
     const result: CleanOutcome = uploader
@@ -259,7 +265,7 @@ export async function ingestObject(d: IngestDeps, ref: ObjectRef): Promise<Inges
           uploader,
           receivedAt: new Date(receivedAt),
           write: async (c) => {
-            if (c.kind === 'respondents') return items.batchWrite({ puts: respondentChunkItems(dropId, c) });
+            if (c.kind === 'respondents') return items.batchWrite({ puts: expiring(respondentChunkItems(dropId, c)) });
             const o = chunkObject(dropId, c);
             await objects.put(d.buckets.curated, o.key, o.body, o.contentType);
           },
@@ -290,7 +296,7 @@ export async function ingestObject(d: IngestDeps, ref: ObjectRef): Promise<Inges
     }
 
     // Respondent ids were written with the clean chunks (bounded memory); any left (a cleaner that keeps them) now.
-    await items.batchWrite({ puts: respondentItems(dropId, result.partitions) });
+    await items.batchWrite({ puts: expiring(respondentItems(dropId, result.partitions)) });
     const held = (result.conflicts ?? []).map((c) => {
       const byId = owners.get(`${c.branch}\u0000${c.period}`);
       const withDrops = [...new Set(c.ids.map((id) => byId?.get(id)).filter((x): x is string => !!x))].sort();

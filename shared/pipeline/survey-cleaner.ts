@@ -14,6 +14,7 @@ import {
   type BranchInfo,
   type CleanOptions,
   type Instrument,
+  type RowPrivacy,
 } from '../survey';
 import type { CleanPartition, OutputChunk } from '../pipeline/drops';
 import type { SurveySettings } from '../config';
@@ -40,6 +41,8 @@ export interface SurveyCleanerOptions {
   budgetChars?: number;
   /** Line and field caps of the reader (SATMON_MAX_LINE_BYTES, SATMON_MAX_FIELD_BYTES). */
   reader?: CleanOptions['reader'];
+  /** Pseudonyms for ids, masked free text, minimal rejects (ingest always sets it: README "Personal data"). */
+  privacy?: RowPrivacy;
 }
 
 /** Clean one drop with an instrument; rows are handed to `req.write` in chunks (bounded memory). */
@@ -83,6 +86,7 @@ export function surveyCleaner(instrument: Instrument, knownBranches?: ReadonlyMa
         receivedAt: req.receivedAt,
         ...(req.uploader.kind === 'branch' ? { uploaderBranch: req.uploader.branch } : {}),
         ...(opts.reader ? { reader: opts.reader } : {}),
+        ...(opts.privacy ? { privacy: opts.privacy } : {}),
         collectNewRespondents: false, // ids go to DynamoDB from onClean; the manifest stays small
         onHeader: (h) => {
           nColumns = h.columns.length;
@@ -135,8 +139,11 @@ export function surveyCleaner(instrument: Instrument, knownBranches?: ReadonlyMa
   };
 }
 
-/** A cleaner with the configured instrument and branch directory (survey-config.ts) and line/field caps. */
-export async function cleanerFor(survey: SurveySettings, objects: ObjectStore, curatedBucket: string): Promise<Cleaner> {
+/**
+ * A cleaner with the configured instrument and branch directory (survey-config.ts), line/field caps, and the
+ * personal-data handling every stored row goes through.
+ */
+export async function cleanerFor(survey: SurveySettings, objects: ObjectStore, curatedBucket: string, privacy: RowPrivacy): Promise<Cleaner> {
   const [instrument, branches] = await Promise.all([instrumentFor(survey, objects, curatedBucket), branchesFor(survey, objects, curatedBucket)]);
-  return surveyCleaner(instrument, branches, { reader: { maxLineBytes: survey.maxLineBytes, maxFieldBytes: survey.maxFieldBytes } });
+  return surveyCleaner(instrument, branches, { reader: { maxLineBytes: survey.maxLineBytes, maxFieldBytes: survey.maxFieldBytes }, privacy });
 }

@@ -170,7 +170,39 @@ export interface CleanOptions {
    * in (its branch's directory timezone, else the instrument's timezone, Asia/Jakarta unless it says otherwise).
    */
   timeZone?: string;
+  /**
+   * Personal-data handling (ingest always sets it): see RowPrivacy. Without it ids and texts are kept as read (the
+   * CLI cleaning a file its user already holds).
+   */
+  privacy?: RowPrivacy;
 }
+
+/**
+ * How the cleaner keeps participants' identities out of everything it emits (UU 27/2022; README "Personal data"):
+ * - the respondent id becomes `pseudonym(id)` before any callback sees it (clean rows, rejects, the seen lookup,
+ *   duplicates); a person stored under an earlier key is recognised through `knownAs(id)`;
+ * - free-text answers pass through `maskText` (phone numbers, e-mail addresses, NIK, URLs, long numbers);
+ * - a rejected row keeps only what explains its rejection: the declared columns' fields (the id column as the
+ *   pseudonym, text and every other field masked), the undeclared columns (names, phone numbers a form may also ask)
+ *   as HIDDEN_FIELD, no original text (`text` is ''), and no fields at all when the row could not be aligned with the
+ *   header. The original row stays in the raw drop, at its line, for the data stewards.
+ */
+export interface RowPrivacy {
+  pseudonym(id: string): string;
+  knownAs(id: string): readonly string[];
+  maskText(text: string): string;
+}
+
+/** A field of a rejected row that is not kept under RowPrivacy (an undeclared column, e.g. a name or phone). */
+export const HIDDEN_FIELD = '[disembunyikan]';
+/** The respondent id in a rejected row's details under RowPrivacy. */
+export const HIDDEN_ID = '[identitas]';
+
+/**
+ * The answer hash `seen` gives for a respondent who was erased on request (`satmon forget`): a row delivering them
+ * again for that branch and period (a cumulative export, a re-delivery) is rejected as ERASED with nothing kept.
+ */
+export const ERASED_ANSWER_HASH = 'ERASED';
 
 /** The time zone in which the upload's quarter is taken unless CleanOptions.timeZone says otherwise. */
 export const DEFAULT_UPLOAD_TIME_ZONE = 'Asia/Jakarta';
@@ -374,6 +406,8 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
   /** Per category: the .sav value labels of its column (code text -> label), when the drop has them. */
   let catLabels: (Record<string, string> | undefined)[] = [];
   let textAt: Int32Array = new Int32Array(0);
+  /** Header columns the instrument declares (a rejected row keeps only these under RowPrivacy). */
+  let declaredAt: ReadonlySet<number> = new Set();
   let headerId = '';
   let headerBranch = '';
 
@@ -391,6 +425,7 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       const savLabels = reader.sav?.header?.valueLabels;
       catLabels = Array.from(catAt, (j) => (j !== ABSENT && savLabels ? savLabels[cols[j]!] : undefined));
       textAt = Int32Array.from(instrument.textColumns, (t) => m.index[t] ?? ABSENT);
+      declaredAt = new Set(Object.values(m.index));
       // Free text may hold line breaks; every other declared column is one line.
       reader.singleLineColumns = Object.entries(m.index).filter(([k]) => !instrument.textColumns.includes(k)).map(([, j]) => j);
       headerId = fields[idAt]!;
@@ -423,17 +458,26 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
     return g;
   };
 
+  // Under RowPrivacy: what a rejected row may keep (see RowPrivacy). `aligned`: the fields are the header's columns.
+  const privacy = opts.privacy ?? null;
+  const pseudonymOf = (raw: string): string => (privacy && raw !== '' ? privacy.pseudonym(raw) : raw);
+  const keptFields = (fields: string[], aligned: boolean, id: string): string[] => {
+    if (!privacy || !aligned) return privacy ? [] : fields;
+    return fields.map((v, j) => (j === idAt ? id : !declaredAt.has(j) ? (v.trim() === '' ? '' : HIDDEN_FIELD) : privacy.maskText(v)));
+  };
   const reject = async (
     rec: RawRecord, respondentId: string, reasons: ReasonCode[], details: string[], group: Group | null,
-    fields: string[] = rec.fields ?? [],
+    fields: string[] = rec.fields ?? [], aligned = false,
   ): Promise<void> => {
     rejectedRows++;
     for (const r of reasons) reasonCounts[r]++;
     if (group) group.rejected++;
     else ungroupedRejected++;
+    const erased = reasons[0] === 'ERASED';
     const p = opts.onReject({
-      line: rec.line, lines: rec.lines, respondentId, branch: group?.branch ?? null, period: group?.period ?? null,
-      reasons, details, fields, text: rec.text,
+      line: rec.line, lines: rec.lines, respondentId: erased ? '' : respondentId, branch: group?.branch ?? null, period: group?.period ?? null,
+      reasons, details: privacy ? details.map((d) => privacy.maskText(d)) : details,
+      fields: erased ? [] : keptFields(fields, aligned, respondentId), text: privacy || erased ? '' : rec.text,
     });
     if (p !== undefined) await p;
   };
@@ -478,19 +522,19 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       if (rec.issue) {
         // LINE_TOO_LONG (fields: the kept start, or the fields cut), BAD_ENCODING (bad bytes read as U+FFFD).
         const cells = f ?? [];
-        const rid = cells.length > idAt ? cells[idAt]!.trim() : '';
+        const rid = pseudonymOf(cells.length > idAt ? cells[idAt]!.trim() : '');
         await reject(rec, rid, [rec.issue.code], [`${rec.issue.code} ${rec.issue.detail}`], null);
         continue;
       }
       if (f === null) {
         const literal = splitLiteral(rec.text, reader.info.delimiter);
-        const rid = literal.length > idAt ? literal[idAt]!.trim() : '';
+        const rid = pseudonymOf(literal.length > idAt ? literal[idAt]!.trim() : '');
         await reject(rec, rid, ['BAD_QUOTING'], ['BAD_QUOTING a quote opened on this line is not closed on it (or closes in a way that breaks the row)'], null, literal);
         continue;
       }
       const nCols = header!.columns.length;
       if (f.length !== nCols) {
-        const rid = f.length > idAt ? f[idAt]!.trim() : '';
+        const rid = pseudonymOf(f.length > idAt ? f[idAt]!.trim() : '');
         await reject(rec, rid, ['BAD_FIELD_COUNT'], [`BAD_FIELD_COUNT ${f.length} fields, the header has ${nCols}`], null);
         continue;
       }
@@ -513,9 +557,10 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       const rawId = f[idAt]!;
       const idv = rules.id.read(rawId); // not memoised: ids are all distinct
       let id = '';
-      if (idv === MISSING) add('MISSING_ID', `${spec.idColumn}=${showCell(rawId)}`);
-      else if (idv instanceof Invalid) add('BAD_ID', `${spec.idColumn}=${showCell(rawId)}: ${idv.message}`);
-      else id = idv;
+      let readId = '';
+      if (idv === MISSING) add('MISSING_ID', `${spec.idColumn}=${privacy ? HIDDEN_ID : showCell(rawId)}`);
+      else if (idv instanceof Invalid) add('BAD_ID', `${spec.idColumn}=${privacy ? HIDDEN_ID : showCell(rawId)}: ${idv.message}`);
+      else id = pseudonymOf((readId = idv));
       const rawBranch = f[branchAt]!;
       const bv = rules.branch.read(rawBranch);
       let branch: string | null = null;
@@ -666,8 +711,14 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
             if (prev.answer32 === answer32) add('DUPLICATE_EXACT', `same id and answers as line ${prev.line}`);
             else add('DUPLICATE_CONFLICT', `same id as line ${prev.line}, different answers (kept line ${prev.line})`);
           } else if (group.seen) {
-            const h = group.seen.get(id);
-            if (h !== undefined) {
+            let h = group.seen.get(id);
+            // Stored before a key rotation: under an earlier key's pseudonym.
+            if (h === undefined && privacy) for (const alias of privacy.knownAs(readId)) if ((h = group.seen.get(alias)) !== undefined) break;
+            if (h === ERASED_ANSWER_HASH) {
+              reasons.length = 0;
+              details.length = 0;
+              add('ERASED', `the participant asked to be erased for ${branch} ${period}; nothing of the row is kept`);
+            } else if (h !== undefined) {
               if (h === answerHash) add('DUPLICATE_PRIOR_EXACT', `respondent ${showCell(id)} already stored for ${branch} ${period}, same answers`);
               else add('DUPLICATE_PRIOR_CONFLICT', `respondent ${showCell(id)} already stored for ${branch} ${period}, different answers (kept the stored one)`);
             }
@@ -676,7 +727,7 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       }
 
       if (reasons.length > 0) {
-        await reject(rec, id || rawId.trim(), [...reasons], [...details], group);
+        await reject(rec, id || pseudonymOf(rawId.trim()), [...reasons], [...details], group, f, true);
         continue;
       }
       const g = group!;
@@ -700,6 +751,7 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       if (nTexts > 0) {
         texts = new Array<string>(nTexts);
         for (let k = 0; k < nTexts; k++) texts[k] = textAt[k] === ABSENT ? '' : capText(f[textAt[k]!]!);
+        if (privacy) for (let k = 0; k < nTexts; k++) if (texts[k]) texts[k] = capText(privacy.maskText(texts[k]!));
       }
       if (nMissing > 0) {
         missingCells += nMissing;

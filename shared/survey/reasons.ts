@@ -31,6 +31,8 @@ export const REASONS = {
   DUPLICATE_CONFLICT: 'an earlier row of this drop has the same respondent id, branch and period but different answers',
   DUPLICATE_PRIOR_EXACT: 'an earlier drop already delivered this respondent for the branch and period, same answers',
   DUPLICATE_PRIOR_CONFLICT: 'an earlier drop already delivered this respondent for the branch and period, different answers',
+  // Erasure on request (satmon forget): only the line number and this reason are kept.
+  ERASED: 'the participant was erased on request for this branch and period; nothing of the row is kept',
 } as const;
 
 export type ReasonCode = keyof typeof REASONS;

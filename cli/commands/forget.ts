@@ -1,0 +1,68 @@
+// satmon forget: erasure on request (README "Personal data"), with the same code as the AWS forget Lambda, against
+// configured endpoints or the embedded stack over a persisted data folder (default .satmon/data). Then the
+// assessments the erasure affects run again, so every figure and alert is as if the participant had never answered.
+// The participant number is only turned into pseudonyms; it is never printed or stored.
+import { existsSync } from 'node:fs';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { parseFlags } from '../args';
+import { CliError } from '../errors';
+import { runAssessments } from '../../infra/local/assessment-runner';
+import { startLocalStack } from '../../infra/local/stack';
+import { depsFromEnv, makeHandler } from '../../lambdas/forget/handler';
+import { childEnv, loadGroup } from '../../shared/config';
+
+export const summary = 'erase one participant on request (curated rows, rejects, duplicate index), then reassess';
+
+const HELP = `Usage: satmon forget --id PARTICIPANT_NUMBER [--branch BR07] [--data-dir DIR] [--no-reassess] [--json]
+
+Finds the participant's rows through their pseudonym (the key in .satmon/pseudonym-key.json, or
+SATMON_PSEUDONYM_KEY_FILE), removes them from the clean rows, the rejects and the duplicate index, keeps a marker
+so a later delivery of the same rows is refused (ERASED), records the erasure (when, which drops and units, how
+many rows; never who) and runs again every assessment from the first affected quarter on. Raw drops are not
+touched: they are deleted when their retention ends (README "Personal data").
+
+Options:
+  --id N           the participant number as the drops carry it in their id column
+  --branch B       only this branch's units (rejects are searched everywhere)
+  --data-dir DIR   the embedded stack's data folder (default .satmon/data, which npm start fills)
+  --no-reassess    only erase and mark the units for recompute (run satmon assess later)
+  --json           print the result as JSON`;
+
+export async function run(argv: string[]): Promise<number> {
+  const f = parseFlags(argv, {
+    id: { type: 'string' }, branch: { type: 'string' }, 'data-dir': { type: 'string' }, 'no-reassess': { type: 'boolean' }, json: { type: 'boolean' },
+  }, HELP);
+  if (!f) return 0;
+  const id = ((f.id as string | undefined) ?? '').trim();
+  if (!id) throw new CliError('--id: give the participant number to erase');
+  const resources = loadGroup('resources');
+  const configured = !!resources.table && !!resources.curated;
+  const dataDir = (f['data-dir'] as string | undefined) ?? '.satmon/data';
+  if (!configured && !existsSync(dataDir)) throw new CliError(`${dataDir}: no data folder (run npm start or satmon pipeline --data-dir ${dataDir} first)`);
+  const stack = configured ? undefined : await startLocalStack({ dataDir });
+  try {
+    const env = childEnv();
+    // A custom instrument stored by `satmon pipeline --instrument` applies to the reassessments too.
+    if (stack && !env.SATMON_INSTRUMENT_KEY && !env.SATMON_INSTRUMENT_JSON) {
+      const head = await stack.s3.send(new HeadObjectCommand({ Bucket: stack.names.buckets.curated, Key: 'config/instrument.json' })).catch(() => undefined);
+      if (head) env.SATMON_INSTRUMENT_KEY = 'config/instrument.json';
+    }
+    const forget = makeHandler(() => depsFromEnv(env));
+    const out = await forget({ id, ...(f.branch ? { branch: f.branch as string } : {}) });
+    const runs = f['no-reassess'] || !out.reassess.length ? [] : await runAssessments(out.reassess, { env });
+    const failures = runs.flatMap((r) => r.failures);
+    if (f.json) process.stdout.write(JSON.stringify({ ...out, reassessed: runs.map((r) => r.plan.period), failures }, null, 2) + '\n');
+    else {
+      if (!out.units.length && !out.rejectedRows) process.stdout.write('no rows of this participant were found (nothing erased)\n');
+      else {
+        process.stdout.write(`erasure ${out.erasureId}: ${out.cleanRows} clean rows, ${out.rejectedRows} rejected rows, ${out.indexEntries} index entries, from ${out.drops.length} drops\n`);
+        for (const u of out.units) process.stdout.write(`  ${u.branch} ${u.period}: ${u.rows} rows\n`);
+        process.stdout.write(runs.length ? `reassessed ${runs.map((r) => r.plan.period).join(', ')}\n` : `to reassess: ${out.reassess.join(', ')}\n`);
+      }
+      for (const x of failures) process.stdout.write(`recompute failed for ${JSON.stringify(x.item)}: ${x.error}\n`);
+    }
+    return failures.length ? 1 : 0;
+  } finally {
+    await stack?.stop();
+  }
+}
