@@ -5,7 +5,9 @@
 //    of every kind except broken quotes, which bare csv-parse cannot get past) is read by bare csv-parse (same
 //    file, 'data' events, no work per record) and cleaned exactly as `satmon clean` does (clean.csv and
 //    rejects.csv written). Runs alternate `--repeat` times; the best time of each is reported and the ratio is
-//    bare / clean (goal >= 0.5), so a busy machine penalises both alike.
+//    bare / clean (goal >= 0.5), so a busy machine penalises both alike. A third run in each round cleans the same
+//    file as ingest does for personal data (RowPrivacy: HMAC pseudonyms, masked free text, minimal rejects); its
+//    ratio to the plain clean is what pseudonymisation costs.
 // 2. Memory: a drop of about `--rss-mb` MB (default 1024; 1% messy rows of every kind) is cleaned in a child
 //    process whose peak RSS (getrusage maxrss, which includes Node and the tsx loader) is reported (goal < 512 MB).
 // 3. Long lines (`--long-mb 10,20,40,200`; `--long-mb 0` skips): a drop with a `komentar` column (ignored by the
@@ -31,6 +33,9 @@ import {
   cleanDrop, defaultInstrument, DropCsvWriter, MESS_KINDS, simulateCsv, type DropManifest, type MessKind, type ReaderOptions,
 } from '../shared/survey/index';
 import { FileSink } from '../shared/survey/file-sink';
+import type { RowPrivacy } from '../shared/survey/index';
+import { rowPrivacyOf } from '../shared/privacy/row-privacy';
+import { parseKeyring } from '../shared/privacy/pseudonym';
 import { writeXlsxFile, type XCell, type XRow } from '../test/helpers/xlsx-writer';
 
 export interface CleanBenchOptions {
@@ -87,6 +92,8 @@ export interface CleanBenchResult {
   /** Wall-clock and CPU (user + system, all threads) seconds of each run. */
   bare: { seconds: number[]; cpu: number[]; bestRowsPerSec: number };
   clean: { seconds: number[]; cpu: number[]; bestRowsPerSec: number; rejected: number };
+  /** The same clean with RowPrivacy (as ingest cleans), and best plain / best private wall time. */
+  private: { seconds: number[]; bestRowsPerSec: number; ratio: number };
   /** Best bare csv-parse wall time / best clean wall time (goal >= 0.5). */
   ratio: number;
   /** The same with CPU seconds: less sensitive to other processes on a shared machine. */
@@ -133,7 +140,7 @@ async function bareParse(path: string): Promise<{ records: number; seconds: numb
 }
 
 /** Cleans `path` into `outDir` exactly as `satmon clean` does. */
-export async function cleanFile(path: string, outDir: string, reader?: ReaderOptions): Promise<{ manifest: DropManifest; seconds: number; cpu: number }> {
+export async function cleanFile(path: string, outDir: string, reader?: ReaderOptions, privacy?: RowPrivacy): Promise<{ manifest: DropManifest; seconds: number; cpu: number }> {
   await mkdir(outDir, { recursive: true });
   const t0 = performance.now();
   const c0 = process.cpuUsage();
@@ -145,6 +152,7 @@ export async function cleanFile(path: string, outDir: string, reader?: ReaderOpt
     source: path,
     collectNewRespondents: false,
     reader,
+    ...(privacy ? { privacy } : {}),
     onHeader: writer.onHeader,
     onClean: writer.onClean,
     onReject: writer.onReject,
@@ -290,6 +298,7 @@ export async function runCleanBench(opts: CleanBenchOptions = {}): Promise<Clean
   try {
     const result: CleanBenchResult = {
       rows: 0, fileMb: 0, bare: { seconds: [], cpu: [], bestRowsPerSec: NaN }, clean: { seconds: [], cpu: [], bestRowsPerSec: NaN, rejected: 0 },
+      private: { seconds: [], bestRowsPerSec: NaN, ratio: NaN },
       ratio: NaN, cpuRatio: NaN, memory: null, longLines: [], xlsx: null,
     };
     if (rows > 0) {
@@ -300,6 +309,8 @@ export async function runCleanBench(opts: CleanBenchOptions = {}): Promise<Clean
       const cleanTimes: number[] = [];
       const bareCpu: number[] = [];
       const cleanCpu: number[] = [];
+      const privateTimes: number[] = [];
+      const privacy = rowPrivacyOf(parseKeyring(JSON.stringify({ current: 'k1', k1: 'bench-key-'.repeat(4) }), 'bench keyring'));
       let rejected = 0;
       for (let i = 0; i < repeat; i++) {
         const b = await bareParse(throughputFile);
@@ -311,7 +322,10 @@ export async function runCleanBench(opts: CleanBenchOptions = {}): Promise<Clean
         cleanTimes.push(c.seconds);
         cleanCpu.push(c.cpu);
         rejected = c.manifest.rejectedRows;
-        log(`  run ${i + 1}: bare csv-parse ${b.seconds.toFixed(2)} s (cpu ${b.cpu.toFixed(2)} s), clean ${c.seconds.toFixed(2)} s (cpu ${c.cpu.toFixed(2)} s)`);
+        const p = await cleanFile(throughputFile, join(dir, 'out'), undefined, privacy);
+        if (p.manifest.cleanRows !== c.manifest.cleanRows) throw new Error(`the private clean kept ${p.manifest.cleanRows} rows, the plain one ${c.manifest.cleanRows}`);
+        privateTimes.push(p.seconds);
+        log(`  run ${i + 1}: bare csv-parse ${b.seconds.toFixed(2)} s (cpu ${b.cpu.toFixed(2)} s), clean ${c.seconds.toFixed(2)} s (cpu ${c.cpu.toFixed(2)} s), clean with pseudonyms ${p.seconds.toFixed(2)} s`);
       }
       Object.assign(result, {
         rows: gen.rows,
@@ -320,8 +334,10 @@ export async function runCleanBench(opts: CleanBenchOptions = {}): Promise<Clean
         clean: { seconds: cleanTimes, cpu: cleanCpu, bestRowsPerSec: gen.rows / best(cleanTimes), rejected },
         ratio: best(bare) / best(cleanTimes),
         cpuRatio: best(bareCpu) / best(cleanCpu),
+        private: { seconds: privateTimes, bestRowsPerSec: gen.rows / best(privateTimes), ratio: best(cleanTimes) / best(privateTimes) },
       });
       log(`clean: ${Math.round(result.clean.bestRowsPerSec).toLocaleString('en')} rows/s; bare csv-parse: ${Math.round(result.bare.bestRowsPerSec).toLocaleString('en')} rows/s; ratio ${result.ratio.toFixed(2)} (goal >= 0.5; by CPU time ${result.cpuRatio.toFixed(2)})`);
+      log(`clean with pseudonyms (as ingest): ${Math.round(result.private.bestRowsPerSec).toLocaleString('en')} rows/s, ${result.private.ratio.toFixed(2)} of the plain clean's speed`);
       await rm(throughputFile, { force: true });
       await rm(join(dir, 'out'), { recursive: true, force: true });
     }

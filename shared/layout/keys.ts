@@ -23,8 +23,9 @@ import { kindTag } from '../period';
  * Version of what is stored (items and objects). Raise it when their shape changes, so data persisted by an older
  * version (npm start's .satmon/data) are rebuilt rather than misread. 2: respondent ids in chunks per drop.
  * 3: drops identified by uploader folder and content (dropId), conflicts recorded.
+ * 4: respondent ids stored as pseudonyms, free text masked, rejects without the original rows.
  */
-export const STORAGE_LAYOUT_VERSION = 3;
+export const STORAGE_LAYOUT_VERSION = 4;
 
 export type Unit = { kind: 'branch'; id: string } | { kind: 'region'; id: string } | { kind: 'network' };
 

@@ -132,7 +132,9 @@ export function surveyCleaner(instrument: Instrument, knownBranches?: ReadonlyMa
       };
     } catch (e) {
       if (e instanceof DropRejectedError) {
-        return { status: 'rejected', error: e.message, manifest: { code: e.code, message: e.message }, instrument: tag };
+        // A file without its header row shows a data row as "the header": no number, phone or e-mail in the record.
+        const message = opts.privacy ? opts.privacy.maskText(e.message) : e.message;
+        return { status: 'rejected', error: message, manifest: { code: e.code, message }, instrument: tag };
       }
       throw e;
     }

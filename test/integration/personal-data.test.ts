@@ -69,14 +69,14 @@ beforeAll(async () => {
   // Every log line of the run, at the most talkative level.
   const saved = { level: process.env.POWERTOOLS_LOG_LEVEL, out: process.stdout.write, err: process.stderr.write };
   process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
-  const tap = (orig: typeof process.stdout.write) => function (this: unknown, chunk: unknown, ...rest: unknown[]) {
+  const tap = () => function (this: unknown, chunk: unknown, ...rest: unknown[]) {
     logs.push(String(chunk));
     const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
     cb?.();
     return true; // captured, not printed (the DEBUG lines would flood the test output)
   } as typeof process.stdout.write;
-  process.stdout.write = tap(saved.out);
-  process.stderr.write = tap(saved.err);
+  process.stdout.write = tap();
+  process.stderr.write = tap();
   try {
     summary = (await runPipeline({
       dropsDir: drops, dataDir: path.join(dir, 'data'), instrumentFile: path.join(dir, 'instrument.json'), env, log: (m) => logs.push(m),

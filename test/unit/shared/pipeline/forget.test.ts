@@ -54,7 +54,7 @@ async function pipeline(withPerson: boolean, privacy = true) {
     storage, buckets: { raw: 'raw', curated: 'curated' }, clean: surveyCleaner(defaultInstrument, branches, privacy ? { privacy: rowPrivacyOf(ring) } : {}),
     log: { info() {}, warn() {} }, now: () => new Date('2024-11-01T00:00:00Z'), curatedDays: 1827,
   };
-  for (const f of files) expect((await ingestObject(deps, { bucket: 'raw', key: f.key })).outcome).toBe('ingested');
+  for (const f of files) expect((await ingestObject(deps, { bucket: 'raw', key: f.key, eventKey: f.key })).outcome).toBe('ingested');
   await assessAll(storage, branches, PERIODS);
   return { storage, deps, files, branches };
 }
@@ -112,7 +112,7 @@ describe('satmon forget on the in-memory storage', () => {
     const q1 = a.files.find((f) => f.key.includes('BR01') && f.text.includes(`\n${PERSON},`) && f.text.includes('2024-Q1'))!;
     const key = `${q1.key.replace(/\.csv$/, '')}-again.csv`;
     await a.storage.objects.put('raw', key, q1.text + '\n', 'text/csv'); // other bytes: a new drop
-    const r = await ingestObject(a.deps, { bucket: 'raw', key });
+    const r = await ingestObject(a.deps, { bucket: 'raw', key, eventKey: key });
     expect(r).toMatchObject({ outcome: 'ingested', counts: { clean: 0 } });
     const rec = await a.storage.items.get<DropRecord>(keys.drop((r as { dropId: string }).dropId));
     const rejects = a.storage.allObjects().curated![S3_LAYOUT.rejects(rec!.dropId)]!;
