@@ -1,22 +1,27 @@
-// The satisfaction-monitor stack: data store, the four handlers with exactly their grants, S3 event routes,
-// the assessment state machine with its schedules, the dashboard (site, sign-in, API), alarms.
+// The satisfaction-monitor stack: data store, the pseudonym keyring, the handlers with exactly their grants, S3
+// event routes, the assessment state machine with its schedules, the dashboard (site, sign-in, API), alarms, and
+// the managed policies for uploaders and head office's people.
 // Every name a handler or the local stack also uses comes from shared/layout (resources.ts, keys.ts).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { RAW_LAYOUT, S3_LAYOUT } from '../shared/layout/keys';
+import { RAW_LAYOUT } from '../shared/layout/keys';
 import { BUCKETS, EVENT_ROUTES, HANDLERS, TABLE, TOPICS, type BucketKey, type HandlerName } from '../shared/layout/resources';
-import { FUNCTIONS } from './config';
+import { FUNCTIONS, RETENTION, retentionEnv } from './config';
 import { Alarms } from './constructs/alarms';
 import { Assessment } from './constructs/assessment';
 import { Dashboard } from './constructs/dashboard';
 import { DataStore } from './constructs/data-store';
 import { EventRoutes } from './constructs/event-routes';
-import { grantObjects, grantPublish, grantTable, layoutPrefix } from './constructs/grants';
+import { AccessPolicies } from './constructs/access';
+import { grantObjects, grantPublish, grantSecretRead, grantTable } from './constructs/grants';
+import { CURATED } from './constructs/prefixes';
+import { PSEUDONYM_KEY_SECRET_ENV, pseudonymKeySecret } from './constructs/pseudonym-key';
 import { SatmonFunction } from './constructs/satmon-function';
 import { Uploaders } from './constructs/uploaders';
 
@@ -35,17 +40,6 @@ export interface SatmonStackProps extends StackProps {
   opsEmails?: string[];
 }
 
-/** Curated-bucket prefixes, taken from S3_LAYOUT so a layout change moves the grants with it. */
-const CURATED = {
-  clean: layoutPrefix(S3_LAYOUT.cleanPart('p', 'b', 'h')),
-  rejects: layoutPrefix(S3_LAYOUT.rejects('h')),
-  manifests: layoutPrefix(S3_LAYOUT.manifest('h')),
-  results: layoutPrefix(S3_LAYOUT.result('p', 'u')),
-  assessments: layoutPrefix(S3_LAYOUT.assessmentItems('p', 'r')),
-  /** Branch directory and instrument (SATMON_INSTRUMENT_KEY must point under it); read by every handler. */
-  config: layoutPrefix(S3_LAYOUT.branches),
-};
-
 export class SatmonStack extends Stack {
   readonly data: DataStore;
   readonly functions: Record<HandlerName, SatmonFunction>;
@@ -56,6 +50,10 @@ export class SatmonStack extends Stack {
   readonly alarms: Alarms;
   /** Managed policies for whoever uploads survey drops: a branch office (by principal tag) or head office. */
   readonly uploaders: Uploaders;
+  /** Keyring of the respondent pseudonyms (read by ingest and forget only). */
+  readonly pseudonymKey: secretsmanager.Secret;
+  /** Managed policies for head office's people: data stewards and analysts (docs/ACCESS.md). */
+  readonly access: AccessPolicies;
 
   constructor(scope: Construct, id: string, props: SatmonStackProps = {}) {
     super(scope, id, props);
@@ -72,6 +70,10 @@ export class SatmonStack extends Stack {
     const baseEnv: Record<string, string> = { [TABLE.envVar]: table.tableName };
     for (const [k, b] of Object.entries(BUCKETS) as [BucketKey, (typeof BUCKETS)[BucketKey]][]) baseEnv[b.envVar] = buckets[k].bucketName;
 
+    this.pseudonymKey = pseudonymKeySecret(this, 'PseudonymKey', dataKey);
+    // ingest and forget: the keyring, and the retention of this synth (they write the table items' expiries).
+    const privacyEnv = { [PSEUDONYM_KEY_SECRET_ENV]: this.pseudonymKey.secretArn, ...retentionEnv(RETENTION) };
+
     const make = (name: HandlerName, extraEnv: Record<string, string> = {}) =>
       new SatmonFunction(this, `${name[0]!.toUpperCase()}${name.slice(1)}`, {
         name,
@@ -82,12 +84,14 @@ export class SatmonStack extends Stack {
       });
     this.functions = {
       // A drop's lease outlives one invocation by a little (a crashed run's drop is taken over by the next delivery).
-      ingest: make('ingest', {}), // the lease is renewed while working: the default (60 s) holds on AWS as locally
+      ingest: make('ingest', privacyEnv), // the lease is renewed while working: the default (60 s) holds on AWS as locally
       recompute: make('recompute'),
       assess: make('assess', { [TOPICS.alerts.envVar]: this.alertTopic.topicArn }),
       api: make('api'),
+      // Not routed to any event: a data steward invokes it directly (docs/ACCESS.md).
+      forget: make('forget', privacyEnv),
     };
-    const { ingest, recompute, assess, api } = this.functions;
+    const { ingest, recompute, assess, api, forget } = this.functions;
 
     // ingest: reads the routed raw prefixes and the configuration; writes clean rows, rejects and manifests;
     // drop records and recompute markers.
@@ -97,6 +101,7 @@ export class SatmonStack extends Stack {
     grantObjects(ingest.role, buckets.curated, [CURATED.config], 'read', dataKey);
     grantObjects(ingest.role, buckets.curated, [CURATED.clean, CURATED.rejects, CURATED.manifests], 'readWrite', dataKey);
     grantTable(ingest.role, table, gsiNames, 'readWrite', dataKey);
+    grantSecretRead(ingest.role, this.pseudonymKey, dataKey);
 
     // recompute: reads one branch's clean rows, writes its results and time-series items.
     grantObjects(recompute.role, buckets.curated, [CURATED.clean, CURATED.config], 'read', dataKey);
@@ -117,11 +122,23 @@ export class SatmonStack extends Stack {
     grantObjects(api.role, buckets.curated, [CURATED.results, CURATED.config, CURATED.manifests, CURATED.clean], 'read', dataKey);
     grantTable(api.role, table, gsiNames, 'read', dataKey);
 
+    // forget: finds the participant's pseudonym with the keyring, rewrites the clean parts and rejects that hold them
+    // without their rows (an overwrite: no s3:DeleteObject; the old version expires as noncurrent), reads manifests
+    // for a drop's partitions, drops their respondent-index entries and marks the units for recompute. No raw access.
+    grantObjects(forget.role, buckets.curated, [CURATED.manifests, CURATED.config], 'read', dataKey);
+    grantObjects(forget.role, buckets.curated, [CURATED.clean, CURATED.rejects], 'readWrite', dataKey);
+    grantTable(forget.role, table, gsiNames, 'readWrite', dataKey);
+    grantSecretRead(forget.role, this.pseudonymKey, dataKey);
+
     // Uploaders: each office into its own folder (by principal tag), head office into its own (docs/UPLOADERS.md).
     this.uploaders = new Uploaders(this, 'Uploaders', { raw: buckets.raw, dataKey });
+    // Head office's people: data stewards and analysts; branch managers use the dashboard only (docs/ACCESS.md).
+    this.assessment = new Assessment(this, 'Assessment', { assess, recompute, curated: buckets.curated, dataKey });
+    this.access = new AccessPolicies(this, 'Access', {
+      buckets, dataKey, forget: forget.fn, pseudonymKey: this.pseudonymKey, assessments: this.assessment.stateMachine,
+    });
 
     this.routes = new EventRoutes(this, 'Routes', { buckets, functions: this.functions });
-    this.assessment = new Assessment(this, 'Assessment', { assess, recompute, curated: buckets.curated, dataKey });
     this.dashboard = new Dashboard(this, 'Dashboard', { api, logsBucket: this.data.logsBucket, dashboardDir: path.join(REPO_ROOT, 'dashboard'), logsKey: dataKey });
 
     const deadLetterQueues: Record<string, sqs.IQueue> = { SchedulerDlq: this.assessment.schedulerDlq };
@@ -152,6 +169,10 @@ export class SatmonStack extends Stack {
       value: this.uploaders.branchPolicy.managedPolicyArn,
       description: `attach to an office uploader tagged ${RAW_LAYOUT.branchTag}=<branch id> (docs/UPLOADERS.md)`,
     });
+    new CfnOutput(this, 'DataStewardPolicyArn', { value: this.access.dataStewardPolicy.managedPolicyArn, description: 'attach to head-office data stewards (docs/ACCESS.md)' });
+    new CfnOutput(this, 'AnalystPolicyArn', { value: this.access.analystPolicy.managedPolicyArn, description: 'attach to head-office analysts (docs/ACCESS.md)' });
+    new CfnOutput(this, 'ForgetFunctionName', { value: forget.fn.functionName, description: 'erasure on request, invoked by a data steward (docs/ACCESS.md)' });
+    new CfnOutput(this, 'PseudonymKeySecretArn', { value: this.pseudonymKey.secretArn, description: `${PSEUDONYM_KEY_SECRET_ENV} (keyring; README "Personal data")` });
     new CfnOutput(this, 'HeadOfficeUploaderPolicyArn', { value: this.uploaders.headOfficePolicy.managedPolicyArn, description: 'attach to the head-office uploader (docs/UPLOADERS.md)' });
     for (const [handler, q] of Object.entries(this.routes.queues)) {
       new CfnOutput(this, `${handler[0]!.toUpperCase()}${handler.slice(1)}DlqArn`, { value: q.dlq.queueArn, description: 'redrive with aws sqs start-message-move-task' });

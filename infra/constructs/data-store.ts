@@ -15,6 +15,7 @@ import { RETENTION } from '../config';
 import { acknowledge } from '../nag';
 import { layoutPrefix } from './grants';
 import { adminOnlyKeyPolicy } from './key-policy';
+import { CURATED } from './prefixes';
 import { logsKeyStatement } from './logs';
 
 /** Settings every bucket of the stack shares: private, TLS 1.2+ only, S3 Object Ownership (no ACLs) unless asked. */
@@ -22,7 +23,25 @@ export function secureBucketProps(): Pick<s3.BucketProps, 'blockPublicAccess' | 
   return { blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL, enforceSSL: true, minimumTLSVersion: 1.2 };
 }
 
-/** The per-bucket lifecycle rules (retention in infra/config.ts; the README states them). */
+/**
+ * Curated-bucket prefixes and how long their objects are kept (RETENTION, settings of shared/config.ts group
+ * `retention`): participants' rows (clean parts, rejects, manifests) for curatedDays, results (aggregates) for
+ * resultsDays. config/ (the branch directory and instrument) never expires; assessments/ has its own rules.
+ */
+export function curatedExpirations(): { prefix: string; days: number }[] {
+  return [
+    { prefix: CURATED.clean, days: RETENTION.curatedDays },
+    { prefix: CURATED.rejects, days: RETENTION.curatedDays },
+    { prefix: CURATED.manifests, days: RETENTION.curatedDays },
+    { prefix: CURATED.results, days: RETENTION.resultsDays },
+  ];
+}
+
+/**
+ * The per-bucket lifecycle rules (retention in infra/config.ts; docs/ACCESS.md and the README state them). The
+ * buckets keep versions: an expiration makes the current version noncurrent (a delete marker on top), and the data
+ * are gone when the noncurrent-version rule removes it.
+ */
 function lifecycleRules(key: BucketKey): s3.LifecycleRule[] {
   const abort: s3.LifecycleRule = { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(RETENTION.abortMultipartDays) };
   switch (key) {
@@ -41,6 +60,7 @@ function lifecycleRules(key: BucketKey): s3.LifecycleRule[] {
         { id: 'curated-old-versions', noncurrentVersionExpiration: Duration.days(RETENTION.curatedNoncurrentDays) },
         // The plan's unit lists (S3_LAYOUT.assessmentItems) serve one run; nothing reads them afterwards.
         { id: 'assessment-item-lists', prefix: layoutPrefix(S3_LAYOUT.assessmentItems('p', 'r'), 2), expiration: Duration.days(RETENTION.assessmentItemListsDays) },
+        ...curatedExpirations().map((e) => ({ id: `${e.prefix.slice(0, -1)}-retention`, prefix: e.prefix, expiration: Duration.days(e.days) })),
       ];
   }
 }

@@ -7,6 +7,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { acknowledge, nagArn } from '../nag';
 import { grantKeyUse } from './key-policy';
@@ -70,4 +71,13 @@ export function grantTable(role: iam.Role, table: dynamodb.Table, indexNames: re
 export function grantPublish(role: iam.Role, topic: sns.Topic, key: kms.IKey): void {
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
   grantKeyUse(role, key, ['kms:Decrypt', 'kms:GenerateDataKey'], { service: 'sns' });
+}
+
+/**
+ * Read one secret encrypted with `key`: GetSecretValue on its exact ARN (CDK's grantRead adds DescribeSecret, which
+ * the handlers never call), and kms:Decrypt through Secrets Manager for that secret only.
+ */
+export function grantSecretRead(role: iam.Role, secret: secretsmanager.ISecret, key: kms.IKey): void {
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+  grantKeyUse(role, key, ['kms:Decrypt'], { service: 'secretsmanager', secrets: [secret] });
 }

@@ -9,10 +9,16 @@
 //                   CloudFormation refuses. Nor should it name the roles: a key-policy statement naming a role
 //                   allows it on its own, and would let the role use the key for any bucket whatever its IAM says.
 //                   This delegation also serves the uploaders, principals created outside the stack.
+//   Secrets Manager the key policy names each reader's role, with the service; the role's IAM policy also names
+//                   the secret (encryption context SecretARN; the key policy cannot: the secret refers to the key).
+//                   CDK's Secret adds a delegation to the account's IAM policies through Secrets Manager, which
+//                   CloudFormation needs to create the secret (Secrets Manager asks KMS with the caller's rights) and
+//                   an administrator to add a key to the keyring. So, as for S3, IAM decides who reads the secret.
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
 
 /**
@@ -42,9 +48,14 @@ export function adminOnlyKeyPolicy(): iam.PolicyDocument {
 
 /**
  * The service a use of the key goes through. For S3, `buckets` are the buckets whose objects it is used for: their
- * buckets use S3 Bucket Keys, so S3's encryption context is the bucket ARN (not the object ARN).
+ * buckets use S3 Bucket Keys, so S3's encryption context is the bucket ARN (not the object ARN). For Secrets
+ * Manager, `secrets` are the secrets it decrypts (encryption context SecretARN).
  */
-export type KeyUse = { service: 's3'; buckets: readonly s3.IBucket[] } | { service: 'dynamodb' } | { service: 'sns' };
+export type KeyUse =
+  | { service: 's3'; buckets: readonly s3.IBucket[] }
+  | { service: 'dynamodb' }
+  | { service: 'sns' }
+  | { service: 'secretsmanager'; secrets: readonly secretsmanager.ISecret[] };
 
 /** kms:ViaService value of a service in the stack's region. */
 export function viaService(scope: IConstruct, service: KeyUse['service']): string {
@@ -58,6 +69,11 @@ export function keyUseConditions(scope: IConstruct, use: KeyUse): Record<string,
     if (use.buckets.length === 0) throw new Error('an S3 use of a key needs at least one bucket');
     const arns = [...new Set(use.buckets.map((b) => b.bucketArn))];
     equals['kms:EncryptionContext:aws:s3:arn'] = arns.length === 1 ? arns[0] : arns;
+  }
+  if (use.service === 'secretsmanager') {
+    if (use.secrets.length === 0) throw new Error('a Secrets Manager use of a key needs at least one secret');
+    const arns = [...new Set(use.secrets.map((x) => x.secretArn))];
+    equals['kms:EncryptionContext:SecretARN'] = arns.length === 1 ? arns[0] : arns;
   }
   return { StringEquals: equals };
 }
@@ -89,7 +105,9 @@ export function allowInKeyPolicy(key: kms.IKey, principal: iam.IPrincipal, actio
     if (extra.length) throw new Error(`${extra.join(', ')}: not an S3 use of a key (S3 SSE-KMS needs only ${S3_KEY_ACTIONS.join(', ')})`);
     return;
   }
-  key.addToResourcePolicy(new iam.PolicyStatement({ principals: [principal], actions: [...actions], resources: ['*'], conditions: keyUseConditions(key, use) }));
+  // A secret's ARN cannot appear in the key policy (the secret refers to the key): the service only.
+  const conditions = use.service === 'secretsmanager' ? { StringEquals: { 'kms:ViaService': viaService(key, use.service) } } : keyUseConditions(key, use);
+  key.addToResourcePolicy(new iam.PolicyStatement({ principals: [principal], actions: [...actions], resources: ['*'], conditions }));
 }
 
 /** What S3 asks KMS for with SSE-KMS: a data key to write, a decrypt to read (and per part of a multipart upload). */

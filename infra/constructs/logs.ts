@@ -9,10 +9,22 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct, IConstruct } from 'constructs';
 import { RETENTION } from '../config';
 
-/** CloudWatch accepts only certain retention values; fail at synth rather than at deploy. */
+/** The retention periods CloudWatch Logs accepts, ascending (RetentionDays without INFINITE). */
+export const CLOUDWATCH_RETENTION_DAYS: readonly number[] = Object.values(logs.RetentionDays)
+  .filter((v): v is number => typeof v === 'number' && v !== logs.RetentionDays.INFINITE)
+  .sort((a, b) => a - b);
+
+/**
+ * The shortest period CloudWatch Logs accepts that keeps logs at least `days` (SATMON_RETENTION_LOG_DAYS=100 -> 120).
+ * Beyond the longest finite period (10 years) it fails the synth rather than keep logs forever: "never expire" is
+ * not a rounding of a retention period.
+ */
 export function retentionDays(days: number): logs.RetentionDays {
-  const found = Object.values(logs.RetentionDays).find((v) => v === days);
-  if (found === undefined) throw new Error(`${days} days is not a CloudWatch Logs retention value`);
+  if (!Number.isInteger(days) || days < 1) throw new Error(`log retention must be a whole number of days >= 1, got ${days}`);
+  const found = CLOUDWATCH_RETENTION_DAYS.find((v) => v >= days);
+  if (found === undefined) {
+    throw new Error(`${days} days is longer than the longest CloudWatch Logs retention (${CLOUDWATCH_RETENTION_DAYS.at(-1)} days); lower SATMON_RETENTION_LOG_DAYS`);
+  }
   return found as logs.RetentionDays;
 }
 

@@ -52,8 +52,8 @@ export interface LocalStackOptions {
   /** Log level of the handlers (POWERTOOLS_LOG_LEVEL); default: the current value, else WARN. */
   handlerLogLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /**
-   * The pseudonym keyring file (created with a random key when absent). Default: with `dataDir`, the persistent one
-   * (SATMON_PSEUDONYM_KEY_FILE, else .satmon/pseudonym-key.json); without, a throwaway key in a temporary folder.
+   * The pseudonym keyring file (created with a random key when absent). Default: SATMON_PSEUDONYM_KEY_FILE when set;
+   * else with `dataDir` the persistent .satmon/pseudonym-key.json, without it a throwaway key in a temporary folder.
    */
   keyFile?: string;
 }
@@ -171,7 +171,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const dataDir = opts.dataDir ? path.resolve(opts.dataDir) : undefined;
   const tempDir = dataDir ? undefined : scratchDir();
   const s3Dir = dataDir ? path.join(dataDir, 's3') : tempDir!;
-  const keyDir = opts.keyFile || dataDir ? undefined : mkdtempSync(path.join(tmpdir(), 'satmon-key-'));
+  // A configured key file (SATMON_PSEUDONYM_KEY_FILE; the test suite sets its test keyring) applies to every stack.
+  const keyDir = opts.keyFile || dataDir || loadGroup('privacy').keyFile ? undefined : mkdtempSync(path.join(tmpdir(), 'satmon-key-'));
   const keyFile = ensureKeyFile(path.resolve(opts.keyFile ?? (keyDir ? path.join(keyDir, 'pseudonym-key.json') : defaultKeyFile())));
   const removeTemp = () => {
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });

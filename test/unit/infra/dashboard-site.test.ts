@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SITE_CONFIG_KEYS } from '../../../dashboard/src/oidc';
 import { domainPrefixFor } from '../../../infra/constructs/dashboard';
 import { RETENTION } from '../../../infra/config';
+import { retentionDays } from '../../../infra/constructs/logs';
 import { listAcknowledgements } from '../../../infra/nag';
 import { flat, logicalId, resourcesOf, statementsOfRole, synth, type Synth } from './synth';
 import { contentSecurityPolicy } from '../../../shared/api/csp';
@@ -133,7 +134,7 @@ describe('site deployer', () => {
     expect(fns).toHaveLength(1);
     const logGroup = logicalId(s.stack, d().node.findChild('SiteDeploymentLogs') as any);
     expect(fns[0]![1].Properties!.LoggingConfig).toEqual({ LogGroup: { Ref: logGroup } });
-    expect(s.json.Resources[logGroup]!.Properties!.RetentionInDays).toBe(RETENTION.logDays);
+    expect(s.json.Resources[logGroup]!.Properties!.RetentionInDays).toBe(retentionDays(RETENTION.logDays));
   });
 
   it('has its cdk-nag acknowledgements on itself only', () => {

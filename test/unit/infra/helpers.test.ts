@@ -11,7 +11,6 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { S3_LAYOUT } from '../../../shared/layout/keys';
 import { EVENT_ROUTES } from '../../../shared/layout/resources';
-import { RETENTION } from '../../../infra/config';
 import { keyWildcard } from '../../../infra/constructs/event-routes';
 import { layoutPrefix } from '../../../infra/constructs/grants';
 import { adminOnlyKeyPolicy, allowInKeyPolicy, grantKeyUse, keyUseConditions } from '../../../infra/constructs/key-policy';
@@ -37,9 +36,26 @@ describe('layoutPrefix', () => {
 });
 
 describe('retentionDays', () => {
-  it('accepts CloudWatch values only', () => {
-    expect(retentionDays(RETENTION.logDays)).toBe(logs.RetentionDays.THREE_MONTHS);
-    expect(() => retentionDays(91)).toThrow(/not a CloudWatch Logs retention value/);
+  it('rounds a log retention up to the next period CloudWatch accepts', () => {
+    expect(retentionDays(90)).toBe(logs.RetentionDays.THREE_MONTHS);
+    expect(retentionDays(91)).toBe(logs.RetentionDays.FOUR_MONTHS);
+    expect(retentionDays(1)).toBe(logs.RetentionDays.ONE_DAY);
+    expect(retentionDays(2)).toBe(logs.RetentionDays.THREE_DAYS);
+    expect(retentionDays(366)).toBe(logs.RetentionDays.THIRTEEN_MONTHS);
+    expect(retentionDays(3653)).toBe(logs.RetentionDays.TEN_YEARS);
+    // every accepted value maps to itself, and anything between two of them to the upper one
+    const accepted = Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number' && v !== logs.RetentionDays.INFINITE).sort((a, b) => a - b);
+    expect(accepted).toHaveLength(22);
+    for (let i = 0; i < accepted.length; i++) {
+      expect(retentionDays(accepted[i]!)).toBe(accepted[i]);
+      if (i > 0 && accepted[i]! - accepted[i - 1]! > 1) expect(retentionDays(accepted[i - 1]! + 1)).toBe(accepted[i]);
+    }
+  });
+
+  it('refuses what no finite period covers, and what is not a number of days', () => {
+    expect(() => retentionDays(3654)).toThrow(/longer than the longest CloudWatch Logs retention \(3653 days\); lower SATMON_RETENTION_LOG_DAYS/);
+    expect(() => retentionDays(0)).toThrow(/whole number of days >= 1/);
+    expect(() => retentionDays(1.5)).toThrow(/whole number of days >= 1/);
   });
 });
 

@@ -9,6 +9,7 @@ import { loadGroup } from '../../../shared/config';
 import { RAW_LAYOUT, S3_LAYOUT, uploaderOf } from '../../../shared/layout/keys';
 import { AUTH, BUCKETS, EVENT_ROUTES, HANDLERS, TABLE, TOPICS, type BucketKey, type HandlerName } from '../../../shared/layout/resources';
 import { ASSESSMENT, FUNCTIONS, INGEST_QUEUE, RETENTION } from '../../../infra/config';
+import { retentionDays } from '../../../infra/constructs/logs';
 import { listAcknowledgements, MIN_REASON_LENGTH } from '../../../infra/nag';
 import { REPO_ROOT } from '../../../infra/stack';
 import { makeHandler as makeAssess } from '../../../lambdas/assess/handler';
@@ -61,6 +62,9 @@ describe('one description shared with the local stack (shared/layout)', () => {
       expect(env[TABLE.envVar]).toEqual({ Ref: logicalId(s.stack, s.stack.data.table) });
       if (h === 'assess') expect(env[TOPICS.alerts.envVar]).toEqual({ Ref: logicalId(s.stack, s.stack.alertTopic) });
       else expect(env[TOPICS.alerts.envVar]).toBeUndefined();
+      // The pseudonym keyring: ingest and forget only (privacy-access.test.ts).
+      if (h === 'ingest' || h === 'forget') expect(env.SATMON_PSEUDONYM_KEY_SECRET, h).toEqual({ Ref: logicalId(s.stack, s.stack.pseudonymKey) });
+      else expect(env.SATMON_PSEUDONYM_KEY_SECRET, h).toBeUndefined();
     }
   });
 
@@ -159,7 +163,7 @@ describe('buckets', () => {
     }
   });
 
-  it('keeps raw drops for the stated retention and expires only old versions of curated data', () => {
+  it('keeps raw drops, curated rows and results for the retention settings, and old curated versions 30 days', () => {
     const rules = (k: BucketKey) => s.json.Resources[bucketId(k)]!.Properties!.LifecycleConfiguration.Rules as any[];
     expect(rules('raw')).toEqual(
       expect.arrayContaining([
@@ -168,10 +172,17 @@ describe('buckets', () => {
       ]),
     );
     expect(RETENTION.rawDropsDays).toBeGreaterThanOrEqual(7 * 365);
-    // curated data are never expired, except the plan's one-run unit lists under their own prefix
-    expect(rules('curated').filter((r) => r.ExpirationInDays !== undefined)).toEqual([
-      expect.objectContaining({ Prefix: 'assessments/items/', ExpirationInDays: RETENTION.assessmentItemListsDays }),
-    ]);
+    // Participants' rows for curatedDays, results for resultsDays, the plan's one-run unit lists after a run;
+    // config/ and the map results never (privacy-access.test.ts synthesizes other settings).
+    const expiring = rules('curated').filter((r) => r.ExpirationInDays !== undefined).map((r): [string, number] => [r.Prefix, r.ExpirationInDays]);
+    expect(new Map(expiring)).toEqual(new Map([
+      ['assessments/items/', RETENTION.assessmentItemListsDays],
+      ['clean/', RETENTION.curatedDays],
+      ['rejects/', RETENTION.curatedDays],
+      ['manifests/', RETENTION.curatedDays],
+      ['results/', RETENTION.resultsDays],
+    ]));
+    expect(expiring).toHaveLength(5);
     expect(rules('curated')).toEqual(expect.arrayContaining([expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: RETENTION.curatedNoncurrentDays } })]));
   });
 });
@@ -203,7 +214,7 @@ describe('functions', () => {
       });
       expect(p.Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe(`satmon-${h}`);
     }
-    for (const [, lg] of resourcesOf(s.json, 'AWS::Logs::LogGroup')) expect(lg.Properties!.RetentionInDays).toBe(RETENTION.logDays);
+    for (const [, lg] of resourcesOf(s.json, 'AWS::Logs::LogGroup')) expect(lg.Properties!.RetentionInDays).toBe(retentionDays(RETENTION.logDays));
   });
 
   it('use roles of their own without AWS managed policies', () => {
@@ -232,12 +243,13 @@ describe('grants (least privilege)', () => {
     }
   });
 
-  it('uses no wildcard actions', () => {
+  it('allows no wildcard actions', () => {
     // Except CDK's BucketDeployment grants (s3:GetObject* ...) to the site deployer: dashboard-site.test.ts pins them.
+    // (A Deny may say s3:* : it only takes away; privacy-access.test.ts pins the people's denies.)
     const deployerRole = `<${logicalId(s.stack, s.stack.dashboard.siteDeploymentRole)}>`;
     for (const [id, p] of policies()) {
       if ((p.Properties!.Roles ?? []).map(flat).includes(deployerRole)) continue;
-      for (const st of p.Properties!.PolicyDocument.Statement as any[]) {
+      for (const st of (p.Properties!.PolicyDocument.Statement as any[]).filter((x) => x.Effect === 'Allow')) {
         for (const a of [].concat(st.Action) as string[]) expect(a.includes('*'), `${id}: ${a}`).toBe(false);
       }
     }
@@ -275,6 +287,8 @@ describe('grants (least privilege)', () => {
       assess: { read: [clean, config, results, work], write: [results, work] },
       // a large drop's partitions are in its manifest; clean/ for the free-text answers (shared/api/comments.ts)
       api: { read: [results, config, top(S3_LAYOUT.manifest('h')), clean], write: [] },
+      // rewrites the parts and rejects that hold the participant; manifests for a drop's partitions; no raw
+      forget: { read: [clean, top(S3_LAYOUT.rejects('h')), top(S3_LAYOUT.manifest('h')), config], write: [clean, top(S3_LAYOUT.rejects('h'))] },
     };
     for (const h of HANDLER_NAMES) {
       const st = stmts(h);
@@ -551,7 +565,7 @@ describe('dashboard: site, sign-in, API', () => {
 describe('outputs', () => {
   it('names what deploying and operating need, without construct hashes', () => {
     const names = Object.keys(s.json.Outputs ?? {});
-    for (const n of ['RawDropsBucketName', 'CuratedBucketName', 'TableName', 'StateMachineArn', 'AlertTopicArn', 'OpsTopicArn', 'BranchUploaderPolicyArn', 'HeadOfficeUploaderPolicyArn', 'IngestDlqArn', 'SiteUrl', 'SiteBucketName', 'DistributionId', 'ApiUrl', 'UserPoolId', 'UserPoolClientId', 'HostedUiUrl']) {
+    for (const n of ['RawDropsBucketName', 'CuratedBucketName', 'TableName', 'StateMachineArn', 'AlertTopicArn', 'OpsTopicArn', 'BranchUploaderPolicyArn', 'HeadOfficeUploaderPolicyArn', 'DataStewardPolicyArn', 'AnalystPolicyArn', 'ForgetFunctionName', 'PseudonymKeySecretArn', 'IngestDlqArn', 'SiteUrl', 'SiteBucketName', 'DistributionId', 'ApiUrl', 'UserPoolId', 'UserPoolClientId', 'HostedUiUrl']) {
       expect(names, n).toContain(n);
     }
   });
@@ -657,17 +671,20 @@ describe('KMS: the data key is administered by the account and used only through
         expect(st.Principal.Service).toBe(`logs.${s.stack.region}.amazonaws.com`);
         expect(Object.keys(st.Condition.ArnLike)).toEqual(['kms:EncryptionContext:aws:logs:arn']);
       } else {
-        expect(st.Condition?.StringEquals?.['kms:ViaService'], JSON.stringify(st)).toMatch(/^(s3|dynamodb|sns)\./);
+        expect(st.Condition?.StringEquals?.['kms:ViaService'], JSON.stringify(st)).toMatch(/^(s3|dynamodb|sns|secretsmanager)\./);
       }
     }
   });
 
-  it('names the roles that use it through DynamoDB and SNS; S3 use is left to IAM grants that name the bucket', () => {
+  it('names the roles that use it through DynamoDB, SNS and Secrets Manager; S3 use is left to IAM grants that name the bucket', () => {
     const principalsVia = (svc: string) =>
       new Set(keyPolicy(keyId()).filter((x) => x.Condition?.StringEquals?.['kms:ViaService'] === via(svc)).flatMap((x) => ([] as unknown[]).concat(x.Principal.AWS).map(flat)));
     const role = (h: HandlerName) => `<${roleId(h)}.Arn>`;
     expect(principalsVia('dynamodb')).toEqual(new Set(HANDLER_NAMES.map(role)));
     expect(principalsVia('sns')).toEqual(new Set([role('assess')]));
+    // Secrets Manager: the two readers of the keyring, and the account (CDK's Secret: CloudFormation creates the
+    // secret under it, an administrator adds keys with it; IAM names the secret: privacy-access.test.ts).
+    expect(principalsVia('secretsmanager')).toEqual(new Set([role('ingest'), role('forget'), flat(root)]));
     expect(principalsVia('s3')).toEqual(new Set([flat(root)]));
     // ...and that S3 statement is the whole delegation: through S3 only, read and write of objects only.
     const s3 = keyPolicy(keyId()).filter((x) => x.Condition?.StringEquals?.['kms:ViaService'] === via('s3'));
@@ -682,13 +699,18 @@ describe('KMS: the data key is administered by the account and used only through
     const bucketArns = new Map(Object.keys(BUCKETS).map((k) => [JSON.stringify({ 'Fn::GetAtt': [bucketId(k as BucketKey), 'Arn'] }), k as BucketKey]));
     for (const { id, st } of grants) {
       const v = st.Condition?.StringEquals?.['kms:ViaService'];
-      expect(v, id).toMatch(/^(s3|dynamodb|sns)\./);
+      expect(v, id).toMatch(/^(s3|dynamodb|sns|secretsmanager)\./);
+      if (v === via('secretsmanager')) {
+        expect(st.Condition.StringEquals['kms:EncryptionContext:SecretARN'], id).toEqual({ Ref: logicalId(s.stack, s.stack.pseudonymKey) });
+      }
       if (v === via('s3')) {
-        const ctx = st.Condition.StringEquals['kms:EncryptionContext:aws:s3:arn'];
-        const bucket = bucketArns.get(JSON.stringify(ctx));
-        expect(bucket, `${id}: ${JSON.stringify(ctx)}`).toBeDefined();
-        // The context is the bucket ARN only because the bucket uses an S3 Bucket Key.
-        expect(s.json.Resources[bucketId(bucket!)]!.Properties!.BucketEncryption.ServerSideEncryptionConfiguration[0].BucketKeyEnabled).toBe(true);
+        // One bucket ARN, or several (the data steward reads both buckets).
+        for (const ctx of ([] as unknown[]).concat(st.Condition.StringEquals['kms:EncryptionContext:aws:s3:arn'])) {
+          const bucket = bucketArns.get(JSON.stringify(ctx));
+          expect(bucket, `${id}: ${JSON.stringify(ctx)}`).toBeDefined();
+          // The context is the bucket ARN only because the bucket uses an S3 Bucket Key.
+          expect(s.json.Resources[bucketId(bucket!)]!.Properties!.BucketEncryption.ServerSideEncryptionConfiguration[0].BucketKeyEnabled).toBe(true);
+        }
       }
     }
     // The uploaders' grants are for the raw bucket; no handler but ingest touches raw objects.
@@ -706,7 +728,7 @@ describe('log groups', () => {
     expect(logsSt.Principal.Service).toBe(`logs.${s.stack.region}.amazonaws.com`);
     const patterns = (logsSt.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn'] as unknown[]).map(flat);
     const groups = resourcesOf(s.json, 'AWS::Logs::LogGroup');
-    // Function logs (4), state machine, API access, site deployment.
+    // Function logs (one per handler), state machine, API access, site deployment.
     expect(groups).toHaveLength(HANDLER_NAMES.length + 3);
     for (const [id, g] of groups) {
       expect(g.Properties!.KmsKeyId, id).toEqual(keyArn);
