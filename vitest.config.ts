@@ -9,6 +9,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default'],
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // Every local stack of the suite uses the test keyring (test/helpers/pseudonyms.ts), never .satmon's own key.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', SATMON_PSEUDONYM_KEY_FILE: 'test/fixtures/privacy/test-keyring.json' },
   },
 });

@@ -16,8 +16,8 @@ export const summary = 'erase one participant on request (curated rows, rejects,
 const HELP = `Usage: satmon forget --id PARTICIPANT_NUMBER [--branch BR07] [--data-dir DIR] [--no-reassess] [--json]
 
 Finds the participant's rows through their pseudonym (the key in .satmon/pseudonym-key.json, or
-SATMON_PSEUDONYM_KEY_FILE), removes them from the clean rows, the rejects and the duplicate index, keeps a marker
-so a later delivery of the same rows is refused (ERASED), records the erasure (when, which drops and units, how
+SATMON_PSEUDONYM_KEY_FILE), puts them on the erasure list (a later delivery of their rows is refused: ERASED),
+removes them from the clean rows, the rejects and the duplicate index, records the erasure (when, which drops and units, how
 many rows; never who) and runs again every assessment from the first affected quarter on. Raw drops are not
 touched: they are deleted when their retention ends (README "Personal data").
 

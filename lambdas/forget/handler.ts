@@ -25,7 +25,7 @@ export async function depsFromEnv(env?: EnvMap): Promise<ForgetDeps & { pseudony
   return {
     storage: storageFor(cfg.aws, table),
     curatedBucket: curated,
-    markerDays: cfg.retention.rawDays,
+    listDays: cfg.retention.rawDays,
     pseudonyms: pseudonymsOf(await keyringFor(cfg.privacy, cfg.aws)),
   };
 }

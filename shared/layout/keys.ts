@@ -6,8 +6,10 @@
 //  superseded upload UPLOADS#SUPERSEDED     <bucket>/<key>#<etag>                -                      -
 //  drop conflict     BRANCH#<b>             CONFLICT#<period>#<dropId>           -                      -
 //  respondents seen  RESP#<branch>#<period> DROP#<sha256>#<chunk>                -                      -
-//  erased (marker)   RESP#<branch>#<period> ERASED#<erasureId>                   -                      -
+//  drop in progress  ACTIVE                 <dropId>                             -                      -
+//  erased on request ERASED                 <pseudonym>                          -                      -
 //  erasure record    ERASURES               <when>#<erasureId>                   -                      -
+//  erasure lock      ERASURE#LOCK           LOCK                                 -                      -
 //  needs recompute   DIRTY                  <period>#<branch>                    -                      -
 //  metric value      BRANCH#<b>             METRIC#<metric>#<Q|Y>#<period>       METRIC#<metric>#<p>    BRANCH#<b>
 //  period summary    BRANCH#<b>             PERIOD#<period>#SUMMARY              -                      -
@@ -49,11 +51,17 @@ export const keys = {
     pk: `RESP#${branch}#${period}`, sk: `DROP#${dropHash}#${String(chunk).padStart(4, '0')}`,
   }),
   respondentsOf: (branch: string, period: string) => `RESP#${branch}#${period}`,
-  /** Pseudonyms erased on request for a branch and quarter: a later delivery of them is rejected (ERASED). */
-  erasedRespondents: (branch: string, period: string, erasureId: string) => ({ pk: `RESP#${branch}#${period}`, sk: `ERASED#${erasureId}` }),
+  /** A drop an ingest is working on (put at the claim, deleted at completion): erasure waits for it. */
+  activeDrop: (dropId: string) => ({ pk: 'ACTIVE', sk: dropId }),
+  activeDrops: 'ACTIVE',
+  /** A participant erased on request, by pseudonym (one item per key of the ring): ingest rejects their rows (ERASED). */
+  erased: (pseudonym: string) => ({ pk: 'ERASED', sk: pseudonym }),
+  erasedList: 'ERASED',
   /** What an erasure did (when, which drops and units, how many rows); never who. */
   erasure: (at: string, erasureId: string) => ({ pk: 'ERASURES', sk: `${at}#${erasureId}` }),
   erasures: 'ERASURES',
+  /** One erasure at a time (two rewriting the same clean part would undo each other). */
+  erasureLock: { pk: 'ERASURE#LOCK', sk: 'LOCK' },
   dirty: (period: string, branch: string) => ({ pk: 'DIRTY', sk: `${period}#${branch}` }),
   metric: (u: Unit, metric: string, period: string) => ({
     pk: unitPk(u), sk: `METRIC#${metric}#${kindTag(period)}#${period}`, gsi1pk: `METRIC#${metric}#${period}`, gsi1sk: unitPk(u),

@@ -252,13 +252,6 @@ export type RespondentChunkItem = {
   expiresAt?: number;
 };
 
-/**
- * `dropHash` of the index items that record erasures (satmon forget) of a branch and period: their lines are
- * "pseudonym<TAB>ERASED" (shared/survey ERASED_ANSWER_HASH), so a later delivery of the same person for that branch
- * and period is rejected as ERASED with nothing kept.
- */
-export const ERASED_DROP = 'ERASED';
-
 /** Epoch seconds `days` after `from` (a TTL attribute). */
 export const expiryAfter = (from: Date | string, days: number): number => Math.floor(new Date(from).getTime() / 1000) + Math.round(days * 86400);
 
@@ -300,11 +293,10 @@ export function seenFromItems(items: readonly Pick<RespondentChunkItem, 'dropHas
   const m = new Map<string, string>();
   for (const it of items) {
     if (it.dropHash === dropId || !it.respondents) continue;
-    const erased = it.dropHash === ERASED_DROP;
     for (const line of it.respondents.split('\n')) {
       const tab = line.lastIndexOf('\t');
       const id = line.slice(0, tab);
-      if (m.has(id) && !erased) continue; // the first drop (in key order) to deliver an id keeps it; an erasure wins
+      if (m.has(id)) continue; // the first drop (in key order) to deliver an id keeps it
       m.set(id, line.slice(tab + 1));
       owners?.set(id, it.dropHash);
     }

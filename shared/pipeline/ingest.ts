@@ -16,7 +16,6 @@ import {
   decideOnExisting,
   dirtyMark,
   dropIdOf,
-  ERASED_DROP,
   expiryAfter,
   manifestObject,
   markConflictedBy,
@@ -55,6 +54,8 @@ export interface CleanRequest {
   uploader: Uploader;
   /** When the drop arrived (periods and dates far after it are refused). */
   receivedAt: Date;
+  /** Participants erased on request: pseudonym -> last quarter erased (their rows are rejected as ERASED). */
+  erased: ReadonlyMap<string, string>;
 }
 
 /** Rows of one (branch, period) held as DUPLICATE_PRIOR_CONFLICT, by respondent id. */
@@ -143,7 +144,7 @@ async function racedConflicts(
   await mapLimit(partitions.filter((p) => p.rows > 0), 8, async (p) => {
     const before = seenDrops.get(`${p.branch}\u0000${p.period}`) ?? new Set<string>();
     const items = await d.storage.items.query<RespondentChunkItem>({ pk: keys.respondentsOf(p.branch, p.period), projection: ['dropHash', 'respondents'] });
-    const late = items.filter((i) => i.dropHash !== dropId && i.dropHash !== ERASED_DROP && !before.has(i.dropHash));
+    const late = items.filter((i) => i.dropHash !== dropId && !before.has(i.dropHash));
     if (!late.length) return;
     const mine = seenFromItems(items.filter((i) => i.dropHash === dropId), '');
     const owners = new Map<string, string>();
@@ -224,6 +225,7 @@ export async function ingestObject(d: IngestDeps, ref: ObjectRef): Promise<Inges
     const decision = decideOnExisting(existing, raw.key, now(), d.holderGone ?? holderProcessGone);
     if (decision.action === 'finished') {
       if (decision.addKey) await items.update(addObjectKey(dropId, raw.key));
+      await items.delete(keys.activeDrop(dropId)); // an attempt that crashed between completion and deregistering
       d.log.info('drop already ingested', { ...ids, status: existing.status, keyAdded: decision.addKey });
       return { outcome: 'duplicate', ...ids, status: existing.status, keyAdded: decision.addKey };
     }
@@ -240,6 +242,13 @@ export async function ingestObject(d: IngestDeps, ref: ObjectRef): Promise<Inges
     }
     await sleep(250);
   }
+
+  // Registered as in progress before the erasure list is read: an erasure either finds this drop here (and waits for
+  // it) or wrote its list before this drop reads it (shared/pipeline/forget.ts).
+  const active = { ...keys.activeDrop(dropId), since: receivedAt };
+  await items.put(active);
+  const erased = new Map((await items.query<{ sk: string; through: string }>({ pk: keys.erasedList, projection: ['sk', 'through'] })).map((e) => [e.sk, e.through]));
+  const finished = () => items.delete(keys.activeDrop(dropId));
 
   // Keep the lease alive while working; a renewal that fails means another attempt took over (completion then fails).
   let renewal: Promise<unknown> = Promise.resolve();
@@ -264,6 +273,7 @@ export async function ingestObject(d: IngestDeps, ref: ObjectRef): Promise<Inges
           source,
           uploader,
           receivedAt: new Date(receivedAt),
+          erased,
           write: async (c) => {
             if (c.kind === 'respondents') return items.batchWrite({ puts: expiring(respondentChunkItems(dropId, c)) });
             const o = chunkObject(dropId, c);
@@ -291,6 +301,7 @@ export async function ingestObject(d: IngestDeps, ref: ObjectRef): Promise<Inges
       await objects.put(d.buckets.curated, m.key, m.body, m.contentType);
       const done = await items.update(completeDrop(dropId, owner.id, { status: 'rejected', completedAt: now(), instrument: result.instrument, manifestKey, error: result.error }));
       if (!done) return { outcome: 'superseded', ...ids };
+      await finished();
       d.log.warn('drop rejected', { ...ids, error: result.error.slice(0, 500) });
       return { outcome: 'rejected', ...ids, error: result.error };
     }
@@ -335,12 +346,14 @@ export async function ingestObject(d: IngestDeps, ref: ObjectRef): Promise<Inges
       d.log.warn('lease lost before completion', ids);
       return { outcome: 'superseded', ...ids };
     }
+    await finished();
     d.log.info('drop ingested', { ...ids, ...result.counts, conflictRows });
     return { outcome: 'ingested', ...ids, counts: result.counts, ...(conflictRows ? { conflictRows } : {}) };
   } catch (e) {
     // Give the lease back so a redelivery can start at once instead of waiting for it to expire.
     await stopHeartbeat();
-    await items.update(releaseLease(dropId, owner.id)).catch(() => undefined);
+    // Still ours: no longer in progress (a taker-over registered the drop itself and removes it when done).
+    if (await items.update(releaseLease(dropId, owner.id)).catch(() => false)) await finished().catch(() => undefined);
     throw e;
   } finally {
     clearInterval(heartbeat);

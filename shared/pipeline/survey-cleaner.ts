@@ -86,7 +86,7 @@ export function surveyCleaner(instrument: Instrument, knownBranches?: ReadonlyMa
         receivedAt: req.receivedAt,
         ...(req.uploader.kind === 'branch' ? { uploaderBranch: req.uploader.branch } : {}),
         ...(opts.reader ? { reader: opts.reader } : {}),
-        ...(opts.privacy ? { privacy: opts.privacy } : {}),
+        ...(opts.privacy ? { privacy: opts.privacy, erased: req.erased } : {}),
         collectNewRespondents: false, // ids go to DynamoDB from onClean; the manifest stays small
         onHeader: (h) => {
           nColumns = h.columns.length;
@@ -132,7 +132,8 @@ export function surveyCleaner(instrument: Instrument, knownBranches?: ReadonlyMa
       };
     } catch (e) {
       if (e instanceof DropRejectedError) {
-        // A file without its header row shows a data row as "the header": no number, phone or e-mail in the record.
+        // Under privacy the cleaner names no header cell (a data row could stand in the header's place); masked
+        // again in case a message quotes input some other way.
         const message = opts.privacy ? opts.privacy.maskText(e.message) : e.message;
         return { status: 'rejected', error: message, manifest: { code: e.code, message }, instrument: tag };
       }

@@ -61,6 +61,8 @@ export interface Pseudonyms {
   of(id: string): string;
   /** The pseudonyms under every key of the ring, the current key's first (to recognise a person stored before a rotation). */
   knownAs(id: string): string[];
+  /** The pseudonyms under the ring's other (earlier) keys only. */
+  earlier(id: string): string[];
 }
 
 export function pseudonymsOf(ring: Keyring): Pseudonyms {
@@ -70,6 +72,7 @@ export function pseudonymsOf(ring: Keyring): Pseudonyms {
   return {
     of: (id) => hash(ring.current, current, id),
     knownAs: (id) => [hash(ring.current, current, id), ...others.map(([kid, key]) => hash(kid, key, id))],
+    earlier: (id) => others.map(([kid, key]) => hash(kid, key, id)),
   };
 }
 

@@ -43,7 +43,7 @@ export interface RejectedRow {
   line: number;
   /** Physical lines the row spans (1 unless a quoted field held line breaks). */
   lines: number;
-  /** Trimmed respondent id cell when it could be read, else ''. */
+  /** Trimmed respondent id cell when it could be read, else '' (under RowPrivacy its pseudonym; '' when ERASED). */
   respondentId: string;
   /** Set when the row's branch and period were valid (its group in the manifest). */
   branch: string | null;
@@ -54,7 +54,7 @@ export interface RejectedRow {
   details: string[];
   /** Fields as parsed; for BAD_QUOTING the text split at the delimiter with quotes taken literally (best effort). */
   fields: string[];
-  /** The original text of the row (without its final line break). */
+  /** The original text of the row (without its final line break); '' under RowPrivacy and when ERASED. */
   text: string;
 }
 
@@ -175,12 +175,19 @@ export interface CleanOptions {
    * CLI cleaning a file its user already holds).
    */
   privacy?: RowPrivacy;
+  /**
+   * Participants erased on request (`satmon forget`): pseudonym (under any key) -> the last quarter erased. A row
+   * of theirs for that quarter or earlier, or whose period cannot be read, is rejected as ERASED with nothing kept
+   * but its line: a re-delivery (a cumulative export) does not bring them back; answers given after the erasure
+   * count. Only read with `privacy`.
+   */
+  erased?: ReadonlyMap<string, string>;
 }
 
 /**
  * How the cleaner keeps participants' identities out of everything it emits (UU 27/2022; README "Personal data"):
  * - the respondent id becomes `pseudonym(id)` before any callback sees it (clean rows, rejects, the seen lookup,
- *   duplicates); a person stored under an earlier key is recognised through `knownAs(id)`;
+ *   duplicates); a person stored under an earlier key is recognised through `earlier(id)`;
  * - free-text answers pass through `maskText` (phone numbers, e-mail addresses, NIK, URLs, long numbers);
  * - a rejected row keeps only what explains its rejection: the declared columns' fields (the id column as the
  *   pseudonym, text and every other field masked), the undeclared columns (names, phone numbers a form may also ask)
@@ -189,7 +196,8 @@ export interface CleanOptions {
  */
 export interface RowPrivacy {
   pseudonym(id: string): string;
-  knownAs(id: string): readonly string[];
+  /** The id's pseudonyms under the keyring's earlier keys (none without a rotation). */
+  earlier(id: string): readonly string[];
   maskText(text: string): string;
 }
 
@@ -197,12 +205,6 @@ export interface RowPrivacy {
 export const HIDDEN_FIELD = '[disembunyikan]';
 /** The respondent id in a rejected row's details under RowPrivacy. */
 export const HIDDEN_ID = '[identitas]';
-
-/**
- * The answer hash `seen` gives for a respondent who was erased on request (`satmon forget`): a row delivering them
- * again for that branch and period (a cumulative export, a re-delivery) is rejected as ERASED with nothing kept.
- */
-export const ERASED_ANSWER_HASH = 'ERASED';
 
 /** The time zone in which the upload's quarter is taken unless CleanOptions.timeZone says otherwise. */
 export const DEFAULT_UPLOAD_TIME_ZONE = 'Asia/Jakarta';
@@ -265,6 +267,8 @@ function nameList(names: readonly string[], maxBytes: number): string {
  */
 export function matchHeader(
   instrument: Instrument, columns: string[], source: string, line: number, labels?: readonly (string | null)[],
+  /** Under RowPrivacy: a refusal names no header cell (a file without its header row would show a participant's row). */
+  hideCells = false,
 ): Omit<DropHeader, 'format'> {
   const spec = instrument.spec;
   const keyToIndex = new Map<string, number[]>();
@@ -348,7 +352,9 @@ export function matchHeader(
     // The header is input: each column is clipped and the list capped, so that a huge header line (a file without
     // the expected delimiter) still gives a short message; the required names come first.
     const shown = columns.slice(0, MAX_HEADER_LIST).map(clipColumn).join(', ');
-    const have = messageText(columns.length > MAX_HEADER_LIST ? `${shown}, ... (${columns.length} columns)` : shown, HEADER_LIST_BYTES);
+    const have = hideCells
+      ? `${columns.length} columns, not shown here (the first line may be a participant's row; see it in the raw drop)`
+      : messageText(columns.length > MAX_HEADER_LIST ? `${shown}, ... (${columns.length} columns)` : shown, HEADER_LIST_BYTES);
     throw new DropRejectedError(
       'MISSING_COLUMNS',
       source,
@@ -415,7 +421,7 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
     try {
       const cols = fields.map((f) => f.trim());
       // An SPSS drop's variable labels (its dictionary is read before the first record) are aliases too.
-      const m = matchHeader(instrument, cols, source, line, reader.sav?.header?.labels);
+      const m = matchHeader(instrument, cols, source, line, reader.sav?.header?.labels, opts.privacy !== undefined);
       idAt = m.index[spec.idColumn]!;
       branchAt = m.index[spec.branchColumn]!;
       periodAt = spec.periodColumn ? m.index[spec.periodColumn] ?? ABSENT : ABSENT;
@@ -465,6 +471,15 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
     if (!privacy || !aligned) return privacy ? [] : fields;
     return fields.map((v, j) => (j === idAt ? id : !declaredAt.has(j) ? (v.trim() === '' ? '' : HIDDEN_FIELD) : privacy.maskText(v)));
   };
+  // Erased participants: the last quarter erased, under the current or an earlier key's pseudonym of the id.
+  const erasedList = privacy && opts.erased && opts.erased.size ? opts.erased : null;
+  const erasedFor = (rawId: string, pseudonym: string, period: string | null): boolean => {
+    if (erasedList === null || rawId === '') return false;
+    let through = erasedList.get(pseudonym);
+    if (through === undefined) for (const alias of privacy!.earlier(rawId)) if ((through = erasedList.get(alias)) !== undefined) break;
+    return through !== undefined && (period === null || comparePeriods(period, through) <= 0);
+  };
+  const ERASED_DETAIL = 'ERASED the participant was erased on request; nothing of the row is kept';
   const reject = async (
     rec: RawRecord, respondentId: string, reasons: ReasonCode[], details: string[], group: Group | null,
     fields: string[] = rec.fields ?? [], aligned = false,
@@ -507,7 +522,7 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
           throw new DropRejectedError('HEADER_TOO_LONG', source, `line ${rec.line}: the header line is too long: ${rec.issue.detail}`);
         }
         if (rec.fields === null) {
-          throw new DropRejectedError('UNREADABLE_HEADER', source, `line ${rec.line}: the header line has broken quoting: ${showCell(rec.text)}`);
+          throw new DropRejectedError('UNREADABLE_HEADER', source, `line ${rec.line}: the header line has broken quoting${opts.privacy ? '' : `: ${showCell(rec.text)}`}`);
         }
         if (headerError) throw headerError;
         const h = header as DropHeader | null;
@@ -522,19 +537,25 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       if (rec.issue) {
         // LINE_TOO_LONG (fields: the kept start, or the fields cut), BAD_ENCODING (bad bytes read as U+FFFD).
         const cells = f ?? [];
-        const rid = pseudonymOf(cells.length > idAt ? cells[idAt]!.trim() : '');
+        const raw = cells.length > idAt ? cells[idAt]!.trim() : '';
+        const rid = pseudonymOf(raw);
+        if (erasedFor(raw, rid, null)) { await reject(rec, '', ['ERASED'], [ERASED_DETAIL], null); continue; }
         await reject(rec, rid, [rec.issue.code], [`${rec.issue.code} ${rec.issue.detail}`], null);
         continue;
       }
       if (f === null) {
         const literal = splitLiteral(rec.text, reader.info.delimiter);
-        const rid = pseudonymOf(literal.length > idAt ? literal[idAt]!.trim() : '');
+        const raw = literal.length > idAt ? literal[idAt]!.trim() : '';
+        const rid = pseudonymOf(raw);
+        if (erasedFor(raw, rid, null)) { await reject(rec, '', ['ERASED'], [ERASED_DETAIL], null); continue; }
         await reject(rec, rid, ['BAD_QUOTING'], ['BAD_QUOTING a quote opened on this line is not closed on it (or closes in a way that breaks the row)'], null, literal);
         continue;
       }
       const nCols = header!.columns.length;
       if (f.length !== nCols) {
-        const rid = pseudonymOf(f.length > idAt ? f[idAt]!.trim() : '');
+        const raw = f.length > idAt ? f[idAt]!.trim() : '';
+        const rid = pseudonymOf(raw);
+        if (erasedFor(raw, rid, null)) { await reject(rec, '', ['ERASED'], [ERASED_DETAIL], null); continue; }
         await reject(rec, rid, ['BAD_FIELD_COUNT'], [`BAD_FIELD_COUNT ${f.length} fields, the header has ${nCols}`], null);
         continue;
       }
@@ -713,21 +734,25 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
           } else if (group.seen) {
             let h = group.seen.get(id);
             // Stored before a key rotation: under an earlier key's pseudonym.
-            if (h === undefined && privacy) for (const alias of privacy.knownAs(readId)) if ((h = group.seen.get(alias)) !== undefined) break;
-            if (h === ERASED_ANSWER_HASH) {
-              reasons.length = 0;
-              details.length = 0;
-              add('ERASED', `the participant asked to be erased for ${branch} ${period}; nothing of the row is kept`);
-            } else if (h !== undefined) {
-              if (h === answerHash) add('DUPLICATE_PRIOR_EXACT', `respondent ${showCell(id)} already stored for ${branch} ${period}, same answers`);
-              else add('DUPLICATE_PRIOR_CONFLICT', `respondent ${showCell(id)} already stored for ${branch} ${period}, different answers (kept the stored one)`);
+            if (h === undefined && privacy) for (const alias of privacy.earlier(readId)) if ((h = group.seen.get(alias)) !== undefined) break;
+            if (h !== undefined) {
+              // (Under RowPrivacy the row's respondent_id says who; a pseudonym in a detail would only be masked apart.)
+              const who = privacy ? 'respondent' : `respondent ${showCell(id)}`;
+              if (h === answerHash) add('DUPLICATE_PRIOR_EXACT', `${who} already stored for ${branch} ${period}, same answers`);
+              else add('DUPLICATE_PRIOR_CONFLICT', `${who} already stored for ${branch} ${period}, different answers (kept the stored one)`);
             }
           }
         }
       }
 
+      const rawTrim = readId || rawId.trim();
+      const stored = id || pseudonymOf(rawTrim);
+      if (erasedFor(rawTrim, stored, period)) {
+        await reject(rec, '', ['ERASED'], [ERASED_DETAIL], group);
+        continue;
+      }
       if (reasons.length > 0) {
-        await reject(rec, id || pseudonymOf(rawId.trim()), [...reasons], [...details], group, f, true);
+        await reject(rec, stored, [...reasons], [...details], group, f, true);
         continue;
       }
       const g = group!;
@@ -750,8 +775,8 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       let texts: string[] | undefined;
       if (nTexts > 0) {
         texts = new Array<string>(nTexts);
-        for (let k = 0; k < nTexts; k++) texts[k] = textAt[k] === ABSENT ? '' : capText(f[textAt[k]!]!);
-        if (privacy) for (let k = 0; k < nTexts; k++) if (texts[k]) texts[k] = capText(privacy.maskText(texts[k]!));
+        // Masked before the cut, so a cut cannot leave the start of an e-mail address or number behind.
+        for (let k = 0; k < nTexts; k++) texts[k] = textAt[k] === ABSENT ? '' : capText(privacy ? privacy.maskText(f[textAt[k]!]!) : f[textAt[k]!]!);
       }
       if (nMissing > 0) {
         missingCells += nMissing;

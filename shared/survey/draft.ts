@@ -191,6 +191,13 @@ const DATE_WORDS = ['submission time', 'submissiondate', 'submission date', 'tim
   'tanggal survey', 'tanggal', 'tgl', 'waktu pengisian', 'waktu', 'submitted at', 'submitted', 'date', 'recordeddate', 'enddate', 'end', 'today', 'start'];
 const NOT_DATE_WORDS = ['lahir', 'birth', 'dob'];
 const PERIOD_WORDS = ['triwulan', 'periode', 'period', 'kuartal', 'quarter', 'tw'];
+/**
+ * Headers of columns that identify a person (name, address, phone, e-mail, NIK, birth date, account): never proposed
+ * as free text, so they are never read; they stay in the raw drop only (README "Personal data").
+ */
+const PERSONAL_WORDS = ['nama', 'nama lengkap', 'name', 'full name', 'alamat', 'address', 'domisili', 'email', 'e mail', 'surel',
+  'no hp', 'nomor hp', 'hp', 'handphone', 'ponsel', 'telepon', 'telp', 'tlp', 'phone', 'whatsapp', 'wa', 'no wa', 'nik', 'ktp',
+  'tanggal lahir', 'tgl lahir', 'tempat lahir', 'lahir', 'birth', 'npwp', 'rekening', 'no rekening', 'ibu kandung'];
 const TEXT_WORDS = ['saran', 'masukan', 'komentar', 'kritik', 'keluhan', 'alasan', 'comment', 'comments', 'suggestion', 'feedback', 'remarks'];
 /** Survey-tool metadata (Kobo/ODK, Qualtrics, Google Forms), compared without case, spaces, `_`, `-` and `.`. */
 const METADATA = new Set(['start', 'end', 'today', 'deviceid', 'subscriberid', 'simserial', 'phonenumber', 'username', 'version',
@@ -258,7 +265,7 @@ const fmtList = (xs: readonly string[], max = 6) => xs.slice(0, max).map((x) => 
 
 // ── The draft ─────────────────────────────────────────────────────────────────────────────────────────────────
 
-export type ColumnRole = 'id' | 'branch' | 'date' | 'period' | 'question' | 'text' | 'metadata' | 'other';
+export type ColumnRole = 'id' | 'branch' | 'date' | 'period' | 'question' | 'text' | 'personal' | 'metadata' | 'other';
 
 export interface ColumnGuess {
   column: string;
@@ -496,6 +503,11 @@ export function draftInstrument(sample: ExportSample, opts: DraftOptions): Draft
       g.role = 'question';
       if (q.item) { g.item = q.item.item; g.reason = `names item ${q.item.item}: ${q.item.how}`; }
       else g.reason = 'answers on a scale; no item of the model named';
+      continue;
+    }
+    const personal = hasPhrase(s.header, PERSONAL_WORDS);
+    if (personal) {
+      Object.assign(g, { role: 'personal', reason: `identifies a person (the header says '${personal}'): not read; it stays in the raw drop` });
       continue;
     }
     if (isMetadata(s.header)) { Object.assign(g, { role: 'metadata', reason: 'survey-tool metadata' }); continue; }
@@ -748,6 +760,8 @@ export function draftSummary(d: DraftInstrument): string {
   for (const l of s.labelSets) lines.push(`  labels   ${l.name}: ${l.scale}, ${l.columns.length} column${l.columns.length === 1 ? '' : 's'}: ${l.labels.map((x) => `${x.text}=${x.code} (${x.count})`).join(', ')}`);
   const text = s.columns.filter((c) => c.role === 'text');
   if (text.length) lines.push(`  text     ${text.map((c) => `'${c.column}'`).join(', ')}`);
+  const personal = s.columns.filter((c) => c.role === 'personal');
+  if (personal.length) lines.push(`  personal ${personal.map((c) => `'${c.column}'`).join(', ')} (not read: names, contacts and numbers stay in the raw drop)`);
   if (s.undecided.length) {
     lines.push(`  undecided (${s.undecided.length}):`);
     for (const u of s.undecided) lines.push(`    - ${u}`);

@@ -62,7 +62,7 @@ export {
 export type { Instrument, InstrumentSpec, InstrumentInput, CategoryVar, ConstructDef, BranchInfo, ItemScale } from './instrument';
 export { defaultInstrument, DEFAULT_INSTRUMENT_PATH } from './default-instrument';
 export { DropReader, type DropFormat } from './sources/index';
-export { cleanDrop, matchHeader, DropRejectedError, DROP_ERROR_MAX_BYTES, DEFAULT_UPLOAD_TIME_ZONE, TEXT_MAX_CHARS, HIDDEN_FIELD, HIDDEN_ID, ERASED_ANSWER_HASH } from './clean';
+export { cleanDrop, matchHeader, DropRejectedError, DROP_ERROR_MAX_BYTES, DEFAULT_UPLOAD_TIME_ZONE, TEXT_MAX_CHARS, HIDDEN_FIELD, HIDDEN_ID } from './clean';
 export { showCell, messageText, BRANCH_ID_PATTERN } from './fields';
 export type { CleanRow, RejectedRow, DropManifest, GroupManifest, DropHeader, CleanOptions, DropErrorCode, ItemLabelMapping, HeaderVia, RowPrivacy } from './clean';
 export { REASONS, REASON_CODES, STRUCTURAL_REASONS, type ReasonCode } from './reasons';

@@ -32,7 +32,7 @@ export const REASONS = {
   DUPLICATE_PRIOR_EXACT: 'an earlier drop already delivered this respondent for the branch and period, same answers',
   DUPLICATE_PRIOR_CONFLICT: 'an earlier drop already delivered this respondent for the branch and period, different answers',
   // Erasure on request (satmon forget): only the line number and this reason are kept.
-  ERASED: 'the participant was erased on request for this branch and period; nothing of the row is kept',
+  ERASED: 'the participant was erased on request (satmon forget) and the row is of a quarter up to the erasure; nothing of it is kept',
 } as const;
 
 export type ReasonCode = keyof typeof REASONS;

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline, type PipelineSummary } from '../../infra/local/pipeline';
 import { startLocalStack } from '../../infra/local/stack';
 import { run as forgetCli } from '../../cli/commands/forget';
-import { parseKeyring, pseudonymsOf } from '../../shared/privacy/pseudonym';
+import { testPseudonyms } from '../helpers/pseudonyms';
 import { defaultInstrument, simulateDrops } from '../../shared/survey';
 import { keys } from '../../shared/layout/keys';
 import { scanAll } from './helpers';
@@ -122,8 +122,7 @@ describe('personal data on the embedded stack', () => {
 
   it('satmon forget erases one participant, keeps a marker, and reassesses', async () => {
     const person = ids[3]!; // a clean row of the first drop
-    const keyFile = path.resolve('.satmon/pseudonym-key.json');
-    const pseudonym = pseudonymsOf(parseKeyring(readFileSync(keyFile, 'utf8'), keyFile)).of(person);
+    const pseudonym = testPseudonyms.of(person); // the suite's keyring (vitest.config.ts)
     const saved = { ...process.env };
     Object.assign(process.env, env);
     const out: string[] = [];
@@ -146,7 +145,7 @@ describe('personal data on the embedded stack', () => {
     try {
       const items = await scanAll(stack.ddb, stack.names.table);
       const holding = items.filter((i) => JSON.stringify(i).includes(pseudonym));
-      expect(holding.map((i) => String(i.sk).split('#')[0])).toEqual(['ERASED']); // only the marker
+      expect(holding.map((i) => i.pk)).toEqual([keys.erasedList]); // only on the erasure list (a re-delivery is refused)
       expect(items.filter((i) => i.pk === keys.erasures)).toHaveLength(1);
       const curated = filesUnder(path.join(dir, 'data', 's3')).filter((f) => !f.file.startsWith('satmon-raw'));
       expect(found(curated, [pseudonym])).toEqual([]);

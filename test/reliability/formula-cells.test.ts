@@ -2,6 +2,8 @@
 // =HYPERLINK(...), +cmd|' /C calc'!A0, @SUM(...) were written unchanged, and in rejects.csv also branch cells and
 // raw_text. Fixed behaviour, on the local stack: every CSV the product writes (the curated clean parts and
 // rejects, and the dashboard's exports) prefixes a text cell starting with = + - @ TAB CR with `'`.
+import { testPseudonyms } from '../helpers/pseudonyms';
+import { HIDDEN_FIELD } from '../../shared/survey';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAssessment } from '../../infra/local/assessment-runner';
@@ -72,19 +74,21 @@ describe('finding 6: formula-safe CSV files everywhere', () => {
       expect(unsafe(csv), p.key).toEqual([]);
       cleanIds.push(...(parse(csv, { columns: true }) as Record<string, string>[]).map((r) => r.respondent_id!));
     }
-    for (const id of FORMULA_IDS) expect(cleanIds).toContain(`'${id}`);
+    // Ids are stored as pseudonyms (README "Personal data"), which can never start with a trigger.
+    for (const id of FORMULA_IDS) expect(cleanIds).toContain(testPseudonyms.of(id));
 
     const rejectsCsv = await curatedText(stack, rec.rejectsKey!);
     expect(unsafe(rejectsCsv)).toEqual([]);
     const rejects = parse(rejectsCsv, { columns: true }) as Record<string, string>[];
-    const badBranch = rejects.find((r) => r.respondent_id === 'R-BAD-1')!;
+    const badBranch = rejects.find((r) => r.respondent_id === testPseudonyms.of('R-BAD-1'))!;
     expect(badBranch.reasons).toMatch(/UNKNOWN_BRANCH|BAD_BRANCH/); // with a directory, an answer is also looked up as an office name
     expect(badBranch.branch_id).toBe("'=1+2");
-    expect(badBranch.raw_text!.startsWith("'=1+2,R-BAD-1,")).toBe(true);
-    expect(badBranch.note).toBe("'-1+1");
-    const badId = rejects.find((r) => r.respondent_id === "'=evil()")!;
+    // The original row stays in the raw drop; an undeclared column is not kept (README "Personal data").
+    expect(badBranch.raw_text).toBe('');
+    expect(badBranch.note).toBe(HIDDEN_FIELD);
+    const badId = rejects.find((r) => r.respondent_id === testPseudonyms.of('=evil()'))!;
     expect(badId.reasons).toMatch(/OUT_OF_RANGE/);
-    expect(badId.note).toBe("'\t=cmd");
+    expect(badId.note).toBe(HIDDEN_FIELD);
   });
 
   it("prefixes formula cells in the dashboard's CSV exports", async () => {

@@ -102,8 +102,8 @@ export function itemJson(item: unknown): string {
   return JSON.stringify(item, (_k, v) => (v instanceof Set ? [...v].sort() : v));
 }
 
-/** Attributes that say when or by whom something ran, not what it wrote. */
-export const VOLATILE_ATTRS = ['receivedAt', 'completedAt', 'since', 'detectedAt', 'recordedAt', 'leaseOwner', 'leaseUntil', 'leaseHolder'];
+/** Attributes that say when or by whom something ran, not what it wrote (expiresAt: from the drop's arrival). */
+export const VOLATILE_ATTRS = ['receivedAt', 'completedAt', 'since', 'detectedAt', 'recordedAt', 'leaseOwner', 'leaseUntil', 'leaseHolder', 'expiresAt'];
 
 /** Copy of an item without the volatile attributes. */
 export function stable<T extends Record<string, unknown>>(item: T): Record<string, unknown> {

@@ -85,12 +85,16 @@ describe('satmon forget on the in-memory storage', () => {
     expect(inA).toContain(pseudonyms.of(PERSON)); // stored under the pseudonym...
     expect(JSON.stringify([a.storage.allObjects().curated, a.storage.allItems()])).not.toContain(PERSON); // ...never the number
     expect(figures(a.storage)).not.toEqual(figures(b.storage));
+    expect(await a.storage.items.query({ pk: keys.activeDrops })).toEqual([]); // every ingest deregistered its drop
 
-    const out = await forgetRespondent({ storage: a.storage, curatedBucket: 'curated', markerDays: 2557, now: () => new Date('2025-01-05T00:00:00Z') }, { pseudonyms: pseudonyms.knownAs(PERSON) });
+    const out = await forgetRespondent({ storage: a.storage, curatedBucket: 'curated', listDays: 2557, now: () => new Date('2025-01-05T00:00:00Z') }, { pseudonyms: pseudonyms.knownAs(PERSON) });
     expect(out.units).toEqual([{ branch: 'BR01', period: '2024-Q1', rows: 1 }, { branch: 'BR01', period: '2024-Q2', rows: 1 }]);
     expect(out).toMatchObject({ cleanRows: 2, rejectedRows: 0, indexEntries: 2, reassess: ['2024-Q1', '2024-Q2', '2024-Q3'] });
     expect(out.drops).toHaveLength(2);
-    expect(JSON.stringify([a.storage.allObjects().curated, a.storage.allItems().filter((i) => !String(i.sk).startsWith('ERASED#'))])).not.toContain(pseudonyms.of(PERSON));
+    // The pseudonym stays only on the erasure list (so a re-delivery is refused).
+    expect(a.storage.allItems().filter((i) => JSON.stringify(i).includes(pseudonyms.of(PERSON))).map((i) => i.pk)).toEqual([keys.erasedList]);
+    expect(JSON.stringify(a.storage.allObjects().curated)).not.toContain(pseudonyms.of(PERSON));
+    expect(await a.storage.items.get(keys.erasureLock)).toBeUndefined();
     // The record says when, which drops and units and how many rows; never who.
     const [record] = await a.storage.items.query({ pk: keys.erasures });
     expect(record).toMatchObject({ erasureId: out.erasureId, cleanRows: 2, drops: out.drops });
@@ -122,11 +126,44 @@ describe('satmon forget on the in-memory storage', () => {
     expect(rejects).not.toContain(pseudonyms.of(PERSON));
   });
 
-  it('refuses while a drop that holds the participant is still being ingested', async () => {
+  it('waits for a drop being ingested (it may hold the participant); a drop that stopped for good does not block', async () => {
     const a = await pipeline(true);
     const [someDrop] = (await a.storage.items.query<{ dropHash: string }>({ pk: keys.respondentsOf('BR01', '2024-Q1') }));
-    await a.storage.items.update({ key: keys.drop(someDrop!.dropHash), set: { status: 'processing' } });
-    await expect(forgetRespondent({ storage: a.storage, curatedBucket: 'curated' }, { pseudonyms: pseudonyms.knownAs(PERSON) })).rejects.toThrow(/still being ingested/);
+    const dropId = someDrop!.dropHash;
+    const at = new Date('2025-01-05T00:00:00Z');
+    await a.storage.items.put({ ...keys.activeDrop(dropId) });
+    await a.storage.items.update({ key: keys.drop(dropId), set: { status: 'processing', leaseUntil: at.getTime() + 30_000 } });
+    const d = { storage: a.storage, curatedBucket: 'curated', now: () => at };
+    await expect(forgetRespondent(d, { pseudonyms: pseudonyms.knownAs(PERSON) })).rejects.toThrow(/is being ingested/);
+    expect(await a.storage.items.get(keys.erased(pseudonyms.of(PERSON)))).toBeDefined(); // listed already: new drops reject them
+    expect(await a.storage.items.get(keys.erasureLock)).toBeUndefined();
+    // Its lease ran out (the ingest stopped for good): the erasure goes ahead and cleans its chunks too.
+    await a.storage.items.update({ key: keys.drop(dropId), set: { leaseUntil: at.getTime() - 1 } });
+    expect((await forgetRespondent(d, { pseudonyms: pseudonyms.knownAs(PERSON) })).cleanRows).toBe(2);
+  });
+
+  it('one erasure at a time: a second one while the first holds the lock is refused', async () => {
+    const a = await pipeline(true);
+    const at = new Date('2025-01-05T00:00:00Z');
+    const lock = { ...keys.erasureLock, erasureId: 'other', until: at.getTime() + 60_000 };
+    await a.storage.items.put(lock);
+    await expect(forgetRespondent({ storage: a.storage, curatedBucket: 'curated', now: () => at }, { pseudonyms: pseudonyms.knownAs(PERSON) }))
+      .rejects.toThrow(/another erasure is running/);
+    // A lock left by a crashed erasure is taken over once it has run out.
+    await a.storage.items.update({ key: keys.erasureLock, set: { until: at.getTime() - 1 } });
+    expect((await forgetRespondent({ storage: a.storage, curatedBucket: 'curated', now: () => at }, { pseudonyms: pseudonyms.knownAs(PERSON) })).cleanRows).toBe(2);
+  });
+
+  it('a participant found only among rejected rows (or not at all) is still listed: a later delivery is refused', async () => {
+    const a = await pipeline(true);
+    const other = '31577770001'; // never delivered yet
+    const out = await forgetRespondent({ storage: a.storage, curatedBucket: 'curated' }, { pseudonyms: pseudonyms.knownAs(other) });
+    expect(out).toMatchObject({ units: [], cleanRows: 0, reassess: [] });
+    const f = a.files.find((x) => x.key.includes('BR02') && x.text.includes('2024-Q3'))!;
+    const row = f.text.split('\n')[1]!;
+    const key = 'drops/branch=BR02/late.csv';
+    await a.storage.objects.put('raw', key, `${f.text.split('\n')[0]}\n${other}${row.slice(row.indexOf(','))}\n`, 'text/csv');
+    expect(await ingestObject(a.deps, { bucket: 'raw', key, eventKey: key })).toMatchObject({ outcome: 'ingested', counts: { clean: 0, rejected: 1 } });
   });
 
   it('withoutRespondents keeps every other line byte for byte', () => {

@@ -178,3 +178,16 @@ describe('draft from an SPSS file', () => {
     expect(d.draft.undecided.join(' ')).toContain("'CRM3', 'CRM4'");
   });
 });
+
+describe('draft: columns that identify a person', () => {
+  it('are never proposed as free text (names, addresses, phone numbers stay in the raw drop)', async () => {
+    const rows = GOOGLE_FORMS.split('\n');
+    const names = ['Budi Santoso', 'Siti Aminah Lubis', 'Agus Salim', 'Rina Marlina Siregar'];
+    const streets = ['Jl. Merdeka No. 12, Langsa', 'Jl. Sudirman Gg. Melati 4, Langsa', 'Jl. Gatot Subroto 88, Medan', 'Komplek Asri Blok C/7, Medan'];
+    const csv = [`${rows[0]},Nama Lengkap,Alamat Rumah,No HP`, ...rows.slice(1).map((r, i) => `${r},${names[i]},"${streets[i]}",08123456789${i}`)].join('\n');
+    const d = await draftOf(csv);
+    for (const c of ['Nama Lengkap', 'Alamat Rumah', 'No HP']) expect(roleOf(d, c)!.role, c).toBe('personal');
+    expect(roleOf(d, 'Nama Lengkap')!.reason).toMatch(/identifies a person \(the header says 'nama'\)/);
+    expect(d.textColumns).toEqual(['Saran dan masukan']);
+  });
+});
