@@ -20,6 +20,7 @@ import { keys, S3_LAYOUT, unitPk, type Unit } from '../../shared/layout/keys';
 import { startApiServer } from '../../infra/local/api-server';
 import type { LocalStatus } from '../../infra/local/progress';
 import { ARTIFACTS, COMMENTS, NETWORK, startDashboardEnv, type DashboardEnv } from './setup';
+import { maskPersonalText } from '../../shared/privacy/mask-text';
 
 // Page-side callbacks (page.evaluate) run in the browser; the project compiles without the DOM library.
 declare const document: any, window: any, location: any;
@@ -328,7 +329,10 @@ describe('branch page', () => {
 
   it('shows what participants wrote as plain text: no markup run, no formula, line breaks kept', async () => {
     const texts = await p.locator('#comments .comment-text').allInnerTexts();
-    expect([...texts].sort()).toEqual([...COMMENTS].sort());
+    // Stored masked at ingest: the phone number (and the formula's URL) never reach the page.
+    expect([...texts].sort()).toEqual(COMMENTS.map(maskPersonalText).sort());
+    expect(texts).toContain('Tolong hubungi saya di [telepon]');
+    expect(texts.join('\n')).not.toContain('0812');
     expect(await p.locator('#comments script').count()).toBe(0);
   });
 

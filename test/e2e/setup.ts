@@ -21,9 +21,13 @@ export const ARTIFACTS = path.resolve(HERE, '../../test-artifacts/e2e');
 
 /**
  * What participants of the declining branch wrote in 2025-Q4 (the instrument's text column `Saran`), delivered in
- * one extra head-office file: markup, a formula and a line break, which the page must show as plain text.
+ * one extra head-office file: markup, a formula, a line break and a phone number, which the page must show as plain
+ * text, the number masked (README "Personal data").
  */
-export const COMMENTS = ['<script>alert(1)</script> Antrian terlalu lama', '=HYPERLINK("http://x","klik")', 'Petugas ramah.\nTerima kasih'];
+export const COMMENTS = [
+  '<script>alert(1)</script> Antrian terlalu lama', '=HYPERLINK("http://x","klik")', 'Petugas ramah.\nTerima kasih',
+  'Tolong hubungi saya di 0812-3456-7890',
+];
 
 /** The built-in instrument plus a free-text column. */
 function instrumentWithText(): string {
@@ -31,7 +35,7 @@ function instrumentWithText(): string {
   return JSON.stringify({ ...spec, textColumns: ['Saran'] });
 }
 
-/** Three clean simulated respondents of the declining branch (new ids), each with one of COMMENTS (`;`-separated). */
+/** Clean simulated respondents of the declining branch (new ids), each with one of COMMENTS (`;`-separated). */
 function commentsDrop(): string {
   const sim = simulateDrops({ seed: 'e2e-comments', branches: NETWORK.branches, periods: '2025-Q4', n: COMMENTS.length, messy: 0, format: 'excel-id' });
   const text = sim.drops.find((d) => d.branch === NETWORK.declining.branch)!.text;
