@@ -1,11 +1,12 @@
 // npm run bench [-- NAME ...]: the benchmarks, each printing its figures (ratios against a baseline measured in
-// the same run). Not tests: nothing here asserts a time. Names: bootstrap, clean, alerts, national, cli, start (default: all).
+// the same run). Not tests: nothing here asserts a time. Names: bootstrap, clean, alerts, national, cli, start, forget (default: all).
 // The AWS SDK's notice that its 2027 releases need Node 22 is for whoever upgrades it (README), not for every run.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { runAlertPowerBench } from './alert-power';
 import { runBootstrapBench } from './bootstrap';
 import { runCleanBench } from './clean';
 import { runCliBench } from './cli';
+import { runForgetBench } from './forget';
 import { runNationalBench } from './national';
 import { runStartBench } from './start';
 
@@ -16,6 +17,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   national: () => runNationalBench(),
   cli: () => runCliBench(),
   start: () => runStartBench(),
+  forget: () => runForgetBench(),
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -2,13 +2,11 @@
 // AWS state machine, against configured endpoints (TABLE_NAME, CURATED_BUCKET and endpoint variables set) or the
 // embedded stack over a persisted data folder (default .satmon/data, which `npm start` and
 // `satmon pipeline --data-dir` fill). Do not run it on a data folder another process has open.
-import { existsSync } from 'node:fs';
 import { parseFlags } from '../args';
+import { openData } from '../data-folder';
 import { CliError } from '../errors';
 import { runAssessment } from '../../infra/local/assessment-runner';
-import { startLocalStack } from '../../infra/local/stack';
 import { isQuarter, isYear } from '../../shared/period';
-import { loadGroup } from '../../shared/config';
 
 export const summary = 'run a quarterly or annual assessment against the embedded stack';
 
@@ -25,13 +23,9 @@ export async function run(argv: string[]): Promise<number> {
   if (!period || (f.period && f.year)) throw new CliError('give exactly one of --period 2025-Q4 or --year 2025');
   if (f.period && !isQuarter(period)) throw new CliError(`--period must look like 2025-Q4, got '${period}'`);
   if (f.year && !isYear(period)) throw new CliError(`--year must look like 2025, got '${period}'`);
-  const resources = loadGroup('resources');
-  const configured = !!resources.table && !!resources.curated;
-  const dataDir = (f['data-dir'] as string | undefined) ?? '.satmon/data';
-  if (!configured && !existsSync(dataDir)) throw new CliError(`${dataDir}: no data folder (run npm start or satmon pipeline --data-dir ${dataDir} first)`);
-  const stack = configured ? undefined : await startLocalStack({ dataDir });
+  const { stack, env } = await openData(f['data-dir'] as string | undefined);
   try {
-    const r = await runAssessment(period); // the process environment: configured, or set by the embedded stack
+    const r = await runAssessment(period, { env }); // configured, or set by the embedded stack
     const out = { ...r.close, branches: r.plan.branches.length, units: r.plan.items.length, failures: r.failures, ms: r.ms };
     if (f.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
     else {

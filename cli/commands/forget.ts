@@ -2,14 +2,11 @@
 // configured endpoints or the embedded stack over a persisted data folder (default .satmon/data). Then the
 // assessments the erasure affects run again, so every figure and alert is as if the participant had never answered.
 // The participant number is only turned into pseudonyms; it is never printed or stored.
-import { existsSync } from 'node:fs';
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { parseFlags } from '../args';
+import { openData } from '../data-folder';
 import { CliError } from '../errors';
 import { runAssessments } from '../../infra/local/assessment-runner';
-import { startLocalStack } from '../../infra/local/stack';
 import { depsFromEnv, makeHandler } from '../../lambdas/forget/handler';
-import { childEnv, loadGroup } from '../../shared/config';
 
 export const summary = 'erase one participant on request (curated rows, rejects, duplicate index), then reassess';
 
@@ -35,23 +32,17 @@ export async function run(argv: string[]): Promise<number> {
   if (!f) return 0;
   const id = ((f.id as string | undefined) ?? '').trim();
   if (!id) throw new CliError('--id: give the participant number to erase');
-  const resources = loadGroup('resources');
-  const configured = !!resources.table && !!resources.curated;
-  const dataDir = (f['data-dir'] as string | undefined) ?? '.satmon/data';
-  if (!configured && !existsSync(dataDir)) throw new CliError(`${dataDir}: no data folder (run npm start or satmon pipeline --data-dir ${dataDir} first)`);
-  const stack = configured ? undefined : await startLocalStack({ dataDir });
+  const t0 = performance.now();
+  const { stack, env } = await openData(f['data-dir'] as string | undefined);
+  const t1 = performance.now();
   try {
-    const env = childEnv();
-    // A custom instrument stored by `satmon pipeline --instrument` applies to the reassessments too.
-    if (stack && !env.SATMON_INSTRUMENT_KEY && !env.SATMON_INSTRUMENT_JSON) {
-      const head = await stack.s3.send(new HeadObjectCommand({ Bucket: stack.names.buckets.curated, Key: 'config/instrument.json' })).catch(() => undefined);
-      if (head) env.SATMON_INSTRUMENT_KEY = 'config/instrument.json';
-    }
     const forget = makeHandler(() => depsFromEnv(env));
     const out = await forget({ id, ...(f.branch ? { branch: f.branch as string } : {}) });
+    const t2 = performance.now();
     const runs = f['no-reassess'] || !out.reassess.length ? [] : await runAssessments(out.reassess, { env });
+    const ms = { open: Math.round(t1 - t0), erase: Math.round(t2 - t1), reassess: Math.round(performance.now() - t2) };
     const failures = runs.flatMap((r) => r.failures);
-    if (f.json) process.stdout.write(JSON.stringify({ ...out, reassessed: runs.map((r) => r.plan.period), failures }, null, 2) + '\n');
+    if (f.json) process.stdout.write(JSON.stringify({ ...out, reassessed: runs.map((r) => r.plan.period), failures, ms }, null, 2) + '\n');
     else {
       if (!out.units.length && !out.rejectedRows) process.stdout.write('no rows of this participant were found (nothing erased)\n');
       else {
