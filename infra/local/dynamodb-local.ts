@@ -131,7 +131,8 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
     stopped = true;
     lifeline.destroy();
     const done = exited(child);
-    const timeout = sleep(5_000).then(() => 'timeout' as const);
+    // Unref'd: a pending timer would keep a finished CLI process alive for the whole 5 s.
+    const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 5_000).unref());
     if ((await Promise.race([done, timeout])) === 'timeout') {
       if (javaPid && pidAlive(javaPid)) process.kill(javaPid, 'SIGKILL');
       child.kill('SIGKILL');
