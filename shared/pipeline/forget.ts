@@ -1,26 +1,33 @@
 // Erasure on request (UU 27/2022): one participant's rows leave the curated data and the duplicate index, the units
 // they counted in are marked for recompute, and the erasure is recorded without saying who. Found through the
-// pseudonyms (every key of the ring: Pseudonyms.knownAs), never the participant number itself.
+// pseudonyms (every key of the ring: Pseudonyms.knownAs), never the participant number itself. Participant numbers
+// identify a person across branches, so an erasure covers every branch.
 //
 // The raw bucket is not touched: raw drops are the evidence behind published figures and carry their own retention
 // (README "Personal data"). So that the person does not come back from a later delivery of the same rows (a
 // cumulative export, a re-upload), their pseudonyms go on the erasure list (keys.erased, one item per key of the
-// ring, kept as long as the raw drops): ingest rejects their rows for every quarter up to the erasure's as ERASED,
-// with nothing kept. Answers given after the erasure count.
+// ring, kept as long as the raw drops): ingest rejects their rows as ERASED, with nothing kept, for every quarter up
+// to `through`, the quarter after the erasure's on the easternmost calendar in Indonesia (a drop may already hold rows
+// one quarter ahead of its upload). Answers of later quarters count.
 //
-// Order, so that a concurrent ingest or a crash cannot bring the person back:
-//   1. the erasure lock (one erasure at a time: two rewriting one clean part would undo each other);
-//   2. the erasure list, then the drops in progress (keys.activeDrop, put before a drop reads the list): a drop
-//      registered now may already hold the person's rows, so the erasure stops and is run again later; any drop
-//      registered after this check reads the list and rejects them;
-//   3. recompute marks of the units the index names, then the clean parts, every rejects file, the index;
-//   4. the record, and the lock is given back.
-// Every step is idempotent: a run that failed half-way is run again (the list and the marks are already written).
+// Order, so that a concurrent ingest, a second erasure or a crash cannot bring the person back:
+//   1. the erasure lock (one erasure at a time: two rewriting one clean part would undo each other), renewed while
+//      the erasure runs and checked before each rewriting step;
+//   2. the erasure list and a pending record, then the drops being ingested (keys.activeDrop, put before a drop reads
+//      the list): one that started before may hold the person's rows, so the erasure waits for it (and gives up,
+//      to be run again, after `waitMs`); a drop registered later reads the list, and every ingest reads it again
+//      before completing (a changed list makes it start over);
+//   3. the units the index names go into the pending record and get recompute marks, then the clean parts, every
+//      rejects file and the index lose the person;
+//   4. the record is completed and the lock given back.
+// A run that stopped half-way is run again: it finds its pending record through the list, and the units recorded
+// there are reassessed even though the index no longer names them.
+
 import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { unprotectCell } from '../csv-write';
 import { keys, S3_LAYOUT, dropIdOfPartKey } from '../layout/keys';
-import { comparePeriods, isQuarter, quarterOf, yearOf, yearPeriod } from '../period';
+import { addQuarters, comparePeriods, isQuarter, quarterOf, yearOf, yearPeriod } from '../period';
 import { dirtyMark, expiryAfter, type DropRecord, type RespondentChunkItem } from './drops';
 import { mapLimit } from './concurrency';
 import { listAll, type Storage } from './storage';
@@ -31,13 +38,14 @@ export interface ForgetDeps {
   /** Days the erasure list keeps a participant (the raw drops' retention: as long as the rows can be delivered again). */
   listDays?: number;
   now?: () => Date;
+  /** Longest wait for drops being ingested before giving up (default 120 s; the Lambda passes its remaining time). */
+  waitMs?: number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface ForgetRequest {
   /** Every pseudonym the participant may be stored under. */
   pseudonyms: readonly string[];
-  /** Look only at this branch's units (the participant's office), when known. Rejects are searched everywhere. */
-  branch?: string;
 }
 
 export interface ForgetResult {
@@ -84,34 +92,34 @@ export function withoutRespondents(text: string, ids: ReadonlySet<string>, colum
 const CSV = 'text/csv; charset=utf-8';
 
 export async function forgetRespondent(d: ForgetDeps, req: ForgetRequest): Promise<ForgetResult> {
-  const now = (d.now ?? (() => new Date()))();
-  const at = now.toISOString();
-  const erasureId = randomUUID();
+  const clock = d.now ?? (() => new Date());
+  const now = clock();
   const ids = new Set(req.pseudonyms);
   if (ids.size === 0) throw new Error('forget: no pseudonym to look for');
   const { items, objects } = d.storage;
-  await takeLock(d, erasureId, now);
+  const lock = await takeLock(d, clock);
   try {
-    // 2. The list first: every drop that starts from now on rejects the person's rows.
-    const through = quarterOf(now, ERASURE_TIME_ZONE);
+    // 2. A pending erasure of this person (a run that stopped half-way) is resumed under its own id and record.
+    const listed = await items.batchGet<ErasedItem>([...ids].map((p) => keys.erased(p)));
+    const pendingRecords = (await items.batchGet<ErasureRecord>(unique(listed.map((l) => `${l.recordAt}\u0000${l.erasureId}`))
+      .map((k) => keys.erasure(...(k.split('\u0000') as [string, string]))))).filter((r) => r.status === 'pending');
+    const resumed = pendingRecords[0];
+    const erasureId = resumed?.erasureId ?? randomUUID();
+    const at = resumed?.at ?? now.toISOString();
+    const through = [addQuarters(quarterOf(now, EASTERNMOST_TIME_ZONE), 1), ...listed.map((l) => l.through)].sort(comparePeriods).at(-1)!;
     const expiry = d.listDays ? { expiresAt: expiryAfter(now, d.listDays) } : {};
-    await items.batchWrite({ puts: [...ids].map((p) => ({ ...keys.erased(p), through, erasureId, ...expiry })) });
-    const active = await items.query<{ sk: string }>({ pk: keys.activeDrops });
-    const records = await items.batchGet<DropRecord>(active.map((a) => keys.drop(a.sk)));
-    const working = records.filter((r) => r.status === 'processing' && (r.leaseUntil ?? 0) > now.getTime());
-    if (working.length) {
-      const r = working[0]!;
-      throw new ForgetBusyError(`drop ${r.dropId} (s3://${r.bucket}/${r.firstKey}) is being ingested and may hold the participant's rows; run the erasure again when it is done`);
-    }
-    // A drop whose ingest stopped for good stays 'processing': its chunks are cleaned below like any other.
+    await items.batchWrite({ puts: [...ids].map((p) => ({ ...keys.erased(p), through, erasureId, recordAt: at, ...expiry })) });
+    const earlierUnits = pendingRecords.flatMap((r) => r.units.map(({ branch, period }) => ({ branch, period })));
+    await items.put(erasureRecord({ erasureId, at, through, status: 'pending', units: earlierUnits, drops: [], cleanRows: 0, rejectedRows: 0, indexEntries: 0 }));
+    await waitForIngests(d, clock);
 
-    // 3. Units with clean rows (every quarter, or the branch's), from the curated layout; the index says which of
-    // them, and which drops, held the participant.
+    // 3. Units with clean rows, from the curated layout; the index says which of them, and which drops, held the
+    // person. Recorded (and marked for recompute) before anything is removed.
     const cleanKeys = (await listAll(objects, d.curatedBucket, 'clean/')).map((o) => o.key);
     const units = new Map<string, { period: string; branch: string; keys: string[] }>();
     for (const k of cleanKeys) {
       const m = /^clean\/period=([^/]+)\/branch=([^/]+)\//.exec(k);
-      if (!m || (req.branch && m[2] !== req.branch)) continue;
+      if (!m) continue;
       const u = units.get(`${m[1]}\u0000${m[2]}`) ?? { period: m[1]!, branch: m[2]!, keys: [] };
       u.keys.push(k);
       units.set(`${m[1]}\u0000${m[2]}`, u);
@@ -124,8 +132,15 @@ export async function forgetRespondent(d: ForgetDeps, req: ForgetRequest): Promi
       if (found.length) hits.push({ period: u.period, branch: u.branch, drops: new Set(found.map((it) => it.dropHash)), items: found });
     });
     hits.sort((a, b) => comparePeriods(a.period, b.period) || a.branch.localeCompare(b.branch));
-    await mapLimit(hits, 8, (h) => items.update(dirtyMark(h.period, h.branch, `erasure-${erasureId}`, now)));
+    const allUnits = unique([...earlierUnits, ...hits].map((u) => `${u.period}\u0000${u.branch}`)).map((k) => {
+      const [period, branch] = k.split('\u0000') as [string, string];
+      return { branch, period };
+    }).sort((a, b) => comparePeriods(a.period, b.period) || a.branch.localeCompare(b.branch));
+    const hitDrops = unique(hits.flatMap((h) => [...h.drops]));
+    await items.put(erasureRecord({ erasureId, at, through, status: 'pending', units: allUnits, drops: hitDrops, cleanRows: 0, rejectedRows: 0, indexEntries: 0 }));
+    await mapLimit(allUnits, 8, (u) => items.update(dirtyMark(u.period, u.branch, `erasure-${erasureId}`, now)));
 
+    await lock.check();
     const touched = new Set<string>();
     const unitRows = new Map<string, number>();
     let cleanRows = 0;
@@ -140,6 +155,7 @@ export async function forgetRespondent(d: ForgetDeps, req: ForgetRequest): Promi
         touched.add(dropId);
       }
     });
+    await lock.check();
     let rejectedRows = 0;
     const rejectKeys = (await listAll(objects, d.curatedBucket, layoutRoot(S3_LAYOUT.rejects('x')))).map((o) => o.key);
     await mapLimit(rejectKeys, 8, async (key) => {
@@ -149,6 +165,7 @@ export async function forgetRespondent(d: ForgetDeps, req: ForgetRequest): Promi
       const dropId = dropIdOfPartKey(key);
       if (dropId) touched.add(dropId);
     });
+    await lock.check();
     let indexEntries = 0;
     for (const h of hits) {
       const puts: RespondentChunkItem[] = [];
@@ -162,35 +179,104 @@ export async function forgetRespondent(d: ForgetDeps, req: ForgetRequest): Promi
       await items.batchWrite({ puts, deletes });
     }
 
-    // 4. The record: what and where, never who.
-    const affectedUnits = hits.map((h) => ({ branch: h.branch, period: h.period, rows: unitRows.get(`${h.period}\u0000${h.branch}`) ?? 0 }));
-    const drops = [...new Set([...hits.flatMap((h) => [...h.drops]), ...touched])].sort();
-    const result: ForgetResult = {
+    // 4. The record: what and where, never who. (A resumed run counts the rows it removed itself.)
+    const affectedUnits = allUnits.map((u) => ({ ...u, rows: unitRows.get(`${u.period}\u0000${u.branch}`) ?? 0 }));
+    const drops = unique([...hitDrops, ...touched, ...pendingRecords.flatMap((r) => r.drops)]).sort();
+    await items.put(erasureRecord({ erasureId, at, through, status: 'done', units: affectedUnits, drops, cleanRows, rejectedRows, indexEntries }));
+    return {
       erasureId, at, units: affectedUnits, drops, cleanRows, rejectedRows, indexEntries,
-      reassess: await reassessFrom(d, hits.map((h) => h.period), cleanKeys),
+      reassess: await reassessFrom(d, allUnits.map((u) => u.period), cleanKeys),
     };
-    const record = { ...keys.erasure(at, erasureId), erasureId, at, through, units: affectedUnits, drops, cleanRows, rejectedRows, indexEntries };
-    await items.put(record);
-    return result;
   } finally {
-    await items.delete(keys.erasureLock);
+    await lock.release();
   }
 }
 
-/** The quarter of an erasure (and of the rows it covers) is taken on the administrator's calendar. */
-const ERASURE_TIME_ZONE = 'Asia/Jakarta';
-/** An erasure holding the lock longer than this is taken to have crashed. */
-const LOCK_MS = 15 * 60_000;
+/** An item of the erasure list (keys.erased). */
+interface ErasedItem { pk: string; sk: string; through: string; erasureId: string; recordAt: string }
 
-async function takeLock(d: ForgetDeps, erasureId: string, now: Date): Promise<void> {
-  const lock = { ...keys.erasureLock, erasureId, until: now.getTime() + LOCK_MS };
-  if (await d.storage.items.put(lock, { ifAbsent: true })) return;
-  const held = await d.storage.items.get<{ until: number }>(keys.erasureLock);
-  if (held && held.until > now.getTime()) throw new ForgetBusyError('another erasure is running; run this one again when it is done');
-  const taken = await d.storage.items.update({
-    key: keys.erasureLock, set: { erasureId, until: lock.until }, when: held ? [{ attr: 'until', op: '=', value: held.until }] : [{ attr: 'pk', op: 'notExists' }],
-  });
-  if (!taken) throw new ForgetBusyError('another erasure is running; run this one again when it is done');
+/** The erasure record (keys.erasure): `pending` from the start, `done` at the end; never an identity. */
+interface ErasureRecord {
+  erasureId: string; at: string; through: string; status: 'pending' | 'done';
+  units: { branch: string; period: string; rows?: number }[]; drops: string[]; cleanRows: number; rejectedRows: number; indexEntries: number;
+}
+const erasureRecord = (r: ErasureRecord) => ({ ...keys.erasure(r.at, r.erasureId), ...r });
+const unique = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
+
+/**
+ * The latest calendar in Indonesia (WIT, UTC+9): a quarter starts there first, so the erasure's quarter there is
+ * never earlier than any branch's.
+ */
+const EASTERNMOST_TIME_ZONE = 'Asia/Jayapura';
+/** An erasure holding the lock is taken to have crashed when it has not renewed it for this long. */
+const LOCK_MS = 5 * 60_000;
+/** How long an ingest attempt may run (the Lambda's 900 s, and a margin): a younger attempt is waited for even if its lease lapsed. */
+export const MAX_INGEST_MS = 20 * 60_000;
+
+/** Drops whose ingest may still be writing rows read before the list: wait for them, or give up (ForgetBusyError). */
+async function waitForIngests(d: ForgetDeps, clock: () => Date): Promise<void> {
+  const sleep = d.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  const waitMs = d.waitMs ?? 120_000;
+  const until = clock().getTime() + waitMs;
+  // Bounded by the time slept as well as by the clock (a clock that does not move must not wait for ever).
+  for (let slept = 0; ; ) {
+    const t = clock().getTime();
+    const active = await d.storage.items.query<{ sk: string; startedAt?: string }>({ pk: keys.activeDrops });
+    const records = new Map((await d.storage.items.batchGet<DropRecord>(active.map((a) => keys.drop(a.sk)))).map((r) => [r.dropId, r]));
+    const working = active.filter((a) => {
+      const r = records.get(a.sk);
+      return r?.status === 'processing' && ((r.leaseUntil ?? 0) > t || (a.startedAt !== undefined && Date.parse(a.startedAt) + MAX_INGEST_MS > t));
+    });
+    if (!working.length) return;
+    if (t >= until || slept >= waitMs) {
+      const r = records.get(working[0]!.sk)!;
+      throw new ForgetBusyError(`drop ${r.dropId} (s3://${r.bucket}/${r.firstKey}) is still being ingested and may hold the participant's rows; the participant is listed already (new drops reject them): run the erasure again when it is done`);
+    }
+    const step = Math.max(1, Math.min(5_000, until - t, waitMs - slept));
+    await sleep(step);
+    slept += step;
+  }
+}
+
+interface Lock {
+  /** Throws ForgetBusyError when another erasure has taken the lock over (this one stalled past LOCK_MS). */
+  check(): Promise<void>;
+  release(): Promise<void>;
+}
+
+/** The erasure lock, renewed every LOCK_MS / 3 while held; released only by its holder. */
+async function takeLock(d: ForgetDeps, clock: () => Date): Promise<Lock> {
+  const { items } = d.storage;
+  const holder = randomUUID();
+  const mine = [{ attr: 'holder', op: '=' as const, value: holder }];
+  const busy = () => new ForgetBusyError('another erasure is running; run this one again when it is done');
+  const until = () => clock().getTime() + LOCK_MS;
+  const lockItem = { ...keys.erasureLock, holder, until: until() };
+  if (!(await items.put(lockItem, { ifAbsent: true }))) {
+    const held = await items.get<{ until: number }>(keys.erasureLock);
+    if (held && held.until > clock().getTime()) throw busy();
+    // Left by a crashed erasure (or given back): take it, unless another erasure just did.
+    const when = held ? [{ attr: 'until', op: '=' as const, value: held.until }] : [{ attr: 'pk', op: 'notExists' as const }];
+    if (!(await items.update({ key: keys.erasureLock, set: { holder, until: until() }, when }))) throw busy();
+  }
+  let lost = false;
+  let renewal: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    renewal = items.update({ key: keys.erasureLock, set: { until: until() }, when: mine }).then((ok) => { if (!ok) lost = true; }, () => undefined);
+  }, LOCK_MS / 3);
+  timer.unref?.();
+  return {
+    async check() {
+      const held = await items.get<{ holder: string }>(keys.erasureLock);
+      if (lost || held?.holder !== holder) throw busy();
+    },
+    async release() {
+      clearInterval(timer);
+      await renewal;
+      // Given back only while still ours (a stalled erasure must not free a lock another one now holds).
+      await items.update({ key: keys.erasureLock, set: { until: 0 }, when: mine });
+    },
+  };
 }
 
 /** Rewrites the CSV object at `key` without the rows of `ids`; the number of rows removed (0: left as it was). */

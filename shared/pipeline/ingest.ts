@@ -116,6 +116,11 @@ export type IngestResult =
   /** The version the event named was overwritten before it could be read (recorded, see supersededUpload). */
   | { outcome: 'version-superseded'; key: string; etag: string };
 
+/** The erasure list changed during the ingest; thrown so the drop is ingested again with the new list. */
+export class ErasureListChangedError extends Error {
+  override name = 'ErasureListChangedError';
+}
+
 /** Another invocation is processing the same bytes; thrown so the message comes back later. */
 export class DropBusyError extends Error {
   override name = 'DropBusyError';
@@ -245,9 +250,11 @@ export async function ingestObject(d: IngestDeps, ref: ObjectRef): Promise<Inges
 
   // Registered as in progress before the erasure list is read: an erasure either finds this drop here (and waits for
   // it) or wrote its list before this drop reads it (shared/pipeline/forget.ts).
-  const active = { ...keys.activeDrop(dropId), since: receivedAt };
+  // startedAt: an erasure waits for this attempt while it may run (forget.ts MAX_INGEST_MS), whatever its lease says.
+  const active = { ...keys.activeDrop(dropId), since: receivedAt, startedAt: now().toISOString(), expiresAt: expiryAfter(now(), 1) };
   await items.put(active);
-  const erased = new Map((await items.query<{ sk: string; through: string }>({ pk: keys.erasedList, projection: ['sk', 'through'] })).map((e) => [e.sk, e.through]));
+  const readErased = async () => new Map((await items.query<{ sk: string; through: string }>({ pk: keys.erasedList, projection: ['sk', 'through'] })).map((e) => [e.sk, e.through]));
+  const erased = await readErased();
   const finished = () => items.delete(keys.activeDrop(dropId));
 
   // Keep the lease alive while working; a renewal that fails means another attempt took over (completion then fails).
@@ -333,6 +340,12 @@ export async function ingestObject(d: IngestDeps, ref: ObjectRef): Promise<Inges
     const partitions = partitionsOf(dropId, result.partitions);
     const rejectsKey = result.rejectChunks > 0 ? S3_LAYOUT.rejects(dropId) : undefined;
     const conflictRows = conflicts.reduce((a, c) => a + c.rows, 0);
+    // An erasure that listed someone after this drop read the list (its lease lapsed meanwhile, so the erasure did not
+    // wait for it) may have found nothing of theirs yet: start over with the new list rather than complete.
+    const nowErased = await readErased();
+    if ([...nowErased].some(([p, through]) => erased.get(p) !== through)) {
+      throw new ErasureListChangedError(`drop ${dropId}: the erasure list changed while it was ingested; it is ingested again`);
+    }
     const m = manifestObject(dropId, {
       ...(result.manifest as object),
       ingest: { status: 'done', ...ingestInfo, counts: result.counts, partitions, conflicts, rejectsKey: rejectsKey ?? null, rejectChunks: result.rejectChunks },

@@ -63,6 +63,8 @@ export interface Pseudonyms {
   knownAs(id: string): string[];
   /** The pseudonyms under the ring's other (earlier) keys only. */
   earlier(id: string): string[];
+  /** The ring's key ids, the current one first. */
+  keyIds: string[];
 }
 
 export function pseudonymsOf(ring: Keyring): Pseudonyms {
@@ -73,6 +75,7 @@ export function pseudonymsOf(ring: Keyring): Pseudonyms {
     of: (id) => hash(ring.current, current, id),
     knownAs: (id) => [hash(ring.current, current, id), ...others.map(([kid, key]) => hash(kid, key, id))],
     earlier: (id) => others.map(([kid, key]) => hash(kid, key, id)),
+    keyIds: [ring.current, ...others.map(([kid]) => kid)],
   };
 }
 

@@ -6,5 +6,5 @@ import { pseudonymsOf, type Keyring } from './pseudonym';
 
 export function rowPrivacyOf(ring: Keyring): RowPrivacy {
   const p = pseudonymsOf(ring);
-  return { pseudonym: p.of, earlier: p.earlier, maskText: maskPersonalText };
+  return { pseudonym: p.of, earlier: p.earlier, keyIds: p.keyIds, maskText: maskPersonalText };
 }

@@ -198,6 +198,8 @@ export interface RowPrivacy {
   pseudonym(id: string): string;
   /** The id's pseudonyms under the keyring's earlier keys (none without a rotation). */
   earlier(id: string): readonly string[];
+  /** Every key id of the ring (an erasure list naming another key cannot be honoured: the clean refuses to run). */
+  keyIds: readonly string[];
   maskText(text: string): string;
 }
 
@@ -473,6 +475,15 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
   };
   // Erased participants: the last quarter erased, under the current or an earlier key's pseudonym of the id.
   const erasedList = privacy && opts.erased && opts.erased.size ? opts.erased : null;
+  if (erasedList) {
+    const kids = new Set(privacy!.keyIds);
+    for (const p of erasedList.keys()) {
+      const kid = p.slice(0, p.indexOf('.'));
+      if (!kids.has(kid)) {
+        throw new Error(`the erasure list holds participants under key "${kid}", which the pseudonym keyring no longer has: their rows could not be recognised; put the key back (keep every key as long as the raw drops: README "Personal data")`);
+      }
+    }
+  }
   const erasedFor = (rawId: string, pseudonym: string, period: string | null): boolean => {
     if (erasedList === null || rawId === '') return false;
     let through = erasedList.get(pseudonym);
