@@ -248,15 +248,6 @@ export async function ingestObject(d: IngestDeps, ref: ObjectRef): Promise<Inges
     await sleep(250);
   }
 
-  // Registered as in progress before the erasure list is read: an erasure either finds this drop here (and waits for
-  // it) or wrote its list before this drop reads it (shared/pipeline/forget.ts).
-  // startedAt: an erasure waits for this attempt while it may run (forget.ts MAX_INGEST_MS), whatever its lease says.
-  const active = { ...keys.activeDrop(dropId), since: receivedAt, startedAt: now().toISOString(), expiresAt: expiryAfter(now(), 1) };
-  await items.put(active);
-  const readErased = async () => new Map((await items.query<{ sk: string; through: string }>({ pk: keys.erasedList, projection: ['sk', 'through'] })).map((e) => [e.sk, e.through]));
-  const erased = await readErased();
-  const finished = () => items.delete(keys.activeDrop(dropId));
-
   // Keep the lease alive while working; a renewal that fails means another attempt took over (completion then fails).
   let renewal: Promise<unknown> = Promise.resolve();
   const heartbeat = setInterval(() => {
@@ -272,7 +263,15 @@ export async function ingestObject(d: IngestDeps, ref: ObjectRef): Promise<Inges
   const seenDrops = new Map<string, Set<string>>();
   // The index expires with the curated rows; from the drop's first arrival, so a retry writes identical items.
   const expiring = <T extends object>(its: T[]): T[] => (d.curatedDays ? its.map((it) => ({ ...it, expiresAt: expiryAfter(receivedAt, d.curatedDays!) })) : its);
+  const readErased = async () => new Map((await items.query<{ sk: string; through: string }>({ pk: keys.erasedList, projection: ['sk', 'through'] })).map((e) => [e.sk, e.through]));
+  const finished = () => items.delete(keys.activeDrop(dropId));
   try {
+    // Registered as in progress before the erasure list is read: an erasure either finds this drop here (and waits
+    // for it) or wrote its list before this drop reads it (shared/pipeline/forget.ts). startedAt: an erasure waits
+    // for this attempt while it may run (forget.ts MAX_INGEST_MS), whatever its lease says.
+    const active = { ...keys.activeDrop(dropId), since: receivedAt, startedAt: now().toISOString(), expiresAt: expiryAfter(now(), 1) };
+    await items.put(active);
+    const erased = await readErased();
     const source = `s3://${raw.bucket}/${raw.key}`;
     const result: CleanOutcome = uploader
       ? await d.clean({
