@@ -120,7 +120,7 @@ describe('personal data on the embedded stack', () => {
     expect(found([{ file: 'logs', text: logs.join('\n') }], [...ids, ...PII])).toEqual([]);
   });
 
-  it('satmon forget erases one participant, keeps a marker, and reassesses', async () => {
+  it('satmon forget erases one participant (only the erasure list keeps the pseudonym) and reassesses', async () => {
     const person = ids[3]!; // a clean row of the first drop
     const pseudonym = testPseudonyms.of(person); // the suite's keyring (vitest.config.ts)
     const saved = { ...process.env };
