@@ -15,13 +15,6 @@ import { grantKeyUse } from './key-policy';
 /** 'readVersions': also read by version id (s3:GetObjectVersion), for an event's exact version in a versioned bucket. */
 export type Access = 'read' | 'readVersions' | 'readWrite';
 
-/** First `depth` path segments of a key or key pattern, with a trailing slash: ('clean/period=x/a.csv', 1) -> 'clean/'. */
-export function layoutPrefix(key: string, depth = 1): string {
-  const parts = key.split('/');
-  if (parts.length <= depth) throw new Error(`'${key}' has no ${depth}-segment folder prefix`);
-  return parts.slice(0, depth).join('/') + '/';
-}
-
 const S3_READ = ['s3:GetObject'];
 // Multipart uploads (lib-storage's Upload) need AbortMultipartUpload besides PutObject.
 const S3_WRITE = ['s3:PutObject', 's3:AbortMultipartUpload'];

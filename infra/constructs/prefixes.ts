@@ -1,7 +1,6 @@
 // Folder prefixes of the two data buckets, taken from shared/layout so a layout change moves the grants, the
 // lifecycle rules and the people's policies with it.
-import { RAW_LAYOUT, S3_LAYOUT } from '../../shared/layout/keys';
-import { layoutPrefix } from './grants';
+import { layoutPrefix, RAW_LAYOUT, S3_LAYOUT } from '../../shared/layout/keys';
 
 /** Curated-bucket prefixes. */
 export const CURATED = {

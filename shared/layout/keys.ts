@@ -82,6 +82,19 @@ export const keys = {
 
 const chunkSuffix = (chunk: number) => (chunk ? `.part${String(chunk).padStart(6, '0')}` : '');
 
+/** First `depth` path segments of a key or key pattern, with a trailing slash: ('clean/period=x/a.csv', 1) -> 'clean/'. */
+export function layoutPrefix(key: string, depth = 1): string {
+  const parts = key.split('/');
+  if (parts.length <= depth) throw new Error(`'${key}' has no ${depth}-segment folder prefix`);
+  return parts.slice(0, depth).join('/') + '/';
+}
+
+/** Period and branch of a clean-part key (`clean/period=P/branch=B/drop=…`), or undefined for any other key. */
+export function cleanPartOfKey(key: string): { period: string; branch: string } | undefined {
+  const m = /^clean\/period=([^/]+)\/branch=([^/]+)\//.exec(key);
+  return m ? { period: m[1]!, branch: m[2]! } : undefined;
+}
+
 /** Drop id of a clean-part or rejects key (any chunk), or undefined. */
 export function dropIdOfPartKey(key: string): string | undefined {
   return /\/drop=([0-9a-f]{16,64})(?:\.part\d+)?\.csv$/.exec(key)?.[1];

@@ -26,7 +26,7 @@
 import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { unprotectCell } from '../csv-write';
-import { keys, S3_LAYOUT, dropIdOfPartKey } from '../layout/keys';
+import { cleanPartOfKey, dropIdOfPartKey, keys, layoutPrefix, S3_LAYOUT } from '../layout/keys';
 import { addQuarters, comparePeriods, isQuarter, quarterOf, yearOf, yearPeriod } from '../period';
 import { dirtyMark, expiryAfter, type DropRecord, type RespondentChunkItem } from './drops';
 import { mapLimit } from './concurrency';
@@ -115,14 +115,13 @@ export async function forgetRespondent(d: ForgetDeps, req: ForgetRequest): Promi
 
     // 3. Units with clean rows, from the curated layout; the index says which of them, and which drops, held the
     // person. Recorded (and marked for recompute) before anything is removed.
-    const cleanKeys = (await listAll(objects, d.curatedBucket, 'clean/')).map((o) => o.key);
     const units = new Map<string, { period: string; branch: string; keys: string[] }>();
-    for (const k of cleanKeys) {
-      const m = /^clean\/period=([^/]+)\/branch=([^/]+)\//.exec(k);
-      if (!m) continue;
-      const u = units.get(`${m[1]}\u0000${m[2]}`) ?? { period: m[1]!, branch: m[2]!, keys: [] };
-      u.keys.push(k);
-      units.set(`${m[1]}\u0000${m[2]}`, u);
+    for (const o of await listAll(objects, d.curatedBucket, layoutPrefix(S3_LAYOUT.cleanPart('p', 'b', 'h')))) {
+      const part = cleanPartOfKey(o.key);
+      if (!part) continue;
+      const u = units.get(unitKey(part)) ?? { ...part, keys: [] };
+      u.keys.push(o.key);
+      units.set(unitKey(part), u);
     }
     type Hit = { period: string; branch: string; drops: Set<string>; items: RespondentChunkItem[] };
     const hits: Hit[] = [];
@@ -132,10 +131,7 @@ export async function forgetRespondent(d: ForgetDeps, req: ForgetRequest): Promi
       if (found.length) hits.push({ period: u.period, branch: u.branch, drops: new Set(found.map((it) => it.dropHash)), items: found });
     });
     hits.sort((a, b) => comparePeriods(a.period, b.period) || a.branch.localeCompare(b.branch));
-    const allUnits = unique([...earlierUnits, ...hits].map((u) => `${u.period}\u0000${u.branch}`)).map((k) => {
-      const [period, branch] = k.split('\u0000') as [string, string];
-      return { branch, period };
-    }).sort((a, b) => comparePeriods(a.period, b.period) || a.branch.localeCompare(b.branch));
+    const allUnits = [...new Map([...earlierUnits, ...hits].map((u) => [unitKey(u), { branch: u.branch, period: u.period }])).values()].sort((a, b) => comparePeriods(a.period, b.period) || a.branch.localeCompare(b.branch));
     const hitDrops = unique(hits.flatMap((h) => [...h.drops]));
     await items.put(erasureRecord({ erasureId, at, through, status: 'pending', units: allUnits, drops: hitDrops, cleanRows: 0, rejectedRows: 0, indexEntries: 0 }));
     await mapLimit(allUnits, 8, (u) => items.update(dirtyMark(u.period, u.branch, `erasure-${erasureId}`, now)));
@@ -145,19 +141,19 @@ export async function forgetRespondent(d: ForgetDeps, req: ForgetRequest): Promi
     const unitRows = new Map<string, number>();
     let cleanRows = 0;
     await mapLimit(hits, 8, async (h) => {
-      for (const key of units.get(`${h.period}\u0000${h.branch}`)!.keys) {
+      for (const key of units.get(unitKey(h))!.keys) {
         const dropId = dropIdOfPartKey(key);
         if (!dropId || !h.drops.has(dropId)) continue;
         const cut = await withoutIn(objects, d.curatedBucket, key, ids);
         if (!cut) continue;
         cleanRows += cut;
-        unitRows.set(`${h.period}\u0000${h.branch}`, (unitRows.get(`${h.period}\u0000${h.branch}`) ?? 0) + cut);
+        unitRows.set(unitKey(h), (unitRows.get(unitKey(h)) ?? 0) + cut);
         touched.add(dropId);
       }
     });
     await lock.check();
     let rejectedRows = 0;
-    const rejectKeys = (await listAll(objects, d.curatedBucket, layoutRoot(S3_LAYOUT.rejects('x')))).map((o) => o.key);
+    const rejectKeys = (await listAll(objects, d.curatedBucket, layoutPrefix(S3_LAYOUT.rejects('h')))).map((o) => o.key);
     await mapLimit(rejectKeys, 8, async (key) => {
       const cut = await withoutIn(objects, d.curatedBucket, key, ids);
       if (!cut) return;
@@ -180,12 +176,12 @@ export async function forgetRespondent(d: ForgetDeps, req: ForgetRequest): Promi
     }
 
     // 4. The record: what and where, never who. (A resumed run counts the rows it removed itself.)
-    const affectedUnits = allUnits.map((u) => ({ ...u, rows: unitRows.get(`${u.period}\u0000${u.branch}`) ?? 0 }));
+    const affectedUnits = allUnits.map((u) => ({ ...u, rows: unitRows.get(unitKey(u)) ?? 0 }));
     const drops = unique([...hitDrops, ...touched, ...pendingRecords.flatMap((r) => r.drops)]).sort();
     await items.put(erasureRecord({ erasureId, at, through, status: 'done', units: affectedUnits, drops, cleanRows, rejectedRows, indexEntries }));
     return {
       erasureId, at, units: affectedUnits, drops, cleanRows, rejectedRows, indexEntries,
-      reassess: await reassessFrom(d, allUnits.map((u) => u.period), cleanKeys),
+      reassess: await reassessFrom(d, allUnits.map((u) => u.period), [...units.values()].map((u) => u.period)),
     };
   } finally {
     await lock.release();
@@ -202,6 +198,7 @@ interface ErasureRecord {
 }
 const erasureRecord = (r: ErasureRecord) => ({ ...keys.erasure(r.at, r.erasureId), ...r });
 const unique = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
+const unitKey = (u: { period: string; branch: string }) => `${u.period}\u0000${u.branch}`;
 
 /**
  * The latest calendar in Indonesia (WIT, UTC+9): a quarter starts there first, so the erasure's quarter there is
@@ -294,15 +291,12 @@ async function withoutIn(objects: Storage['objects'], bucket: string, key: strin
   return cut.removed;
 }
 
-/** The first folder of a layout key ('rejects/drop=x.csv' -> 'rejects/'). */
-const layoutRoot = (key: string) => key.slice(0, key.indexOf('/') + 1);
 
 /** Every assessed quarter from the earliest affected on (a later decline test compares with it), then the assessed years among theirs. */
-async function reassessFrom(d: ForgetDeps, affected: readonly string[], cleanKeys: readonly string[]): Promise<string[]> {
+async function reassessFrom(d: ForgetDeps, affected: readonly string[], withData: readonly string[]): Promise<string[]> {
   if (!affected.length) return [];
   const first = [...affected].sort(comparePeriods)[0]!;
-  const quarters = [...new Set(cleanKeys.map((k) => /^clean\/period=([^/]+)\//.exec(k)?.[1]).filter((q): q is string => !!q && isQuarter(q)))]
-    .filter((q) => comparePeriods(q, first) >= 0).sort(comparePeriods);
+  const quarters = unique(withData).filter((q) => isQuarter(q) && comparePeriods(q, first) >= 0).sort(comparePeriods);
   const periods = [...quarters, ...new Set(quarters.map((q) => yearPeriod(yearOf(q))))];
   // Only what was assessed: a quarter still collecting answers is assessed when its time comes.
   const assessed = new Set((await d.storage.items.batchGet<{ pk: string }>(periods.map((p) => keys.assessment(p)))).map((a) => a.pk.slice('ASSESS#'.length)));

@@ -490,7 +490,9 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
     if (through === undefined) for (const alias of privacy!.earlier(rawId)) if ((through = erasedList.get(alias)) !== undefined) break;
     return through !== undefined && (period === null || comparePeriods(period, through) <= 0);
   };
-  const ERASED_DETAIL = 'ERASED the participant was erased on request; nothing of the row is kept';
+  /** A row of an erased participant: only its line and the reason are kept. */
+  const rejectErased = (rec: RawRecord, group: Group | null) =>
+    reject(rec, '', ['ERASED'], ['ERASED the participant was erased on request; nothing of the row is kept'], group);
   const reject = async (
     rec: RawRecord, respondentId: string, reasons: ReasonCode[], details: string[], group: Group | null,
     fields: string[] = rec.fields ?? [], aligned = false,
@@ -550,7 +552,7 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
         const cells = f ?? [];
         const raw = cells.length > idAt ? cells[idAt]!.trim() : '';
         const rid = pseudonymOf(raw);
-        if (erasedFor(raw, rid, null)) { await reject(rec, '', ['ERASED'], [ERASED_DETAIL], null); continue; }
+        if (erasedFor(raw, rid, null)) { await rejectErased(rec, null); continue; }
         await reject(rec, rid, [rec.issue.code], [`${rec.issue.code} ${rec.issue.detail}`], null);
         continue;
       }
@@ -558,7 +560,7 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
         const literal = splitLiteral(rec.text, reader.info.delimiter);
         const raw = literal.length > idAt ? literal[idAt]!.trim() : '';
         const rid = pseudonymOf(raw);
-        if (erasedFor(raw, rid, null)) { await reject(rec, '', ['ERASED'], [ERASED_DETAIL], null); continue; }
+        if (erasedFor(raw, rid, null)) { await rejectErased(rec, null); continue; }
         await reject(rec, rid, ['BAD_QUOTING'], ['BAD_QUOTING a quote opened on this line is not closed on it (or closes in a way that breaks the row)'], null, literal);
         continue;
       }
@@ -566,7 +568,7 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       if (f.length !== nCols) {
         const raw = f.length > idAt ? f[idAt]!.trim() : '';
         const rid = pseudonymOf(raw);
-        if (erasedFor(raw, rid, null)) { await reject(rec, '', ['ERASED'], [ERASED_DETAIL], null); continue; }
+        if (erasedFor(raw, rid, null)) { await rejectErased(rec, null); continue; }
         await reject(rec, rid, ['BAD_FIELD_COUNT'], [`BAD_FIELD_COUNT ${f.length} fields, the header has ${nCols}`], null);
         continue;
       }
@@ -759,7 +761,7 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       const rawTrim = readId || rawId.trim();
       const stored = id || pseudonymOf(rawTrim);
       if (erasedFor(rawTrim, stored, period)) {
-        await reject(rec, '', ['ERASED'], [ERASED_DETAIL], group);
+        await rejectErased(rec, group);
         continue;
       }
       if (reasons.length > 0) {

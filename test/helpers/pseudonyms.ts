@@ -6,4 +6,6 @@ import { parseKeyring, pseudonymsOf } from '../../shared/privacy/pseudonym';
 
 export const TEST_KEYRING = path.resolve(import.meta.dirname, '../fixtures/privacy/test-keyring.json');
 
-export const testPseudonyms = pseudonymsOf(parseKeyring(readFileSync(TEST_KEYRING, 'utf8'), TEST_KEYRING));
+export const testKeyring = parseKeyring(readFileSync(TEST_KEYRING, 'utf8'), TEST_KEYRING);
+
+export const testPseudonyms = pseudonymsOf(testKeyring);

@@ -1,9 +1,7 @@
 // Shared check of the integration tests for non-CSV drops (.xlsx, .sav): a drop uploaded to the local raw bucket
 // must end as the clean parts, rejects and counts the cleaner makes of the same rows as CSV.
-import { readFileSync } from 'node:fs';
 import { rowPrivacyOf } from '../../shared/privacy/row-privacy';
-import { parseKeyring } from '../../shared/privacy/pseudonym';
-import { TEST_KEYRING } from '../helpers/pseudonyms';
+import { testKeyring } from '../helpers/pseudonyms';
 import { createHash } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse/sync';
@@ -52,7 +50,7 @@ export async function expectIngestedLikeCsv(stack: LocalStack, key: string, byte
   const expectRejects: RejectedRow[] = [];
   const csvManifest = await cleanDrop(csv, {
     instrument: defaultInstrument, source: 'same.csv', receivedAt: new Date(), collectNewRespondents: false,
-    privacy: rowPrivacyOf(parseKeyring(readFileSync(TEST_KEYRING, 'utf8'), TEST_KEYRING)), // as ingest cleans (the suite's keyring)
+    privacy: rowPrivacyOf(testKeyring), // as ingest cleans (the suite's keyring)
     onClean: (r: CleanRow) => {
       const k = `${r.period}/${r.branch}`;
       expectClean.set(k, [...(expectClean.get(k) ?? []), formatCleanRow(defaultInstrument, r)]);

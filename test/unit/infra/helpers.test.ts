@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { S3_LAYOUT } from '../../../shared/layout/keys';
 import { EVENT_ROUTES } from '../../../shared/layout/resources';
 import { keyWildcard } from '../../../infra/constructs/event-routes';
-import { layoutPrefix } from '../../../infra/constructs/grants';
+import { layoutPrefix } from '../../../shared/layout/keys';
 import { adminOnlyKeyPolicy, allowInKeyPolicy, grantKeyUse, keyUseConditions } from '../../../infra/constructs/key-policy';
 import { retentionDays, SatmonFunction } from '../../../infra/constructs/satmon-function';
 import { acknowledge, acknowledgeGeneratedWildcards, listAcknowledgements } from '../../../infra/nag';
