@@ -10,6 +10,7 @@
 // and what is expected. README.md's settings table is generated from these declarations (scripts/config-table.ts;
 // test/unit/shared/config.test.ts checks the two agree).
 import * as z from 'zod';
+import { DEFAULT_LOCALE, LOCALES } from './i18n/locale';
 import { S3_LAYOUT } from './layout/keys';
 import { BUCKETS, TABLE, TOPICS } from './layout/resources';
 
@@ -190,6 +191,12 @@ export const CONFIG_GROUPS = {
     SATMON_RETENTION_RESULTS_DAYS: whole({ min: 1 }, 3653, { description: 'Model results and assessments in the curated bucket (aggregates, no respondent data), then deleted.' }),
     SATMON_RETENTION_LOG_DAYS: whole({ min: 1 }, 90, { description: 'CloudWatch Logs of the handlers, state machine and API (rounded up to a period CloudWatch accepts).' }),
   }, (v) => ({ rawDays: v.SATMON_RETENTION_RAW_DAYS, curatedDays: v.SATMON_RETENTION_CURATED_DAYS, resultsDays: v.SATMON_RETENTION_RESULTS_DAYS, logDays: v.SATMON_RETENTION_LOG_DAYS })),
+
+  language: group('Language', {
+    SATMON_LOCALE: decl(z.string().trim().toLowerCase().pipe(z.enum(LOCALES)).default(DEFAULT_LOCALE), 'id or en', {
+      description: 'Default language of the dashboard (each reader can switch), the alert texts, the exports and the CLI\'s tables.',
+    }, `\`${DEFAULT_LOCALE}\``),
+  }, (v) => ({ locale: v.SATMON_LOCALE })),
 
   alerts: group('Alerts (the assess handler)', {
     SATMON_ALERT_METRICS: names(['TRUST'], { description: 'Indices tested for a decline every quarter.' }),

@@ -1,0 +1,4 @@
+// Catalogue section 'alerts' (see ../catalogue.ts).
+import { section } from '../section';
+
+export const alerts = section('alerts', {}, {});

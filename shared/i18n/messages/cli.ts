@@ -1,0 +1,4 @@
+// Catalogue section 'cli' (see ../catalogue.ts).
+import { section } from '../section';
+
+export const cli = section('cli', {}, {});

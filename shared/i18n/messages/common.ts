@@ -1,0 +1,55 @@
+// Words every surface shares: metric names, periods, ranges, the papers the product is built from.
+import { section } from '../section';
+
+export const common = section('common', {
+  range: '{low} to {high}',
+  quarterOf: '{year} Q{q}',
+  'metric.SAT': 'Satisfaction',
+  'metric.TRUST': 'Trust',
+  'metric.LOY': 'Loyalty',
+  'metric.CRM': 'Relationship mgmt (CRM)',
+  'metric.SQ': 'Service quality',
+  'metric.GOV': 'Government role',
+  'metric.TAN': 'Tangibles',
+  'metric.REL': 'Reliability',
+  'metric.RES': 'Responsiveness',
+  'metric.ASR': 'Assurance',
+  'metric.EMP': 'Empathy',
+  'metric.TRUSTxGOV': 'Trust × government role',
+  'metric.IKM': 'IKM (public satisfaction index)',
+  'cite.suryani': 'Suryani et al. (2024)',
+  'cite.rufani': 'Rufani et al. (2023)',
+  'cite.permenpan': 'Permenpan RB 14/2017',
+  'ref.suryani': 'Suryani, R., Zulkarnain, Alwie, A. F., & Wijayanto, G. (2024). Developing a customer satisfaction model for non-wage recipients at BPJS Employment Office, West Kalimantan Province.',
+  'ref.rufani': 'Rufani, M., Ridwan, M., & Nasution, Y. S. J. (2023). Analysis of the influence of service quality on sharia customer loyalty at Social Security Administrator for Employment (BPJS Ketenagakerjaan) Banda Aceh Branch Office.',
+  'ref.permenpan': 'Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Republik Indonesia Nomor 14 Tahun 2017 tentang Pedoman Penyusunan Survei Kepuasan Masyarakat Unit Penyelenggara Pelayanan Publik.',
+}, {
+  range: '{low} s.d. {high}',
+  quarterOf: 'Triwulan {q} {year}',
+  'metric.SAT': 'Kepuasan',
+  'metric.TRUST': 'Kepercayaan',
+  'metric.LOY': 'Loyalitas',
+  'metric.CRM': 'Manajemen hubungan (CRM)',
+  'metric.SQ': 'Kualitas layanan',
+  'metric.GOV': 'Peran pemerintah',
+  'metric.TAN': 'Bukti fisik',
+  'metric.REL': 'Keandalan',
+  'metric.RES': 'Daya tanggap',
+  'metric.ASR': 'Jaminan',
+  'metric.EMP': 'Empati',
+  'metric.TRUSTxGOV': 'Kepercayaan × peran pemerintah',
+  'metric.IKM': 'IKM (Indeks Kepuasan Masyarakat)',
+  'cite.suryani': 'Suryani dkk. (2024)',
+  'cite.rufani': 'Rufani dkk. (2023)',
+  'cite.permenpan': 'Permenpan RB 14/2017',
+  'ref.suryani': 'Suryani, R., Zulkarnain, Alwie, A. F., & Wijayanto, G. (2024). Developing a customer satisfaction model for non-wage recipients at BPJS Employment Office, West Kalimantan Province.',
+  'ref.rufani': 'Rufani, M., Ridwan, M., & Nasution, Y. S. J. (2023). Analysis of the influence of service quality on sharia customer loyalty at Social Security Administrator for Employment (BPJS Ketenagakerjaan) Banda Aceh Branch Office.',
+  'ref.permenpan': 'Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Republik Indonesia Nomor 14 Tahun 2017 tentang Pedoman Penyusunan Survei Kepuasan Masyarakat Unit Penyelenggara Pelayanan Publik.',
+});
+
+/** Metric id -> its name's key (a literal map, so the catalogue test sees every key used). */
+export const METRIC_NAME_KEY = {
+  SAT: 'common.metric.SAT', TRUST: 'common.metric.TRUST', LOY: 'common.metric.LOY', CRM: 'common.metric.CRM', SQ: 'common.metric.SQ',
+  GOV: 'common.metric.GOV', TAN: 'common.metric.TAN', REL: 'common.metric.REL', RES: 'common.metric.RES', ASR: 'common.metric.ASR',
+  EMP: 'common.metric.EMP', 'TRUST*GOV': 'common.metric.TRUSTxGOV', IKM: 'common.metric.IKM',
+} as const;

@@ -1,0 +1,4 @@
+// Catalogue section 'dash' (see ../catalogue.ts).
+import { section } from '../section';
+
+export const dash = section('dash', {}, {});
