@@ -25,6 +25,8 @@
 //                                  well-formed id); an answer matching an id, name or alias (case- and
 //                                  space-insensitively) is written as the id; timezone overrides the instrument's
 //   rules?: { maxMissingShare?: 0.2, straightLining?: { minItems?: 10 } | false }
+//   ikm?: { unsur: [items], weights?: "exact" | "regulation" }   the SKM of Permenpan RB 14/2017 (shared/stats/ikm.ts)
+//   (a branch directory entry may give `population`: the active participants it serves, for the SKM sample size)
 import * as z from 'zod';
 
 const headerAliases = z.array(z.string().min(1)).default([]);
@@ -68,8 +70,17 @@ const branchEntry = z.union([
     name: z.string().optional(),
     aliases: z.array(z.string().min(1)).optional(),
     timezone: timeZoneName.optional(),
+    /** Active participants the branch serves (the SKM's population N for the Krejcie-Morgan sample size). */
+    population: z.number().int().positive().optional(),
   }),
 ]);
+
+/** The SKM of Permenpan RB 14/2017 (shared/stats/ikm.ts): its unsur (items, usually U1-U9) and the weight rule. */
+const ikmSpec = z.object({
+  unsur: z.array(z.string().min(1)).min(1),
+  /** exact: 1/k; regulation: 1/k rounded to three decimals as the regulation's tables print it (0.111 for nine). */
+  weights: z.enum(['exact', 'regulation']).default('exact'),
+});
 
 /** Answer text -> code (whole number); checked against the scale in instrumentSpec. */
 const scaleLabels = z.record(z.string().min(1), z.number().int());
@@ -108,6 +119,7 @@ export const instrumentSpec = z
     missingCodes: z.array(z.union([z.string(), z.number()]).transform((v) => String(v).trim())).default(['']),
     constructs: z.record(z.string().min(1), constructEntry),
     standaloneItems: z.array(z.string().min(1)).default([]),
+    ikm: ikmSpec.optional(),
     itemText: z.record(z.string(), z.string()).default({}),
     programme: categoricalSpec.optional(),
     segment: categoricalSpec.optional(),
@@ -129,6 +141,10 @@ export const instrumentSpec = z
       ctx.addIssue({ code: 'custom', path: ['constructs'], message: 'needs at least one construct (or standaloneItems)' });
     }
     const declaredItems = new Set([...Object.values(s.constructs).flatMap((c) => (Array.isArray(c) ? c : c.items)), ...s.standaloneItems]);
+    for (const it of s.ikm?.unsur ?? []) {
+      if (!declaredItems.has(it)) ctx.addIssue({ code: 'custom', path: ['ikm', 'unsur'], message: `'${it}' is not an item of a construct or standaloneItems` });
+    }
+    if (s.ikm && new Set(s.ikm.unsur).size !== s.ikm.unsur.length) ctx.addIssue({ code: 'custom', path: ['ikm', 'unsur'], message: 'an unsur is listed twice' });
     for (const it of Object.keys(s.itemScales)) {
       if (!declaredItems.has(it)) ctx.addIssue({ code: 'custom', path: ['itemScales', it], message: `'${it}' is not an item of a construct or standaloneItems` });
     }
@@ -191,7 +207,7 @@ export interface ConstructDef {
   readonly items: readonly number[];
 }
 
-export interface BranchInfo { id: string; region?: string; name?: string; aliases?: string[]; timezone?: string }
+export interface BranchInfo { id: string; region?: string; name?: string; aliases?: string[]; timezone?: string; population?: number }
 
 /** A Likert scale compiled: codes min..max and its answer labels. */
 export interface ItemScale {
