@@ -116,7 +116,7 @@ export function prioritiesOf(unsur: readonly UnsurFigure[], band: Band | null): 
   const valid = unsur.filter((u) => Number.isFinite(u.nrr)).sort((a, b) => a.nrr - b.nrr || a.unsur.localeCompare(b.unsur));
   if (!valid.length) return [];
   const cutoff = band === 'C' || band === 'D' ? 2.5 : 3.0;
-  return valid.flatMap((u, k) => (k === 0 ? [{ unsur: u.unsur, nrr: u.nrr, why: 'lowest' as const }] : u.nrr < cutoff ? [{ unsur: u.unsur, nrr: u.nrr, why: 'below-cutoff' as const }] : []));
+  return valid.flatMap((u, k): Priority[] => (k === 0 ? [{ unsur: u.unsur, nrr: u.nrr, why: 'lowest' }] : u.nrr < cutoff ? [{ unsur: u.unsur, nrr: u.nrr, why: 'below-cutoff' }] : []));
 }
 
 /**

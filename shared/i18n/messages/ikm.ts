@@ -14,8 +14,16 @@ export const ikm = section('ikm', {
   'unsur.U9': 'Handling of complaints, suggestions and feedback',
   'band.A': 'A (Very good)',
   'band.B': 'B (Good)',
-  'band.C': 'C (Poor)',
-  'band.D': 'D (Very poor)',
+  'band.C': 'C (Below good)',
+  'band.D': 'D (Not good)',
+  'col.unit': 'Unit',
+  'col.period': 'Period',
+  'col.ci': '95% CI',
+  'col.band': 'Service quality',
+  network: 'Network',
+  commandSummary: 'the IKM of Permenpan RB 14/2017 per branch and the network, quarter and year',
+  tableTitle: 'Public satisfaction index (IKM, Permenpan RB 14/2017)',
+  tableNote: 'IKM = sum of the unsur means (NRR) x 1/9 x 25; grade on the IKM rounded to two decimals: A >= 88.31, B >= 76.61, C >= 65.00, else D.',
 }, {
   'unsur.U1': 'Persyaratan',
   'unsur.U2': 'Sistem, mekanisme dan prosedur',
@@ -30,6 +38,14 @@ export const ikm = section('ikm', {
   'band.B': 'B (Baik)',
   'band.C': 'C (Kurang Baik)',
   'band.D': 'D (Tidak Baik)',
+  'col.unit': 'Unit',
+  'col.period': 'Periode',
+  'col.ci': 'SK 95%',
+  'col.band': 'Mutu pelayanan',
+  network: 'Nasional',
+  commandSummary: 'IKM menurut Permenpan RB 14/2017 per kantor cabang dan nasional, per triwulan dan tahun',
+  tableTitle: 'Indeks Kepuasan Masyarakat (IKM, Permenpan RB 14/2017)',
+  tableNote: 'IKM = jumlah nilai rata-rata unsur (NRR) x 1/9 x 25; mutu pada IKM dibulatkan dua desimal: A >= 88,31, B >= 76,61, C >= 65,00, selain itu D.',
 });
 
 export const UNSUR_NAME_KEY = {
