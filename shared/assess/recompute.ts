@@ -9,6 +9,7 @@ import type { PlsResult } from '../stats/pls/types';
 import { ipma, type IpmaRow, type Scale } from '../stats/indices';
 import { fitLoyaltyModel, type LoyaltyModelResult } from '../stats/loyalty';
 import { summarizeItem, type ItemSummary } from '../stats/simple-indices';
+import { computeIkm, sampleAdequacy, type IkmResult, type SampleAdequacy, type WeightRule } from '../stats/ikm';
 import { selectColumns, selectRows, type DataTable } from '../stats/table';
 import { mean, sd } from '../stats/moments';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
@@ -46,8 +47,9 @@ export interface IndexValue {
   moe: number;
   n: number;
   /** pls: ACSI rescaling of the PLS weights, bootstrap CI; unweighted: equal item weights, bootstrap CI;
-   *  simple: equal item weights, normal CI from the row scores (when the model was not estimated). */
-  method: 'pls' | 'unweighted' | 'simple';
+   *  simple: equal item weights, normal CI from the row scores (when the model was not estimated);
+   *  ikm: the IKM of Permenpan RB 14/2017 (25-100), bootstrap CI; nrr: an unsur's mean answer (1-4), normal CI. */
+  method: 'pls' | 'unweighted' | 'simple' | 'ikm' | 'nrr';
 }
 
 export interface UnitResult {
@@ -70,7 +72,15 @@ export interface UnitResult {
   /** Simple indices per segment value (PU/BPU) and per programme, for the dashboard's filters. */
   breakdowns: Record<string, Record<string, { n: number; indices: Record<string, IndexValue> }>>;
   items: ItemSummary[];
+  /** The SKM of Permenpan RB 14/2017, when the instrument declares its unsur and the unit's rows answer them. */
+  ikm?: UnitIkm;
 }
+
+/** The unit's SKM figures (its IKM and NRR series are also in `indices` as IKM and NRR_<unsur>). */
+export type UnitIkm = Omit<IkmResult, 'nboot'> & { sample?: SampleAdequacy };
+
+/** Metric name of an unsur's NRR series. */
+export const nrrMetric = (unsur: string) => `NRR_${unsur}`;
 
 export interface RecomputeContext {
   unit: Unit;
@@ -84,6 +94,10 @@ export interface RecomputeContext {
   programmeItem?: string;
   satisfaction?: PlsModelSpec;
   loyalty?: RegressionModelSpec;
+  /** The instrument's SKM unsur and weight rule (no IKM without it). */
+  ikm?: { unsur: readonly string[]; weights: WeightRule };
+  /** Active participants the unit serves (branch directory), for the SKM's Krejcie-Morgan sample size. */
+  population?: number;
 }
 
 const hasAll = (t: DataTable, items: readonly string[]) => items.every((i) => t.names.includes(i));
@@ -97,6 +111,25 @@ function unfit(t: DataTable, spec: PlsModelSpec | RegressionModelSpec, minN: num
   if (missing.length) return { state: 'skipped', reason: `the instrument lacks ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}` };
   if (t.n < minN) return { state: 'too-small', reason: `n=${t.n} below ${minN}` };
   return null;
+}
+
+/**
+ * The unit's IKM (bootstrap CI from the same seed and number of resamples as its other indices) and the NRR of each
+ * unsur with a normal CI (mean ± z·sd/√n over its valid answers); adds IKM and NRR_<unsur> to `indices`.
+ */
+function unitIkm(t: DataTable, ctx: RecomputeContext, settings: RecomputeSettings, indices: Record<string, IndexValue>): { ikm: UnitIkm } {
+  const { unsur, weights } = ctx.ikm!;
+  const cols = unsur.map((u) => t.cols[t.names.indexOf(u)]!);
+  const { nboot: _nboot, ...r } = computeIkm(unsur, cols, { weights, nboot: settings.nboot, seed: settings.seed, alpha: settings.alpha });
+  indices['IKM'] = { value: r.ikm, se: r.se, ciLow: r.ciLow, ciHigh: r.ciHigh, moe: r.moe, n: r.n, method: 'ikm' };
+  const z = normalQuantile(1 - settings.alpha / 2, 0, 1);
+  unsur.forEach((u, j) => {
+    const valid = Array.from(cols[j]!).filter((v) => !Number.isNaN(v));
+    const se = sd(valid) / Math.sqrt(valid.length);
+    const m = r.unsur[j]!.nrr;
+    indices[nrrMetric(u)] = { value: m, se, ciLow: m - z * se, ciHigh: m + z * se, moe: z * se, n: valid.length, method: 'nrr' };
+  });
+  return { ikm: { ...r, ...(ctx.population !== undefined ? { sample: sampleAdequacy(ctx.population, r.n) } : {}) } };
 }
 
 /** Equal-weight 0-100 index with a normal CI from the per-row scores (rows with all items missing skipped). */
@@ -132,6 +165,7 @@ export async function recomputeUnit(frame: SurveyFrame, ctx: RecomputeContext, s
   };
   // Simple indices first: every unit has them, whatever happens to the models.
   for (const c of indexable) result.indices[c] = simpleIndex(t, ctx.constructItems[c]!, ctx.scale, settings.alpha);
+  if (ctx.ikm && hasAll(t, ctx.ikm.unsur)) Object.assign(result, unitIkm(t, ctx, settings, result.indices));
 
   // Satisfaction model with bootstrap; PLS-weighted indices replace the simple ones.
   const satUnfit = unfit(t, satisfaction, settings.minN);
@@ -221,9 +255,13 @@ export async function recomputeUnit(frame: SurveyFrame, ctx: RecomputeContext, s
 
 /** The recompute context an instrument implies (its constructs, programme codes and per-programme item). */
 export function contextFromInstrument(
-  instrument: { items: readonly string[]; constructs: readonly { name: string; items: readonly number[] }[]; categories: readonly { name: string; codes: readonly string[] }[]; scale: Scale },
+  instrument: {
+    items: readonly string[]; constructs: readonly { name: string; items: readonly number[] }[]; categories: readonly { name: string; codes: readonly string[] }[]; scale: Scale;
+    spec?: { ikm?: { unsur: readonly string[]; weights: WeightRule } };
+  },
   unit: Unit,
   period: string,
+  population?: number,
 ): RecomputeContext {
   const constructItems = Object.fromEntries(instrument.constructs.map((c) => [c.name, c.items.map((i) => instrument.items[i]!)]));
   const programme = instrument.categories.find((c) => c.name === 'programme');
@@ -232,5 +270,7 @@ export function contextFromInstrument(
     unit, period, scale: instrument.scale, constructItems,
     ...(programme ? { programmeCodes: programme.codes } : {}),
     ...(programmeItem ? { programmeItem } : {}),
+    ...(instrument.spec?.ikm ? { ikm: { unsur: instrument.spec.ikm.unsur, weights: instrument.spec.ikm.weights } } : {}),
+    ...(population !== undefined ? { population } : {}),
   };
 }

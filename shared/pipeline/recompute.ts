@@ -32,6 +32,17 @@ export interface RecomputeOutcome {
   failedResamples?: number;
 }
 
+/**
+ * Active participants a unit serves, from the branch directory: a branch's own, a region's or the network's the sum
+ * over the directory's branches in it; unknown when any of them lacks a figure.
+ */
+export function populationOf(unit: Unit, branches: ReadonlyMap<string, BranchInfo> | undefined): number | undefined {
+  if (!branches) return undefined;
+  const members = unit.kind === 'branch' ? [branches.get(unit.id)] : [...branches.values()].filter((b) => unit.kind === 'network' || b.region === unit.id);
+  if (!members.length || members.some((b) => b?.population === undefined)) return undefined;
+  return members.reduce((a, b) => a + b!.population!, 0);
+}
+
 export async function recomputeOne(d: RecomputeDeps, req: RecomputeRequest): Promise<RecomputeOutcome> {
   const t0 = performance.now();
   const elapsed = () => Math.round(performance.now() - t0);
@@ -51,8 +62,9 @@ export async function recomputeOne(d: RecomputeDeps, req: RecomputeRequest): Pro
   const settings = settingsFor(req.unit, d.settings, d.onLambda);
   // Worker threads change speed, not results, so they are not part of what the result depends on.
   const { workers: _workers, ...resultSettings } = settings;
+  const population = populationOf(req.unit, d.branches);
   const inputHash = createHash('sha256')
-    .update(JSON.stringify({ parts, settings: resultSettings, instrument: `${d.instrument.id}@${d.instrument.version}` }))
+    .update(JSON.stringify({ parts, settings: resultSettings, instrument: `${d.instrument.id}@${d.instrument.version}`, ...(population !== undefined ? { population } : {}) }))
     .digest('hex');
   const summaryKey = keys.periodSummary(req.unit, req.period);
   const previous = await d.storage.items.get<SummaryItem>(summaryKey);
@@ -62,7 +74,7 @@ export async function recomputeOne(d: RecomputeDeps, req: RecomputeRequest): Pro
   }
   const texts = await Promise.all(parts.map(async (p) => ({ text: await requireText(d.storage.objects, d.curatedBucket, p.key), source: p.key })));
   const frame = frameFromCleanCsv(texts, d.instrument);
-  const result = await recomputeUnit(frame, contextFromInstrument(d.instrument, req.unit, req.period), settings);
+  const result = await recomputeUnit(frame, contextFromInstrument(d.instrument, req.unit, req.period, population), settings);
   const region = req.unit.kind === 'branch' ? regionOf(req.unit.id) : undefined;
   const { summary, metrics } = recordsForResult(result, inputHash, region);
   // The S3 result first: a summary item never points at a result that is not there.

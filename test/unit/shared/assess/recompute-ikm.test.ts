@@ -1,0 +1,57 @@
+// A unit's recompute carries the SKM: IKM and NRR_<unsur> series beside the other indices, the full SKM block,
+// and the Krejcie-Morgan sample when the directory gives a population; an SKM-only instrument needs no model.
+import { describe, expect, it } from 'vitest';
+import { contextFromInstrument, recomputeUnit, DEFAULT_SETTINGS } from '../../../../shared/assess/recompute';
+import { recordsForResult } from '../../../../shared/assess/records';
+import { populationOf } from '../../../../shared/pipeline/recompute';
+import type { SurveyFrame } from '../../../../shared/assess/frame';
+import { computeIkm } from '../../../../shared/stats/ikm';
+import { loadInstrument } from '../../../../shared/survey/instrument';
+import skm from '../../../fixtures/instruments/skm-2024.json';
+
+const U = ['U1', 'U2', 'U3', 'U4', 'U5', 'U6', 'U7', 'U8', 'U9'];
+const n = 50;
+const cols = U.map((_, j) => Float64Array.from({ length: n }, (_, i) => ((i * 7 + j * 5) % 13 === 0 ? NaN : 1 + ((i * (j + 3) + j) % 4))));
+const frame: SurveyFrame = {
+  n, respondentIds: Array.from({ length: n }, (_, i) => `k1.${i}`), branches: Array(n).fill('KC01'), periods: Array(n).fill('2024-Q1'),
+  categories: {}, items: { names: U, cols, n }, duplicatesDropped: 0,
+};
+const instrument = loadInstrument(skm, 'skm-2024.json');
+const settings = { ...DEFAULT_SETTINGS, nboot: 300, seed: 99 };
+
+describe('recompute with the SKM', () => {
+  it('adds IKM and NRR_<unsur> with the IKM module\'s figures, and skips the models it has no items for', async () => {
+    const ctx = contextFromInstrument(instrument, { kind: 'branch', id: 'KC01' }, '2024-Q1', 2000);
+    const r = await recomputeUnit(frame, ctx, settings);
+    const direct = computeIkm(U, cols, { nboot: 300, seed: 99 });
+    expect(r.indices['IKM']).toEqual({ value: direct.ikm, se: direct.se, ciLow: direct.ciLow, ciHigh: direct.ciHigh, moe: direct.moe, n, method: 'ikm' });
+    U.forEach((u, j) => {
+      expect(r.indices[`NRR_${u}`]!.value).toBe(direct.unsur[j]!.nrr);
+      expect(r.indices[`NRR_${u}`]!.n).toBe(direct.unsur[j]!.n);
+      expect(r.indices[`NRR_${u}`]!.method).toBe('nrr');
+    });
+    expect(r.ikm!.band).toBe(direct.band);
+    expect(r.ikm!.priorities).toEqual(direct.priorities);
+    expect(r.ikm!.sample).toEqual({ population: 2000, required: 322, n, enough: false });
+    expect(r.status.satisfaction.state).toBe('skipped');
+    const { summary, metrics } = recordsForResult(r, 'h');
+    expect(summary.ikm!.ikm).toBe(direct.ikm);
+    expect(metrics.map((m) => m.metric).sort()).toEqual(['IKM', ...U.map((u) => `NRR_${u}`)].sort());
+  });
+
+  it('has no IKM when the instrument declares no unsur', async () => {
+    const { ikm: _ikm, ...noIkm } = contextFromInstrument(instrument, { kind: 'branch', id: 'KC01' }, '2024-Q1');
+    const r = await recomputeUnit(frame, noIkm, settings);
+    expect(r.indices['IKM']).toBeUndefined();
+    expect(r.ikm).toBeUndefined();
+  });
+
+  it('takes a region\'s and the network\'s population as the sum of their branches\', unknown if one lacks it', () => {
+    const dir = new Map([['A', { id: 'A', region: 'R1', population: 100 }], ['B', { id: 'B', region: 'R1', population: 300 }], ['C', { id: 'C', region: 'R2' }]]);
+    expect(populationOf({ kind: 'branch', id: 'B' }, dir)).toBe(300);
+    expect(populationOf({ kind: 'region', id: 'R1' }, dir)).toBe(400);
+    expect(populationOf({ kind: 'region', id: 'R2' }, dir)).toBeUndefined();
+    expect(populationOf({ kind: 'network' }, dir)).toBeUndefined();
+    expect(populationOf({ kind: 'network' }, undefined)).toBeUndefined();
+  });
+});
