@@ -199,10 +199,11 @@ export const CONFIG_GROUPS = {
   }, (v) => ({ locale: v.SATMON_LOCALE })),
 
   alerts: group('Alerts (the assess handler)', {
-    SATMON_ALERT_METRICS: names(['TRUST'], { description: 'Indices tested for a decline every quarter.' }),
+    SATMON_ALERT_METRICS: names(['TRUST'], { description: 'Indices tested for a decline every quarter (any stored series: TRUST, SAT, IKM, NRR_U4, ...).' }),
+    SATMON_ALERT_IKM_BAND: flag({ description: "Alert when a branch's IKM grade (mutu pelayanan A-D) is worse than in the quarter before." }, true),
     [TOPICS.alerts.envVar]: arn('sns', { description: 'SNS topic new alerts are published to (set by the CDK stack).' }),
     SATMON_ALERT_WEBHOOK: httpUrl({ description: 'URL new alerts are also POSTed to as JSON.' }),
-  }, (v) => ({ metrics: v.SATMON_ALERT_METRICS, topicArn: v[TOPICS.alerts.envVar], webhook: v.SATMON_ALERT_WEBHOOK })),
+  }, (v) => ({ metrics: v.SATMON_ALERT_METRICS, ikmBand: v.SATMON_ALERT_IKM_BAND, topicArn: v[TOPICS.alerts.envVar], webhook: v.SATMON_ALERT_WEBHOOK })),
 
   logging: group('Logging', {
     POWERTOOLS_LOG_LEVEL: oneOf(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'], {

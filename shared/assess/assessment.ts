@@ -2,6 +2,11 @@
 // and period vs period comparisons, alert deduplication, and the assessment record. Pure: series in, records out.
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import { DEFAULT_ALERT_RULE, decideAlerts, estimateTau, testDecline, type AlertDecision, type AlertRuleOptions, type Observation } from './alert-rule';
+import { bandOf, type Band } from '../stats/ikm';
+
+/** The alert metric of a drop in the IKM's mutu pelayanan (A-D), beside the decline tests of the index itself. */
+export const IKM_BAND_METRIC = 'IKM_BAND';
+const IKM = 'IKM';
 
 /** Index observations of one unit: metric -> series sorted oldest first (the last entry is the assessed period). */
 export type UnitSeries = Record<string, Observation[]>;
@@ -28,7 +33,10 @@ export interface Alert {
   current: number;
   p: number;
   bhThreshold: number;
-  test: 'abrupt' | 'sustained';
+  /** band: the IKM's mutu pelayanan fell (baseline = the IKM before, current = now; p of the drop, no BH). */
+  test: 'abrupt' | 'sustained' | 'band';
+  /** For a band alert: the grade before and now. */
+  bands?: { from: Band; to: Band };
   /** Driver constructs sorted by how much their index fell over the same window. */
   drivers: { construct: string; change: number }[];
   /** First period of this episode (an open alert that continues keeps its first period). */
@@ -57,6 +65,10 @@ export interface AssessmentInput {
   /** Currently open alerts: `${branch}#${metric}` -> the period the episode started. */
   openAlerts: ReadonlyMap<string, string>;
   rule?: AlertRuleOptions;
+  /** Also raise an alert when a branch's IKM grade drops (B to C), see ikmBandAlerts. */
+  bandAlerts?: boolean;
+  /** Drivers of a band alert: the NRR series (NRR_U1, ...), whose changes are reported like a construct's. */
+  bandDrivers?: readonly string[];
 }
 
 export interface AssessmentOutput {
@@ -119,15 +131,7 @@ export function closeAssessment(input: AssessmentInput): AssessmentOutput {
       continue;
     }
     const series = input.branches[d.unit]!.series;
-    const window = d.test === 'abrupt' ? 1 : 2;
-    const drivers = (input.drivers[d.metric] ?? []).flatMap((c) => {
-      const s = (series[c] ?? []).filter((o) => o.period <= input.period);
-      if (s.length < window + 1) return [];
-      const recent = s.slice(-window), base = s.slice(0, -window).slice(-rule.baselinePeriods);
-      if (!base.length) return [];
-      const mean = (xs: Observation[]) => xs.reduce((a, o) => a + o.value, 0) / xs.length;
-      return [{ construct: c, change: mean(recent) - mean(base) }];
-    }).sort((a, b) => a.change - b.change);
+    const drivers = driverChanges(series, input.drivers[d.metric] ?? [], input.period, d.test === 'abrupt' ? 1 : 2, rule.baselinePeriods);
     const alert: Alert = {
       branch: d.unit, period: d.period, metric: d.metric, decline: d.decline, declineCi: d.declineCi,
       baseline: d.baseline, current: d.current, p: d.p, bhThreshold: d.bhThreshold, test: d.test, drivers,
@@ -136,5 +140,60 @@ export function closeAssessment(input: AssessmentInput): AssessmentOutput {
     // An episode that started in this very period is new (a re-run of the same assessment reports it the same way).
     (since !== undefined && since !== input.period ? continuing : newAlerts).push(alert);
   }
+  if (input.bandAlerts) {
+    const band = ikmBandAlerts(input, rule);
+    newAlerts.push(...band.newAlerts); continuing.push(...band.continuing); resolved.push(...band.resolved);
+  }
   return { period: input.period, rows, newAlerts, continuing, resolved, tested: decisions.filter((d) => d.eligible).length, tau };
+}
+
+/** How much each driver series moved: mean of the last `window` periods minus the mean of up to `baseline` before. */
+function driverChanges(series: UnitSeries, drivers: readonly string[], period: string, window: number, baseline: number): Alert['drivers'] {
+  return drivers.flatMap((c) => {
+    const s = (series[c] ?? []).filter((o) => o.period <= period);
+    if (s.length < window + 1) return [];
+    const recent = s.slice(-window), base = s.slice(0, -window).slice(-baseline);
+    if (!base.length) return [];
+    const mean = (xs: Observation[]) => xs.reduce((a, o) => a + o.value, 0) / xs.length;
+    return [{ construct: c, change: mean(recent) - mean(base) }];
+  }).sort((a, b) => a.change - b.change);
+}
+
+const BAND_RANK: Record<Band, number> = { A: 0, B: 1, C: 2, D: 3 };
+
+/**
+ * Band alerts: a branch whose IKM grade (mutu pelayanan, what the unit publishes) is worse than in its previous
+ * assessed period raises an alert of its own, whatever the decline's p (the grade is a regulated figure; the p of the
+ * drop is reported). An open episode continues while the grade stays below the one before the episode and is resolved
+ * once it is back. Both periods need n >= the rule's minN, so a handful of answers cannot move a grade.
+ */
+function ikmBandAlerts(input: AssessmentInput, rule: AlertRuleOptions): Pick<AssessmentOutput, 'newAlerts' | 'continuing' | 'resolved'> {
+  const out: Pick<AssessmentOutput, 'newAlerts' | 'continuing' | 'resolved'> = { newAlerts: [], continuing: [], resolved: [] };
+  for (const b of Object.keys(input.branches).sort()) {
+    const series = input.branches[b]!.series;
+    const s = (series[IKM] ?? []).filter((o) => o.period <= input.period && Number.isFinite(o.value));
+    const cur = s.at(-1);
+    if (!cur || cur.period !== input.period || cur.n < rule.minN) continue;
+    const opened = input.openAlerts.get(`${b}#${IKM_BAND_METRIC}`);
+    const since = opened !== undefined && opened <= input.period ? opened : undefined;
+    // the reference: the period before the episode began, else the period before this one
+    const ref = s.filter((o) => o.period < (since ?? input.period)).at(-1);
+    if (!ref || ref.n < rule.minN) continue;
+    const from = bandOf(ref.value)!, to = bandOf(cur.value)!;
+    if (BAND_RANK[to] <= BAND_RANK[from]) {
+      if (since !== undefined && since < input.period) out.resolved.push({ branch: b, metric: IKM_BAND_METRIC, since });
+      continue;
+    }
+    const decline = ref.value - cur.value;
+    const se = Math.sqrt(cur.se ** 2 + ref.se ** 2);
+    const zc = 1.959963984540054;
+    const alert: Alert = {
+      branch: b, period: input.period, metric: IKM_BAND_METRIC, decline, declineCi: [decline - zc * se, decline + zc * se],
+      baseline: ref.value, current: cur.value, p: Number.isFinite(se) && se > 0 ? normalCdf(-decline / se, 0, 1) : NaN, bhThreshold: NaN,
+      test: 'band', bands: { from, to }, drivers: driverChanges(series, input.bandDrivers ?? [], input.period, 1, rule.baselinePeriods),
+      since: since ?? input.period, status: 'open',
+    };
+    (since !== undefined && since !== input.period ? out.continuing : out.newAlerts).push(alert);
+  }
+  return out;
 }

@@ -85,7 +85,9 @@ export interface AlertItem {
   notified: boolean;
   /** Evidence at the latest confirmation (see Alert in ./assessment.ts). */
   decline: number; declineCi: [number, number]; baseline: number; current: number; p: number; bhThreshold: number;
-  test: 'abrupt' | 'sustained';
+  test: 'abrupt' | 'sustained' | 'band';
+  /** A band alert's grades before and now. */
+  bands?: { from: 'A' | 'B' | 'C' | 'D'; to: 'A' | 'B' | 'C' | 'D' };
   drivers: { construct: string; change: number }[];
 }
 
@@ -96,6 +98,7 @@ export function alertItem(a: import('./assessment').Alert, region?: string): Ale
     entity: 'alert', branch: a.branch, metric: a.metric, since: a.since, lastPeriod: a.period, status: 'open', notified: false,
     decline: a.decline, declineCi: a.declineCi, baseline: a.baseline, current: a.current, p: a.p, bhThreshold: a.bhThreshold,
     test: a.test, drivers: a.drivers,
+    ...(a.bands ? { bands: a.bands } : {}),
     ...(region ? { region } : {}),
   });
 }
@@ -106,7 +109,7 @@ export function alertItem(a: import('./assessment').Alert, region?: string): Ale
 /** A confirmed episode: new evidence and the last confirming period, only forward in time (a re-run of an earlier
  *  assessment leaves the evidence of a later one in place). */
 export function refreshAlert(a: import('./assessment').Alert): UpdatePlan {
-  const ev = finiteDeep({ decline: a.decline, declineCi: a.declineCi, baseline: a.baseline, current: a.current, p: a.p, bhThreshold: a.bhThreshold, test: a.test, drivers: a.drivers });
+  const ev = finiteDeep({ decline: a.decline, declineCi: a.declineCi, baseline: a.baseline, current: a.current, p: a.p, bhThreshold: a.bhThreshold, test: a.test, drivers: a.drivers, ...(a.bands ? { bands: a.bands } : {}) });
   return {
     key: keys.alert(a.branch, a.since, a.metric),
     set: { lastPeriod: a.period, ...ev },

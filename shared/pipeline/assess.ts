@@ -24,6 +24,8 @@ export interface AssessDeps {
   branches?: ReadonlyMap<string, BranchInfo>;
   /** Metrics whose decline raises alerts (default TRUST). */
   alertMetrics: string[];
+  /** Also alert when a branch's IKM grade drops (default true; SATMON_ALERT_IKM_BAND). */
+  alertBand?: boolean;
   notify: (alert: Alert) => Promise<void>;
   /** Largest plan output (bytes of JSON) that carries its items inline; default MAX_INLINE_PLAN_BYTES (tests lower it). */
   maxInlinePlanBytes?: number;
@@ -207,10 +209,14 @@ export async function close(
   const openAsOf = episodes.filter((e) => e.since <= asOf && (e.status === 'open' || (e.resolvedIn ?? '') > asOf));
   const openAlerts = new Map(openAsOf.map((a) => [`${a.branch}#${a.metric}`, a.since]));
 
+  // The IKM's drivers are its unsur: an IKM alert names the NRR series that fell most.
+  const nrr = [...new Set(Object.values(branchSeries).flatMap((b) => Object.keys(b.series)))].filter((m) => m.startsWith('NRR_')).sort();
   const out = closeAssessment({
     period,
     metrics: kind === 'Q' ? d.alertMetrics : [], // alerts are quarterly; a year is compared, not alerted
-    drivers: driversOf(satisfactionModel),
+    drivers: { ...driversOf(satisfactionModel), IKM: nrr },
+    bandAlerts: kind === 'Q' && d.alertBand !== false,
+    bandDrivers: nrr,
     branches: branchSeries,
     network: networkSeries,
     openAlerts,
