@@ -74,6 +74,8 @@ export interface UnitResult {
   items: ItemSummary[];
   /** The SKM of Permenpan RB 14/2017, when the instrument declares its unsur and the unit's rows answer them. */
   ikm?: UnitIkm;
+  /** Respondents by each categorical column (programme, segment, demographics): code -> count; `''` = not answered. */
+  profile: Record<string, Record<string, number>>;
 }
 
 /** The unit's SKM figures (its IKM and NRR series are also in `indices` as IKM and NRR_<unsur>). */
@@ -111,6 +113,15 @@ function unfit(t: DataTable, spec: PlsModelSpec | RegressionModelSpec, minN: num
   if (missing.length) return { state: 'skipped', reason: `the instrument lacks ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}` };
   if (t.n < minN) return { state: 'too-small', reason: `n=${t.n} below ${minN}` };
   return null;
+}
+
+/** Who answered (Suryani et al. Tables 1-3; the SKM report's respondent profile): counts per code of each category. */
+function profileOf(frame: SurveyFrame): UnitResult['profile'] {
+  return Object.fromEntries(Object.entries(frame.categories).map(([name, values]) => {
+    const counts: Record<string, number> = {};
+    for (const v of values) counts[v ?? ''] = (counts[v ?? ''] ?? 0) + 1;
+    return [name, counts];
+  }));
 }
 
 /**
@@ -160,7 +171,7 @@ export async function recomputeUnit(frame: SurveyFrame, ctx: RecomputeContext, s
   const result: UnitResult = {
     schema: 1, unit: ctx.unit, period: ctx.period, n: frame.n, duplicatesDropped: frame.duplicatesDropped, settings,
     status: { satisfaction: { state: 'ok' }, loyalty: { state: 'ok' } },
-    indices: {}, programmes: null, breakdowns: {},
+    indices: {}, programmes: null, breakdowns: {}, profile: profileOf(frame),
     items: t.names.map((name, j) => summarizeItem(name, t.cols[j]!, ctx.scale, 1 - settings.alpha)),
   };
   // Simple indices first: every unit has them, whatever happens to the models.

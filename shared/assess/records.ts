@@ -25,6 +25,8 @@ export interface SummaryItem {
   breakdowns: UnitResult['breakdowns'];
   /** The SKM of Permenpan RB 14/2017: NRR per unsur, IKM, band, priorities, sample adequacy (when the instrument has it). */
   ikm?: UnitResult['ikm'];
+  /** Respondents by category (programme, segment, demographics). */
+  profile?: UnitResult['profile'];
   /** S3 key (curated bucket) of the full UnitResult JSON. */
   resultKey: string;
   /** Hash of the rows the result was computed from, to skip identical recomputes. */
@@ -65,6 +67,7 @@ export function recordsForResult(r: UnitResult, inputHash: string, region?: stri
     entity: 'summary', unit: label, period: r.period, n: r.n,
     status: r.status, indices: finiteDeep(r.indices), programmes: finiteDeep(r.programmes), breakdowns: finiteDeep(r.breakdowns), resultKey: resultKey(r.unit, r.period), inputHash,
     ...(r.ikm ? { ikm: finiteDeep(r.ikm) } : {}),
+    profile: r.profile,
     ...(region ? { region } : {}),
   };
   return { summary, metrics };

@@ -14,7 +14,7 @@ const n = 50;
 const cols = U.map((_, j) => Float64Array.from({ length: n }, (_, i) => ((i * 7 + j * 5) % 13 === 0 ? NaN : 1 + ((i * (j + 3) + j) % 4))));
 const frame: SurveyFrame = {
   n, respondentIds: Array.from({ length: n }, (_, i) => `k1.${i}`), branches: Array(n).fill('KC01'), periods: Array(n).fill('2024-Q1'),
-  categories: {}, items: { names: U, cols, n }, duplicatesDropped: 0,
+  categories: { gender: Array.from({ length: n }, (_, i) => (i % 5 === 0 ? null : i % 2 ? 'F' : 'M')) }, items: { names: U, cols, n }, duplicatesDropped: 0,
 };
 const instrument = loadInstrument(skm, 'skm-2024.json');
 const settings = { ...DEFAULT_SETTINGS, nboot: 300, seed: 99 };
@@ -34,6 +34,7 @@ describe('recompute with the SKM', () => {
     expect(r.ikm!.priorities).toEqual(direct.priorities);
     expect(r.ikm!.sample).toEqual({ population: 2000, required: 322, n, enough: false });
     expect(r.status.satisfaction.state).toBe('skipped');
+    expect(r.profile).toEqual({ gender: { '': 10, M: 20, F: 20 } }); // every 5th unanswered, then alternating
     const { summary, metrics } = recordsForResult(r, 'h');
     expect(summary.ikm!.ikm).toBe(direct.ikm);
     expect(metrics.map((m) => m.metric).sort()).toEqual(['IKM', ...U.map((u) => `NRR_${u}`)].sort());
