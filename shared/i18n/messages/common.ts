@@ -17,6 +17,7 @@ export const common = section('common', {
   'metric.EMP': 'Empathy',
   'metric.TRUSTxGOV': 'Trust × government role',
   'metric.IKM': 'IKM (public satisfaction index)',
+  'metric.IKM_BAND': 'IKM grade (mutu pelayanan)',
   'cite.suryani': 'Suryani et al. (2024)',
   'cite.rufani': 'Rufani et al. (2023)',
   'cite.permenpan': 'Permenpan RB 14/2017',
@@ -39,6 +40,7 @@ export const common = section('common', {
   'metric.EMP': 'Empati',
   'metric.TRUSTxGOV': 'Kepercayaan × peran pemerintah',
   'metric.IKM': 'IKM (Indeks Kepuasan Masyarakat)',
+  'metric.IKM_BAND': 'Mutu pelayanan IKM',
   'cite.suryani': 'Suryani dkk. (2024)',
   'cite.rufani': 'Rufani dkk. (2023)',
   'cite.permenpan': 'Permenpan RB 14/2017',
@@ -51,5 +53,7 @@ export const common = section('common', {
 export const METRIC_NAME_KEY = {
   SAT: 'common.metric.SAT', TRUST: 'common.metric.TRUST', LOY: 'common.metric.LOY', CRM: 'common.metric.CRM', SQ: 'common.metric.SQ',
   GOV: 'common.metric.GOV', TAN: 'common.metric.TAN', REL: 'common.metric.REL', RES: 'common.metric.RES', ASR: 'common.metric.ASR',
-  EMP: 'common.metric.EMP', 'TRUST*GOV': 'common.metric.TRUSTxGOV', IKM: 'common.metric.IKM',
+  EMP: 'common.metric.EMP', 'TRUST*GOV': 'common.metric.TRUSTxGOV', IKM: 'common.metric.IKM', IKM_BAND: 'common.metric.IKM_BAND',
+  NRR_U1: 'ikm.unsur.U1', NRR_U2: 'ikm.unsur.U2', NRR_U3: 'ikm.unsur.U3', NRR_U4: 'ikm.unsur.U4', NRR_U5: 'ikm.unsur.U5',
+  NRR_U6: 'ikm.unsur.U6', NRR_U7: 'ikm.unsur.U7', NRR_U8: 'ikm.unsur.U8', NRR_U9: 'ikm.unsur.U9',
 } as const;
