@@ -156,7 +156,7 @@ export function itemAnalysisComplete(items: string[], cols: Float64Array[], opts
       usedForValidity: validity,
       note:
         `critical r = t/sqrt(df + t^2), df = N - 2 = ${n - 2}; an item is valid when its corrected item-total correlation exceeds the ${validity} value. ` +
-        "(The seed-003 paper quotes 0.195 as the one-sided value at df = 98; at df = 98 the one-sided value is 0.165 and the two-sided 0.197; 0.195 is the two-sided value at df = 100.)",
+        "(Rufani et al. (2023) quote 0.195 as the one-sided value at df = 98; at df = 98 the one-sided value is 0.165 and the two-sided 0.197; 0.195 is the two-sided value at df = 100.)",
     },
     itemStatistics: items.map((item, j) => ({ item, mean: means[j]!, sd: Math.sqrt(C[j]![j]!) })),
     scaleStatistics: { mean: meanTotal, variance: varTotal, sd: Math.sqrt(varTotal), nItems: k },
