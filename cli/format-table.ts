@@ -1,5 +1,8 @@
-// Plain-text tables for CLI output: a title, column headers, aligned cells, footnotes.
+// Plain-text tables for CLI output: a title, column headers, aligned cells, footnotes, in the CLI's language
+// (cli/i18n.ts): numbers through shared/i18n/format, so 0,504 in Indonesian and 0.504 in English.
 // Numbers are printed with the column's fixed decimals; null/undefined cells stay blank.
+import type { Format } from '../shared/i18n/format';
+import { cliFormat } from './i18n';
 
 export interface TableColumn {
   header: string;
@@ -14,20 +17,31 @@ export type TableCell = string | number | null | undefined;
 export interface TableOptions {
   title?: string;
   footnotes?: readonly string[];
+  /** The language's formats (default: the CLI's, cli/i18n.ts). */
+  fmt?: Format;
 }
 
-export function formatCell(value: TableCell, decimals?: number): string {
+/** A number as short as it is written (0.05 -> "0,05" in Indonesian), integers grouped (1.234 / 1,234). */
+export function formatNumber(value: number, fmt: Format = cliFormat()): string {
+  if (Number.isInteger(value)) return fmt.int(value);
+  const m = /^-?\d+(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(value));
+  const digits = Math.min(12, (m?.[1]?.length ?? 0) - Number(m?.[2] ?? 0));
+  return fmt.num(value, Math.max(0, digits));
+}
+
+export function formatCell(value: TableCell, decimals?: number, fmt: Format = cliFormat()): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   if (Number.isNaN(value)) return 'NaN';
   if (!Number.isFinite(value)) return value > 0 ? 'Inf' : '-Inf';
-  const s = decimals === undefined ? String(value) : value.toFixed(decimals);
+  if (decimals === undefined) return formatNumber(value, fmt);
   // A tiny negative rounds to "-0.000"; print it unsigned.
-  return /^-0(\.0*)?$/.test(s) ? s.slice(1) : s;
+  return fmt.num(Number(value.toFixed(decimals)) === 0 ? 0 : value, decimals);
 }
 
 export function formatTable(columns: readonly TableColumn[], rows: readonly (readonly TableCell[])[], opts: TableOptions = {}): string {
-  const text = rows.map((r) => columns.map((c, j) => formatCell(r[j], c.decimals)));
+  const fmt = opts.fmt ?? cliFormat();
+  const text = rows.map((r) => columns.map((c, j) => formatCell(r[j], c.decimals, fmt)));
   const align = columns.map((c, j) => {
     if (c.align) return c.align;
     const first = rows.find((r) => r[j] !== null && r[j] !== undefined)?.[j];

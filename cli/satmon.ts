@@ -1,30 +1,36 @@
 // satmon: the command-line entry. Each subcommand lives in cli/commands/<name>.ts and exports
 // `run(argv): Promise<number>` plus a one-line `summary`; they are imported lazily so `--help` stays fast.
+// `--lang id|en` anywhere on the line chooses the language of what is printed for a person (cli/i18n.ts).
 import { CliError } from './errors';
+import { cliFormat, takeLangFlag } from './i18n';
+import type { MessageKey } from '../shared/i18n/catalogue';
 
 interface Command { run(argv: string[]): Promise<number> }
 
 // Literal import() calls: esbuild (scripts/build.mjs) makes each command a chunk loaded only when it runs.
-const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  estimate: { summary: 'PLS-SEM estimate (and bootstrap) of a model on a CSV', load: () => import('./commands/estimate') },
-  regress: { summary: 'OLS regression with SPSS-style diagnostics', load: () => import('./commands/regress') },
-  items: { summary: 'item-total statistics and Cronbach alpha', load: () => import('./commands/items') },
-  index: { summary: 'ACSI-style 0-100 indices of a PLS model (with bootstrap CI)', load: () => import('./commands/index') },
-  clean: { summary: 'clean a survey drop into clean rows, rejects and a manifest', load: () => import('./commands/clean') },
-  instrument: { summary: 'draft an instrument from a survey export (instrument draft --data EXPORT --out I.json)', load: () => import('./commands/instrument') },
-  simulate: { summary: 'generate realistic survey drops from the seed-000 population model', load: () => import('./commands/simulate') },
-  pipeline: { summary: 'run the whole pipeline on a folder of drops against the embedded stack', load: () => import('./commands/pipeline') },
-  assess: { summary: 'run a quarterly or annual assessment against the embedded stack', load: () => import('./commands/assess') },
-  forget: { summary: 'erase one participant on request (curated rows, rejects, duplicate index), then reassess', load: () => import('./commands/forget') },
+const COMMANDS: Record<string, { summary: MessageKey; load: () => Promise<Command> }> = {
+  estimate: { summary: 'cli.command.estimate', load: () => import('./commands/estimate') },
+  regress: { summary: 'cli.command.regress', load: () => import('./commands/regress') },
+  items: { summary: 'cli.command.items', load: () => import('./commands/items') },
+  ikm: { summary: 'ikm.commandSummary', load: () => import('./commands/ikm') },
+  index: { summary: 'cli.command.index', load: () => import('./commands/index') },
+  clean: { summary: 'cli.command.clean', load: () => import('./commands/clean') },
+  instrument: { summary: 'cli.command.instrument', load: () => import('./commands/instrument') },
+  simulate: { summary: 'cli.command.simulate', load: () => import('./commands/simulate') },
+  pipeline: { summary: 'cli.command.pipeline', load: () => import('./commands/pipeline') },
+  assess: { summary: 'cli.command.assess', load: () => import('./commands/assess') },
+  forget: { summary: 'cli.command.forget', load: () => import('./commands/forget') },
 };
 
 function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return ['Usage: satmon <command> [options]   (satmon <command> --help for its options)', '', 'Commands:', ...lines].join('\n');
+  const { t } = cliFormat();
+  const cite = { suryani: t('common.cite.suryani'), rufani: t('common.cite.rufani') };
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${t(c.summary, cite)}`);
+  return [t('cli.usage'), '', t('cli.commands'), ...lines].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const [name, ...rest] = takeLangFlag(argv);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage() + '\n');
     return name ? 0 : 2;

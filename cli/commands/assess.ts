@@ -5,6 +5,8 @@
 import { parseFlags } from '../args';
 import { openData } from '../data-folder';
 import { CliError } from '../errors';
+import { cliFormat } from '../i18n';
+import { alertLine } from '../../shared/assess/alert-text';
 import { runAssessment } from '../../infra/local/assessment-runner';
 import { isQuarter, isYear } from '../../shared/period';
 
@@ -29,9 +31,12 @@ export async function run(argv: string[]): Promise<number> {
     const out = { ...r.close, branches: r.plan.branches.length, units: r.plan.items.length, failures: r.failures, ms: r.ms };
     if (f.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
     else {
-      process.stdout.write(`${period}: ${out.branches} branches (${out.units} units recomputed), ${out.tested} tested\n`);
-      for (const a of r.close.newAlerts) process.stdout.write(`ALERT ${a.branch} ${a.metric}: down ${a.decline.toFixed(1)} points (p = ${a.p.toPrecision(3)}), since ${a.since}\n`);
-      process.stdout.write(`${r.close.continuing} continuing, ${r.close.resolved} resolved; record in ${r.close.resultKey}\n`);
+      const fmt = cliFormat();
+      const { t } = fmt;
+      const say = (line: string) => process.stdout.write(`${line}\n`);
+      say(t('cli.assess.head', { period: fmt.period(period), branches: fmt.int(out.branches), units: fmt.int(out.units), tested: fmt.int(out.tested) }));
+      for (const a of r.close.newAlerts) say(alertLine(a, fmt));
+      say(t('cli.assess.tail', { continuing: fmt.int(r.close.continuing), resolved: fmt.int(r.close.resolved), key: r.close.resultKey }));
     }
     return r.failures.length ? 1 : 0;
   } finally {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseFlags, required } from '../args';
 import { CliError } from '../errors';
 import { loadGroups } from '../../shared/config';
+import { cliFormat } from '../i18n';
 import { parseLocalDateTime } from '../../shared/period';
 import {
   BRANCH_ID_PATTERN, cleanDrop, DEFAULT_UPLOAD_TIME_ZONE, defaultInstrument, DropCsvWriter, DropRejectedError, loadInstrument, messageText,
@@ -203,10 +204,12 @@ export async function run(argv: string[]): Promise<number> {
   await writeFile(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 
   if (explained) process.stdout.write(formatExplanation(explained, verdicts) + '\n');
-  const reasons = REASON_CODES.filter((c) => manifest.reasons[c] > 0).map((c) => `${c} ${manifest.reasons[c]}`);
-  process.stdout.write(
-    `${data}: ${manifest.inputRows} rows -> ${manifest.cleanRows} clean, ${manifest.rejectedRows} rejected` +
-      `${reasons.length ? ` (${reasons.join(', ')})` : ''}; ${manifest.groups.length} branch-period group(s); written to ${out}\n`,
-  );
+  const fmt = cliFormat();
+  // Reason codes stay codes: they are the documented names in rejects.csv and the manifest.
+  const reasons = REASON_CODES.filter((c) => manifest.reasons[c] > 0).map((c) => `${c} ${fmt.int(manifest.reasons[c])}`);
+  process.stdout.write(fmt.t('cli.clean.summary', {
+    file: data, rows: fmt.int(manifest.inputRows), clean: fmt.int(manifest.cleanRows), rejected: fmt.int(manifest.rejectedRows),
+    reasons: reasons.length ? ` (${reasons.join(', ')})` : '', groups: fmt.int(manifest.groups.length), out,
+  }) + '\n');
   return 0;
 }

@@ -5,7 +5,8 @@ import { availableParallelism } from 'node:os';
 import { intFlag, parseFlags, required } from '../args';
 import { CliError } from '../errors';
 import { loadNumericCsv } from '../read-data';
-import { formatTable, type TableCell } from '../format-table';
+import { formatNumber, formatTable, type TableCell } from '../format-table';
+import { cliFormat } from '../i18n';
 import { parsePlsModel, type PlsModelSpec } from '../../shared/models/spec';
 import { createPlsEstimator, estimatePls } from '../../shared/stats/pls';
 import { estimateReport, type BootFields, type EstimateReport } from '../../shared/stats/pls/report';
@@ -100,28 +101,43 @@ function bootCells(b: BootFields): TableCell[] {
 }
 
 function tables(r: EstimateReport): string {
+  const fmt = cliFormat();
+  const { t } = fmt;
   const booted = !!r.bootstrap;
-  const pct = (x: number) => `${+(x * 100).toFixed(2)}% CI`;
+  const ci = (x: number) => t('cli.estimate.ci', { level: formatNumber(+(x * 100).toFixed(2), fmt) });
   const bootCols = booted
-    ? [{ header: 'Boot mean', decimals: 3 }, { header: 'Boot SD', decimals: 3 }, { header: 'T Stat.', decimals: 3 }, { header: 'p', decimals: 3 },
-       { header: pct(r.bootstrap!.alpha / 2), decimals: 3 }, { header: pct(1 - r.bootstrap!.alpha / 2), decimals: 3 }, { header: '' }]
+    ? [{ header: t('cli.estimate.bootMean'), decimals: 3 }, { header: t('cli.estimate.bootSd'), decimals: 3 }, { header: t('cli.estimate.tStat'), decimals: 3 },
+       { header: 'p', decimals: 3 }, { header: ci(r.bootstrap!.alpha / 2), decimals: 3 }, { header: ci(1 - r.bootstrap!.alpha / 2), decimals: 3 }, { header: '' }]
     : [];
   const out: string[] = [];
-  out.push(`PLS-SEM estimate: n = ${r.n}, ${r.converged ? `converged after ${r.iterations} iterations` : `NOT converged after ${r.iterations + 1} iterations`}` +
-    (r.missing.cellsMissing ? `; ${r.missing.cellsMissing} missing cells (${(r.missing.share * 100).toFixed(1)}%) ${r.missing.method === 'mean' ? 'mean-replaced' : `handled listwise, ${r.missing.rowsDropped} rows dropped`}` : ''));
-  if (r.bootstrap) out.push(`Bootstrap: ${r.bootstrap.nSuccessful} of ${r.bootstrap.nboot} resamples succeeded${r.bootstrap.seed !== undefined ? `, seed ${r.bootstrap.seed}` : ''}`);
+  const m = r.missing;
+  const missing = !m.cellsMissing ? ''
+    : m.method === 'mean' ? t('cli.estimate.missingMean', { cells: fmt.int(m.cellsMissing), share: fmt.pct(m.share) })
+    : t('cli.estimate.missingListwise', { cells: fmt.int(m.cellsMissing), share: fmt.pct(m.share), rows: fmt.int(m.rowsDropped) });
+  out.push(t('cli.estimate.head', {
+    n: fmt.int(r.n),
+    convergence: r.converged ? t('cli.estimate.converged', { iterations: fmt.int(r.iterations) }) : t('cli.estimate.notConverged', { iterations: fmt.int(r.iterations + 1) }),
+  }) + missing);
+  const b = r.bootstrap;
+  if (b) {
+    const counts = { ok: fmt.int(b.nSuccessful), n: fmt.int(b.nboot) };
+    out.push(b.seed !== undefined ? t('cli.estimate.bootstrapSeed', { ...counts, seed: b.seed }) : t('cli.estimate.bootstrap', counts));
+  }
   out.push('');
   const row = (a: TableCell[], b: BootFields) => (booted ? [...a, ...bootCells(b)] : a);
-  out.push(formatTable([{ header: 'Path' }, { header: 'Estimate', decimals: 3 }, ...bootCols], r.paths.map((p) => row([`${p.from}  ->  ${p.to}`, p.estimate], p)), { title: 'Structural paths' }));
-  out.push(formatTable([{ header: 'Construct' }, { header: 'R^2', decimals: 3 }, { header: 'AdjR^2', decimals: 3 }], Object.entries(r.rSquared).map(([c, v]) => [c, v.r2, v.adjR2]), { title: 'R^2' }));
-  out.push(formatTable([{ header: 'Construct' }, { header: 'alpha', decimals: 3 }, { header: 'rhoC', decimals: 3 }, { header: 'AVE', decimals: 3 }, { header: 'rhoA', decimals: 3 }],
-    Object.entries(r.reliability).map(([c, v]) => [c, v.alpha, v.rhoC, v.ave, v.rhoA]), { title: 'Construct reliability and validity' }));
-  out.push(formatTable([{ header: 'Item' }, { header: 'Construct' }, { header: 'Loading', decimals: 3 }, ...bootCols], r.loadings.map((l) => row([l.item, l.construct, l.estimate], l)), { title: 'Outer loadings' }));
-  out.push(formatTable([{ header: 'Item' }, { header: 'Construct' }, { header: 'Weight', decimals: 3 }, ...bootCols], r.weights.map((w) => row([w.item, w.construct, w.estimate], w)), { title: 'Outer weights' }));
-  out.push(formatTable([{ header: 'Pair' }, { header: 'HTMT', decimals: 3 }, ...bootCols], r.htmt.map((h) => row([`${h.a} / ${h.b}`, h.value], h)), { title: 'HTMT' }));
-  if (r.indirect.length) out.push(formatTable([{ header: 'Specific indirect effect' }, { header: 'Estimate', decimals: 3 }, ...bootCols],
-    r.indirect.map((s) => row([[s.from, ...s.through, s.to].join('  ->  '), s.estimate], s)), { title: 'Specific indirect effects' }));
-  out.push(formatTable([{ header: 'Effect' }, { header: 'Total', decimals: 3 }, ...bootCols], r.totalEffects.map((p) => row([`${p.from}  ->  ${p.to}`, p.estimate], p)), { title: 'Total effects' }));
-  if (booted) out.push('Significance: * p < .05, ** p < .01, *** p < .001 (two-sided, t = estimate / bootstrap SD); CI: percentile.');
+  const construct = { header: t('cli.construct') };
+  const item = { header: t('cli.item') };
+  const estimate = { header: t('cli.estimate'), decimals: 3 };
+  out.push(formatTable([{ header: t('cli.estimate.path') }, estimate, ...bootCols], r.paths.map((p) => row([`${p.from}  ->  ${p.to}`, p.estimate], p)), { title: t('cli.estimate.paths'), fmt }));
+  out.push(formatTable([construct, { header: 'R^2', decimals: 3 }, { header: 'AdjR^2', decimals: 3 }], Object.entries(r.rSquared).map(([c, v]) => [c, v.r2, v.adjR2]), { title: 'R^2', fmt }));
+  out.push(formatTable([construct, { header: 'alpha', decimals: 3 }, { header: 'rhoC', decimals: 3 }, { header: 'AVE', decimals: 3 }, { header: 'rhoA', decimals: 3 }],
+    Object.entries(r.reliability).map(([c, v]) => [c, v.alpha, v.rhoC, v.ave, v.rhoA]), { title: t('cli.estimate.reliability'), fmt }));
+  out.push(formatTable([item, construct, { header: t('cli.estimate.loading'), decimals: 3 }, ...bootCols], r.loadings.map((l) => row([l.item, l.construct, l.estimate], l)), { title: t('cli.estimate.loadings'), fmt }));
+  out.push(formatTable([item, construct, { header: t('cli.estimate.weight'), decimals: 3 }, ...bootCols], r.weights.map((w) => row([w.item, w.construct, w.estimate], w)), { title: t('cli.estimate.weights'), fmt }));
+  out.push(formatTable([{ header: t('cli.estimate.pair') }, { header: 'HTMT', decimals: 3 }, ...bootCols], r.htmt.map((h) => row([`${h.a} / ${h.b}`, h.value], h)), { title: 'HTMT', fmt }));
+  if (r.indirect.length) out.push(formatTable([{ header: t('cli.estimate.indirect') }, estimate, ...bootCols],
+    r.indirect.map((s) => row([[s.from, ...s.through, s.to].join('  ->  '), s.estimate], s)), { title: t('cli.estimate.indirects'), fmt }));
+  out.push(formatTable([{ header: t('cli.estimate.effect') }, { header: t('cli.estimate.total'), decimals: 3 }, ...bootCols], r.totalEffects.map((p) => row([`${p.from}  ->  ${p.to}`, p.estimate], p)), { title: t('cli.estimate.totals'), fmt }));
+  if (booted) out.push(t('cli.estimate.significance', { p05: formatNumber(0.05, fmt), p01: formatNumber(0.01, fmt), p001: formatNumber(0.001, fmt) }));
   return out.join('\n') + '\n';
 }

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parseFlags } from '../args';
 import { openData } from '../data-folder';
 import { CliError } from '../errors';
+import { cliFormat } from '../i18n';
 import { runAssessments } from '../../infra/local/assessment-runner';
 import { depsFromEnv, makeHandler } from '../../lambdas/forget/handler';
 
@@ -49,13 +50,19 @@ export async function run(argv: string[]): Promise<number> {
     const failures = runs.flatMap((r) => r.failures);
     if (f.json) process.stdout.write(JSON.stringify({ ...out, reassessed: runs.map((r) => r.plan.period), failures, ms }, null, 2) + '\n');
     else {
-      if (!out.units.length && !out.rejectedRows) process.stdout.write('no rows of this participant were found (nothing erased)\n');
+      const fmt = cliFormat();
+      const { t } = fmt;
+      const say = (line: string) => process.stdout.write(`${line}\n`);
+      const periods = (ps: string[]) => ps.map(fmt.period).join(', ');
+      if (!out.units.length && !out.rejectedRows) say(t('cli.forget.none'));
       else {
-        process.stdout.write(`erasure ${out.erasureId}: ${out.cleanRows} clean rows, ${out.rejectedRows} rejected rows, ${out.indexEntries} index entries, from ${out.drops.length} drops\n`);
-        for (const u of out.units) process.stdout.write(`  ${u.branch} ${u.period}: ${u.rows} rows\n`);
-        process.stdout.write(runs.length ? `reassessed ${runs.map((r) => r.plan.period).join(', ')}\n` : `to reassess: ${out.reassess.join(', ')}\n`);
+        say(t('cli.forget.erasure', {
+          id: out.erasureId, clean: fmt.int(out.cleanRows), rejected: fmt.int(out.rejectedRows), entries: fmt.int(out.indexEntries), drops: fmt.int(out.drops.length),
+        }));
+        for (const u of out.units) say(t('cli.forget.unit', { branch: u.branch, period: fmt.period(u.period), rows: fmt.int(u.rows) }));
+        say(runs.length ? t('cli.forget.reassessed', { periods: periods(runs.map((r) => r.plan.period)) }) : t('cli.forget.toReassess', { periods: periods(out.reassess) }));
       }
-      for (const x of failures) process.stdout.write(`recompute failed for ${JSON.stringify(x.item)}: ${x.error}\n`);
+      for (const x of failures) say(t('cli.recomputeFailed', { unit: JSON.stringify(x.item), error: x.error }));
     }
     return failures.length ? 1 : 0;
   } finally {

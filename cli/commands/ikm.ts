@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { intFlag, parseFlags, required } from '../args';
 import { CliError } from '../errors';
 import { formatTable } from '../format-table';
+import { EVENT_ROUTES } from '../../shared/layout/resources';
 import { ikmUnits, NETWORK_UNIT, type IkmUnit } from '../../shared/assess/ikm-units';
 import { createFormat } from '../../shared/i18n/format';
 import { cliLocale } from '../i18n';
@@ -18,7 +19,7 @@ export const summary = 'the IKM of Permenpan RB 14/2017 per branch and network, 
 const HELP = `Usage: satmon ikm --data D --instrument I.json [--out R.json] [--branches B.json] [--weights exact|regulation]
                  [--bootstrap N] [--seed S] [--format json|table] [--lang id|en]
 
-Cleans the drops in D (a file, or a folder read recursively: CSV, .xlsx or .sav, as satmon clean reads them) with the
+Cleans the drops in D (a file, or a folder's .csv, .txt, .xlsx and .sav files, recursively, as satmon clean reads them) with the
 instrument, whose "ikm" section names its unsur (U1-U9), and prints or writes
   {"units": [{"branch", "period", "n", "ikm", "ikmLow", "ikmHigh", "band", "nrr": {"U1": ...}, ...}]}
 for every branch x quarter and branch x year in the data, and the network ("branch": "network").
@@ -35,15 +36,18 @@ Options:
   --format F         json (default) or table
   --lang L           language of the table (id or en; default SATMON_LOCALE, id)`;
 
-async function files(path: string): Promise<string[]> {
+/** Suffixes a folder's drops have (those the ingest takes: .csv, .txt, .xlsx, .sav, any case). */
+const DROP_SUFFIXES = EVENT_ROUTES.filter((r) => r.handler === 'ingest').flatMap((r) => r.suffixes.map((x) => x.toLowerCase()));
+
+async function files(path: string, top = true): Promise<string[]> {
   let s;
   try { s = await stat(path); } catch { throw new CliError(`${path}: no such file or folder`); }
-  if (!s.isDirectory()) return [path];
+  if (!s.isDirectory()) return top || DROP_SUFFIXES.some((x) => path.toLowerCase().endsWith(x)) ? [path] : [];
   const out: string[] = [];
   for (const e of (await readdir(path, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
     if (e.name.startsWith('.')) continue;
     const full = join(path, e.name);
-    out.push(...(e.isDirectory() ? await files(full) : [full]));
+    out.push(...await files(full, false));
   }
   return out;
 }

@@ -5,7 +5,8 @@ import { availableParallelism } from 'node:os';
 import { intFlag, parseFlags, required } from '../args';
 import { CliError } from '../errors';
 import { loadNumericCsv, listFlag } from '../read-data';
-import { formatTable } from '../format-table';
+import { formatNumber, formatTable } from '../format-table';
+import { cliFormat } from '../i18n';
 import { parsePlsModel } from '../../shared/models/spec';
 import { estimatePls } from '../../shared/stats/pls';
 import { bootstrapPls, summarizeBootstrap } from '../../shared/stats/bootstrap';
@@ -80,10 +81,13 @@ export async function run(argv: string[]): Promise<number> {
     try { map = ipma(f.target as string, model.paths.filter((p) => p.from in model.constructs), inputs, data, scale); } catch (e) { throw new CliError(`IPMA of ${f.target}: ${(e as Error).message}`); }
   }
   if ((f.format ?? 'json') === 'table') {
-    let text = formatTable([{ header: 'Construct' }, { header: 'Index', decimals: 1 }, { header: 'SE', decimals: 2 }, { header: '2.5%', decimals: 1 }, { header: '97.5%', decimals: 1 }],
-      rows.map((r) => [r.construct, r.index, r.se, r.ciLow, r.ciHigh]), { title: `Indices (0-100, scale ${scale.min}-${scale.max})` });
-    if (map) text += '\n' + formatTable([{ header: 'Driver' }, { header: 'Importance', decimals: 3 }, { header: 'Performance', decimals: 1 }],
-      map.map((m) => [m.construct, m.importance, m.performance]), { title: `Importance-performance map of ${f.target}` });
+    const fmt = cliFormat();
+    const { t } = fmt;
+    let text = formatTable([{ header: t('cli.construct') }, { header: t('cli.index.index'), decimals: 1 }, { header: 'SE', decimals: 2 },
+      { header: `${formatNumber(2.5, fmt)}%`, decimals: 1 }, { header: `${formatNumber(97.5, fmt)}%`, decimals: 1 }],
+    rows.map((r) => [r.construct, r.index, r.se, r.ciLow, r.ciHigh]), { title: t('cli.index.title', { min: formatNumber(scale.min, fmt), max: formatNumber(scale.max, fmt) }), fmt });
+    if (map) text += '\n' + formatTable([{ header: t('cli.index.driver') }, { header: t('cli.index.importance'), decimals: 3 }, { header: t('cli.index.performance'), decimals: 1 }],
+      map.map((m) => [m.construct, m.importance, m.performance]), { title: t('cli.index.ipma', { target: f.target as string }), fmt });
     process.stdout.write(text + '\n');
   } else {
     process.stdout.write(JSON.stringify({ n: est.n, scale, indices: rows, ...(map ? { ipma: { target: f.target, drivers: map } } : {}) }, null, 2) + '\n');

@@ -5,6 +5,7 @@ import { constants } from 'node:fs';
 import { join } from 'node:path';
 import { intFlag, parseFlags, required } from '../args';
 import { CliError } from '../errors';
+import { cliFormat } from '../i18n';
 import { DEFAULT_SAMPLE_ROWS, draftInstrument, draftSummary, modelConstructs, readExportSample } from '../../shared/survey/draft';
 import { messageText } from '../../shared/survey/fields';
 import { DropRejectedError } from '../../shared/survey/clean';
@@ -93,6 +94,6 @@ export async function run(argv: string[]): Promise<number> {
   } catch (e) {
     throw new CliError(`cannot write --out ${show(out)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  process.stderr.write(`${draftSummary(draft)}\nwritten to ${out}\n`);
+  process.stderr.write(`${draftSummary(draft)}\n${cliFormat().t('cli.writtenTo', { file: out })}\n`);
   return 0;
 }

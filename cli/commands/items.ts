@@ -1,10 +1,13 @@
 // satmon items: SPSS "Item-Total Statistics" and Cronbach's alpha of a set of item columns.
 import { parseFlags, required } from '../args';
 import { CliError } from '../errors';
-import { formatTable } from '../format-table';
+import { formatNumber, formatTable } from '../format-table';
+import { cliFormat } from '../i18n';
 import { formatFlag, listFlag, loadNumericCsv } from '../read-data';
 import { StatsInputError } from '../../shared/stats/errors';
 import { itemAnalysis, type ItemAnalysis } from '../../shared/stats/items';
+import type { Format } from '../../shared/i18n/format';
+import { RELIABILITY_BAND_KEY } from '../../shared/i18n/messages/cli';
 
 export const summary = "item-total statistics and Cronbach's alpha";
 
@@ -49,31 +52,33 @@ export async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-export function itemTables(r: ItemAnalysis): string {
+export function itemTables(r: ItemAnalysis, fmt: Format = cliFormat()): string {
+  const { t } = fmt;
   const rt = r.rTable;
   const rel = formatTable(
     [
-      { header: "Cronbach's Alpha", decimals: 3 },
-      { header: 'Alpha Based on Standardized Items', decimals: 3 },
-      { header: 'N of Items', decimals: 0 },
-      { header: 'Reliability Level' },
+      { header: t('cli.items.alpha'), decimals: 3 },
+      { header: t('cli.items.alphaStd'), decimals: 3 },
+      { header: t('cli.items.nItems'), decimals: 0 },
+      { header: t('cli.items.level') },
     ],
-    [[r.alpha, r.alphaStandardized, r.nItems, r.band]],
+    [[r.alpha, r.alphaStandardized, r.nItems, t(RELIABILITY_BAND_KEY[r.band])]],
     {
-      title: 'Reliability Statistics',
-      footnotes: [`N = ${r.n} (listwise; ${r.missing.rowsExcluded} of ${r.missing.rowsRead} rows excluded for missing values)`],
+      title: t('cli.items.reliability'),
+      footnotes: [t('cli.listwiseN', { n: fmt.int(r.n), excluded: fmt.int(r.missing.rowsExcluded), read: fmt.int(r.missing.rowsRead) })],
+      fmt,
     },
   );
   const critical = rt.usedForValidity === 'two-sided' ? rt.twoSided : rt.oneSided;
   const itemTotal = formatTable(
     [
       { header: '' },
-      { header: 'Scale Mean if Item Deleted', decimals: 4 },
-      { header: 'Scale Variance if Item Deleted', decimals: 3 },
-      { header: 'Corrected Item-Total Correlation', decimals: 3 },
-      { header: "Cronbach's Alpha if Item Deleted", decimals: 3 },
-      { header: `r table`, decimals: 3 },
-      { header: 'Valid' },
+      { header: t('cli.items.meanIfDeleted'), decimals: 4 },
+      { header: t('cli.items.varianceIfDeleted'), decimals: 3 },
+      { header: t('cli.items.correctedR'), decimals: 3 },
+      { header: t('cli.items.alphaIfDeleted'), decimals: 3 },
+      { header: t('cli.items.rTable'), decimals: 3 },
+      { header: t('cli.items.valid') },
     ],
     r.itemTotal.map((row) => [
       row.item,
@@ -82,14 +87,19 @@ export function itemTables(r: ItemAnalysis): string {
       row.correctedItemTotalCorrelation,
       row.alphaIfDeleted,
       critical,
-      row.valid ? 'yes' : 'no',
+      row.valid ? t('cli.yes') : t('cli.no'),
     ]),
     {
-      title: 'Item-Total Statistics',
+      title: t('cli.items.itemTotal'),
       footnotes: [
-        `r table at alpha = ${rt.alpha}, df = ${rt.df}: two-sided ${rt.twoSided.toFixed(3)}, one-sided ${rt.oneSided.toFixed(3)}; validity uses the ${rt.usedForValidity} value.`,
-        ...r.warnings.map((w) => `warning: ${w}`),
+        t('cli.items.rTableNote', {
+          alpha: formatNumber(rt.alpha, fmt), df: fmt.int(rt.df), twoSided: fmt.num(rt.twoSided, 3), oneSided: fmt.num(rt.oneSided, 3),
+          used: rt.usedForValidity === 'two-sided' ? t('cli.twoSided') : t('cli.oneSided'),
+        }),
+        // shared/stats words its warnings in English; the prefix tells a reader what they are.
+        ...r.warnings.map((w) => t('cli.warning', { text: w })),
       ],
+      fmt,
     },
   );
   return [rel, itemTotal].join('\n');

@@ -2,7 +2,9 @@
 import { stat } from 'node:fs/promises';
 import { intFlag, parseFlags, required } from '../args';
 import { CliError } from '../errors';
+import { cliFormat } from '../i18n';
 import { runPipeline } from '../../infra/local/pipeline';
+import { alertLine } from '../../shared/assess/alert-text';
 
 export const summary = 'run the whole pipeline on a folder of drops against the embedded stack';
 
@@ -17,7 +19,7 @@ every other file as a head-office drop. A drop whose ingest fails every attempt 
 
 Options:
   --drops DIR        folder of survey drops (*.csv, searched recursively)
-  --instrument F     instrument JSON (default: the built-in seed-000/seed-003 instrument)
+  --instrument F     instrument JSON (default: the built-in instrument of Suryani et al. (2024) and Rufani et al. (2023))
   --json             print the summary as JSON
   --annual           also run the annual assessment of every year present
   --nboot N          bootstrap resamples per branch (default 5000; regions and network: 200)
@@ -49,12 +51,15 @@ export async function run(argv: string[]): Promise<number> {
   if (f.json) {
     process.stdout.write(JSON.stringify({ ...out, failures }, null, 2) + '\n');
   } else {
-    process.stdout.write(`${s.drops} drops, ${s.cleanRows} clean rows, ${s.rejectedRows} rejected rows\n`);
-    process.stdout.write(`${s.branches.length} branches, periods ${s.periods.join(', ')}\n`);
-    for (const a of s.alerts) process.stdout.write(`ALERT ${a.branch} ${a.period} ${a.metric}: down ${a.decline.toFixed(1)} points (p = ${a.p.toPrecision(3)})\n`);
-    if (!s.alerts.length) process.stdout.write('no alerts\n');
-    for (const x of failures) process.stdout.write(`recompute failed for ${JSON.stringify(x.item)}: ${x.error}\n`);
-    process.stdout.write(`ingest ${(s.ms.ingest / 1000).toFixed(1)} s, assessments ${(s.ms.assess / 1000).toFixed(1)} s\n`);
+    const fmt = cliFormat();
+    const { t } = fmt;
+    const say = (line: string) => process.stdout.write(`${line}\n`);
+    say(t('cli.pipeline.rows', { drops: fmt.int(s.drops), clean: fmt.int(s.cleanRows), rejected: fmt.int(s.rejectedRows) }));
+    say(t('cli.pipeline.periods', { branches: fmt.int(s.branches.length), periods: s.periods.map(fmt.period).join(', ') }));
+    for (const a of s.alerts) say(alertLine(a, fmt));
+    if (!s.alerts.length) say(t('cli.pipeline.noAlerts'));
+    for (const x of failures) say(t('cli.recomputeFailed', { unit: JSON.stringify(x.item), error: x.error }));
+    say(t('cli.pipeline.times', { ingest: fmt.num(s.ms.ingest / 1000, 1), assess: fmt.num(s.ms.assess / 1000, 1) }));
   }
   return failures.length ? 1 : 0;
 }

@@ -2,10 +2,12 @@
 import { writeFile } from 'node:fs/promises';
 import { parseFlags, required } from '../args';
 import { CliError } from '../errors';
-import { formatCell, formatTable } from '../format-table';
+import { formatCell, formatNumber, formatTable } from '../format-table';
+import { cliFormat } from '../i18n';
 import { formatFlag, listFlag, loadNumericCsv } from '../read-data';
 import { StatsInputError } from '../../shared/stats/errors';
-import { regress, type RegressionResult } from '../../shared/stats/regression';
+import { CONSTANT, regress, type RegressionResult } from '../../shared/stats/regression';
+import type { Format } from '../../shared/i18n/format';
 
 export const summary = 'OLS regression with SPSS-style diagnostics';
 
@@ -53,7 +55,7 @@ export async function run(argv: string[]): Promise<number> {
   if (flags.out !== undefined) {
     await writeFile(flags.out, json);
     if (flags.format === 'table') process.stdout.write(regressionTables(result));
-    else process.stderr.write(`satmon regress: wrote ${flags.out}\n`);
+    else process.stderr.write(`satmon regress: ${cliFormat().t('cli.wrote', { file: flags.out })}\n`);
   } else {
     process.stdout.write(format === 'table' ? regressionTables(result) : json);
   }
@@ -61,24 +63,30 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 /** SPSS-like text output: Model Summary, ANOVA, Coefficients, residual normality and heteroscedasticity. */
-export function regressionTables(r: RegressionResult): string {
-  const predictors = `Predictors: (Constant), ${r.predictors.join(', ')}`;
-  const dependent = `Dependent Variable: ${r.dependent}`;
-  const sample = `N = ${r.n} (listwise; ${r.missing.rowsExcluded} of ${r.missing.rowsRead} rows excluded for missing values)`;
+export function regressionTables(r: RegressionResult, fmt: Format = cliFormat()): string {
+  const { t } = fmt;
+  const num = (v: number) => formatNumber(v, fmt);
+  const constant = (name: string) => (name === CONSTANT ? t('cli.regress.constant') : name);
+  const predictors = t('cli.regress.predictors', { predictors: r.predictors.join(', ') });
+  const dependent = t('cli.regress.dependent', { dependent: r.dependent });
+  const sample = t('cli.listwiseN', { n: fmt.int(r.n), excluded: fmt.int(r.missing.rowsExcluded), read: fmt.int(r.missing.rowsRead) });
+  const model = { header: t('cli.model') };
+  const sig = { header: 'Sig.', decimals: 3 };
+  const stdError = { header: t('cli.regress.stdError'), decimals: 3 };
   const parts: string[] = [];
 
   parts.push(
     formatTable(
       [
-        { header: 'Model' },
+        model,
         { header: 'R', decimals: 3 },
-        { header: 'R Square', decimals: 3 },
-        { header: 'Adjusted R Square', decimals: 3 },
-        { header: 'Std. Error of the Estimate', decimals: 5 },
+        { header: t('cli.regress.rSquare'), decimals: 3 },
+        { header: t('cli.regress.adjRSquare'), decimals: 3 },
+        { header: t('cli.regress.seEstimate'), decimals: 5 },
         { header: 'Durbin-Watson', decimals: 3 },
       ],
       [['1', r.r, r.r2, r.adjR2, r.residualSE, r.durbinWatson]],
-      { title: 'Model Summary', footnotes: [`a. ${predictors}`, `b. ${dependent}`, sample] },
+      { title: t('cli.regress.summary'), footnotes: [`a. ${predictors}`, `b. ${dependent}`, sample], fmt },
     ),
   );
 
@@ -86,21 +94,23 @@ export function regressionTables(r: RegressionResult): string {
   parts.push(
     formatTable(
       [
-        { header: 'Model' },
-        { header: 'Sum of Squares', decimals: 3 },
+        model,
+        { header: t('cli.regress.sumSquares'), decimals: 3 },
         { header: 'df', decimals: 0 },
-        { header: 'Mean Square', decimals: 3 },
+        { header: t('cli.regress.meanSquare'), decimals: 3 },
         { header: 'F', decimals: 3 },
-        { header: 'Sig.', decimals: 3 },
+        sig,
       ],
       [
-        ['1 Regression', a.regression.sumSq, a.regression.df, a.regression.meanSq, r.f, r.fP],
-        ['  Residual', a.residual.sumSq, a.residual.df, a.residual.meanSq, null, null],
-        ['  Total', a.total.sumSq, a.total.df, null, null, null],
+        [`1 ${t('cli.regress.regression')}`, a.regression.sumSq, a.regression.df, a.regression.meanSq, r.f, r.fP],
+        [`  ${t('cli.regress.residual')}`, a.residual.sumSq, a.residual.df, a.residual.meanSq, null, null],
+        [`  ${t('cli.regress.total')}`, a.total.sumSq, a.total.df, null, null, null],
       ],
       {
         title: 'ANOVA',
-        footnotes: [`a. ${dependent}`, `b. ${predictors}`, `F table (alpha = ${r.critical.alpha}; ${r.df.regression}, ${r.df.residual}) = ${r.critical.f.toFixed(3)}`],
+        footnotes: [`a. ${dependent}`, `b. ${predictors}`,
+          t('cli.regress.fTable', { alpha: num(r.critical.alpha), df1: r.df.regression, df2: r.df.residual, f: fmt.num(r.critical.f, 3) })],
+        fmt,
       },
     ),
   );
@@ -108,17 +118,17 @@ export function regressionTables(r: RegressionResult): string {
   parts.push(
     formatTable(
       [
-        { header: 'Model' },
+        model,
         { header: 'B', decimals: 3 },
-        { header: 'Std. Error', decimals: 3 },
+        stdError,
         { header: 'Beta', decimals: 3 },
         { header: 't', decimals: 3 },
-        { header: 'Sig.', decimals: 3 },
-        { header: 'Tolerance', decimals: 3 },
+        sig,
+        { header: t('cli.regress.tolerance'), decimals: 3 },
         { header: 'VIF', decimals: 3 },
       ],
       r.coefficients.map((c, j) => [
-        j === 0 ? `1 ${c.name}` : `  ${c.name}`,
+        j === 0 ? `1 ${constant(c.name)}` : `  ${c.name}`,
         c.b,
         c.se,
         c.beta,
@@ -127,48 +137,56 @@ export function regressionTables(r: RegressionResult): string {
         j === 0 ? null : r.tolerance[c.name],
         j === 0 ? null : r.vif[c.name],
       ]),
-      { title: 'Coefficients', footnotes: [`a. ${dependent}`, `t table (two-sided, alpha = ${r.critical.alpha}, df = ${r.df.residual}) = ${r.critical.t.toFixed(3)}`] },
+      {
+        title: t('cli.regress.coefficients'),
+        footnotes: [`a. ${dependent}`, t('cli.regress.tTable', { alpha: num(r.critical.alpha), df: r.df.residual, t: fmt.num(r.critical.t, 3) })],
+        fmt,
+      },
     ),
   );
 
   const ks = r.ks;
+  // SPSS's two-level row labels: a group's name, then its members indented under the first one.
+  const group = (name: string, members: [string, string][]) => members.map(([label, value], i) =>
+    [`${i === 0 ? name : ' '.repeat(name.length)}  ${label}`, value]);
   parts.push(
     formatTable(
-      [{ header: '' }, { header: 'Unstandardized Residual', align: 'right' }],
+      [{ header: '' }, { header: t('cli.regress.unstdResidual'), align: 'right' }],
       [
-        ['N', String(ks.n)],
-        ['Normal Parameters  Mean', formatCell(ks.mean, 7)],
-        ['                   Std. Deviation', ks.sd.toFixed(8)],
-        ['Most Extreme Differences  Absolute', ks.mostExtremeDifferences.absolute.toFixed(3)],
-        ['                          Positive', ks.mostExtremeDifferences.positive.toFixed(3)],
-        ['                          Negative', ks.mostExtremeDifferences.negative.toFixed(3)],
-        ['Kolmogorov-Smirnov Z', ks.ksZ.toFixed(3)],
-        ['Asymp. Sig. (2-tailed)', ks.asympP.toFixed(3)],
-        ['Lilliefors Sig. (nortest)', ks.lillieforsP === null ? '' : ks.lillieforsP.toFixed(3)],
+        ['N', fmt.int(ks.n)],
+        ...group(t('cli.regress.normalParameters'), [[t('cli.regress.mean'), formatCell(ks.mean, 7, fmt)], [t('cli.regress.sd'), fmt.num(ks.sd, 8)]]),
+        ...group(t('cli.regress.extremes'), [
+          [t('cli.regress.absolute'), fmt.num(ks.mostExtremeDifferences.absolute, 3)],
+          [t('cli.regress.positive'), fmt.num(ks.mostExtremeDifferences.positive, 3)],
+          [t('cli.regress.negative'), fmt.num(ks.mostExtremeDifferences.negative, 3)],
+        ]),
+        ['Kolmogorov-Smirnov Z', fmt.num(ks.ksZ, 3)],
+        [t('cli.regress.asympSig'), fmt.num(ks.asympP, 3)],
+        [t('cli.regress.lillieforsSig'), ks.lillieforsP === null ? '' : fmt.num(ks.lillieforsP, 3)],
       ],
-      { title: 'One-Sample Kolmogorov-Smirnov Test', footnotes: ['a. Test distribution is Normal.', 'b. Calculated from data.'] },
+      { title: t('cli.regress.ks'), footnotes: [t('cli.regress.ksNormal'), t('cli.regress.ksFromData')], fmt },
     ),
   );
 
   const het: (string | number | null)[][] = [];
   if (r.breuschPagan) {
-    het.push(['Breusch-Pagan (Koenker, studentized)', r.breuschPagan.statistic, `chi2(${r.breuschPagan.df})`, r.breuschPagan.p]);
-    het.push(['Breusch-Pagan (original)', r.breuschPagan.original.statistic, `chi2(${r.breuschPagan.original.df})`, r.breuschPagan.original.p]);
+    het.push([t('cli.regress.bpKoenker'), r.breuschPagan.statistic, `chi2(${r.breuschPagan.df})`, r.breuschPagan.p]);
+    het.push([t('cli.regress.bpOriginal'), r.breuschPagan.original.statistic, `chi2(${r.breuschPagan.original.df})`, r.breuschPagan.original.p]);
   }
-  if (r.glejser) het.push(['Glejser (|e| on predictors)', r.glejser.f, `F(${r.glejser.df.regression}, ${r.glejser.df.residual})`, r.glejser.fP]);
+  if (r.glejser) het.push([t('cli.regress.glejser'), r.glejser.f, `F(${r.glejser.df.regression}, ${r.glejser.df.residual})`, r.glejser.fP]);
   parts.push(
     formatTable(
-      [{ header: 'Test' }, { header: 'Statistic', decimals: 3 }, { header: 'Distribution', align: 'right' }, { header: 'Sig.', decimals: 3 }],
+      [{ header: t('cli.regress.test') }, { header: t('cli.regress.statistic'), decimals: 3 }, { header: t('cli.regress.distribution'), align: 'right' }, sig],
       het,
-      { title: 'Heteroscedasticity' },
+      { title: t('cli.regress.heteroscedasticity'), fmt },
     ),
   );
   if (r.glejser) {
     parts.push(
       formatTable(
-        [{ header: '' }, { header: 'B', decimals: 3 }, { header: 'Std. Error', decimals: 3 }, { header: 't', decimals: 3 }, { header: 'Sig.', decimals: 3 }],
-        r.glejser.coefficients.map((c) => [c.name, c.b, c.se, c.t, c.p]),
-        { title: 'Glejser coefficients (dependent: |unstandardized residual|)' },
+        [{ header: '' }, { header: 'B', decimals: 3 }, stdError, { header: 't', decimals: 3 }, sig],
+        r.glejser.coefficients.map((c) => [constant(c.name), c.b, c.se, c.t, c.p]),
+        { title: t('cli.regress.glejserCoefficients'), fmt },
       ),
     );
   }

@@ -8,8 +8,9 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildDashboard } from '../../dashboard/build.mjs';
-import { alertSubject } from '../../shared/assess/alert-text';
+import { alertLine } from '../../shared/assess/alert-text';
 import { ConfigError, loadGroups, withDefaults } from '../../shared/config';
+import { createFormat } from '../../shared/i18n/format';
 import { STORAGE_LAYOUT_VERSION } from '../../shared/layout/keys';
 import { simulateDrops } from '../../shared/survey';
 import { startApiServer } from './api-server';
@@ -32,9 +33,9 @@ for (const a of args) {
 const fresh = args.includes('--fresh');
 
 // The demo's own default: 1000 resamples per branch unless SATMON_NBOOT says otherwise.
-const { local, recompute } = (() => {
+const { local, recompute, language } = (() => {
   try {
-    return loadGroups(['local', 'recompute'], withDefaults({ SATMON_NBOOT: '1000' }));
+    return loadGroups(['local', 'recompute', 'language'], withDefaults({ SATMON_NBOOT: '1000' }));
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     process.stderr.write(`npm start: ${e.message}\n`);
@@ -94,12 +95,14 @@ if (!sim) {
     'the dashboard fills as they are processed');
 
   const tracker = new ProgressTracker();
+  const alertFmt = createFormat(language.locale);
   const printer = progressPrinter();
   try {
     const { summary } = await runPipeline({
       dropsDir, stack, annual: true,
       env: { SATMON_NBOOT: NBOOT },
-      notify: async (a) => { printer.break(); say(`  ALERT  ${alertSubject(a)} (p = ${a.p.toPrecision(2)})`); },
+      // New alerts as the deployment's notifications word them (SATMON_LOCALE).
+      notify: async (a) => { printer.break(); say(`  ${alertLine(a, alertFmt)}`); },
       onProgress: (p) => {
         if (p.stage === 'done') return;
         const u = tracker.update(p);

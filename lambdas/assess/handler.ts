@@ -4,10 +4,13 @@
 //   {action: 'close', period} -> CloseOutput
 // Period: a quarter '2025-Q4' (quarterly assessment, with alerts) or a year '2025' (annual assessment).
 // New alerts go to the SNS topic ALERT_TOPIC_ARN when set, to SATMON_ALERT_WEBHOOK (a URL, POST JSON) when set,
-// and always to the log.
+// and always to the log. Their texts are in the deployment's language (SATMON_LOCALE, default Indonesian); the webhook's
+// JSON keeps the alert's machine fields as they are and says which language its texts are in.
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { alertSubject, alertText } from '../../shared/assess/alert-text';
+import { alertPayload } from '../../shared/assess/alert-text';
 import type { Alert } from '../../shared/assess/assessment';
+import { createFormat } from '../../shared/i18n/format';
+import { DEFAULT_LOCALE, type Locale } from '../../shared/i18n/locale';
 import { isPeriod } from '../../shared/period';
 import { loadGroups, requireResources, type Config, type EnvMap } from '../../shared/config';
 import { close, mapFailures, plan, type AssessDeps, type CloseOutput, type PlanOutput, type UnitFailure } from '../../shared/pipeline/assess';
@@ -41,14 +44,16 @@ export type AssessEvent = {
 const obs = () => observability('assess');
 const log = () => obs().logger;
 
-export function notifierFor(alerts: Config['alerts']): (a: Alert) => Promise<void> {
+export function notifierFor(alerts: Config['alerts'], locale: Locale = DEFAULT_LOCALE): (a: Alert) => Promise<void> {
   const { topicArn: topic, webhook } = alerts;
   const sns = topic ? traceClient(new SNSClient({})) : undefined;
+  const fmt = createFormat(locale);
   return async (a) => {
     log().warn('trust alert', { alert: a });
-    if (sns) await sns.send(new PublishCommand({ TopicArn: topic, Subject: alertSubject(a), Message: alertText(a) }));
+    const message = alertPayload(a, fmt);
+    if (sns) await sns.send(new PublishCommand({ TopicArn: topic, Subject: message.subject, Message: message.text }));
     if (webhook) {
-      const r = await fetch(webhook, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ subject: alertSubject(a), text: alertText(a), alert: a }) });
+      const r = await fetch(webhook, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message) });
       if (!r.ok) log().error('alert webhook failed', { status: r.status });
     }
   };
@@ -56,13 +61,13 @@ export function notifierFor(alerts: Config['alerts']): (a: Alert) => Promise<voi
 
 /** Dependencies from the configuration (shared/config.ts) read from `env` (default: process.env). */
 export async function depsFromEnv(env?: EnvMap, notify?: (a: Alert) => Promise<void>): Promise<AssessDeps> {
-  const cfg = loadGroups(['resources', 'aws', 'survey', 'alerts'], env);
+  const cfg = loadGroups(['resources', 'aws', 'survey', 'alerts', 'language'], env);
   const { table, curated: curatedBucket } = requireResources(cfg.resources, 'table', 'curated');
   const storage = storageFor(cfg.aws, table);
   const branches = await branchesFor(cfg.survey, storage.objects, curatedBucket);
   return {
     storage, curatedBucket, ...(branches ? { branches } : {}),
-    alertMetrics: cfg.alerts.metrics, notify: notify ?? notifierFor(cfg.alerts),
+    alertMetrics: cfg.alerts.metrics, alertBand: cfg.alerts.ikmBand, notify: notify ?? notifierFor(cfg.alerts, cfg.language.locale),
   };
 }
 

@@ -64,7 +64,7 @@ describe('finding 5: a dead-lettered drop stops the pipeline loudly', () => {
     writeFileSync(path.join(drops, 'branches.json'), '{ not json');
     const child = spawn(process.execPath, ['--import', 'tsx', 'cli/satmon.ts', 'pipeline', '--drops', drops, '--nboot', '20'], {
       cwd: process.cwd(),
-      env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT', SATMON_DEBUG: '' },
+      env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT', SATMON_DEBUG: '', SATMON_LOCALE: 'en' }, // the summary line checked below is the English one
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -39,10 +39,17 @@ describe('satmon estimate', () => {
     expect(ind.bootSd).toBeCloseTo(refInd.boot_sd, 10);
   }, 120_000);
 
-  it('prints readable tables', async () => {
-    const { stdout } = await satmon(['estimate', '--model', model, '--data', data, '--missing', '-99', '--format', 'table']);
-    expect(stdout).toMatch(/Structural paths/);
-    expect(stdout).toMatch(/CUSA {2}-> {2}CUSL\s+0\.504/);
+  it('prints readable tables, in English with --lang en and in Indonesian by default', async () => {
+    const args = ['estimate', '--model', model, '--data', data, '--missing', '-99', '--format', 'table'];
+    const en = (await satmon([...args, '--lang', 'en'])).stdout;
+    expect(en).toMatch(/^PLS-SEM estimate: n = 344, converged after \d+ iterations; 11 missing cells \(0\.3%\) mean-replaced$/m);
+    expect(en).toMatch(/Structural paths/);
+    expect(en).toMatch(/CUSA {2}-> {2}CUSL\s+0\.504/);
+    const id = (await run(process.execPath, [path.join(root, 'bin/satmon.mjs'), ...args], { cwd: root, env: { ...process.env, SATMON_LOCALE: '' } })).stdout;
+    expect(id).toMatch(/^Estimasi PLS-SEM: n = 344, konvergen setelah \d+ iterasi; 11 sel kosong \(0,3%\) diganti rata-rata$/m);
+    expect(id).toMatch(/Jalur struktural/);
+    expect(id).toMatch(/CUSA {2}-> {2}CUSL\s+0,504/);
+    expect(id).toMatch(/Reliabilitas dan validitas konstruk/);
   });
 
   it('fails with one line naming the problem', async () => {

@@ -15,11 +15,15 @@ const MOBI = join(referenceDir, 'data', 'mobi.csv');
 const CORP = join(referenceDir, 'data', 'corp_rep_data.csv');
 
 interface Run { code: number; stdout: string; stderr: string }
+/** SATMON_LOCALE blank (unset) unless a test sets it: the default language (id) is what these runs see. */
 function satmon(...args: string[]): Promise<Run> {
+  return satmonEnv({}, ...args);
+}
+
+function satmonEnv(env: Record<string, string>, ...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/satmon.mjs', ...args], { cwd: ROOT, env: { ...process.env, SATMON_DEBUG: '' } }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
+    execFile(process.execPath, ['bin/satmon.mjs', ...args], { cwd: ROOT, env: { ...process.env, SATMON_DEBUG: '', SATMON_LOCALE: '', ...env } }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
     });
   });
 }
@@ -68,7 +72,7 @@ describe('satmon regress', () => {
   });
 
   it('prints SPSS-like tables with --format table', async () => {
-    const r = await satmon('regress', '--data', MOBI, '--y', 'CUSL1', '--x', 'CUSA1,CUSA2,CUSA3,PERQ1,IMAG1', '--format', 'table');
+    const r = await satmon('regress', '--data', MOBI, '--y', 'CUSL1', '--x', 'CUSA1,CUSA2,CUSA3,PERQ1,IMAG1', '--format', 'table', '--lang', 'en');
     expect(r.code, r.stderr).toBe(0);
     for (const title of ['Model Summary', 'ANOVA', 'Coefficients', 'One-Sample Kolmogorov-Smirnov Test', 'Heteroscedasticity']) {
       expect(r.stdout).toContain(title);
@@ -76,6 +80,40 @@ describe('satmon regress', () => {
     expect(r.stdout).toMatch(/^1\s+0\.471\s+0\.222\s+0\.206\s+2\.36864\s+1\.985$/m); // R, R², adj R², SE, DW
     expect(r.stdout).toMatch(/^\s+CUSA3\s+0\.461\s+0\.119\s+0\.303\s+3\.864\s+0\.000\s+0\.519\s+1\.926$/m);
     expect(r.stdout).toMatch(/^1 Regression\s+390\.970\s+5\s+78\.194\s+13\.937\s+0\.000$/m);
+    expect(r.stdout).toMatch(/^ {2}Residual\s+1,368\.954\s+244\s+5\.610$/m); // thousands grouped
+    expect(r.stdout).toContain('a. Predictors: (Constant), CUSA1, CUSA2, CUSA3, PERQ1, IMAG1');
+  });
+
+  it('prints the tables in Indonesian by default (SATMON_LOCALE unset), with decimal commas', async () => {
+    const r = await satmon('regress', '--data', MOBI, '--y', 'CUSL1', '--x', 'CUSA1,CUSA2,CUSA3,PERQ1,IMAG1', '--format', 'table');
+    expect(r.code, r.stderr).toBe(0);
+    for (const title of ['Ringkasan Model', 'ANOVA', 'Koefisien', 'Uji Kolmogorov-Smirnov Satu Sampel', 'Heteroskedastisitas']) {
+      expect(r.stdout).toContain(title);
+    }
+    expect(r.stdout).not.toContain('Model Summary');
+    expect(r.stdout).toMatch(/^1\s+0,471\s+0,222\s+0,206\s+2,36864\s+1,985$/m);
+    expect(r.stdout).toMatch(/^1 Regresi\s+390,970\s+5\s+78,194\s+13,937\s+0,000$/m);
+    expect(r.stdout).toMatch(/^ {2}Residual\s+1\.368,954\s+244\s+5,610$/m);
+    expect(r.stdout).toMatch(/^ {2}IMAG1\s+\u22120,087\s/m); // a negative with the minus sign
+    expect(r.stdout).toContain('a. Prediktor: (Konstanta), CUSA1, CUSA2, CUSA3, PERQ1, IMAG1');
+    expect(r.stdout).toContain('t tabel (dua sisi, alpha = 0,05, df = 244) = 1,970');
+  });
+
+  it('takes the language from SATMON_LOCALE, and --lang (anywhere on the line) over it', async () => {
+    const args = ['regress', '--data', MOBI, '--y', 'CUSL1', '--x', 'CUSA1', '--format', 'table'];
+    const en = await satmonEnv({ SATMON_LOCALE: 'en' }, ...args);
+    expect(en.stdout).toContain('Model Summary');
+    const id = await satmonEnv({ SATMON_LOCALE: 'en' }, '--lang', 'id', ...args);
+    expect(id.stdout).toContain('Ringkasan Model');
+    expectOneLineError(await satmon(...args, '--lang', 'fr'), /--lang must be id or en, got 'fr'/);
+    expectOneLineError(await satmonEnv({ SATMON_LOCALE: 'de' }, ...args), /SATMON_LOCALE must be id or en/);
+  });
+
+  it('keeps the JSON language-neutral', async () => {
+    const args = ['regress', '--data', MOBI, '--y', 'CUSL1', '--x', 'CUSA1,CUSA2'];
+    const [id, en] = await Promise.all([satmon(...args, '--lang', 'id'), satmon(...args, '--lang', 'en')]);
+    expect(id.stdout).toBe(en.stdout);
+    expect(JSON.parse(id.stdout).coefficients[0].name).toBe('(Constant)');
   });
 
   it('rejects bad input with one line and a non-zero exit', async () => {
@@ -115,7 +153,7 @@ describe('satmon items', () => {
   });
 
   it('prints SPSS-like tables with --format table, honouring --missing and --validity', async () => {
-    const r = await satmon('items', '--data', CORP, '--items', 'cusl_1,cusl_2,cusl_3', '--missing', '-99', '--validity', 'one-sided', '--format', 'table');
+    const r = await satmon('items', '--lang', 'en', '--data', CORP, '--items', 'cusl_1,cusl_2,cusl_3', '--missing', '-99', '--validity', 'one-sided', '--format', 'table');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('Reliability Statistics');
     expect(r.stdout).toContain('Item-Total Statistics');
@@ -123,6 +161,17 @@ describe('satmon items', () => {
     expect(r.stdout).toMatch(/^cusl_2\s+10\.7887\s+7\.564\s+0\.787\s+0\.671\s+0\.090\s+yes$/m);
     expect(r.stdout).toContain('N = 336 (listwise; 8 of 344 rows excluded for missing values)');
     expect(r.stdout).toContain('validity uses the one-sided value');
+  });
+
+  it('prints the item tables in Indonesian', async () => {
+    const r = await satmon('items', '--data', CORP, '--items', 'cusl_1,cusl_2,cusl_3', '--missing', '-99', '--validity', 'one-sided', '--format', 'table', '--lang=id');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Statistik Reliabilitas');
+    expect(r.stdout).toContain('Statistik Item-Total');
+    expect(r.stdout).toMatch(/^\s+0,834\s+0,833\s+3\s+Sangat reliabel$/m);
+    expect(r.stdout).toMatch(/^cusl_2\s+10,7887\s+7,564\s+0,787\s+0,671\s+0,090\s+ya$/m);
+    expect(r.stdout).toContain('N = 336 (listwise; 8 dari 344 baris dikeluarkan karena nilai hilang)');
+    expect(r.stdout).toContain('r tabel pada alpha = 0,05, df = 334: dua sisi 0,107, satu sisi 0,090; validitas memakai nilai satu sisi.');
   });
 
   it('rejects bad input with one line and a non-zero exit', async () => {
