@@ -11,9 +11,12 @@
 // 2. RFC 4180 quoting: a cell with a comma, a double quote, CR or LF, or with white space or a control character
 //    at either end (some readers trim unquoted cells), is put in double quotes with its quotes doubled.
 //
-// Two dialects, both comma-separated UTF-8:
-//   MACHINE_CSV  files the pipeline and analysts' scripts read (clean.csv, rejects.csv): LF, no byte-order mark
-//   EXCEL_CSV    downloads meant for Excel: a byte-order mark (so Excel reads UTF-8) and CRLF line ends
+// Three dialects, all UTF-8:
+//   MACHINE_CSV   files the pipeline and analysts' scripts read (clean.csv, rejects.csv): LF, no byte-order mark
+//   EXCEL_CSV     downloads meant for Excel: a byte-order mark (so Excel reads UTF-8) and CRLF line ends
+//   EXCEL_ID_CSV  the same for Excel set to Indonesian (or any locale with a decimal comma): `;` between cells and
+//                 numbers with a decimal comma (72,6), which such an Excel reads as numbers; a cell with `;` or
+//                 `,` is quoted
 
 export type Cell = string | number | boolean | null | undefined;
 
@@ -22,16 +25,22 @@ export interface CsvDialect {
   readonly lineBreak: '\n' | '\r\n';
   /** Start the document with U+FEFF. */
   readonly bom: boolean;
+  /** Between cells (default ','). */
+  readonly separator?: ',' | ';';
+  /** Numbers with a decimal comma (72,6) instead of a point (default false). */
+  readonly decimalComma?: boolean;
 }
 
 export const MACHINE_CSV: CsvDialect = { lineBreak: '\n', bom: false };
 export const EXCEL_CSV: CsvDialect = { lineBreak: '\r\n', bom: true };
+export const EXCEL_ID_CSV: CsvDialect = { lineBreak: '\r\n', bom: true, separator: ';', decimalComma: true };
 
 export const CSV_BOM = '\uFEFF';
 
 /** First characters that make a text cell a formula (= + - @ TAB CR), plus `'` so that protection can be undone. */
 const TRIGGER = /^[=+\-@\t\r']/;
 const NEEDS_QUOTES = /[",\r\n]/;
+const NEEDS_QUOTES_SEMICOLON = /[",;\r\n]/;
 
 /** True when the text starts with a character that protectCell prefixes. */
 export function startsWithTrigger(s: string): boolean {
@@ -52,26 +61,31 @@ export function unprotectCell(s: string): string {
 }
 
 /** RFC 4180 quoting of an already protected text: quotes when a reader could otherwise split or trim it. */
-export function quoteCell(s: string): string {
-  return NEEDS_QUOTES.test(s) || (s.length > 0 && (s.charCodeAt(0) <= 32 || s.charCodeAt(s.length - 1) <= 32 || s !== s.trim()))
+export function quoteCell(s: string, separator: ',' | ';' = ','): string {
+  return (separator === ';' ? NEEDS_QUOTES_SEMICOLON : NEEDS_QUOTES).test(s) || (s.length > 0 && (s.charCodeAt(0) <= 32 || s.charCodeAt(s.length - 1) <= 32 || s !== s.trim()))
     ? `"${s.replace(/"/g, '""')}"`
     : s;
 }
 
-/** One cell's text: empty for null/undefined and non-finite numbers, numbers as numbers, text protected then quoted. */
-export function csvCell(v: Cell): string {
+/**
+ * One cell's text: empty for null/undefined and non-finite numbers, numbers as numbers (with the dialect's decimal
+ * mark), text protected then quoted.
+ */
+export function csvCell(v: Cell, dialect?: CsvDialect): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
+  if (typeof v === 'number') return !Number.isFinite(v) ? '' : dialect?.decimalComma ? String(v).replace('.', ',') : String(v);
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
-  return quoteCell(protectCell(v));
+  return quoteCell(protectCell(v), dialect?.separator);
 }
 
 /** One row with its line end. */
 export function csvRow(cells: readonly Cell[], dialect: CsvDialect = MACHINE_CSV): string {
+  const sep = dialect.separator ?? ',';
+  const plain = sep === ',' && !dialect.decimalComma; // the cleaner's hot path: no dialect lookups per cell
   let s = '';
   for (let i = 0; i < cells.length; i++) {
-    if (i > 0) s += ',';
-    s += csvCell(cells[i]);
+    if (i > 0) s += sep;
+    s += plain ? csvCell(cells[i]) : csvCell(cells[i], dialect);
   }
   return s + dialect.lineBreak;
 }

@@ -25,8 +25,9 @@ export function setApiBase(url: string): void {
   apiBase = url.replace(/\/+$/, '');
 }
 
+/** A refused call: its status, the API's English message and its answer (code and params, for the reader's words). */
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(readonly status: number, message: string, readonly body: Partial<ApiError> = {}) {
     super(message);
   }
 }
@@ -61,11 +62,12 @@ export async function get<T>(path: string, params: Record<string, string | undef
       const r = await apiFetch(url);
       if (!r.ok) {
         let msg = `${r.status} ${r.statusText}`;
+        let body: Partial<ApiError> = {};
         try {
-          const body = (await r.json()) as Partial<ApiError> & { message?: string };
-          msg = body.error ?? body.message ?? msg;
+          body = (await r.json()) as Partial<ApiError> & { message?: string };
+          msg = body.error ?? (body as { message?: string }).message ?? msg;
         } catch { /* not JSON */ }
-        throw new HttpError(r.status, msg);
+        throw new HttpError(r.status, msg, body);
       }
       return (await r.json()) as T;
     })();

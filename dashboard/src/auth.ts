@@ -12,6 +12,7 @@
 // Tokens live in sessionStorage (this tab only, gone when it closes), never in localStorage. A new tab signs in
 // again, silently while the hosted UI's own session lasts.
 import { setApiBase, setAuthHeader, setAuthHooks } from './api';
+import { t } from './i18n';
 import {
   authorizeUrl, checkState, codeExchangeRequest, displayName, logoutUrl, parseCallback, parseSession, parseSiteConfig,
   pkceChallenge, randomToken, refreshRequest, revokeRequest, sessionDecision, sessionFromTokens, signInAgainOn401,
@@ -84,9 +85,9 @@ export async function initAuth(): Promise<Auth> {
     sessionStorage.removeItem(PENDING_KEY);
     const hash = pending?.returnTo && pending.returnTo.startsWith('#') ? pending.returnTo : location.hash;
     history.replaceState(null, '', `${location.pathname}${hash}`); // the code is single-use; keep it out of history
-    if (cb.kind === 'error') return failed(new SignInError(`Sign-in failed: ${cb.error}${cb.description ? ` (${cb.description})` : ''}`));
+    if (cb.kind === 'error') return failed(new SignInError(t('dash.auth.failed', { message: `${cb.error}${cb.description ? ` (${cb.description})` : ''}` })));
     if (!pending || typeof pending.verifier !== 'string' || !checkState(pending, cb.state, nowSec())) {
-      return failed(new SignInError('The sign-in response does not belong to a sign-in started in this tab (state mismatch or too old).'));
+      return failed(new SignInError(t('dash.auth.stateMismatch')));
     }
     try {
       const tokens = await postForm(codeExchangeRequest(cfg, cb.code, pending.verifier));

@@ -7,8 +7,10 @@ import {
 } from 'chart.js';
 import { FUNNEL_Z, funnelCurve } from '../../shared/api/funnel';
 import type { SeriesPoint } from '../../shared/api/types';
+import { INTL_TAG } from '../../shared/i18n/locale';
 import { h } from './dom';
-import { fmtCi, fmtIndex, fmtPeriod } from './format';
+import { fmtCi, fmtCoef, fmtIndex, fmtInt, fmtPeriod } from './format';
+import { locale, t } from './i18n';
 
 Chart.register(BarController, BarElement, CategoryScale, Filler, Legend, LinearScale, LineController, LineElement, PointElement, ScatterController, Tooltip);
 Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -27,15 +29,16 @@ export const COLORS = {
   limitOuter: '#b3261e',
 };
 
-/** A canvas in a sized box; returns the box (for the page) and the chart. */
-function canvasBox(label: string, className = 'chart'): { box: HTMLElement; canvas: HTMLCanvasElement } {
-  const canvas = h('canvas', { role: 'img', 'aria-label': label });
+/** A canvas in a sized box; returns the box (for the page) and the chart. `kind` names the chart for tests. */
+function canvasBox(kind: string, label: string, className = 'chart'): { box: HTMLElement; canvas: HTMLCanvasElement } {
+  const canvas = h('canvas', { role: 'img', 'aria-label': label, 'data-chart': kind });
   canvas.textContent = label;
   return { box: h('div', { class: className }, canvas), canvas };
 }
 
 function make(canvas: HTMLCanvasElement, config: ChartConfiguration): Chart {
-  return new Chart(canvas, { ...config, options: { responsive: true, maintainAspectRatio: false, ...config.options } } as ChartConfiguration);
+  // Chart.js writes tick numbers with Intl in this locale (72,5 / 72.5); labels and tooltips are ours.
+  return new Chart(canvas, { ...config, options: { responsive: true, maintainAspectRatio: false, locale: INTL_TAG[locale()], ...config.options } } as ChartConfiguration);
 }
 
 /** Charts resize to the print layout before printing (A4), and back after. */
@@ -50,6 +53,8 @@ export function installPrintResize(): void {
 /** What every chart on the page draws (its text alternative and datasets), for tests and debugging. */
 (window as unknown as { satmonCharts: () => unknown }).satmonCharts = () => Object.values(Chart.instances).map((c) => ({
   label: c.canvas.getAttribute('aria-label'),
+  kind: c.canvas.getAttribute('data-chart'),
+  locale: c.options.locale ?? null,
   section: c.canvas.closest('section')?.id ?? null,
   metric: c.canvas.closest('[data-metric]')?.getAttribute('data-metric') ?? null,
   labels: c.data.labels ?? [],
@@ -91,14 +96,15 @@ function referenceLine(id: string, axis: 'x' | 'y', value: number | null, label:
 export function trendChart(title: string, branch: SeriesPoint[], network: SeriesPoint[], region: SeriesPoint[], regionLabel: string | null, periods: string[]): HTMLElement {
   const at = (s: SeriesPoint[], p: string) => s.find((x) => x.period === p);
   const last = branch.at(-1);
-  const label = `${title}: branch ${last ? `${fmtIndex(last.value)} in ${fmtPeriod(last.period)} (95% CI ${fmtCi(last.ciLow, last.ciHigh)})` : 'no data'}, ` +
-    `${branch.length} periods, compared with the network line.`;
-  const { box, canvas } = canvasBox(label, 'chart chart-trend');
+  const label = last
+    ? t('dash.chart.trendAlt', { title, value: fmtIndex(last.value), period: fmtPeriod(last.period), ci: fmtCi(last.ciLow, last.ciHigh), count: branch.length })
+    : t('dash.chart.trendAltEmpty', { title });
+  const { box, canvas } = canvasBox('trend', label, 'chart chart-trend');
   const datasets: ChartConfiguration<'line'>['data']['datasets'] = [
-    { label: '95% CI high', data: periods.map((p) => at(branch, p)?.ciHigh ?? null), borderWidth: 0, pointRadius: 0, fill: '+1', backgroundColor: COLORS.band },
-    { label: '95% CI low', data: periods.map((p) => at(branch, p)?.ciLow ?? null), borderWidth: 0, pointRadius: 0, fill: false },
-    { label: 'Branch', data: periods.map((p) => at(branch, p)?.value ?? null), borderColor: COLORS.branch, backgroundColor: COLORS.branch, borderWidth: 2.5, pointRadius: 3 },
-    { label: 'Network', data: periods.map((p) => at(network, p)?.value ?? null), borderColor: COLORS.network, backgroundColor: COLORS.network, borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0 },
+    { label: t('dash.chart.ciHigh'), data: periods.map((p) => at(branch, p)?.ciHigh ?? null), borderWidth: 0, pointRadius: 0, fill: '+1', backgroundColor: COLORS.band },
+    { label: t('dash.chart.ciLow'), data: periods.map((p) => at(branch, p)?.ciLow ?? null), borderWidth: 0, pointRadius: 0, fill: false },
+    { label: t('dash.chart.branch'), data: periods.map((p) => at(branch, p)?.value ?? null), borderColor: COLORS.branch, backgroundColor: COLORS.branch, borderWidth: 2.5, pointRadius: 3 },
+    { label: t('dash.chart.network'), data: periods.map((p) => at(network, p)?.value ?? null), borderColor: COLORS.network, backgroundColor: COLORS.network, borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0 },
   ];
   if (regionLabel && region.length) {
     datasets.push({ label: regionLabel, data: periods.map((p) => at(region, p)?.value ?? null), borderColor: COLORS.region, backgroundColor: COLORS.region, borderDash: [2, 3], borderWidth: 1.5, pointRadius: 0 });
@@ -108,10 +114,11 @@ export function trendChart(title: string, branch: SeriesPoint[], network: Series
     data: { labels: periods.map(fmtPeriod), datasets },
     options: {
       plugins: {
-        legend: { labels: { filter: (item) => !item.text.startsWith('95% CI'), boxWidth: 18 } },
+        // The CI band's two edges are not lines of their own.
+        legend: { labels: { filter: (item) => (item.datasetIndex ?? 0) > 1, boxWidth: 18 } },
         tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${fmtIndex(c.parsed.y)}` } },
       },
-      scales: { y: { title: { display: true, text: 'Index (0-100)' }, grid: { color: COLORS.grid } }, x: { grid: { display: false } } },
+      scales: { y: { title: { display: true, text: t('dash.chart.indexAxis') }, grid: { color: COLORS.grid } }, x: { grid: { display: false } } },
     },
   });
   return box;
@@ -121,8 +128,8 @@ export interface RankPoint { id: string; label: string; value: number; low: numb
 
 /** Branches ranked with their 95% CIs as horizontal bars and the scope value as a dashed line. */
 export function ciBarChart(title: string, points: RankPoint[], centre: number | null, centreLabel: string): HTMLElement {
-  const label = `${title}: ${points.length} branches ranked with 95% confidence intervals; ${centreLabel} ${fmtIndex(centre)}.`;
-  const { box, canvas } = canvasBox(label, 'chart chart-rank');
+  const label = t('dash.chart.rankAlt', { title, count: points.length, centre: centreLabel, value: fmtIndex(centre) });
+  const { box, canvas } = canvasBox('rank', label, 'chart chart-rank');
   box.style.height = `${Math.max(160, 28 * points.length + 60)}px`;
   const lo = Math.min(...points.map((p) => p.low), centre ?? Infinity);
   const hi = Math.max(...points.map((p) => p.high), centre ?? -Infinity);
@@ -132,12 +139,12 @@ export function ciBarChart(title: string, points: RankPoint[], centre: number | 
       labels: points.map((p) => p.label),
       datasets: [
         {
-          type: 'bar', label: '95% CI', data: points.map((p) => [p.low, p.high]) as unknown as number[],
+          type: 'bar', label: t('dash.chart.ci'), data: points.map((p) => [p.low, p.high]) as unknown as number[],
           backgroundColor: points.map((p) => (p.flagged ? 'rgba(179, 38, 30, 0.35)' : 'rgba(31, 95, 168, 0.3)')),
           borderColor: points.map((p) => (p.flagged ? COLORS.alert : COLORS.branch)), borderWidth: 1, barPercentage: 0.5, categoryPercentage: 1,
         },
         {
-          type: 'line', label: 'Index', data: points.map((p) => p.value), showLine: false, pointRadius: 4, pointStyle: 'rectRot',
+          type: 'line', label: t('dash.chart.index'), data: points.map((p) => p.value), showLine: false, pointRadius: 4, pointStyle: 'rectRot',
           backgroundColor: points.map((p) => (p.flagged ? COLORS.alert : COLORS.branch)), borderColor: '#fff', borderWidth: 1,
         },
       ],
@@ -146,10 +153,10 @@ export function ciBarChart(title: string, points: RankPoint[], centre: number | 
       indexAxis: 'y',
       plugins: {
         legend: { display: false },
-        tooltip: { callbacks: { label: (c) => { const p = points[c.dataIndex]!; return `${fmtIndex(p.value)} (95% CI ${fmtCi(p.low, p.high)}), n=${p.n}`; } } },
+        tooltip: { callbacks: { label: (c) => { const p = points[c.dataIndex]!; return t('dash.chart.rankTip', { value: fmtIndex(p.value), ci: fmtCi(p.low, p.high), n: fmtInt(p.n) }); } } },
       },
       scales: {
-        x: { min: Math.floor(lo - 2), max: Math.ceil(hi + 2), title: { display: true, text: 'Index (0-100)' }, grid: { color: COLORS.grid } },
+        x: { min: Math.floor(lo - 2), max: Math.ceil(hi + 2), title: { display: true, text: t('dash.chart.indexAxis') }, grid: { color: COLORS.grid } },
         y: { grid: { display: false } },
       },
     },
@@ -159,36 +166,37 @@ export function ciBarChart(title: string, points: RankPoint[], centre: number | 
 }
 
 /** Funnel plot: each branch's index against its n, with 95% and 99.8% limits around the scope value. */
-export function funnelChart(title: string, points: RankPoint[], centre: number, sigma: number, centreLabel = 'Network'): HTMLElement {
+export function funnelChart(title: string, points: RankPoint[], centre: number, sigma: number, centreLabel: string): HTMLElement {
   const ns = points.map((p) => p.n);
   const nMin = Math.max(10, Math.min(...ns) * 0.4), nMax = Math.max(...ns) * 1.2;
   const inner = funnelCurve(centre, sigma, nMin, nMax, FUNNEL_Z.inner);
   const outer = funnelCurve(centre, sigma, nMin, nMax, FUNNEL_Z.outer);
   const outside = points.filter((p) => p.flagged).length;
-  const label = `${title}: funnel plot of ${points.length} branches by sample size; ${outside} significantly below ${centreLabel.toLowerCase()} ${fmtIndex(centre)}.`;
-  const { box, canvas } = canvasBox(label, 'chart chart-funnel');
+  const label = t('dash.chart.funnelAlt', { title, count: points.length, below: outside, centre: centreLabel, value: fmtIndex(centre) });
+  const { box, canvas } = canvasBox('funnel', label, 'chart chart-funnel');
   const line = (data: { x: number; y: number }[], lbl: string, color: string, dash: number[]) =>
     ({ type: 'line' as const, label: lbl, data, borderColor: color, backgroundColor: color, borderDash: dash, borderWidth: 1.2, pointRadius: 0, showLine: true, fill: false });
   make(canvas, {
     type: 'scatter',
     data: {
       datasets: [
-        { type: 'scatter', label: 'Branches', data: points.map((p) => ({ x: p.n, y: p.value })), pointRadius: 5,
+        { type: 'scatter', label: t('dash.chart.branches'), data: points.map((p) => ({ x: p.n, y: p.value })), pointRadius: 5,
           backgroundColor: points.map((p) => (p.flagged ? COLORS.alert : COLORS.branch)) },
-        line(inner.map((c) => ({ x: c.n, y: c.high })), '95% limits', COLORS.limitInner, [5, 4]),
-        line(inner.map((c) => ({ x: c.n, y: c.low })), '95% limits (low)', COLORS.limitInner, [5, 4]),
-        line(outer.map((c) => ({ x: c.n, y: c.high })), '99.8% limits', COLORS.limitOuter, [2, 3]),
-        line(outer.map((c) => ({ x: c.n, y: c.low })), '99.8% limits (low)', COLORS.limitOuter, [2, 3]),
+        line(inner.map((c) => ({ x: c.n, y: c.high })), t('dash.chart.limits95'), COLORS.limitInner, [5, 4]),
+        line(inner.map((c) => ({ x: c.n, y: c.low })), t('dash.chart.limits95'), COLORS.limitInner, [5, 4]),
+        line(outer.map((c) => ({ x: c.n, y: c.high })), t('dash.chart.limits998'), COLORS.limitOuter, [2, 3]),
+        line(outer.map((c) => ({ x: c.n, y: c.low })), t('dash.chart.limits998'), COLORS.limitOuter, [2, 3]),
       ],
     },
     options: {
       plugins: {
-        legend: { labels: { filter: (i) => !i.text.includes('(low)'), boxWidth: 18 } },
-        tooltip: { filter: (c) => c.datasetIndex === 0, callbacks: { label: (c) => { const p = points[c.dataIndex]!; return `${p.label}: ${fmtIndex(p.value)}, n=${p.n}`; } } },
+        // The lower limit lines (datasets 2 and 4) share their upper twins' legend entries.
+        legend: { labels: { filter: (i) => i.datasetIndex !== 2 && i.datasetIndex !== 4, boxWidth: 18 } },
+        tooltip: { filter: (c) => c.datasetIndex === 0, callbacks: { label: (c) => { const p = points[c.dataIndex]!; return `${p.label}: ${fmtIndex(p.value)}, n=${fmtInt(p.n)}`; } } },
       },
       scales: {
-        x: { type: 'linear', min: Math.floor(nMin), max: Math.ceil(nMax), title: { display: true, text: 'Respondents (n)' }, grid: { color: COLORS.grid } },
-        y: { title: { display: true, text: 'Index (0-100)' }, grid: { color: COLORS.grid } },
+        x: { type: 'linear', min: Math.floor(nMin), max: Math.ceil(nMax), title: { display: true, text: t('dash.chart.respondentsAxis') }, grid: { color: COLORS.grid } },
+        y: { title: { display: true, text: t('dash.chart.indexAxis') }, grid: { color: COLORS.grid } },
       },
     },
     plugins: [referenceLine('centre', 'y', centre, centreLabel, COLORS.network)],
@@ -202,8 +210,8 @@ export interface IpmaPoint { construct: string; label: string; importance: numbe
 export function ipmaChart(title: string, points: IpmaPoint[]): HTMLElement {
   const mImp = points.reduce((s, p) => s + p.importance, 0) / points.length;
   const mPerf = points.reduce((s, p) => s + p.performance, 0) / points.length;
-  const label = `${title}: ${points.map((p) => `${p.construct} importance ${p.importance.toFixed(2)}, performance ${p.performance.toFixed(1)}`).join('; ')}.`;
-  const { box, canvas } = canvasBox(label, 'chart chart-ipma');
+  const label = `${title}: ${points.map((p) => t('dash.chart.ipmaPoint', { name: p.label, importance: fmtCoef(p.importance, 2), performance: fmtIndex(p.performance) })).join('; ')}.`;
+  const { box, canvas } = canvasBox('ipma', label, 'chart chart-ipma');
   const labels: Plugin = {
     id: 'pointLabels',
     afterDatasetsDraw(chart) {
@@ -219,19 +227,19 @@ export function ipmaChart(title: string, points: IpmaPoint[]): HTMLElement {
   const xs = points.map((p) => p.importance), ys = points.map((p) => p.performance);
   make(canvas, {
     type: 'scatter',
-    data: { datasets: [{ label: 'Drivers', data: points.map((p) => ({ x: p.importance, y: p.performance })), pointRadius: 6,
+    data: { datasets: [{ label: t('dash.chart.drivers'), data: points.map((p) => ({ x: p.importance, y: p.performance })), pointRadius: 6,
       backgroundColor: points.map((p) => (p.importance >= mImp && p.performance < mPerf ? COLORS.alert : COLORS.branch)) }] },
     options: {
       plugins: {
         legend: { display: false },
-        tooltip: { callbacks: { label: (c) => { const p = points[c.dataIndex]!; return `${p.label}: importance ${p.importance.toFixed(3)}, performance ${p.performance.toFixed(1)}`; } } },
+        tooltip: { callbacks: { label: (c) => { const p = points[c.dataIndex]!; return t('dash.chart.ipmaPoint', { name: p.label, importance: fmtCoef(p.importance), performance: fmtIndex(p.performance) }); } } },
       },
       scales: {
-        x: { min: Math.max(0, Math.floor((Math.min(...xs) - 0.03) * 20) / 20), max: Math.ceil((Math.max(...xs) + 0.06) * 20) / 20, title: { display: true, text: 'Importance (total effect on satisfaction)' }, grid: { color: COLORS.grid } },
-        y: { min: Math.floor(Math.min(...ys) - 3), max: Math.ceil(Math.max(...ys) + 3), title: { display: true, text: 'Performance (0-100)' }, grid: { color: COLORS.grid } },
+        x: { min: Math.max(0, Math.floor((Math.min(...xs) - 0.03) * 20) / 20), max: Math.ceil((Math.max(...xs) + 0.06) * 20) / 20, title: { display: true, text: t('dash.chart.importanceAxis') }, grid: { color: COLORS.grid } },
+        y: { min: Math.floor(Math.min(...ys) - 3), max: Math.ceil(Math.max(...ys) + 3), title: { display: true, text: t('dash.chart.performanceAxis') }, grid: { color: COLORS.grid } },
       },
     },
-    plugins: [labels, referenceLine('meanImp', 'x', mImp, 'mean importance', COLORS.limitInner), referenceLine('meanPerf', 'y', mPerf, 'mean performance', COLORS.limitInner)],
+    plugins: [labels, referenceLine('meanImp', 'x', mImp, t('dash.chart.meanImportance'), COLORS.limitInner), referenceLine('meanPerf', 'y', mPerf, t('dash.chart.meanPerformance'), COLORS.limitInner)],
   });
   return box;
 }

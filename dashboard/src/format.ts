@@ -1,27 +1,21 @@
-// How figures are shown. The browser tests format stored values with these same functions and compare.
-const DASH = '–';
+// How figures are shown: the current language's Intl formats (shared/i18n/format.ts, "72,6" / "72.6",
+// "Triwulan III 2025" / "2025 Q3"). The browser tests format stored values with createFormat and compare.
+import { stars } from '../../shared/i18n/format';
+import { fmt } from './i18n';
 
-export const fmtIndex = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? DASH : v.toFixed(1));
+type Num = number | null | undefined;
 
-export const fmtCi = (lo: number | null | undefined, hi: number | null | undefined): string =>
-  lo === null || lo === undefined || hi === null || hi === undefined ? DASH : `${lo.toFixed(1)} to ${hi.toFixed(1)}`;
+export const fmtIndex = (v: Num): string => fmt().index(v);
+export const fmtCi = (lo: Num, hi: Num): string => fmt().ci(lo, hi);
+export const fmtCoef = (v: Num, digits = 3): string => fmt().coef(v, digits);
+export const fmtP = (p: Num): string => fmt().p(p);
+export const fmtPct = (share: Num): string => fmt().pct(share);
+export const fmtSigned = (d: Num, digits = 1): string => fmt().signed(d, digits);
+export const fmtInt = (n: Num): string => fmt().int(n);
+/** 2025 -> "2025"; 2025-Q3 -> "Triwulan III 2025" / "2025 Q3". */
+export const fmtPeriod = (p: string): string => fmt().period(p);
+/** A coefficient's interval: "0,123 s.d. 0,456" / "0.123 to 0.456". */
+export const fmtCoefCi = (lo: Num, hi: Num, digits = 3): string => fmt().t('common.range', { low: fmtCoef(lo, digits), high: fmtCoef(hi, digits) });
 
-export const fmtCoef = (v: number | null | undefined, digits = 3): string => (v === null || v === undefined || !Number.isFinite(v) ? DASH : v.toFixed(digits));
-
-export const fmtP = (p: number | null | undefined): string => (p === null || p === undefined || !Number.isFinite(p) ? DASH : p < 0.001 ? '<0.001' : p.toFixed(3));
-
-export const fmtPct = (share: number | null | undefined): string => (share === null || share === undefined || !Number.isFinite(share) ? DASH : `${(share * 100).toFixed(1)}%`);
-
-export const fmtSigned = (d: number | null | undefined, digits = 1): string => {
-  if (d === null || d === undefined || !Number.isFinite(d)) return DASH;
-  const s = d.toFixed(digits);
-  return Number(s) > 0 ? `+${s}` : Number(s) === 0 ? s.replace('-', '') : s.replace('-', '−');
-};
-
-export const fmtInt = (n: number | null | undefined): string => (n === null || n === undefined || !Number.isFinite(n) ? DASH : Math.round(n).toLocaleString('en-US'));
-
-/** Significance marks as the seed papers print them. */
-export const stars = (p: number | null | undefined): string => (p === null || p === undefined ? '' : p < 0.001 ? '***' : p < 0.01 ? '**' : p < 0.05 ? '*' : 'ns');
-
-/** 2025 -> "2025", 2025-Q3 -> "2025 Q3". */
-export const fmtPeriod = (p: string): string => p.replace('-', ' ');
+/** Significance marks as the papers print them. */
+export { stars };

@@ -1,13 +1,17 @@
-// Figure 1 of the seed-000 paper redrawn from a unit's results: the constructs as ellipses, the structural paths
+// Figure 1 of Suryani et al. (2024) redrawn from a unit's results: the constructs as ellipses, the structural paths
 // as arrows labelled with their coefficient and significance, R² under each endogenous construct.
 import type { ModelView } from '../../shared/api/types';
 import { svg } from './dom';
 import { fmtCoef, stars } from './format';
+import { t } from './i18n';
 
 const POS: Record<string, [number, number]> = {
   CRM: [95, 55], SQ: [95, 255], TRUST: [330, 155], SAT: [585, 155], GOV: [330, 300], 'TRUST*GOV': [585, 300],
 };
-const NAMES: Record<string, string> = { CRM: 'CRM (X1)', SQ: 'Serv. quality (X2)', TRUST: 'Trust (Y)', SAT: 'Satisfaction (Z)', GOV: 'Gov. role (M)', 'TRUST*GOV': 'Y × M' };
+/** The nodes' short names, with the paper's variable letters (a literal map: the catalogue test sees the keys). */
+const NAME_KEY = {
+  CRM: 'dash.diagram.CRM', SQ: 'dash.diagram.SQ', TRUST: 'dash.diagram.TRUST', SAT: 'dash.diagram.SAT', GOV: 'dash.diagram.GOV', 'TRUST*GOV': 'dash.diagram.TRUSTxGOV',
+} as const;
 const RX = 76, RY = 24;
 
 function edgePoint(from: [number, number], to: [number, number]): [number, number] {
@@ -18,10 +22,10 @@ function edgePoint(from: [number, number], to: [number, number]): [number, numbe
 
 export function modelDiagram(m: ModelView, title: string): SVGElement {
   const direct = m.paths.filter((p) => p.kind === 'direct');
-  const desc = direct.map((p) => `${p.from} to ${p.to}: ${fmtCoef(p.estimate)} ${stars(p.p)}`).join('; ');
+  const desc = direct.map((p) => t('dash.diagram.path', { from: p.from, to: p.to, coef: fmtCoef(p.estimate), stars: stars(p.p) })).join('; ');
   const root = svg('svg', { viewBox: '0 0 680 345', role: 'img', 'aria-labelledby': 'fig1-title fig1-desc', class: 'model-diagram' },
     svg('title', { id: 'fig1-title' }, title),
-    svg('desc', { id: 'fig1-desc' }, `Path coefficients: ${desc}. *** p<0.001, ** p<0.01, * p<0.05, ns not significant.`),
+    svg('desc', { id: 'fig1-desc' }, t('dash.diagram.desc', { paths: desc, legend: t('dash.stars.legend', { p1: fmtCoef(0.001), p2: fmtCoef(0.01, 2), p3: fmtCoef(0.05, 2) }) })),
     svg('defs', {},
       svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
         svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: '#222' })),
@@ -51,8 +55,8 @@ export function modelDiagram(m: ModelView, title: string): SVGElement {
     const r2 = m.rSquared[c]?.r2;
     root.appendChild(svg('g', { 'data-construct': c },
       svg('ellipse', { cx: x, cy: y, rx: RX, ry: RY, fill: c === 'SAT' || c === 'TRUST' ? '#e6eef8' : '#f4f4f4', stroke: '#1f5fa8', 'stroke-width': 1.5 }),
-      svg('text', { x, y: y + 4, 'text-anchor': 'middle', 'font-size': 13, 'font-weight': 600, fill: '#111' }, NAMES[c] ?? c),
-      ...(r2 !== undefined && r2 !== null ? [svg('text', { x, y: y - RY - 7, 'text-anchor': 'middle', 'font-size': 12, fill: '#333' }, `R² = ${r2.toFixed(3)}`)] : [])));
+      svg('text', { x, y: y + 4, 'text-anchor': 'middle', 'font-size': 13, 'font-weight': 600, fill: '#111' }, c in NAME_KEY ? t(NAME_KEY[c as keyof typeof NAME_KEY]) : c),
+      ...(r2 !== undefined && r2 !== null ? [svg('text', { x, y: y - RY - 7, 'text-anchor': 'middle', 'font-size': 12, fill: '#333' }, `R² = ${fmtCoef(r2)}`)] : [])));
   }
   return root;
 }

@@ -3,7 +3,7 @@
 import type { MeResponse } from '../../shared/api/types';
 import { yearOf } from '../../shared/period';
 
-export type Page = 'report' | 'branch' | 'alerts' | 'notfound';
+export type Page = 'report' | 'branch' | 'alerts' | 'skm' | 'notfound';
 export interface Route { page: Page; branch?: string; params: URLSearchParams }
 
 export function parseRoute(hash: string): Route {
@@ -12,14 +12,22 @@ export function parseRoute(hash: string): Route {
   const parts = path.split('/').filter(Boolean);
   if (parts.length === 0 || (parts[0] === 'report' && parts.length === 1)) return { page: 'report', params };
   if (parts[0] === 'alerts' && parts.length === 1) return { page: 'alerts', params };
+  if (parts[0] === 'skm' && parts.length === 1) return { page: 'skm', params };
   if (parts[0] === 'branch') return parts[1] ? { page: 'branch', branch: decodeURIComponent(parts[1]).toUpperCase(), params } : { page: 'branch', params };
   return { page: 'notfound', params };
+}
+
+/** The reader's chosen language (`lang=`), which every link carries like the filters; undefined: the default. */
+let chosenLang: string | undefined;
+export function setChosenLang(lang: string | undefined): void {
+  chosenLang = lang;
 }
 
 export function href(page: Page, branch: string | undefined, params: Record<string, string | undefined> | URLSearchParams): string {
   const q = new URLSearchParams();
   const entries = params instanceof URLSearchParams ? [...params.entries()] : Object.entries(params);
   for (const [k, v] of entries) if (v) q.set(k, v);
+  if (chosenLang && !q.has('lang')) q.set('lang', chosenLang);
   const s = q.toString();
   return `#/${page}${branch ? `/${encodeURIComponent(branch)}` : ''}${s ? `?${s}` : ''}`;
 }

@@ -2,6 +2,7 @@
 // CSV export of the same table from the API.
 import { apiFetch, authHeader, exportUrl } from './api';
 import { h } from './dom';
+import { locale, t } from './i18n';
 
 export interface Col<T> {
   head: string;
@@ -29,22 +30,31 @@ export function table<T>(opts: {
   const head = h('thead', {}, h('tr', {}, opts.cols.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : undefined, title: c.title }, c.head))));
   const row = (r: T) => h('tr', { class: opts.rowClass?.(r) },
     opts.cols.map((c) => (c.rowHeader ? h('th', { scope: 'row' }, c.cell(r)) : h('td', { class: c.num ? 'num' : undefined }, c.cell(r)))));
-  const body = h('tbody', {}, opts.rows.length ? opts.rows.map(row) : h('tr', {}, h('td', { colspan: opts.cols.length, class: 'empty' }, opts.empty ?? 'No data.')));
+  const body = h('tbody', {}, opts.rows.length ? opts.rows.map(row) : h('tr', {}, h('td', { colspan: opts.cols.length, class: 'empty' }, opts.empty ?? t('dash.table.empty'))));
   const foot = opts.foot?.length ? h('tfoot', {}, opts.foot.map(row)) : null;
-  const t = h('table', { id, 'data-table': id }, h('caption', {}, opts.caption), head, body, foot);
-  return h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': opts.caption }, t);
+  const el = h('table', { id, 'data-table': id }, h('caption', {}, opts.caption), head, body, foot);
+  return h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': opts.caption }, el);
 }
 
-/** A download link for a table's CSV (Bearer token added by fetch where the API needs one). */
-export function exportLink(tableName: string, params: Record<string, string | undefined>, label = 'Export CSV'): HTMLElement {
-  const href = exportUrl(tableName, params);
-  const a = h('a', { class: 'btn export no-print', href, download: '', 'data-export': tableName }, label);
+/**
+ * Download links for a table's CSV in the page's language: comma-separated, and the Indonesian Excel form (`;`,
+ * decimal comma). The Bearer token is added by fetch where the API needs one.
+ */
+export function exportLink(tableName: string, params: Record<string, string | undefined>, label = t('dash.export.csv'), labelExcel = t('dash.export.excelId')): HTMLElement {
+  const q = { ...params, lang: locale() };
+  return h('span', { class: 'export-links no-print' },
+    downloadLink(tableName, exportUrl(tableName, q), label, 'csv'),
+    downloadLink(tableName, exportUrl(tableName, { ...q, format: 'excel-id' }), labelExcel, 'excel-id'));
+}
+
+function downloadLink(tableName: string, href: string, label: string, format: string): HTMLElement {
+  const a = h('a', { class: 'btn export no-print', href, download: '', 'data-export': tableName, 'data-format': format }, label);
   a.addEventListener('click', async (e) => {
     const token = authHeader?.();
     if (!token) return; // the cookie goes with a plain link
     e.preventDefault();
     const r = await apiFetch(href, 'text/csv');
-    if (!r.ok) { a.textContent = `${label} (failed: ${r.status})`; return; }
+    if (!r.ok) { a.textContent = t('dash.export.failed', { label, status: r.status }); return; }
     const name = /filename="([^"]+)"/.exec(r.headers.get('content-disposition') ?? '')?.[1] ?? `${tableName}.csv`;
     const url = URL.createObjectURL(await r.blob());
     const tmp = h('a', { href: url, download: name });

@@ -53,7 +53,7 @@ export function makeHandler(getStore: () => DashboardStore, o: () => Observabili
       onError: (e, r) => o().logger.error('request failed', { path: r.path, query: r.query, apiRequestId, error: e as Error }),
     });
     if (res.status >= 400 && res.status !== 404) o().logger.warn('request refused', { path: req.path, status: res.status, sub: req.claims?.sub, apiRequestId });
-    return { statusCode: res.status, headers: res.headers, body: res.body, isBase64Encoded: false };
+    return { statusCode: res.status, headers: res.headers, body: res.body, isBase64Encoded: res.isBase64Encoded ?? false };
   };
 }
 

@@ -37,17 +37,22 @@
 // its quarters), approximate recovery (bounds from counts being >= 0; a model-weighted index taken as the mean
 // of its cells) and collusion between managers.
 import type { Principal } from '../auth';
+import { K_BRANCHES, MIN_CELL_N, type WithheldReason } from './types';
 
-export const K_BRANCHES = 3;
-export const MIN_CELL_N = 30;
+export { K_BRANCHES, MIN_CELL_N };
 
+/**
+ * The reasons, as the codes the API sends (the words, in both languages, are the catalogue's: ./reasons.ts):
+ * fewer than K_BRANCHES branches; fewer than MIN_CELL_N respondents of other branches; would reveal a withheld
+ * figure by difference; network-wide alert counts are head office's; a file that also holds other branches' rows.
+ */
 export const WITHHELD = {
-  branches: `suppressed: fewer than ${K_BRANCHES} branches`,
-  respondents: `suppressed: fewer than ${MIN_CELL_N} respondents of other branches`,
-  difference: 'suppressed: would reveal a withheld figure by difference',
-  alerts: 'withheld: network-wide alert counts are shown to head office only',
-  drop: "withheld: the file also holds other branches' rows; its name, whole-file counts and errors are shown to head office only",
-} as const;
+  branches: 'branches',
+  respondents: 'respondents',
+  difference: 'difference',
+  alerts: 'alerts',
+  drop: 'drop',
+} as const satisfies Record<WithheldReason, WithheldReason>;
 
 /** One branch's respondents in a period: the whole unit, and per cell of one breakdown. */
 export interface BranchCounts {
@@ -67,7 +72,7 @@ export interface Scope { region?: string }
 
 export interface DisclosurePlan {
   /** Why the figure of an aggregate, or of one cell of it, is withheld from this principal; undefined when shown. */
-  withheld(scope: Scope, cell?: string): string | undefined;
+  withheld(scope: Scope, cell?: string): WithheldReason | undefined;
 }
 
 /** Head office: nothing withheld. */
@@ -157,7 +162,7 @@ class CountTable {
   }
 
   /** The rule for one group: K branches with respondents in it, and MIN_CELL_N respondents of other branches. */
-  judge(g: Counts): string | undefined {
+  judge(g: Counts): WithheldReason | undefined {
     const s = this.stats(g);
     if (s.branches < K_BRANCHES) return WITHHELD.branches;
     if (s.foreign < MIN_CELL_N) return WITHHELD.respondents;
@@ -182,11 +187,11 @@ class CountTable {
    * Reasons for the columns `cols` (['*'] for whole aggregates, or a breakdown's codes) of every scope, with the
    * decisions in `fixed` (whole aggregates, when solving cells) kept as they are.
    */
-  solve(cols: readonly string[], fixed: ReadonlyMap<string, string>): Map<string, string> {
+  solve(cols: readonly string[], fixed: ReadonlyMap<string, WithheldReason>): Map<string, WithheldReason> {
     const isCells = cols[0] !== WHOLE;
     const reasons = new Map(fixed);
     const isWithheld = (s: string, col: string) => reasons.has(key(s, col));
-    const withhold = (s: string, col: string, why: string) => {
+    const withhold = (s: string, col: string, why: WithheldReason) => {
       if (isWithheld(s, col)) return false;
       reasons.set(key(s, col), why);
       return true;
@@ -249,7 +254,7 @@ class CountTable {
    * without a region, in one column), so a block is one unknown. Withholds one more part when a group below the
    * floor can be computed from the shown figures; returns whether it did.
    */
-  private audit(cols: readonly string[], isCells: boolean, reasons: Map<string, string>, fixed: ReadonlyMap<string, string>): boolean {
+  private audit(cols: readonly string[], isCells: boolean, reasons: Map<string, WithheldReason>, fixed: ReadonlyMap<string, WithheldReason>): boolean {
     const blockRows = [...this.regions, ...(this.hasNoRegion ? [NO_REGION] : [])];
     const blockCols = isCells ? [...cols, UNCATEGORIZED] : cols;
     const index = new Map<string, number>();

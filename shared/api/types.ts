@@ -1,5 +1,7 @@
 // The dashboard API's JSON shapes, shared by the API (shared/api/views.ts) and the front end (dashboard/src).
-// Types and constants only, so the browser bundle takes nothing else from shared/.
+// Types and constants only, so the browser bundle takes nothing else from shared/ (words live in the message
+// catalogue, shared/i18n: the API sends codes and figures, the dashboard and the exports put them in words).
+import type { Locale } from '../i18n/locale';
 
 /** The indices, in the order the report shows them. */
 export const METRICS = ['SAT', 'TRUST', 'LOY', 'CRM', 'SQ', 'GOV'] as const;
@@ -10,15 +12,30 @@ export const METRIC_LABELS: Record<string, string> = {
   TAN: 'Tangibles', REL: 'Reliability', RES: 'Responsiveness', ASR: 'Assurance', EMP: 'Empathy', 'TRUST*GOV': 'Trust × government role',
 };
 
+/**
+ * The disclosure rule's floors (shared/api/disclosure.ts): an aggregate a branch manager sees pools at least
+ * K_BRANCHES branches and MIN_CELL_N respondents of other branches. Here so the dashboard can say so in words.
+ */
+export const K_BRANCHES = 3;
+export const MIN_CELL_N = 30;
+
+/**
+ * Why a figure is withheld from a branch manager (shared/api/disclosure.ts WITHHELD), as a stable code; the words
+ * are in the catalogue (shared/api/reasons.ts). 'branches': fewer than K_BRANCHES branches; 'respondents': fewer
+ * than MIN_CELL_N respondents of other branches; 'difference': would reveal a withheld figure by difference;
+ * 'alerts': network-wide alert counts (head office only); 'drop': a file with other branches' rows.
+ */
+export type WithheldReason = 'branches' | 'respondents' | 'difference' | 'alerts' | 'drop';
+
 export interface BranchInfo { id: string; name: string; region: string }
 
 /**
  * Figures withheld from this user by the disclosure rule (shared/api/disclosure.ts: a branch manager sees an
  * aggregate only when it pools at least 3 branches, a breakdown cell also at least 30 respondents of other
  * branches). Keyed by the response field that is null because of it, e.g. `headline`, `model`, `total.cells.JKP`,
- * `network.2025-Q3`; the value is the reason to show ('suppressed: fewer than 3 branches'). Empty for head office.
+ * `network.2025-Q3`; the value is the reason's code ('branches': fewer than 3 branches). Empty for head office.
  */
-export type Withheld = Record<string, string>;
+export type Withheld = Record<string, WithheldReason>;
 
 /** A 0-100 index with its CI (index points), as stored (null where a figure does not exist). */
 export interface Estimate {
@@ -29,7 +46,7 @@ export interface Estimate {
   /** Half-width of the CI. */
   moe: number | null;
   n: number;
-  method?: 'pls' | 'unweighted' | 'simple';
+  method?: 'pls' | 'unweighted' | 'simple' | 'ikm' | 'nrr';
 }
 
 /** Two-sided z-test of a difference of two independent estimates (shared/assess/assessment.ts compare()). */
@@ -46,11 +63,13 @@ export interface MeResponse {
   programmes: string[];
   segments: string[];
   metrics: { id: string; label: string }[];
+  /** The deployment's language (SATMON_LOCALE): the dashboard's language until the reader picks one. */
+  defaultLocale: Locale;
 }
 
 export interface Share { satisfied: number; n: number; share: number | null; low: number | null; high: number | null }
 
-/** Seed-003 Table 1: share satisfied per programme, one row per branch. */
+/** Rufani et al. (2023), Table 1: share satisfied per programme, one row per branch. */
 export interface ProgrammeTable {
   period: string;
   programmes: string[];
@@ -203,7 +222,9 @@ export interface AlertView {
   current: number | null;
   p: number | null;
   bhThreshold: number | null;
+  /** abrupt | sustained (decline tests), band (the IKM grade fell: `bands`). */
   test: string;
+  bands?: { from: string; to: string };
   drivers: { construct: string; change: number | null }[];
 }
 
@@ -225,7 +246,7 @@ export interface DropView {
   periods: string[];
   error?: string;
   /** Why file, whole-drop counts and error are not shown (a branch manager and a file with other branches' rows). */
-  withheld?: string;
+  withheld?: WithheldReason;
   /**
    * This branch's respondents this drop delivered again with other answers than an earlier drop: held back (not
    * counted) until someone decides which copy is right. 0 when none.
@@ -246,4 +267,8 @@ export interface CommentView { column: string; text: string }
  */
 export interface CommentsResponse { branch: BranchInfo; period: string; comments: CommentView[] }
 
-export interface ApiError { error: string; status: number }
+/**
+ * An error answer: `error` in English (logs, scripts); `code` its catalogue key and `params` its values, which the
+ * dashboard puts in the reader's language (a param named `reason` is a WithheldReason).
+ */
+export interface ApiError { error: string; status: number; code?: string; params?: Record<string, string | number> }

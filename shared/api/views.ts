@@ -15,12 +15,19 @@ import type { Unit } from '../layout/keys';
 import { disclosurePlan, restricted, SHOW_ALL, WITHHELD, type BranchCounts, type DisclosurePlan, type Scope } from './disclosure';
 import { ApiError } from './params';
 import type { BranchDrop, DashboardStore } from './store';
+import { translator } from '../i18n/catalogue';
+import type { Locale } from '../i18n/locale';
+import { METRIC_NAME_KEY } from '../i18n/messages/common';
 import {
-  METRIC_LABELS, METRICS,
+  METRICS,
   type AlertView, type AlertsResponse, type BranchInfo, type BranchResultsResponse, type Change, type DropsResponse, type Estimate,
   type IpmaView, type LoyaltyView, type MeResponse, type ModelView, type OverviewResponse, type PathRow, type ProgrammeTable,
-  type RankingRow, type SeriesPoint, type SeriesResponse, type Share,
+  type RankingRow, type SeriesPoint, type SeriesResponse, type Share, type Withheld,
 } from './types';
+
+/** A construct's English name (JSON `label` fields, for scripts; the dashboard names constructs in its own language). */
+const english = translator('en');
+export const constructName = (c: string): string => (c in METRIC_NAME_KEY ? english(METRIC_NAME_KEY[c as keyof typeof METRIC_NAME_KEY]) : c);
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
@@ -74,7 +81,7 @@ export async function branchInfo(store: DashboardStore, id: string): Promise<Bra
   const b = dir.find((x) => x.id === id);
   if (b) return b;
   // Without a directory any branch id with data is a branch; with one, an unknown id is not found.
-  if (dir.length > 0) throw new ApiError(404, `branch ${id} is not in the branch directory`);
+  if (dir.length > 0) throw new ApiError(404, 'api.error.branchUnknown', { branch: id });
   return { id, name: id, region: '' };
 }
 
@@ -121,7 +128,7 @@ export async function wholeDisclosure(store: DashboardStore, p: Principal, perio
 
 // ---------------------------------------------------------------------------------------------------- me
 
-export async function meView(store: DashboardStore, p: Principal): Promise<MeResponse> {
+export async function meView(store: DashboardStore, p: Principal, defaultLocale: Locale): Promise<MeResponse> {
   const [dir, network] = await Promise.all([store.directory(), store.metrics({ kind: 'network' })]);
   const periods = [...new Set(network.map((m) => m.period))].sort();
   const years = periods.filter((x) => kindTag(x) === 'Y');
@@ -135,7 +142,8 @@ export async function meView(store: DashboardStore, p: Principal): Promise<MeRes
     periods: { years, quarters },
     programmes: summary?.programmes?.rows.map((r) => r.programme) ?? Object.keys(summary?.breakdowns?.programme ?? {}),
     segments: Object.keys(summary?.breakdowns?.segment ?? {}),
-    metrics: METRICS.map((m) => ({ id: m, label: METRIC_LABELS[m]! })),
+    metrics: METRICS.map((m) => ({ id: m, label: constructName(m) })),
+    defaultLocale,
   };
 }
 
@@ -181,7 +189,7 @@ function loyaltyView(r: UnitResult | undefined): LoyaltyView | null {
   const l = r?.loyalty;
   if (!l) return null;
   const reg = l.regression;
-  const labels = Object.fromEntries(l.dimensions.map((d) => [d.name, d.label ?? METRIC_LABELS[d.name] ?? d.name]));
+  const labels = Object.fromEntries(l.dimensions.map((d) => [d.name, d.label ?? constructName(d.name)]));
   return {
     n: reg.n, r: num(reg.r), r2: num(reg.r2), adjR2: num(reg.adjR2), f: num(reg.f), fP: num(reg.fP), df: reg.df,
     critical: { alpha: reg.critical.alpha, t: num(reg.critical.t), f: num(reg.critical.f) },
@@ -212,9 +220,9 @@ function ipmaView(r: UnitResult | undefined): IpmaView | null {
 export interface OverviewQuery { period: string; region?: string; segment?: string; programme?: string }
 
 export async function overviewView(store: DashboardStore, p: Principal, q: OverviewQuery): Promise<OverviewResponse> {
-  if (q.segment && q.programme) throw new ApiError(400, 'filter by segment or by programme, not both (the breakdowns are not crossed)');
+  if (q.segment && q.programme) throw new ApiError(400, 'api.error.segmentAndProgramme');
   const dir = await store.directory();
-  if (q.region && dir.length > 0 && !dir.some((b) => b.region === q.region)) throw new ApiError(404, `region ${q.region} is not in the branch directory`);
+  if (q.region && dir.length > 0 && !dir.some((b) => b.region === q.region)) throw new ApiError(404, 'api.error.regionUnknown', { region: q.region });
   const scopeUnit: Unit = q.region ? { kind: 'region', id: q.region } : { kind: 'network' };
   const scopeLabel = q.region ? `Region ${q.region}` : 'Network';
   const basis: Basis = q.segment ? { dim: 'segment', value: q.segment } : q.programme ? { dim: 'programme', value: q.programme } : {};
@@ -235,7 +243,7 @@ export async function overviewView(store: DashboardStore, p: Principal, q: Overv
     disclosureOf(store, p, q.period, [counted, 'programmes']), disclosureOf(store, p, prev, [counted]),
   ]);
 
-  const withheld: Record<string, string> = {};
+  const withheld: Withheld = {};
   const whyNow = planNow.withheld(scope, basis.value);
   const whyPrev = planPrev.withheld(scope, basis.value);
   const whyModel = planNow.withheld(scope);
@@ -314,10 +322,10 @@ function programmeTable(
     const c = programmeCells(now.get(b.id)?.programmes);
     return c ? [{ branch: b.id, name: b.name, region: b.region, ...c }] : [];
   });
-  // Seed-003 Table 1 lists branches from the most to the least satisfied.
+  // Rufani et al. (2023), Table 1, lists branches from the most to the least satisfied.
   rows.sort((a, b) => (b.overall?.share ?? -1) - (a.overall?.share ?? -1) || a.branch.localeCompare(b.branch));
   const total = programmeCells(scope?.programmes);
-  const withheld: Record<string, string> = {};
+  const withheld: Withheld = {};
   if (total) {
     const why = plan.withheld(where);
     if (why) {
@@ -366,11 +374,11 @@ export async function seriesView(store: DashboardStore, p: Principal, branch: st
     store.metrics({ kind: 'network' }),
     info.region ? store.metrics({ kind: 'region', id: info.region }) : Promise.resolve([]),
   ]);
-  if (own.length === 0) throw new ApiError(404, `no figures stored for branch ${branch}`);
+  if (own.length === 0) throw new ApiError(404, 'api.error.noBranchFigures', { branch });
   const series = seriesOf(own, kind);
   const periods = [...new Set(Object.values(series).flat().map((x) => x.period))].sort();
   // The network and region lines are aggregates: a period the rule withholds is left out of the line and named.
-  const withheld: Record<string, string> = {};
+  const withheld: Withheld = {};
   let networkItems = network, regionItems = region;
   if (restricted(p)) {
     const aggPeriods = [...new Set([...network, ...region].map((m) => m.period).filter((x) => kindTag(x) === kind))];
@@ -392,7 +400,7 @@ export async function branchResultsView(store: DashboardStore, p: Principal, bra
   const [summary, network, plan] = await Promise.all([
     store.summary({ kind: 'branch', id: branch }, period), store.summary({ kind: 'network' }, period), wholeDisclosure(store, p, period),
   ]);
-  if (!summary) throw new ApiError(404, `no results for branch ${branch} in ${period}`);
+  if (!summary) throw new ApiError(404, 'api.error.noBranchResults', { branch, period });
   const result = await store.result(summary);
   const indices = byMetric((m) => estimate(summary.indices?.[m]));
   const whyNetwork = plan.withheld({});
@@ -419,6 +427,7 @@ function alertView(a: AlertItem, dir: ReadonlyMap<string, BranchInfo>): AlertVie
     decline: num(a.decline), declineCi: [num(a.declineCi?.[0]), num(a.declineCi?.[1])],
     baseline: num(a.baseline), current: num(a.current), p: num(a.p), bhThreshold: num(a.bhThreshold), test: a.test,
     drivers: (a.drivers ?? []).map((d) => ({ construct: d.construct, change: num(d.change) })),
+    ...(a.bands ? { bands: a.bands } : {}),
   };
 }
 

@@ -6,6 +6,7 @@
 // Placeholders are `{name}`; values are strings the caller formatted (./format.ts), or numbers written as is.
 import type { Locale } from './locale';
 import { alerts } from './messages/alerts';
+import { api } from './messages/api';
 import { cli } from './messages/cli';
 import { common } from './messages/common';
 import { dash } from './messages/dashboard';
@@ -15,7 +16,7 @@ import { skm } from './messages/skm';
 import type { Section } from './section';
 
 type Keys<S> = S extends Section<infer N, infer E> ? `${N}.${keyof E & string}` : never;
-const SECTIONS = [common, dash, alerts, exportsSection, cli, ikm, skm] as const;
+const SECTIONS = [common, dash, api, alerts, exportsSection, cli, ikm, skm] as const;
 export type MessageKey = Keys<(typeof SECTIONS)[number]>;
 export type Params = Record<string, string | number>;
 

@@ -1,14 +1,18 @@
 // The dashboard in Debian's chromium against the embedded stack after the real pipeline (ingest -> recompute ->
 // assessments) ran on a simulated network with one branch whose trust declines. Every figure checked on screen
-// is read back from DynamoDB Local / s3rver directly (not through the API) and formatted as the page formats it.
-// Screenshots go to test-artifacts/e2e/.
+// is read back from DynamoDB Local / s3rver directly (not through the API) and formatted as the page formats it
+// (shared/i18n/format.ts createFormat, in the page's language). The server runs with the default language
+// (Indonesian); most checks read the English page (`lang=en`, words from the catalogue), and 'both languages'
+// checks each page in both. Screenshots go to test-artifacts/e2e/.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fmtCi, fmtCoef, fmtIndex, fmtInt, fmtP, fmtPct } from '../../dashboard/src/format';
+import { withheldText } from '../../shared/api/reasons';
+import { translator, type MessageKey, type Params } from '../../shared/i18n/catalogue';
+import { createFormat } from '../../shared/i18n/format';
 import { getItem, queryAll, queryPartition } from '../../lambdas/aws/dynamo';
 import { WITHHELD } from '../../shared/api/disclosure';
 import type { OverviewResponse } from '../../shared/api/types';
@@ -26,6 +30,12 @@ import { maskPersonalText } from '../../shared/privacy/mask-text';
 declare const document: any, window: any, location: any;
 type HTMLElement = { innerText: string; textContent: string | null };
 type HTMLSelectElement = { labels: { length: number } | null; id: string };
+
+/** The English page's formats and words (most checks); `ID`/`tId` for the Indonesian page. */
+const EN = createFormat('en'), ID = createFormat('id');
+const tEn = translator('en'), tId = translator('id');
+const { index: fmtIndex, ci: fmtCi, coef: fmtCoef, int: fmtInt, p: fmtP, pct: fmtPct } = EN;
+const en = (key: MessageKey, params?: Params) => tEn(key, params);
 
 let env: DashboardEnv;
 let head: BrowserContext;
@@ -71,11 +81,17 @@ async function login(user: string, viewport = { width: 1280, height: 900 }): Pro
   return ctx;
 }
 
-async function open(ctx: BrowserContext, hash: string, page?: Page): Promise<Page> {
+/** The hash with `lang=` added (English unless said otherwise; null: none, the deployment's default). */
+function withLang(hash: string, lang: 'en' | 'id' | null): string {
+  if (lang === null || /[?&]lang=/.test(hash)) return hash;
+  return `${hash}${hash.includes('?') ? '&' : '?'}lang=${lang}`;
+}
+
+async function open(ctx: BrowserContext, hash: string, page?: Page, lang: 'en' | 'id' | null = 'en'): Promise<Page> {
   const p = page ?? (await ctx.newPage());
   const errors: string[] = [];
   p.on('pageerror', (e) => errors.push(e.message));
-  await p.goto(`${env.server.url}/${hash}`);
+  await p.goto(`${env.server.url}/${withLang(hash, lang)}`);
   await ready(p);
   expect(errors).toEqual([]);
   return p;
@@ -124,7 +140,7 @@ async function shot(p: Page, name: string): Promise<void> {
   await p.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
-type ChartInfo = { label: string; section: string | null; metric: string | null; labels: string[]; datasets: { label: string; data: unknown[] }[] };
+type ChartInfo = { label: string; kind: string | null; locale: string | null; section: string | null; metric: string | null; labels: string[]; datasets: { label: string; data: unknown[] }[] };
 const charts = (p: Page) => p.evaluate(() => (window as unknown as { satmonCharts: () => ChartInfo[] }).satmonCharts());
 
 const YEAR = '2025';
@@ -136,7 +152,8 @@ describe('the pipeline behind the dashboard', () => {
   it('ran on the simulated network and raised the declining branch\'s trust alert', () => {
     expect(env.pipeline.branches).toEqual(['BR01', 'BR02', 'BR03', 'BR04']);
     expect(env.pipeline.years).toEqual(['2024', '2025']);
-    expect(env.pipeline.alerts.map((a) => `${a.branch} ${a.metric}`)).toEqual([`${DECLINING} TRUST`]);
+    // (the trust alerts only: the IKM band and NRR alerts of the SKM are the SKM tests' business)
+    expect(env.pipeline.alerts.filter((a) => a.metric === 'TRUST').map((a) => `${a.branch} ${a.metric}`)).toEqual([`${DECLINING} TRUST`]);
     expect(env.pipeline.rejectedRows).toBeGreaterThan(0);
   });
 });
@@ -179,17 +196,17 @@ describe('annual report', () => {
     expect(ranks).toEqual(sorted);
     const c = (await charts(p)).filter((x) => x.section === 'ranking');
     expect(c).toHaveLength(2);
-    const bars = c.find((x) => x.label.includes('ranked'))!;
+    const bars = c.find((x) => x.kind === 'rank')!;
     const ci = bars.datasets[0]!.data as [number, number][];
     sorted.forEach((id, i) => {
       const m = items.find((x) => x.pk === `BRANCH#${id}`)!;
       expect(ci[i]).toEqual([m.ciLow, m.ciHigh]);
     });
-    const funnel = c.find((x) => x.label.includes('funnel'))!;
+    const funnel = c.find((x) => x.kind === 'funnel')!;
     expect((funnel.datasets[0]!.data as { x: number; y: number }[]).map((d) => d.x).sort()).toEqual(items.map((m) => m.n).sort());
   });
 
-  it('shows the per-branch x programme table (seed-003 Table 1) as stored', async () => {
+  it('shows the per-branch x programme table (Rufani et al. 2023, Table 1) as stored', async () => {
     for (const b of ['BR01', DECLINING]) {
       const s = await summary({ kind: 'branch', id: b }, YEAR);
       expect((await cell(p, 'programme-table', b, 'All')).startsWith(fmtPct(s.programmes!.overall.share))).toBe(true);
@@ -201,7 +218,7 @@ describe('annual report', () => {
     expect((await cell(p, 'programme-table', 'Network', 'JHT')).startsWith(fmtPct(net.programmes!.rows.find((r) => r.programme === 'JHT')!.share))).toBe(true);
   });
 
-  it('shows the structural model (seed-000 Table 6 and Figure 1) and measurement quality from the stored result', async () => {
+  it('shows the structural model (Suryani et al. 2024, Table 6 and Figure 1) and measurement quality from the stored result', async () => {
     const r = await result(await summary({ kind: 'network' }, YEAR));
     for (const ps of r.satisfaction!.bootstrap.paths) {
       const label = `${ps.from} → ${ps.to}`;
@@ -251,7 +268,7 @@ describe('annual report', () => {
 
   it('exports the ranking as an Excel-safe CSV (BOM, CRLF) with the stored figures', async () => {
     const page = await open(head, '#/report');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#ranking a[data-export="ranking"]')]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#ranking a[data-export="ranking"][data-format="csv"]')]);
     const file = path.join(ARTIFACTS, download.suggestedFilename());
     await download.saveAs(file);
     expect(download.suggestedFilename()).toBe('satmon-ranking-2025.csv');
@@ -293,22 +310,26 @@ describe('branch page', () => {
     const own = await queryPartition<MetricItem>(env.stack.ddb, table(), unitPk({ kind: 'branch', id: DECLINING }), { skPrefix: 'METRIC#TRUST#Q#' });
     const net = await queryPartition<MetricItem>(env.stack.ddb, table(), 'NETWORK#ALL', { skPrefix: 'METRIC#TRUST#Q#' });
     const trend = (await charts(p)).find((c) => c.section === 'trends' && c.metric === 'TRUST')!;
-    expect(trend.labels).toEqual(own.map((m) => m.period.replace('-', ' ')));
+    expect(trend.labels).toEqual(own.map((m) => EN.period(m.period)));
     const ds = (label: string) => trend.datasets.find((d) => d.label === label)!.data;
-    expect(ds('Branch')).toEqual(own.map((m) => m.value));
-    expect(ds('95% CI low')).toEqual(own.map((m) => m.ciLow));
-    expect(ds('95% CI high')).toEqual(own.map((m) => m.ciHigh));
-    expect(ds('Network')).toEqual(net.map((m) => m.value));
+    expect(ds(en('dash.chart.branch'))).toEqual(own.map((m) => m.value));
+    expect(ds(en('dash.chart.ciLow'))).toEqual(own.map((m) => m.ciLow));
+    expect(ds(en('dash.chart.ciHigh'))).toEqual(own.map((m) => m.ciHigh));
+    expect(ds(en('dash.chart.network'))).toEqual(net.map((m) => m.value));
     expect((await charts(p)).filter((c) => c.section === 'trends')).toHaveLength(6);
   });
 
   it('lists the open alert with its stored evidence', async () => {
-    const [a] = await queryPartition<AlertItem>(env.stack.ddb, table(), unitPk({ kind: 'branch', id: DECLINING }), { skPrefix: 'ALERT#' });
+    const a = (await queryPartition<AlertItem>(env.stack.ddb, table(), unitPk({ kind: 'branch', id: DECLINING }), { skPrefix: 'ALERT#' }))
+      .find((x) => x.metric === 'TRUST' && x.status === 'open');
     expect(a).toBeDefined();
-    const r = await row(p, 'branch-alerts-table', a!.since.replace('-', ' '));
-    expect(r.join(' | ')).toContain('open');
-    expect(await cell(p, 'branch-alerts-table', a!.since.replace('-', ' '), 'Decline (points)')).toBe(fmtIndex(a!.decline));
-    expect(await cell(p, 'branch-alerts-table', a!.since.replace('-', ' '), '95% CI')).toBe(fmtCi(a!.declineCi[0], a!.declineCi[1]));
+    const hs = await headers(p, 'branch-alerts-table');
+    const rows = await p.$$eval('#branch-alerts-table tbody tr', (trs) => trs.map((t) => [...t.querySelectorAll('th, td')].map((c) => (c as HTMLElement).innerText.trim())));
+    const r = rows.find((x) => x[0] === EN.period(a!.since) && x.includes(en('common.metric.TRUST')))!;
+    expect(r, 'the trust alert row').toBeDefined();
+    expect(r).toContain('open');
+    expect(r[hs.indexOf('Decline (points)')]).toBe(fmtIndex(a!.decline));
+    expect(r[hs.indexOf('95% CI')]).toBe(fmtCi(a!.declineCi[0], a!.declineCi[1]));
   });
 
   it('shows the importance-performance map and the loyalty regression from the stored result', async () => {
@@ -364,7 +385,7 @@ describe('alerts page', () => {
     const shown = await p.$$eval('#alerts-table tbody tr', (trs) => trs.map((t) => [...t.querySelectorAll('th, td')].map((c) => (c as HTMLElement).innerText.trim())));
     expect(shown).toHaveLength(stored.length);
     stored.forEach((a, i) => {
-      expect(shown[i]![0]).toBe(a.since.replace('-', ' '));
+      expect(shown[i]![0]).toBe(EN.period(a.since));
       expect(shown[i]![1]).toContain(a.branch);
       expect(shown[i]).toContain(fmtIndex(a.decline));
     });
@@ -382,9 +403,11 @@ describe('a branch manager', () => {
   });
 
   it('lands on their own branch and cannot reach another one (page and API: 403)', async () => {
+    // The deployment's language (Indonesian) until the reader picks one.
     const p = await mgr.newPage();
     await p.goto(`${env.server.url}/`);
     await ready(p);
+    expect(await p.evaluate(() => document.documentElement.lang)).toBe('id');
     expect(p.url()).toContain('#/branch/BR01');
     expect(await text(p, 'h1')).toBe('BR01 Meulaboh');
     const nav = await p.$$eval('#nav a', (as) => as.map((a) => a.getAttribute('href')));
@@ -394,7 +417,7 @@ describe('a branch manager', () => {
     await p.evaluate((b) => { location.hash = `#/branch/${b}`; }, DECLINING);
     await ready(p, before);
     expect(await p.locator('.error').getAttribute('data-status')).toBe('403');
-    expect(await p.locator('.error').innerText()).toContain(`no access to branch ${DECLINING}`);
+    expect(await p.locator('.error').innerText()).toBe(tId('api.error.noBranchAccess', { branch: DECLINING }));
     expect(await p.locator('#branch-indices').count()).toBe(0);
     await shot(p, 'manager-refused');
 
@@ -423,7 +446,7 @@ describe('a branch manager', () => {
   it('is told why figures are withheld: a region of two branches on the report, their one-branch region on the branch page', async () => {
     // The disclosure rule (shared/api/disclosure.ts): SUMUT pools BR02 and BR03 only, BR01's region ACEH is BR01
     // alone, so both are withheld from BR01's manager; the network pools four branches and is shown.
-    const reason = WITHHELD.branches.replace(/^suppressed: /, '');
+    const reason = withheldText(tEn, WITHHELD.branches);
     const p = await open(mgr, `#/report?year=${YEAR}&region=SUMUT`);
     const api = (await p.evaluate(async (y) => (await fetch(`/api/overview?period=${y}&region=SUMUT`)).json(), YEAR)) as OverviewResponse;
     expect(api.headline).toBeNull();
@@ -446,10 +469,144 @@ describe('a branch manager', () => {
     const b = await open(mgr, '#/branch/BR01?year=2025&quarter=Q4');
     expect(await text(b, '#trends [data-withheld="lines"]')).toBe(`Withheld for branch managers: the region ACEH line in every period (${reason}).`);
     const trend = (await charts(b)).find((c) => c.section === 'trends' && c.metric === 'SAT')!;
-    expect(trend.datasets.map((d) => d.label)).not.toContain('Region ACEH');
+    expect(trend.datasets.map((d) => d.label)).not.toContain(en('dash.scope.region', { region: 'ACEH' }));
     expect(await b.locator('#branch-indices [data-withheld]').count()).toBe(0);
     await shot(b, 'manager-branch-withheld');
     await b.close();
+  });
+});
+
+describe('both languages', () => {
+  const htmlLang = (p: Page) => p.evaluate(() => document.documentElement.lang as string);
+  /** Every text of the page a reader or a screen reader meets, attributes included (titles, aria-labels, alt texts). */
+  const pageText = (p: Page) => p.evaluate(() => `${document.body.innerText}\n${document.documentElement.outerHTML}`);
+
+  it('the report: Indonesian by default (labels, 72,6, "Triwulan"), English with lang=en, the papers cited by name', async () => {
+    const net = await summary({ kind: 'network' }, YEAR);
+    const id = await open(head, '#/report', undefined, null);
+    expect(await htmlLang(id)).toBe('id');
+    expect(await text(id, 'h1')).toBe(tId('dash.report.titleYear', { period: YEAR }));
+    expect(await id.locator('#lang').inputValue()).toBe('id');
+    expect(await id.locator('label[for="lang"]').innerText()).toBe('Bahasa');
+    const sat = id.locator('#headline .metric-card[data-metric="SAT"]');
+    expect(await sat.locator('.metric-name').innerText()).toBe('Kepuasan');
+    expect(await sat.locator('.metric-value').innerText()).toBe(ID.index(net.indices.SAT!.value));
+    expect(await sat.locator('.metric-value').innerText()).toMatch(/^\d+,\d$/);
+    expect(await sat.locator('.metric-ci').innerText()).toBe(`IK 95% ${ID.ci(net.indices.SAT!.ciLow, net.indices.SAT!.ciHigh)}`);
+    expect(await sat.locator('.metric-ci').innerText()).toContain(' s.d. ');
+    expect(await headers(id, 'ranking-table')).toEqual(expect.arrayContaining(['Peringkat', 'Cabang', 'Wilayah', 'Indeks', 'IK 95%']));
+    expect(await text(id, 'footer.site')).toContain('Suryani dkk. (2024)');
+    expect(await text(id, 'footer.site')).toContain('Rufani dkk. (2023)');
+    expect(await text(id, '#programmes caption')).toContain('Rufani dkk. (2023)');
+    expect(await text(id, '#model caption')).toContain('Suryani dkk. (2024)');
+    expect(await text(id, '#references')).toContain(tId('common.ref.suryani'));
+    expect(await text(id, '#references')).toContain(tId('common.ref.rufani'));
+    expect(await pageText(id)).not.toContain('seed-0');
+    await changeFilter(id, 'f-quarter', 'Q4');
+    expect(await text(id, 'h1')).toBe(`Laporan triwulanan survei kepuasan Triwulan IV ${YEAR}`);
+    expect(id.url()).not.toContain('lang=');
+    const q4 = await summary({ kind: 'network' }, '2025-Q4');
+    expect(await id.locator('#headline [data-metric="TRUST"] .metric-value').innerText()).toBe(ID.index(q4.indices.TRUST!.value));
+    // Chart.js writes its axis ticks with Intl in the page's locale
+    const drawn = (await charts(id)).filter((c) => c.section === 'ranking');
+    expect(drawn.map((c) => c.locale)).toEqual(['id-ID', 'id-ID']);
+    expect(drawn.find((c) => c.kind === 'funnel')!.datasets.map((d) => d.label)).toContain('Batas 95%');
+    await shot(id, 'report-id');
+    await id.close();
+
+    const e = await open(head, '#/report');
+    expect(await htmlLang(e)).toBe('en');
+    expect(await text(e, 'h1')).toBe(`Annual satisfaction survey report ${YEAR}`);
+    expect(await e.locator('#headline [data-metric="SAT"] .metric-value').innerText()).toBe(EN.index(net.indices.SAT!.value));
+    expect(await e.locator('#headline [data-metric="SAT"] .metric-value').innerText()).toMatch(/^\d+\.\d$/);
+    expect(await text(e, 'footer.site')).toContain('Suryani et al. (2024)');
+    expect(await text(e, '#references h2')).toBe('References');
+    expect(await pageText(e)).not.toContain('seed-0');
+    await e.close();
+  });
+
+  it('switching the language keeps the filters (and the next page keeps the language)', async () => {
+    const p = await open(head, `#/report?year=${YEAR}&quarter=Q4&region=SUMUT`, undefined, null);
+    expect(await text(p, 'h1')).toBe(`Laporan triwulanan survei kepuasan Triwulan IV ${YEAR}`);
+    const region = await summary({ kind: 'region', id: 'SUMUT' }, '2025-Q4');
+    expect(await p.locator('#headline [data-metric="SAT"] .metric-value').innerText()).toBe(ID.index(region.indices.SAT!.value));
+    await changeFilter(p, 'lang', 'en');
+    expect(p.url()).toMatch(/quarter=Q4/);
+    expect(p.url()).toMatch(/region=SUMUT/);
+    expect(p.url()).toMatch(/lang=en/);
+    expect(await htmlLang(p)).toBe('en');
+    expect(await text(p, 'h1')).toBe(`Quarterly satisfaction survey report ${YEAR} Q4`);
+    expect(await p.locator('#f-region').inputValue()).toBe('SUMUT');
+    expect(await p.locator('#headline [data-metric="SAT"] .metric-value').innerText()).toBe(EN.index(region.indices.SAT!.value));
+    expect(await text(p, '#headline h2')).toBe('Region SUMUT: satisfaction, trust and loyalty');
+    // navigation keeps the language and the period
+    const before = await pageHandle(p);
+    await p.click('#nav a[href^="#/alerts"]');
+    await ready(p, before);
+    expect(p.url()).toMatch(/lang=en/);
+    expect(await text(p, 'h1')).toBe('Open alerts');
+    await changeFilter(p, 'lang', 'id');
+    expect(await text(p, 'h1')).toBe('Peringatan aktif');
+    expect(p.url()).toMatch(/region=SUMUT/);
+    await p.close();
+  });
+
+  it('the branch page: Indonesian labels, decimal comma, "Triwulan" on the axes; English with lang=en', async () => {
+    const s = await summary({ kind: 'branch', id: DECLINING }, '2025-Q4');
+    const own = await queryPartition<MetricItem>(env.stack.ddb, table(), unitPk({ kind: 'branch', id: DECLINING }), { skPrefix: 'METRIC#TRUST#Q#' });
+    for (const [lang, F, tr] of [['id', ID, tId], ['en', EN, tEn]] as const) {
+      const p = await open(head, `#/branch/${DECLINING}?year=2025&quarter=Q4`, undefined, lang === 'id' ? null : 'en');
+      expect(await htmlLang(p), lang).toBe(lang);
+      expect(await text(p, '#branch-indices h2')).toBe(tr('dash.branch.indicesOf', { period: F.period('2025-Q4') }));
+      expect(await p.locator('#branch-indices [data-metric="TRUST"] .metric-name').innerText()).toBe(tr('common.metric.TRUST'));
+      expect(await p.locator('#branch-indices [data-metric="TRUST"] .metric-value').innerText()).toBe(F.index(s.indices.TRUST!.value));
+      const trend = (await charts(p)).find((c) => c.section === 'trends' && c.metric === 'TRUST')!;
+      expect(trend.labels).toEqual(own.map((m) => F.period(m.period)));
+      expect(trend.datasets.map((d) => d.label)).toContain(tr('dash.chart.branch'));
+      expect(await headers(p, 'drops-table')).toContain(tr('dash.drops.col.rejected'));
+      expect(await headers(p, 'loyalty-table')).toContain(tr('dash.loyalty.col.se'));
+      expect(await text(p, '#loyalty caption')).toContain(tr('common.cite.rufani'));
+      expect(await pageText(p)).not.toContain('seed-0');
+      if (lang === 'id') {
+        expect(trend.labels[0]).toMatch(/^Triwulan I{1,3}V? \d{4}$/);
+        expect(await text(p, '#loyalty .r2')).toContain('R² disesuaikan');
+        await shot(p, 'branch-id');
+      }
+      await p.close();
+    }
+  });
+
+  it('the alerts page: Indonesian periods and numbers, English with lang=en', async () => {
+    const stored = await openAlerts();
+    for (const [lang, F, tr] of [['id', ID, tId], ['en', EN, tEn]] as const) {
+      const p = await open(head, '#/alerts', undefined, lang === 'id' ? null : 'en');
+      expect(await text(p, 'h1')).toBe(tr('dash.alerts.title'));
+      expect(await headers(p, 'alerts-table')).toEqual(expect.arrayContaining([tr('dash.alerts.col.since'), tr('dash.alerts.col.decline')]));
+      const first = await p.$$eval('#alerts-table tbody tr', (trs) => [...trs[0]!.querySelectorAll('th, td')].map((c) => (c as HTMLElement).innerText.trim()));
+      expect(first[0]).toBe(F.period(stored[0]!.since));
+      expect(first).toContain(F.index(stored[0]!.decline));
+      expect(first).toContain(tr('common.metric.TRUST'));
+      expect(first).toContain(tr('dash.alerts.open'));
+      if (lang === 'id') expect(first[0]).toMatch(/^Triwulan /);
+      expect(await pageText(p)).not.toContain('seed-0');
+      await p.close();
+    }
+  });
+
+  it('exports the ranking in the page\'s language, also in the Indonesian Excel form (; and 72,6)', async () => {
+    const page = await open(head, '#/report', undefined, null);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#ranking a[data-export="ranking"][data-format="excel-id"]')]);
+    const file = path.join(ARTIFACTS, `excel-id-${download.suggestedFilename()}`);
+    await download.saveAs(file);
+    const body = readFileSync(file, 'utf8');
+    expect(body.charCodeAt(0)).toBe(0xfeff);
+    expect(body.slice(1).split('\r\n')[0]!.startsWith('Cabang;Nama;Wilayah;n;Indeks SAT;')).toBe(true);
+    const rows = parse(body.slice(1), { columns: true, delimiter: ';' }) as Record<string, string>[];
+    for (const m of (await ranking('TRUST', YEAR)).filter((x) => x.pk.startsWith('BRANCH#'))) {
+      const r = rows.find((x) => x.Cabang === m.pk.slice(7))!;
+      expect(r['Indeks TRUST']).toBe(String(m.value).replace('.', ','));
+    }
+    await page.close();
   });
 });
 
@@ -529,11 +686,11 @@ describe('while npm start is still filling the data', () => {
     const ctx = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
     try {
       const p = await ctx.newPage();
-      await p.goto(`${srv.url}/#/report`);
+      await p.goto(`${srv.url}/#/report?lang=en`);
       const banner = p.locator('#status');
       await banner.waitFor({ state: 'visible', timeout: 10_000 });
       expect(await banner.getAttribute('role')).toBe('status');
-      expect(await banner.innerText()).toContain('assessing 2024-Q3 (40 of 240 units, about 12 s left)');
+      expect(await banner.innerText()).toContain('assessing 2024 Q3 (40 of 240 units, about 12 s left)');
       await p.screenshot({ path: path.join(ARTIFACTS, 'status-banner.png') });
       status = { state: 'ready' };
       await banner.waitFor({ state: 'hidden', timeout: 10_000 });

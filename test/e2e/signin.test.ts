@@ -3,6 +3,7 @@
 // 127.0.0.1. The stand-in checks what Cognito checks (client, redirect URI, S256 PKCE verifier against the
 // challenge, single-use code, refresh token) and, like API Gateway's JWT authorizer, accepts only tokens it
 // issued before handing their claims to the real API handler over the unit tests' simulated network.
+import { translator } from '../../shared/i18n/catalogue';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -208,7 +209,7 @@ describe('sign-in with the hosted UI (authorization code + PKCE)', () => {
     const first = [...idTokens.keys()][0]!;
     for (const r of api) expect(r.authorization).toBe(`Bearer ${first}`);
     expect(api.every((r) => r.status === 200)).toBe(true);
-    expect(await page.locator('#nav').innerText()).toContain('My branch');
+    expect(await page.locator('#nav').innerText()).toContain(translator('id')('dash.nav.myBranch')); // the deployment's default: Indonesian
     expect(await page.locator('#user .user-name').innerText()).toBe(USER.email);
     expect(await page.locator('#sign-out').isVisible()).toBe(true);
   });

@@ -4,39 +4,50 @@ import { get } from '../api';
 import { h } from '../dom';
 import { filterBar } from '../filters';
 import { fmtCi, fmtIndex, fmtP, fmtPeriod, fmtSigned } from '../format';
+import { t } from '../i18n';
 import { exportLink, note, section, table, toolbar } from '../table';
 import { branchLink, errorBox, label } from '../ui';
+
+/** The alert rule's two tests in words (a literal map: the catalogue test sees the keys). */
+const TEST_KEY = { abrupt: 'dash.alerts.test.abrupt', sustained: 'dash.alerts.test.sustained', band: 'dash.alerts.test.band' } as const;
+/** A driver's move: an index in points (one decimal), an unsur's NRR on its 1-4 scale (two). */
+const driverText = (d: AlertView['drivers'][number]) => `${label(d.construct)} ${fmtSigned(d.change, d.construct.startsWith('NRR_') ? 2 : 1)}`;
+const testName = (test: string) => (test in TEST_KEY ? t(TEST_KEY[test as keyof typeof TEST_KEY]) : test);
 
 export function alertTable(alerts: AlertView[], opts: { showBranch: boolean; caption: string }): HTMLElement {
   return table<AlertView>({
     id: opts.showBranch ? 'alerts-table' : 'branch-alerts-table',
     caption: opts.caption,
     cols: [
-      { head: 'Since', cell: (a) => fmtPeriod(a.since), rowHeader: !opts.showBranch },
+      { head: t('dash.alerts.col.since'), cell: (a) => fmtPeriod(a.since), rowHeader: !opts.showBranch },
       ...(opts.showBranch ? [
-        { head: 'Branch', cell: (a: AlertView) => branchLink(a.branch, a.name), rowHeader: true },
-        { head: 'Region', cell: (a: AlertView) => a.region },
+        { head: t('dash.col.branch'), cell: (a: AlertView) => branchLink(a.branch, a.name), rowHeader: true },
+        { head: t('dash.col.region'), cell: (a: AlertView) => a.region },
       ] : []),
-      { head: 'Index', cell: (a) => label(a.metric) },
-      { head: 'Status', cell: (a) => h('span', { class: a.status === 'open' ? 'badge alert' : 'badge' }, a.status === 'open' ? 'open' : `resolved ${a.resolvedIn ? fmtPeriod(a.resolvedIn) : ''}`) },
-      { head: 'Decline (points)', cell: (a) => fmtIndex(a.decline), num: true, title: 'baseline minus current' },
-      { head: '95% CI', cell: (a) => fmtCi(a.declineCi[0], a.declineCi[1]), num: true },
-      { head: 'Baseline → current', cell: (a) => `${fmtIndex(a.baseline)} → ${fmtIndex(a.current)}`, num: true },
-      { head: 'p (BH threshold)', cell: (a) => `${fmtP(a.p)} (${fmtP(a.bhThreshold)})`, num: true, title: 'one-sided decline test; Benjamini-Hochberg threshold across all branches of the assessment' },
-      { head: 'Test', cell: (a) => a.test },
-      { head: 'Last confirmed', cell: (a) => fmtPeriod(a.lastPeriod) },
-      { head: 'Driver change (points)', cell: (a) => a.drivers.map((d) => `${d.construct} ${fmtSigned(d.change)}`).join(', ') || '–' },
+      { head: t('dash.col.index'), cell: (a) => label(a.metric) },
+      {
+        head: t('dash.alerts.col.status'),
+        cell: (a) => h('span', { class: a.status === 'open' ? 'badge alert' : 'badge', 'data-alert-status': a.status },
+          a.status === 'open' ? t('dash.alerts.open') : t('dash.alerts.resolved', { period: a.resolvedIn ? fmtPeriod(a.resolvedIn) : '' }).trim()),
+      },
+      { head: t('dash.alerts.col.decline'), cell: (a) => fmtIndex(a.decline), num: true, title: t('dash.alerts.col.declineTitle') },
+      { head: t('dash.col.ci'), cell: (a) => fmtCi(a.declineCi[0], a.declineCi[1]), num: true },
+      { head: t('dash.alerts.col.baseline'), cell: (a) => `${fmtIndex(a.baseline)} → ${fmtIndex(a.current)}${a.bands ? ` (${a.bands.from} → ${a.bands.to})` : ''}`, num: true },
+      { head: t('dash.alerts.col.p'), cell: (a) => `${fmtP(a.p)} (${fmtP(a.bhThreshold)})`, num: true, title: t('dash.alerts.col.pTitle') },
+      { head: t('dash.alerts.col.test'), cell: (a) => testName(a.test) },
+      { head: t('dash.alerts.col.lastConfirmed'), cell: (a) => fmtPeriod(a.lastPeriod) },
+      { head: t('dash.alerts.col.drivers'), cell: (a) => a.drivers.map(driverText).join(', ') || '–' },
     ],
     rows: alerts,
     rowClass: (a) => (a.status === 'open' ? 'open' : undefined),
-    empty: 'No alerts.',
+    empty: t('dash.alerts.none'),
   });
 }
 
 export async function renderAlerts(root: HTMLElement, me: MeResponse, params: URLSearchParams, go: (p: URLSearchParams) => void): Promise<void> {
   const region = params.get('region') ?? undefined;
-  root.append(h('header', { class: 'page-head' }, h('h1', {}, 'Open alerts'),
-    h('p', { class: 'subtitle' }, region ? `Region ${region}` : me.user.role === 'head-office' ? 'Whole network' : `Branch ${me.user.branch}`)),
+  root.append(h('header', { class: 'page-head' }, h('h1', {}, t('dash.alerts.title')),
+    h('p', { class: 'subtitle' }, region ? t('dash.scope.region', { region }) : me.user.role === 'head-office' ? t('dash.alerts.wholeNetwork') : t('dash.alerts.ownBranch', { branch: me.user.branch ?? '' }))),
   filterBar(me, params, { region: me.user.role === 'head-office' }, go));
   let r: AlertsResponse;
   try {
@@ -45,8 +56,8 @@ export async function renderAlerts(root: HTMLElement, me: MeResponse, params: UR
     root.append(errorBox(e));
     return;
   }
-  root.append(section('alerts', `${r.alerts.length} open alert${r.alerts.length === 1 ? '' : 's'}`,
-    note('An alert opens when a branch’s index falls significantly below its own baseline (abrupt or sustained over two quarters), after a Benjamini-Hochberg correction across all branches, by at least 2 points.', 'note small'),
+  root.append(section('alerts', r.alerts.length === 1 ? t('dash.alerts.countOne') : t('dash.alerts.count', { count: r.alerts.length }),
+    note(t('dash.alerts.rule'), 'note small'),
     toolbar(exportLink('alerts', { region })),
-    alertTable(r.alerts, { showBranch: true, caption: 'Open alerts, newest first, with the evidence of their latest confirmation' })));
+    alertTable(r.alerts, { showBranch: true, caption: t('dash.alerts.caption') })));
 }

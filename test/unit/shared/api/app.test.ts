@@ -9,6 +9,9 @@ import type {
   AlertsResponse, BranchResultsResponse, DropsResponse, MeResponse, OverviewResponse, ProgrammeTable, SeriesResponse,
 } from '../../../../shared/api/types';
 import { makeHandler } from '../../../../lambdas/api/handler';
+import { apiErrorText } from '../../../../shared/api/reasons';
+import { translator } from '../../../../shared/i18n/catalogue';
+import type { Locale } from '../../../../shared/i18n/locale';
 import { fixture, type Fixture } from './fixture';
 
 let f: Fixture;
@@ -19,9 +22,10 @@ beforeAll(async () => {
 const HEAD = { sub: 'u-head', 'cognito:groups': '[head-office]', name: 'Head Office' };
 const MANAGER = (b: string) => ({ sub: `u-${b}`, 'cognito:groups': '[branch-manager]', 'custom:branch': b });
 
-async function call(path: string, claims: Record<string, unknown> | null = HEAD, query: Record<string, string> = {}, method = 'GET') {
+/** A call to an English deployment (the words checked below); `locale` for the deployment's language. */
+async function call(path: string, claims: Record<string, unknown> | null = HEAD, query: Record<string, string> = {}, method = 'GET', locale: Locale = 'en') {
   const req: ApiRequest = { method, path, query, claims: claims ?? undefined };
-  const res = await handleApiRequest(req, f.store());
+  const res = await handleApiRequest(req, f.store(), { defaultLocale: locale });
   const isJson = res.headers['content-type']?.startsWith('application/json');
   return { ...res, json: isJson ? JSON.parse(res.body) : undefined };
 }
@@ -307,6 +311,77 @@ describe('GET /api/export/{table}.csv', () => {
     expect((await call('/api/export/secrets.csv', HEAD, {})).status).toBe(404);
     expect((await call('/api/export/series.csv', HEAD, { branch: '../x' })).status).toBe(400);
     expect((await call('/api/export/ranking.csv', HEAD, {})).status).toBe(400);
+  });
+});
+
+describe('the languages: the deployment default, lang= and the Indonesian Excel form', () => {
+  const read = (body: string, delimiter = ',') => parse(body.replace(/^\uFEFF/, ''), { columns: true, delimiter }) as Record<string, string>[];
+
+  it('/api/me names the deployment language: AppOptions, else SATMON_LOCALE of the environment', async () => {
+    expect(((await call('/api/me', HEAD, {}, 'GET', 'id')).json as MeResponse).defaultLocale).toBe('id');
+    expect(((await call('/api/me')).json as MeResponse).defaultLocale).toBe('en');
+    const saved = process.env.SATMON_LOCALE;
+    try {
+      process.env.SATMON_LOCALE = 'en';
+      const me = JSON.parse((await handleApiRequest({ method: 'GET', path: '/api/me', query: {}, claims: HEAD }, f.store())).body) as MeResponse;
+      expect(me.defaultLocale).toBe('en');
+      delete process.env.SATMON_LOCALE;
+      const byDefault = JSON.parse((await handleApiRequest({ method: 'GET', path: '/api/me', query: {}, claims: HEAD }, f.store())).body) as MeResponse;
+      expect(byDefault.defaultLocale).toBe('id');
+    } finally {
+      if (saved === undefined) delete process.env.SATMON_LOCALE; else process.env.SATMON_LOCALE = saved;
+    }
+  });
+
+  it('exports in the deployment language by default, in English with lang=en', async () => {
+    const stored = f.summary({ kind: 'branch', id: 'BR02' }, '2025').indices.TRUST!;
+    const id = await call('/api/export/ranking.csv', HEAD, { period: '2025' }, 'GET', 'id');
+    const rows = read(id.body);
+    expect(Object.keys(rows[0]!).slice(0, 5)).toEqual(['Cabang', 'Nama', 'Wilayah', 'n', 'Indeks SAT']);
+    expect(Number(rows.find((r) => r.Cabang === 'BR02')!['Indeks TRUST'])).toBe(stored.value);
+    expect(Object.keys(rows[0]!)).toContain('TRUST vs Nasional (poin)');
+    const en = read((await call('/api/export/ranking.csv', HEAD, { period: '2025', lang: 'en' }, 'GET', 'id')).body);
+    expect(Object.keys(en[0]!).slice(0, 5)).toEqual(['Branch', 'Name', 'Region', 'n', 'SAT index']);
+    // text cells too: index names, statuses, the scope's total row
+    const head = read((await call('/api/export/headline.csv', HEAD, { period: '2025', lang: 'id' })).body);
+    expect(head.map((r) => r.Indeks)).toEqual(['Kepuasan', 'Kepercayaan', 'Loyalitas', 'Manajemen hubungan (CRM)', 'Kualitas layanan', 'Peran pemerintah']);
+    expect(head[0]!.Cakupan).toBe('Nasional');
+    const alerts = read((await call('/api/export/alerts.csv', HEAD, { lang: 'id' })).body);
+    expect(alerts[0]).toMatchObject({ Indeks: 'Kepercayaan', Status: 'aktif' });
+    expect(Number(alerts[0]!['Penurunan (poin)'])).toBe(f.alerts[0]!.decline);
+    const prog = read((await call('/api/export/programmes.csv', HEAD, { period: '2025', lang: 'id' })).body);
+    expect(prog.at(-1)!.Nama).toBe('Nasional');
+  });
+
+  it('format=excel-id: `;` between cells, decimal comma, formula-looking text still neutralised', async () => {
+    const stored = f.summary({ kind: 'branch', id: 'BR02' }, '2025').indices.TRUST!;
+    const r = await call('/api/export/ranking.csv', HEAD, { period: '2025', lang: 'id', format: 'excel-id' });
+    expect(r.status).toBe(200);
+    expect(r.body.startsWith('\uFEFFCabang;Nama;Wilayah;n;Indeks SAT;')).toBe(true);
+    expect(r.body.endsWith('\r\n')).toBe(true);
+    const rows = read(r.body, ';');
+    const br2 = rows.find((x) => x.Cabang === 'BR02')!;
+    expect(br2['Indeks TRUST']).toBe(String(stored.value).replace('.', ','));
+    expect(br2['Indeks TRUST']).toMatch(/^\d+,\d+$/);
+    expect(Number(br2['Indeks TRUST']!.replace(',', '.'))).toBe(stored.value);
+    // the comma form keeps its decimal point
+    const plain = read((await call('/api/export/ranking.csv', HEAD, { period: '2025', lang: 'id' })).body);
+    expect(plain.find((x) => x.Cabang === 'BR02')!['Indeks TRUST']).toBe(String(stored.value));
+    expect((await call('/api/export/ranking.csv', HEAD, { period: '2025', format: 'xlsx' })).status).toBe(400);
+    expect((await call('/api/export/ranking.csv', HEAD, { period: '2025', lang: 'fr' })).status).toBe(400);
+  });
+
+  it('errors carry a code and values the dashboard puts in the reader\'s words', async () => {
+    const r = await call('/api/overview', HEAD, {});
+    expect(r.json).toMatchObject({ status: 400, code: 'api.error.periodRequired', params: { name: 'period' } });
+    expect(apiErrorText(translator('id'), r.json, '')).toBe("Parameter 'period' wajib diisi (tahun seperti 2025 atau triwulan seperti 2025-Q3).");
+    const no = await call('/api/branches/BR02/series', MANAGER('BR01'));
+    expect(no.json).toMatchObject({ status: 403, code: 'api.error.noBranchAccess', params: { branch: 'BR02' } });
+    expect(apiErrorText(translator('id'), no.json, '')).toBe('Anda tidak punya akses ke cabang BR02.');
+    expect(apiErrorText(translator('en'), no.json, '')).toBe('You have no access to branch BR02.');
+    expect((await call('/api/me', null)).json).toMatchObject({ status: 401, code: 'api.error.notSignedIn' });
+    // a code this build does not know: the English text
+    expect(apiErrorText(translator('id'), { error: 'something new', code: 'api.error.future' }, '')).toBe('something new');
   });
 });
 

@@ -117,7 +117,7 @@ describe('GET /api/branches/{id}/comments', () => {
 
 describe('comments CSV export', () => {
   it('writes the texts formula-protected (Excel shows =HYPERLINK as text) and reads back to what was written', async () => {
-    const r = await call('/api/export/comments.csv', HEAD, { branch: 'BR01', period: '2025' });
+    const r = await call('/api/export/comments.csv', HEAD, { branch: 'BR01', period: '2025', lang: 'en' });
     expect(r.status).toBe(200);
     expect(r.headers['content-disposition']).toBe('attachment; filename="satmon-comments-BR01-2025.csv"');
     const records = parse(r.body.replace(/^\uFEFF/, ''), { relax_column_count: false }) as string[][];
@@ -131,6 +131,17 @@ describe('comments CSV export', () => {
     expect(cells).toContain(SCRIPT);
     expect(cells).toContain("'-5 poin, \"antrian\" lama,\nbaris dua"); // a line break inside a quoted cell stays
     expect(r.body).not.toContain('R5');
+  });
+
+  it('in Indonesian for Excel (`;` between cells) the texts are just as protected', async () => {
+    const r = await call('/api/export/comments.csv', HEAD, { branch: 'BR01', period: '2025', lang: 'id', format: 'excel-id' });
+    expect(r.status).toBe(200);
+    const records = parse(r.body.replace(/^\uFEFF/, ''), { delimiter: ';', relax_column_count: false }) as string[][];
+    expect(records[0]).toEqual(['Pertanyaan', 'Yang ditulis peserta']);
+    for (const cell of records.flat()) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+    const cells = records.slice(1).map((x) => x[1]!);
+    expect(cells).toContain(`'${EVIL_LINK}`);
+    expect(cells).toContain("'-5 poin, \"antrian\" lama,\nbaris dua");
   });
 });
 

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { csvCell, safeFileName, toCsv } from '../../../../shared/api/csv';
+import { csvCell, EXCEL_ID_CSV, safeFileName, toCsv } from '../../../../shared/api/csv';
 
 describe('csvCell', () => {
   it('neutralizes text that a spreadsheet would run as a formula', () => {
@@ -42,6 +42,21 @@ describe('toCsv', () => {
       { Name: 'Medan Kota', Value: '-0.5', Note: "'=1+1" },
       { Name: 'Banda "Aceh", NAD', Value: '94.9', Note: '' },
     ]);
+  });
+
+  it('the Indonesian Excel form: `;` between cells, decimal comma, formulas still neutralised', () => {
+    const rows = [{ name: 'Medan; Kota', v: 72.6, n: 120, d: -0.5, note: '=HYPERLINK("http://x","y")' }, { name: 'Aceh, NAD', v: null, n: 3, d: 1e-7, note: '+1' }];
+    const text = toCsv([
+      { header: 'Nama', value: (r) => r.name }, { header: 'Indeks', value: (r) => r.v }, { header: 'n', value: (r) => r.n },
+      { header: 'Selisih', value: (r) => r.d }, { header: 'Catatan', value: (r) => r.note },
+    ], rows, EXCEL_ID_CSV);
+    expect(text.startsWith('\uFEFFNama;Indeks;n;Selisih;Catatan\r\n')).toBe(true);
+    expect(text.split('\r\n')[1]).toBe(`"Medan; Kota";72,6;120;-0,5;"'=HYPERLINK(""http://x"",""y"")"`);
+    expect(text.split('\r\n')[2]).toBe(`"Aceh, NAD";;3;1e-7;'+1`);
+    const back = parse(text.slice(1), { columns: true, delimiter: ';' }) as Record<string, string>[];
+    expect(back[0]).toEqual({ Nama: 'Medan; Kota', Indeks: '72,6', n: '120', Selisih: '-0,5', Catatan: `'=HYPERLINK("http://x","y")` });
+    expect(csvCell(72.6, EXCEL_ID_CSV)).toBe('72,6');
+    expect(csvCell('@SUM(1)', EXCEL_ID_CSV)).toBe("'@SUM(1)");
   });
 
   it('file names are safe for Content-Disposition', () => {

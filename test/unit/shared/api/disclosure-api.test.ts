@@ -8,6 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { handleApiRequest } from '../../../../shared/api/app';
 import { memoryBackend, type Item } from '../../../../shared/api/backend';
 import { WITHHELD } from '../../../../shared/api/disclosure';
+import { withheldText } from '../../../../shared/api/reasons';
+import { translator } from '../../../../shared/i18n/catalogue';
 import { DashboardStore } from '../../../../shared/api/store';
 import { METRICS, type BranchResultsResponse, type DropsResponse, type OverviewResponse, type ProgrammeTable, type SeriesResponse } from '../../../../shared/api/types';
 import { keys, S3_LAYOUT } from '../../../../shared/layout/keys';
@@ -21,11 +23,14 @@ beforeAll(async () => {
 const HEAD = { sub: 'u-head', 'cognito:groups': '[head-office]' };
 const MANAGER = (b: string) => ({ sub: `u-${b}`, 'cognito:groups': '[branch-manager]', 'custom:branch': b });
 
+// An English deployment, so the CSV headers read as below (test/unit/shared/api/app.test.ts checks both languages).
 async function call(path: string, claims: Record<string, unknown>, query: Record<string, string> = {}, store = f.store()) {
-  const res = await handleApiRequest({ method: 'GET', path, query, claims }, store);
+  const res = await handleApiRequest({ method: 'GET', path, query, claims }, store, { defaultLocale: 'en' });
   const isJson = res.headers['content-type']?.startsWith('application/json');
   return { ...res, json: isJson ? JSON.parse(res.body) : undefined };
 }
+/** A withheld reason as the English CSV writes it (the JSON sends the code). */
+const words = (code: string) => withheldText(translator('en'), code);
 const rowsOf = (body: string) => parse(body.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
 const storeOf = (items: Item[], objects: Record<string, string>) => new DashboardStore(memoryBackend(items, objects));
 
@@ -85,25 +90,27 @@ describe('a region of two branches (SUMUT)', () => {
     for (const r of headline) {
       expect(r['This period index']).toBe('');
       expect(r['This period n']).toBe('');
-      expect(r.Withheld).toBe(WITHHELD.branches);
+      expect(r.Withheld).toBe(words(WITHHELD.branches));
     }
     const ranking = rowsOf((await call('/api/export/ranking.csv', MANAGER('BR02'), q)).body);
     expect(ranking.map((r) => r.Branch)).toEqual(['BR02']);
     expect(ranking[0]!['SAT vs Region SUMUT (points)']).toBe('');
     expect(ranking[0]!['SAT index']).not.toBe('');
-    expect(ranking[0]!.Withheld).toBe(WITHHELD.branches);
+    expect(ranking[0]!.Withheld).toBe(words(WITHHELD.branches));
     const prog = rowsOf((await call('/api/export/programmes.csv', MANAGER('BR02'), q)).body);
     const total = prog.find((r) => r.Name === 'Region SUMUT')!;
     expect(total['All programmes % satisfied']).toBe('');
     expect(total['JHT n']).toBe('');
-    expect(total.Withheld).toBe(WITHHELD.branches);
+    expect(total.Withheld).toBe(words(WITHHELD.branches));
     expect(prog.find((r) => r.Branch === 'BR02')!.Withheld).toBe('');
     const series = rowsOf((await call('/api/export/series.csv', MANAGER('BR02'), { branch: 'BR02' })).body);
-    expect(series.every((r) => r['Region index'] === '' && r['Network index'] !== '' && r.Withheld === WITHHELD.branches)).toBe(true);
+    expect(series.every((r) => r['Region index'] === '' && r['Network index'] !== '' && r.Withheld === words(WITHHELD.branches))).toBe(true);
     for (const t of ['paths', 'measurement', 'loadings']) {
       const r = await call(`/api/export/${t}.csv`, MANAGER('BR02'), q);
       expect(r.status, t).toBe(403);
-      expect(r.json.error).toContain(WITHHELD.branches);
+      expect(r.json.error).toContain(words(WITHHELD.branches));
+      // the reason as a code, for the dashboard to put in the reader's words
+      expect(r.json).toMatchObject({ code: 'api.error.regionModelWithheld', params: { region: 'SUMUT', period: '2025', reason: WITHHELD.branches } });
     }
     // head office: the figures, and no Withheld column
     const h = rowsOf((await call('/api/export/headline.csv', HEAD, q)).body);
@@ -141,7 +148,7 @@ describe('breakdown cells', () => {
     expect(t.withheld['total.cells.JKP']).toBe(WITHHELD.respondents);
     expect(t.total!.cells.JHT!.n).toBe(f.summary({ kind: 'network' }, '2025').programmes!.rows.find((r) => r.programme === 'JHT')!.n);
     const csv = rowsOf((await call('/api/export/headline.csv', MANAGER('BR01'), { period: '2025', programme: 'JKP' })).body);
-    expect(csv.every((r) => r['This period index'] === '' && r.Withheld === WITHHELD.respondents)).toBe(true);
+    expect(csv.every((r) => r['This period index'] === '' && r.Withheld === words(WITHHELD.respondents))).toBe(true);
   });
 
   it('a segment cell with enough respondents of others is shown, with its comparison', async () => {
@@ -166,7 +173,7 @@ describe('breakdown cells', () => {
     const csv = rowsOf((await call('/api/export/headline.csv', MANAGER('BR01'), { period: '2025' }, store)).body);
     expect(csv[0]!['Index 2024']).toBe('');
     expect(csv[0]!['This period index']).not.toBe('');
-    expect(csv[0]!.Withheld).toBe(WITHHELD.branches);
+    expect(csv[0]!.Withheld).toBe(words(WITHHELD.branches));
   });
 });
 
@@ -285,7 +292,7 @@ describe('drops', () => {
     expect(csv.status).toBe(200);
     for (const secret of ['headoffice-export', 'BR03', 'answered twice']) expect(csv.body).not.toContain(secret);
     const row = rowsOf(csv.body).find((x) => x['SHA-256'] === sha)!;
-    expect(row).toMatchObject({ File: part('BR01'), 'Rows for this branch': '40', 'Rows in drop': '', 'Rejected rows in drop': '', Withheld: WITHHELD.drop });
+    expect(row).toMatchObject({ File: part('BR01'), 'Rows for this branch': '40', 'Rows in drop': '', 'Rejected rows in drop': '', Withheld: words(WITHHELD.drop) });
     // head office: the file as it came, with its error
     const h = ((await call('/api/branches/BR01/drops', HEAD, {}, store)).json as DropsResponse).drops.find((x) => x.sha256 === sha)!;
     expect(h).toMatchObject({ file: 'drops/headoffice-export-2025Q4.csv', rows: 100, rejected: 3, error: 'row 88: respondent of BR03 answered twice' });
