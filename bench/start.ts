@@ -32,7 +32,7 @@ async function timeStart(dataDir: string, fresh: boolean, untilDone: boolean): P
   const port = await freePort();
   const t0 = performance.now();
   const child = spawn(process.execPath, ['scripts/start.mjs', ...(fresh ? ['--fresh'] : [])], {
-    cwd: ROOT, env: childEnv({ SATMON_PORT: String(port), SATMON_DATA_DIR: dataDir }), stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: ROOT, env: childEnv({ SATMON_PORT: String(port), SATMON_DATA_DIR: dataDir, SATMON_LOCALE: 'en' }), stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
   child.stdout.on('data', (b: Buffer) => { out += b.toString(); });

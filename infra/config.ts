@@ -46,6 +46,9 @@ export type Retention = ReturnType<typeof retentionFrom>;
 /** The retention of this synth (process.env); an invalid setting fails the synth with the variable's name. */
 export const RETENTION: Retention = retentionFrom();
 
+/** The deployment's language (SATMON_LOCALE at synth, default id): the dashboard's default, the alerts' and exports'. */
+export const LOCALE = loadGroups(['language']).language.locale;
+
 /**
  * The retention settings as the handlers read them, for the functions that write table expiries (ingest: the
  * respondent index, curatedDays; forget: the erasure list, rawDays): the same values as the lifecycle rules of this

@@ -12,7 +12,7 @@ import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { RAW_LAYOUT } from '../shared/layout/keys';
 import { BUCKETS, EVENT_ROUTES, HANDLERS, TABLE, TOPICS, type BucketKey, type HandlerName } from '../shared/layout/resources';
-import { FUNCTIONS, RETENTION, retentionEnv } from './config';
+import { FUNCTIONS, LOCALE, RETENTION, retentionEnv } from './config';
 import { Alarms } from './constructs/alarms';
 import { Assessment } from './constructs/assessment';
 import { Dashboard } from './constructs/dashboard';
@@ -67,7 +67,7 @@ export class SatmonStack extends Stack {
     for (const email of props.alertEmails ?? []) this.alertTopic.addSubscription(new subs.EmailSubscription(email));
 
     // Every function knows every bucket and the table by name (names are not permissions).
-    const baseEnv: Record<string, string> = { [TABLE.envVar]: table.tableName };
+    const baseEnv: Record<string, string> = { [TABLE.envVar]: table.tableName, SATMON_LOCALE: LOCALE };
     for (const [k, b] of Object.entries(BUCKETS) as [BucketKey, (typeof BUCKETS)[BucketKey]][]) baseEnv[b.envVar] = buckets[k].bucketName;
 
     this.pseudonymKey = pseudonymKeySecret(this, 'PseudonymKey', dataKey);

@@ -85,17 +85,18 @@ process.once('SIGTERM', () => void shutdown());
 server = await startApiServer({
   staticDir: dashboard.outDir, port: local.port, host: '127.0.0.1', status: () => status,
 });
-say(`dashboard: ${server.url}  (signed in as head office; the user menu switches to a branch manager)`);
+const startFmt = createFormat(language.locale);
+const { t } = startFmt;
+say(t('cli.start.dashboard', { url: server.url }));
 
 if (!sim) {
   status = { state: 'ready' };
-  say(`showing the sample data in ${path.relative(root, dataDir)} (built earlier; \`npm start -- --fresh\` builds them again)`);
+  say(t('cli.start.reuse', { dir: path.relative(root, dataDir) }));
 } else {
-  say(`sample data: ${sim.drops.length} drops (12 branches x 12 quarters, 250 respondents each, 2% messy rows); ` +
-    'the dashboard fills as they are processed');
+  say(t('cli.start.sample', { drops: sim.drops.length }));
 
-  const tracker = new ProgressTracker();
-  const alertFmt = createFormat(language.locale);
+  const tracker = new ProgressTracker(undefined, startFmt);
+  const alertFmt = startFmt;
   const printer = progressPrinter();
   try {
     const { summary } = await runPipeline({
@@ -113,14 +114,16 @@ if (!sim) {
     printer.break();
     writeFileSync(marker, built);
     status = { state: 'ready' };
-    say(`done in ${(summary.ms.total / 1000).toFixed(1)} s: ${summary.drops} drops, ${summary.cleanRows} clean rows, ` +
-      `${summary.rejectedRows} rejected rows; ingest ${(summary.ms.ingest / 1000).toFixed(1)} s, assessments ` +
-      `${(summary.ms.assess / 1000).toFixed(1)} s; ${summary.alerts.length} trust alert(s), see ${server.url}/#/alerts`);
+    const secs = (ms: number) => startFmt.num(ms / 1000, 1);
+    say(t('cli.start.done', {
+      total: secs(summary.ms.total), drops: startFmt.int(summary.drops), clean: startFmt.int(summary.cleanRows), rejected: startFmt.int(summary.rejectedRows),
+      ingest: secs(summary.ms.ingest), assess: secs(summary.ms.assess), alerts: summary.alerts.length, url: server.url,
+    }));
   } catch (e) {
     printer.break();
     status = { state: 'failed', message: (e as Error).message };
-    process.stderr.write(`npm start: the pipeline failed: ${(e as Error).message}\n`);
+    process.stderr.write(`${t('cli.start.failed', { message: (e as Error).message })}\n`);
     await shutdown(1);
   }
 }
-say('Ctrl-C stops the servers; the data stay in .satmon/data for `npx satmon assess --period 2025-Q4`.');
+say(t('cli.start.stop'));

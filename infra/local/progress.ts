@@ -1,6 +1,7 @@
 // Progress of a local pipeline run, for a person watching: one line per stage with counts, rate and time left,
 // rewritten in place on a terminal and printed every few seconds elsewhere (CI logs, pipes). The same state feeds
 // the dashboard's status banner (api-server's /local/status).
+import { createFormat, type Format } from '../../shared/i18n/format';
 import type { PipelineProgress } from './pipeline';
 
 /** What the dashboard's banner shows while `npm start` fills the data (JSON of /local/status). */
@@ -10,11 +11,11 @@ export type LocalStatus =
   | { state: 'ready' }
   | { state: 'failed'; message: string };
 
-const UNITS = { ingest: 'drops', assess: 'units' } as const;
+const UNITS = { ingest: 'cli.start.drops', assess: 'cli.start.units' } as const;
 
-function duration(s: number): string {
+function duration(s: number, fmt: Format): string {
   if (!Number.isFinite(s)) return '?';
-  return s < 60 ? `${Math.max(1, Math.round(s))} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+  return s < 60 ? fmt.t('cli.start.seconds', { s: Math.max(1, Math.round(s)) }) : fmt.t('cli.start.minutes', { m: Math.floor(s / 60), s: Math.round(s % 60) });
 }
 
 /** Keeps the rate of the current stage and turns progress events into a status and a line of text. */
@@ -24,7 +25,8 @@ export class ProgressTracker {
   private doneAtStart = 0;
   private last: Extract<LocalStatus, { state: 'processing' }> | undefined;
 
-  constructor(private readonly now: () => number = () => performance.now()) {}
+  /** `fmt`: the terminal's language (npm start passes SATMON_LOCALE's). */
+  constructor(private readonly now: () => number = () => performance.now(), private readonly fmt: Format = createFormat('en')) {}
 
   update(p: Exclude<PipelineProgress, { stage: 'done' }>): { status: LocalStatus; line: string; newStage: boolean } {
     const newStage = p.stage !== this.stage;
@@ -39,10 +41,11 @@ export class ProgressTracker {
     const secondsLeft = rate > 0 ? (p.total - p.done) / rate : undefined;
     const period = p.stage === 'assess' ? p.period : undefined;
     this.last = { state: 'processing', stage: p.stage, done: p.done, total: p.total, ...(period ? { period } : {}), ...(secondsLeft !== undefined ? { secondsLeft } : {}) };
-    const what = p.stage === 'ingest' ? 'ingest' : `assess ${period}`;
-    const line = `  ${what.padEnd(13)} ${String(p.done).padStart(String(p.total).length)}/${p.total} ${UNITS[p.stage]}` +
-      (rate > 0 ? `  ${rate.toFixed(1)}/s` : '') +
-      (p.done < p.total && secondsLeft !== undefined ? `  ~${duration(secondsLeft)} left` : p.done >= p.total ? `  ${duration(elapsed)}` : '');
+    const { fmt } = this;
+    const what = p.stage === 'ingest' ? fmt.t('cli.start.ingest') : fmt.t('cli.start.assess', { period: period ? fmt.period(period) : '' });
+    const line = `  ${what.padEnd(13)} ${String(p.done).padStart(String(p.total).length)}/${p.total} ${fmt.t(UNITS[p.stage])}` +
+      (rate > 0 ? `  ${fmt.t('cli.start.rate', { rate: fmt.num(rate, 1) })}` : '') +
+      (p.done < p.total && secondsLeft !== undefined ? `  ${fmt.t('cli.start.left', { time: duration(secondsLeft, fmt) })}` : p.done >= p.total ? `  ${duration(elapsed, fmt)}` : '');
     return { status: this.last, line, newStage };
   }
 }

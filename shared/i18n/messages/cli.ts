@@ -145,6 +145,21 @@ export const cli = section('cli', {
   'forget.unit': '  {branch} {period}: {rows} rows',
   'forget.reassessed': 'reassessed {periods}',
   'forget.toReassess': 'to reassess: {periods}',
+  // npm start (infra/local/main.ts, progress.ts)
+  'start.dashboard': 'dashboard: {url}  (signed in as head office; the user menu switches to a branch manager)',
+  'start.reuse': 'showing the sample data in {dir} (built earlier; `npm start -- --fresh` builds them again)',
+  'start.sample': 'sample data: {drops} drops (12 branches x 12 quarters, 250 respondents each, 2% messy rows); the dashboard fills as they are processed',
+  'start.done': 'done in {total} s: {drops} drops, {clean} clean rows, {rejected} rejected rows; ingest {ingest} s, assessments {assess} s; {alerts} alert(s), see {url}/#/alerts',
+  'start.failed': 'npm start: the pipeline failed: {message}',
+  'start.stop': 'Ctrl-C stops the servers; the data stay in .satmon/data for `npx satmon assess --period 2025-Q4`.',
+  'start.ingest': 'ingest',
+  'start.assess': 'assess {period}',
+  'start.drops': 'drops',
+  'start.units': 'units',
+  'start.rate': '{rate}/s',
+  'start.left': '~{time} left',
+  'start.seconds': '{s} s',
+  'start.minutes': '{m} min {s} s',
 }, {
   usage: 'Pemakaian: satmon <perintah> [opsi]   (satmon <perintah> --help untuk opsinya; --lang id|en untuk bahasa tabel)',
   commands: 'Perintah:',
@@ -278,6 +293,21 @@ export const cli = section('cli', {
   'forget.unit': '  {branch} {period}: {rows} baris',
   'forget.reassessed': 'dinilai ulang: {periods}',
   'forget.toReassess': 'perlu dinilai ulang: {periods}',
+  // npm start (infra/local/main.ts, progress.ts)
+  'start.dashboard': 'dasbor: {url}  (masuk sebagai kantor pusat; menu pengguna beralih ke kepala kantor cabang)',
+  'start.reuse': 'menampilkan data contoh di {dir} (dibuat sebelumnya; `npm start -- --fresh` membuatnya lagi)',
+  'start.sample': 'data contoh: {drops} berkas (12 kantor cabang x 12 triwulan, masing-masing 250 responden, 2% baris bermasalah); dasbor terisi selama diproses',
+  'start.done': 'selesai dalam {total} dtk: {drops} berkas, {clean} baris bersih, {rejected} baris ditolak; impor {ingest} dtk, penilaian {assess} dtk; {alerts} peringatan, lihat {url}/#/alerts',
+  'start.failed': 'npm start: pipeline gagal: {message}',
+  'start.stop': 'Ctrl-C menghentikan server; data tetap di .satmon/data untuk `npx satmon assess --period 2025-Q4`.',
+  'start.ingest': 'impor',
+  'start.assess': 'nilai {period}',
+  'start.drops': 'berkas',
+  'start.units': 'unit',
+  'start.rate': '{rate}/dtk',
+  'start.left': '~{time} lagi',
+  'start.seconds': '{s} dtk',
+  'start.minutes': '{m} mnt {s} dtk',
 });
 
 /** shared/stats/items.ts's reliability band (the English of the paper's Table 9) -> its key. */

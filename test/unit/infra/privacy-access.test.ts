@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError, declarations, loadGroup } from '../../../shared/config';
 import { EVENT_ROUTES, HANDLERS, type BucketKey, type HandlerName } from '../../../shared/layout/resources';
-import { FUNCTIONS, RETENTION, retentionEnv, retentionFrom } from '../../../infra/config';
+import { FUNCTIONS, LOCALE, RETENTION, retentionEnv, retentionFrom } from '../../../infra/config';
 import { ANALYST_PREFIXES } from '../../../infra/constructs/access';
 import { CURATED, RAW_DROPS } from '../../../infra/constructs/prefixes';
 import { FIRST_KEY_ID, KEY_LENGTH, PSEUDONYM_KEY_SECRET_ENV } from '../../../infra/constructs/pseudonym-key';
@@ -84,6 +84,14 @@ describe('pseudonym keyring (Secrets Manager)', () => {
       if (h === 'ingest' || h === 'forget') expect(env[PSEUDONYM_KEY_SECRET_ENV], h).toEqual({ Ref: id(s.stack.pseudonymKey) });
       else expect(env[PSEUDONYM_KEY_SECRET_ENV], h).toBeUndefined();
     }
+  });
+
+  it('gives every function the deployment\'s language (SATMON_LOCALE at synth, default id)', () => {
+    for (const h of HANDLER_NAMES) {
+      const env = s.json.Resources[id(s.stack.functions[h].fn)]!.Properties!.Environment.Variables as Record<string, string>;
+      expect(env['SATMON_LOCALE'], h).toBe(LOCALE);
+    }
+    expect(LOCALE).toBe(process.env.SATMON_LOCALE || 'id');
   });
 
   it('goes with this synth\'s retention to the same two functions, which write the table expiries', () => {

@@ -23,10 +23,10 @@ describe('ProgressTracker', () => {
     t = 1000;
     const first = tr.update({ stage: 'assess', done: 1, total: 201, period: '2024-Q1', closed: [] });
     expect(first.newStage).toBe(true);
-    expect(first.line).toBe('  assess 2024-Q1   1/201 units');
+    expect(first.line).toBe('  assess 2024 Q1   1/201 units');
     t = 3000;
     const u = tr.update({ stage: 'assess', done: 101, total: 201, period: '2024-Q3', closed: ['2024-Q1', '2024-Q2'] });
-    expect(u.line).toBe('  assess 2024-Q3 101/201 units  50.0/s  ~2 s left');
+    expect(u.line).toBe('  assess 2024 Q3 101/201 units  50.0/s  ~2 s left');
     expect(u.status).toMatchObject({ stage: 'assess', period: '2024-Q3', secondsLeft: 2 });
   });
 });
@@ -54,5 +54,16 @@ describe('progressPrinter', () => {
     p.line('a 2', { newStage: false, final: false });
     p.line('a 3', { newStage: false, final: true });
     expect(s.chunks).toEqual(['a 1\n', 'a 3\n']);
+  });
+});
+
+describe('ProgressTracker in Indonesian', () => {
+  it('writes the stage, units, rate and time left in the terminal\'s language', async () => {
+    const { createFormat } = await import('../../../../shared/i18n/format');
+    let t = 0;
+    const tr = new ProgressTracker(() => t, createFormat('id'));
+    tr.update({ stage: 'assess', done: 1, total: 201, period: '2024-Q3', closed: [] });
+    t = 2000;
+    expect(tr.update({ stage: 'assess', done: 101, total: 201, period: '2024-Q3', closed: [] }).line).toBe('  nilai Triwulan III 2024 101/201 unit  50,0/dtk  ~2 dtk lagi');
   });
 });
