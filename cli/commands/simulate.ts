@@ -10,15 +10,17 @@ import {
 } from '../../shared/survey/index';
 import { FileSink } from '../../shared/survey/file-sink';
 
-export const summary = 'generate realistic survey drops from the seed-000 population model';
+export const summary = 'generate realistic survey drops from the population model of Suryani et al. (2024) and Rufani et al. (2023)';
 
 const HELP = `Usage: satmon simulate --out DIR [--branches 12] [--periods 2024-Q1..2025-Q4] [--n 400] [--seed S]
                       [--drift BR07:TRUST:-0.4:2025-Q3 ...] [--messy 0.02] [--head-office]
                       [--format excel-id|plain|google-forms|kobo|kobo-xlsx|qualtrics|windows-1252|sav]
 
 Writes one CSV per (branch, period) drop (drop_BR07_2025-Q3.csv), or with --head-office one file with every
-branch and period, plus truth.json (options, latent shifts, and every messy row with the outcome the cleaner
-must reach) and branches.json (the branch directory: id, name, region).
+branch and period, plus truth.json (options, latent shifts, each branch's SKM unsur level, and every messy row
+with the outcome the cleaner must reach) and branches.json (the branch directory: id, name, region, population:
+the active participants it serves). Every respondent answers the default instrument's items, the nine SKM unsur
+U1-U9 (1-4) included.
 
 Options:
   --out DIR          output folder (created)

@@ -65,7 +65,7 @@ export interface DropHeader {
   index: Record<string, number>;
   /** Header columns the instrument does not declare (kept only in rejects). */
   ignored: string[];
-  /** Optional declared columns (categorical, period/date when the other is present) absent from the drop. */
+  /** Optional declared columns absent from the drop: categorical, period/date when the other is present, text, and the items of a block it does not carry (itemBlocks: the SKM beside a questionnaire, or the questionnaire beside the SKM). */
   absent: string[];
   /** Format (csv / xlsx / sav), encoding, BOM, delimiter, line break and worksheet found (sources/index.ts). */
   format: DropFormat;
@@ -262,6 +262,18 @@ function nameList(names: readonly string[], maxBytes: number): string {
   return out;
 }
 
+
+/**
+ * The instrument's item blocks: the questionnaire (construct items and other standalone items) and the SKM's unsur
+ * (instrument "ikm"); one block when it has no SKM or nothing else. Each block is all-or-nothing in a drop.
+ */
+export function itemBlocks(instrument: Instrument): string[][] {
+  const unsur = new Set(instrument.spec.ikm?.unsur ?? []);
+  const rest = instrument.items.filter((it) => !unsur.has(it));
+  const skm = instrument.items.filter((it) => unsur.has(it));
+  return [rest, skm].filter((b) => b.length > 0);
+}
+
 /**
  * Resolves the drop's header against the instrument; throws DropRejectedError when it cannot be used. `labels`
  * (an SPSS .sav's variable labels, one per column, null = none) are tried last, for a declared column that no
@@ -345,7 +357,14 @@ export function matchHeader(
     if (spec.dateColumn && dateAt === ABSENT) absent.push(spec.dateColumn);
   }
   for (const c of instrument.categories) if (find(c.column) === ABSENT) absent.push(c.column);
-  for (const it of instrument.items) if (find(it) === ABSENT) missing.push(it);
+  // Items come in blocks (itemBlocks): each is all-or-nothing, at least one must be there. A drop may carry the
+  // questionnaire, the SKM, or both; a block with some of its columns is missing the others.
+  const blocks = itemBlocks(instrument).map((b) => ({ items: b, gone: b.filter((it) => find(it) === ABSENT) }));
+  const anyWhole = blocks.some((b) => b.gone.length === 0);
+  for (const b of blocks) {
+    if (anyWhole && b.gone.length === b.items.length && blocks.length > 1) absent.push(...b.items);
+    else missing.push(...b.gone);
+  }
   for (const t of instrument.textColumns) if (find(t) === ABSENT) absent.push(t);
   if (duplicates.length) {
     throw new DropRejectedError('DUPLICATE_COLUMNS', source, `line ${line}: more than one header column matches ${duplicates.join('; ')}`);
@@ -404,6 +423,9 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
   const constructOf = new Int32Array(nItems).fill(-1);
   instrument.constructs.forEach((c, k) => c.items.forEach((i) => (constructOf[i] = k)));
   const missingPerConstruct = new Int32Array(instrument.constructs.length);
+  const skmOnly = instrument.constructs.length === 0 && (instrument.spec.ikm?.unsur.length ?? 0) === nItems;
+  const itemMin = Float64Array.from(instrument.itemScales, (sc) => sc.min);
+  const itemSpan = Float64Array.from(instrument.itemScales, (sc) => sc.max - sc.min);
   const missingByItem = new Float64Array(nItems);
 
   let header: DropHeader | null = null;
@@ -428,7 +450,8 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       branchAt = m.index[spec.branchColumn]!;
       periodAt = spec.periodColumn ? m.index[spec.periodColumn] ?? ABSENT : ABSENT;
       dateAt = spec.dateColumn ? m.index[spec.dateColumn] ?? ABSENT : ABSENT;
-      itemAt = Int32Array.from(instrument.items, (it) => m.index[it]!);
+      // An item of a block the drop does not carry (itemBlocks) is ABSENT: missing in every row, not hashed.
+      itemAt = Int32Array.from(instrument.items, (it) => m.index[it] ?? ABSENT);
       catAt = Int32Array.from(instrument.categories, (c) => m.index[c.column] ?? ABSENT);
       const savLabels = reader.sav?.header?.valueLabels;
       catLabels = Array.from(catAt, (j) => (j !== ABSENT && savLabels ? savLabels[cols[j]!] : undefined));
@@ -684,9 +707,17 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       const items: number[] = new Array(nItems);
       missingPerConstruct.fill(0);
       answerHasher.reset();
-      let answered = 0, nMissing = 0, firstAnswer = NaN, allSame = true;
+      let answered = 0, nMissing = 0, firstAnswer = NaN, firstRaw = NaN, firstItem = 0, allSame = true, allSamePos = true;
       for (let i = 0; i < nItems; i++) {
-        const raw = f[itemAt[i]!]!;
+        const at = itemAt[i]!;
+        if (at === ABSENT) {
+          // not in this drop (a block it does not carry): no answer, and the fingerprint is the one the drop had
+          // before the block existed
+          items[i] = NaN;
+          if (hasLabels) rowLabels[i] = -1;
+          continue;
+        }
+        const raw = f[at]!;
         const v = rules.items[i]!.read(raw);
         if (typeof v === 'number') {
           items[i] = v;
@@ -695,8 +726,14 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
             rowLabels[i] = lr ? (lr.read(raw) as number) : -1;
           }
           answerHasher.int((v - minCode) & 0xffff);
-          if (answered === 0) firstAnswer = v;
-          else if (v !== firstAnswer) allSame = false;
+          // Straight-lining: the same code everywhere (the same column of every grid), or the same point of every
+          // item's own scale when scales differ ("the top answer" is 5 of 5 and 4 of 4).
+          const pos = (v - itemMin[i]!) / itemSpan[i]!;
+          if (answered === 0) { firstAnswer = pos; firstRaw = v; firstItem = i; }
+          else {
+            if (v !== firstRaw) allSame = false;
+            if (pos !== firstAnswer) allSamePos = false;
+          }
           answered++;
         } else if (v === MISSING) {
           items[i] = NaN;
@@ -718,9 +755,15 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
             add('TOO_MANY_MISSING', `${instrument.constructs[k]!.name}: ${m} of ${size} items missing (more than ${Math.round(maxShare * 100)}%)`);
           }
         }
+        // An SKM-only survey's rows are judged on its unsur as a construct would be (beside a questionnaire an unsur
+        // left blank is only a missing answer: the row's other answers stand).
+        if (skmOnly && nMissing / nItems > maxShare) {
+          add('TOO_MANY_MISSING', `SKM: ${nMissing} of ${nItems} unsur missing (more than ${Math.round(maxShare * 100)}%)`);
+        }
       }
-      if (slMin !== null && allSame && answered >= slMin) {
-        add('STRAIGHT_LINING', `all ${answered} answered items are ${firstAnswer}`);
+      if (slMin !== null && (allSame || allSamePos) && answered >= slMin) {
+        add('STRAIGHT_LINING', allSame ? `all ${answered} answered items are ${firstRaw}`
+          : `all ${answered} answered items are at the same point of their scales (${firstAnswer === 1 ? 'the top' : firstAnswer === 0 ? 'the bottom' : `${firstRaw} on ${instrument.items[firstItem]}`})`);
       }
 
       for (let k = 0; k < nCats; k++) answerHasher.str(cats[k] ?? '\u0000');

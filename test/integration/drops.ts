@@ -21,7 +21,7 @@ export interface Drop {
   rows: string[][];
 }
 
-/** Rows spread round-robin over branches x periods; Likert codes 1-5 around a per-row level. */
+/** Rows spread round-robin over branches x periods; Likert codes 1-5 (SKM unsur 1-4) around a per-row level. */
 export function makeDrop(s: DropSpec): Drop {
   const rand = mulberry32(s.seed);
   const all = ['respondent_id', 'branch_id', 'period', ...s.items];
@@ -34,7 +34,8 @@ export function makeDrop(s: DropSpec): Drop {
       branch_id: s.branches[i % s.branches.length],
       period: s.periods[Math.floor(i / s.branches.length) % s.periods.length],
     };
-    for (const it of s.items) v[it] = String(Math.min(5, Math.max(1, Math.round(level + (rand() - 0.5) * 2.5))));
+    // the SKM's unsur (U1-U9) are answered 1-4, the questionnaire's items 1-5
+    for (const it of s.items) v[it] = String(Math.min(/^U\d$/.test(it) ? 4 : 5, Math.max(1, Math.round(level + (rand() - 0.5) * 2.5))));
     rows.push(header.map((c) => v[c]));
   }
   return { header, rows, csv: toCsv(header, rows) };

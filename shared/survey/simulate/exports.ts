@@ -1,6 +1,7 @@
 // The same simulated respondents as the files real survey tools export, for testing that each goes in as it is:
 //
-//   google-forms  question-text headers, answer labels ("Sangat Setuju"), `Timestamp` dd/MM/yyyy HH:mm:ss (WIB),
+//   google-forms  question-text headers, answer labels ("Sangat Setuju"; the SKM unsur their own, "Gratis"),
+//                 `Timestamp` dd/MM/yyyy HH:mm:ss (WIB),
 //                 the office chosen by name ("Kantor Cabang Langsa"); `,`, CRLF, UTF-8
 //   kobo          KoboToolbox CSV: `;`, every field quoted, group-path headers (grp_crm/CRM1), choice names as
 //                 answers (br07, jht, m), metadata _id, _uuid, _submission_time (UTC, no offset), _index, ...
@@ -9,11 +10,12 @@
 //   kobo-xlsx     the kobo layout as KoboToolbox's .xlsx download: one sheet, answers and _id/_index as numbers,
 //                 the times as text (as Kobo writes them)
 //   sav           a head-office SPSS file (ZSAV): the default instrument's names, items numeric with the agreement
-//                 value labels and the question texts as variable labels, the submission date an SPSS date
+//                 value labels (the unsur: their own) and the question texts as variable labels, the submission date
+//                 an SPSS date
 //
 // Each comes with the instrument that reads it (exportInstrument): the gforms-2024 / kobo-2024 instruments of issue 9
-// plus the programme, segment and demographic columns and SAT_PROG, or the default instrument with headerRows 3 /
-// a text column (sav: the default instrument). No messiness: these files test the mapping, and must clean to exactly the rows of the numeric CSV.
+// plus the programme, segment and demographic columns, the SKM unsur U1-U9 (itemScales 1-4, ikm) and SAT_PROG, or
+// the default instrument with headerRows 3 / a text column (sav: the default instrument). No messiness: these files test the mapping, and must clean to exactly the rows of the numeric CSV.
 // The time of day of a submission is drawn from its own stream (`${seed}|time|${id}`), so the respondents, their
 // answers and dates are those of the numeric formats.
 import defaultJson from '../instruments/default.json';
@@ -69,11 +71,36 @@ export const ITEM_QUESTIONS_ID: Readonly<Record<string, string>> = {
   LOY1: '37. Layanan klaim sangat memuaskan',
   LOY2: '38. Saya mengatakan hal-hal positif tentang BPJS Ketenagakerjaan',
   LOY3: '39. Saya merekomendasikan BPJS Ketenagakerjaan kepada orang lain',
+  // The SKM section (Permenpan RB 14/2017's questionnaire), numbered as its own section of the form.
+  U1: 'U1. Bagaimana pendapat Saudara tentang kesesuaian persyaratan pelayanan dengan jenis pelayanannya?',
+  U2: 'U2. Bagaimana pemahaman Saudara tentang kemudahan prosedur pelayanan di unit ini?',
+  U3: 'U3. Bagaimana pendapat Saudara tentang kecepatan waktu dalam memberikan pelayanan?',
+  U4: 'U4. Bagaimana pendapat Saudara tentang kewajaran biaya/tarif dalam pelayanan?',
+  U5: 'U5. Bagaimana pendapat Saudara tentang kesesuaian produk pelayanan antara yang tercantum dalam standar pelayanan dengan hasil yang diberikan?',
+  U6: 'U6. Bagaimana pendapat Saudara tentang kompetensi/kemampuan petugas dalam pelayanan?',
+  U7: 'U7. Bagaimana pendapat Saudara tentang perilaku petugas dalam pelayanan terkait kesopanan dan keramahan?',
+  U8: 'U8. Bagaimana pendapat Saudara tentang kualitas sarana dan prasarana?',
+  U9: 'U9. Bagaimana pendapat Saudara tentang penanganan pengaduan pengguna layanan?',
   SAT_PROG: '40. Secara keseluruhan, saya puas dengan layanan program yang saya gunakan',
 };
 
 /** The five-point agreement labels of the Google Forms questionnaire, code 1..5. */
 export const AGREEMENT_LABELS_ID = ['Sangat Tidak Setuju', 'Tidak Setuju', 'Netral', 'Setuju', 'Sangat Setuju'] as const;
+
+/** The default instrument's own scales (the SKM unsur U1-U9, 1-4 with the regulation's labels). */
+const ITEM_SCALES = defaultJson.itemScales as Record<string, { min: number; max: number; labels: Record<string, number> }>;
+/** The SKM unsur of the default instrument, U1-U9. */
+const UNSUR_ITEMS: readonly string[] = defaultJson.ikm.unsur;
+
+/** Answer labels of an item by code (index = code - 1): its own scale's, else the agreement labels. */
+export function answerLabels(item: string): readonly string[] {
+  const own = ITEM_SCALES[item];
+  if (!own) return AGREEMENT_LABELS_ID;
+  const out: string[] = [];
+  for (const [text, code] of Object.entries(own.labels)) out[code - own.min] = text;
+  return out;
+}
+const LABELS_BY_ITEM: readonly (readonly string[])[] = SIM_ITEMS.map(answerLabels);
 
 /** Google Forms headers of the identity and profile questions, and the answer labels of the choices. */
 const GF = {
@@ -94,7 +121,8 @@ const GENDER_LABELS: Record<string, string> = { M: 'Laki-laki', F: 'Perempuan' }
 const EDUCATION_LABELS: Record<string, string> = { SD: 'SD/MI', SMP: 'SMP/MTs', SMA: 'SMA/SMK', DIPLOMA: 'Diploma', S1: 'Sarjana', S2S3: 'Magister' };
 
 /** Kobo group of each construct's items (`grp_crm/CRM1`), the identity and profile groups. */
-const koboGroup = (item: string) => `grp_${item === 'SAT_PROG' ? 'program' : item.replace(/\d+$/, '').toLowerCase()}`;
+const koboGroup = (item: string) =>
+  `grp_${item === 'SAT_PROG' ? 'program' : UNSUR_ITEMS.includes(item) ? 'skm' : item.replace(/\d+$/, '').toLowerCase()}`;
 const KOBO_META_BEFORE = ['start', 'end'];
 const KOBO_META_AFTER = ['_id', '_uuid', '_submission_time', '_validation_status', '_notes', '_status', '_submitted_by', '__version__', '_tags', '_index'];
 
@@ -116,10 +144,20 @@ function profileSpec(aliases: Record<string, string[]>): Json {
   };
 }
 
+/** The unsur as the exports' instruments declare them: standalone before SAT_PROG, own scales, the ikm section. */
+function unsurSpec(withLabels: boolean): Json {
+  const itemScales = Object.fromEntries(UNSUR_ITEMS.map((u) => {
+    const sc = ITEM_SCALES[u]!;
+    return [u, withLabels ? { ...sc, labels: { ...sc.labels } } : { min: sc.min, max: sc.max }];
+  }));
+  return { itemScales, standaloneItems: [...UNSUR_ITEMS, 'SAT_PROG'], ikm: { unsur: [...UNSUR_ITEMS] } };
+}
+
 /**
  * The instrument that reads a format's files. google-forms and kobo: issue 9's gforms-2024 / kobo-2024 (the same
- * keys, lists filled in) plus standaloneItems SAT_PROG and the profile columns; qualtrics and windows-1252: the
- * default instrument with headerRows 3 / the free-text column `nama`.
+ * keys, lists filled in) plus the SKM unsur, SAT_PROG and the profile columns (Google Forms writes the unsur's
+ * answer labels, Kobo their codes); qualtrics and windows-1252: the default instrument with headerRows 3 / the
+ * free-text column `nama`.
  */
 export function exportInstrument(format: ExportFormat, branches: readonly SimBranch[]): Json {
   if (format === 'google-forms') {
@@ -130,7 +168,7 @@ export function exportInstrument(format: ExportFormat, branches: readonly SimBra
       scale: { min: 1, max: 5, labels }, missingCodes: [''],
       constructs: constructItems(),
       branches: branches.map((b) => ({ id: b.id, name: b.name, aliases: [`Kantor Cabang ${b.name}`] })),
-      standaloneItems: ['SAT_PROG'],
+      ...unsurSpec(true),
       ...profileSpec({
         ...aliases,
         programme: [GF.programme], segment: [GF.segment], age: [GF.age], gender: [GF.gender], education: [GF.education],
@@ -143,7 +181,7 @@ export function exportInstrument(format: ExportFormat, branches: readonly SimBra
       dateTimezone: 'UTC', timezone: 'Asia/Jakarta', scale: { min: 1, max: 5 }, missingCodes: [''],
       constructs: constructItems(),
       branches: branches.map((b) => ({ id: b.id, name: b.name })),
-      standaloneItems: ['SAT_PROG'],
+      ...unsurSpec(false),
       ...profileSpec({ programme: ['program'], segment: ['segmen'], age: ['usia'], gender: ['jenis_kelamin'], education: ['pendidikan'] }),
     };
   }
@@ -191,7 +229,7 @@ function layout(o: SimulateOptions, format: TextFormat): Layout {
         return [
           `${p2(t.d)}/${p2(t.mo)}/${t.y} ${p2(t.h)}:${p2(t.mi)}:${p2(t.s)}`, r.respondentId, `Kantor Cabang ${byId.get(r.branch)?.name ?? r.branch}`,
           PROGRAMME_LABELS[r.programme]!, SEGMENT_LABELS[r.segment]!, String(r.age), GENDER_LABELS[r.gender]!, EDUCATION_LABELS[r.education]!,
-          ...Array.from(r.items, (v) => AGREEMENT_LABELS_ID[v - 1]!),
+          ...Array.from(r.items, (v, i) => LABELS_BY_ITEM[i]![v - 1]!),
         ];
       },
       delimiter: ',', lineBreak: '\r\n', bom: false, quoteAll: false,
@@ -292,7 +330,7 @@ async function koboXlsx(o: SimulateOptions, respondents: Iterable<SimRespondent>
 /** A head-office SPSS file: codes with value labels, question texts as variable labels, dates as SPSS dates. */
 function spssFile(respondents: Iterable<SimRespondent>): Buffer {
   const itemText = defaultJson.itemText as Record<string, string>;
-  const agreement: [number, string][] = AGREEMENT_LABELS_ID.map((l, i) => [i + 1, l]);
+  const valueLabels = (it: string): [number, string][] => answerLabels(it).map((l, i) => [(ITEM_SCALES[it]?.min ?? 1) + i, l]);
   const columns: SavColumn[] = [
     { name: 'respondent_id', type: 'string', label: 'Nomor Kartu Peserta (KPJ)' },
     { name: 'branch_id', type: 'string', label: 'Kantor cabang' },
@@ -302,7 +340,7 @@ function spssFile(respondents: Iterable<SimRespondent>): Buffer {
     { name: 'age', type: 'number', label: 'Usia' },
     { name: 'gender', type: 'string', label: 'Jenis kelamin' },
     { name: 'education', type: 'string', label: 'Pendidikan terakhir' },
-    ...SIM_ITEMS.map((it): SavColumn => ({ name: it, type: 'number', label: ITEM_QUESTIONS_ID[it] ?? itemText[it] ?? it, valueLabels: agreement })),
+    ...SIM_ITEMS.map((it): SavColumn => ({ name: it, type: 'number', label: ITEM_QUESTIONS_ID[it] ?? itemText[it] ?? it, valueLabels: valueLabels(it) })),
   ];
   const rows: SavCell[][] = [];
   for (const r of respondents) {

@@ -4,16 +4,21 @@ import { Rng } from './prng';
 import {
   AGE_BANDS, EDUCATION, EXOGENOUS_CORRELATION, GENDER, ITEM_THRESHOLDS, LATENT_CONSTRUCTS, PROGRAMMES,
   SAT_PROG_LOADING, SAT_PROG_THRESHOLDS, SEED000_LOADINGS, SEED000_PATHS, SEED003_BETAS, SEED003_R2, SEGMENTS,
-  SERVQUAL_DIMENSIONS, SERVQUAL_ITEM_LOADING, SERVQUAL_ITEMS, SERVQUAL_SQ_LOADING, populationMoments,
-  type LatentConstruct,
+  SERVQUAL_DIMENSIONS, SERVQUAL_ITEM_LOADING, SERVQUAL_ITEMS, SERVQUAL_SQ_LOADING, UNSUR, UNSUR_DRIVER, UNSUR_THRESHOLDS,
+  populationMoments, type LatentConstruct,
 } from './population';
 
-/** The simulated item columns, in the default instrument's order. */
-export const SIM_ITEMS: readonly string[] = [
+/** The five-point construct items, in the default instrument's order. */
+const CONSTRUCT_ITEMS: readonly string[] = [
   ...(['CRM', 'SQ', 'TRUST', 'GOV', 'SAT'] as const).flatMap((c) => SEED000_LOADINGS[c].map((_, i) => `${c}${i + 1}`)),
   ...([...SERVQUAL_DIMENSIONS, 'LOY'] as const).flatMap((c) => Array.from({ length: SERVQUAL_ITEMS[c] }, (_, i) => `${c}${i + 1}`)),
-  'SAT_PROG',
 ];
+/** The simulated item columns, in the default instrument's order: construct items, the SKM unsur U1-U9 (1-4), SAT_PROG. */
+export const SIM_ITEMS: readonly string[] = [...CONSTRUCT_ITEMS, ...UNSUR.map((u) => u.item), 'SAT_PROG'];
+/** Where the parts of SIM_ITEMS are: construct items 0..CONSTRUCT_ITEM_COUNT-1 (1-5), the unsur (1-4), SAT_PROG (1-5) last. */
+export const CONSTRUCT_ITEM_COUNT = CONSTRUCT_ITEMS.length;
+export const UNSUR_FIRST = CONSTRUCT_ITEM_COUNT;
+export const SAT_PROG_INDEX = SIM_ITEMS.length - 1;
 
 const L = Object.fromEntries(LATENT_CONSTRUCTS.map((c, i) => [c, i])) as Record<LatentConstruct, number>;
 export const LATENT_INDEX: Readonly<Record<LatentConstruct, number>> = L;
@@ -28,7 +33,7 @@ export interface SimRespondent {
   age: number;
   gender: string;
   education: string;
-  /** Codes 1..5 in SIM_ITEMS order. */
+  /** Codes in SIM_ITEMS order: 1..5, the unsur 1..4. */
   items: Int8Array;
   /** Latent scores in LATENT_CONSTRUCTS order (with the branch/period shifts applied). */
   latent: Float64Array;
@@ -107,6 +112,7 @@ export class PopulationSampler {
 
     const plan = this.plan;
     const n = plan.length;
+    const last = SAT_PROG_INDEX;
     for (;;) {
       let same = true;
       for (let i = 0; i < n; i++) {
@@ -115,9 +121,26 @@ export class PopulationSampler {
         if (i > 0 && items[i] !== items[0]) same = false;
       }
       const lp = SAT_PROG_LOADING;
-      items[n] = category(lp * sat + Math.sqrt(1 - lp * lp) * rng.normal() + this.progShift[programme]!, SAT_PROG_THRESHOLDS);
-      if (!(same && items[n] === items[0])) return;
-      // A natural straight line is vanishingly rare but would be rejected; redraw so the truth file stays exact.
+      items[last] = category(lp * sat + Math.sqrt(1 - lp * lp) * rng.normal() + this.progShift[programme]!, SAT_PROG_THRESHOLDS);
+      if (!(same && items[last] === items[0])) return;
+      // A natural straight line is vanishingly rare but would be rejected; redraw so the truth file stays exact
+      // (the five-point items alone never being one, the unsur drawn after cannot make one).
+    }
+  }
+
+  /**
+   * The nine SKM unsur (items UNSUR_FIRST..), from the latent scores `draw` left, on their own stream `rng` (so the
+   * other answers do not depend on them). `level`: the branch's own unsur level, in latent SD units.
+   */
+  drawUnsur(rng: Rng, latent: Float64Array, items: Int8Array, level: number): void {
+    const w = UNSUR_DRIVER;
+    const sd = this.m.unsurDriverSd;
+    const sat = latent[L.SAT]!, trust = latent[L.TRUST]!;
+    for (let k = 0; k < UNSUR.length; k++) {
+      const u = UNSUR[k]!;
+      const d = (w.dimension * latent[L[u.dimension]]! + w.sat * sat + w.trust * trust) / sd;
+      const x = u.loading * d + Math.sqrt(1 - u.loading * u.loading) * rng.normal() + u.location + level;
+      items[UNSUR_FIRST + k] = category(x, UNSUR_THRESHOLDS);
     }
   }
 

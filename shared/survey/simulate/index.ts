@@ -11,17 +11,19 @@
 //
 // Every (branch, period) drop draws from its own stream seeded by `${seed}|${branch}|${period}`, so a drop is the
 // same whichever other drops are generated with it, and per-drop files and the head-office file hold the same rows.
+// The nine SKM unsur (U1-U9, 1-4) come from a second stream, `${seed}|unsur|${branch}|${period}`, on the same
+// respondents' latent scores: every other answer is what it was before the unsur were added.
 import * as z from 'zod';
 import { normalizeQuarter, parsePeriodList, periodIndex, yearOf } from '../../period';
 import { isoDate } from '../period';
 import { branchDirectory, type SimBranch } from './branches';
-import { drawProfile, LATENT_INDEX, PopulationSampler, SIM_ITEMS, type SimRespondent } from './generate';
+import { CONSTRUCT_ITEM_COUNT, drawProfile, LATENT_INDEX, PopulationSampler, SIM_ITEMS, type SimRespondent } from './generate';
 import { EXPECTED, MESS_KINDS, mutate, type Layout, type MessKind, type TruthEntry } from './messy';
-import { LATENT_CONSTRUCTS, type LatentConstruct } from './population';
+import { LATENT_CONSTRUCTS, UNSUR_BRANCH_SD, type LatentConstruct } from './population';
 import { Rng } from './prng';
 
 export { branchDirectory, type SimBranch } from './branches';
-export { SIM_ITEMS, type SimRespondent } from './generate';
+export { SIM_ITEMS, CONSTRUCT_ITEM_COUNT, UNSUR_FIRST, SAT_PROG_INDEX, type SimRespondent } from './generate';
 export { MESS_KINDS, EXPECTED as MESS_EXPECTATIONS, type MessKind, type TruthEntry } from './messy';
 export * from './population';
 export { Rng } from './prng';
@@ -56,7 +58,10 @@ export const simulateOptionsSchema = z.object({
   /** Number of branches (BR01..), or an explicit directory. */
   branches: z.union([
     z.number().int().min(1).max(999),
-    z.array(z.object({ id: z.string().min(1), region: z.string().default('REGION'), name: z.string().optional() })).min(1),
+    z.array(z.object({
+      id: z.string().min(1), region: z.string().default('REGION'), name: z.string().optional(),
+      population: z.number().int().positive().optional(),
+    })).min(1),
   ]).default(12),
   /** `2024-Q1..2025-Q4`, a comma list, or an array of periods. */
   periods: z.union([z.string(), z.array(z.string())]).default('2024-Q1..2025-Q4'),
@@ -103,7 +108,7 @@ export function parseSimulateOptions(input: SimulateOptionsInput | SimulateOptio
   const periods = Array.isArray(o.periods) ? o.periods.flatMap((p) => parsePeriodList(p)) : parsePeriodList(o.periods);
   const branches = typeof o.branches === 'number'
     ? branchDirectory(o.branches)
-    : o.branches.map((b) => ({ id: b.id.toUpperCase(), region: b.region, name: b.name ?? b.id }));
+    : o.branches.map((b) => ({ id: b.id.toUpperCase(), region: b.region, name: b.name ?? b.id, ...(b.population ? { population: b.population } : {}) }));
   const ids = new Set(branches.map((b) => b.id));
   for (const d of o.drifts) {
     if (d.branch !== '*' && !ids.has(d.branch)) throw new Error(`invalid simulate options: drift on unknown branch ${d.branch}`);
@@ -154,18 +159,30 @@ export function branchShift(o: SimulateOptions, branch: string, period: string):
   return shift;
 }
 
+/**
+ * A branch's own level of the SKM unsur (facilities, local procedures: what the model's latents do not carry), in
+ * latent SD units; fixed over periods, 0 when offsetSd is 0.
+ */
+export function unsurLevel(o: SimulateOptions, branch: string): number {
+  return o.offsetSd * UNSUR_BRANCH_SD * new Rng(`${o.seed}|unsur-level|${branch}`).normal();
+}
+
 const sampler = new PopulationSampler();
 
 /** The clean respondents of one (branch, period) drop. */
 export function* dropRespondents(o: SimulateOptions, branch: string, period: string): Generator<SimRespondent> {
   const rng = new Rng(`${o.seed}|${branch}|${period}`);
+  // The unsur have their own stream: the other answers are those of a simulation without them.
+  const unsurRng = new Rng(`${o.seed}|unsur|${branch}|${period}`);
   const shift = branchShift(o, branch, period);
+  const level = unsurLevel(o, branch);
   const stamp = period.replace('-', '');
   for (let i = 1; i <= o.n; i++) {
     const programme = sampler.drawProgramme(rng);
     const latent = new Float64Array(LATENT_CONSTRUCTS.length);
     const items = new Int8Array(SIM_ITEMS.length);
     sampler.draw(rng, shift, latent, items, programme);
+    sampler.drawUnsur(unsurRng, latent, items, level);
     const profile = drawProfile(rng, period, programme);
     yield { respondentId: `${branch}-${stamp}-${String(i).padStart(5, '0')}`, branch, period, ...profile, items, latent };
   }
@@ -241,10 +258,11 @@ function writeDrop(
       if (kind === 'duplicate_exact' || kind === 'duplicate_conflict') {
         const copy = [...fields];
         if (kind === 'duplicate_conflict') {
-          // Change 1-3 answers (to a different code each) so the copy conflicts without becoming another kind.
+          // Change 1-3 five-point construct answers (to a different code each) so the copy conflicts without
+          // becoming another kind.
           const k = 1 + rng.int(3);
           for (let c = 0; c < k; c++) {
-            const j = layout.firstItem + rng.int(SIM_ITEMS.length - 1);
+            const j = layout.firstItem + rng.int(CONSTRUCT_ITEM_COUNT);
             const old = Number(copy[j]);
             copy[j] = String(((old - 1 + 1 + rng.int(4)) % 5) + 1);
           }
@@ -292,6 +310,8 @@ export interface SimTruth {
   options: Omit<SimulateOptions, 'branches'> & { branches: number };
   /** Latent shift (SD units) of each branch in each period, per construct. */
   shifts: Record<string, Record<string, Partial<Record<LatentConstruct, number>>>>;
+  /** Each branch's own level of the SKM unsur U1-U9 (latent SD units, all periods). */
+  unsurLevels: Record<string, number>;
   files: SimTruthFile[];
   /** Messy rows by kind, and how many rows the cleaner should keep / reject in total. */
   summary: { rows: number; expectClean: number; expectReject: number; byKind: Partial<Record<MessKind, number>> };
@@ -328,10 +348,11 @@ function baseTruth(o: SimulateOptions): SimTruth {
       shifts[b.id]![p] = rec;
     }
   }
+  const unsurLevels = Object.fromEntries(o.branches.map((b) => [b.id, Math.round(unsurLevel(o, b.id) * 1e6) / 1e6 || 0]));
   const { branches, ...rest } = o;
   return {
     generator: 'satmon.simulate', formatVersion: 1, seed: o.seed, options: { ...rest, branches: branches.length },
-    shifts, files: [], summary: { rows: 0, expectClean: 0, expectReject: 0, byKind: {} },
+    shifts, unsurLevels, files: [], summary: { rows: 0, expectClean: 0, expectReject: 0, byKind: {} },
   };
 }
 

@@ -8,7 +8,7 @@ export const MESS_KINDS = [
   'out_of_range', // an item coded 0, 6, 7 or 66
   'missing_code', // one GOV or SQ item coded 9 / 99 / -99 / blank: stays clean, the answer becomes missing
   'too_many_missing', // two of the four TRUST items blank or 99
-  'straight_lining', // every item the same answer
+  'straight_lining', // every item the same answer (1-4)
   'duplicate_exact', // a later exact copy of a clean row
   'duplicate_conflict', // a later row with the same respondent id and different answers
   'missing_branch',
@@ -103,7 +103,8 @@ export function mutate(kind: MessKind, fields: string[], layout: Layout, rng: Rn
       return fields;
     }
     case 'straight_lining': {
-      const v = String(1 + rng.int(5));
+      // 1-4: a code on every item's scale (the SKM unsur are 1-4), so the line is the same answer everywhere.
+      const v = String(1 + rng.int(4));
       for (const j of items) fields[j] = v;
       return fields;
     }

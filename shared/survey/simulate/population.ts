@@ -14,6 +14,12 @@
 // Item loadings 0.80 (the paper reports only corrected item-total correlations).
 //
 // Demographics from seed-000 Tables 1-3; programme mix and PU/BPU split are assumptions (stated below).
+//
+// The nine SKM unsur (Permenpan RB 14/2017, answered 1-4) are not in either paper: each is λ·d + √(1−λ²)·ε on its
+// own driver d, the standardized sum 0.6·(its SERVQUAL dimension) + 0.3·SAT + 0.2·TRUST, so it moves with service
+// quality (through the dimension), satisfaction and trust, and a branch whose trust declines scores a little lower.
+// Locations and thresholds are assumptions chosen so a branch's IKM lands around 75-85 (bands B/C), with the
+// regulation's usual pattern: cost (U4, BPJS services are free) highest, complaint handling (U9) and speed (U3) lowest.
 
 export const SEED000_CONSTRUCTS = ['CRM', 'SQ', 'TRUST', 'GOV', 'SAT'] as const;
 export const SERVQUAL_DIMENSIONS = ['TAN', 'REL', 'RES', 'ASR', 'EMP'] as const;
@@ -61,6 +67,27 @@ export const ITEM_THRESHOLDS = [-2.05, -1.4, -0.6, 0.55] as const;
 export const SAT_PROG_LOADING = 0.7;
 export const SAT_PROG_THRESHOLDS = [-2.4, -2.0, -1.45, 0.25] as const;
 
+/** One SKM unsur: its item name, the SERVQUAL dimension it rests on, its loading λ on the driver and its location. */
+export interface UnsurSpec { item: string; dimension: (typeof SERVQUAL_DIMENSIONS)[number]; loading: number; location: number }
+/** U1-U9 in order (Permenpan RB 14/2017). Dimensions and locations are assumptions (see the header). */
+export const UNSUR: readonly UnsurSpec[] = [
+  { item: 'U1', dimension: 'REL', loading: 0.7, location: 0.1 }, // persyaratan
+  { item: 'U2', dimension: 'REL', loading: 0.7, location: 0 }, // sistem, mekanisme dan prosedur
+  { item: 'U3', dimension: 'RES', loading: 0.7, location: -0.3 }, // waktu penyelesaian
+  { item: 'U4', dimension: 'REL', loading: 0.35, location: 0.9 }, // biaya/tarif: free of charge, weakly tied to quality
+  { item: 'U5', dimension: 'REL', loading: 0.7, location: 0.05 }, // produk spesifikasi jenis pelayanan
+  { item: 'U6', dimension: 'ASR', loading: 0.7, location: 0.15 }, // kompetensi pelaksana
+  { item: 'U7', dimension: 'EMP', loading: 0.7, location: 0.3 }, // perilaku pelaksana
+  { item: 'U8', dimension: 'TAN', loading: 0.7, location: -0.1 }, // sarana dan prasarana
+  { item: 'U9', dimension: 'RES', loading: 0.7, location: -0.4 }, // penanganan pengaduan, saran dan masukan
+];
+/** Weights of the unsur driver: the unsur's SERVQUAL dimension, SAT and TRUST (standardized at baseline). */
+export const UNSUR_DRIVER = { dimension: 0.6, sat: 0.3, trust: 0.2 } as const;
+/** Thresholds of the 1-4 answers at location 0: P(1..4) ≈ 2%, 10%, 56%, 32%, mean ≈ 3.18 (IKM ≈ 79.5). */
+export const UNSUR_THRESHOLDS = [-2.0, -1.16, 0.46] as const;
+/** SD of a branch's own unsur level (facilities, local procedures), in units of offsetSd. */
+export const UNSUR_BRANCH_SD = 0.6;
+
 /** Programme codes, their share of respondents, and a shift of SAT_PROG (latent SD units). Assumed, not from the papers. */
 export const PROGRAMMES = [
   { code: 'JHT', share: 0.45, shift: 0 },
@@ -103,6 +130,12 @@ export interface PopulationMoments {
   r2Sat: number;
   /** Scale of the seed-003 betas so that LOY's R² is SEED003_R2. */
   loyScale: number;
+  /** Correlations of SQ with SAT and TRUST, and of SAT with TRUST (for the unsur drivers). */
+  rSqSat: number;
+  rSqTrust: number;
+  rSatTrust: number;
+  /** SD of the unsur driver UNSUR_DRIVER before standardizing. */
+  unsurDriverSd: number;
 }
 
 /** Model-implied moments of the baseline population (unit-variance latents, no shifts). */
@@ -134,5 +167,16 @@ export function populationMoments(): PopulationMoments {
   const betas = SEED003_BETAS;
   let q = 0;
   for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) q += betas[i]! * betas[j]! * (i === j ? 1 : g2);
-  return { rTrustGov: covT[2]!, r2Trust, r2Sat, loyScale: Math.sqrt(SEED003_R2 / q) };
+  // Covariances of SAT with CRM, SQ, GOV, TRUST: row C·b (the interaction is uncorrelated with them); SAT and
+  // TRUST have unit variance (the residual variances are 1 − R²).
+  const covSat = C.map((row) => row.reduce((acc, v, j) => acc + v * b[j]!, 0));
+  const rSqSat = covSat[1]!;
+  const rSatTrust = covSat[3]!;
+  const rSqTrust = covT[1]!;
+  // A dimension is γ·SQ + noise: its correlations with SAT and TRUST are γ times SQ's.
+  const w = UNSUR_DRIVER;
+  const g = SERVQUAL_SQ_LOADING;
+  const unsurDriverSd = Math.sqrt(w.dimension ** 2 + w.sat ** 2 + w.trust ** 2 + 2 * w.dimension * w.sat * g * rSqSat
+    + 2 * w.dimension * w.trust * g * rSqTrust + 2 * w.sat * w.trust * rSatTrust);
+  return { rTrustGov: covT[2]!, r2Trust, r2Sat, loyScale: Math.sqrt(SEED003_R2 / q), rSqSat, rSqTrust, rSatTrust, unsurDriverSd };
 }

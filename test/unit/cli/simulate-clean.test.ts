@@ -8,7 +8,15 @@ import { run as clean } from '../../../cli/commands/clean';
 import { run as simulate } from '../../../cli/commands/simulate';
 import { CliError } from '../../../cli/errors';
 import type { DropManifest, SimTruth } from '../../../shared/survey/index';
+import defaultJson from '../../../shared/survey/instruments/default.json';
 import { FIXTURES } from '../shared/survey/helpers';
+
+/** An instrument JSON without its SKM unsur (the ikm section, their itemScales and standalone items). */
+function withoutUnsur(json: typeof defaultJson): Record<string, unknown> {
+  const unsur = new Set(json.ikm.unsur);
+  const { ikm: _, itemScales: __, ...rest } = json;
+  return { ...rest, standaloneItems: json.standaloneItems.filter((it) => !unsur.has(it)) };
+}
 
 let dir: string;
 beforeAll(async () => {
@@ -32,7 +40,10 @@ describe('satmon simulate', () => {
     expect(truth.files).toHaveLength(6);
     expect(truth.options.drifts).toEqual([{ branch: 'BR02', construct: 'TRUST', delta: -0.4, from: '2025-Q2' }]);
     expect(truth.shifts.BR02!['2025-Q2']!.TRUST! - truth.shifts.BR02!['2025-Q1']!.TRUST!).toBeCloseTo(-0.4, 6);
-    expect(JSON.parse(await readFile(join(out, 'branches.json'), 'utf8'))[0]).toEqual({ id: 'BR01', name: 'Meulaboh', region: 'ACEH' });
+    const directory = JSON.parse(await readFile(join(out, 'branches.json'), 'utf8')) as { population: number }[];
+    expect(directory[0]).toEqual({ id: 'BR01', name: 'Meulaboh', region: 'ACEH', population: expect.any(Number) });
+    // Active participants per branch (the SKM's population N), 2,000-60,000, deterministic.
+    for (const b of directory) expect(b.population >= 2000 && b.population <= 60000 && b.population % 100 === 0, JSON.stringify(b)).toBe(true);
   });
   it('is deterministic by seed', async () => {
     const a = join(dir, 'seed-a'), b = join(dir, 'seed-b');
@@ -82,7 +93,10 @@ describe('satmon clean', () => {
   });
   it('rejects.csv keeps the original fields and the exact original text', async () => {
     const out = join(dir, 'clean-fixture');
-    await clean(['--data', join(FIXTURES, 'excel-id-branch.csv'), '--out', out]);
+    // The fixture predates the SKM unsur (issue 10): read it with the default instrument without them.
+    const preSkm = join(dir, 'pre-skm-instrument.json');
+    await writeFile(preSkm, JSON.stringify(withoutUnsur(defaultJson)));
+    await clean(['--data', join(FIXTURES, 'excel-id-branch.csv'), '--out', out, '--instrument', preSkm]);
     const rejects = await readCsv(join(out, 'rejects.csv'));
     const header = rejects[0]!;
     expect(header.slice(3, 5)).toEqual(['ID Responden', 'Kode Cabang']);

@@ -2,7 +2,7 @@
 // expected outcome is written next to it below).
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DropRejectedError, loadInstrument, messageText, REASONS, showCell } from '../../../../shared/survey/index';
+import { defaultInstrument, DropRejectedError, loadInstrument, messageText, REASONS, showCell } from '../../../../shared/survey/index';
 import { clean, fixture, MIN_HEADER, minimalCsv, minimalInstrument } from './helpers';
 
 const ok = (id: string, branch = 'BR01', period = '2025-Q1', answers = '4,4,5,4,3,4,4,5') => `${id},${branch},${period},${answers}`;
@@ -37,7 +37,10 @@ describe('an Excel export from a branch (BOM, ;, CRLF, Indonesian headers)', asy
   });
   it('turns a declared missing code into a missing value', () => {
     const row = r.byLine.get(5)!.clean!;
-    expect(row.items.filter((v) => Number.isNaN(v))).toHaveLength(1);
+    // (the drop has no SKM columns: the nine unsur are absent, a block it does not carry)
+    const unsur = new Set(defaultInstrument.spec.ikm!.unsur);
+    expect(row.items.filter((v, i) => Number.isNaN(v) && !unsur.has(defaultInstrument.items[i]!))).toHaveLength(1);
+    expect(r.manifest.header.absent).toEqual(expect.arrayContaining([...unsur]));
     expect(r.manifest.missing.byItem.GOV3).toBe(1);
   });
   it('rejects each bad row with its reason', () => {

@@ -311,7 +311,7 @@ describe('encoding', () => {
 describe('encoding choice: a stray byte in a UTF-8 file', () => {
   it('keeps the file UTF-8 (its é and ë intact) and rejects only the row with the bad byte as BAD_ENCODING', async () => {
     const header = 'respondent_id,branch_id,period,' + defaultInstrument.items.join(',') + '\n';
-    const row = (id: string) => `${id},BR01,2025-Q1,` + defaultInstrument.items.map((_, i) => String(1 + (i % 5))).join(',') + '\n';
+    const row = (id: string) => `${id},BR01,2025-Q1,` + defaultInstrument.itemScales.map((sc, i) => String(sc.min + (i % (sc.max - sc.min + 1)))).join(',') + '\n';
     // One 0xFF byte in the third row's id, within the first 64 KiB: before, the whole file was read as Windows-1252.
     const bytes = Buffer.concat([Buffer.from(header + row('José-1') + row('Zoë-2')), Buffer.from([0x52, 0x33, 0xff]), Buffer.from(row(''))]);
     const clean: string[] = [];

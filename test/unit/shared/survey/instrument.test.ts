@@ -15,7 +15,8 @@ describe('default instrument', () => {
   });
   it('has the per-programme item, the programme codes, segments and the seed-000 demographics', () => {
     expect(defaultInstrument.items.at(-1)).toBe('SAT_PROG');
-    expect(defaultInstrument.items).toHaveLength(40);
+    expect(defaultInstrument.items).toHaveLength(49); // 39 construct items, the nine SKM unsur, SAT_PROG
+    expect(defaultInstrument.spec.ikm?.unsur).toEqual(['U1', 'U2', 'U3', 'U4', 'U5', 'U6', 'U7', 'U8', 'U9']);
     const cat = Object.fromEntries(defaultInstrument.categories.map((c) => [c.name, c.codes]));
     expect(cat.programme).toEqual(['JHT', 'JKM', 'JP', 'JKK', 'JKP']);
     expect(cat.segment).toEqual(['PU', 'BPU']);

@@ -1,0 +1,64 @@
+// The instrument's item blocks (the questionnaire and the SKM): a drop may carry either or both; a block it carries
+// is complete; a drop without the SKM fingerprints its rows as it did before the SKM existed; straight-lining sees the
+// top answer across a 5-point and a 4-point scale; an SKM-only survey's rows are judged on their unsur.
+import { describe, expect, it } from 'vitest';
+import { defaultInstrument, DropRejectedError, loadInstrument } from '../../../../shared/survey/index';
+import { itemBlocks } from '../../../../shared/survey/clean';
+import skm from '../../../fixtures/instruments/skm-2024.json';
+import { clean } from './helpers';
+
+const unsur = defaultInstrument.spec.ikm!.unsur;
+const questionnaire = defaultInstrument.items.filter((it) => !unsur.includes(it));
+const head = (items: readonly string[]) => ['respondent_id', 'branch_id', 'period', ...items].join(',');
+const row = (id: string, items: readonly string[], v: (item: string, k: number) => number) => [id, 'BR01', '2025-Q1', ...items.map((it, k) => String(v(it, k)))].join(',');
+const answer = (it: string, k: number) => (unsur.includes(it) ? 1 + (k % 4) : 1 + ((k * 3) % 5));
+const csv = (items: readonly string[], rows: string[]) => [head(items), ...rows].join('\n') + '\n';
+
+describe('item blocks', () => {
+  it('are the questionnaire and the SKM for the built-in instrument', () => {
+    expect(itemBlocks(defaultInstrument)).toEqual([questionnaire, unsur]);
+    expect(itemBlocks(loadInstrument(skm, 'skm'))).toEqual([unsur]);
+  });
+
+  it('a drop without the SKM cleans, lists the unsur as absent and fingerprints rows as the instrument without the SKM did', async () => {
+    const text = csv(questionnaire, [row('A1', questionnaire, answer), row('A2', questionnaire, (_, k) => 1 + (k % 5))]);
+    const withSkm = await clean(Buffer.from(text));
+    expect(withSkm.clean.map((r) => r.respondentId)).toEqual(['A1', 'A2']);
+    expect(withSkm.manifest.header.absent).toEqual(expect.arrayContaining(unsur));
+    expect(withSkm.clean[0]!.items.filter((v, i) => Number.isNaN(v) && unsur.includes(defaultInstrument.items[i]!))).toHaveLength(9);
+    const { ikm: _ikm, ...spec } = defaultInstrument.spec;
+    const before = loadInstrument({ ...spec, standaloneItems: spec.standaloneItems.filter((it) => !unsur.includes(it)), itemScales: {} }, 'before');
+    const old = await clean(Buffer.from(text), { instrument: before });
+    expect(withSkm.clean.map((r) => r.answerHash)).toEqual(old.clean.map((r) => r.answerHash));
+  });
+
+  it('a drop with only the SKM cleans under the built-in instrument; one with part of a block is refused naming the rest', async () => {
+    const only = await clean(Buffer.from(csv(unsur, [row('S1', unsur, answer)])));
+    expect(only.clean).toHaveLength(1);
+    expect(only.manifest.header.absent).toEqual(expect.arrayContaining(questionnaire));
+    const partial = [...questionnaire, 'U1', 'U2'];
+    const err = await clean(Buffer.from(csv(partial, [row('P1', partial, answer)]))).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DropRejectedError);
+    expect((err as Error).message).toMatch(/required columns 'U3', 'U4'/);
+  });
+
+  it('flags the top answer everywhere (5 on the questionnaire, 4 on the SKM) as straight-lining, and still a same code everywhere', async () => {
+    const all = defaultInstrument.items;
+    const r = await clean(Buffer.from(csv(all, [
+      row('T1', all, (it) => (unsur.includes(it) ? 4 : 5)),
+      row('T2', all, () => 3),
+      row('T3', all, answer),
+    ])));
+    expect(r.rejects.map((x) => [x.respondentId, x.reasons])).toEqual([['T1', ['STRAIGHT_LINING']], ['T2', ['STRAIGHT_LINING']]]);
+    expect(r.rejects[0]!.details[0]).toMatch(/the top/);
+  });
+
+  it('an SKM-only survey rejects a row with more than 20% of its unsur blank', async () => {
+    const instrument = loadInstrument(skm, 'skm');
+    const h = 'no_responden,kantor,triwulan,' + unsur.join(',');
+    const r = await clean(Buffer.from([h, '1,BR01,2025-Q1,Sesuai,Mudah,Cepat,Gratis,Sesuai,Kompeten,Sopan dan ramah,Baik,', '2,BR01,2025-Q1,Sesuai,,Cepat,Gratis,Sesuai,Kompeten,Sopan dan ramah,Baik,'].join('\n') + '\n'), { instrument });
+    expect(r.clean.map((x) => x.respondentId)).toEqual(['1']);
+    expect(r.rejects[0]!.reasons).toEqual(['TOO_MANY_MISSING']);
+    expect(r.rejects[0]!.details[0]).toMatch(/SKM: 2 of 9 unsur missing/);
+  });
+});
