@@ -3,14 +3,9 @@
 // catalogue, shared/i18n: the API sends codes and figures, the dashboard and the exports put them in words).
 import type { Locale } from '../i18n/locale';
 
-/** The indices, in the order the report shows them. */
-export const METRICS = ['SAT', 'TRUST', 'LOY', 'CRM', 'SQ', 'GOV'] as const;
+/** The indices, in the order the report shows them; IKM is Permenpan RB 14/2017's (25-100, the SKM report has its detail). */
+export const METRICS = ['SAT', 'TRUST', 'LOY', 'CRM', 'SQ', 'GOV', 'IKM'] as const;
 export type Metric = (typeof METRICS)[number];
-
-export const METRIC_LABELS: Record<string, string> = {
-  SAT: 'Satisfaction', TRUST: 'Trust', LOY: 'Loyalty', CRM: 'Relationship mgmt (CRM)', SQ: 'Service quality', GOV: 'Government role',
-  TAN: 'Tangibles', REL: 'Reliability', RES: 'Responsiveness', ASR: 'Assurance', EMP: 'Empathy', 'TRUST*GOV': 'Trust × government role',
-};
 
 /**
  * The disclosure rule's floors (shared/api/disclosure.ts): an aggregate a branch manager sees pools at least

@@ -33,7 +33,7 @@ export interface Alert {
   current: number;
   p: number;
   bhThreshold: number;
-  /** band: the IKM's mutu pelayanan fell (baseline = the IKM before, current = now; p of the drop, no BH). */
+  /** band: the IKM's mutu pelayanan fell (baseline = the IKM before, current = now; p of the drop, BH across branches). */
   test: 'abrupt' | 'sustained' | 'band';
   /** For a band alert: the grade before and now. */
   bands?: { from: Band; to: Band };
@@ -163,15 +163,17 @@ const BAND_RANK: Record<Band, number> = { A: 0, B: 1, C: 2, D: 3 };
 
 /**
  * Band alerts: a branch whose IKM grade (mutu pelayanan, what the unit publishes) is worse than in its previous
- * assessed period raises an alert of its own, whatever the decline's p (the grade is a regulated figure; the p of the
- * drop is reported). An open episode continues while the grade stays below the one before the episode and is resolved
- * once it is back. Both periods need n >= the rule's minN, so a handful of answers cannot move a grade.
+ * assessed period raises an alert of its own when the fall is real: the one-sided test of the decline survives
+ * Benjamini-Hochberg at the rule's q across the branches compared, so an IKM that hovers at a grade boundary does not
+ * alert every other quarter. An open episode continues while the grade stays below the one before the episode and is
+ * resolved once it is back. Both periods need n >= the rule's minN.
  */
 function ikmBandAlerts(input: AssessmentInput, rule: AlertRuleOptions): Pick<AssessmentOutput, 'newAlerts' | 'continuing' | 'resolved'> {
   const out: Pick<AssessmentOutput, 'newAlerts' | 'continuing' | 'resolved'> = { newAlerts: [], continuing: [], resolved: [] };
+  type Candidate = { b: string; since?: string; ref: Observation; cur: Observation; from: Band; to: Band; p: number };
+  const candidates: Candidate[] = [];
   for (const b of Object.keys(input.branches).sort()) {
-    const series = input.branches[b]!.series;
-    const s = (series[IKM] ?? []).filter((o) => o.period <= input.period && Number.isFinite(o.value));
+    const s = (input.branches[b]!.series[IKM] ?? []).filter((o) => o.period <= input.period && Number.isFinite(o.value));
     const cur = s.at(-1);
     if (!cur || cur.period !== input.period || cur.n < rule.minN) continue;
     const opened = input.openAlerts.get(`${b}#${IKM_BAND_METRIC}`);
@@ -179,21 +181,33 @@ function ikmBandAlerts(input: AssessmentInput, rule: AlertRuleOptions): Pick<Ass
     // the reference: the period before the episode began, else the period before this one
     const ref = s.filter((o) => o.period < (since ?? input.period)).at(-1);
     if (!ref || ref.n < rule.minN) continue;
-    const from = bandOf(ref.value)!, to = bandOf(cur.value)!;
-    if (BAND_RANK[to] <= BAND_RANK[from]) {
-      if (since !== undefined && since < input.period) out.resolved.push({ branch: b, metric: IKM_BAND_METRIC, since });
+    const se = Math.sqrt(cur.se ** 2 + ref.se ** 2);
+    const p = Number.isFinite(se) && se > 0 ? normalCdf(-(ref.value - cur.value) / se, 0, 1) : NaN;
+    candidates.push({ b, ...(since !== undefined ? { since } : {}), ref, cur, from: bandOf(ref.value)!, to: bandOf(cur.value)!, p });
+  }
+  // Benjamini-Hochberg over the branches compared (new episodes only: a continuing one needs no new evidence)
+  const fresh = candidates.filter((c) => c.since === undefined && Number.isFinite(c.p)).sort((x, y) => x.p - y.p);
+  let cut = -1;
+  fresh.forEach((c, k) => { if (c.p <= ((k + 1) * rule.q) / fresh.length) cut = k; });
+  const threshold = new Map(fresh.map((c, k) => [c.b, { t: ((k + 1) * rule.q) / fresh.length, ok: k <= cut }]));
+  for (const c of candidates) {
+    const fell = BAND_RANK[c.to] > BAND_RANK[c.from];
+    if (!fell) {
+      if (c.since !== undefined && c.since < input.period) out.resolved.push({ branch: c.b, metric: IKM_BAND_METRIC, since: c.since });
       continue;
     }
-    const decline = ref.value - cur.value;
-    const se = Math.sqrt(cur.se ** 2 + ref.se ** 2);
+    const bh = threshold.get(c.b);
+    if (c.since === undefined && !bh?.ok) continue;
+    const decline = c.ref.value - c.cur.value;
+    const se = Math.sqrt(c.cur.se ** 2 + c.ref.se ** 2);
     const zc = 1.959963984540054;
     const alert: Alert = {
-      branch: b, period: input.period, metric: IKM_BAND_METRIC, decline, declineCi: [decline - zc * se, decline + zc * se],
-      baseline: ref.value, current: cur.value, p: Number.isFinite(se) && se > 0 ? normalCdf(-decline / se, 0, 1) : NaN, bhThreshold: NaN,
-      test: 'band', bands: { from, to }, drivers: driverChanges(series, input.bandDrivers ?? [], input.period, 1, rule.baselinePeriods),
-      since: since ?? input.period, status: 'open',
+      branch: c.b, period: input.period, metric: IKM_BAND_METRIC, decline, declineCi: [decline - zc * se, decline + zc * se],
+      baseline: c.ref.value, current: c.cur.value, p: c.p, bhThreshold: bh?.t ?? NaN,
+      test: 'band', bands: { from: c.from, to: c.to }, drivers: driverChanges(input.branches[c.b]!.series, input.bandDrivers ?? [], input.period, 1, rule.baselinePeriods),
+      since: c.since ?? input.period, status: 'open',
     };
-    (since !== undefined && since !== input.period ? out.continuing : out.newAlerts).push(alert);
+    (c.since !== undefined && c.since !== input.period ? out.continuing : out.newAlerts).push(alert);
   }
   return out;
 }

@@ -82,7 +82,7 @@ describe('defaults', () => {
     });
     expect(c.recompute).toEqual({ nboot: 5000, nbootAggregate: 200, seed: 20240101, minN: 30, workers: 1, bca: false });
     expect(c.ingest).toEqual({ leaseSeconds: 60 });
-    expect(c.alerts).toEqual({ metrics: ['TRUST'], topicArn: undefined, webhook: undefined });
+    expect(c.alerts).toEqual({ metrics: ['TRUST'], ikmBand: true, topicArn: undefined, webhook: undefined });
     expect(c.logging).toEqual({ level: undefined });
     expect(c.runtime).toEqual({ onLambda: false });
     expect(c.local).toEqual({ port: 8080, dataDir: '.satmon/data' });
@@ -118,7 +118,7 @@ describe('valid values', () => {
     expect(c.recompute).toEqual({ nboot: 200, nbootAggregate: 100, seed: -7, minN: 1, workers: 4, bca: true });
     expect(c.ingest.leaseSeconds).toBe(90);
     expect(c.local.port).toBe(0);
-    expect(c.alerts).toEqual({ metrics: ['TRUST', 'SAT', 'LOY'], webhook: 'https://hooks.example.org/a?b=1', topicArn: 'arn:aws:sns:ap-southeast-3:000000000000:alerts' });
+    expect(c.alerts).toEqual({ metrics: ['TRUST', 'SAT', 'LOY'], ikmBand: true, webhook: 'https://hooks.example.org/a?b=1', topicArn: 'arn:aws:sns:ap-southeast-3:000000000000:alerts' });
     expect(c.logging.level).toBe('WARN');
     expect(c.aws.checksumWhenRequired).toBe(true);
     expect(c.survey).toEqual({

@@ -344,7 +344,7 @@ describe('the languages: the deployment default, lang= and the Indonesian Excel 
     expect(Object.keys(en[0]!).slice(0, 5)).toEqual(['Branch', 'Name', 'Region', 'n', 'SAT index']);
     // text cells too: index names, statuses, the scope's total row
     const head = read((await call('/api/export/headline.csv', HEAD, { period: '2025', lang: 'id' })).body);
-    expect(head.map((r) => r.Indeks)).toEqual(['Kepuasan', 'Kepercayaan', 'Loyalitas', 'Manajemen hubungan (CRM)', 'Kualitas layanan', 'Peran pemerintah']);
+    expect(head.map((r) => r.Indeks)).toEqual(['Kepuasan', 'Kepercayaan', 'Loyalitas', 'Manajemen hubungan (CRM)', 'Kualitas layanan', 'Peran pemerintah', 'IKM (Indeks Kepuasan Masyarakat)']);
     expect(head[0]!.Cakupan).toBe('Nasional');
     const alerts = read((await call('/api/export/alerts.csv', HEAD, { lang: 'id' })).body);
     expect(alerts[0]).toMatchObject({ Indeks: 'Kepercayaan', Status: 'aktif' });

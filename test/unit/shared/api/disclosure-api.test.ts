@@ -86,7 +86,7 @@ describe('a region of two branches (SUMUT)', () => {
   it('CSV exports withhold the same figures, with a Withheld column; the model exports are refused with the reason', async () => {
     const q = { period: '2025', region: 'SUMUT' };
     const headline = rowsOf((await call('/api/export/headline.csv', MANAGER('BR02'), q)).body);
-    expect(headline).toHaveLength(6);
+    expect(headline).toHaveLength(7); // the six indices and the IKM
     for (const r of headline) {
       expect(r['This period index']).toBe('');
       expect(r['This period n']).toBe('');

@@ -5,7 +5,7 @@ import { closeAssessment, IKM_BAND_METRIC, type AssessmentInput } from '../../..
 import type { Observation } from '../../../../shared/assess/alert-rule';
 
 const Q = ['2024-Q1', '2024-Q2', '2024-Q3', '2024-Q4', '2025-Q1', '2025-Q2'];
-const obs = (values: number[], n = 100, se = 1): Observation[] => values.map((value, i) => ({ period: Q[i]!, value, se, n }));
+const obs = (values: number[], n = 100, se = 0.8): Observation[] => values.map((value, i) => ({ period: Q[i]!, value, se, n }));
 const nrr = (values: number[]) => obs(values, 100, 0.05);
 
 function input(period: string, ikm: Record<string, Observation[]>, openAlerts: Map<string, string> = new Map()): AssessmentInput {
@@ -16,7 +16,7 @@ function input(period: string, ikm: Record<string, Observation[]>, openAlerts: M
 }
 
 describe('IKM band alerts', () => {
-  const series = { KC01: obs([80, 79, 76, 75.5, 78, 79]), KC02: obs([90, 89, 88.4, 88, 88.2, 87]), KC03: obs([70, 72, 77, 78, 78, 78]) };
+  const series = { KC01: obs([80, 79, 76, 75.5, 78, 79]), KC02: obs([90, 89, 88.4, 85, 85.2, 87]), KC03: obs([70, 72, 77, 78, 78, 78]) };
 
   it('raises one when the grade drops (B 79 → C 76), with the grades, the p of the drop and the unsur that fell', () => {
     const out = closeAssessment(input('2024-Q3', series));
@@ -24,7 +24,8 @@ describe('IKM band alerts', () => {
     const a = out.newAlerts[0]!;
     expect(a).toMatchObject({ metric: IKM_BAND_METRIC, test: 'band', bands: { from: 'B', to: 'C' }, baseline: 79, current: 76, since: '2024-Q3' });
     expect(a.decline).toBeCloseTo(3, 12);
-    expect(a.p).toBeCloseTo(0.01694, 4); // Φ(−3/√2)
+    expect(a.p).toBeCloseTo(0.004005, 5); // Φ(−3/√(0.8² + 0.8²)) = Φ(−2.6517)
+    expect(a.bhThreshold).toBeCloseTo(0.05 / 3, 12); // the smallest of three branches' p
     expect(a.drivers[0]).toEqual({ construct: 'NRR_U4', change: expect.closeTo(-0.4, 12) });
   });
 
@@ -37,9 +38,13 @@ describe('IKM band alerts', () => {
     expect(q1.resolved).toEqual([{ branch: 'KC01', metric: IKM_BAND_METRIC, since: '2024-Q3' }]);
   });
 
-  it('A → B alerts too (88.4 → 88.0); a rise or the same grade does not', () => {
+  it('A → B alerts too (88.4 → 85.0); a rise or the same grade does not', () => {
     expect(closeAssessment(input('2024-Q4', series)).newAlerts.map((a) => [a.branch, a.bands])).toEqual([['KC02', { from: 'A', to: 'B' }]]);
     expect(closeAssessment(input('2024-Q3', { KC03: series.KC03 })).newAlerts).toEqual([]);
+  });
+
+  it('not for a grade that flickers at a boundary (76.7 → 76.5 is B → C, but no real decline)', () => {
+    expect(closeAssessment(input('2024-Q2', { KC09: obs([76.7, 76.5]) })).newAlerts).toEqual([]);
   });
 
   it('needs n >= minN in both periods, and can be switched off', () => {
