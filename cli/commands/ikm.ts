@@ -120,13 +120,13 @@ export async function run(argv: string[]): Promise<number> {
   if (nboot < 0) throw new CliError('--bootstrap must be 0 or more');
   const seed = intFlag(f.seed as string | undefined, 'seed', 20240101);
   const directory = f.branches ? parseBranchDirectory(await readJson(f.branches as string, 'branch directory'), f.branches as string) : undefined;
-  const populations = new Map<string, number>();
-  for (const b of [...(instrument.branches?.values() ?? []), ...(directory?.values() ?? [])]) if (b.population !== undefined) populations.set(b.id, b.population);
+  // the directory passed, else the instrument's (as the pipeline reads branches.json over the instrument's list)
+  const branchDirectory = directory ?? instrument.branches ?? undefined;
 
   const dataPath = required(f.data as string | undefined, 'data');
   const rows = await unsurRows(await files(dataPath), instrument, ikmSpec.unsur, directory);
   if (rows.branches.length === 0) throw new CliError(`${dataPath}: no clean rows (${rows.rejected} rejected; see satmon clean --explain)`);
-  const units = ikmUnits({ branches: rows.branches, periods: rows.periods, unsur: ikmSpec.unsur, cols: rows.cols }, { weights, nboot, seed }, populations);
+  const units = ikmUnits({ branches: rows.branches, periods: rows.periods, unsur: ikmSpec.unsur, cols: rows.cols }, { weights, nboot, seed }, branchDirectory);
   const doc = { weights, nboot, seed, rows: rows.branches.length, rejected: rows.rejected, duplicates: rows.duplicates, units: units.map(toJson) };
 
   if (format === 'table') {

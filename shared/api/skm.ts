@@ -12,6 +12,7 @@
 // decided as that period's whole aggregate. Ranking: a manager gets their own branch only and no positions,
 // as the overview's ranking lists only the branches a user may read.
 import { assertBranch, visibleBranches, type Principal } from '../auth';
+import { profileCounts } from '../assess/profile';
 import type { MetricItem, SummaryItem } from '../assess/records';
 import { keys, unitPk, type Unit } from '../layout/keys';
 import { comparePeriods, kindTag, periodKind } from '../period';
@@ -82,7 +83,7 @@ function profileTables(profile: SummaryItem['profile'], why: (dimension: string,
  * category counts from its summary as cells; respondents who did not answer are the uncategorized part.
  */
 async function profilePlans(store: DashboardStore, p: Principal, period: string, dimensions: readonly string[]): Promise<Map<string, DisclosurePlan>> {
-  const [dir, coverage] = await Promise.all([store.directory(), store.branchCoverage(period)]);
+  const [dir, coverage] = await Promise.all([store.directory(), store.branchCoverage(period, 'IKM')]);
   const regionOf = new Map(dir.map((b) => [b.id, b.region]));
   const summaries = await store.branchSummaries(coverage.map((c) => c.branch), period);
   const plans = new Map<string, DisclosurePlan>();
@@ -90,7 +91,7 @@ async function profilePlans(store: DashboardStore, p: Principal, period: string,
     const codes = new Set<string>();
     const rows = coverage.map((c): BranchCounts => {
       const base: BranchCounts = { branch: c.branch, region: regionOf.get(c.branch) ?? c.region ?? '', total: c.n };
-      const counts = summaries.get(c.branch)?.profile?.[dim];
+      const counts = profileCounts(summaries.get(c.branch)?.profile?.[dim]);
       if (!counts) return { ...base, cells: {}, uncategorized: c.n };
       const cells = Object.fromEntries(Object.entries(counts).filter(([code]) => code !== ''));
       for (const code of Object.keys(cells)) codes.add(code);
@@ -142,7 +143,8 @@ export async function skmView(store: DashboardStore, p: Principal, q: SkmQuery):
   const [summary, metrics, plan] = await Promise.all([
     store.summary(key, q.period),
     store.metrics(key),
-    guarded ? wholeDisclosure(store, p, q.period) : Promise.resolve(undefined),
+    // counted by the IKM's own respondents: the branches whose drops carry the SKM (not the questionnaire's)
+    guarded ? wholeDisclosure(store, p, q.period, 'IKM') : Promise.resolve(undefined),
   ]);
   const withheld: Withheld = {};
   const why = plan?.withheld(scope);
@@ -158,7 +160,7 @@ export async function skmView(store: DashboardStore, p: Principal, q: SkmQuery):
     n = summary.n;
     const dims = Object.keys(summary.profile ?? {});
     const plans = guarded ? await profilePlans(store, p, q.period, dims) : new Map<string, DisclosurePlan>();
-    profile = profileTables(summary.profile, (dim, code) => (code === '' ? undefined : plans.get(dim)?.withheld(scope, code)), withheld);
+    profile = profileTables(summary.profile && Object.fromEntries(Object.entries(summary.profile).map(([d, c]) => [d, profileCounts(c)!])), (dim, code) => (code === '' ? undefined : plans.get(dim)?.withheld(scope, code)), withheld);
     // 'Not answered' is the total minus the categories: shown only while every category is (else it would give
     // the withheld ones away by difference).
     for (const t of profile) {
@@ -174,7 +176,7 @@ export async function skmView(store: DashboardStore, p: Principal, q: SkmQuery):
   // Trend: every period of the same kind up to this one; for a manager each aggregate period as its rule decides.
   let trend = trendOf(metrics, q.period);
   if (guarded) {
-    const plans = await Promise.all(trend.map((x) => wholeDisclosure(store, p, x.period)));
+    const plans = await Promise.all(trend.map((x) => wholeDisclosure(store, p, x.period, 'IKM')));
     trend = trend.filter((x, i) => {
       const w = plans[i]!.withheld(scope);
       if (w) withheld[`trend.${x.period}`] = w;

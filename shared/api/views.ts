@@ -98,9 +98,9 @@ export type CountedTable = 'whole' | 'segment' | 'programme' | 'programmes';
  * Whole aggregates are always counted by that n, so every endpoint decides them alike; the share-satisfied
  * table, a figure of its own, counts its own respondents.
  */
-export async function disclosureOf(store: DashboardStore, p: Principal, period: string, tables: readonly CountedTable[] = ['whole']): Promise<DisclosurePlan[]> {
+export async function disclosureOf(store: DashboardStore, p: Principal, period: string, tables: readonly CountedTable[] = ['whole'], metric = 'SAT'): Promise<DisclosurePlan[]> {
   if (!restricted(p)) return tables.map(() => SHOW_ALL);
-  const [dir, coverage] = await Promise.all([store.directory(), store.branchCoverage(period)]);
+  const [dir, coverage] = await Promise.all([store.directory(), store.branchCoverage(period, metric)]);
   const regionOf = new Map(dir.map((b) => [b.id, b.region]));
   const base: BranchCounts[] = coverage.map((c) => ({ branch: c.branch, region: regionOf.get(c.branch) ?? c.region ?? '', total: c.n }));
   const summaries = tables.some((t) => t !== 'whole') ? await store.branchSummaries(base.map((r) => r.branch), period) : new Map<string, SummaryItem>();
@@ -121,9 +121,12 @@ export async function disclosureOf(store: DashboardStore, p: Principal, period: 
   });
 }
 
-/** The plan for whole aggregates only (network and regions). */
-export async function wholeDisclosure(store: DashboardStore, p: Principal, period: string): Promise<DisclosurePlan> {
-  return (await disclosureOf(store, p, period))[0]!;
+/**
+ * The plan for whole aggregates only (network and regions), counted by the respondents of `metric` (SAT; the SKM
+ * report counts the IKM's, who may be other branches' and fewer: a branch without the SKM is not in the IKM).
+ */
+export async function wholeDisclosure(store: DashboardStore, p: Principal, period: string, metric = 'SAT'): Promise<DisclosurePlan> {
+  return (await disclosureOf(store, p, period, ['whole'], metric))[0]!;
 }
 
 // ---------------------------------------------------------------------------------------------------- me

@@ -2,6 +2,7 @@
 // quarters' respondents, as an annual SKM does). Pure: answers in, figures out (shared/stats/ikm.ts computes).
 import { comparePeriods, yearOf } from '../period';
 import { computeIkm, sampleAdequacy, type IkmOptions, type IkmResult, type SampleAdequacy } from '../stats/ikm';
+import { populationOf } from './units';
 
 export const NETWORK_UNIT = 'network';
 
@@ -22,7 +23,11 @@ export interface IkmUnit {
   sample?: SampleAdequacy;
 }
 
-export function ikmUnits(rows: IkmRows, opts: IkmOptions = {}, populations?: ReadonlyMap<string, number>): IkmUnit[] {
+/**
+ * `directory`: the branch directory (regions, populations); with it each unit gets the Krejcie-Morgan sample of its
+ * population, summed for the network over every branch of the directory as the pipeline does (populationOf).
+ */
+export function ikmUnits(rows: IkmRows, opts: IkmOptions = {}, directory?: ReadonlyMap<string, { region?: string; population?: number }>): IkmUnit[] {
   const groups = new Map<string, { branch: string; period: string; idx: number[] }>();
   const add = (branch: string, period: string, i: number) => {
     const key = `${branch}\u0000${period}`;
@@ -38,9 +43,7 @@ export function ikmUnits(rows: IkmRows, opts: IkmOptions = {}, populations?: Rea
   for (const g of groups.values()) {
     const cols = rows.cols.map((c) => Float64Array.from(g.idx, (i) => c[i]!));
     const result = computeIkm(rows.unsur, cols, opts);
-    const members = g.branch === NETWORK_UNIT ? [...new Set(g.idx.map((i) => rows.branches[i]!))] : [g.branch];
-    const pops = members.map((b) => populations?.get(b));
-    const population = pops.every((p): p is number => p !== undefined) && pops.length ? pops.reduce((a, p) => a + p, 0) : undefined;
+    const population = populationOf(g.branch === NETWORK_UNIT ? { kind: 'network' } : { kind: 'branch', id: g.branch }, directory);
     out.push({ branch: g.branch, period: g.period, result, ...(population !== undefined ? { sample: sampleAdequacy(population, result.n) } : {}) });
   }
   // branches by id, the network last; periods in time order, a year after its quarters

@@ -14,8 +14,9 @@ import { selectColumns, selectRows, type DataTable } from '../stats/table';
 import { mean, sd } from '../stats/moments';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import type { Unit } from '../layout/keys';
-import type { SurveyFrame } from './frame';
+import { filterFrame, type SurveyFrame } from './frame';
 import { programmeTable, type ProgrammeRow } from './programme-table';
+import { NOT_ANSWERED } from './profile';
 import { createUnitEstimator, unitEstimatorRecipe, type IndexPlan } from './unit-estimator';
 
 export interface RecomputeSettings {
@@ -74,7 +75,7 @@ export interface UnitResult {
   items: ItemSummary[];
   /** The SKM of Permenpan RB 14/2017, when the instrument declares its unsur and the unit's rows answer them. */
   ikm?: UnitIkm;
-  /** Respondents by each categorical column (programme, segment, demographics): code -> count; `''` = not answered. */
+  /** Respondents by each categorical column (programme, segment, demographics): code -> count; NOT_ANSWERED = not answered. */
   profile: Record<string, Record<string, number>>;
 }
 
@@ -119,10 +120,11 @@ function unfit(t: DataTable, spec: PlsModelSpec | RegressionModelSpec, minN: num
 function profileOf(frame: SurveyFrame): UnitResult['profile'] {
   return Object.fromEntries(Object.entries(frame.categories).map(([name, values]) => {
     const counts: Record<string, number> = {};
-    for (const v of values) counts[v ?? ''] = (counts[v ?? ''] ?? 0) + 1;
+    for (const v of values) counts[v ?? NOT_ANSWERED] = (counts[v ?? NOT_ANSWERED] ?? 0) + 1;
     return [name, counts];
   }));
 }
+
 
 /**
  * The unit's IKM (bootstrap CI from the same seed and number of resamples as its other indices) and the NRR of each
@@ -163,20 +165,44 @@ function byKind(params: ParamSummary[], kind: ParamSummary['kind']) {
   return params.filter((p) => p.kind === kind);
 }
 
-export async function recomputeUnit(frame: SurveyFrame, ctx: RecomputeContext, settings: RecomputeSettings = DEFAULT_SETTINGS): Promise<UnitResult> {
+/**
+ * The rows that answered the questionnaire (any item outside the SKM): the models, indices and tables are theirs. A
+ * respondent of a drop that carried only the SKM counts in the IKM and the profile, not in the models' n.
+ */
+function questionnaireRows(frame: SurveyFrame, unsur: readonly string[]): SurveyFrame {
+  if (!unsur.length) return frame;
+  const cols = frame.items.cols.filter((_, j) => !unsur.includes(frame.items.names[j]!));
+  let all = true;
+  const keep = new Uint8Array(frame.n);
+  for (let i = 0; i < frame.n; i++) {
+    keep[i] = cols.some((c) => c[i] === c[i]) ? 1 : 0;
+    if (!keep[i]) all = false;
+  }
+  return all ? frame : filterFrame(frame, (i) => keep[i] === 1);
+}
+
+/** The rows that answered at least one unsur (the SKM's respondents, as shared/stats/ikm.ts counts them). */
+function skmRows(frame: SurveyFrame, unsur: readonly string[]): SurveyFrame {
+  const cols = unsur.map((u) => frame.items.cols[frame.items.names.indexOf(u)]).filter((c): c is Float64Array => c !== undefined);
+  return filterFrame(frame, (i) => cols.some((c) => c[i] === c[i]));
+}
+
+export async function recomputeUnit(allRows: SurveyFrame, ctx: RecomputeContext, settings: RecomputeSettings = DEFAULT_SETTINGS): Promise<UnitResult> {
+  const frame = questionnaireRows(allRows, ctx.ikm?.unsur ?? []);
   const t = frame.items;
   const satisfaction = ctx.satisfaction ?? satisfactionModel;
   const loyalty = ctx.loyalty ?? loyaltyModel;
   const indexable = INDEX_CONSTRUCTS.filter((c) => ctx.constructItems[c] && hasAll(t, ctx.constructItems[c]!));
   const result: UnitResult = {
-    schema: 1, unit: ctx.unit, period: ctx.period, n: frame.n, duplicatesDropped: frame.duplicatesDropped, settings,
+    schema: 1, unit: ctx.unit, period: ctx.period, n: allRows.n, duplicatesDropped: allRows.duplicatesDropped, settings,
     status: { satisfaction: { state: 'ok' }, loyalty: { state: 'ok' } },
-    indices: {}, programmes: null, breakdowns: {}, profile: profileOf(frame),
+    // the profile is the SKM report's: its respondents' when the instrument has the SKM, else every row's
+    indices: {}, programmes: null, breakdowns: {}, profile: profileOf(ctx.ikm ? skmRows(allRows, ctx.ikm.unsur) : allRows),
     items: t.names.map((name, j) => summarizeItem(name, t.cols[j]!, ctx.scale, 1 - settings.alpha)),
   };
   // Simple indices first: every unit has them, whatever happens to the models.
   for (const c of indexable) result.indices[c] = simpleIndex(t, ctx.constructItems[c]!, ctx.scale, settings.alpha);
-  if (ctx.ikm && hasAll(t, ctx.ikm.unsur)) Object.assign(result, unitIkm(t, ctx, settings, result.indices));
+  if (ctx.ikm && hasAll(allRows.items, ctx.ikm.unsur)) Object.assign(result, unitIkm(allRows.items, ctx, settings, result.indices));
 
   // Satisfaction model with bootstrap; PLS-weighted indices replace the simple ones.
   const satUnfit = unfit(t, satisfaction, settings.minN);

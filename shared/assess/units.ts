@@ -36,3 +36,14 @@ export function settingsFor(unit: Unit, s: RecomputeEnvSettings, onLambda: boole
     bca: !aggregate && s.bca,
   };
 }
+
+/**
+ * Active participants a unit serves, from the branch directory: a branch's own, a region's or the network's the sum
+ * over the directory's branches in it; unknown when any of them lacks a figure.
+ */
+export function populationOf(unit: Unit, branches: ReadonlyMap<string, { region?: string; population?: number }> | undefined): number | undefined {
+  if (!branches) return undefined;
+  const members = unit.kind === 'branch' ? [branches.get(unit.id)] : [...branches.values()].filter((b) => unit.kind === 'network' || b.region === unit.id);
+  if (!members.length || members.some((b) => b?.population === undefined)) return undefined;
+  return members.reduce((a, b) => a + b!.population!, 0);
+}

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { frameFromCleanCsv } from '../assess/frame';
 import { contextFromInstrument, recomputeUnit } from '../assess/recompute';
 import { recordsForResult, type SummaryItem } from '../assess/records';
-import { branchOfCleanKey, partPrefixes, settingsFor } from '../assess/units';
+import { branchOfCleanKey, partPrefixes, populationOf, settingsFor } from '../assess/units';
 import { isYear } from '../period';
 import type { RecomputeEnvSettings } from '../config';
 import { dropIdOfPartKey, keys, type Unit } from '../layout/keys';
@@ -30,17 +30,6 @@ export interface RecomputeOutcome {
   ms?: number;
   /** Bootstrap resamples whose estimation failed (left out of the CIs); only when the model was bootstrapped. */
   failedResamples?: number;
-}
-
-/**
- * Active participants a unit serves, from the branch directory: a branch's own, a region's or the network's the sum
- * over the directory's branches in it; unknown when any of them lacks a figure.
- */
-export function populationOf(unit: Unit, branches: ReadonlyMap<string, BranchInfo> | undefined): number | undefined {
-  if (!branches) return undefined;
-  const members = unit.kind === 'branch' ? [branches.get(unit.id)] : [...branches.values()].filter((b) => unit.kind === 'network' || b.region === unit.id);
-  if (!members.length || members.some((b) => b?.population === undefined)) return undefined;
-  return members.reduce((a, b) => a + b!.population!, 0);
 }
 
 export async function recomputeOne(d: RecomputeDeps, req: RecomputeRequest): Promise<RecomputeOutcome> {

@@ -120,15 +120,23 @@ export function prioritiesOf(unsur: readonly UnsurFigure[], band: Band | null): 
 }
 
 /**
- * The IKM of one unit: `cols` are the unsur columns in order (answers 1-4, NaN = no answer), all of length n.
- * A bootstrap resample whose IKM does not exist (an unsur with no answer in it) is left out of the CI.
+ * The IKM of one unit: `cols` are the unsur columns in order (answers 1-4, NaN = no answer), all of one length; n is
+ * the rows that answered at least one unsur. A bootstrap resample whose IKM does not exist (an unsur with no answer in
+ * it) is left out of the CI.
  */
-export function computeIkm(names: readonly string[], cols: readonly ArrayLike<number>[], opts: IkmOptions = {}): IkmResult {
+export function computeIkm(names: readonly string[], columns: readonly ArrayLike<number>[], opts: IkmOptions = {}): IkmResult {
+  let cols = columns;
   const rule = opts.weights ?? 'exact';
   const nboot = opts.nboot ?? 1000;
   const seed = opts.seed ?? 20240101;
   const alpha = opts.alpha ?? 0.05;
-  const n = cols[0]?.length ?? 0;
+  // The SKM's respondents: rows that answered at least one unsur (a row of a drop without the SKM, or whose SKM
+  // part is blank, is no respondent of it and is not resampled).
+  const rowsAll = cols[0]?.length ?? 0;
+  const kept: number[] = [];
+  for (let i = 0; i < rowsAll; i++) if (cols.some((c) => c[i] === c[i])) kept.push(i);
+  if (kept.length < rowsAll) cols = cols.map((c) => Float64Array.from(kept, (i) => c[i]!));
+  const n = kept.length;
   const weight = unsurWeight(names.length, rule);
   const unsur = names.map((u, j) => {
     const { nrr, n: answered } = nrrOf(cols[j]!);

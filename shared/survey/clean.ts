@@ -423,7 +423,15 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
   const constructOf = new Int32Array(nItems).fill(-1);
   instrument.constructs.forEach((c, k) => c.items.forEach((i) => (constructOf[i] = k)));
   const missingPerConstruct = new Int32Array(instrument.constructs.length);
-  const skmOnly = instrument.constructs.length === 0 && (instrument.spec.ikm?.unsur.length ?? 0) === nItems;
+  // Item blocks (itemBlocks): 0 = the questionnaire, 1 = the SKM's unsur; per-row tallies of each.
+  const unsurSet = new Set(instrument.spec.ikm?.unsur ?? []);
+  const SKM_BLOCK = 1;
+  const blockOf = Uint8Array.from(instrument.items, (it) => (unsurSet.has(it) ? SKM_BLOCK : 0));
+  const nUnsur = unsurSet.size;
+  const bAnswered = new Int32Array(2), bMissing = new Int32Array(2), bSame = new Uint8Array(2), bSamePos = new Uint8Array(2);
+  const bFirstPos = new Float64Array(2), bFirstRaw = new Float64Array(2), bFirstItem = new Int32Array(2);
+  /** The drop carries the SKM and not the questionnaire (set with the header). */
+  let skmAlone = false;
   const itemMin = Float64Array.from(instrument.itemScales, (sc) => sc.min);
   const itemSpan = Float64Array.from(instrument.itemScales, (sc) => sc.max - sc.min);
   const missingByItem = new Float64Array(nItems);
@@ -452,6 +460,7 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       dateAt = spec.dateColumn ? m.index[spec.dateColumn] ?? ABSENT : ABSENT;
       // An item of a block the drop does not carry (itemBlocks) is ABSENT: missing in every row, not hashed.
       itemAt = Int32Array.from(instrument.items, (it) => m.index[it] ?? ABSENT);
+      skmAlone = nUnsur > 0 && instrument.items.every((it, i) => unsurSet.has(it) ? itemAt[i] !== ABSENT : itemAt[i] === ABSENT);
       catAt = Int32Array.from(instrument.categories, (c) => m.index[c.column] ?? ABSENT);
       const savLabels = reader.sav?.header?.valueLabels;
       catLabels = Array.from(catAt, (j) => (j !== ABSENT && savLabels ? savLabels[cols[j]!] : undefined));
@@ -707,7 +716,10 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       const items: number[] = new Array(nItems);
       missingPerConstruct.fill(0);
       answerHasher.reset();
-      let answered = 0, nMissing = 0, firstAnswer = NaN, firstRaw = NaN, firstItem = 0, allSame = true, allSamePos = true;
+      let nMissing = 0;
+      // Straight-lining is judged per block (the questionnaire, the SKM): the same code everywhere in it (the same
+      // column of every grid), or the same point of every item's own scale ("the top answer" is 5 of 5 and 4 of 4).
+      bAnswered.fill(0); bMissing.fill(0); bSame.fill(1); bSamePos.fill(1);
       for (let i = 0; i < nItems; i++) {
         const at = itemAt[i]!;
         if (at === ABSENT) {
@@ -719,6 +731,7 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
         }
         const raw = f[at]!;
         const v = rules.items[i]!.read(raw);
+        const b = blockOf[i]!;
         if (typeof v === 'number') {
           items[i] = v;
           if (hasLabels) {
@@ -726,19 +739,18 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
             rowLabels[i] = lr ? (lr.read(raw) as number) : -1;
           }
           answerHasher.int((v - minCode) & 0xffff);
-          // Straight-lining: the same code everywhere (the same column of every grid), or the same point of every
-          // item's own scale when scales differ ("the top answer" is 5 of 5 and 4 of 4).
           const pos = (v - itemMin[i]!) / itemSpan[i]!;
-          if (answered === 0) { firstAnswer = pos; firstRaw = v; firstItem = i; }
+          if (bAnswered[b] === 0) { bFirstPos[b] = pos; bFirstRaw[b] = v; bFirstItem[b] = i; }
           else {
-            if (v !== firstRaw) allSame = false;
-            if (pos !== firstAnswer) allSamePos = false;
+            if (v !== bFirstRaw[b]) bSame[b] = 0;
+            if (pos !== bFirstPos[b]) bSamePos[b] = 0;
           }
-          answered++;
+          bAnswered[b]!++;
         } else if (v === MISSING) {
           items[i] = NaN;
           answerHasher.int(0x1ffff);
           nMissing++;
+          bMissing[b]!++;
           const k = constructOf[i]!;
           if (k >= 0) missingPerConstruct[k]!++;
         } else {
@@ -755,18 +767,26 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
             add('TOO_MANY_MISSING', `${instrument.constructs[k]!.name}: ${m} of ${size} items missing (more than ${Math.round(maxShare * 100)}%)`);
           }
         }
-        // An SKM-only survey's rows are judged on its unsur as a construct would be (beside a questionnaire an unsur
-        // left blank is only a missing answer: the row's other answers stand).
-        if (skmOnly && nMissing / nItems > maxShare) {
-          add('TOO_MANY_MISSING', `SKM: ${nMissing} of ${nItems} unsur missing (more than ${Math.round(maxShare * 100)}%)`);
+        // A row whose only answers are the SKM's (an SKM-only survey, or a drop carrying only the SKM) is judged on
+        // its unsur as a construct would be; beside the questionnaire an unsur left blank is only a missing answer.
+        const m = bMissing[SKM_BLOCK]!;
+        if (skmAlone && m / nUnsur > maxShare) {
+          add('TOO_MANY_MISSING', `SKM: ${m} of ${nUnsur} unsur missing (more than ${Math.round(maxShare * 100)}%)`);
         }
       }
-      if (slMin !== null && (allSame || allSamePos) && answered >= slMin) {
-        add('STRAIGHT_LINING', allSame ? `all ${answered} answered items are ${firstRaw}`
-          : `all ${answered} answered items are at the same point of their scales (${firstAnswer === 1 ? 'the top' : firstAnswer === 0 ? 'the bottom' : `${firstRaw} on ${instrument.items[firstItem]}`})`);
+      if (slMin !== null) {
+        for (let b = 0; b < 2; b++) {
+          if (bAnswered[b]! < slMin || !(bSame[b] || bSamePos[b])) continue;
+          const pos = bFirstPos[b]!, n = bAnswered[b]!;
+          add('STRAIGHT_LINING', bSame[b] ? `all ${n} answered items${b === SKM_BLOCK && nUnsur < nItems ? ' of the SKM' : ''} are ${bFirstRaw[b]}`
+            : `all ${n} answered items are at the same point of their scales (${pos === 1 ? 'the top' : pos === 0 ? 'the bottom' : `${bFirstRaw[b]} on ${instrument.items[bFirstItem[b]!]}`})`);
+          break;
+        }
       }
 
-      for (let k = 0; k < nCats; k++) answerHasher.str(cats[k] ?? '\u0000');
+      // (a category whose column the drop lacks adds nothing: a category added to the instrument later leaves the
+      // fingerprints of drops without it as they were)
+      for (let k = 0; k < nCats; k++) if (catAt[k] !== ABSENT) answerHasher.str(cats[k] ?? '\u0000');
       answerHasher.digest(digest);
       const answer32 = digest[0]!;
       const answerHash = hex8(digest[0]!) + hex8(digest[1]!);

@@ -15,7 +15,7 @@ import { translator, type MessageKey, type Params } from '../../shared/i18n/cata
 import { createFormat } from '../../shared/i18n/format';
 import { getItem, queryAll, queryPartition } from '../../lambdas/aws/dynamo';
 import { WITHHELD } from '../../shared/api/disclosure';
-import type { OverviewResponse } from '../../shared/api/types';
+import { METRICS, type OverviewResponse } from '../../shared/api/types';
 import { getObjectText, listKeys } from '../../lambdas/aws/s3';
 import type { AlertItem, MetricItem, SummaryItem } from '../../shared/assess/records';
 import type { UnitResult } from '../../shared/assess/recompute';
@@ -316,7 +316,7 @@ describe('branch page', () => {
     expect(ds(en('dash.chart.ciLow'))).toEqual(own.map((m) => m.ciLow));
     expect(ds(en('dash.chart.ciHigh'))).toEqual(own.map((m) => m.ciHigh));
     expect(ds(en('dash.chart.network'))).toEqual(net.map((m) => m.value));
-    expect((await charts(p)).filter((c) => c.section === 'trends')).toHaveLength(6);
+    expect((await charts(p)).filter((c) => c.section === 'trends')).toHaveLength(METRICS.length); // the six indices and the IKM
   });
 
   it('lists the open alert with its stored evidence', async () => {

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { contextFromInstrument, recomputeUnit, DEFAULT_SETTINGS } from '../../../../shared/assess/recompute';
 import { recordsForResult } from '../../../../shared/assess/records';
-import { populationOf } from '../../../../shared/pipeline/recompute';
+import { NOT_ANSWERED } from '../../../../shared/assess/profile';
+import { populationOf } from '../../../../shared/assess/units';
 import type { SurveyFrame } from '../../../../shared/assess/frame';
 import { computeIkm } from '../../../../shared/stats/ikm';
 import { loadInstrument } from '../../../../shared/survey/instrument';
@@ -34,7 +35,7 @@ describe('recompute with the SKM', () => {
     expect(r.ikm!.priorities).toEqual(direct.priorities);
     expect(r.ikm!.sample).toEqual({ population: 2000, required: 322, n, enough: false });
     expect(r.status.satisfaction.state).toBe('skipped');
-    expect(r.profile).toEqual({ gender: { '': 10, M: 20, F: 20 } }); // every 5th unanswered, then alternating
+    expect(r.profile).toEqual({ gender: { [NOT_ANSWERED]: 10, M: 20, F: 20 } }); // every 5th unanswered, then alternating (DynamoDB takes no '' key)
     const { summary, metrics } = recordsForResult(r, 'h');
     expect(summary.ikm!.ikm).toBe(direct.ikm);
     expect(metrics.map((m) => m.metric).sort()).toEqual(['IKM', ...U.map((u) => `NRR_${u}`)].sort());

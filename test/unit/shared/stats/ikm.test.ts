@@ -114,3 +114,14 @@ describe('bootstrap CI against R', () => {
     expect(a.ciLow).not.toBe(c.ciLow);
   });
 });
+
+describe('who the IKM counts', () => {
+  it('only rows that answered at least one unsur (a row without the SKM is no respondent of it)', () => {
+    const withBlank = U.map((_, j) => Float64Array.from([3, 4, NaN, 2].map((v, i) => (i === 2 ? NaN : v + (j % 2 ? 0 : 0)))));
+    const r = computeIkm(U, withBlank, { nboot: 100, seed: 3 });
+    const without = computeIkm(U, withBlank.map((c) => Float64Array.from([c[0]!, c[1]!, c[3]!])), { nboot: 100, seed: 3 });
+    expect(r.n).toBe(3);
+    expect(r.ikm).toBe(without.ikm);
+    expect(r.ciLow).toBe(without.ciLow); // the resamples are drawn over the three respondents only
+  });
+});

@@ -42,15 +42,42 @@ describe('item blocks', () => {
     expect((err as Error).message).toMatch(/required columns 'U3', 'U4'/);
   });
 
-  it('flags the top answer everywhere (5 on the questionnaire, 4 on the SKM) as straight-lining, and still a same code everywhere', async () => {
+  it('judges straight-lining per block: a questionnaire of 5s is flagged whatever the SKM says; the same code everywhere too', async () => {
     const all = defaultInstrument.items;
     const r = await clean(Buffer.from(csv(all, [
-      row('T1', all, (it) => (unsur.includes(it) ? 4 : 5)),
+      row('T1', all, (it, k) => (unsur.includes(it) ? 1 + (k % 4) : 5)),
       row('T2', all, () => 3),
       row('T3', all, answer),
     ])));
     expect(r.rejects.map((x) => [x.respondentId, x.reasons])).toEqual([['T1', ['STRAIGHT_LINING']], ['T2', ['STRAIGHT_LINING']]]);
+    expect(r.rejects[0]!.details[0]).toMatch(/all 40 answered items are 5/);
+  });
+
+  it('within a block of mixed scales, the top answer everywhere (5 of 5, 7 of 7) is straight-lining', async () => {
+    const mixed = loadInstrument({
+      id: 'mixed', idColumn: 'id', branchColumn: 'branch', periodColumn: 'period', scale: { min: 1, max: 5 },
+      constructs: { A: ['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A7', 'A8'] }, standaloneItems: ['S1', 'S2'],
+      itemScales: { S1: { min: 1, max: 7 }, S2: { min: 1, max: 7 } },
+    }, 'mixed');
+    const h = 'id,branch,period,A1,A2,A3,A4,A5,A6,A7,A8,S1,S2';
+    const r = await clean(Buffer.from([h, '1,BR01,2025-Q1,5,5,5,5,5,5,5,5,7,7', '2,BR01,2025-Q1,5,5,5,5,5,5,5,5,6,7'].join('\n') + '\n'), { instrument: mixed });
+    expect(r.rejects.map((x) => x.respondentId)).toEqual(['1']);
     expect(r.rejects[0]!.details[0]).toMatch(/the top/);
+    expect(r.clean.map((x) => x.respondentId)).toEqual(['2']);
+  });
+
+  it('a drop carrying only the SKM under the built-in instrument rejects a row with more than 20% of the unsur blank', async () => {
+    const r = await clean(Buffer.from(csv(unsur, [row('S1', unsur, answer), ['S2', 'BR01', '2025-Q1', '', '', '3', '3', '3', '3', '3', '3', '3'].join(',')])));
+    expect(r.clean.map((x) => x.respondentId)).toEqual(['S1']);
+    expect(r.rejects[0]!.details[0]).toMatch(/SKM: 2 of 9 unsur missing/);
+  });
+
+  it('a category the drop lacks adds nothing to the fingerprint (a category added later leaves old drops as they were)', async () => {
+    const text = csv(questionnaire, [row('A1', questionnaire, answer)]);
+    const now = await clean(Buffer.from(text));
+    const extra = loadInstrument({ ...defaultInstrument.spec, demographics: { ...defaultInstrument.spec.demographics, hobby: { codes: { X: [] } } } }, 'extra');
+    const later = await clean(Buffer.from(text), { instrument: extra });
+    expect(later.clean[0]!.answerHash).toBe(now.clean[0]!.answerHash);
   });
 
   it('an SKM-only survey rejects a row with more than 20% of its unsur blank', async () => {
