@@ -129,6 +129,7 @@ export const CATEGORY_ORDER: Record<string, readonly string[]> = {
   gender: ['M', 'F'],
   education: ['SD', 'SMP', 'SMA', 'DIPLOMA', 'S1', 'S2S3'],
   age: ['<21', '21-30', '31-40', '41-50', '>50'],
+  occupation: ['PNS', 'SWASTA', 'BUMN', 'WIRAUSAHA', 'PETANI', 'PENGEMUDI', 'LAINNYA'],
   segment: ['PU', 'BPU'],
   programme: ['JHT', 'JKK', 'JKM', 'JP', 'JKP'],
 };

@@ -66,7 +66,10 @@ const ikm2 = (f: Format, v: number | null | undefined) => f.num(v, 2);
 const ci2 = (f: Format, lo: number | null | undefined, hi: number | null | undefined) => f.t('common.range', { low: f.num(lo, 2), high: f.num(hi, 2) });
 
 /** The report's figures of a unit and period against the stored summary, in one language. */
-async function checkReport(p: Page, f: Format, s: SummaryItem, words: { unsur1: string; band: string; kinerja: string; male: string }) {
+async function checkReport(
+  p: Page, f: Format, s: SummaryItem,
+  words: { unsur1: string; band: string; kinerja: string; male: string; occupationCaption: string; occupation: Record<string, string> },
+) {
   const k = s.ikm!;
   expect(k, 'the pipeline stored the unit\'s IKM').toBeDefined();
   expect(await fact(p, 'ikm')).toBe(ikm2(f, k.ikmRounded));
@@ -96,7 +99,32 @@ async function checkReport(p: Page, f: Format, s: SummaryItem, words: { unsur1: 
     const shown = await rows(p, `skm-profile-${dim}`);
     expect(shown.map((r) => r[1])).toEqual(expect.arrayContaining(Object.values(s.profile![dim]!).map((n) => f.int(n))));
   }
+  // respondents by occupation (pekerjaan): every stored code, in the instrument's order, named in the page's
+  // language, with its count and share; the total is every respondent's; the table comes after age
+  const occupation = s.profile!.occupation!;
+  expect(occupation, 'the pipeline stored the occupation counts').toBeDefined();
+  const order = Object.keys(words.occupation);
+  expect(order).toEqual(expect.arrayContaining(Object.keys(occupation)));
+  const occupationTotal = Object.values(occupation).reduce((a, b) => a + b, 0);
+  expect(occupationTotal).toBe(total);
+  const codes = Object.keys(occupation).sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  expect(codes.length, 'the simulated network has every occupation').toBe(order.length);
+  expect(await rows(p, 'skm-profile-occupation')).toEqual(codes.map((c) => [words.occupation[c], f.int(occupation[c]), f.pct(occupation[c]! / occupationTotal)]));
+  expect((await rows(p, 'skm-profile-occupation', 'tfoot'))[0]!.slice(1)).toEqual([f.int(total), f.pct(1)]);
+  expect(await p.locator('#skm-profile-occupation caption').innerText()).toBe(words.occupationCaption);
+  const tables = await p.$$eval('#skm-profile table', (ts) => ts.map((x) => (x as { id: string }).id));
+  expect(tables.slice(0, 4)).toEqual(['skm-profile-gender', 'skm-profile-education', 'skm-profile-age', 'skm-profile-occupation']);
 }
+
+/** The occupation codes in the instrument's order, in each language (as the catalogue words them). */
+const OCCUPATION_ID = {
+  PNS: 'PNS/ASN/TNI/POLRI', SWASTA: 'Pegawai swasta', BUMN: 'Pegawai BUMN/BUMD', WIRAUSAHA: 'Wiraswasta/pedagang',
+  PETANI: 'Petani/nelayan/peternak', PENGEMUDI: 'Pengemudi/ojek/sopir', LAINNYA: 'Lainnya',
+};
+const OCCUPATION_EN = {
+  PNS: 'Government employee (PNS/ASN/TNI/POLRI)', SWASTA: 'Private-sector employee', BUMN: 'State or regional enterprise employee (BUMN/BUMD)',
+  WIRAUSAHA: 'Self-employed or trader', PETANI: 'Farmer, fisher or livestock keeper', PENGEMUDI: 'Driver or ojek rider', LAINNYA: 'Other',
+};
 
 describe('the SKM report of the network', () => {
   it('shows the stored IKM, unsur, respondents, priorities, trend and ranking, in Indonesian', async () => {
@@ -108,6 +136,7 @@ describe('the SKM report of the network', () => {
     await checkReport(p, ID, s, {
       unsur1: 'Persyaratan', band: { A: 'A (Sangat Baik)', B: 'B (Baik)', C: 'C (Kurang Baik)', D: 'D (Tidak Baik)' }[band],
       kinerja: { A: 'Sangat Baik', B: 'Baik', C: 'Kurang Baik', D: 'Tidak Baik' }[band], male: 'Laki-laki',
+      occupationCaption: 'Responden menurut pekerjaan', occupation: OCCUPATION_ID,
     });
     // trend: the network's annual IKM items with CI and grade; the chart draws the same values
     const series = (await ikmSeries({ kind: 'network' }, 'Y')).filter((m) => m.period <= YEAR);
@@ -136,6 +165,7 @@ describe('the SKM report of the network', () => {
     await checkReport(p, EN, s, {
       unsur1: 'Requirements', band: { A: 'A (Very good)', B: 'B (Good)', C: 'C (Below good)', D: 'D (Not good)' }[band],
       kinerja: { A: 'Very good', B: 'Good', C: 'Below good', D: 'Not good' }[band], male: 'Male',
+      occupationCaption: 'Respondents by occupation', occupation: OCCUPATION_EN,
     });
     expect(await p.locator('#skm-references').innerText()).toContain('Suryani');
     await shot(p, 'skm-network-en');

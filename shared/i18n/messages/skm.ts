@@ -86,6 +86,13 @@ export const skm = section('skm', {
   'education.S2S3': 'Master or doctorate (S2/S3)',
   'segment.PU': 'Wage earners (PU)',
   'segment.BPU': 'Non-wage (BPU)',
+  'occupation.PNS': 'Government employee (PNS/ASN/TNI/POLRI)',
+  'occupation.SWASTA': 'Private-sector employee',
+  'occupation.BUMN': 'State or regional enterprise employee (BUMN/BUMD)',
+  'occupation.WIRAUSAHA': 'Self-employed or trader',
+  'occupation.PETANI': 'Farmer, fisher or livestock keeper',
+  'occupation.PENGEMUDI': 'Driver or ojek rider',
+  'occupation.LAINNYA': 'Other',
   ageYears: '{band} years',
   'priorities.title': 'Improvement priorities',
   'priorities.caption': 'Unsur to improve first, weakest first',
@@ -210,6 +217,13 @@ export const skm = section('skm', {
   'education.S2S3': 'S2/S3',
   'segment.PU': 'Penerima Upah (PU)',
   'segment.BPU': 'Bukan Penerima Upah (BPU)',
+  'occupation.PNS': 'PNS/ASN/TNI/POLRI',
+  'occupation.SWASTA': 'Pegawai swasta',
+  'occupation.BUMN': 'Pegawai BUMN/BUMD',
+  'occupation.WIRAUSAHA': 'Wiraswasta/pedagang',
+  'occupation.PETANI': 'Petani/nelayan/peternak',
+  'occupation.PENGEMUDI': 'Pengemudi/ojek/sopir',
+  'occupation.LAINNYA': 'Lainnya',
   ageYears: '{band} tahun',
   'priorities.title': 'Prioritas perbaikan',
   'priorities.caption': 'Unsur yang perlu diperbaiki lebih dahulu, dari yang terlemah',
@@ -268,6 +282,10 @@ export const CATEGORY_KEY = {
     S1: 'skm.education.S1', S2S3: 'skm.education.S2S3',
   },
   segment: { PU: 'skm.segment.PU', BPU: 'skm.segment.BPU' },
+  occupation: {
+    PNS: 'skm.occupation.PNS', SWASTA: 'skm.occupation.SWASTA', BUMN: 'skm.occupation.BUMN', WIRAUSAHA: 'skm.occupation.WIRAUSAHA',
+    PETANI: 'skm.occupation.PETANI', PENGEMUDI: 'skm.occupation.PENGEMUDI', LAINNYA: 'skm.occupation.LAINNYA',
+  },
 } as const;
 /** Why an unsur is a priority. */
 export const WHY_KEY = { lowest: 'skm.why.lowest', 'below-cutoff': 'skm.why.belowCutoff' } as const;

@@ -1,6 +1,7 @@
 // The same simulated respondents as the files real survey tools export, for testing that each goes in as it is:
 //
-//   google-forms  question-text headers, answer labels ("Sangat Setuju"; the SKM unsur their own, "Gratis"),
+//   google-forms  question-text headers, answer labels ("Sangat Setuju"; the SKM unsur their own, "Gratis"; occupation
+//                 "Pengemudi/Ojek/Sopir"),
 //                 `Timestamp` dd/MM/yyyy HH:mm:ss (WIB),
 //                 the office chosen by name ("Kantor Cabang Langsa"); `,`, CRLF, UTF-8
 //   kobo          KoboToolbox CSV: `;`, every field quoted, group-path headers (grp_crm/CRM1), choice names as
@@ -11,7 +12,7 @@
 //                 the times as text (as Kobo writes them)
 //   sav           a head-office SPSS file (ZSAV): the default instrument's names, items numeric with the agreement
 //                 value labels (the unsur: their own) and the question texts as variable labels, the submission date
-//                 an SPSS date
+//                 an SPSS date, occupation a numeric code 1-7 whose value label the cleaner reads
 //
 // Each comes with the instrument that reads it (exportInstrument): the gforms-2024 / kobo-2024 instruments of issue 9
 // plus the programme, segment and demographic columns, the SKM unsur U1-U9 (itemScales 1-4, ikm) and SAT_PROG, or
@@ -112,6 +113,7 @@ const GF = {
   age: 'Usia',
   gender: 'Jenis kelamin',
   education: 'Pendidikan terakhir',
+  occupation: 'Pekerjaan utama',
 } as const;
 const PROGRAMME_LABELS: Record<string, string> = {
   JHT: 'Jaminan Hari Tua', JKK: 'Jaminan Kecelakaan Kerja', JKM: 'Jaminan Kematian', JP: 'Jaminan Pensiun', JKP: 'Jaminan Kehilangan Pekerjaan',
@@ -119,6 +121,13 @@ const PROGRAMME_LABELS: Record<string, string> = {
 const SEGMENT_LABELS: Record<string, string> = { PU: 'Penerima Upah', BPU: 'Bukan Penerima Upah' };
 const GENDER_LABELS: Record<string, string> = { M: 'Laki-laki', F: 'Perempuan' };
 const EDUCATION_LABELS: Record<string, string> = { SD: 'SD/MI', SMP: 'SMP/MTs', SMA: 'SMA/SMK', DIPLOMA: 'Diploma', S1: 'Sarjana', S2S3: 'Magister' };
+/** The occupation choices as the form words them (each an alias of the default instrument), in code order. */
+const OCCUPATION_LABELS: Record<string, string> = {
+  PNS: 'PNS/ASN/TNI/POLRI', SWASTA: 'Pegawai Swasta', BUMN: 'Pegawai BUMN/BUMD', WIRAUSAHA: 'Wiraswasta',
+  PETANI: 'Petani/Nelayan/Peternak', PENGEMUDI: 'Pengemudi/Ojek/Sopir', LAINNYA: 'Lainnya',
+};
+/** The occupation codes in the default instrument's order; in the .sav file a code's number is its place (1-based). */
+const OCCUPATION_CODES: readonly string[] = Object.keys(defaultJson.demographics.occupation.codes);
 
 /** Kobo group of each construct's items (`grp_crm/CRM1`), the identity and profile groups. */
 const koboGroup = (item: string) =>
@@ -172,6 +181,7 @@ export function exportInstrument(format: ExportFormat, branches: readonly SimBra
       ...profileSpec({
         ...aliases,
         programme: [GF.programme], segment: [GF.segment], age: [GF.age], gender: [GF.gender], education: [GF.education],
+        occupation: [GF.occupation],
       }),
     };
   }
@@ -182,7 +192,7 @@ export function exportInstrument(format: ExportFormat, branches: readonly SimBra
       constructs: constructItems(),
       branches: branches.map((b) => ({ id: b.id, name: b.name })),
       ...unsurSpec(false),
-      ...profileSpec({ programme: ['program'], segment: ['segmen'], age: ['usia'], gender: ['jenis_kelamin'], education: ['pendidikan'] }),
+      ...profileSpec({ programme: ['program'], segment: ['segmen'], age: ['usia'], gender: ['jenis_kelamin'], education: ['pendidikan'], occupation: ['pekerjaan'] }),
     };
   }
   const base = JSON.parse(JSON.stringify(defaultJson)) as Json;
@@ -223,20 +233,20 @@ function layout(o: SimulateOptions, format: TextFormat): Layout {
   const byId = new Map(o.branches.map((b) => [b.id, b]));
   if (format === 'google-forms') {
     return {
-      header: [[GF.timestamp, GF.id, GF.branch, GF.programme, GF.segment, GF.age, GF.gender, GF.education, ...items.map((it) => ITEM_QUESTIONS_ID[it]!)]],
+      header: [[GF.timestamp, GF.id, GF.branch, GF.programme, GF.segment, GF.age, GF.gender, GF.education, GF.occupation, ...items.map((it) => ITEM_QUESTIONS_ID[it]!)]],
       row(r) {
         const t = submission(o, r);
         return [
           `${p2(t.d)}/${p2(t.mo)}/${t.y} ${p2(t.h)}:${p2(t.mi)}:${p2(t.s)}`, r.respondentId, `Kantor Cabang ${byId.get(r.branch)?.name ?? r.branch}`,
           PROGRAMME_LABELS[r.programme]!, SEGMENT_LABELS[r.segment]!, String(r.age), GENDER_LABELS[r.gender]!, EDUCATION_LABELS[r.education]!,
-          ...Array.from(r.items, (v, i) => LABELS_BY_ITEM[i]![v - 1]!),
+          OCCUPATION_LABELS[r.occupation]!, ...Array.from(r.items, (v, i) => LABELS_BY_ITEM[i]![v - 1]!),
         ];
       },
       delimiter: ',', lineBreak: '\r\n', bom: false, quoteAll: false,
     };
   }
   if (format === 'kobo') {
-    const profile = ['program', 'segmen', 'usia', 'jenis_kelamin', 'pendidikan'].map((c) => `grp_profil/${c}`);
+    const profile = ['program', 'segmen', 'usia', 'jenis_kelamin', 'pendidikan', 'pekerjaan'].map((c) => `grp_profil/${c}`);
     return {
       header: [[...KOBO_META_BEFORE, 'grp_identitas/kpj', 'grp_identitas/cabang', ...profile, ...items.map((it) => `${koboGroup(it)}/${it}`), ...KOBO_META_AFTER]],
       row(r, index) {
@@ -249,26 +259,32 @@ function layout(o: SimulateOptions, format: TextFormat): Layout {
         return [
           started, utc.toISOString().replace('Z', '+00:00'), r.respondentId, r.branch.toLowerCase(),
           r.programme.toLowerCase(), r.segment.toLowerCase(), String(r.age), r.gender.toLowerCase(), r.education.toLowerCase(),
-          ...Array.from(r.items, String),
+          r.occupation.toLowerCase(), ...Array.from(r.items, String),
           String(100000 + index), `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`, iso, '', '[]', 'submitted_via_web', '', 'vPj3kYx2', '[]', String(index),
         ];
       },
       delimiter: ';', lineBreak: '\n', bom: false, quoteAll: true,
     };
   }
-  const base = ['respondent_id', 'branch_id', 'submitted_at', 'programme', 'segment', 'age', 'gender', 'education'];
+  const base = ['respondent_id', 'branch_id', 'submitted_at', 'programme', 'segment', 'age', 'gender', 'education', 'occupation'];
   if (format === 'qualtrics') {
     const texts: Record<string, string> = {
       respondent_id: 'Nomor Kartu Peserta (KPJ)', branch_id: 'Kantor cabang', submitted_at: 'Recorded Date', programme: 'Program yang digunakan',
-      segment: 'Jenis kepesertaan', age: 'Usia', gender: 'Jenis kelamin', education: 'Pendidikan terakhir',
+      segment: 'Jenis kepesertaan', age: 'Usia', gender: 'Jenis kelamin', education: 'Pendidikan terakhir', occupation: GF.occupation,
       ...(defaultJson.itemText as Record<string, string>),
     };
     const names = [...base, ...items];
+    // Question ids in the order the questions were added to the survey: occupation came last, so it has the
+    // highest QID and the others keep theirs.
+    const questions = [...base.slice(3).filter((n) => n !== 'occupation'), ...items, 'occupation'];
     return {
-      header: [names, names.map((n) => texts[n] ?? n), names.map((n, i) => (i < 3 ? `{"ImportId":"${n === 'submitted_at' ? 'recordedDate' : n}"}` : `{"ImportId":"QID${i - 2}"}`))],
+      header: [names, names.map((n) => texts[n] ?? n), names.map((n, i) => (i < 3 ? `{"ImportId":"${n === 'submitted_at' ? 'recordedDate' : n}"}` : `{"ImportId":"QID${questions.indexOf(n) + 1}"}`))],
       row(r) {
         const t = submission(o, r);
-        return [r.respondentId, r.branch, `${t.y}-${p2(t.mo)}-${p2(t.d)} ${p2(t.h)}:${p2(t.mi)}:${p2(t.s)}`, r.programme, r.segment, String(r.age), r.gender, r.education, ...Array.from(r.items, String)];
+        return [
+          r.respondentId, r.branch, `${t.y}-${p2(t.mo)}-${p2(t.d)} ${p2(t.h)}:${p2(t.mi)}:${p2(t.s)}`, r.programme, r.segment, String(r.age), r.gender,
+          r.education, r.occupation, ...Array.from(r.items, String),
+        ];
       },
       delimiter: ',', lineBreak: '\r\n', bom: true, quoteAll: false,
     };
@@ -278,7 +294,10 @@ function layout(o: SimulateOptions, format: TextFormat): Layout {
     row(r) {
       const name = NAMES_1252[new Rng(`${o.seed}|name|${r.respondentId}`).int(NAMES_1252.length)]!;
       const d = r.date;
-      return [r.respondentId, r.branch, name, `${p2(d.day)}/${p2(d.month)}/${d.year}`, r.programme, r.segment, String(r.age), r.gender, r.education, ...Array.from(r.items, String)];
+      return [
+        r.respondentId, r.branch, name, `${p2(d.day)}/${p2(d.month)}/${d.year}`, r.programme, r.segment, String(r.age), r.gender, r.education,
+        r.occupation, ...Array.from(r.items, String),
+      ];
     },
     delimiter: ';', lineBreak: '\r\n', bom: false, quoteAll: false,
   };
@@ -340,12 +359,17 @@ function spssFile(respondents: Iterable<SimRespondent>): Buffer {
     { name: 'age', type: 'number', label: 'Usia' },
     { name: 'gender', type: 'string', label: 'Jenis kelamin' },
     { name: 'education', type: 'string', label: 'Pendidikan terakhir' },
+    // A numeric code with value labels, as SPSS users code a category; the cleaner reads the label (an alias).
+    { name: 'occupation', type: 'number', label: GF.occupation, valueLabels: OCCUPATION_CODES.map((c, i) => [i + 1, OCCUPATION_LABELS[c]!]) },
     ...SIM_ITEMS.map((it): SavColumn => ({ name: it, type: 'number', label: ITEM_QUESTIONS_ID[it] ?? itemText[it] ?? it, valueLabels: valueLabels(it) })),
   ];
   const rows: SavCell[][] = [];
   for (const r of respondents) {
     const d = r.date;
-    rows.push([r.respondentId, r.branch, `${d.year}-${p2(d.month)}-${p2(d.day)}`, r.programme, r.segment, r.age, r.gender, r.education, ...Array.from(r.items)]);
+    rows.push([
+      r.respondentId, r.branch, `${d.year}-${p2(d.month)}-${p2(d.day)}`, r.programme, r.segment, r.age, r.gender, r.education,
+      OCCUPATION_CODES.indexOf(r.occupation) + 1, ...Array.from(r.items),
+    ]);
   }
   return writeSav(columns, rows, { compression: 'zlib', fileLabel: 'Survei kepuasan peserta' });
 }

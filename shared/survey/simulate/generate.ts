@@ -2,7 +2,7 @@
 import { daysInMonth, periodBounds, type CalendarDate } from '../period';
 import { Rng } from './prng';
 import {
-  AGE_BANDS, EDUCATION, EXOGENOUS_CORRELATION, GENDER, ITEM_THRESHOLDS, LATENT_CONSTRUCTS, PROGRAMMES,
+  AGE_BANDS, EDUCATION, EXOGENOUS_CORRELATION, GENDER, ITEM_THRESHOLDS, LATENT_CONSTRUCTS, OCCUPATIONS, PROGRAMMES,
   SAT_PROG_LOADING, SAT_PROG_THRESHOLDS, SEED000_LOADINGS, SEED000_PATHS, SEED003_BETAS, SEED003_R2, SEGMENTS,
   SERVQUAL_DIMENSIONS, SERVQUAL_ITEM_LOADING, SERVQUAL_ITEMS, SERVQUAL_SQ_LOADING, UNSUR, UNSUR_DRIVER, UNSUR_THRESHOLDS,
   populationMoments, type LatentConstruct,
@@ -33,6 +33,8 @@ export interface SimRespondent {
   age: number;
   gender: string;
   education: string;
+  /** Occupation code (OCCUPATIONS), drawn given the segment on its own stream (drawOccupation). */
+  occupation: string;
   /** Codes in SIM_ITEMS order: 1..5, the unsur 1..4. */
   items: Int8Array;
   /** Latent scores in LATENT_CONSTRUCTS order (with the branch/period shifts applied). */
@@ -154,8 +156,8 @@ const EDU_SHARES = EDUCATION.map((e) => e.share);
 const GENDER_SHARES = GENDER.map((g) => g.share);
 const AGE_SHARES = AGE_BANDS.map((a) => a.share);
 
-/** Draws the demographic and programme answers and the submission date of one respondent. */
-export function drawProfile(rng: Rng, period: string, programme: number): Omit<SimRespondent, 'respondentId' | 'branch' | 'period' | 'items' | 'latent'> {
+/** Draws the demographic and programme answers (occupation apart) and the submission date of one respondent. */
+export function drawProfile(rng: Rng, period: string, programme: number): Omit<SimRespondent, 'respondentId' | 'branch' | 'period' | 'occupation' | 'items' | 'latent'> {
   const band = AGE_BANDS[rng.pick(AGE_SHARES)]!;
   const [[y, m0]] = periodBounds(period);
   const month = m0 + rng.int(3);
@@ -168,4 +170,15 @@ export function drawProfile(rng: Rng, period: string, programme: number): Omit<S
     gender: GENDER[rng.pick(GENDER_SHARES)]!.code,
     education: EDUCATION[rng.pick(EDU_SHARES)]!.code,
   };
+}
+
+const OCCUPATION_SHARES: Readonly<Record<string, readonly number[]>> = Object.fromEntries(
+  Object.entries(OCCUPATIONS).map(([seg, list]) => [seg, list.map((o) => o.share)]),
+);
+
+/** Occupation given the segment (OCCUPATIONS), one draw from `rng`. */
+export function drawOccupation(rng: Rng, segment: string): string {
+  const list = OCCUPATIONS[segment as keyof typeof OCCUPATIONS];
+  if (!list) throw new Error(`drawOccupation: unknown segment '${segment}'`);
+  return list[rng.pick(OCCUPATION_SHARES[segment]!)]!.code;
 }

@@ -12,12 +12,14 @@
 // Every (branch, period) drop draws from its own stream seeded by `${seed}|${branch}|${period}`, so a drop is the
 // same whichever other drops are generated with it, and per-drop files and the head-office file hold the same rows.
 // The nine SKM unsur (U1-U9, 1-4) come from a second stream, `${seed}|unsur|${branch}|${period}`, on the same
-// respondents' latent scores: every other answer is what it was before the unsur were added.
+// respondents' latent scores: every other answer is what it was before the unsur were added. Occupation likewise
+// comes from a third, `${seed}|occupation|${branch}|${period}`, given each respondent's segment: adding it changed no
+// other answer (test/unit/shared/survey/simulate-occupation.test.ts pins the rows of two seeds).
 import * as z from 'zod';
 import { normalizeQuarter, parsePeriodList, periodIndex, yearOf } from '../../period';
 import { isoDate } from '../period';
 import { branchDirectory, type SimBranch } from './branches';
-import { CONSTRUCT_ITEM_COUNT, drawProfile, LATENT_INDEX, PopulationSampler, SIM_ITEMS, type SimRespondent } from './generate';
+import { CONSTRUCT_ITEM_COUNT, drawOccupation, drawProfile, LATENT_INDEX, PopulationSampler, SIM_ITEMS, type SimRespondent } from './generate';
 import { EXPECTED, MESS_KINDS, mutate, type Layout, type MessKind, type TruthEntry } from './messy';
 import { LATENT_CONSTRUCTS, UNSUR_BRANCH_SD, type LatentConstruct } from './population';
 import { Rng } from './prng';
@@ -174,6 +176,8 @@ export function* dropRespondents(o: SimulateOptions, branch: string, period: str
   const rng = new Rng(`${o.seed}|${branch}|${period}`);
   // The unsur have their own stream: the other answers are those of a simulation without them.
   const unsurRng = new Rng(`${o.seed}|unsur|${branch}|${period}`);
+  // So has occupation (added after the unsur).
+  const occupationRng = new Rng(`${o.seed}|occupation|${branch}|${period}`);
   const shift = branchShift(o, branch, period);
   const level = unsurLevel(o, branch);
   const stamp = period.replace('-', '');
@@ -184,7 +188,8 @@ export function* dropRespondents(o: SimulateOptions, branch: string, period: str
     sampler.draw(rng, shift, latent, items, programme);
     sampler.drawUnsur(unsurRng, latent, items, level);
     const profile = drawProfile(rng, period, programme);
-    yield { respondentId: `${branch}-${stamp}-${String(i).padStart(5, '0')}`, branch, period, ...profile, items, latent };
+    const occupation = drawOccupation(occupationRng, profile.segment);
+    yield { respondentId: `${branch}-${stamp}-${String(i).padStart(5, '0')}`, branch, period, ...profile, occupation, items, latent };
   }
 }
 
@@ -196,9 +201,9 @@ export function* simulateRows(options: SimulateOptionsInput | SimulateOptions = 
 
 /** Column names of a simulated drop (the default instrument's names). */
 export const SIM_COLUMNS: readonly string[] = [
-  'respondent_id', 'branch_id', 'period', 'submitted_at', 'programme', 'segment', 'age', 'gender', 'education', ...SIM_ITEMS,
+  'respondent_id', 'branch_id', 'period', 'submitted_at', 'programme', 'segment', 'age', 'gender', 'education', 'occupation', ...SIM_ITEMS,
 ];
-const LAYOUT_BASE = { id: 0, branch: 1, period: 2, date: 3, programme: 4, gender: 7, firstItem: 9, itemNames: SIM_ITEMS };
+const LAYOUT_BASE = { id: 0, branch: 1, period: 2, date: 3, programme: 4, gender: 7, occupation: 9, firstItem: 10, itemNames: SIM_ITEMS };
 const HEADER_STYLES = ['exact', 'upper', 'spaced'] as const;
 
 function headerLine(style: (typeof HEADER_STYLES)[number]): string[] {
@@ -212,7 +217,7 @@ function fieldsOf(r: SimRespondent, format: SimulateOptions['format']): string[]
   const date = format === 'excel-id'
     ? `${String(d.day).padStart(2, '0')}/${String(d.month).padStart(2, '0')}/${d.year}`
     : isoDate(d);
-  const out = [r.respondentId, r.branch, r.period, date, r.programme, r.segment, String(r.age), r.gender, r.education];
+  const out = [r.respondentId, r.branch, r.period, date, r.programme, r.segment, String(r.age), r.gender, r.education, r.occupation];
   for (let i = 0; i < r.items.length; i++) out.push(String(r.items[i]));
   return out;
 }

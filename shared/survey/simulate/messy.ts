@@ -18,7 +18,7 @@ export const MESS_KINDS = [
   'missing_id',
   'field_count', // the last field dropped
   'broken_quote', // an opening quote that never closes
-  'padded', // spaces around values, lower-case and Indonesian spellings of codes: stays clean
+  'padded', // spaces around values, lower-case and Indonesian spellings of codes (gender, occupation): stays clean
   'derived_period', // period left blank, valid date: stays clean, period derived from the date
 ] as const;
 export type MessKind = (typeof MESS_KINDS)[number];
@@ -63,6 +63,7 @@ export interface Layout {
   date: number;
   programme: number;
   gender: number;
+  occupation: number;
   /** First item column; items follow in SIM_ITEMS order. */
   firstItem: number;
   itemNames: readonly string[];
@@ -70,6 +71,10 @@ export interface Layout {
 }
 
 const PADDED_GENDER: Record<string, string> = { M: 'Laki-laki', F: 'Perempuan' };
+/** Everyday Indonesian spellings of the occupation codes (aliases of the default instrument). */
+const PADDED_OCCUPATION: Record<string, string> = {
+  PNS: 'ASN', SWASTA: 'Karyawan Swasta', BUMN: 'Pegawai BUMN', WIRAUSAHA: 'Wiraswasta', PETANI: 'Nelayan', PENGEMUDI: 'Ojek Online', LAINNYA: 'Lain-lain',
+};
 
 function itemCols(layout: Layout, prefix: string): number[] {
   const out: number[] = [];
@@ -134,6 +139,7 @@ export function mutate(kind: MessKind, fields: string[], layout: Layout, rng: Rn
       fields[layout.branch] = ` ${fields[layout.branch]!.toLowerCase()}`;
       fields[layout.programme] = ` ${fields[layout.programme]!.toLowerCase()} `;
       fields[layout.gender] = PADDED_GENDER[fields[layout.gender]!] ?? fields[layout.gender]!;
+      fields[layout.occupation] = ` ${PADDED_OCCUPATION[fields[layout.occupation]!] ?? fields[layout.occupation]!}`;
       for (let k = 0; k < 3; k++) {
         const j = items[rng.int(items.length)]!;
         fields[j] = ` ${fields[j]} `;

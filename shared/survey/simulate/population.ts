@@ -13,7 +13,8 @@
 // printed are not jointly attainable with correlated predictors (they would explain more than all variance).
 // Item loadings 0.80 (the paper reports only corrected item-total correlations).
 //
-// Demographics from seed-000 Tables 1-3; programme mix and PU/BPU split are assumptions (stated below).
+// Demographics from seed-000 Tables 1-3; programme mix, PU/BPU split and occupation by segment are assumptions
+// (stated below).
 //
 // The nine SKM unsur (Permenpan RB 14/2017, answered 1-4) are not in either paper: each is λ·d + √(1−λ²)·ε on its
 // own driver d, the standardized sum 0.6·(its SERVQUAL dimension) + 0.3·SAT + 0.2·TRUST, so it moves with service
@@ -101,6 +102,24 @@ export const SEGMENTS = [
   { code: 'PU', share: 0.65 },
   { code: 'BPU', share: 0.35 },
 ] as const;
+
+/**
+ * Occupation (pekerjaan, the SKM form's respondent profile; in neither paper), drawn given the segment. Shares are
+ * assumptions: wage earners (PU) are mostly private employees, then state-enterprise staff and government non-ASN /
+ * honorary staff (ASN themselves are insured through Taspen/Asabri); non-wage participants (BPU) are mostly
+ * self-employed traders, farmers and fishers, drivers and ojek riders, and others (village officials, domestic
+ * workers). Each list sums to 1.
+ */
+export const OCCUPATIONS = {
+  PU: [
+    { code: 'PNS', share: 0.1 }, { code: 'SWASTA', share: 0.66 }, { code: 'BUMN', share: 0.12 }, { code: 'WIRAUSAHA', share: 0.01 },
+    { code: 'PETANI', share: 0.02 }, { code: 'PENGEMUDI', share: 0.04 }, { code: 'LAINNYA', share: 0.05 },
+  ],
+  BPU: [
+    { code: 'PNS', share: 0.02 }, { code: 'SWASTA', share: 0.04 }, { code: 'BUMN', share: 0.01 }, { code: 'WIRAUSAHA', share: 0.38 },
+    { code: 'PETANI', share: 0.22 }, { code: 'PENGEMUDI', share: 0.2 }, { code: 'LAINNYA', share: 0.13 },
+  ],
+} as const satisfies Record<(typeof SEGMENTS)[number]['code'], readonly { code: string; share: number }[]>;
 
 /** Seed-000 Table 1 (n = 5, 15, 188, 161, 15 of 384). */
 export const EDUCATION = [

@@ -35,6 +35,9 @@ describe('satmon simulate', () => {
     const out = join(dir, 'sim');
     expect(await simulate(['--out', out, '--branches', '3', '--periods', '2025-Q1..2025-Q2', '--n', '40', '--seed', 's1', '--messy', '0.1', '--drift', 'BR02:TRUST:-0.4:2025-Q2'])).toBe(0);
     const files = (await readdir(out)).sort();
+    // (messy drops get a header style: exact, upper case or spaced)
+    const header = (await readFile(join(out, 'drop_BR01_2025-Q1.csv'), 'utf8')).split('\r\n')[0]!.split(';');
+    expect(header.slice(8, 11).map((h) => h.toLowerCase())).toEqual(['education', 'occupation', 'crm1']);
     expect(files).toEqual(['branches.json', 'drop_BR01_2025-Q1.csv', 'drop_BR01_2025-Q2.csv', 'drop_BR02_2025-Q1.csv', 'drop_BR02_2025-Q2.csv', 'drop_BR03_2025-Q1.csv', 'drop_BR03_2025-Q2.csv', 'truth.json']);
     const truth = JSON.parse(await readFile(join(out, 'truth.json'), 'utf8')) as SimTruth;
     expect(truth.files).toHaveLength(6);
@@ -90,6 +93,12 @@ describe('satmon clean', () => {
     expect(manifest.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(manifest.instrument.id).toBe('bpjstk-satisfaction');
     expect(manifest.groups).toEqual([{ branch: 'BR02', period: '2025-Q2', clean: manifest.cleanRows, rejected: expect.any(Number) }]);
+    // Occupation (pekerjaan) goes through: a clean.csv column of the default instrument's codes, the simulated mix.
+    const occ = cleanCsv[0]!.indexOf('occupation');
+    expect(occ).toBe(cleanCsv[0]!.indexOf('education') + 1);
+    const codes = new Set(cleanCsv.slice(1).map((r) => r[occ]));
+    expect([...codes].every((c) => Object.keys(defaultJson.demographics.occupation.codes).includes(c!))).toBe(true);
+    expect(codes.size).toBeGreaterThanOrEqual(4);
   });
   it('rejects.csv keeps the original fields and the exact original text', async () => {
     const out = join(dir, 'clean-fixture');

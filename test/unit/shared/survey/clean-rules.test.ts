@@ -30,8 +30,9 @@ describe('an Excel export from a branch (BOM, ;, CRLF, Indonesian headers)', asy
   });
   it('normalises codes: aliases, bands from ages, comma decimals', () => {
     const cats = (line: number) => r.byLine.get(line)!.clean!.categories;
-    expect(cats(2)).toEqual(['JHT', 'PU', '31-40', 'M', 'SMA']); // age 35, gender L(aki-laki)
-    expect(cats(19)).toEqual(['JHT', 'PU', '41-50', 'F', 'S2S3']); // "41 – 50", Perempuan, S2
+    // (the fixture predates the occupation column: it is absent, null in every row)
+    expect(cats(2)).toEqual(['JHT', 'PU', '31-40', 'M', 'SMA', null]); // age 35, gender L(aki-laki)
+    expect(cats(19)).toEqual(['JHT', 'PU', '41-50', 'F', 'S2S3', null]); // "41 – 50", Perempuan, S2
     expect(cats(20).slice(0, 2)).toEqual(['JP', 'BPU']); // jaminan pensiun, bukan penerima upah
     expect(r.byLine.get(19)!.clean!.items.slice(0, 4)).toEqual([4, 4, 5, 4]); // "4,0"
   });
@@ -81,7 +82,7 @@ describe('an Excel export from a branch (BOM, ;, CRLF, Indonesian headers)', asy
     expect(r.manifest.ungroupedRejected).toBe(7);
     expect(r.manifest.sha256).toBe(createHash('sha256').update(fixture('excel-id-branch.csv')).digest('hex'));
     expect(r.manifest.bytes).toBe(fixture('excel-id-branch.csv').length);
-    expect(r.manifest.instrument).toMatchObject({ id: 'bpjstk-satisfaction', version: '1.0.0' });
+    expect(r.manifest.instrument).toMatchObject({ id: 'bpjstk-satisfaction', version: '1.1.0' });
   });
   it('lists the new respondents with the answer hash of their clean row', () => {
     const g = r.manifest.groups[0]!;

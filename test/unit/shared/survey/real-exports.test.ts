@@ -29,6 +29,8 @@ async function numericBaseline() {
   const sim = simulateDrops({ ...SIM, format: 'plain' });
   const r = await clean(sim.drops[0]!.text);
   expect(r.rejects).toEqual([]);
+  // Every category answered (occupation included), so the exports' rows are compared on all of them.
+  expect(r.clean.every((c) => c.categories.length === defaultInstrument.categories.length && !c.categories.includes(null))).toBe(true);
   return r.clean;
 }
 
@@ -102,12 +104,14 @@ describe('each export cleans to exactly the rows of the numeric CSV', () => {
       if (format === 'kobo-xlsx') {
         expect(ex.files[0]!.file).toMatch(/\.kobo\.xlsx$/);
         expect(r.manifest.format).toMatchObject({ format: 'xlsx', sheet: 'Survei Kepuasan Peserta' });
-        expect(r.manifest.mapping.columns.CRM1).toEqual({ header: 'grp_crm/CRM1', column: 10, via: 'path' });
+        expect(r.manifest.mapping.columns.CRM1).toEqual({ header: 'grp_crm/CRM1', column: 11, via: 'path' });
+        expect(r.manifest.mapping.columns.occupation).toEqual({ header: 'grp_profil/pekerjaan', column: 10, via: 'path' });
       }
       if (format === 'sav') {
         expect(ex.files[0]!.file).toMatch(/\.sav$/);
         expect(r.manifest.format).toMatchObject({ format: 'sav', encoding: 'utf-8' });
-        expect(r.manifest.mapping.columns.CRM1).toEqual({ header: 'CRM1', column: 9, via: 'name' });
+        expect(r.manifest.mapping.columns.CRM1).toEqual({ header: 'CRM1', column: 10, via: 'name' });
+        expect(r.manifest.mapping.columns.occupation).toEqual({ header: 'occupation', column: 9, via: 'name' });
       }
     });
   }
@@ -131,7 +135,8 @@ describe('each export cleans to exactly the rows of the numeric CSV', () => {
     expect(r.clean).toHaveLength(12);
     expect(r.clean.every((c) => c.branch === 'BR02')).toBe(true);
     const m = r.manifest.mapping;
-    expect(m.columns.CRM1).toEqual({ header: '1. Petugas BPJS Ketenagakerjaan rutin memberi informasi terbaru kepada saya', column: 9, via: 'alias' });
+    expect(m.columns.CRM1).toEqual({ header: '1. Petugas BPJS Ketenagakerjaan rutin memberi informasi terbaru kepada saya', column: 10, via: 'alias' });
+    expect(m.columns.occupation).toEqual({ header: 'Pekerjaan utama', column: 9, via: 'alias' });
     expect(m.columns['Nomor Kartu Peserta (KPJ)']).toMatchObject({ via: 'name', column: 2 });
     // Each item's label counts add up to the clean rows and agree with the codes written.
     for (const [i, it] of inst.items.entries()) {

@@ -37,7 +37,7 @@ describe('SPSS variable labels as column aliases', () => {
     expect(r.clean.map(({ line, lines, ...rest }) => rest)).toEqual(base.clean.map(({ line, lines, ...rest }) => rest));
     expect(r.manifest.format.format).toBe('sav');
     expect(r.manifest.mapping.columns.respondent_id).toEqual({ header: 'V1', column: 1, via: 'label' });
-    expect(r.manifest.mapping.columns.CRM1).toMatchObject({ header: 'V10', via: 'label' });
+    expect(r.manifest.mapping.columns.CRM1).toMatchObject({ header: 'V11', via: 'label' });
     expect(r.manifest.header.matched.SAT_PROG).toBe(`V${r.manifest.header.columns.length}`);
     expect(r.manifest.header.ignored).toEqual([]);
   });
