@@ -89,8 +89,12 @@ async function userSwitcher(): Promise<void> {
   try {
     const r = await fetch('/auth/dev-users', { headers: { accept: 'application/json' } });
     if (!r.ok || !(r.headers.get('content-type') ?? '').includes('json')) return;
-    const { users, current } = (await r.json()) as { users: { id: string; label: string }[]; current: string | null };
-    const sel = h('select', { id: 'dev-user' }, users.map((u) => h('option', { value: u.id, selected: u.id === current }, u.label)));
+    const { users, current } = (await r.json()) as { users: { id: string; label: string; name?: string }[]; current: string | null };
+    const words = (u: { id: string; name?: string }) => {
+      const branch = /^manager:(.+)$/.exec(u.id)?.[1];
+      return branch ? t('dash.devUser.manager', { branch, name: u.name ?? '' }).replace(/ \(\)$/, '') : t('dash.devUser.headOffice');
+    };
+    const sel = h('select', { id: 'dev-user' }, users.map((u) => h('option', { value: u.id, selected: u.id === current }, words(u))));
     sel.addEventListener('change', () => {
       const next = sel.value === 'head-office' ? '/#/report' : `/#/branch/${sel.value.split(':')[1]}`;
       location.href = `/auth/dev-login?user=${encodeURIComponent(sel.value)}&next=${encodeURIComponent(next)}`;

@@ -226,7 +226,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       requestContext: { http: { method: 'GET', path: '/api/me' }, authorizer: { jwt: { claims: gatewayClaims(claims), scopes: null } } },
     } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer);
     const branches = out.statusCode === 200 ? (JSON.parse(out.body ?? '{}') as { branches?: { id: string; name: string }[] }).branches ?? [] : [];
-    return [devUser('head-office')!, ...branches.map((b) => ({ ...devUser(`manager:${b.id}`)!, label: `Branch manager ${b.id} (${b.name})` }))];
+    // (label: English for logs; the page words it from id and name in the reader's language)
+    return [devUser('head-office')!, ...branches.map((b) => ({ ...devUser(`manager:${b.id}`)!, label: `Branch manager ${b.id} (${b.name})`, name: b.name }))];
   }
 
   function serveStatic(req: IncomingMessage, res: ServerResponse, url: URL): void {
