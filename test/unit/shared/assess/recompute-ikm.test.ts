@@ -57,3 +57,34 @@ describe('recompute with the SKM', () => {
     expect(populationOf({ kind: 'network' }, undefined)).toBeUndefined();
   });
 });
+
+describe('rows of a drop that carried only the SKM (found by the red-team pass)', () => {
+  it('count in the IKM, and leave the models, indices and their n exactly as without them', async () => {
+    const { frameFromCleanCsv } = await import('../../../../shared/assess/frame');
+    const { cleanDrop, defaultInstrument: I, formatCleanHeader, formatCleanRow, simulateDrops } = await import('../../../../shared/survey');
+    const sim = simulateDrops({ seed: 'skm-only-rows', branches: 3, periods: ['2024-Q3'], n: 100, messy: 0, format: 'plain' });
+    const part = async (text: string, source: string) => {
+      let p = formatCleanHeader(I);
+      await cleanDrop(text, { instrument: I, source, onClean: (r) => { p += formatCleanRow(I, r); }, onReject: () => {} });
+      return { text: p, source };
+    };
+    const textOf = (b: string) => sim.drops.find((d) => d.branch === b)!.text;
+    // BR03's SKM as a file of its own (another sample: ids renumbered), without the questionnaire's columns
+    const lines = textOf('BR03').replace(/^\uFEFF/, '').split(/\r?\n/).filter(Boolean);
+    const questionnaire = new Set(I.items.filter((it) => !I.spec.ikm!.unsur.includes(it)));
+    const keep = lines[0]!.split(',').flatMap((h, i) => (questionnaire.has(h) ? [] : [i]));
+    const skmOnly = lines.map((l) => keep.map((i) => l.split(',')[i]).join(',')).join('\n').replace(/BR03-/g, 'SKM-') + '\n';
+    const q = [await part(textOf('BR01'), 'BR01'), await part(textOf('BR02'), 'BR02')];
+    const s3 = await part(skmOnly, 'BR03-skm');
+    const settings = { ...DEFAULT_SETTINGS, nboot: 50, seed: 1 };
+    const ctx = contextFromInstrument(I, { kind: 'network' }, '2024-Q3');
+    const without = await recomputeUnit(frameFromCleanCsv(q, I), ctx, settings);
+    const withSkm = await recomputeUnit(frameFromCleanCsv([...q, s3], I), ctx, settings);
+    expect(withSkm.status.satisfaction.state).toBe('ok');
+    for (const m of ['SAT', 'TRUST', 'LOY', 'CRM', 'SQ', 'GOV']) expect(withSkm.indices[m], m).toEqual(without.indices[m]);
+    expect(withSkm.satisfaction!.estimate.paths).toEqual(without.satisfaction!.estimate.paths);
+    expect(without.ikm!.n).toBe(200);
+    expect(withSkm.ikm!.n).toBe(300);
+    expect(withSkm.n).toBe(300);
+  });
+});
