@@ -1,5 +1,5 @@
 // npm run bench [-- NAME ...]: the benchmarks, each printing its figures (ratios against a baseline measured in
-// the same run). Not tests: nothing here asserts a time. Names: bootstrap, clean, alerts, national, cli, start, forget (default: all).
+// the same run). Not tests: nothing here asserts a time. Names: bootstrap, clean, alerts, national, cli, start, forget, ikm (default: all).
 // The AWS SDK's notice that its 2027 releases need Node 22 is for whoever upgrades it (README), not for every run.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { runAlertPowerBench } from './alert-power';
@@ -7,6 +7,7 @@ import { runBootstrapBench } from './bootstrap';
 import { runCleanBench } from './clean';
 import { runCliBench } from './cli';
 import { runForgetBench } from './forget';
+import { runIkmBench } from './ikm';
 import { runNationalBench } from './national';
 import { runStartBench } from './start';
 
@@ -18,6 +19,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   cli: () => runCliBench(),
   start: () => runStartBench(),
   forget: () => runForgetBench(),
+  ikm: () => runIkmBench(),
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

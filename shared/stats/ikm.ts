@@ -149,9 +149,25 @@ export function computeIkm(names: readonly string[], columns: readonly ArrayLike
     const rows = new Int32Array(n);
     const draws: number[] = [];
     const nrr = new Array<number>(names.length);
+    const packed = packAnswers(cols, n);
+    const k = names.length, sum = new Float64Array(k), cnt = new Float64Array(k);
     for (let b = 1; b <= nboot; b++) {
       new RRandom(seed + b).fillIndices(n, rows);
-      for (let j = 0; j < names.length; j++) nrr[j] = nrrOf(cols[j]!, rows).nrr;
+      if (packed) {
+        // hot kernel: one row's k answers sit together (one cache line), 0 = no answer; integer sums are exact, so
+        // the NRRs equal the column-wise ones to the last bit
+        sum.fill(0); cnt.fill(0);
+        for (let i = 0; i < n; i++) {
+          const base = rows[i]! * k;
+          for (let j = 0; j < k; j++) {
+            const v = packed[base + j]!;
+            if (v !== 0) { sum[j]! += v; cnt[j]!++; }
+          }
+        }
+        for (let j = 0; j < k; j++) nrr[j] = cnt[j]! > 0 ? sum[j]! / cnt[j]! : NaN;
+      } else {
+        for (let j = 0; j < k; j++) nrr[j] = nrrOf(cols[j]!, rows).nrr;
+      }
       const v = ikmFromNrr(nrr, rule);
       if (Number.isFinite(v)) draws.push(v);
     }
@@ -167,6 +183,25 @@ export function computeIkm(names: readonly string[], columns: readonly ArrayLike
     n, unsur, weight, weights: rule, ikm, ikmRounded: Number.isFinite(ikm) ? round2(ikm) : NaN, band, se, ciLow, ciHigh,
     moe: (ciHigh - ciLow) / 2, nboot, priorities: prioritiesOf(unsur, band),
   };
+}
+
+/**
+ * The answers row by row in bytes (1-255; 0 = no answer) when every answer is a whole number in 1-255, which SKM
+ * codes (1-4) are; null otherwise (the bootstrap then reads the columns).
+ */
+function packAnswers(cols: readonly ArrayLike<number>[], n: number): Uint8Array | null {
+  const k = cols.length;
+  const out = new Uint8Array(n * k);
+  for (let j = 0; j < k; j++) {
+    const c = cols[j]!;
+    for (let i = 0; i < n; i++) {
+      const v = c[i]!;
+      if (v !== v) continue;
+      if (!(v >= 1 && v <= 255 && Math.floor(v) === v)) return null;
+      out[i * k + j] = v;
+    }
+  }
+  return out;
 }
 
 export interface SampleAdequacy { population: number; required: number; n: number; enough: boolean }

@@ -19,6 +19,8 @@ const lcg = (s: number): number => (Math.imul(69069, s) + 1) >>> 0;
 
 export class RRandom {
   private readonly mt = new Uint32Array(N);
+  /** The same state as signed words: tempering in int32 keeps V8 on small integers (the hot path, chunk()). */
+  private readonly mt32 = new Int32Array(this.mt.buffer);
   private mti = N;
 
   constructor(seed: number) {
@@ -41,30 +43,49 @@ export class RRandom {
     this.mti = N;
   }
 
-  /** MT_genrand: a 32-bit word scaled to [0, 1). */
-  private genrand(): number {
+  /** Refills the state: MT19937's twist (R's MT_genrand when mti reaches N). */
+  private twist(): void {
     const mt = this.mt;
-    if (this.mti >= N) {
-      let kk = 0;
-      let y: number;
-      for (; kk < N - M; kk++) {
-        y = (mt[kk]! & UPPER_MASK) | (mt[kk + 1]! & LOWER_MASK);
-        mt[kk] = mt[kk + M]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
-      }
-      for (; kk < N - 1; kk++) {
-        y = (mt[kk]! & UPPER_MASK) | (mt[kk + 1]! & LOWER_MASK);
-        mt[kk] = mt[kk + (M - N)]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
-      }
-      y = (mt[N - 1]! & UPPER_MASK) | (mt[0]! & LOWER_MASK);
-      mt[N - 1] = mt[M - 1]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
-      this.mti = 0;
+    let kk = 0;
+    let y: number;
+    for (; kk < N - M; kk++) {
+      y = (mt[kk]! & UPPER_MASK) | (mt[kk + 1]! & LOWER_MASK);
+      mt[kk] = mt[kk + M]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
     }
-    let y = mt[this.mti++]!;
+    for (; kk < N - 1; kk++) {
+      y = (mt[kk]! & UPPER_MASK) | (mt[kk + 1]! & LOWER_MASK);
+      mt[kk] = mt[kk + (M - N)]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+    }
+    y = (mt[N - 1]! & UPPER_MASK) | (mt[0]! & LOWER_MASK);
+    mt[N - 1] = mt[M - 1]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+    this.mti = 0;
+  }
+
+  /** The next tempered 32-bit word of MT_genrand (unsigned). */
+  private word(): number {
+    if (this.mti >= N) this.twist();
+    let y = this.mt[this.mti++]!;
     y ^= y >>> 11;
     y ^= (y << 7) & 0x9d2c5680;
     y ^= (y << 15) & 0xefc60000;
     y ^= y >>> 18;
-    return (y >>> 0) * TWO_M32;
+    return y >>> 0;
+  }
+
+  /** The top 16 bits of the next word: floor(unif_rand() * 65536), R's rbits chunk. */
+  private chunk(): number {
+    if (this.mti >= N) this.twist();
+    let y = this.mt32[this.mti++]!;
+    y ^= y >>> 11;
+    y ^= (y << 7) & 0x9d2c5680;
+    y ^= (y << 15) & 0xefc60000;
+    y ^= y >>> 18;
+    return y >>> 16;
+  }
+
+  /** MT_genrand: a 32-bit word scaled to [0, 1). */
+  private genrand(): number {
+    return this.word() * TWO_M32;
   }
 
   /** unif_rand(): uniform on the open interval (0, 1). */
@@ -82,11 +103,22 @@ export class RRandom {
     return this.rejectionDraw(n, bits, 2 ** bits);
   }
 
-  /** rbits(bits) until below n: 16-bit chunks (as many as R takes, one per 16 bits counting 0..bits), low bits kept. */
+  /**
+   * rbits(bits) until below n: 16-bit chunks (as many as R takes, one per 16 bits counting 0..bits), low bits kept.
+   * A chunk is floor(unif_rand() * 65536), which is the word's top 16 bits (unif_rand is word * 2^-32, and its fixup
+   * of a zero word still gives chunk 0); the modulus is a power of two below 2^32, so `% modulus` keeps the low bits.
+   * Integer-only, bit for bit R's draws (test/unit/shared/stats/bootstrap r-rng tests).
+   */
   private rejectionDraw(n: number, bits: number, modulus: number): number {
+    const mask = modulus - 1;
     let v: number;
     if (bits < 16) {
-      do v = Math.floor(this.unifRand() * 65536) % modulus;
+      do v = this.chunk() & mask;
+      while (v >= n);
+      return v;
+    }
+    if (bits < 32) {
+      do v = (this.chunk() * 65536 + this.chunk()) & mask;
       while (v >= n);
       return v;
     }

@@ -108,6 +108,15 @@ describe('bootstrap CI against R', () => {
       expect(r.moe).toBeCloseTo((e.ciHigh - e.ciLow) / 2, 10);
     });
   }
+  it('the packed kernel (whole answers 1-255) and the column path (any other value) give the same draws', () => {
+    // halving every answer is exact in binary: the column path on the halves must give exactly half the CI
+    const packed = computeIkm(U, cols, { nboot: 300, seed: 7 });
+    const columns = computeIkm(U, cols.map((c) => c.map((v) => v / 2)), { nboot: 300, seed: 7 });
+    expect(columns.ciLow).toBe(packed.ciLow / 2);
+    expect(columns.ciHigh).toBe(packed.ciHigh / 2);
+    expect(columns.se).toBeCloseTo(packed.se / 2, 12);
+  });
+
   it('is seeded: the same seed gives the same CI, another seed another', () => {
     const a = computeIkm(U, cols, { nboot: 200, seed: 1 }), b = computeIkm(U, cols, { nboot: 200, seed: 1 }), c = computeIkm(U, cols, { nboot: 200, seed: 5000 }); // resample b uses seed + b: seeds 200 apart share no draw
     expect(a.ciLow).toBe(b.ciLow);
