@@ -17,7 +17,7 @@ import { cleanDrop, DropRejectedError, loadInstrument, parseBranchDirectory, typ
 export const summary = 'the IKM of Permenpan RB 14/2017 per branch and network, quarter and year';
 
 const HELP = `Usage: satmon ikm --data D --instrument I.json [--out R.json] [--branches B.json] [--weights exact|regulation]
-                 [--bootstrap N] [--seed S] [--format json|table] [--lang id|en]
+                 [--bootstrap N] [--bootstrap-aggregate N] [--seed S] [--format json|table] [--lang id|en]
 
 Cleans the drops in D (a file, or a folder's .csv, .txt, .xlsx and .sav files, recursively, as satmon clean reads them) with the
 instrument, whose "ikm" section names its unsur (U1-U9), and prints or writes
@@ -31,7 +31,10 @@ Options:
   --branches FILE    branch directory; with populations ("population": active participants) each unit also gets the
                      Krejcie-Morgan sample size and whether n reaches it
   --weights RULE     exact (1/9, default) or regulation (0.111 as the regulation's tables print it: 0.1% lower)
-  --bootstrap N      resamples for the CI (default 1000; 0 for none)
+  --bootstrap N      resamples for a branch's CI (default 1000; 0 for none)
+  --bootstrap-aggregate N
+                     resamples for the network's CI (default 200, as the pipeline's SATMON_NBOOT_AGGREGATE: its n is
+                     large and its SE small)
   --seed S           bootstrap seed (default 20240101)
   --format F         json (default) or table
   --lang L           language of the table (id or en; default SATMON_LOCALE, id)`;
@@ -104,7 +107,7 @@ const finite = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isF
 export async function run(argv: string[]): Promise<number> {
   const f = parseFlags(argv, {
     data: { type: 'string' }, instrument: { type: 'string' }, out: { type: 'string' }, branches: { type: 'string' },
-    weights: { type: 'string' }, bootstrap: { type: 'string' }, seed: { type: 'string' }, format: { type: 'string' },
+    weights: { type: 'string' }, bootstrap: { type: 'string' }, 'bootstrap-aggregate': { type: 'string' }, seed: { type: 'string' }, format: { type: 'string' },
   }, HELP);
   if (!f) return 0;
   const instrumentPath = required(f.instrument as string | undefined, 'instrument');
@@ -118,6 +121,8 @@ export async function run(argv: string[]): Promise<number> {
   if (format !== 'json' && format !== 'table') throw new CliError(`--format must be json or table, got '${format}'`);
   const nboot = intFlag(f.bootstrap as string | undefined, 'bootstrap', 1000);
   if (nboot < 0) throw new CliError('--bootstrap must be 0 or more');
+  const nbootAggregate = intFlag(f['bootstrap-aggregate'] as string | undefined, 'bootstrap-aggregate', Math.min(nboot, 200));
+  if (nbootAggregate < 0) throw new CliError('--bootstrap-aggregate must be 0 or more');
   const seed = intFlag(f.seed as string | undefined, 'seed', 20240101);
   const directory = f.branches ? parseBranchDirectory(await readJson(f.branches as string, 'branch directory'), f.branches as string) : undefined;
   // the directory passed, else the instrument's (as the pipeline reads branches.json over the instrument's list)
@@ -126,8 +131,8 @@ export async function run(argv: string[]): Promise<number> {
   const dataPath = required(f.data as string | undefined, 'data');
   const rows = await unsurRows(await files(dataPath), instrument, ikmSpec.unsur, directory);
   if (rows.branches.length === 0) throw new CliError(`${dataPath}: no clean rows (${rows.rejected} rejected; see satmon clean --explain)`);
-  const units = ikmUnits({ branches: rows.branches, periods: rows.periods, unsur: ikmSpec.unsur, cols: rows.cols }, { weights, nboot, seed }, branchDirectory);
-  const doc = { weights, nboot, seed, rows: rows.branches.length, rejected: rows.rejected, duplicates: rows.duplicates, units: units.map(toJson) };
+  const units = ikmUnits({ branches: rows.branches, periods: rows.periods, unsur: ikmSpec.unsur, cols: rows.cols }, { weights, nboot, nbootAggregate, seed }, branchDirectory);
+  const doc = { weights, nboot, nbootAggregate, seed, rows: rows.branches.length, rejected: rows.rejected, duplicates: rows.duplicates, units: units.map(toJson) };
 
   if (format === 'table') {
     const fmt = createFormat(cliLocale());

@@ -48,14 +48,21 @@ export function exportLink(tableName: string, params: Record<string, string | un
 }
 
 function downloadLink(tableName: string, href: string, label: string, format: string): HTMLElement {
-  const a = h('a', { class: 'btn export no-print', href, download: '', 'data-export': tableName, 'data-format': format }, label);
+  return downloadButton(href, label, { 'data-export': tableName, 'data-format': format }, 'text/csv', `${tableName}.csv`, (status) => t('dash.export.failed', { label, status }));
+}
+
+/**
+ * An export link: locally a plain link (the session cookie goes with it); with a Bearer token (AWS) the file is
+ * fetched with it and saved under the name the API gives.
+ */
+export function downloadButton(href: string, label: string, attrs: Record<string, string>, accept: string, fallbackName: string, failed: (status: number) => string): HTMLElement {
+  const a = h('a', { class: 'btn export no-print', href, download: '', ...attrs }, label);
   a.addEventListener('click', async (e) => {
-    const token = authHeader?.();
-    if (!token) return; // the cookie goes with a plain link
+    if (!authHeader?.()) return; // the cookie goes with a plain link
     e.preventDefault();
-    const r = await apiFetch(href, 'text/csv');
-    if (!r.ok) { a.textContent = t('dash.export.failed', { label, status: r.status }); return; }
-    const name = /filename="([^"]+)"/.exec(r.headers.get('content-disposition') ?? '')?.[1] ?? `${tableName}.csv`;
+    const r = await apiFetch(href, accept);
+    if (!r.ok) { a.textContent = failed(r.status); return; }
+    const name = /filename="([^"]+)"/.exec(r.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
     const url = URL.createObjectURL(await r.blob());
     const tmp = h('a', { href: url, download: name });
     document.body.appendChild(tmp);

@@ -27,7 +27,14 @@ export interface IkmUnit {
  * `directory`: the branch directory (regions, populations); with it each unit gets the Krejcie-Morgan sample of its
  * population, summed for the network over every branch of the directory as the pipeline does (populationOf).
  */
-export function ikmUnits(rows: IkmRows, opts: IkmOptions = {}, directory?: ReadonlyMap<string, { region?: string; population?: number }>): IkmUnit[] {
+export function ikmUnits(
+  rows: IkmRows,
+  opts: IkmOptions & { nbootAggregate?: number } = {},
+  directory?: ReadonlyMap<string, { region?: string; population?: number }>,
+): IkmUnit[] {
+  // The network's n is large and its bootstrap SE small: fewer resamples, as the pipeline's SATMON_NBOOT_AGGREGATE.
+  const { nbootAggregate, ...branchOpts } = opts;
+  const aggregateOpts = nbootAggregate !== undefined ? { ...branchOpts, nboot: nbootAggregate } : branchOpts;
   const groups = new Map<string, { branch: string; period: string; idx: number[] }>();
   const add = (branch: string, period: string, i: number) => {
     const key = `${branch}\u0000${period}`;
@@ -42,7 +49,7 @@ export function ikmUnits(rows: IkmRows, opts: IkmOptions = {}, directory?: Reado
   const out: IkmUnit[] = [];
   for (const g of groups.values()) {
     const cols = rows.cols.map((c) => Float64Array.from(g.idx, (i) => c[i]!));
-    const result = computeIkm(rows.unsur, cols, opts);
+    const result = computeIkm(rows.unsur, cols, g.branch === NETWORK_UNIT ? aggregateOpts : branchOpts);
     const population = populationOf(g.branch === NETWORK_UNIT ? { kind: 'network' } : { kind: 'branch', id: g.branch }, directory);
     out.push({ branch: g.branch, period: g.period, result, ...(population !== undefined ? { sample: sampleAdequacy(population, result.n) } : {}) });
   }

@@ -11,14 +11,14 @@ import {
 import type { MeResponse } from '../../../shared/api/types';
 import { INTL_TAG } from '../../../shared/i18n/locale';
 import { WHY_KEY } from '../../../shared/i18n/messages/skm';
-import { apiFetch, apiUrl, authHeader, get } from '../api';
+import { apiUrl, get } from '../api';
 import { COLORS } from '../charts';
 import { h } from '../dom';
 import { filterBar } from '../filters';
 import { fmtInt, fmtPct, fmtPeriod } from '../format';
 import { fmt, locale, t } from '../i18n';
 import { selectedPeriod } from '../state';
-import { note, section, table } from '../table';
+import { downloadButton, note, section, table } from '../table';
 import { errorBox, withheldMark, withheldNote } from '../ui';
 
 type Num = number | null | undefined;
@@ -91,21 +91,8 @@ function exportLinks(query: Record<string, string>): HTMLElement {
   const q = { ...query, lang: locale() };
   const link = (format: string, label: string) => {
     const href = apiUrl('skm/export', { ...q, format });
-    const a = h('a', { class: 'btn export no-print', href, download: '', 'data-export': 'skm', 'data-format': format }, label);
-    a.addEventListener('click', async (e) => {
-      if (!authHeader?.()) return; // the cookie goes with a plain link
-      e.preventDefault();
-      const r = await apiFetch(href, '*/*');
-      if (!r.ok) { a.textContent = t('skm.export.failed', { label, status: r.status }); return; }
-      const name = /filename="([^"]+)"/.exec(r.headers.get('content-disposition') ?? '')?.[1] ?? `skm.${format === 'xlsx' ? 'xlsx' : 'csv'}`;
-      const url = URL.createObjectURL(await r.blob());
-      const tmp = h('a', { href: url, download: name });
-      document.body.appendChild(tmp);
-      tmp.click();
-      tmp.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
-    });
-    return a;
+    return downloadButton(href, label, { 'data-export': 'skm', 'data-format': format }, '*/*', `skm.${format === 'xlsx' ? 'xlsx' : 'csv'}`,
+      (status) => t('skm.export.failed', { label, status }));
   };
   return h('span', { class: 'export-links' }, link('csv', t('skm.export.csv')), link('excel-id', t('skm.export.excelId')), link('xlsx', t('skm.export.xlsx')));
 }

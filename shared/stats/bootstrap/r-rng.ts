@@ -19,8 +19,6 @@ const lcg = (s: number): number => (Math.imul(69069, s) + 1) >>> 0;
 
 export class RRandom {
   private readonly mt = new Uint32Array(N);
-  /** The same state as signed words: tempering in int32 keeps V8 on small integers (the hot path, chunk()). */
-  private readonly mt32 = new Int32Array(this.mt.buffer);
   private mti = N;
 
   constructor(seed: number) {
@@ -74,13 +72,7 @@ export class RRandom {
 
   /** The top 16 bits of the next word: floor(unif_rand() * 65536), R's rbits chunk. */
   private chunk(): number {
-    if (this.mti >= N) this.twist();
-    let y = this.mt32[this.mti++]!;
-    y ^= y >>> 11;
-    y ^= (y << 7) & 0x9d2c5680;
-    y ^= (y << 15) & 0xefc60000;
-    y ^= y >>> 18;
-    return y >>> 16;
+    return this.word() >>> 16;
   }
 
   /** MT_genrand: a 32-bit word scaled to [0, 1). */
