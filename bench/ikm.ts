@@ -1,9 +1,10 @@
 // IKM benchmark (not a test): `satmon ikm` as a unit's staff run it, whole process (node bin/satmon.mjs -> the compiled
 // dist/), on one head-office SKM export with the regulation's answer labels (default 50 branches x 4 quarters x 500
-// respondents = 100,000 rows, the issue's skm-2024 instrument). Baseline, measured in the same run on the same file:
+// respondents = 100,000 rows, the issue's skm-2024 instrument; 1,000 resamples a branch unit, 200 a network unit, the
+// defaults). Baseline, measured in the same run on the same file:
 // `satmon clean` of it (reading and cleaning the export, which `satmon ikm` also does). Printed: medians of the rounds
 // (interleaved), the ratio, and what the IKM itself adds (every branch and the network x 4 quarters and the year, each
-// with a 1,000-resample bootstrap CI).
+// with its bootstrap CI).
 // Run: npm run bench -- ikm [--rounds N] [--branches B] [--n N] [--bootstrap N]  (or npx tsx bench/ikm.ts ...).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,7 +52,7 @@ export async function runIkmBench(opts: { rounds?: number; branches?: number; n?
     const file = path.join(dir, 'skm.csv');
     writeFileSync(file, skmExport(branches, n));
     const rows = branches * 4 * n;
-    log(`ikm: ${rows.toLocaleString('en-US')} rows (${branches} branches x 4 quarters x ${n}), answers as labels, ${nboot} resamples per unit`);
+    log(`ikm: ${rows.toLocaleString('en-US')} rows (${branches} branches x 4 quarters x ${n}), answers as labels, ${nboot} resamples per branch unit, 200 for the network's`);
     const clean: number[] = [], ikm: number[] = [];
     for (let i = 0; i < rounds; i++) {
       clean.push(satmon(['clean', '--data', file, '--out', path.join(dir, `clean-${i}`), '--instrument', INSTRUMENT]));

@@ -150,12 +150,12 @@ export function computeIkm(names: readonly string[], columns: readonly ArrayLike
     const draws: number[] = [];
     const nrr = new Array<number>(names.length);
     const packed = packAnswers(cols, n);
-    const k = names.length, sum = new Float64Array(k), cnt = new Float64Array(k);
+    const k = names.length, sum = new Int32Array(k), cnt = new Int32Array(k);
     for (let b = 1; b <= nboot; b++) {
       new RRandom(seed + b).fillIndices(n, rows);
       if (packed) {
-        // hot kernel: one row's k answers sit together (one cache line), 0 = no answer; integer sums are exact, so
-        // the NRRs equal the column-wise ones to the last bit
+        // hot kernel: one row's k answers sit together (one cache line), 0 = no answer; integer sums (int32, exact up
+        // to MAX_PACKED_ROWS) make the NRRs equal the column-wise ones to the last bit
         sum.fill(0); cnt.fill(0);
         for (let i = 0; i < n; i++) {
           const base = rows[i]! * k;
@@ -185,12 +185,16 @@ export function computeIkm(names: readonly string[], columns: readonly ArrayLike
   };
 }
 
+/** The kernel sums in int32: 255 x 8 million rows stays below 2^31. */
+const MAX_PACKED_ROWS = 8_000_000;
+
 /**
  * The answers row by row in bytes (1-255; 0 = no answer) when every answer is a whole number in 1-255, which SKM
  * codes (1-4) are; null otherwise (the bootstrap then reads the columns).
  */
 function packAnswers(cols: readonly ArrayLike<number>[], n: number): Uint8Array | null {
   const k = cols.length;
+  if (n > MAX_PACKED_ROWS) return null;
   const out = new Uint8Array(n * k);
   for (let j = 0; j < k; j++) {
     const c = cols[j]!;
