@@ -26,8 +26,9 @@ import { kindTag } from '../period';
  * version (npm start's .satmon/data) are rebuilt rather than misread. 2: respondent ids in chunks per drop.
  * 3: drops identified by uploader folder and content (dropId), conflicts recorded.
  * 4: respondent ids stored as pseudonyms, free text masked, rejects without the original rows.
+ * 5: the SKM (U1-U9, IKM and NRR series, the summary's ikm and profile), occupation, instrument 1.1.0.
  */
-export const STORAGE_LAYOUT_VERSION = 4;
+export const STORAGE_LAYOUT_VERSION = 5;
 
 export type Unit = { kind: 'branch'; id: string } | { kind: 'region'; id: string } | { kind: 'network' };
 
