@@ -31,7 +31,7 @@ const pct = (x: number | null | undefined) => (x === null || x === undefined ? n
 /** Literal maps from stored codes to their words (the catalogue test sees every key). */
 const KIND_KEY = { direct: 'exports.kind.direct', indirect: 'exports.kind.indirect' } as const;
 const ALERT_STATUS_KEY = { open: 'exports.alertStatus.open', resolved: 'exports.alertStatus.resolved' } as const;
-const TEST_KEY = { abrupt: 'exports.test.abrupt', sustained: 'exports.test.sustained' } as const;
+const TEST_KEY = { abrupt: 'exports.test.abrupt', sustained: 'exports.test.sustained', band: 'exports.test.band' } as const;
 const DROP_STATUS_KEY = { done: 'exports.dropStatus.done', rejected: 'exports.dropStatus.rejected', processing: 'exports.dropStatus.processing' } as const;
 const word = <M extends Record<string, Parameters<Translate>[0]>>(t: Translate, map: M, code: string | undefined): string | undefined =>
   code === undefined ? undefined : code in map ? t(map[code as keyof M]!) : code;
