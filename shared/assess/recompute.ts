@@ -170,8 +170,8 @@ function byKind(params: ParamSummary[], kind: ParamSummary['kind']) {
  * respondent of a drop that carried only the SKM counts in the IKM and the profile, not in the models' n.
  */
 function questionnaireRows(frame: SurveyFrame, unsur: readonly string[]): SurveyFrame {
-  if (!unsur.length) return frame;
   const cols = frame.items.cols.filter((_, j) => !unsur.includes(frame.items.names[j]!));
+  if (!unsur.length || !cols.length) return frame; // no SKM, or nothing but the SKM: every row is the unit's
   let all = true;
   const keep = new Uint8Array(frame.n);
   for (let i = 0; i < frame.n; i++) {

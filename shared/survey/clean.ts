@@ -432,6 +432,8 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
   const bFirstPos = new Float64Array(2), bFirstRaw = new Float64Array(2), bFirstItem = new Int32Array(2);
   /** The drop carries the SKM and not the questionnaire (set with the header). */
   let skmAlone = false;
+  /** The last category whose column the drop has (-1: none), for the fingerprint. */
+  let lastCatPresent = -1;
   const itemMin = Float64Array.from(instrument.itemScales, (sc) => sc.min);
   const itemSpan = Float64Array.from(instrument.itemScales, (sc) => sc.max - sc.min);
   const missingByItem = new Float64Array(nItems);
@@ -462,6 +464,7 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       itemAt = Int32Array.from(instrument.items, (it) => m.index[it] ?? ABSENT);
       skmAlone = nUnsur > 0 && instrument.items.every((it, i) => unsurSet.has(it) ? itemAt[i] !== ABSENT : itemAt[i] === ABSENT);
       catAt = Int32Array.from(instrument.categories, (c) => m.index[c.column] ?? ABSENT);
+      lastCatPresent = catAt.findLastIndex((j) => j !== ABSENT);
       const savLabels = reader.sav?.header?.valueLabels;
       catLabels = Array.from(catAt, (j) => (j !== ABSENT && savLabels ? savLabels[cols[j]!] : undefined));
       textAt = Int32Array.from(instrument.textColumns, (t) => m.index[t] ?? ABSENT);
@@ -784,9 +787,9 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
         }
       }
 
-      // (a category whose column the drop lacks adds nothing: a category added to the instrument later leaves the
-      // fingerprints of drops without it as they were)
-      for (let k = 0; k < nCats; k++) if (catAt[k] !== ABSENT) answerHasher.str(cats[k] ?? '\u0000');
+      // Categories up to the last one the drop carries (an absent one before it as a blank answer, as always): the
+      // categories an instrument gains go at the end, so a drop from before them keeps its fingerprint.
+      for (let k = 0; k <= lastCatPresent; k++) answerHasher.str(cats[k] ?? '\u0000');
       answerHasher.digest(digest);
       const answer32 = digest[0]!;
       const answerHash = hex8(digest[0]!) + hex8(digest[1]!);

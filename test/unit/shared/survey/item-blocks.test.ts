@@ -72,6 +72,14 @@ describe('item blocks', () => {
     expect(r.rejects[0]!.details[0]).toMatch(/SKM: 2 of 9 unsur missing/);
   });
 
+  it('a category column the drop lacks before the last one it has counts as a blank answer in the fingerprint, as always', async () => {
+    const answers = questionnaire.map((it, k) => String(answer(it, k)));
+    const lacking = await clean(Buffer.from([head(['segment', 'age', ...questionnaire]), ['A1', 'BR01', '2025-Q1', 'PU', '35', ...answers].join(',')].join('\n') + '\n'));
+    const blank = await clean(Buffer.from([head(['programme', 'segment', 'age', ...questionnaire]), ['A1', 'BR01', '2025-Q1', '', 'PU', '35', ...answers].join(',')].join('\n') + '\n'));
+    expect(lacking.clean).toHaveLength(1);
+    expect(lacking.clean[0]!.answerHash).toBe(blank.clean[0]!.answerHash);
+  });
+
   it('a category the drop lacks adds nothing to the fingerprint (a category added later leaves old drops as they were)', async () => {
     const text = csv(questionnaire, [row('A1', questionnaire, answer)]);
     const now = await clean(Buffer.from(text));
