@@ -33,3 +33,17 @@ export function formatFlag(value: string | undefined): 'json' | 'table' {
   throw new CliError(`--format must be json or table, got '${value}'`);
 }
 
+/** A JSON file a command is given (an instrument, a branch directory): one-line errors naming the file. */
+export async function readJsonFile(path: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new CliError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new CliError(`${path}: not valid JSON: ${(e as Error).message}`);
+  }
+}

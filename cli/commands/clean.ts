@@ -1,9 +1,10 @@
 // satmon clean: one drop in, clean.csv + rejects.csv + manifest.json out (layout in shared/survey/csv-out.ts).
-import { access, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, stat, writeFile } from 'node:fs/promises';
 import { constants, createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { parseFlags, required } from '../args';
 import { CliError } from '../errors';
+import { readJsonFile as readJson } from '../read-data';
 import { loadGroups } from '../../shared/config';
 import { cliFormat } from '../i18n';
 import { parseLocalDateTime } from '../../shared/period';
@@ -81,20 +82,6 @@ function parseReceivedAt(raw: string): Date {
 function ioCode(e: unknown): string | undefined {
   const code = (e as NodeJS.ErrnoException | null)?.code;
   return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : undefined;
-}
-
-async function readJson(path: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new CliError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new CliError(`${path}: not valid JSON: ${(e as Error).message}`);
-  }
 }
 
 /** `--explain` takes an optional count: without one (last, or before another flag) it means 5. */

@@ -1,12 +1,12 @@
 // satmon ikm: the IKM of Permenpan RB 14/2017 of every branch and the network, per quarter and per year, from survey
 // drops cleaned with an instrument that declares its unsur (`"ikm": {"unsur": [...]}`).
 import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat, writeFile } from 'node:fs/promises';
 import { intFlag, parseFlags, required } from '../args';
 import { CliError } from '../errors';
+import { readJsonFile as readJson } from '../read-data';
 import { formatTable } from '../format-table';
-import { EVENT_ROUTES } from '../../shared/layout/resources';
+import { dropFiles } from '../../shared/layout/drop-files';
 import { ikmUnits, NETWORK_UNIT, type IkmUnit } from '../../shared/assess/ikm-units';
 import { createFormat } from '../../shared/i18n/format';
 import { cliLocale } from '../i18n';
@@ -39,24 +39,11 @@ Options:
   --format F         json (default) or table
   --lang L           language of the table (id or en; default SATMON_LOCALE, id)`;
 
-/** Suffixes a folder's drops have (those the ingest takes: .csv, .txt, .xlsx, .sav, any case). */
-const DROP_SUFFIXES = EVENT_ROUTES.filter((r) => r.handler === 'ingest').flatMap((r) => r.suffixes.map((x) => x.toLowerCase()));
-
-async function files(path: string, top = true): Promise<string[]> {
+/** The drops to read: the file given, or a folder's drop files as the pipeline uploads them. */
+async function files(path: string): Promise<string[]> {
   let s;
   try { s = await stat(path); } catch { throw new CliError(`${path}: no such file or folder`); }
-  if (!s.isDirectory()) return top || DROP_SUFFIXES.some((x) => path.toLowerCase().endsWith(x)) ? [path] : [];
-  const out: string[] = [];
-  for (const e of (await readdir(path, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
-    if (e.name.startsWith('.')) continue;
-    const full = join(path, e.name);
-    out.push(...await files(full, false));
-  }
-  return out;
-}
-
-async function readJson(path: string, what: string): Promise<unknown> {
-  try { return JSON.parse(await readFile(path, 'utf8')); } catch (e) { throw new CliError(`${path}: cannot read the ${what} (${(e as Error).message.split('\n')[0]})`); }
+  return s.isDirectory() ? dropFiles(path) : [path];
 }
 
 /** Clean rows of every drop: branch, quarter and the unsur answers (a respondent met twice in a quarter counts once). */
@@ -68,7 +55,7 @@ async function unsurRows(paths: readonly string[], instrument: Instrument, unsur
   let rejected = 0, duplicates = 0;
   for (const path of paths) {
     try {
-      const m = await cleanDrop(createReadStream(path, { highWaterMark: 1 << 16 }), {
+      await cleanDrop(createReadStream(path, { highWaterMark: 1 << 16 }), {
         instrument, source: path, ...(directory ? { knownBranches: directory } : {}), collectNewRespondents: false,
         onClean: (r) => {
           const key = `${r.branch}\u0000${r.period}\u0000${r.respondentId}`;
@@ -79,7 +66,6 @@ async function unsurRows(paths: readonly string[], instrument: Instrument, unsur
         },
         onReject: () => { rejected++; },
       });
-      void m;
     } catch (e) {
       if (e instanceof DropRejectedError) throw new CliError(e.message.split('\n')[0]!);
       throw e;

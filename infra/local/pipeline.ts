@@ -1,11 +1,11 @@
 // The whole pipeline on the embedded stack: upload a folder of drops (the ingest handler runs on each S3 event),
 // then the quarterly assessment of every period present, in order, and optionally the annual ones.
 // Used by `npm start`, `satmon pipeline` and the integration tests.
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { yearOf } from '../../shared/period';
 import { RAW_LAYOUT, S3_LAYOUT } from '../../shared/layout/keys';
-import { EVENT_ROUTES } from '../../shared/layout/resources';
+import { dropFiles, DROP_SUFFIXES } from '../../shared/layout/drop-files';
 import type { Alert } from '../../shared/assess/assessment';
 import { getObjectText, listKeys, putObject } from '../../lambdas/aws/s3';
 import { runAssessments, type AssessmentRun } from './assessment-runner';
@@ -64,18 +64,6 @@ export class DeadLetterError extends Error {
 }
 
 const firstLine = (s: string | undefined) => (s ?? 'unknown error').split('\n')[0]!.slice(0, 300);
-
-/** Suffixes of the files uploaded as drops: those the ingest route takes (EVENT_ROUTES), any case. */
-const DROP_SUFFIXES: readonly string[] = EVENT_ROUTES.filter((r) => r.handler === 'ingest').flatMap((r) => r.suffixes);
-
-async function dropFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    const name = e.name.toLowerCase();
-    if (e.isFile() && DROP_SUFFIXES.some((s) => name.endsWith(s))) out.push(path.join(e.parentPath, e.name));
-  }
-  return out.sort();
-}
 
 const CONTENT_TYPES: Record<string, string> = {
   '.csv': 'text/csv',

@@ -135,15 +135,22 @@ export function testDecline(unit: string, metric: string, series: readonly Obser
   };
 }
 
+/**
+ * Benjamini-Hochberg step-up at level q over p-values, one result per input in the same order: the threshold k·q/m of
+ * its rank and whether it is rejected. A null p takes no part (threshold NaN, not rejected).
+ */
+export function benjaminiHochberg(ps: readonly (number | null)[], q: number): { threshold: number; reject: boolean }[] {
+  const ranked = ps.flatMap((p, i) => (p === null ? [] : [{ p, i }])).sort((a, b) => a.p - b.p);
+  const m = ranked.length;
+  let cut = -1;
+  ranked.forEach(({ p }, k) => { if (p <= ((k + 1) * q) / m) cut = k; });
+  const out = ps.map(() => ({ threshold: NaN, reject: false }));
+  ranked.forEach(({ i }, k) => { out[i] = { threshold: ((k + 1) * q) / m, reject: k <= cut }; });
+  return out;
+}
+
 /** Benjamini-Hochberg step-up over the eligible tests; returns one decision per input, same order. */
 export function decideAlerts(tests: readonly TestResult[], opts: AlertRuleOptions = DEFAULT_ALERT_RULE): AlertDecision[] {
-  const eligible = tests.map((t, i) => ({ t, i })).filter(({ t }) => t.eligible).sort((a, b) => a.t.p - b.t.p);
-  const m = eligible.length;
-  let cut = -1;
-  eligible.forEach(({ t }, k) => { if (t.p <= ((k + 1) * opts.q) / m) cut = k; });
-  const out: AlertDecision[] = tests.map((t) => ({ ...t, alert: false, bhThreshold: NaN }));
-  eligible.forEach(({ t, i }, k) => {
-    out[i] = { ...t, bhThreshold: ((k + 1) * opts.q) / m, alert: k <= cut && t.decline >= opts.minDecline };
-  });
-  return out;
+  const bh = benjaminiHochberg(tests.map((t) => (t.eligible ? t.p : null)), opts.q);
+  return tests.map((t, i) => ({ ...t, bhThreshold: bh[i]!.threshold, alert: bh[i]!.reject && t.decline >= opts.minDecline }));
 }

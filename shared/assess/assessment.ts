@@ -1,7 +1,8 @@
 // Closing an assessment period: per-branch decline tests with BH control (./alert-rule.ts), branch vs network
 // and period vs period comparisons, alert deduplication, and the assessment record. Pure: series in, records out.
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
-import { DEFAULT_ALERT_RULE, decideAlerts, estimateTau, testDecline, type AlertDecision, type AlertRuleOptions, type Observation } from './alert-rule';
+import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
+import { benjaminiHochberg, DEFAULT_ALERT_RULE, decideAlerts, estimateTau, testDecline, type AlertDecision, type AlertRuleOptions, type Observation } from './alert-rule';
 import { bandOf, type Band } from '../stats/ikm';
 
 /** The alert metric of a drop in the IKM's mutu pelayanan (A-D), beside the decline tests of the index itself. */
@@ -170,7 +171,7 @@ const BAND_RANK: Record<Band, number> = { A: 0, B: 1, C: 2, D: 3 };
  */
 function ikmBandAlerts(input: AssessmentInput, rule: AlertRuleOptions): Pick<AssessmentOutput, 'newAlerts' | 'continuing' | 'resolved'> {
   const out: Pick<AssessmentOutput, 'newAlerts' | 'continuing' | 'resolved'> = { newAlerts: [], continuing: [], resolved: [] };
-  type Candidate = { b: string; since?: string; ref: Observation; cur: Observation; from: Band; to: Band; p: number };
+  type Candidate = { b: string; since?: string; ref: Observation; cur: Observation; from: Band; to: Band; se: number; p: number };
   const candidates: Candidate[] = [];
   for (const b of Object.keys(input.branches).sort()) {
     const s = (input.branches[b]!.series[IKM] ?? []).filter((o) => o.period <= input.period && Number.isFinite(o.value));
@@ -183,31 +184,25 @@ function ikmBandAlerts(input: AssessmentInput, rule: AlertRuleOptions): Pick<Ass
     if (!ref || ref.n < rule.minN) continue;
     const se = Math.sqrt(cur.se ** 2 + ref.se ** 2);
     const p = Number.isFinite(se) && se > 0 ? normalCdf(-(ref.value - cur.value) / se, 0, 1) : NaN;
-    candidates.push({ b, ...(since !== undefined ? { since } : {}), ref, cur, from: bandOf(ref.value)!, to: bandOf(cur.value)!, p });
+    candidates.push({ b, ...(since !== undefined ? { since } : {}), ref, cur, from: bandOf(ref.value)!, to: bandOf(cur.value)!, se, p });
   }
   // Benjamini-Hochberg over the branches compared (new episodes only: a continuing one needs no new evidence)
-  const fresh = candidates.filter((c) => c.since === undefined && Number.isFinite(c.p)).sort((x, y) => x.p - y.p);
-  let cut = -1;
-  fresh.forEach((c, k) => { if (c.p <= ((k + 1) * rule.q) / fresh.length) cut = k; });
-  const threshold = new Map(fresh.map((c, k) => [c.b, { t: ((k + 1) * rule.q) / fresh.length, ok: k <= cut }]));
-  for (const c of candidates) {
-    const fell = BAND_RANK[c.to] > BAND_RANK[c.from];
-    if (!fell) {
+  const bh = benjaminiHochberg(candidates.map((c) => (c.since === undefined && Number.isFinite(c.p) ? c.p : null)), rule.q);
+  const zc = normalQuantile(0.975, 0, 1);
+  candidates.forEach((c, i) => {
+    if (BAND_RANK[c.to] <= BAND_RANK[c.from]) {
       if (c.since !== undefined && c.since < input.period) out.resolved.push({ branch: c.b, metric: IKM_BAND_METRIC, since: c.since });
-      continue;
+      return;
     }
-    const bh = threshold.get(c.b);
-    if (c.since === undefined && !bh?.ok) continue;
+    if (c.since === undefined && !bh[i]!.reject) return;
     const decline = c.ref.value - c.cur.value;
-    const se = Math.sqrt(c.cur.se ** 2 + c.ref.se ** 2);
-    const zc = 1.959963984540054;
     const alert: Alert = {
-      branch: c.b, period: input.period, metric: IKM_BAND_METRIC, decline, declineCi: [decline - zc * se, decline + zc * se],
-      baseline: c.ref.value, current: c.cur.value, p: c.p, bhThreshold: bh?.t ?? NaN,
+      branch: c.b, period: input.period, metric: IKM_BAND_METRIC, decline, declineCi: [decline - zc * c.se, decline + zc * c.se],
+      baseline: c.ref.value, current: c.cur.value, p: c.p, bhThreshold: bh[i]!.threshold,
       test: 'band', bands: { from: c.from, to: c.to }, drivers: driverChanges(input.branches[c.b]!.series, input.bandDrivers ?? [], input.period, 1, rule.baselinePeriods),
       since: c.since ?? input.period, status: 'open',
     };
     (c.since !== undefined && c.since !== input.period ? out.continuing : out.newAlerts).push(alert);
-  }
+  });
   return out;
 }

@@ -165,26 +165,22 @@ function byKind(params: ParamSummary[], kind: ParamSummary['kind']) {
   return params.filter((p) => p.kind === kind);
 }
 
-/**
- * The rows that answered the questionnaire (any item outside the SKM): the models, indices and tables are theirs. A
- * respondent of a drop that carried only the SKM counts in the IKM and the profile, not in the models' n.
- */
-function questionnaireRows(frame: SurveyFrame, unsur: readonly string[]): SurveyFrame {
-  const cols = frame.items.cols.filter((_, j) => !unsur.includes(frame.items.names[j]!));
-  if (!unsur.length || !cols.length) return frame; // no SKM, or nothing but the SKM: every row is the unit's
-  let all = true;
-  const keep = new Uint8Array(frame.n);
-  for (let i = 0; i < frame.n; i++) {
-    keep[i] = cols.some((c) => c[i] === c[i]) ? 1 : 0;
-    if (!keep[i]) all = false;
-  }
-  return all ? frame : filterFrame(frame, (i) => keep[i] === 1);
+/** The rows that answered at least one of `items` (the whole frame when they all did). */
+function rowsAnswering(frame: SurveyFrame, items: (name: string) => boolean): SurveyFrame {
+  const cols = frame.items.cols.filter((_, j) => items(frame.items.names[j]!));
+  const answered = (i: number) => cols.some((c) => c[i] === c[i]);
+  for (let i = 0; i < frame.n; i++) if (!answered(i)) return filterFrame(frame, answered);
+  return frame;
 }
 
-/** The rows that answered at least one unsur (the SKM's respondents, as shared/stats/ikm.ts counts them). */
-function skmRows(frame: SurveyFrame, unsur: readonly string[]): SurveyFrame {
-  const cols = unsur.map((u) => frame.items.cols[frame.items.names.indexOf(u)]).filter((c): c is Float64Array => c !== undefined);
-  return filterFrame(frame, (i) => cols.some((c) => c[i] === c[i]));
+/**
+ * The rows that answered the questionnaire (any item outside the SKM): the models, indices and tables are theirs. A
+ * respondent of a drop that carried only the SKM counts in the IKM and the profile, not in the models' n. Without an
+ * SKM, or with nothing but the SKM, every row is the unit's.
+ */
+function questionnaireRows(frame: SurveyFrame, unsur: readonly string[]): SurveyFrame {
+  if (!unsur.length || frame.items.names.every((n) => unsur.includes(n))) return frame;
+  return rowsAnswering(frame, (n) => !unsur.includes(n));
 }
 
 export async function recomputeUnit(allRows: SurveyFrame, ctx: RecomputeContext, settings: RecomputeSettings = DEFAULT_SETTINGS): Promise<UnitResult> {
@@ -197,7 +193,7 @@ export async function recomputeUnit(allRows: SurveyFrame, ctx: RecomputeContext,
     schema: 1, unit: ctx.unit, period: ctx.period, n: allRows.n, duplicatesDropped: allRows.duplicatesDropped, settings,
     status: { satisfaction: { state: 'ok' }, loyalty: { state: 'ok' } },
     // the profile is the SKM report's: its respondents' when the instrument has the SKM, else every row's
-    indices: {}, programmes: null, breakdowns: {}, profile: profileOf(ctx.ikm ? skmRows(allRows, ctx.ikm.unsur) : allRows),
+    indices: {}, programmes: null, breakdowns: {}, profile: profileOf(ctx.ikm ? rowsAnswering(allRows, (n) => ctx.ikm!.unsur.includes(n)) : allRows),
     items: t.names.map((name, j) => summarizeItem(name, t.cols[j]!, ctx.scale, 1 - settings.alpha)),
   };
   // Simple indices first: every unit has them, whatever happens to the models.
