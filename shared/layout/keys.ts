@@ -15,6 +15,7 @@
 //  period summary    BRANCH#<b>             PERIOD#<period>#SUMMARY              -                      -
 //  model result      BRANCH#<b>             PERIOD#<period>#MODEL#<model>        -                      -
 //  alert (episode)   BRANCH#<b>             ALERT#<since>#<metric>               ALERTS#OPEN (if open)  <since>#<b>#<metric>
+//  watch (episode)   BRANCH#<b>             WATCH#<since>#<metric>               WATCHES#OPEN (if open) <since>#<b>#<metric>
 //  assessment        ASSESS#<period>        RUN                                  -                      -
 // Aggregates use REGION#<r> / NETWORK#ALL in place of BRANCH#<b> via unitPk(). Periods are quarters (2025-Q3) or
 // years (2025); the Q/Y tag (../period.ts kindTag) keeps a metric's quarterly and annual series apart, each one
@@ -78,6 +79,11 @@ export const keys = {
   openAlertIndex: (branch: string, period: string, metric: string) => ({ gsi1pk: 'ALERTS#OPEN', gsi1sk: `${period}#${branch}#${metric}` }),
   openAlerts: 'ALERTS#OPEN',
   alertPrefix: 'ALERT#',
+  /** A small branch's watch (its own test significant, not surviving BH across the network): the alert's twin. */
+  watch: (branch: string, period: string, metric: string) => ({ pk: `BRANCH#${branch}`, sk: `WATCH#${period}#${metric}` }),
+  openWatchIndex: (branch: string, period: string, metric: string) => ({ gsi1pk: 'WATCHES#OPEN', gsi1sk: `${period}#${branch}#${metric}` }),
+  openWatches: 'WATCHES#OPEN',
+  watchPrefix: 'WATCH#',
   assessment: (period: string) => ({ pk: `ASSESS#${period}`, sk: 'RUN' }),
 } as const;
 

@@ -26,7 +26,9 @@
 //                                  space-insensitively) is written as the id; timezone overrides the instrument's
 //   rules?: { maxMissingShare?: 0.2, straightLining?: { minItems?: 10 } | false }
 //   ikm?: { unsur: [items], weights?: "exact" | "regulation" }   the SKM of Permenpan RB 14/2017 (shared/stats/ikm.ts)
-//   (a branch directory entry may give `population`: the active participants it serves, for the SKM sample size)
+//   (a branch directory entry may give `population`: the active participants it serves, for the SKM sample size and
+//   the population weights of regions and the network; `populationYear`: the year of those figures; `populationBy`:
+//   { segment?: { CODE: count }, programme?: { CODE: count } }, the margins its rows are post-stratified / raked to)
 import * as z from 'zod';
 
 const headerAliases = z.array(z.string().min(1)).default([]);
@@ -72,6 +74,13 @@ const branchEntry = z.union([
     timezone: timeZoneName.optional(),
     /** Active participants the branch serves (the SKM's population N for the Krejcie-Morgan sample size). */
     population: z.number().int().positive().optional(),
+    /** The year the population figures are for (shown beside every population-weighted figure). */
+    populationYear: z.union([z.number().int(), z.string().regex(/^\d{4}$/)]).transform(String).optional(),
+    /** Active participants by category code (segment, programme): the margins the branch's rows are weighted to. */
+    populationBy: z.object({
+      segment: z.record(z.string().min(1), z.number().nonnegative()).optional(),
+      programme: z.record(z.string().min(1), z.number().nonnegative()).optional(),
+    }).optional(),
   }),
 ]);
 
@@ -207,7 +216,11 @@ export interface ConstructDef {
   readonly items: readonly number[];
 }
 
-export interface BranchInfo { id: string; region?: string; name?: string; aliases?: string[]; timezone?: string; population?: number }
+export interface BranchInfo {
+  id: string; region?: string; name?: string; aliases?: string[]; timezone?: string; population?: number;
+  populationYear?: string;
+  populationBy?: { segment?: Record<string, number>; programme?: Record<string, number> };
+}
 
 /** A Likert scale compiled: codes min..max and its answer labels. */
 export interface ItemScale {
