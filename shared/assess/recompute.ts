@@ -17,6 +17,7 @@ import type { Unit } from '../layout/keys';
 import { filterFrame, type SurveyFrame } from './frame';
 import { programmeTable, type ProgrammeRow } from './programme-table';
 import { NOT_ANSWERED } from './profile';
+import type { WeightingInfo, WeightingMethod } from './weighting';
 import { createUnitEstimator, unitEstimatorRecipe, type IndexPlan } from './unit-estimator';
 
 export interface RecomputeSettings {
@@ -51,6 +52,10 @@ export interface IndexValue {
    *  simple: equal item weights, normal CI from the row scores (when the model was not estimated);
    *  ikm: the IKM of Permenpan RB 14/2017 (25-100), bootstrap CI; nrr: an unsur's mean answer (1-4), normal CI. */
   method: 'pls' | 'unweighted' | 'simple' | 'ikm' | 'nrr';
+  /** How the respondents (or, for a region or the network, its branches) are weighted; absent = unweighted. */
+  weighting?: WeightingMethod;
+  /** Kish's effective n when weighted (see ./weighting.ts). */
+  nEffective?: number;
 }
 
 export interface UnitResult {
@@ -77,6 +82,8 @@ export interface UnitResult {
   ikm?: UnitIkm;
   /** Respondents by each categorical column (programme, segment, demographics): code -> count; NOT_ANSWERED = not answered. */
   profile: Record<string, Record<string, number>>;
+  /** How the unit's respondents or branches are weighted (issue 15); absent in results written before it. */
+  weighting?: WeightingInfo;
 }
 
 /** The unit's SKM figures (its IKM and NRR series are also in `indices` as IKM and NRR_<unsur>). */

@@ -10,6 +10,8 @@ export interface MetricItem {
   entity: 'metric';
   unit: string; metric: string; period: string;
   value: number | null; se: number | null; ciLow: number | null; ciHigh: number | null; moe: number | null; n: number; method: IndexValue['method'];
+  /** How the figure is weighted (absent = unweighted) and its effective n. */
+  weighting?: IndexValue['weighting']; nEffective?: number | null;
   region?: string;
 }
 
@@ -27,6 +29,8 @@ export interface SummaryItem {
   ikm?: UnitResult['ikm'];
   /** Respondents by category (programme, segment, demographics). */
   profile?: UnitResult['profile'];
+  /** How the unit's figures are weighted (./weighting.ts): method, effective n, population year and shares. */
+  weighting?: UnitResult['weighting'];
   /** S3 key (curated bucket) of the full UnitResult JSON. */
   resultKey: string;
   /** Hash of the rows the result was computed from, to skip identical recomputes. */
@@ -60,6 +64,8 @@ export function recordsForResult(r: UnitResult, inputHash: string, region?: stri
     ...keys.metric(r.unit, metric, r.period),
     entity: 'metric', unit: label, metric, period: r.period,
     value: finite(v.value), se: finite(v.se), ciLow: finite(v.ciLow), ciHigh: finite(v.ciHigh), moe: finite(v.moe), n: v.n, method: v.method,
+    ...(v.weighting ? { weighting: v.weighting } : {}),
+    ...(v.nEffective !== undefined ? { nEffective: finite(v.nEffective) } : {}),
     ...(region ? { region } : {}),
   }));
   const summary: SummaryItem = {
@@ -68,6 +74,7 @@ export function recordsForResult(r: UnitResult, inputHash: string, region?: stri
     status: r.status, indices: finiteDeep(r.indices), programmes: finiteDeep(r.programmes), breakdowns: finiteDeep(r.breakdowns), resultKey: resultKey(r.unit, r.period), inputHash,
     ...(r.ikm ? { ikm: finiteDeep(r.ikm) } : {}),
     profile: r.profile,
+    ...(r.weighting ? { weighting: finiteDeep(r.weighting) } : {}),
     ...(region ? { region } : {}),
   };
   return { summary, metrics };
