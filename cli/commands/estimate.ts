@@ -8,13 +8,15 @@ import { loadNumericCsv } from '../read-data';
 import { formatNumber, formatTable, type TableCell } from '../format-table';
 import { cliFormat } from '../i18n';
 import { parsePlsModel, type PlsModelSpec } from '../../shared/models/spec';
+import type { DataTable } from '../../shared/stats/table';
+import type { PlsResult } from '../../shared/stats/pls/types';
 import { createPlsEstimator, estimatePls } from '../../shared/stats/pls';
 import { estimateReport, type BootFields, type EstimateReport } from '../../shared/stats/pls/report';
 import { bootstrapPls, jackknifePls, readResampleIndicesFile, summarizeBootstrap } from '../../shared/stats/bootstrap';
 
 export const summary = 'PLS-SEM estimate (and bootstrap) of a model on a CSV';
 
-const HELP = `Usage: satmon estimate --model M.json --data D.csv [--missing CODE] [--bootstrap N] [--seed S]
+const HELP = `Usage: satmon estimate --model M.json --data D.csv [--missing CODE] [--weights COL] [--bootstrap N] [--seed S]
                       [--boot-indices F.csv.gz] [--bca] [--workers W] [--listwise] [--out R.json] [--format json|table]
 
 Estimates the model (README "Model file format") with seminr's conventions: mode A/B composites, path or factorial
@@ -22,12 +24,16 @@ inner weighting, stop criterion 1e-7, 300 iterations, mean replacement of missin
 With --bootstrap N (and --seed S, default 123) resample i draws rows as R's set.seed(S + i); sample.int(n, TRUE),
 so the draws equal seminr's bootstrap_model(seed = S). --boot-indices replays given resamples (row i = 1-based rows
 of resample i, e.g. seminr's exported indices). --bca adds BCa intervals (a jackknife over the rows).
+With --weights COL each row counts as many times as its survey weight says (weighted PLS, as SmartPLS and cSEM:
+integer weights give exactly the estimate of the rows repeated); the bootstrap draws the same rows, each carrying its
+weight. The output adds the weighting: n, sum of weights, Kish's effective n and design effect.
 
 Options:
   --model F          model JSON
   --data F           CSV with a header row
   --missing CODE     a cell value that means missing (e.g. -99); empty cells and NA always do
   --listwise         listwise deletion instead of mean replacement
+  --weights COL      survey weights from this column of the data (a number >= 0 on every row; not an item)
   --bootstrap N      number of resamples
   --seed S           bootstrap seed (default 123)
   --boot-indices F   resample indices file (.csv or .csv.gz)
@@ -48,7 +54,7 @@ export async function run(argv: string[]): Promise<number> {
   const f = parseFlags(argv, {
     model: { type: 'string' }, data: { type: 'string' }, missing: { type: 'string' }, listwise: { type: 'boolean' },
     bootstrap: { type: 'string' }, seed: { type: 'string' }, 'boot-indices': { type: 'string' }, bca: { type: 'boolean' },
-    workers: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' },
+    workers: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' }, weights: { type: 'string' },
   }, HELP);
   if (!f) return 0;
   const model = await loadModel(required(f.model as string | undefined, 'model'));
@@ -56,8 +62,9 @@ export async function run(argv: string[]): Promise<number> {
   const format = (f.format as string | undefined) ?? 'json';
   if (format !== 'json' && format !== 'table') throw new CliError(`--format must be json or table, got '${format}'`);
   const items = [...new Set(Object.values(model.constructs).flatMap((c) => c.items))];
-  const data = await loadNumericCsv(dataPath, items, f.missing ? [f.missing as string] : []);
   const options = { missing: f.listwise ? 'listwise' as const : 'mean' as const };
+  const weightCol = f.weights as string | undefined;
+  const data = await loadWeightedData(dataPath, items, f.missing ? [f.missing as string] : [], weightCol, options.missing);
   let est;
   try { est = estimatePls(model, data, options); } catch (e) { throw new CliError(`${dataPath}: ${(e as Error).message}`); }
 
@@ -85,10 +92,41 @@ export async function run(argv: string[]): Promise<number> {
   } else {
     report = estimateReport(est);
   }
+  if (weightCol) report = { ...report, settings: { weights: weightCol }, weighting: weightingOf(weightCol, est) };
   const text = format === 'json' ? JSON.stringify(report, null, 2) + '\n' : tables(report);
   if (f.out) await writeFile(f.out as string, text);
   else process.stdout.write(text);
   return 0;
+}
+
+/**
+ * The model's item columns of a numeric CSV and, with a weight column, the survey weights as DataTable.weights
+ * (frequency-weight semantics). A weight must be a finite number >= 0 on every row used: with listwise deletion a
+ * row that is dropped anyway may lack one (it weighs 0). Errors name the file, line and column.
+ */
+export async function loadWeightedData(
+  path: string, items: readonly string[], missingCodes: readonly string[], weightCol?: string, missing: 'mean' | 'listwise' = 'mean',
+): Promise<DataTable> {
+  if (!weightCol) return loadNumericCsv(path, items, missingCodes);
+  if (items.includes(weightCol)) throw new CliError(`--weights: column '${weightCol}' is an item of the model, not a weight`);
+  const t = await loadNumericCsv(path, [...items, weightCol], missingCodes);
+  const raw = t.cols[items.length]!;
+  const cols = t.cols.slice(0, items.length);
+  const weights = new Float64Array(t.n);
+  for (let r = 0; r < t.n; r++) {
+    const w = raw[r]!;
+    if (w >= 0) { weights[r] = w; continue; } // finite: readNumericCsv refuses anything else but missing cells
+    if (missing === 'listwise' && cols.some((c) => c[r] !== c[r])) continue; // dropped anyway
+    const line = `${path}: line ${r + 2}, column '${weightCol}'`;
+    throw new CliError(w !== w ? `${line}: the survey weight is missing` : `${line}: the survey weight ${w} is negative`);
+  }
+  return { names: t.names.slice(0, items.length), cols, n: t.n, weights };
+}
+
+/** The JSON's top-level `weighting`: the weight column and Kish's summary of the weights used. */
+export function weightingOf(column: string, est: PlsResult): NonNullable<EstimateReport['weighting']> {
+  const w = est.weighting!;
+  return { column, n: w.n, sumWeights: w.sumWeights, nEffective: w.nEffective, deff: w.deff };
 }
 
 function stars(p: number | undefined): string {
@@ -114,10 +152,14 @@ function tables(r: EstimateReport): string {
   const missing = !m.cellsMissing ? ''
     : m.method === 'mean' ? t('cli.estimate.missingMean', { cells: fmt.int(m.cellsMissing), share: fmt.pct(m.share) })
     : t('cli.estimate.missingListwise', { cells: fmt.int(m.cellsMissing), share: fmt.pct(m.share), rows: fmt.int(m.rowsDropped) });
+  const wt = r.weighting;
+  const weighted = !wt ? '' : t('cli.estimate.weighted', {
+    column: wt.column, nEff: formatNumber(+wt.nEffective.toFixed(1), fmt), deff: formatNumber(+wt.deff.toFixed(2), fmt), sum: formatNumber(+wt.sumWeights.toFixed(2), fmt),
+  });
   out.push(t('cli.estimate.head', {
     n: fmt.int(r.n),
     convergence: r.converged ? t('cli.estimate.converged', { iterations: fmt.int(r.iterations) }) : t('cli.estimate.notConverged', { iterations: fmt.int(r.iterations + 1) }),
-  }) + missing);
+  }) + missing + weighted);
   const b = r.bootstrap;
   if (b) {
     const counts = { ok: fmt.int(b.nSuccessful), n: fmt.int(b.nboot) };

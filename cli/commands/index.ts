@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { intFlag, parseFlags, required } from '../args';
 import { CliError } from '../errors';
-import { loadNumericCsv, listFlag } from '../read-data';
+import { listFlag } from '../read-data';
+import { loadWeightedData, weightingOf } from './estimate';
 import { formatNumber, formatTable } from '../format-table';
 import { cliFormat } from '../i18n';
 import { parsePlsModel } from '../../shared/models/spec';
@@ -16,19 +17,24 @@ import { createUnitEstimator, unitEstimatorRecipe } from '../../shared/assess/un
 export const summary = 'ACSI-style 0-100 indices of a PLS model (with bootstrap CI)';
 
 const HELP = `Usage: satmon index --model M.json --data D.csv --scale MIN-MAX [--constructs A,B] [--target C]
-                   [--bootstrap N] [--seed S] [--missing CODE] [--format json|table]
+                   [--weights COL] [--bootstrap N] [--seed S] [--missing CODE] [--format json|table]
 
 Index of a construct = (sum of w~_i * mean_i - MIN) / (MAX - MIN) * 100, w~ = the PLS outer weights rescaled to the
 raw item scale (w_i / sd_i) and normalised to sum 1. A negative weight is an error (the index would be meaningless).
 With --target, also the importance-performance map: importance = unstandardized total effect on the target,
-performance = index.
+performance = index. With --weights COL the indices are weighted (weighted PLS weights, item means and sds) and the
+bootstrap draws the same rows, each carrying its weight; the output adds n, Kish's effective n and design effect.
 
 Options:
   --scale MIN-MAX    the items' scale, e.g. 1-5 or 1-10
   --constructs L     constructs to index (default: every construct of the model that is not an interaction)
-  --target C         IPMA target construct
+  --target C         IPMA target construct (not with --weights)
+  --weights COL      survey weights from this column of the data (a number >= 0 on every row; not an item)
   --bootstrap N      resamples for the CIs (default 1000; 0 for none)
-  --seed S           bootstrap seed (default 123)`;
+  --seed S           bootstrap seed (default 123)
+  --missing CODE     a cell value that means missing (e.g. -99); empty cells and NA always do
+  --workers W        worker threads (default: all cores; results do not depend on it)
+  --format F         json (default) or table`;
 
 function parseScale(s: string): Scale {
   const m = /^(-?\d+(?:\.\d+)?)-(-?\d+(?:\.\d+)?)$/.exec(s);
@@ -40,7 +46,7 @@ export async function run(argv: string[]): Promise<number> {
   const f = parseFlags(argv, {
     model: { type: 'string' }, data: { type: 'string' }, scale: { type: 'string' }, constructs: { type: 'string' },
     target: { type: 'string' }, bootstrap: { type: 'string' }, seed: { type: 'string' }, missing: { type: 'string' },
-    format: { type: 'string' }, workers: { type: 'string' },
+    format: { type: 'string' }, workers: { type: 'string' }, weights: { type: 'string' },
   }, HELP);
   if (!f) return 0;
   const modelPath = required(f.model as string | undefined, 'model');
@@ -51,7 +57,10 @@ export async function run(argv: string[]): Promise<number> {
   for (const c of constructs) if (!(c in model.constructs)) throw new CliError(`--constructs: ${c} is not a construct of ${modelPath}`);
   const items = [...new Set(Object.values(model.constructs).flatMap((c) => c.items))];
   const dataPath = required(f.data as string | undefined, 'data');
-  const data = await loadNumericCsv(dataPath, items, f.missing ? [f.missing as string] : []);
+  const weightCol = f.weights as string | undefined;
+  // The IPMA's regressions on rescaled scores (shared/stats/indices.ts) are unweighted: refuse rather than mix.
+  if (weightCol && f.target) throw new CliError('--target cannot be combined with --weights yet (the importance-performance map is not weighted)');
+  const data = await loadWeightedData(dataPath, items, f.missing ? [f.missing as string] : [], weightCol);
   let est;
   try { est = estimatePls(model, data); } catch (e) { throw new CliError(`${dataPath}: ${(e as Error).message}`); }
   const inputs = Object.fromEntries(Object.keys(model.constructs).map((c) => [c, {
@@ -80,17 +89,24 @@ export async function run(argv: string[]): Promise<number> {
     if (!(f.target in model.constructs)) throw new CliError(`--target: ${f.target} is not a construct of ${modelPath}`);
     try { map = ipma(f.target as string, model.paths.filter((p) => p.from in model.constructs), inputs, data, scale); } catch (e) { throw new CliError(`IPMA of ${f.target}: ${(e as Error).message}`); }
   }
+  const weighting = weightCol ? weightingOf(weightCol, est) : undefined;
   if ((f.format ?? 'json') === 'table') {
     const fmt = cliFormat();
     const { t } = fmt;
-    let text = formatTable([{ header: t('cli.construct') }, { header: t('cli.index.index'), decimals: 1 }, { header: 'SE', decimals: 2 },
+    let text = !weighting ? '' : t('cli.index.weighted', {
+      column: weighting.column, n: fmt.int(weighting.n), nEff: formatNumber(+weighting.nEffective.toFixed(1), fmt), deff: formatNumber(+weighting.deff.toFixed(2), fmt),
+    }) + '\n\n';
+    text += formatTable([{ header: t('cli.construct') }, { header: t('cli.index.index'), decimals: 1 }, { header: 'SE', decimals: 2 },
       { header: `${formatNumber(2.5, fmt)}%`, decimals: 1 }, { header: `${formatNumber(97.5, fmt)}%`, decimals: 1 }],
     rows.map((r) => [r.construct, r.index, r.se, r.ciLow, r.ciHigh]), { title: t('cli.index.title', { min: formatNumber(scale.min, fmt), max: formatNumber(scale.max, fmt) }), fmt });
     if (map) text += '\n' + formatTable([{ header: t('cli.index.driver') }, { header: t('cli.index.importance'), decimals: 3 }, { header: t('cli.index.performance'), decimals: 1 }],
       map.map((m) => [m.construct, m.importance, m.performance]), { title: t('cli.index.ipma', { target: f.target as string }), fmt });
     process.stdout.write(text + '\n');
   } else {
-    process.stdout.write(JSON.stringify({ n: est.n, scale, indices: rows, ...(map ? { ipma: { target: f.target, drivers: map } } : {}) }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({
+      n: est.n, scale, ...(weighting ? { settings: { weights: weightCol }, weighting } : {}), indices: rows,
+      ...(map ? { ipma: { target: f.target, drivers: map } } : {}),
+    }, null, 2) + '\n');
   }
   return 0;
 }

@@ -11,11 +11,14 @@ import type { Format } from '../../shared/i18n/format';
 
 export const summary = 'OLS regression with SPSS-style diagnostics';
 
-const HELP = `Usage: satmon regress --data D.csv --y COL --x COL,COL,... [--missing CODE[,CODE]] [--out R.json] [--format json|table]
+const HELP = `Usage: satmon regress --data D.csv --y COL --x COL,COL,... [--weights COL] [--missing CODE[,CODE]] [--out R.json] [--format json|table]
 
   --data     numeric CSV with a header row
   --y        dependent column
   --x        predictor columns, comma-separated (an intercept is always added)
+  --weights  column of survey weights (frequency semantics: a row of weight k counts as k copies; >= 0, 0 = row
+             left out; a blank or missing weight is an error); weighted least squares, and the output gives
+             the effective n and design effect
   --missing  cell text(s) meaning missing besides the empty cell and NA, e.g. -99; rows with a missing
              value in y or any x are dropped (listwise) and reported
   --out      write the JSON result to this file (stdout then shows only --format table, if asked)
@@ -30,6 +33,7 @@ export async function run(argv: string[]): Promise<number> {
       y: { type: 'string' },
       x: { type: 'string' },
       missing: { type: 'string' },
+      weights: { type: 'string' },
       out: { type: 'string' },
       format: { type: 'string' },
     },
@@ -42,10 +46,24 @@ export async function run(argv: string[]): Promise<number> {
   const format = formatFlag(flags.format);
   const missing = flags.missing === undefined ? [] : listFlag(flags.missing, 'missing');
 
-  const table = await loadNumericCsv(data, [y, ...x], missing);
+  const weightCol = flags.weights;
+  if (weightCol !== undefined && (weightCol === y || x.includes(weightCol))) {
+    throw new CliError(`--weights ${weightCol} is also ${weightCol === y ? 'the dependent variable' : 'a predictor'}`);
+  }
+  const table = await loadNumericCsv(data, weightCol === undefined ? [y, ...x] : [y, ...x, weightCol], missing);
+  let weights: Float64Array | undefined;
+  if (weightCol !== undefined) {
+    weights = table.cols[table.names.length - 1]!;
+    weights.forEach((w, i) => {
+      // line = data row + 1 (the header is line 1), as readNumericCsv counts
+      if (Number.isNaN(w)) throw new CliError(`${data}: line ${i + 2}, column '${weightCol}': the weight is missing`);
+      if (w < 0) throw new CliError(`${data}: line ${i + 2}, column '${weightCol}': weight ${w} is negative`);
+    });
+  }
   let result: RegressionResult;
   try {
-    result = regress(table, y, x);
+    result = regress(table, y, x, weights ? { weights } : {});
+    if (result.weights) result = { ...result, weights: { column: weightCol!, ...result.weights } };
   } catch (e) {
     if (e instanceof StatsInputError) throw new CliError(`${data}: ${e.message}`);
     throw e;
@@ -69,7 +87,11 @@ export function regressionTables(r: RegressionResult, fmt: Format = cliFormat())
   const constant = (name: string) => (name === CONSTANT ? t('cli.regress.constant') : name);
   const predictors = t('cli.regress.predictors', { predictors: r.predictors.join(', ') });
   const dependent = t('cli.regress.dependent', { dependent: r.dependent });
-  const sample = t('cli.listwiseN', { n: fmt.int(r.n), excluded: fmt.int(r.missing.rowsExcluded), read: fmt.int(r.missing.rowsRead) });
+  const sample = t('cli.listwiseN', { n: fmt.int(r.weights ? r.weights.n : r.n), excluded: fmt.int(r.missing.rowsExcluded), read: fmt.int(r.missing.rowsRead) });
+  const wt = r.weights;
+  const weighted = wt ? [t('cli.regress.weighted', {
+    column: wt.column ?? 'w', rows: fmt.int(wt.n), sum: fmt.num(wt.sum, 2), nEffective: fmt.num(wt.nEffective, 1), deff: fmt.num(wt.deff, 3),
+  })] : [];
   const model = { header: t('cli.model') };
   const sig = { header: 'Sig.', decimals: 3 };
   const stdError = { header: t('cli.regress.stdError'), decimals: 3 };
@@ -86,7 +108,7 @@ export function regressionTables(r: RegressionResult, fmt: Format = cliFormat())
         { header: 'Durbin-Watson', decimals: 3 },
       ],
       [['1', r.r, r.r2, r.adjR2, r.residualSE, r.durbinWatson]],
-      { title: t('cli.regress.summary'), footnotes: [`a. ${predictors}`, `b. ${dependent}`, sample], fmt },
+      { title: t('cli.regress.summary'), footnotes: [`a. ${predictors}`, `b. ${dependent}`, sample, ...weighted], fmt },
     ),
   );
 

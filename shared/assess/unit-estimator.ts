@@ -26,7 +26,8 @@ interface Estimator { layout: readonly ParamInfo[]; weighted?: boolean; estimate
 function meanSd(col: Float64Array, weights?: Float64Array): [number, number] {
   let n = 0, s = 0, ss = 0, N = col.length;
   if (weights) {
-    // frequency weights (a bootstrap resample's distinct rows and their counts): as if each row were repeated
+    // frequency weights (survey weights; in a bootstrap resample, each distinct row's count x its survey weight):
+    // as if each row were repeated
     N = 0;
     for (let i = 0; i < col.length; i++) {
       const v = col[i]!, w = weights[i]!;

@@ -14,8 +14,14 @@
 // The CI is the percentile interval of the IKM over bootstrap resamples of the respondents (R's quantile type 7,
 // resample i drawn as R's set.seed(seed + i); sample.int(n, replace = TRUE), like every other index here); the
 // margin of error is its half-width. Pure.
+//
+// Survey weights (opts.rowWeights, one per row, frequency semantics: a row of weight k counts as k copies, weight 0
+// = absent): NRR_u = Σw·answer / Σw over the valid answers, and each bootstrap resample draws rows exactly as
+// unweighted, a drawn row carrying its weight. Integer weights give the point estimates of the repeated rows; all-ones
+// weights give today's figures and draws bit for bit.
 import { RRandom } from './bootstrap/r-rng';
 import { quantileType7 } from './bootstrap/quantile';
+import { StatsInputError } from './errors';
 
 export type Band = 'A' | 'B' | 'C' | 'D';
 export type WeightRule = 'exact' | 'regulation';
@@ -98,6 +104,8 @@ export interface IkmResult {
   moe: number;
   nboot: number;
   priorities: Priority[];
+  /** With row weights: Σw over the respondents and Kish's effective n (Σw)²/Σw². */
+  weighted?: { sum: number; nEffective: number };
 }
 
 export interface IkmOptions {
@@ -106,6 +114,8 @@ export interface IkmOptions {
   seed?: number;
   /** CI level 1 − alpha. */
   alpha?: number;
+  /** Survey weights of the rows (>= 0, finite; see the header). Not `weights`, which is the unsur weight rule. */
+  rowWeights?: ArrayLike<number>;
 }
 
 /**
@@ -133,13 +143,21 @@ export function computeIkm(names: readonly string[], columns: readonly ArrayLike
   // The SKM's respondents: rows that answered at least one unsur (a row of a drop without the SKM, or whose SKM
   // part is blank, is no respondent of it and is not resampled).
   const rowsAll = cols[0]?.length ?? 0;
+  const rw = opts.rowWeights;
+  if (rw) {
+    if (rw.length !== rowsAll) throw new StatsInputError(`${rw.length} row weights for ${rowsAll} rows`);
+    for (let i = 0; i < rowsAll; i++) {
+      if (!(Number.isFinite(rw[i]!) && rw[i]! >= 0)) throw new StatsInputError(`row ${i + 1}: weight must be a finite number >= 0, got ${rw[i]}`);
+    }
+  }
   const kept: number[] = [];
-  for (let i = 0; i < rowsAll; i++) if (cols.some((c) => c[i] === c[i])) kept.push(i);
+  for (let i = 0; i < rowsAll; i++) if (cols.some((c) => c[i] === c[i]) && (!rw || rw[i]! > 0)) kept.push(i);
   if (kept.length < rowsAll) cols = cols.map((c) => Float64Array.from(kept, (i) => c[i]!));
+  const w = rw ? Float64Array.from(kept, (i) => rw[i]!) : null;
   const n = kept.length;
   const weight = unsurWeight(names.length, rule);
   const unsur = names.map((u, j) => {
-    const { nrr, n: answered } = nrrOf(cols[j]!);
+    const { nrr, n: answered } = w ? weightedNrr(cols[j]!, w) : nrrOf(cols[j]!);
     return { unsur: u, n: answered, nrr, weighted: nrr * weight };
   });
   const ikm = ikmFromNrr(unsur.map((u) => u.nrr), rule);
@@ -149,11 +167,23 @@ export function computeIkm(names: readonly string[], columns: readonly ArrayLike
     const rows = new Int32Array(n);
     const draws: number[] = [];
     const nrr = new Array<number>(names.length);
-    const packed = packAnswers(cols, n);
+    const packed = w ? null : packAnswers(cols, n);
     const k = names.length, sum = new Int32Array(k), cnt = new Int32Array(k);
+    const wsum = new Float64Array(k), wcnt = new Float64Array(k);
     for (let b = 1; b <= nboot; b++) {
       new RRandom(seed + b).fillIndices(n, rows);
-      if (packed) {
+      if (w) {
+        // weighted: the drawn rows carry their weights (all-ones weights sum the same values in the same order)
+        wsum.fill(0); wcnt.fill(0);
+        for (let i = 0; i < n; i++) {
+          const r = rows[i]!, wr = w[r]!;
+          for (let j = 0; j < k; j++) {
+            const v = cols[j]![r]!;
+            if (v === v) { wsum[j]! += wr * v; wcnt[j]! += wr; }
+          }
+        }
+        for (let j = 0; j < k; j++) nrr[j] = wcnt[j]! > 0 ? wsum[j]! / wcnt[j]! : NaN;
+      } else if (packed) {
         // hot kernel: one row's k answers sit together (one cache line), 0 = no answer; integer sums (int32, exact up
         // to MAX_PACKED_ROWS) make the NRRs equal the column-wise ones to the last bit
         sum.fill(0); cnt.fill(0);
@@ -182,7 +212,24 @@ export function computeIkm(names: readonly string[], columns: readonly ArrayLike
   return {
     n, unsur, weight, weights: rule, ikm, ikmRounded: Number.isFinite(ikm) ? round2(ikm) : NaN, band, se, ciLow, ciHigh,
     moe: (ciHigh - ciLow) / 2, nboot, priorities: prioritiesOf(unsur, band),
+    ...(w ? { weighted: kishOf(w) } : {}),
   };
+}
+
+/** Weighted mean of the valid answers; n is the rows that answered. */
+function weightedNrr(col: ArrayLike<number>, w: Float64Array): { nrr: number; n: number } {
+  let s = 0, sw = 0, n = 0;
+  for (let i = 0; i < col.length; i++) {
+    const v = col[i]!;
+    if (v === v) { s += w[i]! * v; sw += w[i]!; n++; }
+  }
+  return { nrr: sw > 0 ? s / sw : NaN, n };
+}
+
+function kishOf(w: Float64Array): { sum: number; nEffective: number } {
+  let s = 0, s2 = 0;
+  for (let i = 0; i < w.length; i++) { s += w[i]!; s2 += w[i]! * w[i]!; }
+  return { sum: s, nEffective: (s * s) / s2 };
 }
 
 /** The kernel sums in int32: 255 x 8 million rows stays below 2^31. */

@@ -1,11 +1,14 @@
 // The seed-003 loyalty model (shared/models/loyalty.json): sum (or mean) scores of each SERVQUAL dimension,
 // the OLS of loyalty on them with SPSS-style diagnostics, and the item analysis / α band of every dimension,
 // i.e. Tables 3-17 of Rufani et al. as one JSON-serialisable object.
+// With frequency weights (opts.weights, one per table row) the regression and the score descriptives are weighted
+// (a row of weight k counts as k copies; n = Σw); the item analysis (α, item-total correlations) stays unweighted:
+// it describes the instrument on the respondents as sampled.
 import type { RegressionModelSpec } from '../models/spec';
 import type { DataTable } from './table';
 import { StatsInputError } from './errors';
 import { itemAnalysis, type ItemAnalysis, type ItemAnalysisOptions } from './items';
-import { regress, type RegressionResult, type RegressOptions } from './regression';
+import { checkWeights, regress, wMean, wSumSq, type RegressionResult, type RegressOptions } from './regression';
 import { mean, sd } from './moments';
 
 export interface DimensionResult {
@@ -13,7 +16,7 @@ export interface DimensionResult {
   label?: string;
   role: 'dependent' | 'predictor';
   items: string[];
-  /** Descriptives of the score over the rows where all its items are present. */
+  /** Descriptives of the score over the rows where all its items are present (weighted: n = Σw, rows of weight 0 absent). */
   score: { n: number; mean: number; sd: number };
   /** SPSS reliability output of the dimension (listwise over its own items); null for a single-item dimension. */
   itemAnalysis: ItemAnalysis | null;
@@ -45,14 +48,27 @@ export function fitLoyaltyModel(spec: RegressionModelSpec, table: DataTable, opt
   const scores: DataTable = { names, cols: scoreCols, n: table.n };
   const regression = regress(scores, spec.dependent.name, spec.predictors.map((p) => p.name), opts);
 
+  const w = opts.weights;
+  if (w) checkWeights(w, table.n);
   const dimensions: DimensionResult[] = dims.map((d, j) => {
-    const present = scoreCols[j]!.filter((v) => !Number.isNaN(v));
+    const col = scoreCols[j]!;
+    let score: DimensionResult['score'];
+    if (w) {
+      const rows = [...col.keys()].filter((i) => !Number.isNaN(col[i]!) && w[i]! > 0);
+      const v = Float64Array.from(rows, (i) => col[i]!);
+      const wv = Float64Array.from(rows, (i) => w[i]!);
+      const n = wv.reduce((a, b) => a + b, 0);
+      score = { n, mean: rows.length > 0 ? wMean(v, wv) : NaN, sd: n > 1 ? Math.sqrt(wSumSq(v, wv) / (n - 1)) : NaN };
+    } else {
+      const present = col.filter((v) => !Number.isNaN(v));
+      score = { n: present.length, mean: present.length > 0 ? mean(present) : NaN, sd: present.length > 1 ? sd(present) : NaN };
+    }
     return {
       name: d.name,
       ...(d.label !== undefined ? { label: d.label } : {}),
       role: d.role,
       items: [...d.items],
-      score: { n: present.length, mean: present.length > 0 ? mean(present) : NaN, sd: present.length > 1 ? sd(present) : NaN },
+      score,
       itemAnalysis: d.items.length >= 2 ? itemAnalysis(table, d.items, opts.items) : null,
     };
   });

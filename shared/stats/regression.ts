@@ -2,10 +2,16 @@
 // Coefficients with collinearity statistics, Durbin-Watson, a one-sample KS test of the unstandardized
 // residuals) plus the heteroscedasticity tests the seed-003 paper only eyeballs on a scatterplot.
 // Solved by Householder QR (ml-matrix) of the design [1, X]; (X'X)⁻¹ = R⁻¹R⁻ᵀ is never formed from X'X.
+//
+// Optional frequency weights (opts.weights): a row of weight k counts as k copies of it, N = Σw, residual df = N − p,
+// so integer weights give every figure of the data with each row repeated in place (tested to 1e-12), Durbin-Watson
+// and the KS test included. Solved as the QR of √w·[1, X]. Rows of weight 0 are absent. R's lm(weights = w) has the
+// same coefficients; its SEs use n − p df (rows), equal to ours when the weights have mean 1 (Σw = n).
 import { Matrix, QrDecomposition } from 'ml-matrix';
 import type { DataTable } from './table';
 import { column } from './table';
 import { StatsInputError } from './errors';
+import { weightSummary } from './survey-weights';
 import { mean, sd, sumSq } from './moments';
 import { chisqSf, fQuantile, fSf, kolmogorovSf, normalCdf, tQuantile, tTwoSidedP } from './distributions';
 
@@ -61,8 +67,10 @@ export interface Glejser {
 export interface RegressionResult {
   dependent: string;
   predictors: string[];
-  /** Complete rows used. */
+  /** Complete rows used (with weights: Σw over them, the rows they stand for). */
   n: number;
+  /** With frequency weights: rows used (weight > 0), Σw, Kish's effective n and design effect; the data column they came from when known. */
+  weights?: { column?: string; n: number; sum: number; nEffective: number; deff: number };
   missing: { method: 'listwise'; rowsRead: number; rowsExcluded: number; /** 1-based data rows (CSV line − 1). */ excludedRows: number[] };
   descriptives: { name: string; mean: number; sd: number }[];
   coefficients: Coefficient[];
@@ -92,6 +100,17 @@ export interface RegressionResult {
 export interface RegressOptions {
   /** Significance level of the critical values (default 0.05). */
   alpha?: number;
+  /** Frequency weights of the rows (>= 0, finite), aligned with the table's rows (regressComplete: with y). */
+  weights?: ArrayLike<number>;
+}
+
+/** Throws naming the (1-based) row of the first weight that is negative, NaN or infinite. */
+export function checkWeights(w: ArrayLike<number>, n: number): void {
+  if (w.length !== n) throw new StatsInputError(`${w.length} weights for ${n} rows`);
+  for (let i = 0; i < n; i++) {
+    const v = w[i]!;
+    if (!(Number.isFinite(v) && v >= 0)) throw new StatsInputError(`row ${i + 1}: weight must be a finite number >= 0, got ${v}`);
+  }
 }
 
 /** Regression of column `y` on columns `x` of a table; rows with a missing (NaN) value in any of them are dropped. */
@@ -105,14 +124,16 @@ export function regress(table: DataTable, y: string, x: readonly string[], opts:
   }
   const yAll = column(table, y);
   const xAll = x.map((name) => column(table, name));
+  const w = opts.weights;
+  if (w) checkWeights(w, table.n);
   const keep: number[] = [];
   const excludedRows: number[] = [];
   for (let i = 0; i < table.n; i++) {
     if (Number.isNaN(yAll[i]!) || xAll.some((c) => Number.isNaN(c[i]!))) excludedRows.push(i + 1);
     else keep.push(i);
   }
-  const pick = (c: Float64Array) => Float64Array.from(keep, (i) => c[i]!);
-  const result = regressComplete(y, pick(yAll), [...x], xAll.map(pick), opts);
+  const pick = (c: ArrayLike<number>) => Float64Array.from(keep, (i) => c[i]!);
+  const result = regressComplete(y, pick(yAll), [...x], xAll.map(pick), { ...opts, ...(w ? { weights: pick(w) } : {}) });
   return { ...result, missing: { method: 'listwise', rowsRead: table.n, rowsExcluded: excludedRows.length, excludedRows } };
 }
 
@@ -124,30 +145,43 @@ export function regressComplete(
   xs: Float64Array[],
   opts: RegressOptions = {},
 ): RegressionResult {
-  const n = y.length;
-  const k = xs.length;
   const alpha = opts.alpha ?? 0.05;
   for (const v of [y, ...xs]) {
     for (let i = 0; i < v.length; i++) {
       if (!Number.isFinite(v[i]!)) throw new StatsInputError('regressComplete: data contain NaN or infinite values');
     }
   }
+  let w: Float64Array | null = null;
+  if (opts.weights) {
+    checkWeights(opts.weights, y.length);
+    // rows of weight 0 are absent (they would still sit between their neighbours in Durbin-Watson)
+    const pos: number[] = [];
+    for (let i = 0; i < y.length; i++) if (opts.weights[i]! > 0) pos.push(i);
+    const pick = (c: ArrayLike<number>) => Float64Array.from(pos, (i) => c[i]!);
+    w = pick(opts.weights);
+    y = pick(y);
+    xs = xs.map(pick);
+  }
+  const rows = y.length;
+  const n = w ? wsum(w) : rows;
+  const k = xs.length;
   if (n <= k + 1) {
     throw new StatsInputError(
       `too few complete rows: n = ${n}, but ${k + 1} coefficients ((Constant) + ${k} predictors) need n > ${k + 1}`,
     );
   }
-  if (sumSq(y) === 0) throw new StatsInputError(`dependent variable '${yName}' is constant`);
+  if (wSumSq(y, w) === 0) throw new StatsInputError(`dependent variable '${yName}' is constant`);
 
-  const design = buildDesign(xNames, xs, n);
+  const design = buildDesign(xNames, xs, w);
   const fit = fitOls(design, y);
-  const fittedScale = mean(fit.fitted) ** 2 + sumSq(fit.fitted) / (n - 1);
+  const fittedScale = wMean(fit.fitted, w) ** 2 + wSumSq(fit.fitted, w) / (n - 1);
   if (fit.sse / fit.dfRes < fittedScale * 1e-30) {
     throw new StatsInputError(`essentially perfect fit of '${yName}' (residuals all ~0): test statistics are undefined`);
   }
 
-  const sdY = sd(y);
-  const sdX = xs.map(sd);
+  const wSd = (v: Float64Array) => (w ? Math.sqrt(wSumSq(v, w) / (n - 1)) : sd(v));
+  const sdY = wSd(y);
+  const sdX = xs.map(wSd);
   const coefficients: Coefficient[] = fit.coef.map((c, j) => ({
     name: c.name,
     b: c.b,
@@ -161,23 +195,25 @@ export function regressComplete(
   const vif: Record<string, number> = {};
   const tolerance: Record<string, number> = {};
   xNames.forEach((name, j) => {
-    const v = design.covUnscaled.get(j + 1, j + 1) * sumSq(xs[j]!);
+    const v = design.covUnscaled.get(j + 1, j + 1) * wSumSq(xs[j]!, w);
     vif[name] = v;
     tolerance[name] = 1 / v;
   });
 
   const e = fit.resid;
+  // copies of a row sit together: their differences are 0, so only neighbouring distinct rows add
   let dwNum = 0;
-  for (let i = 1; i < n; i++) dwNum += (e[i]! - e[i - 1]!) ** 2;
+  for (let i = 1; i < rows; i++) dwNum += (e[i]! - e[i - 1]!) ** 2;
 
   return {
     dependent: yName,
     predictors: [...xNames],
     n,
-    missing: { method: 'listwise', rowsRead: n, rowsExcluded: 0, excludedRows: [] },
+    ...(w ? { weights: weightFigures(w) } : {}),
+    missing: { method: 'listwise', rowsRead: rows, rowsExcluded: 0, excludedRows: [] },
     descriptives: [yName, ...xNames].map((name, j) => {
       const v = j === 0 ? y : xs[j - 1]!;
-      return { name, mean: mean(v), sd: sd(v) };
+      return { name, mean: wMean(v, w), sd: wSd(v) };
     }),
     coefficients,
     r: Math.sqrt(fit.r2),
@@ -196,7 +232,7 @@ export function regressComplete(
     vif,
     tolerance,
     durbinWatson: dwNum / fit.sse,
-    ks: ksNormality(e),
+    ks: ksNormality(e, w ?? undefined),
     breuschPagan: breuschPagan(design, e),
     glejser: glejser(design, e),
   };
@@ -206,37 +242,46 @@ export function regressComplete(
 
 interface Design {
   names: string[];
+  /** The design [1, X] (unweighted: fitted values are X·b). */
   X: Matrix;
+  /** Frequency weights (null: all 1), their √ (the QR is of √w·X) and Σw. */
+  w: Float64Array | null;
+  sw: Float64Array | null;
+  n: number;
   qr: QrDecomposition;
   /** (X'X)⁻¹ = R⁻¹R⁻ᵀ. */
   covUnscaled: Matrix;
 }
 
-function buildDesign(xNames: string[], xs: Float64Array[], n: number): Design {
+function buildDesign(xNames: string[], xs: Float64Array[], w: Float64Array | null): Design {
+  const rows = xs[0]!.length;
   const p = xs.length + 1;
   const names = [CONSTANT, ...xNames];
-  const X = new Matrix(n, p);
-  for (let i = 0; i < n; i++) {
+  const X = new Matrix(rows, p);
+  for (let i = 0; i < rows; i++) {
     X.set(i, 0, 1);
     for (let j = 1; j < p; j++) X.set(i, j, xs[j - 1]![i]!);
   }
-  const qr = new QrDecomposition(X);
+  const sw = w ? w.map(Math.sqrt) : null;
+  const Xw = sw ? new Matrix(rows, p) : X;
+  if (sw) for (let i = 0; i < rows; i++) for (let j = 0; j < p; j++) Xw.set(i, j, sw[i]! * X.get(i, j));
+  const qr = new QrDecomposition(Xw);
   const R = qr.upperTriangularMatrix;
   // Unpivoted Householder: |R_jj| is the norm of column j orthogonal to columns 0..j−1, so the first
   // column that falls below tol·‖x_j‖ is the one to name (R's lm would report its coefficient as NA).
   for (let j = 0; j < p; j++) {
-    const norm = X.getColumnVector(j).norm();
+    const norm = Xw.getColumnVector(j).norm();
     if (Math.abs(R.get(j, j)) <= COLLINEARITY_TOL * norm) {
       const name = names[j]!;
       if (j === 0) throw new StatsInputError('singular design: the intercept column is zero');
       if (norm === 0 || j === 1 || isConstant(xs[j - 1]!)) {
         throw new StatsInputError(`singular design: predictor '${name}' is constant (collinear with the intercept)`);
       }
-      throw new StatsInputError(`singular design: predictor '${name}' is collinear with ${collinearWith(X, names, j).join(', ')}`);
+      throw new StatsInputError(`singular design: predictor '${name}' is collinear with ${collinearWith(Xw, names, j).join(', ')}`);
     }
   }
   const Rinv = upperInverse(R);
-  return { names, X, qr, covUnscaled: Rinv.mmul(Rinv.transpose()) };
+  return { names, X, w, sw, n: w ? wsum(w) : rows, qr, covUnscaled: Rinv.mmul(Rinv.transpose()) };
 }
 
 /** The earlier columns that column j is (numerically) a combination of, for the error message. */
@@ -282,22 +327,24 @@ interface OlsFit {
 }
 
 function fitOls(d: Design, y: Float64Array): OlsFit {
-  const n = y.length;
+  const rows = y.length;
+  const n = d.n;
   const p = d.names.length;
   const k = p - 1;
-  const b = d.qr.solve(Matrix.columnVector(Array.from(y))).getColumn(0);
-  const fitted = new Float64Array(n);
-  const resid = new Float64Array(n);
+  const sw = d.sw;
+  const b = d.qr.solve(Matrix.columnVector(sw ? Array.from(y, (v, i) => v * sw[i]!) : Array.from(y))).getColumn(0);
+  const fitted = new Float64Array(rows);
+  const resid = new Float64Array(rows);
   let sse = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < rows; i++) {
     let f = 0;
     for (let j = 0; j < p; j++) f += d.X.get(i, j) * b[j]!;
     fitted[i] = f;
     resid[i] = y[i]! - f;
-    sse += resid[i]! ** 2;
+    sse += d.w ? d.w[i]! * resid[i]! ** 2 : resid[i]! ** 2;
   }
   const dfRes = n - p;
-  const ssr = sumSq(fitted);
+  const ssr = wSumSq(fitted, d.w);
   const s2 = sse / dfRes;
   const coef = b.map((bj, j) => {
     const se = Math.sqrt(s2 * d.covUnscaled.get(j, j));
@@ -311,18 +358,33 @@ function fitOls(d: Design, y: Float64Array): OlsFit {
 
 // --- residual diagnostics --------------------------------------------------------------------------------
 
-/** SPSS NPAR TESTS /K-S(NORMAL) on the residuals: mean and sd estimated from the data. */
-export function ksNormality(x: ArrayLike<number>): KsNormality {
-  const n = x.length;
-  const m = mean(x);
-  const s = sd(x);
-  const sorted = Float64Array.from(x).sort();
+/**
+ * SPSS NPAR TESTS /K-S(NORMAL) on the residuals: mean and sd estimated from the data. With frequency weights the
+ * empirical CDF steps by w/N (the copies of a row are one step), n = N = Σw.
+ */
+export function ksNormality(x: ArrayLike<number>, w?: ArrayLike<number>): KsNormality {
+  const rows = x.length;
+  const n = w ? wsum(w) : rows;
+  const m = wMean(x, w ?? null);
+  const s = w ? Math.sqrt(wSumSq(x, w) / (n - 1)) : sd(x);
   let dPlus = -Infinity;
   let dMinus = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const F = normalCdf((sorted[i]! - m) / s);
-    dPlus = Math.max(dPlus, (i + 1) / n - F);
-    dMinus = Math.max(dMinus, F - i / n);
+  if (w) {
+    const order = Array.from({ length: rows }, (_, i) => i).sort((a, b) => x[a]! - x[b]!);
+    let cum = 0;
+    for (const i of order) {
+      const F = normalCdf((x[i]! - m) / s);
+      dMinus = Math.max(dMinus, F - cum / n);
+      cum += w[i]!;
+      dPlus = Math.max(dPlus, cum / n - F);
+    }
+  } else {
+    const sorted = Float64Array.from(x).sort();
+    for (let i = 0; i < n; i++) {
+      const F = normalCdf((sorted[i]! - m) / s);
+      dPlus = Math.max(dPlus, (i + 1) / n - F);
+      dMinus = Math.max(dMinus, F - i / n);
+    }
   }
   const d = Math.max(dPlus, dMinus);
   const z = Math.sqrt(n) * d;
@@ -361,12 +423,12 @@ export function lillieforsP(d: number, n: number): number {
 }
 
 function breuschPagan(d: Design, e: Float64Array): BreuschPagan | null {
-  const n = e.length;
+  const n = d.n;
   const k = d.names.length - 1;
   const e2 = e.map((v) => v * v);
-  if (sumSq(e2) === 0) return null;
+  if (wSumSq(e2, d.w) === 0) return null;
   const aux = fitOls(d, e2);
-  const sigma2 = e2.reduce((s, v) => s + v, 0) / n;
+  const sigma2 = (d.w ? e2.reduce((s, v, i) => s + d.w![i]! * v, 0) : e2.reduce((s, v) => s + v, 0)) / n;
   const original = aux.ssr / (2 * sigma2 * sigma2);
   const statistic = n * aux.r2;
   return {
@@ -381,7 +443,7 @@ function breuschPagan(d: Design, e: Float64Array): BreuschPagan | null {
 
 function glejser(d: Design, e: Float64Array): Glejser | null {
   const absE = e.map(Math.abs);
-  if (sumSq(absE) === 0) return null;
+  if (wSumSq(absE, d.w) === 0) return null;
   const aux = fitOls(d, absE);
   if (aux.sse === 0) return null;
   return {
@@ -392,4 +454,37 @@ function glejser(d: Design, e: Float64Array): Glejser | null {
     fP: aux.fP,
     coefficients: aux.coef,
   };
+}
+
+// --- frequency-weighted moments (w = null: the unweighted ones, unchanged) ----------------------------------
+
+function wsum(w: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < w.length; i++) s += w[i]!;
+  return s;
+}
+
+/** Weighted mean with the same correction pass as moments.mean. */
+export function wMean(x: ArrayLike<number>, w: ArrayLike<number> | null): number {
+  if (!w) return mean(x);
+  let s = 0, sw = 0;
+  for (let i = 0; i < x.length; i++) { s += w[i]! * x[i]!; sw += w[i]!; }
+  const m = s / sw;
+  let c = 0;
+  for (let i = 0; i < x.length; i++) c += w[i]! * (x[i]! - m);
+  return m + c / sw;
+}
+
+/** Σw(x − x̄_w)². */
+export function wSumSq(x: ArrayLike<number>, w: ArrayLike<number> | null): number {
+  if (!w) return sumSq(x);
+  const m = wMean(x, w);
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += w[i]! * (x[i]! - m) ** 2;
+  return s;
+}
+
+function weightFigures(w: Float64Array): { n: number; sum: number; nEffective: number; deff: number } {
+  const { n, sum, nEffective, deff } = weightSummary(w);
+  return { n, sum, nEffective, deff };
 }

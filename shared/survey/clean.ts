@@ -10,6 +10,7 @@ import { IdTable } from './id-table';
 import { branchLookupOf, normalizeHeader, type BranchInfo, type Instrument } from './instrument';
 import { placeStamp } from './period';
 import { REASON_CODES, type ReasonCode } from './reasons';
+import { weightRule } from './weight';
 
 export interface CleanRow {
   /** First physical line of the row in the input (header = line 1). */
@@ -27,8 +28,10 @@ export interface CleanRow {
   categories: (string | null)[];
   /** Codes in instrument.items order; NaN = missing (left for mean replacement downstream). */
   items: number[];
-  /** 16 hex digits over the item and categorical answers (not id, branch, period, date or texts). */
+  /** 16 hex digits over the item and categorical answers (not id, branch, period, date, texts or weight). */
   answerHash: string;
+  /** The survey weight (> 0, finite) when the instrument has a weightColumn; absent otherwise (weight.ts). */
+  weight?: number;
   /**
    * Free text of instrument.textColumns in order ('' when blank or the column is absent), trimmed and cut to
    * TEXT_MAX_CHARS characters. Absent when the instrument has no text columns.
@@ -297,7 +300,7 @@ export function matchHeader(
   // tried by its last path segment.
   const declaredNames = [
     spec.idColumn, spec.branchColumn, spec.periodColumn, spec.dateColumn, ...instrument.categories.map((c) => c.column),
-    ...instrument.items, ...instrument.textColumns,
+    ...instrument.items, ...instrument.textColumns, instrument.weightColumn,
   ].filter((n): n is string => n !== undefined);
   const declaredKeys = new Set(declaredNames.flatMap((n) => [n, ...(spec.columnAliases[n] ?? [])].map(normalizeHeader)));
   const segmentToIndex = new Map<string, number[]>();
@@ -366,6 +369,8 @@ export function matchHeader(
     else missing.push(...b.gone);
   }
   for (const t of instrument.textColumns) if (find(t) === ABSENT) absent.push(t);
+  // A declared weight column is required: a drop without it cannot be weighted (and must not pass as weight 1).
+  if (instrument.weightColumn !== undefined && find(instrument.weightColumn) === ABSENT) missing.push(instrument.weightColumn);
   if (duplicates.length) {
     throw new DropRejectedError('DUPLICATE_COLUMNS', source, `line ${line}: more than one header column matches ${duplicates.join('; ')}`);
   }
@@ -409,6 +414,8 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
   const uploader = uploaderBranchOf(opts.uploaderBranch);
   const future = futureRule(opts.receivedAt, opts.timeZone);
   const nTexts = instrument.textColumns.length;
+  const weightColumn = instrument.weightColumn;
+  const weightCell = weightColumn !== undefined ? weightRule() : null;
   // Label counts for the manifest: per item with labels, clean rows per label index, and rows with a plain code.
   const labelCounts = instrument.itemScales.map((sc) => (sc.labels.length ? new Float64Array(sc.labels.length) : null));
   const plainCodes = new Float64Array(instrument.items.length);
@@ -446,6 +453,7 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
   /** Per category: the .sav value labels of its column (code text -> label), when the drop has them. */
   let catLabels: (Record<string, string> | undefined)[] = [];
   let textAt: Int32Array = new Int32Array(0);
+  let weightAt = ABSENT;
   /** Header columns the instrument declares (a rejected row keeps only these under RowPrivacy). */
   let declaredAt: ReadonlySet<number> = new Set();
   let headerId = '';
@@ -468,6 +476,7 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       const savLabels = reader.sav?.header?.valueLabels;
       catLabels = Array.from(catAt, (j) => (j !== ABSENT && savLabels ? savLabels[cols[j]!] : undefined));
       textAt = Int32Array.from(instrument.textColumns, (t) => m.index[t] ?? ABSENT);
+      weightAt = weightColumn !== undefined ? m.index[weightColumn] ?? ABSENT : ABSENT;
       declaredAt = new Set(Object.values(m.index));
       // Free text may hold line breaks; every other declared column is one line.
       reader.singleLineColumns = Object.entries(m.index).filter(([k]) => !instrument.textColumns.includes(k)).map(([, j]) => j);
@@ -693,6 +702,16 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       }
       if (periodBad) period = null;
 
+      // The survey weight (weight.ts): required when declared, not an answer (not fingerprinted below).
+      let weight = NaN;
+      if (weightAt !== ABSENT) {
+        const raw = f[weightAt]!;
+        const wv = weightCell!.read(raw);
+        if (wv === MISSING) add('MISSING_WEIGHT', `${weightColumn}=${showCell(raw)}`);
+        else if (wv instanceof Invalid) add('BAD_WEIGHT', `${weightColumn}=${showCell(raw)}: ${wv.message}`);
+        else weight = wv;
+      }
+
       // Categorical answers.
       const cats: (string | null)[] = new Array(nCats);
       for (let k = 0; k < nCats; k++) {
@@ -863,6 +882,7 @@ export async function cleanDrop(input: DropInput, opts: CleanOptions): Promise<D
       }
       const row: CleanRow = { line: rec.line, lines: rec.lines, respondentId: id, branch: branch!, period: period!, date, categories: cats, items, answerHash };
       if (texts) row.texts = texts;
+      if (weightAt !== ABSENT) row.weight = weight;
       const p = opts.onClean(row);
       if (p !== undefined) await p;
     }

@@ -1,9 +1,11 @@
 // The clean and rejects CSV files, written the same way by the CLI and the ingest Lambda.
 //
 // clean.csv   : respondent_id, branch_id, period, [date], [programme, segment, demographics...], items...,
-//               [text columns...], answer_hash, line
-//               (comma-separated, LF, UTF-8 without BOM; a missing answer is an empty cell; the instrument's free-text
-//               columns, under their declared names, at most TEXT_MAX_CHARS characters each, formula-protected)
+//               [weight], [text columns...], answer_hash, line
+//               (comma-separated, LF, UTF-8 without BOM; a missing answer is an empty cell; `weight` only when the
+//               instrument has a weightColumn: a number > 0 as JavaScript writes it (shortest round-trip form, `1.25`,
+//               `1e-7`), never a trigger character; the instrument's free-text columns, under their declared names,
+//               at most TEXT_MAX_CHARS characters each, formula-protected)
 // rejects.csv : line, respondent_id, reasons (`;`-separated codes), the drop's own header columns with the row's
 //               original fields (short rows padded with empty cells, extra fields only in raw_text), then
 //               detail (the findings, ` | `-separated) and raw_text (the row's original text).
@@ -14,7 +16,7 @@
 // lines through csv-parse and unprotectCell.
 import { csvCell, csvRow, MACHINE_CSV, writePlainCell, type Cell } from '../csv-write';
 import type { CleanRow, DropHeader, RejectedRow } from './clean';
-import type { Instrument } from './instrument';
+import { CLEAN_WEIGHT_COLUMN, type Instrument } from './instrument';
 
 /** One text cell of clean.csv / rejects.csv (protected and quoted): csvCell of ../csv-write.ts. */
 export function csvField(v: string): string {
@@ -35,6 +37,7 @@ export function CLEAN_COLUMNS(instrument: Instrument): string[] {
     ...(instrument.spec.dateColumn ? ['date'] : []),
     ...instrument.categories.map((c) => c.name),
     ...instrument.items,
+    ...(instrument.weightColumn !== undefined ? [CLEAN_WEIGHT_COLUMN] : []),
     ...instrument.textColumns,
     'answer_hash',
     'line',
@@ -47,6 +50,7 @@ export function cleanRowFields(instrument: Instrument, row: CleanRow): Cell[] {
   if (instrument.spec.dateColumn) out.push(row.date ?? '');
   for (const c of row.categories) out.push(c ?? '');
   for (const v of row.items) out.push(v);
+  if (instrument.weightColumn !== undefined) out.push(row.weight ?? NaN);
   for (let k = 0; k < instrument.textColumns.length; k++) out.push(row.texts?.[k] ?? '');
   out.push(row.answerHash, row.line);
   return out;
@@ -74,9 +78,16 @@ export function formatCleanRow(instrument: Instrument, row: CleanRow): string {
     const v = items[i]!;
     s += v !== v ? ',' : ',' + (SMALL_INTS[v + 100] ?? String(v));
   }
+  // A number: no formula protection needed (> 0, so never `-`; String() never writes `+`).
+  if (instrument.weightColumn !== undefined) s += ',' + weightText(row.weight);
   // Free text is input: through csvField like every text cell (formula-protected, quoted when needed).
   for (let k = 0; k < instrument.textColumns.length; k++) s += ',' + csvField(row.texts?.[k] ?? '');
   return s + ',' + csvField(row.answerHash) + ',' + row.line + '\n';
+}
+
+/** The weight cell: csvCell's text of a number (empty when absent or not finite, which the cleaner never emits). */
+function weightText(w: number | undefined): string {
+  return w === undefined || !Number.isFinite(w) ? '' : String(w);
 }
 
 export const REJECT_LEAD_COLUMNS = ['line', 'respondent_id', 'reasons'] as const;
@@ -121,9 +132,11 @@ export class CleanRowEncoder {
   private pos = 0;
   private readonly hasDate: boolean;
   private readonly nTexts: number;
+  private readonly hasWeight: boolean;
 
   constructor(instrument: Instrument) {
     this.hasDate = instrument.spec.dateColumn !== undefined;
+    this.hasWeight = instrument.weightColumn !== undefined;
     this.nTexts = instrument.textColumns.length;
     this.buf.write(formatCleanHeader(instrument), 0, 'utf8');
     this.pos = Buffer.byteLength(formatCleanHeader(instrument));
@@ -135,7 +148,7 @@ export class CleanRowEncoder {
 
   push(row: CleanRow): void {
     // Worst case per text cell: 3 UTF-8 bytes per UTF-16 unit, quotes doubled, the `'` prefix and two quotes.
-    let room = 64 + 12 * row.items.length +
+    let room = 64 + 12 * row.items.length + (this.hasWeight ? 32 : 0) +
       6 * (row.respondentId.length + row.branch.length + row.period.length + row.answerHash.length + (row.date?.length ?? 0)) + 16;
     for (const c of row.categories) room += c === null ? 1 : 6 * c.length + 4;
     for (let k = 0; k < this.nTexts; k++) room += 6 * (row.texts?.[k]?.length ?? 0) + 5;
@@ -166,6 +179,10 @@ export class CleanRowEncoder {
       else p += buf.write(String(v), p, 'latin1');
     }
     this.pos = p;
+    if (this.hasWeight) {
+      this.byte(44);
+      this.pos += this.buf.write(weightText(row.weight), this.pos, 'latin1');
+    }
     for (let k = 0; k < this.nTexts; k++) {
       this.byte(44);
       this.text(row.texts?.[k] ?? '');

@@ -10,8 +10,9 @@ import { DropReader } from './sources/index';
 import { buildCellRules, Invalid, MISSING, showCell, UnknownBranchName, type CellRule, type CellValue } from './fields';
 import { branchKey, normalizeHeader, normalizeLabel, type Instrument } from './instrument';
 import { isoDate, placeStamp, type Stamp } from './period';
+import { weightRule } from './weight';
 
-export type ExplainedRole = 'id' | 'branch' | 'period' | 'date' | 'category' | 'item' | 'text';
+export type ExplainedRole = 'id' | 'branch' | 'period' | 'date' | 'category' | 'item' | 'weight' | 'text';
 
 export interface HeaderExplanation {
   declared: string;
@@ -64,6 +65,7 @@ export async function explainDrop(input: DropInput, opts: { instrument: Instrume
   const { instrument, source } = opts;
   const spec = instrument.spec;
   const rules = buildCellRules(instrument);
+  const weight = weightRule();
   const sheet = (spec as { sheet?: string }).sheet;
   const reader = new DropReader({ ...opts.reader, source, ...(sheet !== undefined ? { sheet } : {}) });
   let headerLine = -1;
@@ -79,6 +81,7 @@ export async function explainDrop(input: DropInput, opts: { instrument: Instrume
     ...(spec.dateColumn ? [{ name: spec.dateColumn, role: 'date' as const, k: 0 }] : []),
     ...instrument.categories.map((c, k) => ({ name: c.column, role: 'category' as const, k })),
     ...instrument.items.map((it, k) => ({ name: it, role: 'item' as const, k })),
+    ...(instrument.weightColumn !== undefined ? [{ name: instrument.weightColumn, role: 'weight' as const, k: 0 }] : []),
     ...(instrument.textColumns ?? []).map((t, k) => ({ name: t, role: 'text' as const, k })),
   ];
 
@@ -154,6 +157,14 @@ export async function explainDrop(input: DropInput, opts: { instrument: Instrume
               const k = scale?.lookup.get(normalizeLabel(raw));
               return k === undefined ? String(code) : `${code} (label '${scale!.labels[k]!.text}')`;
             });
+            break;
+          }
+          case 'weight': {
+            // Blank is MISSING_WEIGHT (the instrument's missing codes do not apply to a weight: weight.ts).
+            const v = weight.read(raw);
+            r = v === MISSING ? { result: 'refused: MISSING_WEIGHT (blank)', ok: false }
+              : v instanceof Invalid ? { result: `refused: BAD_WEIGHT: ${v.message}`, ok: false }
+              : { result: `weight ${v}`, ok: true };
             break;
           }
           case 'text': r = { result: `kept as text (${raw.trim().length} characters)`, ok: true }; break;

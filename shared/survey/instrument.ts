@@ -14,6 +14,10 @@
 //   dateTimezone?: IANA zone (default = timezone) the zone of a date-time written without an offset (Kobo: UTC)
 //   headerRows?: 1                 header lines: the first names the columns, the others are skipped (Qualtrics: 3)
 //   textColumns?: [names]          free-text columns kept with the clean row (capped, never parsed)
+//   weightColumn?: name            the respondent's survey weight (a column of the drop, matched like every declared
+//                                  column, aliases included): required in the drop when declared; a number > 0
+//                                  (`1.25` or `1,25`), else the row is rejected (MISSING_WEIGHT / BAD_WEIGHT); written to
+//                                  clean.csv as `weight`; not part of the answer fingerprint (shared/survey/weight.ts)
 //   missingCodes?: [""]            cell texts (after trimming) that mean "no answer"; blank only if listed
 //   constructs: { NAME: [items] | { items, label? } }   may be {} when standaloneItems has items (an SKM-only survey)
 //   standaloneItems?: [items]      Likert items outside any construct (e.g. SAT_PROG); no missing-share rule
@@ -125,6 +129,8 @@ export const instrumentSpec = z
     dateTimezone: timeZoneName.optional(),
     headerRows: z.number().int().min(1).max(20).default(1),
     textColumns: z.array(z.string().min(1)).default([]),
+    /** Column of the respondent's survey weight (clean.csv `weight`); see shared/survey/weight.ts. */
+    weightColumn: z.string().min(1).optional(),
     missingCodes: z.array(z.union([z.string(), z.number()]).transform((v) => String(v).trim())).default(['']),
     constructs: z.record(z.string().min(1), constructEntry),
     standaloneItems: z.array(z.string().min(1)).default([]),
@@ -182,10 +188,25 @@ export const instrumentSpec = z
       // Text columns become clean.csv columns by name: they must not take the name of a fixed one.
       if (CLEAN_FIXED_COLUMNS.includes(t)) ctx.addIssue({ code: 'custom', path: ['textColumns', k], message: `'${t}' is a column name of clean.csv` });
     });
+    if (s.weightColumn) {
+      claim(s.weightColumn, 'weightColumn');
+      // The weight is written to clean.csv as `weight`: no other output column may take that name (checked only
+      // when there is a weight, so an instrument without one is read as before).
+      const outputs: [string, string][] = [
+        ...s.textColumns.map((t, k): [string, string] => [t, `textColumns.${k}`]),
+        ...[...declaredItems].map((it): [string, string] => [it, 'constructs']),
+        ...Object.keys(s.demographics).map((d): [string, string] => [d, `demographics.${d}`]),
+      ];
+      for (const [name, where] of outputs) {
+        if (name === CLEAN_WEIGHT_COLUMN) ctx.addIssue({ code: 'custom', path: [where], message: `'${name}' is the clean.csv column of the survey weight (weightColumn)` });
+      }
+    }
   });
 
 /** Fixed column names of clean.csv (csv-out.ts), which a text column may not take. */
 const CLEAN_FIXED_COLUMNS: readonly string[] = ['respondent_id', 'branch_id', 'period', 'date', 'answer_hash', 'line'];
+/** The clean.csv column of the survey weight when the instrument has a weightColumn (csv-out.ts, assess/frame.ts). */
+export const CLEAN_WEIGHT_COLUMN = 'weight';
 
 export type InstrumentSpec = z.infer<typeof instrumentSpec>;
 export type InstrumentInput = z.input<typeof instrumentSpec>;
@@ -252,6 +273,8 @@ export interface Instrument {
   readonly dateTimezone: string;
   readonly headerRows: number;
   readonly textColumns: readonly string[];
+  /** The drop column of the survey weight (spec.weightColumn); absent = unweighted, clean.csv has no `weight`. */
+  readonly weightColumn?: string;
   readonly missingCodes: ReadonlySet<string>;
   /** Known branch ids (upper case), or null when any well-formed id is accepted. */
   readonly branches: ReadonlyMap<string, BranchInfo> | null;
@@ -411,6 +434,7 @@ export function loadInstrument(json: unknown, source: string): Instrument {
     dateTimezone: spec.dateTimezone ?? spec.timezone,
     headerRows: spec.headerRows,
     textColumns: spec.textColumns,
+    ...(spec.weightColumn !== undefined ? { weightColumn: spec.weightColumn } : {}),
     missingCodes: new Set(spec.missingCodes),
     branches,
     branchLookup,

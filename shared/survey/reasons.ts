@@ -21,6 +21,9 @@ export const REASONS = {
   BAD_PERIOD: 'the period is not a quarter like 2025-Q3',
   BAD_DATE: 'the submission date is not a valid date',
   FUTURE_PERIOD: 'the period or submission date is more than one quarter after the upload',
+  // Sample design (only with the instrument's weightColumn; shared/survey/weight.ts)
+  MISSING_WEIGHT: 'no survey weight (the instrument declares a weight column and the cell is blank)',
+  BAD_WEIGHT: 'the survey weight is not a number greater than 0 (1.25 or 1,25; no thousands separators)',
   // Answers
   BAD_CATEGORY: 'a programme, segment or demographic answer is not one of the instrument codes',
   OUT_OF_RANGE: 'an item code is outside the scale (or not a whole number) and not a declared missing code',

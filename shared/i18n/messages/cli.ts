@@ -59,6 +59,7 @@ export const cli = section('cli', {
   'estimate.effect': 'Effect',
   'estimate.total': 'Total',
   'estimate.significance': 'Significance: * p < {p05}, ** p < {p01}, *** p < {p001} (two-sided, t = estimate / bootstrap SD); CI: percentile.',
+  'estimate.weighted': '; weighted by {column}: effective n = {nEff} (design effect {deff}), sum of weights {sum}',
 
   // satmon regress
   'regress.summary': 'Model Summary',
@@ -99,6 +100,7 @@ export const cli = section('cli', {
   'regress.bpOriginal': 'Breusch-Pagan (original)',
   'regress.glejser': 'Glejser (|e| on predictors)',
   'regress.glejserCoefficients': 'Glejser coefficients (dependent: |unstandardized residual|)',
+  'regress.weighted': 'Weighted by {column} (frequency weights): {rows} rows, sum of weights {sum}, effective n = {nEffective}, design effect {deff}',
 
   // satmon items
   'items.reliability': 'Reliability Statistics',
@@ -127,6 +129,7 @@ export const cli = section('cli', {
   'index.driver': 'Driver',
   'index.importance': 'Importance',
   'index.performance': 'Performance',
+  'index.weighted': 'Weighted by {column}: n = {n}, effective n = {nEff} (design effect {deff})',
 
   // satmon clean
   'clean.summary': '{file}: {rows} rows -> {clean} clean, {rejected} rejected{reasons}; {groups} branch-period group(s); written to {out}',
@@ -213,6 +216,7 @@ export const cli = section('cli', {
   'estimate.effect': 'Efek',
   'estimate.total': 'Total',
   'estimate.significance': 'Signifikansi: * p < {p05}, ** p < {p01}, *** p < {p001} (dua sisi, t = estimasi / SD bootstrap); SK: persentil.',
+  'estimate.weighted': '; dibobot dengan {column}: n efektif = {nEff} (efek desain {deff}), jumlah bobot {sum}',
 
   'regress.summary': 'Ringkasan Model',
   'regress.rSquare': 'R Kuadrat',
@@ -252,6 +256,7 @@ export const cli = section('cli', {
   'regress.bpOriginal': 'Breusch-Pagan (asli)',
   'regress.glejser': 'Glejser (|e| atas prediktor)',
   'regress.glejserCoefficients': 'Koefisien Glejser (dependen: |residual tidak terstandar|)',
+  'regress.weighted': 'Dibobot dengan {column} (bobot frekuensi): {rows} baris, jumlah bobot {sum}, n efektif = {nEffective}, efek desain {deff}',
 
   'items.reliability': 'Statistik Reliabilitas',
   'items.alpha': 'Alpha Cronbach',
@@ -278,6 +283,7 @@ export const cli = section('cli', {
   'index.driver': 'Pendorong',
   'index.importance': 'Kepentingan',
   'index.performance': 'Kinerja',
+  'index.weighted': 'Dibobot dengan {column}: n = {n}, n efektif = {nEff} (efek desain {deff})',
 
   'clean.summary': '{file}: {rows} baris -> {clean} bersih, {rejected} ditolak{reasons}; {groups} kelompok cabang-periode; ditulis ke {out}',
 

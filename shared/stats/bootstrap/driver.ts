@@ -2,7 +2,7 @@
 // Each resample is independent (its own rows, its own estimate), so the draws, the failures and every statistic
 // derived from them are identical whatever the number of workers or the chunking.
 import type { ParamInfo, PlsEstimator, PlsOptions } from '../pls/types';
-import { selectColumns, type DataTable } from '../table';
+import { selectColumns, unitWeights, withoutWeights, type DataTable } from '../table';
 import { layoutKey, plsRecipe, type EstimatorRecipe } from './recipe';
 import { givenSource, jackknifeSource, limitSource, seededSource, type ResampleSource } from './resample-source';
 import { runResampleRange, type Estimator, type Failure, type ResampleBatch } from './run-resamples';
@@ -55,8 +55,13 @@ export interface BootstrapRun extends ResampleRun {
 
 export type AnyEstimator = Estimator & { spec?: PlsEstimator['spec'] };
 
-/** seminr's bootstrap_model(): original estimate plus one estimate per resample (failed resamples dropped). */
+/**
+ * seminr's bootstrap_model(): original estimate plus one estimate per resample (failed resamples dropped).
+ * With survey weights (data.weights) resample i draws the same rows as without, each drawn row carrying its weight
+ * (run-resamples.ts); weights all 1 are dropped, so they give exactly the unweighted run.
+ */
 export async function bootstrapPls(estimator: AnyEstimator, data: DataTable, opts: BootstrapOptions): Promise<BootstrapRun> {
+  data = unitWeights(data) ? withoutWeights(data) : data;
   const src = bootstrapSource(data, opts);
   let original: Float64Array;
   try {
@@ -68,8 +73,9 @@ export async function bootstrapPls(estimator: AnyEstimator, data: DataTable, opt
   return { ...run, original, ...(opts.seed !== undefined && !opts.indices ? { seed: opts.seed } : {}) };
 }
 
-/** Leave-one-out estimates over the rows (for the BCa acceleration). */
+/** Leave-one-out estimates over the rows (for the BCa acceleration); with survey weights the others keep theirs. */
 export function jackknifePls(estimator: AnyEstimator, data: DataTable, opts: RunOptions = {}): Promise<ResampleRun> {
+  data = unitWeights(data) ? withoutWeights(data) : data;
   if (data.n < 3) throw new Error(`jackknife: need at least 3 rows, have ${data.n}`);
   return runResamples(estimator, modelColumns(estimator, data), jackknifeSource(data.n), opts);
 }
@@ -143,7 +149,7 @@ function runOnWorkers(est: AnyEstimator, data: DataTable, src: ResampleSource, w
     recipe: opts.recipe ?? defaultRecipe(est, opts.plsOptions),
     key: layoutKey(est),
     probe: probeEstimate(est, data),
-    data: { names: [...data.names], cols: data.cols, n: data.n },
+    data: { names: [...data.names], cols: data.cols, n: data.n, ...(data.weights ? { weights: data.weights } : {}) },
     source: src.spec,
     count: src.count,
     workers,

@@ -29,11 +29,16 @@ export type Estimator = Pick<PlsEstimator, 'estimate' | 'layout' | 'weighted'>;
  * than the gather itself (mobi, 5000 resamples: 166 ms vs 42 ms). The table is valid only during estimate().
  * An estimator that takes frequency weights (`weighted`) gets only the distinct rows drawn, in row order, each
  * weighted by how often it was drawn: about 63 % of the rows, the same estimate, less to gather and to multiply.
+ * A table with survey weights (data.weights) is resampled by respondent: the rows drawn are the same, and a drawn row
+ * carries its survey weight, so the resample's frequency weights are count x weight (only weighted estimators).
  */
 export function runResampleRange(
   est: Estimator, data: DataTable, src: ResampleSource, start: number, end: number, afterEach?: (i: number) => void,
 ): ResampleBatch {
   const p = est.layout.length;
+  const survey = data.weights;
+  if (survey && !est.weighted) throw new Error('bootstrap: the table has survey weights but the estimator does not take weights');
+  if (survey && survey.length !== data.n) throw new Error(`bootstrap: ${survey.length} weights for ${data.n} rows`);
   const values = new Float64Array((end - start) * p).fill(NaN);
   const ok = new Uint8Array(end - start);
   const failures: Failure[] = [];
@@ -48,6 +53,7 @@ export function runResampleRange(
     let table: DataTable;
     if (counts) {
       const k = countRows(rows, counts, distinct, weights);
+      if (survey) for (let j = 0; j < k; j++) weights[j] = weights[j]! * survey[distinct[j]!]!;
       gatherRows(data.cols, distinct.subarray(0, k), cols);
       table = { names: data.names, cols: cols.map((c) => c.subarray(0, k)), n: k, weights: weights.subarray(0, k) };
     } else {

@@ -1,6 +1,6 @@
 // estimatePls: one full PLS-SEM estimate with every figure seminr's estimate_pls + summary report.
 import type { PlsModelSpec } from '../../models/spec';
-import type { DataTable } from '../table';
+import { kishSummary, unitWeights, withoutWeights, type DataTable } from '../table';
 import { compileModel, type CompiledModel } from './compile';
 import { indirectChains, totalEffects } from './effects';
 import { clonePrepared, fitModel, makeFitPlan, type ModelFit } from './fit';
@@ -10,29 +10,48 @@ import { resolveSettings } from './settings';
 import type { IterationSettings } from './algorithm';
 import type { IndirectEffect, LabelledMatrix, OuterEstimate, PathEstimate, PlsOptions, PlsResult } from './types';
 
+/**
+ * With data.weights (survey weights read as frequency weights: a row of weight k counts as k copies, N = sum of the
+ * weights) every figure is that of the table with each row repeated (weighted standardisation, correlations and
+ * regressions: SmartPLS's and cSEM's weighted PLS); adjusted R² uses N. Weights all exactly 1 take the unweighted
+ * arithmetic as is. See PlsResult for the row-level parts (n, scores, missing, weighting).
+ */
 export function estimatePls(spec: PlsModelSpec, data: DataTable, opts: PlsOptions = {}): PlsResult {
-  // Scores, VIFs and the other row-level figures here are not written for weighted rows (yet): only the bootstrap
-  // estimator (createPlsEstimator) reads DataTable.weights.
-  if (data.weights) throw new Error('estimatePls: weighted rows are not supported; the bootstrap estimator takes them');
+  const weighted = !unitWeights(data);
+  const table = weighted ? data : withoutWeights(data);
   const model = compileModel(spec);
   const set = resolveSettings(spec, opts);
-  const prep = prepareData(model, data, resolveColumns(model, data), { missing: set.missing });
+  const cols = resolveColumns(model, table);
+  const prep = prepareData(model, table, cols, { missing: set.missing });
   // f² re-estimates rebuild the interaction columns; give them their own copy of the prepared data.
   const pristine = model.interactions.length > 0 ? clonePrepared(prep) : prep;
   const fit = fitModel(makeFitPlan(model, model.paths), prep, set);
-  const result = assemble(model, prep, fit);
+  const result = assemble(model, prep, fit, weighted ? keptRows(model, table, cols, set.missing) : null);
   result.fSquared = fSquared(model, pristine, fit, set);
+  if (data.weights) result.weighting = weighted ? kishSummary(prep.w!) : { n: prep.n, sumWeights: prep.n, nEffective: prep.n, deff: 1 };
   return result;
+}
+
+/** Rows that missing-value handling keeps (listwise deletion drops rows with a missing model item). */
+function keptRows(model: CompiledModel, data: DataTable, cols: Int32Array, missing: 'mean' | 'listwise'): Int32Array {
+  const out: number[] = [];
+  for (let r = 0; r < data.n; r++) {
+    let ok = true;
+    if (missing === 'listwise') for (let i = 0; i < model.p0 && ok; i++) { const v = data.cols[cols[i]!]![r]!; if (v !== v) ok = false; }
+    if (ok) out.push(r);
+  }
+  return Int32Array.from(out);
 }
 
 function labelled(rows: string[], cols: string[], f: (i: number, j: number) => number): LabelledMatrix {
   return { rows, cols, values: rows.map((_, i) => cols.map((_, j) => f(i, j))) };
 }
 
-function assemble(model: CompiledModel, prep: Prepared, fit: ModelFit): PlsResult {
+/** kept: with survey weights, the data rows missing-value handling kept (they get a row of scores each). */
+function assemble(model: CompiledModel, prep: Prepared, fit: ModelFit, kept: Int32Array | null): PlsResult {
   const { constructs, items } = model;
   const { Ka, T, adj, cor, B, w } = fit;
-  const { S, P, n, X } = prep;
+  const { S, P, n, X, N } = prep;
   const K = constructs.length; // == Ka: the full model's structure has every construct, in model order
   const owner = new Int32Array(items.length);
   for (let k = 0; k < K; k++) for (let i = model.start[k]!; i < model.end[k]!; i++) owner[i] = k;
@@ -49,7 +68,7 @@ function assemble(model: CompiledModel, prep: Prepared, fit: ModelFit): PlsResul
   for (const k of endogenous) {
     const r2 = fit.r2[k]!;
     const m = fit.plan.st.preds[k]!.length;
-    rSquared[constructs[k]!] = { r2, adjR2: 1 - ((1 - r2) * (n - 1)) / (n - m - 1) };
+    rSquared[constructs[k]!] = { r2, adjR2: 1 - ((1 - r2) * (N - 1)) / (N - m - 1) };
   }
 
   const rel: PlsResult['reliability'] = {};
@@ -94,7 +113,7 @@ function assemble(model: CompiledModel, prep: Prepared, fit: ModelFit): PlsResul
   const constructCorrelations = labelled(constructs, constructs, (i, j) => cor[i * Ka + j]!);
 
   // scores X W, interaction terms rescaled
-  const scoreCols = constructs.map((_, k) => {
+  let scoreCols = constructs.map((_, k) => {
     const col = new Float64Array(n);
     for (let i = model.start[k]!; i < model.end[k]!; i++) {
       const wi = w[i]!, o = i * n;
@@ -103,13 +122,21 @@ function assemble(model: CompiledModel, prep: Prepared, fit: ModelFit): PlsResul
     if (adj[k] !== 1) for (let r = 0; r < n; r++) col[r] *= adj[k]!;
     return col;
   });
+  let nScores = n;
+  if (kept) {
+    // Weighted rows are stored times sqrt(w) (prepare.ts): undo it. A row of weight 0 stands for nobody: its
+    // standardized items were never formed (interaction items need the fit), so its scores are NaN.
+    const inv = prep.invSqrtW!;
+    scoreCols = scoreCols.map((col) => Float64Array.from(kept, (r) => (inv[r]! > 0 ? col[r]! * inv[r]! : NaN)));
+    nScores = kept.length;
+  }
 
   const itemMeans: Record<string, number> = {};
   const itemSds: Record<string, number> = {};
   items.forEach((it, i) => { itemMeans[it] = prep.means[i]!; itemSds[it] = prep.sds[i]!; });
 
   return {
-    n,
+    n: kept ? rowsWithWeight(prep.w!) : n,
     iterations: fit.iterations,
     converged: fit.converged,
     weightDiff: fit.weightDiff,
@@ -131,11 +158,17 @@ function assemble(model: CompiledModel, prep: Prepared, fit: ModelFit): PlsResul
     specificIndirect,
     crossLoadings,
     constructCorrelations,
-    scores: { names: [...constructs], cols: scoreCols, n },
+    scores: { names: [...constructs], cols: scoreCols, n: nScores },
     missing: { ...prep.missing },
     itemMeans,
     itemSds,
   };
+}
+
+function rowsWithWeight(w: Float64Array): number {
+  let k = 0;
+  for (let r = 0; r < w.length; r++) if (w[r]! > 0) k++;
+  return k;
 }
 
 /**

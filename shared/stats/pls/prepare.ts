@@ -181,17 +181,22 @@ function prepareWeighted(model: CompiledModel, data: DataTable, weights: Float64
   const invSqrtW = reuse ? reuse.invSqrtW! : new Float64Array(n);
   const perItemCount = new Float64Array(p0);
 
-  // Listwise deletion: rows with a missing item weigh 0.
+  // Listwise deletion: rows with a missing item weigh 0 (their missing cells still count in the report, as the
+  // unweighted report counts them before deleting).
   let rowsDropped = 0;
-  let N = 0;
+  let cellsMissing = 0;
+  let N = 0, N0 = 0;
   for (let r = 0; r < n; r++) {
     let wr = weights[r]!;
     if (!(wr >= 0) || !Number.isFinite(wr)) throw new Error(`${src}: row ${r + 1} has weight ${wr} (weights must be finite and >= 0)`);
+    N0 += wr;
     if (opts.missing === 'listwise' && wr > 0) {
+      let drop = false;
       for (let i = 0; i < p0; i++) {
         const v = data.cols[cols[i]!]![r]!;
-        if (v !== v) { rowsDropped += wr; wr = 0; break; }
+        if (v !== v) { drop = true; perItemCount[i] += wr; cellsMissing += wr; }
       }
+      if (drop) { rowsDropped += wr; wr = 0; }
     }
     N += wr;
     w[r] = wr;
@@ -200,7 +205,6 @@ function prepareWeighted(model: CompiledModel, data: DataTable, weights: Float64
   }
   if (N < 3) throw new Error(`${src}: only ${N} usable rows (need at least 3)`);
 
-  let cellsMissing = 0;
   for (let i = 0; i < p0; i++) {
     const c = data.cols[cols[i]!]!;
     const o = i * n;
@@ -211,7 +215,7 @@ function prepareWeighted(model: CompiledModel, data: DataTable, weights: Float64
       const v = c[r]!;
       if (v === v) { sw += wr; s += wr * v; } else miss += wr;
     }
-    perItemCount[i] = miss;
+    perItemCount[i] += miss; // 0 after listwise deletion
     cellsMissing += miss;
     if (sw === 0) throw new Error(`${src}: item '${model.items[i]}' has no observed values`);
     let mean = s / sw;
@@ -236,6 +240,6 @@ function prepareWeighted(model: CompiledModel, data: DataTable, weights: Float64
   if (!opts.lean) for (let i = 0; i < p0; i++) perItem[model.items[i]!] = perItemCount[i]!;
   return {
     n, N, X, P, S, means, sds, w, sqrtW, invSqrtW,
-    missing: { method: opts.missing, cellsMissing, share: cellsMissing / (N * p0), rowsDropped, perItem },
+    missing: { method: opts.missing, cellsMissing, share: cellsMissing / (N0 * p0), rowsDropped, perItem },
   };
 }

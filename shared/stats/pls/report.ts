@@ -27,6 +27,10 @@ export interface EstimateReport {
   indirect: IndirectRow[];
   totalIndirect: PathRow[];
   missing: PlsResult['missing'];
+  /** With survey weights (satmon estimate --weights COL): the column's name. */
+  settings?: { weights?: string };
+  /** With survey weights: the column and Kish's summary of the weights used (PlsResult.weighting). */
+  weighting?: { column: string; n: number; sumWeights: number; nEffective: number; deff: number };
   bootstrap?: { nboot: number; nSuccessful: number; nFailed: number; alpha: number; seed?: number; indicesFile?: string };
 }
 

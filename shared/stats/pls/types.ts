@@ -1,5 +1,5 @@
 // The PLS-SEM engine's public contract. Conventions follow test/fixtures/reference/SEMINR-CONVENTIONS.md.
-import type { DataTable } from '../table';
+import type { DataTable, WeightingSummary } from '../table';
 import type { PlsModelSpec } from '../../models/spec';
 
 export interface PlsOptions {
@@ -23,7 +23,13 @@ export interface PathEstimate { from: string; to: string; estimate: number }
 export interface IndirectEffect { from: string; through: string[]; to: string; estimate: number }
 
 export interface PlsResult {
+  /** Data rows used (after listwise deletion; with survey weights, those with a positive weight). */
   n: number;
+  /**
+   * With DataTable.weights: Kish's summary of the weights of the rows used (sumWeights = N, the observations the
+   * figures stand for; adjusted R² uses it). Absent without weights.
+   */
+  weighting?: WeightingSummary;
   /** seminr's 0-based iteration count of the pass that met the stop criterion. */
   iterations: number;
   /** false when maxIter was reached without meeting the stop criterion (seminr stays silent; we report it). */
@@ -53,9 +59,15 @@ export interface PlsResult {
   specificIndirect: IndirectEffect[];
   crossLoadings: LabelledMatrix;
   constructCorrelations: LabelledMatrix;
-  /** n x constructs, column-major like DataTable. */
+  /**
+   * rows x constructs, column-major like DataTable: one row per data row kept by missing-value handling (the
+   * standardized items of the row times the outer weights). With survey weights a row of weight 0 has NaN scores.
+   */
   scores: DataTable;
-  /** What missing-value handling did: per item count and share of missing cells in the model items. */
+  /**
+   * What missing-value handling did: per item count and share of missing cells in the model items. With survey
+   * weights the counts (cellsMissing, rowsDropped, perItem) are weighted: those of the rows repeated.
+   */
   missing: { method: 'mean' | 'listwise'; cellsMissing: number; share: number; rowsDropped: number; perItem: Record<string, number> };
   /** Raw (unstandardized) item means and sds of the estimation data, for indices and IPMA. */
   itemMeans: Record<string, number>;

@@ -139,7 +139,8 @@ describe('estimator errors and options', () => {
     const est = createPlsEstimator(rc.spec);
     expect(() => est.estimate({ ...rc.data, weights: new Float64Array(rc.data.n).fill(1).fill(-1, 0, 1) })).toThrow(/row 1 has weight -1/);
     expect(() => est.estimate({ ...rc.data, weights: new Float64Array(3) })).toThrow(/3 weights for 250 rows/);
-    expect(() => estimatePls(rc.spec, { ...rc.data, weights: new Float64Array(rc.data.n).fill(1) })).toThrow(/weighted rows are not supported/);
+    // estimatePls takes weights too now (issue 15; weighted.test.ts): all ones = the unweighted estimate
+    expect(estimatePls(rc.spec, { ...rc.data, weights: new Float64Array(rc.data.n).fill(1) }).paths).toEqual(estimatePls(rc.spec, rc.data).paths);
   });
 
   it('throws naming a missing column', () => {
