@@ -1,8 +1,11 @@
-// Power and false-alarm rate of the declining-trust alert rule (shared/assess/alert-rule.ts), measured with the
-// survey simulator and run through closeAssessment (shared/assess/assessment.ts), the code the pipeline runs.
+// Power and false-alarm rate of the declining-trust alert rule (shared/assess/alert-rule.ts), per tier (the
+// network-controlled alert, the branch's own watch, and either), measured with the survey simulator and run through
+// closeAssessment (shared/assess/assessment.ts), the code the pipeline runs, with the pipeline's episode bookkeeping
+// for alerts and watches; and the annual year-over-year test (a year's four quarters pooled against the year before).
 //
-// Run: npx tsx bench/alert-power.ts [--reps N] [--seed S]  (default 40 replicates, about a minute and a half).
-// What-ifs: --q Q and --tau T rerun with another BH level / rule tau; --shock SD adds between-quarter variation of
+// Run: npx tsx bench/alert-power.ts [--reps N] [--seed S] [--watch-p P]  (default 40 replicates, a few minutes).
+// --no-shortcut skips the validation against production, --no-annual the annual study.
+// What-ifs: --q Q and --tau T rerun with another BH level / rule tau; --watch-p P another watch level; --shock SD adds between-quarter variation of
 // the branches' true level (index points; the simulator has none) to both studies. Not a test: it prints,
 // it does not assert (test/unit/shared/assess/alert-power.test.ts holds the fast checks and the shortcut's validation).
 //
@@ -22,7 +25,7 @@
 // the production index over independent drops; the unit test also checks trustDrop against simulateRows' rows.
 import { pathToFileURL } from 'node:url';
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
-import { closeAssessment, type Alert, type UnitSeries } from '../shared/assess/assessment';
+import { closeAssessment, type Alert, type AssessmentOutput, type UnitSeries } from '../shared/assess/assessment';
 import { DEFAULT_ALERT_RULE, type AlertRuleOptions, type Observation } from '../shared/assess/alert-rule';
 import { createUnitEstimator } from '../shared/assess/unit-estimator';
 import { satisfactionModel } from '../shared/models';
@@ -130,11 +133,16 @@ export function addShocks(series: Record<string, Observation[]>, sd: number, see
 }
 
 /** The pipeline's open-alert bookkeeping: new alerts open an episode, resolved ones close it, the rest stay. */
-export function nextOpenAlerts(open: ReadonlyMap<string, string>, out: { newAlerts: Alert[]; resolved: { branch: string; metric: string }[] }): Map<string, string> {
+export function nextOpenAlerts(open: ReadonlyMap<string, string>, out: { newAlerts: Pick<Alert, 'branch' | 'metric' | 'since'>[]; resolved: { branch: string; metric: string }[] }): Map<string, string> {
   const next = new Map(open);
   for (const r of out.resolved) next.delete(`${r.branch}#${r.metric}`);
   for (const a of out.newAlerts) next.set(`${a.branch}#${a.metric}`, a.since);
   return next;
+}
+
+/** The same for watches (an alert that supersedes a watch resolves it, resolvedWatches). */
+export function nextOpenWatches(open: ReadonlyMap<string, string>, out: AssessmentOutput): Map<string, string> {
+  return nextOpenAlerts(open, { newAlerts: out.newWatches, resolved: out.resolvedWatches });
 }
 
 const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
@@ -147,15 +155,17 @@ const periods = (first: string, count: number) => Array.from({ length: count }, 
 const asBranches = (series: Record<string, Observation[]>) =>
   Object.fromEntries(Object.entries(series).map(([b, s]) => [b, { series: { TRUST: s } as UnitSeries }]));
 
-export interface PowerResult {
+/** Share of trials flagged in the onset quarter and within two quarters, with Monte-Carlo SEs. */
+export interface TierPower { within1: number; within2: number; se1: number; se2: number }
+
+export interface PowerResult extends TierPower {
   n: number;
   delta: number;
   trials: number;
-  within1: number;
-  within2: number;
-  /** Monte-Carlo SEs from the spread of the replicate means (trials within a replicate share the background). */
-  se1: number;
-  se2: number;
+  /** within1/within2/se1/se2 (inherited): the alert tier. The watch tier: flagged as a watch (an alert that
+   *  supersedes the watch does not count here); either: flagged as an alert or a watch. */
+  watch: TierPower;
+  either: TierPower;
   /** Mean true decline of the fixed-weight index (index points), for reading delta on the 0-100 scale. */
   meanDecline: number;
 }
@@ -164,7 +174,8 @@ export interface PowerResult {
  * Power: per replicate, `branches - 1` stationary branches over `baseline` quarters + 2, and `candidates`
  * branches drifting by `delta` SD on TRUST from the quarter after the baseline; each candidate is assessed
  * alone with the stationary ones (so BH runs over `branches` tests with one real decline, the hardest case)
- * through closeAssessment at the onset quarter and the next one.
+ * through closeAssessment at the onset quarter and the next one, with the episode bookkeeping of both tiers.
+ * Monte-Carlo SEs from the spread of the replicate means (trials within a replicate share the background).
  */
 export function powerStudy(opts: {
   n: number; delta?: number; reps: number; seed?: string; branches?: number; candidates?: number; baseline?: number;
@@ -178,7 +189,9 @@ export function powerStudy(opts: {
   const ps = periods('2023-Q1', baseline + 2);
   const onset = ps[baseline]!;
   const rule = opts.rule ?? DEFAULT_ALERT_RULE;
-  const rep1: number[] = [], rep2: number[] = [];
+  const tiers = ['alert', 'watch', 'either'] as const;
+  const reps1 = { alert: [] as number[], watch: [] as number[], either: [] as number[] };
+  const reps2 = { alert: [] as number[], watch: [] as number[], either: [] as number[] };
   let declines = 0, trials = 0;
   for (let r = 0; r < reps; r++) {
     const ids = Array.from({ length: m - 1 + k }, (_, i) => `BR${String(i + 1).padStart(3, '0')}`);
@@ -189,27 +202,37 @@ export function powerStudy(opts: {
     });
     const shock = opts.shock ?? 0;
     const background = addShocks(trustSeries(o, weights, ids.slice(0, m - 1)), shock, o.seed);
-    let hit1 = 0, hit2 = 0;
+    const hit1 = { alert: 0, watch: 0, either: 0 }, hit2 = { alert: 0, watch: 0, either: 0 };
     for (const c of cands) {
       const own = addShocks(trustSeries(o, weights, [c]), shock, o.seed);
       const s = own[c]!;
       declines += s.slice(0, baseline).reduce((a, x) => a + x.value, 0) / baseline - (s[baseline]!.value + s[baseline + 1]!.value) / 2;
       const branches = asBranches({ ...background, ...own });
-      let open = new Map<string, string>();
-      let flagged = 0;
+      let open = new Map<string, string>(), watches = new Map<string, string>();
+      const first = { alert: 0, watch: 0, either: 0 };
       for (const [j, period] of [onset, ps[baseline + 1]!].entries()) {
-        const out = closeAssessment({ period, metrics: ['TRUST'], drivers: {}, branches, network: {}, openAlerts: open, rule });
-        if ([...out.newAlerts, ...out.continuing].some((a) => a.branch === c)) flagged ||= j + 1;
+        const out = closeAssessment({ period, metrics: ['TRUST'], drivers: {}, branches, network: {}, openAlerts: open, openWatches: watches, rule });
+        const alerted = [...out.newAlerts, ...out.continuing].some((a) => a.branch === c);
+        const watched = [...out.newWatches, ...out.continuingWatches].some((a) => a.branch === c);
+        if (alerted) first.alert ||= j + 1;
+        if (watched) first.watch ||= j + 1;
+        if (alerted || watched) first.either ||= j + 1;
         open = nextOpenAlerts(open, out);
+        watches = nextOpenWatches(watches, out);
       }
-      if (flagged === 1) hit1++;
-      if (flagged >= 1) hit2++;
+      for (const t of tiers) {
+        if (first[t] === 1) hit1[t]++;
+        if (first[t] >= 1) hit2[t]++;
+      }
       trials++;
     }
-    rep1.push(hit1 / k);
-    rep2.push(hit2 / k);
+    for (const t of tiers) {
+      reps1[t].push(hit1[t] / k);
+      reps2[t].push(hit2[t] / k);
+    }
   }
-  return { n, delta, trials, within1: mean(rep1), within2: mean(rep2), se1: seOfMean(rep1), se2: seOfMean(rep2), meanDecline: declines / trials };
+  const tier = (t: (typeof tiers)[number]): TierPower => ({ within1: mean(reps1[t]), within2: mean(reps2[t]), se1: seOfMean(reps1[t]), se2: seOfMean(reps2[t]) });
+  return { n, delta, trials, ...tier('alert'), watch: tier('watch'), either: tier('either'), meanDecline: declines / trials };
 }
 
 export interface FalseAlarmResult {
@@ -225,12 +248,18 @@ export interface FalseAlarmResult {
   /** Quarter-assessments where an open alert continued (not counted again). */
   continued: number;
   maxInYear: number;
+  /** New watches (episodes) per branch per five years, and its Monte-Carlo SE; network-wide per year. */
+  watchesPerBranch5y: number;
+  watchSe: number;
+  watchesPerYear: number;
+  /** Share of branches with at least one false watch over the simulated years. */
+  branchesWatched: number;
 }
 
 /**
  * False alarms: `branches` stationary branches (random offsets, no drift), `warmup` quarters then `years` of
- * quarterly assessments through closeAssessment with the open-alert bookkeeping, so a continuing alert is not
- * counted again and a branch that alerts again after resolving is.
+ * quarterly assessments through closeAssessment with the open-alert and open-watch bookkeeping, so a continuing
+ * episode is not counted again and a branch flagged again after resolving is.
  */
 export function falseAlarmStudy(opts: {
   n: number; reps: number; seed?: string; branches?: number; years?: number; warmup?: number; weights: readonly number[]; rule?: AlertRuleOptions;
@@ -241,29 +270,120 @@ export function falseAlarmStudy(opts: {
   const seed = opts.seed ?? 'null', m = opts.branches ?? 300, years = opts.years ?? 3, warmup = opts.warmup ?? 4;
   const ps = periods('2023-Q1', warmup + 4 * years);
   const rule = opts.rule ?? DEFAULT_ALERT_RULE;
-  const perRep: number[] = [];
-  let quartersWith = 0, quarters = 0, continued = 0, maxInYear = 0;
+  const perRep: number[] = [], watchRep: number[] = [];
+  let quartersWith = 0, quarters = 0, continued = 0, maxInYear = 0, watchedBranches = 0;
   for (let r = 0; r < reps; r++) {
     const o = parseSimulateOptions({ seed: `${seed}|${n}|${r}`, branches: m, periods: ps, n });
     const branches = asBranches(addShocks(trustSeries(o, weights), opts.shock ?? 0, o.seed));
-    let open = new Map<string, string>();
-    let count = 0, inYear = 0;
+    let open = new Map<string, string>(), watches = new Map<string, string>();
+    let count = 0, inYear = 0, watchCount = 0;
+    const watched = new Set<string>();
     for (let t = warmup; t < ps.length; t++) {
-      const out = closeAssessment({ period: ps[t]!, metrics: ['TRUST'], drivers: {}, branches, network: {}, openAlerts: open, rule });
+      const out = closeAssessment({ period: ps[t]!, metrics: ['TRUST'], drivers: {}, branches, network: {}, openAlerts: open, openWatches: watches, rule });
       count += out.newAlerts.length;
       inYear += out.newAlerts.length;
       continued += out.continuing.length;
+      watchCount += out.newWatches.length;
+      for (const w of out.newWatches) watched.add(w.branch);
       quartersWith += out.newAlerts.length > 0 ? 1 : 0;
       quarters++;
       open = nextOpenAlerts(open, out);
+      watches = nextOpenWatches(watches, out);
       if ((t - warmup) % 4 === 3) {
         maxInYear = Math.max(maxInYear, inYear);
         inYear = 0;
       }
     }
     perRep.push(count / years);
+    watchRep.push((watchCount / m / years) * 5);
+    watchedBranches += watched.size;
   }
-  return { n, branches: m, years, reps, perYear: mean(perRep), se: seOfMean(perRep), quarterRate: quartersWith / quarters, continued, maxInYear };
+  return {
+    n, branches: m, years, reps, perYear: mean(perRep), se: seOfMean(perRep), quarterRate: quartersWith / quarters, continued, maxInYear,
+    watchesPerBranch5y: mean(watchRep), watchSe: seOfMean(watchRep), watchesPerYear: (mean(watchRep) / 5) * m, branchesWatched: watchedBranches / (m * reps),
+  };
+}
+
+/** A branch's annual TRUST observation: its four quarters' drops pooled (n = 4 × the quarterly n), as production pools them. */
+export function annualObservation(o: SimulateOptions, weights: readonly number[], branch: string, year: number): Observation {
+  const drops = [1, 2, 3, 4].map((q) => trustDrop(o, branch, `${year}-Q${q}`));
+  const codes = TRUST_ITEMS.map((_, k) => {
+    const out = new Int8Array(4 * o.n);
+    drops.forEach((d, q) => out.set(d[k]!, q * o.n));
+    return out;
+  });
+  return { period: String(year), ...fixedIndex(codes, weights) };
+}
+
+export interface AnnualResult {
+  n: number;
+  delta: number;
+  trials: number;
+  /** Power: share of declining branches alerted by the annual test of the year the decline held, with its MC SE. */
+  power: number;
+  powerSe: number;
+  /** Share of the same branches flagged by the quarterly tiers within the year (alert, either), for comparison. */
+  quarterlyAlert: number;
+  quarterlyEither: number;
+  /** False annual alerts per year across the network (300 stationary branches), with its MC SE. */
+  falsePerYear: number;
+  falseSe: number;
+}
+
+/**
+ * The annual year-over-year test: per replicate, 299 stationary branches and `candidates` branches whose TRUST
+ * drifts by `delta` SD from the first quarter of 2025 (the whole year), quarterly n per drop; the 2024 and 2025
+ * annual observations pool each year's four drops. Each candidate is assessed with the stationary ones by
+ * closeAssessment for the year '2025' (its own BH over the branches). The same data's quarterly assessments of
+ * 2025 (with 2024 as the baseline) give the quarterly tiers' reach over the same year. False alarms: the
+ * stationary branches' annual assessment of 2025 (one year per replicate).
+ */
+export function annualStudy(opts: {
+  n: number; delta?: number; reps: number; seed?: string; branches?: number; candidates?: number; weights: readonly number[]; rule?: AlertRuleOptions;
+}): AnnualResult {
+  const { n, reps, weights } = opts;
+  const delta = opts.delta ?? -0.4, seed = opts.seed ?? 'annual', m = opts.branches ?? 300, k = opts.candidates ?? 25;
+  const rule = opts.rule ?? DEFAULT_ALERT_RULE;
+  const ps = periods('2024-Q1', 8);
+  const powerRep: number[] = [], falseRep: number[] = [];
+  let qa = 0, qe = 0, trials = 0;
+  for (let r = 0; r < reps; r++) {
+    const ids = Array.from({ length: m - 1 + k }, (_, i) => `BR${String(i + 1).padStart(3, '0')}`);
+    const cands = ids.slice(m - 1);
+    const o = parseSimulateOptions({
+      seed: `${seed}|${n}|${r}`, branches: ids.map((id) => ({ id })), periods: ps, n,
+      drifts: cands.map((b) => ({ branch: b, construct: 'TRUST' as const, delta, from: '2025-Q1' })),
+    });
+    const yearly = (b: string) => ({ series: { TRUST: [annualObservation(o, weights, b, 2024), annualObservation(o, weights, b, 2025)] } as UnitSeries });
+    const stationary = Object.fromEntries(ids.slice(0, m - 1).map((b) => [b, yearly(b)]));
+    const quarterly = asBranches(trustSeries(o, weights, ids.slice(0, m - 1)));
+    // false alarms: the m - 1 stationary branches' annual assessment
+    falseRep.push(closeAssessment({ period: '2025', metrics: ['TRUST'], drivers: {}, branches: stationary, network: {}, openAlerts: new Map(), rule }).newAlerts.length);
+    let hits = 0;
+    for (const c of cands) {
+      const out = closeAssessment({ period: '2025', metrics: ['TRUST'], drivers: {}, branches: { ...stationary, [c]: yearly(c) }, network: {}, openAlerts: new Map(), rule });
+      if (out.newAlerts.some((a) => a.branch === c)) hits++;
+      // the quarterly tiers over the same year: the four quarters of 2025, 2024 as the first baseline
+      const branches = { ...quarterly, ...asBranches(trustSeries(o, weights, [c])) };
+      let open = new Map<string, string>(), watches = new Map<string, string>(), alerted = false, either = false;
+      for (const period of ps.slice(4)) {
+        const q = closeAssessment({ period, metrics: ['TRUST'], drivers: {}, branches, network: {}, openAlerts: open, openWatches: watches, rule });
+        const a = [...q.newAlerts, ...q.continuing].some((x) => x.branch === c);
+        alerted ||= a;
+        either ||= a || [...q.newWatches, ...q.continuingWatches].some((x) => x.branch === c);
+        open = nextOpenAlerts(open, q);
+        watches = nextOpenWatches(watches, q);
+      }
+      if (alerted) qa++;
+      if (either) qe++;
+      trials++;
+    }
+    powerRep.push(hits / k);
+  }
+  return {
+    n, delta, trials, power: mean(powerRep), powerSe: seOfMean(powerRep), quarterlyAlert: qa / trials, quarterlyEither: qe / trials,
+    falsePerYear: mean(falseRep), falseSe: seOfMean(falseRep),
+  };
 }
 
 export interface ShortcutCheck {
@@ -362,7 +482,8 @@ export interface AlertPowerBench {
   shortcut: ShortcutCheck[];
   power: PowerResult[];
   falseAlarms: FalseAlarmResult[];
-  goals: { power400: boolean; falseAlarms: boolean };
+  annual?: AnnualResult;
+  goals: { power400: boolean; falseAlarms: boolean; watchPower50: boolean; falseWatches: boolean };
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -373,6 +494,9 @@ export async function runAlertPowerBench(opts: {
   reps?: number; seed?: string; rule?: Partial<AlertRuleOptions>;
   /** What-if: between-quarter shock SD (index points) on every branch; default 0 (the simulator as it is). */
   shock?: number;
+  /** Skip the shortcut's validation against production (the slow bootstrap part) and/or the annual study. */
+  skipShortcut?: boolean;
+  skipAnnual?: boolean;
   log?: (line: string) => void;
 } = {}): Promise<AlertPowerBench> {
   const shock = opts.shock ?? 0;
@@ -384,53 +508,72 @@ export async function runAlertPowerBench(opts: {
   log(`alert rule: ${Object.entries(rule).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   log(`TRUST weights (ACSI-relative, PLS on 30 x 400 simulated rows): ${weights.map((w) => w.toFixed(4)).join(' ')}`);
 
-  log('');
-  log('shortcut vs production (per-drop satisfaction-model PLS + ACSI index, bootstrap SE from 300 resamples), 20 drops each;');
-  log('spread over 400 independent drops of one stationary branch:');
-  const head = ['n', 'bootSE/analyticSE mean [min, max]', '|fixed-PLS| mean (max)', 'SD PLS index', 'SD fixed', 'mean analytic SE', 'fallbacks', 'dropped resamples'];
-  const widths = head.map((h) => Math.max(h.length, 6));
-  const row = (cells: string[]) => '  ' + cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
-  log(row(head));
   const shortcut: ShortcutCheck[] = [];
-  for (const n of [400, 50]) {
-    const c = await validateShortcut({ n, drops: 20, nboot: 300, sdDrops: 400, seed: `${seed}|shortcut|${n}`, weights });
-    shortcut.push(c);
-    log(row([
-      String(n), `${c.seRatioMean.toFixed(3)} [${c.seRatioMin.toFixed(3)}, ${c.seRatioMax.toFixed(3)}]`,
-      `${c.absDiffMean.toFixed(3)} (${c.absDiffMax.toFixed(3)})`, c.productionSd.toFixed(3), c.fixedSd.toFixed(3), c.analyticSeMean.toFixed(3),
-      `${c.fallbacks}/${c.sdDrops}`, pct(c.failedResampleShare),
-    ]));
+  if (!opts.skipShortcut) {
+    log('');
+    log('shortcut vs production (per-drop satisfaction-model PLS + ACSI index, bootstrap SE from 300 resamples), 20 drops each;');
+    log('spread over 400 independent drops of one stationary branch:');
+    const head = ['n', 'bootSE/analyticSE mean [min, max]', '|fixed-PLS| mean (max)', 'SD PLS index', 'SD fixed', 'mean analytic SE', 'fallbacks', 'dropped resamples'];
+    const widths = head.map((h) => Math.max(h.length, 6));
+    const row = (cells: string[]) => '  ' + cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
+    log(row(head));
+    for (const n of [400, 50]) {
+      const c = await validateShortcut({ n, drops: 20, nboot: 300, sdDrops: 400, seed: `${seed}|shortcut|${n}`, weights });
+      shortcut.push(c);
+      log(row([
+        String(n), `${c.seRatioMean.toFixed(3)} [${c.seRatioMin.toFixed(3)}, ${c.seRatioMax.toFixed(3)}]`,
+        `${c.absDiffMean.toFixed(3)} (${c.absDiffMax.toFixed(3)})`, c.productionSd.toFixed(3), c.fixedSd.toFixed(3), c.analyticSeMean.toFixed(3),
+        `${c.fallbacks}/${c.sdDrops}`, pct(c.failedResampleShare),
+      ]));
+    }
   }
 
   log('');
   log(`power: TRUST drift -0.4 SD from the 5th quarter (4 baseline quarters), one declining branch among 300, ${reps} replicates x 25 branches` +
     (shock ? `, with between-quarter shocks of SD ${shock} index points:` : ':'));
   log(`(-0.4 SD is ${(expectedTrustIndex(0, weights) - expectedTrustIndex(-0.4, weights)).toFixed(2)} index points for a branch at the network mean, ${expectedTrustIndex(0, weights).toFixed(1)} -> ${expectedTrustIndex(-0.4, weights).toFixed(1)})`);
-  log('     n  mean observed decline (points)  flagged in onset quarter  within 2 quarters');
+  log('flagged in the onset quarter / within 2 quarters, per tier (watch: flagged as a watch; either: as an alert or a watch)');
+  log('     n  mean decline        alert, onset      alert, within 2        watch, onset      watch, within 2       either, onset     either, within 2');
   const power: PowerResult[] = [];
   for (const n of [400, 200, 100, 50]) {
     const r = powerStudy({ n, reps, seed: `${seed}|power`, weights, rule, shock });
     power.push(r);
-    log(`  ${String(n).padStart(4)}  ${r.meanDecline.toFixed(2).padStart(30)}  ${prop(r.within1, r.se1, r.trials).padStart(24)}  ${prop(r.within2, r.se2, r.trials).padStart(17)}`);
+    const cells = [r, r.watch, r.either].flatMap((t) => [prop(t.within1, t.se1, r.trials).padStart(18), prop(t.within2, t.se2, r.trials).padStart(20)]);
+    log(`  ${String(n).padStart(4)}  ${r.meanDecline.toFixed(2).padStart(12)}  ${cells.join('  ')}`);
   }
 
   log('');
   log(`false alarms: 300 stationary branches, 4 warm-up quarters then 3 years of quarterly assessments, ${reps} replicates` +
     (shock ? `, with between-quarter shocks of SD ${shock} index points:` : ':'));
-  log('     n  new alerts per year (network)  quarters with a new alert  most in one year  continuing (not recounted)');
+  log('     n  alerts per year (network)  quarters with a new alert  most in a year  continuing  watches per branch per 5 years  watches per year (network)  branches watched in 3 years');
   const falseAlarms: FalseAlarmResult[] = [];
-  for (const n of [400, 50]) {
+  for (const n of [400, 200, 100, 50]) {
     const r = falseAlarmStudy({ n, reps, seed: `${seed}|null`, weights, rule, shock });
     falseAlarms.push(r);
-    log(`  ${String(n).padStart(4)}  ${`${r.perYear.toFixed(3)} ± ${r.se.toFixed(3)}`.padStart(29)}  ${pct(r.quarterRate).padStart(25)}  ${String(r.maxInYear).padStart(15)}  ${String(r.continued).padStart(26)}`);
+    log(`  ${String(n).padStart(4)}  ${`${r.perYear.toFixed(3)} ± ${r.se.toFixed(3)}`.padStart(25)}  ${pct(r.quarterRate).padStart(25)}  ${String(r.maxInYear).padStart(14)}  ${String(r.continued).padStart(10)}` +
+      `  ${`${r.watchesPerBranch5y.toFixed(3)} ± ${r.watchSe.toFixed(3)}`.padStart(31)}  ${r.watchesPerYear.toFixed(1).padStart(26)}  ${pct(r.branchesWatched).padStart(27)}`);
   }
 
-  const p400 = power.find((p) => p.n === 400)!;
-  const goals = { power400: p400.within2 >= 0.9, falseAlarms: falseAlarms.every((f) => f.perYear <= 1) };
+  let annual: AnnualResult | undefined;
+  if (!opts.skipAnnual) {
+    log('');
+    log(`annual year-over-year test: TRUST drift -0.4 SD held through 2025, n = 50 per quarter (200 a year), one declining branch among 300, ${reps} replicates x 25 branches:`);
+    annual = annualStudy({ n: 50, reps, seed: `${seed}|annual`, weights, rule });
+    log(`  annual alert for 2025: ${prop(annual.power, annual.powerSe, annual.trials)}; the same branches flagged by the quarterly tiers during 2025: alert ${pct(annual.quarterlyAlert)}, alert or watch ${pct(annual.quarterlyEither)}`);
+    log(`  false annual alerts (299 stationary branches): ${annual.falsePerYear.toFixed(3)} ± ${annual.falseSe.toFixed(3)} per year across the network`);
+  }
+
+  const p400 = power.find((p) => p.n === 400)!, p50 = power.find((p) => p.n === 50)!;
+  const goals = {
+    power400: p400.within2 >= 0.9, falseAlarms: falseAlarms.every((f) => f.perYear <= 1),
+    watchPower50: p50.either.within2 >= 0.7, falseWatches: falseAlarms.every((f) => f.watchesPerBranch5y <= 1),
+  };
   log('');
-  log(`goal: >= 90% within 2 quarters at n=400: ${goals.power400 ? 'met' : 'NOT met'} (${pct(p400.within2)}); n=50: ${pct(power.find((p) => p.n === 50)!.within2)}`);
-  log(`goal: <= 1 false alarm per year across 300 stationary branches: ${goals.falseAlarms ? 'met' : 'NOT met'} (${falseAlarms.map((f) => `n=${f.n}: ${f.perYear.toFixed(3)}`).join(', ')})`);
-  return { rule, weights, shortcut, power, falseAlarms, goals };
+  log(`goal: >= 90% alerted within 2 quarters at n=400: ${goals.power400 ? 'met' : 'NOT met'} (${pct(p400.within2)}); n=50: ${pct(p50.within2)}`);
+  log(`goal: <= 1 false alert per year across 300 stationary branches: ${goals.falseAlarms ? 'met' : 'NOT met'} (${falseAlarms.map((f) => `n=${f.n}: ${f.perYear.toFixed(3)}`).join(', ')})`);
+  log(`goal: watch tier >= 70% within 2 quarters at n=50 (alert or watch): ${goals.watchPower50 ? 'met' : 'NOT met'} (${pct(p50.either.within2)}; as a watch ${pct(p50.watch.within2)})`);
+  log(`goal: <= 1 false watch per branch every 5 years: ${goals.falseWatches ? 'met' : 'NOT met'} (${falseAlarms.map((f) => `n=${f.n}: ${f.watchesPerBranch5y.toFixed(3)}`).join(', ')})`);
+  return { rule, weights, shortcut, power, falseAlarms, ...(annual ? { annual } : {}), goals };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
@@ -449,11 +592,13 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const q = num('--q', (x) => x > 0 && x < 1, 'in (0, 1)');
   const tau = num('--tau', (x) => x >= 0, 'a number >= 0');
   const shock = num('--shock', (x) => x >= 0, 'a number >= 0');
+  const watchP = num('--watch-p', (x) => x > 0 && x < 1, 'in (0, 1)');
   const seed = flag('--seed');
   await runAlertPowerBench({
     ...(reps !== undefined ? { reps } : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(shock !== undefined ? { shock } : {}),
-    rule: { ...(q !== undefined ? { q } : {}), ...(tau !== undefined ? { tau } : {}) },
+    skipShortcut: args.includes('--no-shortcut'), skipAnnual: args.includes('--no-annual'),
+    rule: { ...(q !== undefined ? { q } : {}), ...(tau !== undefined ? { tau } : {}), ...(watchP !== undefined ? { watchP } : {}) },
   });
 }

@@ -36,6 +36,11 @@ export interface SatmonStackProps extends StackProps {
   entryOverrides?: Partial<Record<HandlerName, string>>;
   /** Subscribed to trust alerts (email; each address confirms once). */
   alertEmails?: string[];
+  /**
+   * Branch managers subscribed to their own branch's watches (email, confirmed once): each subscription filters on
+   * the message attribute `branch` (TOPICS.watches), so a manager receives only their branch's watches.
+   */
+  watchManagers?: { branch: string; email: string }[];
   /** Subscribed to operational alarms. */
   opsEmails?: string[];
 }
@@ -45,6 +50,8 @@ export class SatmonStack extends Stack {
   readonly functions: Record<HandlerName, SatmonFunction>;
   readonly routes: EventRoutes;
   readonly alertTopic: sns.Topic;
+  /** Watches, to each branch's manager only (filter policy on the branch attribute); never the alert topic. */
+  readonly watchTopic: sns.Topic;
   readonly assessment: Assessment;
   readonly dashboard: Dashboard;
   readonly alarms: Alarms;
@@ -65,6 +72,8 @@ export class SatmonStack extends Stack {
 
     this.alertTopic = new sns.Topic(this, TOPICS.alerts.id, { displayName: 'satmon trust alerts', masterKey: dataKey, enforceSSL: true });
     for (const email of props.alertEmails ?? []) this.alertTopic.addSubscription(new subs.EmailSubscription(email));
+    this.watchTopic = new sns.Topic(this, TOPICS.watches.id, { displayName: 'satmon branch watches', masterKey: dataKey, enforceSSL: true });
+    for (const m of props.watchManagers ?? []) this.watchTopic.addSubscription(watchSubscription(m.branch, m.email));
 
     // Every function knows every bucket and the table by name (names are not permissions).
     const baseEnv: Record<string, string> = { [TABLE.envVar]: table.tableName, SATMON_LOCALE: LOCALE };
@@ -86,7 +95,7 @@ export class SatmonStack extends Stack {
       // A drop's lease outlives one invocation by a little (a crashed run's drop is taken over by the next delivery).
       ingest: make('ingest', privacyEnv), // the lease is renewed while working: the default (60 s) holds on AWS as locally
       recompute: make('recompute'),
-      assess: make('assess', { [TOPICS.alerts.envVar]: this.alertTopic.topicArn }),
+      assess: make('assess', { [TOPICS.alerts.envVar]: this.alertTopic.topicArn, [TOPICS.watches.envVar]: this.watchTopic.topicArn }),
       api: make('api'),
       // Not routed to any event: a data steward invokes it directly (docs/ACCESS.md).
       forget: make('forget', privacyEnv),
@@ -109,11 +118,12 @@ export class SatmonStack extends Stack {
     grantTable(recompute.role, table, gsiNames, 'readWrite', dataKey);
 
     // assess: plan lists the branches with clean rows (and may write the item list); close reads the map results,
-    // writes the assessment result and record, publishes alerts.
+    // writes the assessment result and record, publishes alerts and watches.
     grantObjects(assess.role, buckets.curated, [CURATED.clean, CURATED.config], 'read', dataKey);
     grantObjects(assess.role, buckets.curated, [CURATED.results, CURATED.assessments], 'readWrite', dataKey);
     grantTable(assess.role, table, gsiNames, 'readWrite', dataKey);
     grantPublish(assess.role, this.alertTopic, dataKey);
+    grantPublish(assess.role, this.watchTopic, dataKey);
 
     // api: read-only: time series, alerts and drop records from the table; full results and the branch directory
     // from S3, and a large drop's manifest (its partition list is not in the record); clean/ for the participants'
@@ -163,6 +173,7 @@ export class SatmonStack extends Stack {
     }
     new CfnOutput(this, 'TableName', { value: table.tableName, description: TABLE.envVar });
     new CfnOutput(this, 'AlertTopicArn', { value: this.alertTopic.topicArn, description: TOPICS.alerts.envVar });
+    new CfnOutput(this, 'WatchTopicArn', { value: this.watchTopic.topicArn, description: `${TOPICS.watches.envVar} (subscribe a branch manager with the filter policy {"${TOPICS.watches.branchAttribute}": ["<branch id>"]})` });
     new CfnOutput(this, 'OpsTopicArn', { value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'StateMachineArn', { value: this.assessment.stateMachine.stateMachineArn });
     new CfnOutput(this, 'BranchUploaderPolicyArn', {
@@ -186,4 +197,11 @@ export class SatmonStack extends Stack {
     new CfnOutput(this, 'UserPoolClientId', { value: d.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'HostedUiUrl', { value: d.siteConfig.cognitoDomain, description: 'Cognito hosted UI (sign-in) domain; the site reads it from /config.json' });
   }
+}
+
+/** A branch manager's e-mail subscription to the watch topic: only messages whose branch attribute is theirs. */
+export function watchSubscription(branch: string, email: string): subs.EmailSubscription {
+  return new subs.EmailSubscription(email, {
+    filterPolicy: { [TOPICS.watches.branchAttribute]: sns.SubscriptionFilter.stringFilter({ allowlist: [branch] }) },
+  });
 }

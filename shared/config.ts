@@ -203,7 +203,13 @@ export const CONFIG_GROUPS = {
     SATMON_ALERT_IKM_BAND: flag({ description: "Alert when a branch's IKM grade (mutu pelayanan A-D) is worse than in the quarter before." }, true),
     [TOPICS.alerts.envVar]: arn('sns', { description: 'SNS topic new alerts are published to (set by the CDK stack).' }),
     SATMON_ALERT_WEBHOOK: httpUrl({ description: 'URL new alerts are also POSTed to as JSON.' }),
-  }, (v) => ({ metrics: v.SATMON_ALERT_METRICS, ikmBand: v.SATMON_ALERT_IKM_BAND, topicArn: v[TOPICS.alerts.envVar], webhook: v.SATMON_ALERT_WEBHOOK })),
+    [TOPICS.watches.envVar]: arn('sns', {
+      description: `SNS topic new watches (a small branch's own decline, not a network alert) are published to, with the branch in the message attribute \`${TOPICS.watches.branchAttribute}\` that each manager's subscription filters on (set by the CDK stack). Never the alert topic or webhook.`,
+    }),
+  }, (v) => ({
+    metrics: v.SATMON_ALERT_METRICS, ikmBand: v.SATMON_ALERT_IKM_BAND, topicArn: v[TOPICS.alerts.envVar], webhook: v.SATMON_ALERT_WEBHOOK,
+    watchTopicArn: v[TOPICS.watches.envVar],
+  })),
 
   logging: group('Logging', {
     POWERTOOLS_LOG_LEVEL: oneOf(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'], {

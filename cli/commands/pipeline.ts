@@ -3,8 +3,8 @@ import { stat } from 'node:fs/promises';
 import { intFlag, parseFlags, required } from '../args';
 import { CliError } from '../errors';
 import { cliFormat } from '../i18n';
-import { runPipeline } from '../../infra/local/pipeline';
-import { alertLine } from '../../shared/assess/alert-text';
+import { runPipeline, type PipelineSummary } from '../../infra/local/pipeline';
+import { alertLine, watchLine } from '../../shared/assess/alert-text';
 
 export const summary = 'run the whole pipeline on a folder of drops against the embedded stack';
 
@@ -13,7 +13,8 @@ const HELP = `Usage: satmon pipeline --drops DIR [--instrument I.json] [--json] 
 
 Starts the embedded S3 + DynamoDB stack, uploads every CSV under DIR as a drop (a branches.json in DIR becomes the
 branch directory), runs ingest, the per-branch recomputes and the quarterly assessment of every period present,
-in order, and prints a summary: periods, branches, alerts (branch, period, metric, decline, p), rejected rows.
+in order, and prints a summary: periods, branches, alerts and watches (branch, period, metric, decline, p; a watch
+is a branch's own decline that does not survive the network-wide control, sent to its manager only), rejected rows.
 Files under DIR/branch=BR07/ are uploaded as office BR07's (rows of any other branch are rejected, WRONG_BRANCH);
 every other file as a head-office drop. A drop whose ingest fails every attempt stops the run (exit 1, named).
 
@@ -26,6 +27,21 @@ Options:
   --seed S           bootstrap seed (default 20240101)
   --data-dir DIR     persist the stack's data there (then 'satmon assess --data-dir DIR' can run later)
   --webhook URL      also POST new alerts as JSON to this URL`;
+
+/** A watch as the summary lists it. */
+export interface WatchSummary { branch: string; period: string; metric: string; decline: number; p: number }
+
+/** The watches this run's assessments opened (created and published by this run, like `alerts`), in period order. */
+export function pipelineWatches(runs: PipelineSummary['runs']): WatchSummary[] {
+  return runs.flatMap((r) => (r.close.raisedWatches ?? []).map((w) => ({ branch: w.branch, period: w.period, metric: w.metric, decline: w.decline, p: w.p })));
+}
+
+/** The --json summary: the pipeline's figures with the watches beside the alerts and the failed recomputes. */
+export function pipelineJson(s: PipelineSummary): Record<string, unknown> {
+  const { runs, alerts, ...rest } = s;
+  const { periods, years, branches, ...others } = rest;
+  return { periods, years, branches, alerts, watches: pipelineWatches(runs), ...others, failures: runs.flatMap((r) => r.failures) };
+}
 
 export async function run(argv: string[]): Promise<number> {
   const f = parseFlags(argv, {
@@ -46,10 +62,9 @@ export async function run(argv: string[]): Promise<number> {
     ...(f.instrument ? { instrumentFile: f.instrument as string } : {}),
     ...(f['data-dir'] ? { dataDir: f['data-dir'] as string } : {}),
   });
-  const { runs, ...out } = s;
-  const failures = runs.flatMap((r) => r.failures);
+  const failures = s.runs.flatMap((r) => r.failures);
   if (f.json) {
-    process.stdout.write(JSON.stringify({ ...out, failures }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify(pipelineJson(s), null, 2) + '\n');
   } else {
     const fmt = cliFormat();
     const { t } = fmt;
@@ -58,6 +73,7 @@ export async function run(argv: string[]): Promise<number> {
     say(t('cli.pipeline.periods', { branches: fmt.int(s.branches.length), periods: s.periods.map(fmt.period).join(', ') }));
     for (const a of s.alerts) say(alertLine(a, fmt));
     if (!s.alerts.length) say(t('cli.pipeline.noAlerts'));
+    for (const w of pipelineWatches(s.runs)) say(watchLine(w, fmt));
     for (const x of failures) say(t('cli.recomputeFailed', { unit: JSON.stringify(x.item), error: x.error }));
     say(t('cli.pipeline.times', { ingest: fmt.num(s.ms.ingest / 1000, 1), assess: fmt.num(s.ms.assess / 1000, 1) }));
   }

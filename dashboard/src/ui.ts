@@ -1,8 +1,9 @@
 // Small pieces the pages share.
 import { apiErrorText, withheldText } from '../../shared/api/reasons';
-import type { ApiError, Change, Estimate } from '../../shared/api/types';
+import type { ApiError, Change, Estimate, WatchMarker, WeightingView } from '../../shared/api/types';
+import { isWeighted, weightingText } from '../../shared/api/weighting-words';
 import { h } from './dom';
-import { fmtCi, fmtIndex, fmtInt, fmtP, fmtSigned, stars } from './format';
+import { fmtCi, fmtCoef, fmtIndex, fmtInt, fmtP, fmtPct, fmtPeriod, fmtSigned, stars } from './format';
 import { metricName, t } from './i18n';
 import { href } from './state';
 
@@ -22,7 +23,7 @@ export function metricCard(m: string, e: Estimate | null | undefined, extra: (No
     h('div', { class: 'metric-name' }, label(m)),
     h('div', { class: 'metric-value', 'data-value': e?.value ?? '' }, fmtIndex(e?.value)),
     h('div', { class: 'metric-ci' }, t('dash.card.ci', { ci: fmtCi(e?.ciLow, e?.ciHigh) })),
-    h('div', { class: 'metric-n' }, `n = ${fmtInt(e?.n)}`, e?.method === 'simple' ? h('span', { class: 'badge', title: t('dash.card.simpleTitle') }, ` ${t('dash.card.simple')}`) : null),
+    h('div', { class: 'metric-n' }, nText(e), e?.method === 'simple' ? h('span', { class: 'badge', title: t('dash.card.simpleTitle') }, ` ${t('dash.card.simple')}`) : null),
     ...extra);
 }
 
@@ -68,3 +69,63 @@ export function withheldNote(key: string, parts: readonly (readonly [what: strin
 export function withheldMark(why: string, text = t('dash.withheld.mark')): HTMLElement {
   return h('span', { class: 'withheld', title: t('dash.withheld.note', { parts: reasonText(why) }) }, text);
 }
+
+// ------------------------------------------------------------------------------------------- weighting
+
+/** "n = 1.240", and where the figure is weighted "n = 1.240 (n efektif 1.105)". */
+export function nText(e: Pick<Estimate, 'n' | 'weighting' | 'nEffective'> | null | undefined): string {
+  if (e && isWeighted(e.weighting) && e.nEffective !== null && e.nEffective !== undefined) return t('dash.weighting.nEff', { n: fmtInt(e.n), nEff: fmtInt(Math.round(e.nEffective)) });
+  return `n = ${fmtInt(e?.n)}`;
+}
+
+/** An effective n for a table cell: the figure where weighted, else a dash (it is n). */
+export const nEffCell = (e: Estimate | null | undefined): string =>
+  e && isWeighted(e.weighting) && e.nEffective !== null && e.nEffective !== undefined ? fmtInt(Math.round(e.nEffective)) : '–';
+
+/** A figure's weighting in words, with the unit's population year and margins. */
+export const weightingWords = (method: string, info?: WeightingView | null): string => weightingText(t, method, info);
+
+/**
+ * "Weighting: Weighted by each branch's active participants (2024)." — which weighting the figures use, one part
+ * per method when they differ ("Satisfaction, Trust: …; IKM: …"). `data-weighting` lists the methods.
+ */
+export function weightingLine(figures: readonly (readonly [metric: string, e: Estimate | null | undefined])[], info: WeightingView | null | undefined, id?: string): HTMLElement | null {
+  const byMethod = new Map<string, string[]>();
+  for (const [m, e] of figures) if (e && e.value !== null && e.weighting) byMethod.set(e.weighting, [...(byMethod.get(e.weighting) ?? []), m]);
+  if (byMethod.size === 0 && info) byMethod.set(info.method, []);
+  if (byMethod.size === 0) return null;
+  const parts = [...byMethod].map(([method, ms]) => (byMethod.size === 1
+    ? weightingWords(method, info)
+    : t('dash.weighting.linePart', { metrics: ms.map(metricName).join(', '), text: weightingWords(method, info) })));
+  return h('p', { class: 'note small weighting', ...(id ? { id } : {}), 'data-weighting': [...byMethod.keys()].join(' ') }, t('dash.weighting.line', { text: parts.join('; ') }));
+}
+
+/**
+ * The members of a population-weighted aggregate: head office gets every branch with its population, share and
+ * respondents; a branch manager only their own branch's share (the API sends no other member).
+ */
+export function weightingMembers(info: WeightingView | null | undefined, ownBranch: string | undefined): HTMLElement | null {
+  if (!info?.members || !info.memberCount) return null;
+  if (ownBranch) {
+    const own = info.members.find((m) => m.branch === ownBranch);
+    return own ? h('p', { class: 'note small', 'data-weighting-own': own.branch }, t('dash.weighting.ownShare', { share: fmtPct(own.share), count: fmtInt(info.memberCount) })) : null;
+  }
+  return h('details', { class: 'data weighting-members' },
+    h('summary', {}, t('dash.weighting.members', { count: fmtInt(info.memberCount) })),
+    h('ul', { class: 'members' }, info.members.map((m) => h('li', { 'data-member': m.branch },
+      `${m.branch}: ${t('dash.weighting.col.share')} ${fmtPct(m.share)} · ${t('dash.weighting.col.population')} ${fmtInt(m.population)} · n = ${fmtInt(m.n)}`))));
+}
+
+// ------------------------------------------------------------------------------------------- watches
+
+/** "Trust since 2025 Q3, down 3.1 points" for each open watch. */
+export const watchItems = (ws: readonly WatchMarker[]): string =>
+  ws.map((w) => t('dash.watch.item', { metric: metricName(w.metric), period: fmtPeriod(w.since), decline: fmtIndex(w.decline) })).join('; ');
+
+/** The watch tier's badge: its own look and word, never an alert's. */
+export function watchBadge(ws: readonly WatchMarker[]): HTMLElement {
+  return h('span', { class: 'badge watch', 'data-watch': ws.map((w) => w.metric).join(' '), title: watchItems(ws) }, t('dash.watch.label'));
+}
+
+/** What a watch is, in one line (p threshold and minimum decline as the rule has them). */
+export const watchExplain = (): string => t('dash.watch.explain', { p: fmtCoef(0.05, 2), points: fmtInt(2) });

@@ -18,8 +18,12 @@
 //                       or {"period":"2025-Q1","unit":{"kind":"region","id":"R1"}}. At most
 //                       ASSESSMENT.maxConcurrency at once; failed items (after retries) are tolerated up to
 //                       ASSESSMENT.toleratedFailurePercentage, beyond that the run fails (and alarms).
+//   2b. aggregates      the plan's "aggregates" (regions, the network: always inline), recomputed after every branch
+//                       item because they weight the branches' own results by population; an inline Map whose
+//                       failed items are caught as {"failed":true,"item","error"}.
 //   3. assess "close"   in:  {"action":"close", "period"|"year", "runId", ...plan output without items,
-//                             "mapResults":{"Bucket":"...","Key":"assessments/map-results/<map-run>/manifest.json"}}
+//                             "mapResults":{"Bucket":"...","Key":"assessments/map-results/<map-run>/manifest.json"},
+//                             "aggregateResults":[<recompute outcome> | {"failed":true,"item","error"}, ...]}
 //                       The manifest lists the SUCCEEDED/FAILED result files: each failed unit with its error,
 //                       for close to report. out: the run summary (the execution's output).
 import { Duration, TimeZone, type CfnResource } from 'aws-cdk-lib';
@@ -171,9 +175,29 @@ export class Assessment extends Construct {
     const inline = unitsMap('Units', { items: sfn.ProvideItems.jsonata(jsonata('$states.input.items')) });
     const fromS3 = unitsMap('UnitsFromS3', { itemReader: new ItemListReader(curated, dataKey, jsonata('$states.input.itemsKey')) });
 
+    // Regions and the network after every branch: they weight the branches' own results by population. A few dozen
+    // items, inline; a failed one is caught and reported to close as a failed unit, like the branches'.
+    const aggregateTask = tasks.LambdaInvoke.jsonata(this, 'RecomputeAggregate', {
+      comment: 'recompute one region or the network from its branches',
+      lambdaFunction: recompute.fn,
+      payload: sfn.TaskInput.fromText(jsonata('$states.input')),
+      outputs: jsonata('$states.result.Payload'),
+    });
+    retryThrottled(aggregateTask);
+    aggregateTask.addCatch(sfn.Pass.jsonata(this, 'AggregateFailed', { comment: 'the failed item and its error, for close' }), {
+      outputs: jsonata("{'failed': true, 'item': $states.input, 'error': $join([$string($states.errorOutput.Error), $string($states.errorOutput.Cause)], ': ')}"),
+    });
+    const aggregates = sfn.Map.jsonata(this, 'Aggregates', {
+      comment: 'the regions and the network, after their branches',
+      items: sfn.ProvideItems.jsonata(jsonata('$exists($states.input.aggregates) ? $states.input.aggregates : []')),
+      maxConcurrency: ASSESSMENT.maxConcurrency,
+      outputs: jsonata(`$merge([$sift($states.input, function($v, $k) { $k != 'aggregates' }), {'aggregateResults': $states.result}])`),
+    }).itemProcessor(aggregateTask);
+    aggregates.next(close);
+
     const where = sfn.Choice.jsonata(this, 'WhereAreTheItems', { comment: 'plan output: itemsKey (S3) or items (inline)' })
-      .when(sfn.Condition.jsonata(jsonata('$exists($states.input.itemsKey)')), fromS3.next(close))
-      .when(sfn.Condition.jsonata(jsonata("$type($states.input.items) = 'array'")), inline.next(close))
+      .when(sfn.Condition.jsonata(jsonata('$exists($states.input.itemsKey)')), fromS3.next(aggregates))
+      .when(sfn.Condition.jsonata(jsonata("$type($states.input.items) = 'array'")), inline.next(aggregates))
       .otherwise(new sfn.Fail(this, 'NoItems', { error: 'PlanOutputInvalid', cause: 'assess plan returned neither items (array) nor itemsKey' }));
 
     // A burst of cold starts can meet the account's Lambda concurrency limit: wait and try again.
@@ -183,7 +207,7 @@ export class Assessment extends Construct {
     const logGroup = stackLogGroup(this, 'Logs', { name: 'assessment', vended: true, key: dataKey });
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      comment: 'satmon assessment: plan -> recompute each unit (Distributed Map) -> close',
+      comment: 'satmon assessment: plan -> recompute each branch (Distributed Map) -> regions and network -> close',
       queryLanguage: sfn.QueryLanguage.JSONATA,
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(resolve.next(plan).next(where)),

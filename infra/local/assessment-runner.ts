@@ -1,5 +1,5 @@
 // The assessment state machine, run locally with the same handlers: plan -> a bounded-concurrency map of
-// recomputes (the Distributed Map on AWS) -> close. Failed recomputes are tolerated and reported, as on AWS.
+// branch recomputes (the Distributed Map on AWS) -> the aggregates (regions, network) -> close. Failed recomputes are tolerated and reported, as on AWS.
 // A plan too large to pass inline writes its items to the curated bucket (itemsKey); they are read back from there,
 // as the state machine's S3 item reader does.
 import { availableParallelism } from 'node:os';
@@ -103,32 +103,45 @@ export async function runAssessments(periods: readonly string[], opts: RunOption
     planMs[i] = performance.now() - t;
     return plan;
   }));
-  // One queue in period order. A catch-up item that several plans carry (a late drop of an earlier quarter) runs once.
-  type Queued = { run: number; item: PlanItem };
+  // One queue in period order: each period's branches, then its aggregates (regions and the network weight the
+  // branches' results, as the state machine's second map does). A catch-up item that several plans carry (a late
+  // drop of an earlier quarter) runs once.
+  type Queued = { run: number; item: PlanItem; aggregate: boolean };
   const queue: Queued[] = [];
   const queued = new Set<string>();
   plans.forEach((pl, run) => {
-    for (const item of pl.items) {
-      const id = JSON.stringify([item.period, item.branch ?? null, item.unit ?? null]);
-      if (queued.has(id)) continue;
-      queued.add(id);
-      queue.push({ run, item });
+    for (const [aggregate, items] of [[false, pl.items], [true, pl.aggregates]] as const) {
+      for (const item of items) {
+        const id = JSON.stringify([item.period, item.branch ?? null, item.unit ?? null]);
+        if (queued.has(id)) continue;
+        queued.add(id);
+        queue.push({ run, item, aggregate });
+      }
     }
   });
   const runs = plans.map((plan) => ({ plan, recomputes: [] as RecomputeOutcome[], failures: [] as AssessmentRun['failures'], started: 0, finished: 0 }));
-  const left = plans.map(() => 0);
-  for (const q of queue) left[q.run]!++;
-  // Resolved when the period's last recompute has finished (Promise.withResolvers needs Node 22).
-  const doneSignals = plans.map(() => { let resolve!: () => void; const promise = new Promise<void>((r) => (resolve = r)); return { promise, resolve }; });
-  plans.forEach((_, i) => { if (left[i] === 0) doneSignals[i]!.resolve(); });
+  // Resolved when a period's last branch recompute / last recompute has finished (Promise.withResolvers needs Node 22).
+  const signal = () => { let resolve!: () => void; const promise = new Promise<void>((r) => (resolve = r)); return { promise, resolve }; };
+  const branchesLeft = plans.map((_, i) => queue.filter((q) => q.run === i && !q.aggregate).length);
+  const left = plans.map((_, i) => queue.filter((q) => q.run === i).length);
+  const branchSignals = plans.map(signal);
+  const doneSignals = plans.map(signal);
+  plans.forEach((_, i) => {
+    if (branchesLeft[i] === 0) branchSignals[i]!.resolve();
+    if (left[i] === 0) doneSignals[i]!.resolve();
+  });
+  // An aggregate waits for the branches of its own run and of every earlier one (a catch-up aggregate of an old
+  // quarter is queued in the first run that carries it, its late branch maybe in another).
+  const branchesDone = (run: number) => Promise.all(branchSignals.slice(0, run + 1).map((s) => s.promise));
 
   const concurrency = Math.max(1, Math.min(opts.concurrency ?? availableParallelism(), queue.length));
   const pool = concurrency > 1 ? recomputeThreads(concurrency, env) : undefined;
   const inProcess = pool ? undefined : makeRecompute(() => recomputeDeps(env));
   let done = 0;
   // One lane per worker thread (a thread runs one recompute at a time); failures are recorded, not thrown.
-  const recomputing = mapLimit(queue, concurrency, async ({ run, item }, _i, lane) => {
+  const recomputing = mapLimit(queue, concurrency, async ({ run, item, aggregate }, _i, lane) => {
     const r = runs[run]!;
+    if (aggregate) await branchesDone(run);
     r.started ||= performance.now();
     try {
       r.recomputes.push(pool ? await pool.run(pool.threads[lane]!, item) : await inProcess!(item));
@@ -137,6 +150,7 @@ export async function runAssessments(periods: readonly string[], opts: RunOption
     }
     r.finished = performance.now();
     opts.onProgress?.(++done, queue.length);
+    if (!aggregate && --branchesLeft[run]! === 0) branchSignals[run]!.resolve();
     if (--left[run]! === 0) doneSignals[run]!.resolve();
   });
   const closer = async (): Promise<AssessmentRun[]> => {

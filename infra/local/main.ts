@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildDashboard } from '../../dashboard/build.mjs';
-import { alertLine } from '../../shared/assess/alert-text';
+import { alertLine, watchLine } from '../../shared/assess/alert-text';
 import { ConfigError, loadGroups, withDefaults } from '../../shared/config';
 import { createFormat } from '../../shared/i18n/format';
 import { STORAGE_LAYOUT_VERSION } from '../../shared/layout/keys';
@@ -112,6 +112,8 @@ if (!sim) {
       },
     });
     printer.break();
+    // Watches go to each branch's manager only (never the alert topic): listed apart, after the alerts.
+    for (const r of summary.runs) for (const w of r.close.raisedWatches ?? []) say(`  ${watchLine(w, alertFmt)}`);
     writeFileSync(marker, built);
     status = { state: 'ready' };
     const secs = (ms: number) => startFmt.num(ms / 1000, 1);

@@ -6,9 +6,13 @@
 // New alerts go to the SNS topic ALERT_TOPIC_ARN when set, to SATMON_ALERT_WEBHOOK (a URL, POST JSON) when set,
 // and always to the log. Their texts are in the deployment's language (SATMON_LOCALE, default Indonesian); the webhook's
 // JSON keeps the alert's machine fields as they are and says which language its texts are in.
+// New watches (a branch's own test significant, not across the network) go to the watch topic WATCH_TOPIC_ARN only,
+// with the branch in a message attribute that each manager's subscription filters on: never to the alert topic or
+// the webhook. Without the topic they are logged (info) only.
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { alertPayload } from '../../shared/assess/alert-text';
-import type { Alert } from '../../shared/assess/assessment';
+import { alertPayload, watchPayload } from '../../shared/assess/alert-text';
+import type { Alert, Watch } from '../../shared/assess/assessment';
+import { TOPICS } from '../../shared/layout/resources';
 import { createFormat } from '../../shared/i18n/format';
 import { DEFAULT_LOCALE, type Locale } from '../../shared/i18n/locale';
 import { isPeriod } from '../../shared/period';
@@ -24,6 +28,8 @@ export type AssessEvent = {
   year?: string | number;
   /** close on AWS: the Distributed Map's ResultWriter manifest, to report failed units. */
   mapResults?: { Bucket: string; Key: string };
+  /** close on AWS: the aggregates map's results (a recompute outcome, or {failed, item, error} when it failed). */
+  aggregateResults?: unknown[];
   /** close when run locally: the failed recomputes. */
   failures?: UnitFailure[];
   /** close: the plan step's lists (passed on with the plan's output), so close need not list the bucket again. */
@@ -44,7 +50,7 @@ export type AssessEvent = {
 const obs = () => observability('assess');
 const log = () => obs().logger;
 
-export function notifierFor(alerts: Config['alerts'], locale: Locale = DEFAULT_LOCALE): (a: Alert) => Promise<void> {
+export function notifierFor(alerts: Pick<Config['alerts'], 'topicArn' | 'webhook'>, locale: Locale = DEFAULT_LOCALE): (a: Alert) => Promise<void> {
   const { topicArn: topic, webhook } = alerts;
   const sns = topic ? traceClient(new SNSClient({})) : undefined;
   const fmt = createFormat(locale);
@@ -59,8 +65,29 @@ export function notifierFor(alerts: Config['alerts'], locale: Locale = DEFAULT_L
   };
 }
 
+/**
+ * A new watch to its branch's manager: the watch topic with the branch as message attribute (the filter policies').
+ * `client`: an SNS client to use instead of the SDK's (tests).
+ */
+export function watchNotifierFor(
+  alerts: Pick<Config['alerts'], 'watchTopicArn'>, locale: Locale = DEFAULT_LOCALE, client?: { send(c: PublishCommand): Promise<unknown> },
+): (w: Watch) => Promise<void> {
+  const topic = alerts.watchTopicArn;
+  const sns = topic ? client ?? traceClient(new SNSClient({})) : undefined;
+  const fmt = createFormat(locale);
+  return async (w) => {
+    log().info('trust watch', { watch: w });
+    if (!sns) return;
+    const message = watchPayload(w, fmt);
+    await sns.send(new PublishCommand({
+      TopicArn: topic, Subject: message.subject, Message: message.text,
+      MessageAttributes: { [TOPICS.watches.branchAttribute]: { DataType: 'String', StringValue: w.branch } },
+    }));
+  };
+}
+
 /** Dependencies from the configuration (shared/config.ts) read from `env` (default: process.env). */
-export async function depsFromEnv(env?: EnvMap, notify?: (a: Alert) => Promise<void>): Promise<AssessDeps> {
+export async function depsFromEnv(env?: EnvMap, notify?: (a: Alert) => Promise<void>, notifyWatch?: (w: Watch) => Promise<void>): Promise<AssessDeps> {
   const cfg = loadGroups(['resources', 'aws', 'survey', 'alerts', 'language'], env);
   const { table, curated: curatedBucket } = requireResources(cfg.resources, 'table', 'curated');
   const storage = storageFor(cfg.aws, table);
@@ -68,7 +95,16 @@ export async function depsFromEnv(env?: EnvMap, notify?: (a: Alert) => Promise<v
   return {
     storage, curatedBucket, ...(branches ? { branches } : {}),
     alertMetrics: cfg.alerts.metrics, alertBand: cfg.alerts.ikmBand, notify: notify ?? notifierFor(cfg.alerts, cfg.language.locale),
+    notifyWatch: notifyWatch ?? watchNotifierFor(cfg.alerts, cfg.language.locale),
   };
+}
+
+/** The failed items of the aggregates map (its Catch turns a failure into {failed: true, item, error}). */
+export function aggregateFailures(results: unknown[] | undefined): UnitFailure[] {
+  return (results ?? []).flatMap((r) => {
+    const f = r as { failed?: unknown; item?: unknown; error?: unknown } | null;
+    return f && f.failed === true ? [{ item: f.item, error: String(f.error ?? 'failed') }] : [];
+  });
 }
 
 export function periodOf(e: AssessEvent): string {
@@ -85,10 +121,14 @@ export function makeHandler(getDeps: () => Promise<AssessDeps>, o: () => Observa
     const d = await getDeps();
     if (event.action === 'plan') return plan(d, period, event.assessing, event.runId);
     if (event.action === 'close') {
-      const failures = [...(event.failures ?? []), ...(event.mapResults ? await mapFailures(d, event.mapResults) : [])];
+      const failures = [
+        ...(event.failures ?? []),
+        ...(event.mapResults ? await mapFailures(d, event.mapResults) : []),
+        ...aggregateFailures(event.aggregateResults),
+      ];
       const planned = Array.isArray(event.branches) && Array.isArray(event.regions) ? { branches: event.branches, regions: event.regions } : undefined;
       const out = await close(d, period, failures, planned);
-      o().logger.info('assessment closed', { period, branches: out.branches, newAlerts: out.newAlerts.length, failedUnits: failures.length });
+      o().logger.info('assessment closed', { period, branches: out.branches, newAlerts: out.newAlerts.length, newWatches: out.newWatches.length, failedUnits: failures.length });
       o().record(closeMetrics(out));
       return out;
     }

@@ -4,10 +4,10 @@
 //   GET /api/me                                  the user, visible branches, regions, periods, programmes, segments
 //   GET /api/overview?period=&region=&segment=|programme=   annual/quarterly report of the network or a region
 //   GET /api/programmes?period=&region=          per-branch x programme satisfaction (Rufani et al. 2023, Table 1)
-//   GET /api/alerts?region=                      open alerts, newest first
+//   GET /api/alerts?region=                      open alerts and open watches (the second tier), newest first
 //   GET /api/branches/{id}/series?kind=Q|Y       every index of a branch by quarter (or year), with network/region
 //   GET /api/branches/{id}/results?period=       a branch's model results for a period
-//   GET /api/branches/{id}/alerts                a branch's open and past alerts
+//   GET /api/branches/{id}/alerts                a branch's open and past alerts, and its watches
 //   GET /api/branches/{id}/drops                 drops that delivered the branch's rows, with rejected counts
 //   GET /api/branches/{id}/comments?period=      what participants wrote (free-text columns), as plain text
 //   GET /api/skm?period=&region=|branch=         the SKM report (Permenpan RB 14/2017) of the network, a region or a branch

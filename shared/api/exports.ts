@@ -14,8 +14,9 @@ import { commentsView } from './comments';
 import { toCsv, type CsvColumn } from './csv';
 import { ApiError, oneOf, periodParam, readableBranch, tokenParam } from './params';
 import { withheldText } from './reasons';
+import { weightingText } from './weighting-words';
 import type { DashboardStore } from './store';
-import { METRICS, type AlertView, type Estimate, type PathRow } from './types';
+import { METRICS, type AlertView, type Estimate, type PathRow, type WatchView, type WeightingView } from './types';
 import {
   alertsView, branchAlertsView, branchResultsView, dropsView, modelView, overviewView, programmesView, seriesView, wholeDisclosure,
 } from './views';
@@ -31,7 +32,8 @@ const pct = (x: number | null | undefined) => (x === null || x === undefined ? n
 /** Literal maps from stored codes to their words (the catalogue test sees every key). */
 const KIND_KEY = { direct: 'exports.kind.direct', indirect: 'exports.kind.indirect' } as const;
 const ALERT_STATUS_KEY = { open: 'exports.alertStatus.open', resolved: 'exports.alertStatus.resolved' } as const;
-const TEST_KEY = { abrupt: 'exports.test.abrupt', sustained: 'exports.test.sustained', band: 'exports.test.band' } as const;
+const TEST_KEY = { abrupt: 'exports.test.abrupt', sustained: 'exports.test.sustained', band: 'exports.test.band', annual: 'exports.test.annual' } as const;
+const RESOLVED_BY_KEY = { alert: 'exports.resolvedBy.alert' } as const;
 const DROP_STATUS_KEY = { done: 'exports.dropStatus.done', rejected: 'exports.dropStatus.rejected', processing: 'exports.dropStatus.processing' } as const;
 const word = <M extends Record<string, Parameters<Translate>[0]>>(t: Translate, map: M, code: string | undefined): string | undefined =>
   code === undefined ? undefined : code in map ? t(map[code as keyof M]!) : code;
@@ -57,13 +59,19 @@ function words(locale: Locale, decimalComma: boolean): Words {
   };
 }
 
-function estimateColumns<T>(t: Translate, prefix: string, get: (r: T) => Estimate | null | undefined): CsvColumn<T>[] {
+/**
+ * A unit's figure: index, CI, margin of error, n, its effective n and how it is weighted (`info`: the unit's
+ * weighting, for the population year and margins in the words).
+ */
+function estimateColumns<T>(t: Translate, prefix: string, get: (r: T) => Estimate | null | undefined, info?: (r: T) => WeightingView | null | undefined): CsvColumn<T>[] {
   return [
     { header: t('exports.col.estIndex', { prefix }), value: (r) => get(r)?.value },
     { header: t('exports.col.estCiLow', { prefix }), value: (r) => get(r)?.ciLow },
     { header: t('exports.col.estCiHigh', { prefix }), value: (r) => get(r)?.ciHigh },
     { header: t('exports.col.estMoe', { prefix }), value: (r) => get(r)?.moe },
     { header: t('exports.col.estN', { prefix }), value: (r) => get(r)?.n },
+    { header: t('exports.col.estNEffective', { prefix }), value: (r) => get(r)?.nEffective },
+    { header: t('exports.col.estWeighting', { prefix }), value: (r) => { const e = get(r); return e?.weighting ? weightingText(t, e.weighting, info?.(r)) : undefined; } },
   ];
 }
 
@@ -101,6 +109,12 @@ const alertColumns = (w: Words): CsvColumn<AlertView>[] => {
   ];
 };
 
+/** A watch's columns: an alert's, and why it was resolved when it became an alert. */
+const watchColumns = (w: Words): CsvColumn<WatchView>[] => [
+  ...(alertColumns(w) as CsvColumn<WatchView>[]),
+  { header: w.t('exports.col.resolvedBy'), value: (r) => word(w.t, RESOLVED_BY_KEY, r.resolvedBy) },
+];
+
 /** A 'Withheld' column: why a row's figures are empty for this user; none when nothing was withheld. */
 function withheldColumn<T>(w: Words, any: boolean, why: (r: T) => (string | undefined)[]): CsvColumn<T>[] {
   return any ? [{ header: w.t('exports.col.withheld'), value: (r) => w.why(why(r)) }] : [];
@@ -121,7 +135,10 @@ async function modelFor(store: DashboardStore, p: Principal, q: Query) {
 const scopeName = (q: Query) => [q.branch, q.region, q.segment, q.programme].filter(Boolean).join('-');
 const fileName = (...parts: (string | undefined)[]) => `satmon-${parts.filter(Boolean).join('-')}.csv`;
 
-export const EXPORT_TABLES = ['headline', 'ranking', 'programmes', 'paths', 'measurement', 'loadings', 'alerts', 'branch-alerts', 'series', 'loyalty', 'ipma', 'drops', 'comments'] as const;
+export const EXPORT_TABLES = [
+  'headline', 'ranking', 'programmes', 'paths', 'measurement', 'loadings', 'alerts', 'branch-alerts', 'watches', 'branch-watches', 'series', 'loyalty',
+  'ipma', 'drops', 'comments',
+] as const;
 export type ExportTable = (typeof EXPORT_TABLES)[number];
 
 /**
@@ -150,7 +167,7 @@ export async function exportCsv(table: string, store: DashboardStore, p: Princip
             { header: t('exports.col.index'), value: (r) => w.name(r.m) },
             { header: t('exports.col.scope'), value: () => scope },
             { header: t('exports.col.period'), value: () => period },
-            ...estimateColumns<(typeof rows)[number]>(t, t('exports.thisPeriod'), (r) => r.now),
+            ...estimateColumns<(typeof rows)[number]>(t, t('exports.thisPeriod'), (r) => r.now, () => v.headline?.weighting),
             { header: t('exports.col.indexOf', { period: v.previousPeriod }), value: (r) => r.prev?.value },
             { header: t('exports.col.change'), value: (r) => r.ch?.diff },
             { header: t('exports.col.changeP'), value: (r) => r.ch?.p },
@@ -167,13 +184,14 @@ export async function exportCsv(table: string, store: DashboardStore, p: Princip
           { header: t('exports.col.region'), value: (r) => r.region },
           { header: 'n', value: (r) => r.n },
           ...METRICS.flatMap((m): CsvColumn<Row>[] => [
-            ...estimateColumns<Row>(t, m, (r) => r.indices[m]),
+            ...estimateColumns<Row>(t, m, (r) => r.indices[m], (r) => r.weighting),
             { header: t('exports.col.vsScope', { metric: m, scope }), value: (r) => r.vsNetwork[m]?.diff },
             { header: t('exports.col.vsScopeP', { metric: m, scope }), value: (r) => r.vsNetwork[m]?.p },
             { header: t('exports.col.changeVs', { metric: m, period: v.previousPeriod }), value: (r) => r.change[m]?.diff },
             { header: t('exports.col.changeOfP', { metric: m }), value: (r) => r.change[m]?.p },
           ]),
           { header: t('exports.col.openAlerts'), value: (r) => r.openAlerts },
+          { header: t('exports.col.openWatches'), value: (r) => r.openWatches.map((x) => `${w.name(x.metric)} ${x.since}`).join('; ') },
           ...withheldColumn<Row>(w, !!v.withheld['ranking.vsNetwork'], () => [v.withheld['ranking.vsNetwork']]),
         ], v.ranking),
       };
@@ -242,6 +260,14 @@ export async function exportCsv(table: string, store: DashboardStore, p: Princip
       const b = readableBranch(p, q.branch ?? '');
       return { fileName: fileName('alerts', b), csv: csv(alertColumns(w), (await branchAlertsView(store, p, b)).alerts) };
     }
+    case 'watches': {
+      const v = await alertsView(store, p, { region: tokenParam(q, 'region') });
+      return { fileName: fileName('watches', q.region), csv: csv(watchColumns(w), v.watches) };
+    }
+    case 'branch-watches': {
+      const b = readableBranch(p, q.branch ?? '');
+      return { fileName: fileName('watches', b), csv: csv(watchColumns(w), (await branchAlertsView(store, p, b)).watches) };
+    }
     case 'series': {
       const b = readableBranch(p, q.branch ?? '');
       const kind = oneOf(q, 'kind', ['Q', 'Y'] as const, 'Q');
@@ -257,7 +283,11 @@ export async function exportCsv(table: string, store: DashboardStore, p: Princip
           { header: t('exports.col.period'), value: (r) => r.pt.period },
           ...estimateColumns<Row>(t, t('exports.branchPrefix'), (r) => r.pt),
           { header: t('exports.col.networkIndex'), value: (r) => r.net?.value },
+          { header: t('exports.col.networkWeighting'), value: (r) => (r.net?.weighting ? weightingText(t, r.net.weighting) : undefined) },
+          { header: t('exports.col.networkNEffective'), value: (r) => r.net?.nEffective },
           { header: t('exports.col.regionIndex'), value: (r) => r.reg?.value },
+          { header: t('exports.col.regionWeighting'), value: (r) => (r.reg?.weighting ? weightingText(t, r.reg.weighting) : undefined) },
+          { header: t('exports.col.regionNEffective'), value: (r) => r.reg?.nEffective },
           ...withheldColumn<Row>(w, Object.keys(v.withheld).length > 0,
             (r) => [v.withheld[`network.${r.pt.period}`], v.withheld[`region.${r.pt.period}`]]),
         ], rows),

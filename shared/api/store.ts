@@ -11,6 +11,12 @@ import type { BranchInfo } from './types';
 /** A stored drop record as the document client returns it (the key set may come back as a Set or an array). */
 export type StoredDrop = Omit<DropRecord, 'objectKeys'> & { objectKeys?: Iterable<string> };
 
+/**
+ * A stored watch episode (the alert's twin, keys.watch / keys.openWatchIndex): an alert item's fields with entity
+ * 'watch', and `resolvedBy: 'alert'` when the decline became an alert.
+ */
+export type StoredWatch = Omit<AlertItem, 'entity'> & { entity: 'watch'; resolvedBy?: 'alert' };
+
 /** A stored conflict item (the drop set may come back as a Set or an array). */
 export type StoredConflict = Omit<ConflictItem, 'withDrops'> & { withDrops?: Iterable<string> };
 
@@ -110,6 +116,16 @@ export class DashboardStore {
   /** Every alert episode of a branch, open and resolved, newest first. */
   async branchAlerts(branch: string): Promise<AlertItem[]> {
     return (await this.backend.query({ pk: unitPk({ kind: 'branch', id: branch }), skPrefix: keys.alertPrefix, descending: true })) as unknown as AlertItem[];
+  }
+
+  /** Open watches of the whole network, newest episode first (GSI1 WATCHES#OPEN, sort key <since>#<branch>#<metric>). */
+  async openWatches(): Promise<StoredWatch[]> {
+    return (await this.backend.query({ index: 'gsi1', pk: keys.openWatches, descending: true })) as unknown as StoredWatch[];
+  }
+
+  /** Every watch episode of a branch, open and resolved, newest first. */
+  async branchWatches(branch: string): Promise<StoredWatch[]> {
+    return (await this.backend.query({ pk: unitPk({ kind: 'branch', id: branch }), skPrefix: keys.watchPrefix, descending: true })) as unknown as StoredWatch[];
   }
 
   /**

@@ -2,6 +2,9 @@
 // Types and constants only, so the browser bundle takes nothing else from shared/ (words live in the message
 // catalogue, shared/i18n: the API sends codes and figures, the dashboard and the exports put them in words).
 import type { Locale } from '../i18n/locale';
+import type { WeightingMethod } from '../assess/weighting';
+
+export type { WeightingMethod };
 
 /** The indices, in the order the report shows them; IKM is Permenpan RB 14/2017's (25-100, the SKM report has its detail). */
 export const METRICS = ['SAT', 'TRUST', 'LOY', 'CRM', 'SQ', 'GOV', 'IKM'] as const;
@@ -42,7 +45,41 @@ export interface Estimate {
   moe: number | null;
   n: number;
   method?: 'pls' | 'unweighted' | 'simple' | 'ikm' | 'nrr';
+  /**
+   * How the figure is weighted (shared/assess/weighting.ts). Always set for a unit's figure: an item stored before
+   * weighting existed is 'unweighted' for a branch and 'pooled' for a region or the network.
+   */
+  weighting?: WeightingMethod;
+  /** Kish's effective n (= n when unweighted or pooled); null when the stored figure has none. */
+  nEffective?: number | null;
 }
+
+/**
+ * How a unit's figures are weighted (the summary's WeightingInfo, shared/assess/weighting.ts), as a reader may see
+ * it. Head office gets every member of a population-weighted aggregate (population, share, respondents); a branch
+ * manager gets only their own branch among the members (`members` holds at most that one, `memberCount` says how
+ * many there are): the other branches' respondent counts are survey figures (with the aggregate's n and effective
+ * n and the shares they would give a small region's branches away), and their ids and populations are the
+ * directory the API does not show a manager.
+ */
+export interface WeightingView {
+  method: WeightingMethod;
+  n: number;
+  nEffective: number | null;
+  deff: number | null;
+  /** post-stratified / raked: the margins ('segment', 'programme'). */
+  margins?: string[];
+  trimmed?: number;
+  /** population: the year of the directory's population figures. */
+  populationYear?: string;
+  /** population: branches weighted (all of them, also when `members` is cut to the reader's own branch). */
+  memberCount?: number;
+  /** population: the members this reader may see, largest share first. */
+  members?: { branch: string; population: number; share: number; n: number | null }[];
+}
+
+/** An open watch on a ranking row: a branch's own decline test significant alone (see WatchView). */
+export interface WatchMarker { metric: string; since: string; decline: number | null }
 
 /** Two-sided z-test of a difference of two independent estimates (shared/assess/assessment.ts compare()). */
 export interface Change { diff: number; se: number; z: number; p: number }
@@ -86,6 +123,10 @@ export interface RankingRow {
   /** This period minus the same period a year earlier. */
   change: Record<string, Change | null>;
   openAlerts: number;
+  /** Open watches of the branch (second tier: worth a look by the branch manager, not a network alert). */
+  openWatches: WatchMarker[];
+  /** How the branch's figures are weighted. */
+  weighting: WeightingView;
 }
 
 export interface PathRow {
@@ -128,6 +169,8 @@ export interface OverviewResponse {
   basis: 'model' | 'breakdown';
   headline: {
     n: number;
+    /** How the scope's figures are weighted (each estimate also carries its own method and effective n). */
+    weighting: WeightingView;
     indices: Record<string, Estimate | null>;
     previous: Record<string, Estimate | null>;
     change: Record<string, Change | null>;
@@ -146,6 +189,8 @@ export interface OverviewResponse {
   assessment: { branches: number; tested: number; newAlerts: number; openAlerts: number } | null;
   /** Alerts open now on the visible branches of the scope. */
   openAlerts: number;
+  /** Watches open now on the visible branches of the scope. */
+  openWatches: number;
   /**
    * `headline` (with `funnel` and `ranking.vsNetwork`, which would give it away), or `previous` and `change`
    * alone; `model`; `assessment`. The programme table has its own.
@@ -192,13 +237,18 @@ export interface BranchResultsResponse {
   network: Record<string, Estimate | null>;
   /** Branch minus network, z-tested. */
   vsNetwork: Record<string, Change | null>;
+  /** How the branch's figures and the network's are weighted (`networkWeighting` null when withheld or absent). */
+  weighting: WeightingView;
+  networkWeighting: WeightingView | null;
+  /** The branch's watch episodes, open first, then newest first. */
+  watches: WatchView[];
   model: ModelView | null;
   ipma: IpmaView | null;
   loyalty: LoyaltyView | null;
   programmes: { overall: Share | null; cells: Record<string, Share | null> } | null;
   /** Equal-weight indices of the branch by segment (PU/BPU) and by programme. */
   breakdowns: Record<string, Record<string, { n: number; indices: Record<string, Estimate | null> }>>;
-  /** `network` and `vsNetwork` when the network figure is withheld. */
+  /** `network`, `vsNetwork` and `networkWeighting` when the network figure is withheld. */
   withheld: Withheld;
 }
 
@@ -217,13 +267,30 @@ export interface AlertView {
   current: number | null;
   p: number | null;
   bhThreshold: number | null;
-  /** abrupt | sustained (decline tests), band (the IKM grade fell: `bands`). */
+  /**
+   * abrupt | sustained (decline tests), band (the IKM grade fell: `bands`), annual (a year-over-year decline at the
+   * annual assessment: `since` and `lastPeriod` are a year).
+   */
   test: string;
   bands?: { from: string; to: string };
   drivers: { construct: string; change: number | null }[];
 }
 
-export interface AlertsResponse { alerts: AlertView[] }
+/**
+ * A watch (second tier): the branch's own decline test is significant on its own (one-sided p < 0.05, decline of at
+ * least 2 points) but does not survive the Benjamini-Hochberg correction across the network: worth a look by the
+ * branch's manager, not a network alert. The evidence is an alert's; `bhThreshold` is the threshold it missed.
+ */
+export interface WatchView extends AlertView {
+  /** Resolved because the decline became an alert. */
+  resolvedBy?: 'alert';
+}
+
+/**
+ * Alerts, and watches beside them: /api/alerts lists the open ones (a manager: their own branch's), a branch's
+ * endpoint every episode of the branch, open first.
+ */
+export interface AlertsResponse { alerts: AlertView[]; watches: WatchView[] }
 
 export interface DropView {
   sha256: string;

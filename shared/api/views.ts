@@ -8,13 +8,14 @@ import type { Observation } from '../assess/alert-rule';
 import type { AlertItem, MetricItem, SummaryItem } from '../assess/records';
 import type { IndexValue, UnitResult } from '../assess/recompute';
 import type { ProgrammeRow } from '../assess/programme-table';
+import type { WeightingInfo, WeightingMethod } from '../assess/weighting';
 import type { ParamSummary } from '../stats/bootstrap';
 import { assertBranch, canReadBranch, visibleBranches, type Principal } from '../auth';
 import { addYears, comparePeriods, kindTag, periodKind } from '../period';
 import type { Unit } from '../layout/keys';
 import { disclosurePlan, restricted, SHOW_ALL, WITHHELD, type BranchCounts, type DisclosurePlan, type Scope } from './disclosure';
 import { ApiError } from './params';
-import type { BranchDrop, DashboardStore } from './store';
+import type { BranchDrop, DashboardStore, StoredWatch } from './store';
 import { translator } from '../i18n/catalogue';
 import type { Locale } from '../i18n/locale';
 import { METRIC_NAME_KEY } from '../i18n/messages/common';
@@ -22,7 +23,7 @@ import {
   METRICS,
   type AlertView, type AlertsResponse, type BranchInfo, type BranchResultsResponse, type Change, type DropsResponse, type Estimate,
   type IpmaView, type LoyaltyView, type MeResponse, type ModelView, type OverviewResponse, type PathRow, type ProgrammeTable,
-  type RankingRow, type SeriesPoint, type SeriesResponse, type Share, type Withheld,
+  type RankingRow, type SeriesPoint, type SeriesResponse, type Share, type WatchMarker, type WatchView, type WeightingView, type Withheld,
 } from './types';
 
 /** A construct's English name (JSON `label` fields, for scripts; the dashboard names constructs in its own language). */
@@ -33,11 +34,44 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
 
 type StoredIndex = { [K in keyof IndexValue]?: IndexValue[K] | null };
 
-export function estimate(iv: StoredIndex | null | undefined): Estimate | null {
+/**
+ * How a figure stored before weighting existed was made: a branch's respondents each counted once, a region's or
+ * the network's respondents pooled.
+ */
+export const storedWeighting = (kind: Unit['kind']): WeightingMethod => (kind === 'branch' ? 'unweighted' : 'pooled');
+/** Methods whose respondents all weigh the same: their effective n is n. */
+const equalWeights = (m: WeightingMethod) => m === 'unweighted' || m === 'pooled';
+
+/** A stored index as the API sends it, with its weighting (`fallback` when the item has none) and effective n. */
+export function estimate(iv: StoredIndex | null | undefined, fallback: WeightingMethod = 'unweighted'): Estimate | null {
   if (!iv) return null;
+  const n = num(iv.n) ?? 0;
+  const weighting = iv.weighting ?? fallback;
   return {
-    value: num(iv.value), se: num(iv.se), ciLow: num(iv.ciLow), ciHigh: num(iv.ciHigh), moe: num(iv.moe), n: num(iv.n) ?? 0,
+    value: num(iv.value), se: num(iv.se), ciLow: num(iv.ciLow), ciHigh: num(iv.ciHigh), moe: num(iv.moe), n,
     ...(iv.method ? { method: iv.method } : {}),
+    weighting, nEffective: num(iv.nEffective) ?? (equalWeights(weighting) ? n : null),
+  };
+}
+
+/**
+ * A unit's weighting as `p` may see it (see WeightingView): a branch manager gets, of a population-weighted
+ * aggregate's members, only their own branch. Absent (stored before weighting existed): unweighted for a branch,
+ * pooled for a region or the network.
+ */
+export function weightingView(w: WeightingInfo | null | undefined, kind: Unit['kind'], n: number, p: Principal): WeightingView {
+  if (!w) return { method: storedWeighting(kind), n, nEffective: n, deff: 1 };
+  const members = w.members ? [...w.members].sort((a, b) => b.share - a.share || a.branch.localeCompare(b.branch)) : undefined;
+  const seen = members && restricted(p) ? members.filter((m) => m.branch === p.branch) : members;
+  return {
+    method: w.method, n: num(w.n) ?? n, nEffective: num(w.nEffective), deff: num(w.deff),
+    ...(w.margins ? { margins: [...w.margins] } : {}),
+    ...(w.trimmed !== undefined ? { trimmed: w.trimmed } : {}),
+    ...(w.populationYear ? { populationYear: w.populationYear } : {}),
+    ...(members ? {
+      memberCount: members.length,
+      members: seen!.map((m) => ({ branch: m.branch, population: m.population, share: m.share, n: num(m.n) })),
+    } : {}),
   };
 }
 
@@ -58,12 +92,13 @@ function byMetric<T>(f: (m: string) => T): Record<string, T> {
 /** Index figures of a summary: the stored indices, or one segment's / programme's breakdown. */
 export interface Basis { dim?: 'segment' | 'programme'; value?: string }
 
-function figures(s: SummaryItem | undefined, basis: Basis): { n: number; indices: Record<string, Estimate | null> } | null {
+function figures(s: SummaryItem | undefined, basis: Basis, kind: Unit['kind']): { n: number; indices: Record<string, Estimate | null> } | null {
   if (!s) return null;
-  if (!basis.dim) return { n: s.n, indices: byMetric((m) => estimate(s.indices?.[m])) };
+  const fallback = storedWeighting(kind);
+  if (!basis.dim) return { n: s.n, indices: byMetric((m) => estimate(s.indices?.[m], fallback)) };
   const g = s.breakdowns?.[basis.dim]?.[basis.value!];
   if (!g) return null;
-  return { n: g.n, indices: byMetric((m) => estimate(g.indices?.[m])) };
+  return { n: g.n, indices: byMetric((m) => estimate(g.indices?.[m], fallback)) };
 }
 
 function share(r: ProgrammeRow | null | undefined): Share | null {
@@ -238,11 +273,11 @@ export async function overviewView(store: DashboardStore, p: Principal, q: Overv
   const wantsAssessment = !q.region && !basis.dim;
   const counted: CountedTable = basis.dim ?? 'whole';
 
-  const [scopeNow, scopePrev, now, before, assessment, open, [planNow, sharePlan], [planPrev]] = await Promise.all([
+  const [scopeNow, scopePrev, now, before, assessment, open, watching, [planNow, sharePlan], [planPrev]] = await Promise.all([
     store.summary(scopeUnit, q.period), store.summary(scopeUnit, prev),
     store.branchSummaries(ids, q.period), store.branchSummaries(ids, prev),
     wantsAssessment && !restricted(p) ? store.assessment(q.period) : Promise.resolve(undefined),
-    store.openAlerts(),
+    store.openAlerts(), store.openWatches(),
     disclosureOf(store, p, q.period, [counted, 'programmes']), disclosureOf(store, p, prev, [counted]),
   ]);
 
@@ -260,10 +295,10 @@ export async function overviewView(store: DashboardStore, p: Principal, q: Overv
   if (wantsAssessment && restricted(p)) withheld.assessment = WITHHELD.alerts;
 
   const result = whyModel ? undefined : await store.result(scopeNow);
-  const head = whyNow ? null : figures(scopeNow, basis);
-  const headPrev = whyPrev ? null : figures(scopePrev, basis);
+  const head = whyNow ? null : figures(scopeNow, basis, scopeUnit.kind);
+  const headPrev = whyPrev ? null : figures(scopePrev, basis, scopeUnit.kind);
   const headline = head && {
-    n: head.n, indices: head.indices,
+    n: head.n, weighting: weightingView(scopeNow?.weighting, scopeUnit.kind, scopeNow?.n ?? head.n, p), indices: head.indices,
     previous: byMetric((m) => headPrev?.indices[m] ?? null),
     change: byMetric((m) => change(head.indices[m], headPrev?.indices[m])),
   };
@@ -275,17 +310,23 @@ export async function overviewView(store: DashboardStore, p: Principal, q: Overv
 
   const openBy = new Map<string, number>();
   for (const a of open) openBy.set(a.branch, (openBy.get(a.branch) ?? 0) + 1);
+  // Only the rows' own branches' watches: a row is a branch this user may read.
+  const watchesBy = new Map<string, WatchMarker[]>();
+  for (const w of watching) watchesBy.set(w.branch, [...(watchesBy.get(w.branch) ?? []), { metric: w.metric, since: w.since, decline: num(w.decline) }]);
   const ranking: RankingRow[] = [];
   const missing: string[] = [];
   for (const b of visible) {
-    const f = figures(now.get(b.id), basis);
+    const s = now.get(b.id);
+    const f = figures(s, basis, 'branch');
     if (!f) { missing.push(b.id); continue; }
-    const fp = figures(before.get(b.id), basis);
+    const fp = figures(before.get(b.id), basis, 'branch');
     ranking.push({
       branch: b.id, name: b.name, region: b.region, n: f.n, indices: f.indices,
       vsNetwork: byMetric((m) => change(f.indices[m], head?.indices[m])),
       change: byMetric((m) => change(f.indices[m], fp?.indices[m])),
       openAlerts: openBy.get(b.id) ?? 0,
+      openWatches: watchesBy.get(b.id) ?? [],
+      weighting: weightingView(s?.weighting, 'branch', s?.n ?? f.n, p),
     });
   }
   ranking.sort((a, b) => (b.indices.SAT?.value ?? -Infinity) - (a.indices.SAT?.value ?? -Infinity) || a.branch.localeCompare(b.branch));
@@ -308,6 +349,7 @@ export async function overviewView(store: DashboardStore, p: Principal, q: Overv
     model: modelView(result, scopeNow?.unit ?? scopeLabel),
     modelStatus: whyModel ? { state: 'withheld', reason: whyModel } : scopeNow?.status?.satisfaction ?? null,
     openAlerts: ranking.reduce((sum, r) => sum + r.openAlerts, 0),
+    openWatches: ranking.reduce((sum, r) => sum + r.openWatches.length, 0),
     assessment: assessment ? { branches: assessment.branches, tested: assessment.tested, newAlerts: assessment.newAlerts, openAlerts: assessment.openAlerts } : null,
     withheld,
   };
@@ -359,11 +401,11 @@ export async function programmesView(store: DashboardStore, p: Principal, q: { p
 
 // ---------------------------------------------------------------------------------------------------- branch
 
-function seriesOf(items: readonly MetricItem[], kind: 'Q' | 'Y'): Record<string, SeriesPoint[]> {
+function seriesOf(items: readonly MetricItem[], kind: 'Q' | 'Y', unit: Unit['kind']): Record<string, SeriesPoint[]> {
   const out: Record<string, SeriesPoint[]> = byMetric(() => []);
   for (const it of items) {
     if (kindTag(it.period) !== kind) continue;
-    (out[it.metric] ??= []).push({ period: it.period, ...estimate(it)! });
+    (out[it.metric] ??= []).push({ period: it.period, ...estimate(it, storedWeighting(unit))! });
   }
   for (const s of Object.values(out)) s.sort((a, b) => comparePeriods(a.period, b.period));
   return out;
@@ -378,7 +420,7 @@ export async function seriesView(store: DashboardStore, p: Principal, branch: st
     info.region ? store.metrics({ kind: 'region', id: info.region }) : Promise.resolve([]),
   ]);
   if (own.length === 0) throw new ApiError(404, 'api.error.noBranchFigures', { branch });
-  const series = seriesOf(own, kind);
+  const series = seriesOf(own, kind, 'branch');
   const periods = [...new Set(Object.values(series).flat().map((x) => x.period))].sort();
   // The network and region lines are aggregates: a period the rule withholds is left out of the line and named.
   const withheld: Withheld = {};
@@ -394,35 +436,40 @@ export async function seriesView(store: DashboardStore, p: Principal, branch: st
     networkItems = keep(network, {}, 'network');
     regionItems = keep(region, { region: info.region }, 'region');
   }
-  return { branch: info, kind, periods, series, network: seriesOf(networkItems, kind), region: seriesOf(regionItems, kind), withheld };
+  return { branch: info, kind, periods, series, network: seriesOf(networkItems, kind, 'network'), region: seriesOf(regionItems, kind, 'region'), withheld };
 }
 
 export async function branchResultsView(store: DashboardStore, p: Principal, branch: string, period: string): Promise<BranchResultsResponse> {
   assertBranch(p, branch);
   const info = await branchInfo(store, branch);
-  const [summary, network, plan] = await Promise.all([
+  const [summary, network, plan, watchItems] = await Promise.all([
     store.summary({ kind: 'branch', id: branch }, period), store.summary({ kind: 'network' }, period), wholeDisclosure(store, p, period),
+    store.branchWatches(branch),
   ]);
   if (!summary) throw new ApiError(404, 'api.error.noBranchResults', { branch, period });
   const result = await store.result(summary);
-  const indices = byMetric((m) => estimate(summary.indices?.[m]));
+  const indices = byMetric((m) => estimate(summary.indices?.[m], 'unweighted'));
   const whyNetwork = plan.withheld({});
-  const networkIndices = byMetric((m) => (whyNetwork ? null : estimate(network?.indices?.[m])));
+  const networkIndices = byMetric((m) => (whyNetwork ? null : estimate(network?.indices?.[m], 'pooled')));
+  const byId = new Map([[info.id, info]]);
   return {
     branch: info, period, n: summary.n, status: summary.status ?? null,
     indices, network: networkIndices,
     vsNetwork: byMetric((m) => change(indices[m], networkIndices[m])),
+    weighting: weightingView(summary.weighting, 'branch', summary.n, p),
+    networkWeighting: whyNetwork || !network ? null : weightingView(network.weighting, 'network', network.n, p),
+    watches: sortEpisodes(watchItems.map((w) => watchView(w, byId))),
     model: modelView(result, summary.unit),
     ipma: ipmaView(result),
     loyalty: loyaltyView(result),
     programmes: programmeCells(summary.programmes),
     breakdowns: Object.fromEntries(Object.entries(summary.breakdowns ?? {}).map(([dim, groups]) => [dim,
-      Object.fromEntries(Object.entries(groups).map(([g, v]) => [g, { n: v.n, indices: byMetric((m) => estimate(v.indices?.[m])) }]))])),
-    withheld: whyNetwork ? { network: whyNetwork, vsNetwork: whyNetwork } : {},
+      Object.fromEntries(Object.entries(groups).map(([g, v]) => [g, { n: v.n, indices: byMetric((m) => estimate(v.indices?.[m], 'unweighted')) }]))])),
+    withheld: whyNetwork ? { network: whyNetwork, vsNetwork: whyNetwork, networkWeighting: whyNetwork } : {},
   };
 }
 
-function alertView(a: AlertItem, dir: ReadonlyMap<string, BranchInfo>): AlertView {
+function alertView(a: AlertItem | StoredWatch, dir: ReadonlyMap<string, BranchInfo>): AlertView {
   const b = dir.get(a.branch);
   return {
     branch: a.branch, name: b?.name ?? a.branch, region: a.region ?? b?.region ?? '', metric: a.metric,
@@ -434,25 +481,43 @@ function alertView(a: AlertItem, dir: ReadonlyMap<string, BranchInfo>): AlertVie
   };
 }
 
+function watchView(w: StoredWatch, dir: ReadonlyMap<string, BranchInfo>): WatchView {
+  return { ...alertView(w, dir), ...(w.resolvedBy ? { resolvedBy: w.resolvedBy } : {}) };
+}
+
+/** Newest episode first; within a period, the larger decline first. */
+function byNewest<T extends AlertView>(xs: T[]): T[] {
+  return xs.sort((a, b) => b.since.localeCompare(a.since) || (b.decline ?? 0) - (a.decline ?? 0) || a.branch.localeCompare(b.branch));
+}
+
+/** A branch's episodes: open first, then newest first. */
+function sortEpisodes<T extends AlertView>(xs: T[]): T[] {
+  return xs.sort((a, b) => (a.status === b.status ? 0 : a.status === 'open' ? -1 : 1) || b.since.localeCompare(a.since));
+}
+
+/**
+ * Open alerts and open watches, scoped alike: the episodes of the branches `p` may read (a manager: their own),
+ * of the region asked for.
+ */
 export async function alertsView(store: DashboardStore, p: Principal, q: { region?: string }): Promise<AlertsResponse> {
-  const [dir, open] = await Promise.all([store.directory(), store.openAlerts()]);
+  const [dir, open, watching] = await Promise.all([store.directory(), store.openAlerts(), store.openWatches()]);
   const byId = new Map(dir.map((b) => [b.id, b]));
   const alerts = open
     .filter((a) => canReadBranch(p, a.branch))
     .map((a) => alertView(a, byId))
     .filter((a) => !q.region || a.region === q.region);
-  // Newest episode first; within a period, the larger decline first.
-  alerts.sort((a, b) => b.since.localeCompare(a.since) || (b.decline ?? 0) - (a.decline ?? 0) || a.branch.localeCompare(b.branch));
-  return { alerts };
+  const watches = watching
+    .filter((w) => canReadBranch(p, w.branch))
+    .map((w) => watchView(w, byId))
+    .filter((w) => !q.region || w.region === q.region);
+  return { alerts: byNewest(alerts), watches: byNewest(watches) };
 }
 
 export async function branchAlertsView(store: DashboardStore, p: Principal, branch: string): Promise<AlertsResponse> {
   assertBranch(p, branch);
-  const [dir, items] = await Promise.all([store.directory(), store.branchAlerts(branch)]);
+  const [dir, items, watching] = await Promise.all([store.directory(), store.branchAlerts(branch), store.branchWatches(branch)]);
   const byId = new Map(dir.map((b) => [b.id, b]));
-  const alerts = items.map((a) => alertView(a, byId));
-  alerts.sort((a, b) => (a.status === b.status ? 0 : a.status === 'open' ? -1 : 1) || b.since.localeCompare(a.since));
-  return { alerts };
+  return { alerts: sortEpisodes(items.map((a) => alertView(a, byId))), watches: sortEpisodes(watching.map((w) => watchView(w, byId))) };
 }
 
 function dropView(d: BranchDrop, branch: string, p: Principal): DropsResponse['drops'][number] {

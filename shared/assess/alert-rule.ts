@@ -9,10 +9,14 @@
 //  - Benjamini-Hochberg at level q across every eligible (branch, metric) of the assessment, so 300 branches
 //    do not make a stream of false alarms;
 //  - and the estimated decline must reach minDecline index points (practical significance).
+// A decision that meets everything but BH, with its own p < watchP, is a "watch" (see closeAssessment): a small
+// branch's own evidence, told to its manager only.
+// A year is tested year over year (testYearOverYear): the year's index (its four quarters pooled) against the year
+// before, one one-sided z-test, with its own BH across the branches.
 import chisquareQuantile from '@stdlib/stats-base-dists-chisquare-quantile';
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
-import { isQuarter, periodIndex } from '../period';
+import { isQuarter, isYear, periodIndex } from '../period';
 
 export interface Observation { period: string; value: number; se: number; n: number }
 
@@ -26,9 +30,11 @@ export interface AlertRuleOptions {
   tau: number;
   /** Also estimate tau from the branches' own histories (estimateTau) and use the larger of the two. */
   tauFromData: boolean;
+  /** A branch's own p (testDecline's, one-sided, Bonferroni over its two tests) below this makes a watch when BH does not alert. */
+  watchP: number;
 }
 
-export const DEFAULT_ALERT_RULE: AlertRuleOptions = { q: 0.05, minN: 30, minBaseline: 2, baselinePeriods: 4, minDecline: 2, tau: 0, tauFromData: true };
+export const DEFAULT_ALERT_RULE: AlertRuleOptions = { q: 0.05, minN: 30, minBaseline: 2, baselinePeriods: 4, minDecline: 2, tau: 0, tauFromData: true, watchP: 0.05 };
 
 /**
  * Between-period SD beyond sampling noise, pooled over units, robust to a few declining ones. For unit b with k
@@ -67,7 +73,8 @@ export interface TestResult {
   current: number;
   z: number;
   p: number;
-  test: 'abrupt' | 'sustained';
+  /** annual: the year against the year before (testYearOverYear). */
+  test: 'abrupt' | 'sustained' | 'annual';
 }
 
 export interface AlertDecision extends TestResult {
@@ -132,6 +139,33 @@ export function testDecline(unit: string, metric: string, series: readonly Obser
     unit, metric, period: cur.period, eligible: true,
     decline: best.decline, declineCi: [best.decline - zc * best.se, best.decline + zc * best.se],
     baseline: best.baseline, current: best.current, z: best.z, p, test: best.test,
+  };
+}
+
+/**
+ * The annual test: the last year of `series` (annual observations, each year's index from its four quarters pooled)
+ * against the calendar year before, z = (I_y − I_{y−1}) / sqrt(se_y² + se_{y−1}² + 2τ²), p = Φ(z) one-sided (one
+ * test, no Bonferroni). τ is the between-year SD beyond sampling (closeAssessment estimates it from the annual
+ * histories). Eligible with n ≥ minN in both years; a missing previous year makes it ineligible (no reaching back).
+ */
+export function testYearOverYear(unit: string, metric: string, series: readonly Observation[], opts: AlertRuleOptions = DEFAULT_ALERT_RULE): TestResult {
+  const cur = series[series.length - 1];
+  const blank = { decline: NaN, declineCi: [NaN, NaN] as [number, number], baseline: NaN, current: cur?.value ?? NaN, z: NaN, p: 1, test: 'annual' as const };
+  if (!cur) return { unit, metric, period: '', eligible: false, reason: 'no data', ...blank };
+  if (!isYear(cur.period)) throw new Error(`testYearOverYear: ${unit} ${metric}: '${cur.period}' is not a year`);
+  const year = Number(cur.period);
+  const prev = series.find((o) => o.period === String(year - 1));
+  const why = cur.n < opts.minN || !Number.isFinite(cur.se) ? `n=${cur.n} below ${opts.minN}`
+    : !prev ? `no ${year - 1}`
+    : prev.n < opts.minN || !Number.isFinite(prev.se) || !Number.isFinite(prev.value) ? `n=${prev.n} below ${opts.minN} in ${year - 1}` : undefined;
+  if (why || !prev) return { unit, metric, period: cur.period, eligible: false, reason: why ?? `no ${year - 1}`, ...blank };
+  const se = Math.sqrt(cur.se ** 2 + prev.se ** 2 + 2 * opts.tau ** 2);
+  const decline = prev.value - cur.value;
+  const z = -decline / se;
+  const zc = normalQuantile(0.975, 0, 1);
+  return {
+    unit, metric, period: cur.period, eligible: true, decline, declineCi: [decline - zc * se, decline + zc * se],
+    baseline: prev.value, current: cur.value, z, p: normalCdf(z, 0, 1), test: 'annual',
   };
 }
 

@@ -1,7 +1,9 @@
 // How an alert reads in a notification (SNS e-mail subject and body, the webhook's text, a console line), in one
 // language: the deployment's (SATMON_LOCALE) for notifications, the reader's for the CLI. Numbers, periods and
 // construct names through shared/i18n, so the e-mail says "4,2 poin pada Triwulan III 2025" in Indonesian. Pure.
-import { IKM_BAND_METRIC, type Alert } from './assessment';
+// A watch (a branch's own test significant, not surviving BH) has texts of its own that say it is not a network
+// alert; an annual alert names the year and the year it is compared with.
+import { IKM_BAND_METRIC, type Alert, type Watch } from './assessment';
 import type { Format } from '../i18n/format';
 import type { Locale } from '../i18n/locale';
 import { ALERT_TEST_KEY } from '../i18n/messages/alerts';
@@ -41,17 +43,30 @@ function asciiFold(s: string): string {
     .normalize('NFKD').replace(/[^\x20-\x7e]/g, '');
 }
 
+/** The year an annual alert is compared with ('2024' for '2025'). */
+const previousYear = (year: string) => String(Number(year) - 1);
+
+const subjectLine = (s: string) => {
+  const folded = asciiFold(s);
+  return folded.length <= SUBJECT_MAX ? folded : `${folded.slice(0, SUBJECT_MAX - 3).trimEnd()}...`;
+};
+
 export function alertSubject(a: Alert, fmt: Format): string {
   const common = { branch: a.branch, period: fmt.period(a.period) };
-  const s = asciiFold(a.bands
+  const decline = { metric: constructName(a.metric, fmt), decline: fmt.num(a.decline, 1) };
+  return subjectLine(a.bands
     ? fmt.t('alerts.band.subject', { ...common, from: a.bands.from, to: a.bands.to })
-    : fmt.t('alerts.subject', { ...common, metric: constructName(a.metric, fmt), decline: fmt.num(a.decline, 1) }));
-  return s.length <= SUBJECT_MAX ? s : `${s.slice(0, SUBJECT_MAX - 3).trimEnd()}...`;
+    : a.test === 'annual'
+      ? fmt.t('alerts.annual.subject', { ...common, ...decline, previous: previousYear(a.period) })
+      : fmt.t('alerts.subject', { ...common, ...decline }));
+}
+
+export function watchSubject(w: Watch, fmt: Format): string {
+  return subjectLine(fmt.t('alerts.watch.subject', { branch: w.branch, period: fmt.period(w.period), metric: constructName(w.metric, fmt), decline: fmt.num(w.decline, 1) }));
 }
 
 export function alertText(a: Alert, fmt: Format): string {
   const { t } = fmt;
-  const drivers = a.drivers.length ? a.drivers.map((d) => `${constructName(d.construct, fmt)} ${change(d, fmt)}`).join(', ') : t('alerts.noDrivers');
   const figures = {
     branch: a.branch, current: fmt.index(a.current), baseline: fmt.index(a.baseline), decline: fmt.num(a.decline, 1), ci: fmt.ci(a.declineCi[0], a.declineCi[1]),
   };
@@ -62,9 +77,34 @@ export function alertText(a: Alert, fmt: Format): string {
       ]
     : [
         t('alerts.summary', { ...figures, metric: constructName(a.metric, fmt) }),
-        t('alerts.evidence', { test: t(ALERT_TEST_KEY[a.test]), p: fmt.p(a.p), threshold: threshold(a.bhThreshold, fmt) }),
+        a.test === 'annual'
+          ? t('alerts.annual.evidence', { period: fmt.period(a.period), previous: previousYear(a.period), p: fmt.p(a.p), threshold: threshold(a.bhThreshold, fmt) })
+          : t('alerts.evidence', { test: t(ALERT_TEST_KEY[a.test]), p: fmt.p(a.p), threshold: threshold(a.bhThreshold, fmt) }),
       ];
-  return [...head, t('alerts.drivers', { drivers }), t('alerts.since', { since: fmt.period(a.since) })].join('\n');
+  return [...head, ...tail(a, fmt)].join('\n');
+}
+
+const tail = (a: Alert | Watch, fmt: Format) => {
+  const drivers = a.drivers.length ? a.drivers.map((d) => `${constructName(d.construct, fmt)} ${change(d, fmt)}`).join(', ') : fmt.t('alerts.noDrivers');
+  return [fmt.t('alerts.drivers', { drivers }), fmt.t('alerts.since', { since: fmt.period(a.since) })];
+};
+
+export function watchText(w: Watch, fmt: Format): string {
+  const { t } = fmt;
+  return [
+    t('alerts.summary', {
+      branch: w.branch, metric: constructName(w.metric, fmt), current: fmt.index(w.current), baseline: fmt.index(w.baseline),
+      decline: fmt.num(w.decline, 1), ci: fmt.ci(w.declineCi[0], w.declineCi[1]),
+    }),
+    t('alerts.watch.evidence', { test: t(ALERT_TEST_KEY[w.test]), p: fmt.p(w.p), threshold: threshold(w.bhThreshold, fmt) }),
+    ...tail(w, fmt),
+    t('alerts.watch.note', { branch: w.branch }),
+  ].join('\n');
+}
+
+/** One line for a terminal: a watch, distinct from an alert's line. */
+export function watchLine(w: Pick<Watch, 'branch' | 'period' | 'metric' | 'decline' | 'p'>, fmt: Format): string {
+  return fmt.t('alerts.watch.line', { branch: w.branch, period: fmt.period(w.period), metric: constructName(w.metric, fmt), decline: fmt.num(w.decline, 1), p: fmt.p(w.p) });
 }
 
 /** One line for a terminal or a log reader (the pipeline's summary has the figures without the grades). */
@@ -80,5 +120,12 @@ export interface AlertPayload { subject: string; text: string; locale: Locale; a
 
 export function alertPayload(a: Alert, fmt: Format): AlertPayload {
   return { subject: alertSubject(a, fmt), text: alertText(a, fmt), locale: fmt.locale, alert: a };
+}
+
+/** A watch's message (the watch topic's e-mail; the branch goes in a message attribute for the filter policies). */
+export interface WatchPayload { subject: string; text: string; locale: Locale; watch: Watch }
+
+export function watchPayload(w: Watch, fmt: Format): WatchPayload {
+  return { subject: watchSubject(w, fmt), text: watchText(w, fmt), locale: fmt.locale, watch: w };
 }
 

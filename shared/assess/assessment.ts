@@ -1,8 +1,11 @@
 // Closing an assessment period: per-branch decline tests with BH control (./alert-rule.ts), branch vs network
-// and period vs period comparisons, alert deduplication, and the assessment record. Pure: series in, records out.
+// and period vs period comparisons, alert and watch episodes, and the assessment record. Pure: series in, records out.
+// A quarter runs the quarterly tests (abrupt, sustained) and the watch tier; a year ('2025') runs the year-over-year
+// test with its own BH. Quarterly and annual episodes never meet: an episode bears only on periods of its own kind.
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
-import { benjaminiHochberg, DEFAULT_ALERT_RULE, decideAlerts, estimateTau, testDecline, type AlertDecision, type AlertRuleOptions, type Observation } from './alert-rule';
+import { benjaminiHochberg, DEFAULT_ALERT_RULE, decideAlerts, estimateTau, testDecline, testYearOverYear, type AlertDecision, type AlertRuleOptions, type Observation } from './alert-rule';
+import { isYear } from '../period';
 import { bandOf, type Band } from '../stats/ikm';
 
 /** The alert metric of a drop in the IKM's mutu pelayanan (A-D), beside the decline tests of the index itself. */
@@ -34,8 +37,11 @@ export interface Alert {
   current: number;
   p: number;
   bhThreshold: number;
-  /** band: the IKM's mutu pelayanan fell (baseline = the IKM before, current = now; p of the drop, BH across branches). */
-  test: 'abrupt' | 'sustained' | 'band';
+  /**
+   * band: the IKM's mutu pelayanan fell (baseline = the IKM before, current = now; p of the drop, BH across branches).
+   * annual: the year against the year before (period and since are the year, e.g. '2025').
+   */
+  test: 'abrupt' | 'sustained' | 'band' | 'annual';
   /** For a band alert: the grade before and now. */
   bands?: { from: Band; to: Band };
   /** Driver constructs sorted by how much their index fell over the same window. */
@@ -44,6 +50,16 @@ export interface Alert {
   since: string;
   status: 'open';
 }
+
+/**
+ * A watch: a branch's own quarterly test is significant (p < rule.watchP, decline >= minDecline) but does not survive
+ * Benjamini-Hochberg across the network. The same evidence as an alert (bhThreshold: the BH threshold it missed),
+ * told to the branch's manager only. Quarterly tests only: IKM band alerts and the annual test have no watch tier.
+ */
+export type Watch = Omit<Alert, 'test' | 'bands'> & { test: 'abrupt' | 'sustained' };
+
+/** A closed episode; a watch superseded by an alert of the same branch and metric says so (resolvedBy 'alert'). */
+export interface Resolved { branch: string; metric: string; since: string; resolvedBy?: 'alert' }
 
 export interface BranchRow {
   branch: string;
@@ -63,8 +79,13 @@ export interface AssessmentInput {
   drivers: Record<string, readonly string[]>;
   branches: Record<string, { region?: string; series: UnitSeries }>;
   network: UnitSeries;
-  /** Currently open alerts: `${branch}#${metric}` -> the period the episode started. */
+  /**
+   * Currently open alerts: `${branch}#${metric}` -> the period the episode started. Only episodes of the assessed
+   * period's kind count (a quarterly episode is left alone by an annual assessment and the other way round).
+   */
   openAlerts: ReadonlyMap<string, string>;
+  /** Currently open watches, the same shape (default none). */
+  openWatches?: ReadonlyMap<string, string>;
   rule?: AlertRuleOptions;
   /** Also raise an alert when a branch's IKM grade drops (B to C), see ikmBandAlerts. */
   bandAlerts?: boolean;
@@ -80,7 +101,11 @@ export interface AssessmentOutput {
   /** Open alerts whose decline is still significant this period (not raised again). */
   continuing: Alert[];
   /** Open alerts whose branch no longer shows a significant decline (to close). */
-  resolved: { branch: string; metric: string; since: string }[];
+  resolved: Resolved[];
+  /** Watches opened in this period, still flagged, and closed (by a test that no longer flags them, or by an alert). */
+  newWatches: Watch[];
+  continuingWatches: Watch[];
+  resolvedWatches: Resolved[];
   tested: number;
   /** The between-period SD used per metric (the rule's tau, or the larger estimate from the histories). */
   tau: Record<string, number>;
@@ -91,13 +116,17 @@ const before = (s: Observation[] | undefined, period: string) => s?.filter((o) =
 
 export function closeAssessment(input: AssessmentInput): AssessmentOutput {
   const rule = input.rule ?? DEFAULT_ALERT_RULE;
+  const annual = isYear(input.period);
   const names = Object.keys(input.branches).sort();
+  // A series holds one kind of period (quarters or years), so text order is time order.
   const upTo = (b: string, m: string) => (input.branches[b]!.series[m] ?? []).filter((o) => o.period <= input.period);
-  // tau from the histories before the assessed period, so the period's own declines do not inflate it.
+  // tau from the histories before the assessed period, so the period's own declines do not inflate it. For a year
+  // these are annual histories: their spread beyond sampling is the between-year SD the annual test needs.
   const tau = Object.fromEntries(input.metrics.map((m) => [m, rule.tauFromData
-    ? Math.max(rule.tau, estimateTau(names.map((b) => upTo(b, m).filter((o) => o.period < input.period)), 8, rule.minN))
+    ? Math.max(rule.tau, estimateTau(names.map((b) => upTo(b, m).filter((o) => o.period !== input.period)), 8, rule.minN))
     : rule.tau]));
-  const tests = names.flatMap((b) => input.metrics.map((m) => testDecline(b, m, upTo(b, m), { ...rule, tau: tau[m]! })));
+  const test = annual ? testYearOverYear : testDecline;
+  const tests = names.flatMap((b) => input.metrics.map((m) => test(b, m, upTo(b, m), { ...rule, tau: tau[m]! })));
   // Only tests of the assessed period count (a branch without data this period is not tested).
   const current = tests.map((t) => (t.period === input.period ? t : { ...t, eligible: false, reason: 'no data this period' }));
   const decisions = decideAlerts(current, rule);
@@ -119,33 +148,52 @@ export function closeAssessment(input: AssessmentInput): AssessmentOutput {
     };
   });
 
-  const newAlerts: Alert[] = [], continuing: Alert[] = [], resolved: AssessmentOutput['resolved'] = [];
+  // An episode opened in a later period than the one assessed (a re-run of history), or of the other kind (a
+  // quarterly episode at an annual assessment), does not bear on it.
+  const openAsOf = (open: ReadonlyMap<string, string> | undefined, key: string) => {
+    const since = open?.get(key);
+    return since !== undefined && isYear(since) === annual && since <= input.period ? since : undefined;
+  };
+  const earlier = (since: string) => since < input.period;
+  const newAlerts: Alert[] = [], continuing: Alert[] = [], resolved: Resolved[] = [];
+  const newWatches: Watch[] = [], continuingWatches: Watch[] = [], resolvedWatches: Resolved[] = [];
   for (const d of decisions) {
-    // An episode opened in a later period than the one assessed (a re-run of history) does not bear on it.
-    const opened = input.openAlerts.get(`${d.unit}#${d.metric}`);
-    const since = opened !== undefined && opened <= input.period ? opened : undefined;
-    if (!d.alert) {
-      // Resolved only by positive evidence: an eligible test of a later period that no longer shows the decline.
-      if (since !== undefined && since < input.period && d.eligible && d.period === input.period) {
-        resolved.push({ branch: d.unit, metric: d.metric, since });
-      }
-      continue;
+    const key = `${d.unit}#${d.metric}`;
+    const since = openAsOf(input.openAlerts, key);
+    const watchSince = annual ? undefined : openAsOf(input.openWatches, key);
+    const tested = d.eligible && d.period === input.period;
+    const watchLevel = !annual && tested && !d.alert && d.p < rule.watchP && d.decline >= rule.minDecline;
+    // Resolved only by positive evidence: an eligible test of a later period that no longer shows the decline.
+    if (!d.alert && since !== undefined && earlier(since) && tested) resolved.push({ branch: d.unit, metric: d.metric, since });
+    if (watchSince !== undefined) {
+      // An alert supersedes the watch; a test that flags it even at watch level no longer resolves it.
+      if (d.alert) resolvedWatches.push({ branch: d.unit, metric: d.metric, since: watchSince, resolvedBy: 'alert' });
+      else if (!watchLevel && tested && earlier(watchSince)) resolvedWatches.push({ branch: d.unit, metric: d.metric, since: watchSince });
     }
+    if (!d.alert && !watchLevel) continue;
     const series = input.branches[d.unit]!.series;
-    const drivers = driverChanges(series, input.drivers[d.metric] ?? [], input.period, d.test === 'abrupt' ? 1 : 2, rule.baselinePeriods);
-    const alert: Alert = {
+    const drivers = driverChanges(series, input.drivers[d.metric] ?? [], input.period, d.test === 'sustained' ? 2 : 1, annual ? 1 : rule.baselinePeriods);
+    const evidence = {
       branch: d.unit, period: d.period, metric: d.metric, decline: d.decline, declineCi: d.declineCi,
-      baseline: d.baseline, current: d.current, p: d.p, bhThreshold: d.bhThreshold, test: d.test, drivers,
-      since: since ?? d.period, status: 'open',
+      baseline: d.baseline, current: d.current, p: d.p, bhThreshold: d.bhThreshold, drivers, status: 'open' as const,
     };
-    // An episode that started in this very period is new (a re-run of the same assessment reports it the same way).
-    (since !== undefined && since !== input.period ? continuing : newAlerts).push(alert);
+    if (d.alert) {
+      const alert: Alert = { ...evidence, test: d.test, since: since ?? d.period };
+      // An episode that started in this very period is new (a re-run of the same assessment reports it the same way).
+      (since !== undefined && since !== input.period ? continuing : newAlerts).push(alert);
+    } else {
+      const watch: Watch = { ...evidence, test: d.test as Watch['test'], since: watchSince ?? d.period };
+      (watchSince !== undefined && watchSince !== input.period ? continuingWatches : newWatches).push(watch);
+    }
   }
-  if (input.bandAlerts) {
+  if (input.bandAlerts && !annual) {
     const band = ikmBandAlerts(input, rule);
     newAlerts.push(...band.newAlerts); continuing.push(...band.continuing); resolved.push(...band.resolved);
   }
-  return { period: input.period, rows, newAlerts, continuing, resolved, tested: decisions.filter((d) => d.eligible).length, tau };
+  return {
+    period: input.period, rows, newAlerts, continuing, resolved, newWatches, continuingWatches, resolvedWatches,
+    tested: decisions.filter((d) => d.eligible).length, tau,
+  };
 }
 
 /** How much each driver series moved: mean of the last `window` periods minus the mean of up to `baseline` before. */

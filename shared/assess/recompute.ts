@@ -17,7 +17,10 @@ import type { Unit } from '../layout/keys';
 import { filterFrame, type SurveyFrame } from './frame';
 import { programmeTable, type ProgrammeRow } from './programme-table';
 import { NOT_ANSWERED } from './profile';
-import type { WeightingInfo, WeightingMethod } from './weighting';
+import { unweighted, type WeightingInfo, type WeightingMethod } from './weighting';
+import { weightedSimpleIndex } from '../stats/weighted-index';
+import { weightSummary } from '../stats/survey-weights';
+import type { UnitDraws } from './aggregate';
 import { createUnitEstimator, unitEstimatorRecipe, type IndexPlan } from './unit-estimator';
 
 export interface RecomputeSettings {
@@ -108,6 +111,10 @@ export interface RecomputeContext {
   ikm?: { unsur: readonly string[]; weights: WeightRule };
   /** Active participants the unit serves (branch directory), for the SKM's Krejcie-Morgan sample size. */
   population?: number;
+  /** How the frame's rows are weighted (frame.weights; ./unit-weights.ts); none = every respondent counts once. */
+  weighting?: WeightingInfo;
+  /** Receives the bootstrap draws of the unit's indices (a branch's draws make its aggregates' CIs: ./aggregate.ts). */
+  onDraws?: (draws: UnitDraws) => void;
 }
 
 const hasAll = (t: DataTable, items: readonly string[]) => items.every((i) => t.names.includes(i));
@@ -140,10 +147,17 @@ function profileOf(frame: SurveyFrame): UnitResult['profile'] {
 function unitIkm(t: DataTable, ctx: RecomputeContext, settings: RecomputeSettings, indices: Record<string, IndexValue>): { ikm: UnitIkm } {
   const { unsur, weights } = ctx.ikm!;
   const cols = unsur.map((u) => t.cols[t.names.indexOf(u)]!);
-  const { nboot: _nboot, ...r } = computeIkm(unsur, cols, { weights, nboot: settings.nboot, seed: settings.seed, alpha: settings.alpha });
-  indices['IKM'] = { value: r.ikm, se: r.se, ciLow: r.ciLow, ciHigh: r.ciHigh, moe: r.moe, n: r.n, method: 'ikm' };
+  const w = t.weights;
+  const { nboot: _nboot, weighted, ...r } = computeIkm(unsur, cols, { weights, nboot: settings.nboot, seed: settings.seed, alpha: settings.alpha, ...(w ? { rowWeights: w } : {}) });
+  indices['IKM'] = labelled({ value: r.ikm, se: r.se, ciLow: r.ciLow, ciHigh: r.ciHigh, moe: r.moe, n: r.n, method: 'ikm' }, ctx, weighted?.nEffective);
   const z = normalQuantile(1 - settings.alpha / 2, 0, 1);
   unsur.forEach((u, j) => {
+    if (w) {
+      // an NRR is the weighted mean answer: weightedSimpleIndex on the scale 0-100 leaves the answers as they are
+      const x = weightedSimpleIndex([cols[j]!], w, { min: 0, max: 100 }, settings.alpha);
+      indices[nrrMetric(u)] = labelled({ value: x.value, se: x.se, ciLow: x.ciLow, ciHigh: x.ciHigh, moe: x.moe, n: x.n, method: 'nrr' }, ctx, x.nEffective);
+      return;
+    }
     const valid = Array.from(cols[j]!).filter((v) => !Number.isNaN(v));
     const se = sd(valid) / Math.sqrt(valid.length);
     const m = r.unsur[j]!.nrr;
@@ -152,9 +166,22 @@ function unitIkm(t: DataTable, ctx: RecomputeContext, settings: RecomputeSetting
   return { ikm: { ...r, ...(ctx.population !== undefined ? { sample: sampleAdequacy(ctx.population, r.n) } : {}) } };
 }
 
-/** Equal-weight 0-100 index with a normal CI from the per-row scores (rows with all items missing skipped). */
+/** A figure of a weighted unit says how it is weighted and its effective n. */
+function labelled(v: IndexValue, ctx: Pick<RecomputeContext, 'weighting'>, nEffective?: number): IndexValue {
+  const method = ctx.weighting?.method;
+  if (!method || method === 'unweighted') return v;
+  return { ...v, weighting: method, ...(nEffective !== undefined ? { nEffective } : {}) };
+}
+
+/**
+ * Equal-weight 0-100 index with a normal CI from the per-row scores (rows with all items missing skipped); with
+ * the table's survey weights the weighted mean and its linearized SE (shared/stats/weighted-index.ts).
+ */
 export function simpleIndex(t: DataTable, items: readonly string[], scale: Scale, alpha: number): IndexValue {
   const cols = items.map((i) => t.cols[t.names.indexOf(i)]!);
+  if (t.weights) {
+    return { ...weightedSimpleIndex(cols, t.weights, scale, alpha), method: 'simple' };
+  }
   const scores: number[] = [];
   for (let r = 0; r < t.n; r++) {
     let s = 0, k = 0;
@@ -166,6 +193,15 @@ export function simpleIndex(t: DataTable, items: readonly string[], scale: Scale
   const se = sd(scores) / Math.sqrt(n);
   const z = normalQuantile(1 - alpha / 2, 0, 1);
   return { value: m, se, ciLow: m - z * se, ciHigh: m + z * se, moe: z * se, n, method: 'simple' };
+}
+
+/** The index columns of a bootstrap run's draws (resamples x layout, row-major; failed resamples are not in it). */
+function indexDraws(layout: readonly { kind: string; from: string }[], draws: Float64Array): UnitDraws {
+  const cols = layout.flatMap((q, j) => (q.kind === 'index' ? [{ metric: q.from, j }] : []));
+  const count = draws.length / layout.length;
+  const values = new Float64Array(count * cols.length);
+  for (let r = 0; r < count; r++) cols.forEach((c, k) => { values[r * cols.length + k] = draws[r * layout.length + c.j]!; });
+  return { metrics: cols.map((c) => c.metric), count, values };
 }
 
 function byKind(params: ParamSummary[], kind: ParamSummary['kind']) {
@@ -192,7 +228,10 @@ function questionnaireRows(frame: SurveyFrame, unsur: readonly string[]): Survey
 
 export async function recomputeUnit(allRows: SurveyFrame, ctx: RecomputeContext, settings: RecomputeSettings = DEFAULT_SETTINGS): Promise<UnitResult> {
   const frame = questionnaireRows(allRows, ctx.ikm?.unsur ?? []);
-  const t = frame.items;
+  // Survey weights travel with the item table (the PLS, the bootstrap, the regressions and selectRows read them there).
+  const withWeights = (f: SurveyFrame): DataTable => (f.weights ? { ...f.items, weights: f.weights } : f.items);
+  const t = withWeights(frame);
+  const nEffective = frame.weights ? weightSummary(frame.weights).nEffective : undefined;
   const satisfaction = ctx.satisfaction ?? satisfactionModel;
   const loyalty = ctx.loyalty ?? loyaltyModel;
   const indexable = INDEX_CONSTRUCTS.filter((c) => ctx.constructItems[c] && hasAll(t, ctx.constructItems[c]!));
@@ -202,10 +241,14 @@ export async function recomputeUnit(allRows: SurveyFrame, ctx: RecomputeContext,
     // the profile is the SKM report's: its respondents' when the instrument has the SKM, else every row's
     indices: {}, programmes: null, breakdowns: {}, profile: profileOf(ctx.ikm ? rowsAnswering(allRows, (n) => ctx.ikm!.unsur.includes(n)) : allRows),
     items: t.names.map((name, j) => summarizeItem(name, t.cols[j]!, ctx.scale, 1 - settings.alpha)),
+    weighting: ctx.weighting ?? unweighted(allRows.n),
   };
   // Simple indices first: every unit has them, whatever happens to the models.
-  for (const c of indexable) result.indices[c] = simpleIndex(t, ctx.constructItems[c]!, ctx.scale, settings.alpha);
-  if (ctx.ikm && hasAll(allRows.items, ctx.ikm.unsur)) Object.assign(result, unitIkm(allRows.items, ctx, settings, result.indices));
+  for (const c of indexable) {
+    const v = simpleIndex(t, ctx.constructItems[c]!, ctx.scale, settings.alpha);
+    result.indices[c] = labelled(v, ctx, v.nEffective);
+  }
+  if (ctx.ikm && hasAll(allRows.items, ctx.ikm.unsur)) Object.assign(result, unitIkm(withWeights(allRows), ctx, settings, result.indices));
 
   // Satisfaction model with bootstrap; PLS-weighted indices replace the simple ones.
   const satUnfit = unfit(t, satisfaction, settings.minN);
@@ -227,11 +270,12 @@ export async function recomputeUnit(allRows: SurveyFrame, ctx: RecomputeContext,
         const run = await bootstrapPls(estimator, data, { nboot: settings.nboot, seed: settings.seed, ...runOpts });
         const jackknife = settings.bca ? await jackknifePls(estimator, data, runOpts) : undefined;
         const summary = summarizeBootstrap(run, { alpha: settings.alpha, ...(jackknife ? { jackknife } : {}) });
+        if (ctx.onDraws) ctx.onDraws(indexDraws(estimator.layout, run.draws));
         for (const p of byKind(summary.params, 'index')) {
-          result.indices[p.from] = {
+          result.indices[p.from] = labelled({
             value: p.original, se: p.bootSd, ciLow: p.ciLower, ciHigh: p.ciUpper,
             moe: (p.ciUpper - p.ciLower) / 2, n: frame.n, method: plsConstructs.includes(p.from) ? 'pls' : 'unweighted',
-          };
+          }, ctx, nEffective);
         }
         const { scores: _scores, ...estimate } = est;
         const indexInputs = Object.fromEntries(plsConstructs.map((c) => [c, {
@@ -265,7 +309,7 @@ export async function recomputeUnit(allRows: SurveyFrame, ctx: RecomputeContext,
     result.status.loyalty = loyUnfit;
   } else {
     try {
-      result.loyalty = fitLoyaltyModel(loyalty, t);
+      result.loyalty = fitLoyaltyModel(loyalty, t, t.weights ? { weights: t.weights } : {});
     } catch (e) {
       result.status.loyalty = { state: 'failed', reason: (e as Error).message };
     }
@@ -285,7 +329,9 @@ export async function recomputeUnit(allRows: SurveyFrame, ctx: RecomputeContext,
       const idx = values.flatMap((v, i) => (v === g ? [i] : []));
       const sub = selectRows(t, idx);
       const indices: Record<string, IndexValue> = {};
-      if (idx.length >= 2) for (const c of indexable) indices[c] = simpleIndex(sub, ctx.constructItems[c]!, ctx.scale, settings.alpha);
+      if (idx.length >= 2) {
+        for (const c of indexable) { const v = simpleIndex(sub, ctx.constructItems[c]!, ctx.scale, settings.alpha); indices[c] = labelled(v, ctx, v.nEffective); }
+      }
       groups[g] = { n: idx.length, indices };
     }
     result.breakdowns[dim] = groups;

@@ -86,6 +86,7 @@ export interface AlertItem {
   gsi1pk?: string; gsi1sk?: string;
   entity: 'alert';
   branch: string; region?: string; metric: string;
+  /** First period of the episode: a quarter, or a year for an annual alert (test 'annual'). */
   since: string;
   /** Last period whose assessment confirmed the decline. */
   lastPeriod: string;
@@ -95,48 +96,80 @@ export interface AlertItem {
   notified: boolean;
   /** Evidence at the latest confirmation (see Alert in ./assessment.ts). */
   decline: number; declineCi: [number, number]; baseline: number; current: number; p: number; bhThreshold: number;
-  test: 'abrupt' | 'sustained' | 'band';
+  test: 'abrupt' | 'sustained' | 'band' | 'annual';
   /** A band alert's grades before and now. */
   bands?: { from: 'A' | 'B' | 'C' | 'D'; to: 'A' | 'B' | 'C' | 'D' };
   drivers: { construct: string; change: number }[];
+}
+
+/**
+ * One watch episode (keys.watch: sk WATCH#<since>#<metric>; while open in WATCHES#OPEN): a branch's own test
+ * significant without surviving BH (Watch in ./assessment.ts). The alert's fields, quarterly tests only; resolvedBy
+ * 'alert' when an alert of the same branch and metric superseded it (absent: a later test no longer flagged it).
+ */
+export interface WatchItem extends Omit<AlertItem, 'entity' | 'test' | 'bands'> {
+  entity: 'watch';
+  test: 'abrupt' | 'sustained';
+  resolvedBy?: 'alert';
+}
+
+/** The episode's table key: an alert's or a watch's (keys.alert, keys.watch). */
+export type EpisodeKey = (branch: string, since: string, metric: string) => { pk: string; sk: string };
+
+type Evidence = Pick<import('./assessment').Alert, 'branch' | 'period' | 'metric' | 'since' | 'decline' | 'declineCi' | 'baseline' | 'current' | 'p' | 'bhThreshold' | 'drivers'>
+  & { test: AlertItem['test']; bands?: AlertItem['bands'] };
+
+function episodeFields(a: Evidence, region?: string) {
+  return {
+    branch: a.branch, metric: a.metric, since: a.since, lastPeriod: a.period, status: 'open' as const, notified: false,
+    decline: a.decline, declineCi: a.declineCi, baseline: a.baseline, current: a.current, p: a.p, bhThreshold: a.bhThreshold,
+    test: a.test, drivers: a.drivers,
+    ...(a.bands ? { bands: a.bands } : {}),
+    ...(region ? { region } : {}),
+  };
 }
 
 export function alertItem(a: import('./assessment').Alert, region?: string): AlertItem {
   return finiteDeep({
     ...keys.alert(a.branch, a.since, a.metric),
     ...keys.openAlertIndex(a.branch, a.since, a.metric),
-    entity: 'alert', branch: a.branch, metric: a.metric, since: a.since, lastPeriod: a.period, status: 'open', notified: false,
-    decline: a.decline, declineCi: a.declineCi, baseline: a.baseline, current: a.current, p: a.p, bhThreshold: a.bhThreshold,
-    test: a.test, drivers: a.drivers,
-    ...(a.bands ? { bands: a.bands } : {}),
-    ...(region ? { region } : {}),
+    entity: 'alert', ...episodeFields(a, region),
   });
 }
 
-// The life cycle of an alert episode as writes (plain data, applied by the storage adapter). The item itself is
-// put once with alertItem (a conditional put: only the assessment that creates it notifies).
+export function watchItem(w: import('./assessment').Watch, region?: string): WatchItem {
+  return finiteDeep({
+    ...keys.watch(w.branch, w.since, w.metric),
+    ...keys.openWatchIndex(w.branch, w.since, w.metric),
+    entity: 'watch', ...episodeFields(w, region), test: w.test,
+  });
+}
+
+// The life cycle of an alert or watch episode as writes (plain data, applied by the storage adapter). The item
+// itself is put once with alertItem / watchItem (a conditional put: only the assessment that creates it notifies).
+// `key` picks the episode's kind: keys.alert (default) or keys.watch.
 
 /** A confirmed episode: new evidence and the last confirming period, only forward in time (a re-run of an earlier
  *  assessment leaves the evidence of a later one in place). */
-export function refreshAlert(a: import('./assessment').Alert): UpdatePlan {
+export function refreshAlert(a: Evidence, key: EpisodeKey = keys.alert): UpdatePlan {
   const ev = finiteDeep({ decline: a.decline, declineCi: a.declineCi, baseline: a.baseline, current: a.current, p: a.p, bhThreshold: a.bhThreshold, test: a.test, drivers: a.drivers, ...(a.bands ? { bands: a.bands } : {}) });
   return {
-    key: keys.alert(a.branch, a.since, a.metric),
+    key: key(a.branch, a.since, a.metric),
     set: { lastPeriod: a.period, ...ev },
     when: [{ attr: 'pk', op: 'exists' }, { attr: 'lastPeriod', op: '<=', value: a.period }],
   };
 }
 
-/** The episode's alert has been published (SNS, webhook). */
-export function alertNotified(branch: string, since: string, metric: string): UpdatePlan {
-  return { key: keys.alert(branch, since, metric), set: { notified: true } };
+/** The episode has been published (alert: SNS topic, webhook; watch: the watch topic, to its branch's manager). */
+export function alertNotified(branch: string, since: string, metric: string, key: EpisodeKey = keys.alert): UpdatePlan {
+  return { key: key(branch, since, metric), set: { notified: true } };
 }
 
-/** Resolved by the assessment of `period`: out of the open-alerts index, once. */
-export function resolveAlert(r: { branch: string; since: string; metric: string }, period: string): UpdatePlan {
+/** Resolved by the assessment of `period`: out of the open index, once; a watch says when an alert superseded it. */
+export function resolveAlert(r: { branch: string; since: string; metric: string; resolvedBy?: 'alert' }, period: string, key: EpisodeKey = keys.alert): UpdatePlan {
   return {
-    key: keys.alert(r.branch, r.since, r.metric),
-    set: { status: 'resolved', resolvedIn: period },
+    key: key(r.branch, r.since, r.metric),
+    set: { status: 'resolved', resolvedIn: period, ...(r.resolvedBy ? { resolvedBy: r.resolvedBy } : {}) },
     remove: ['gsi1pk', 'gsi1sk'],
     when: [{ attr: 'pk', op: 'exists' }, { attr: 'status', op: '=', value: 'open' }],
   };

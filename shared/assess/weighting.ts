@@ -35,6 +35,8 @@ export interface WeightingInfo {
   populationYear?: string;
   /** population: the branches and their shares. */
   members?: WeightingMember[];
+  /** pooled: the branches with rows but no population figure or no result of their own (why it is pooled). */
+  withoutPopulation?: string[];
 }
 
 /** The weighting of a unit with no weights at all. */

@@ -120,6 +120,8 @@ export const S3_LAYOUT = {
   rejects: (dropId: string, chunk = 0) => `rejects/drop=${dropId}${chunkSuffix(chunk)}.csv`,
   manifest: (dropHash: string) => `manifests/drop=${dropHash}.json`,
   result: (period: string, unit: string) => `results/period=${period}/${unit}.json`,
+  /** A branch's bootstrap draws of its indices, read by its region's and the network's recompute (assess/aggregate.ts). */
+  draws: (period: string, unit: string) => `results/period=${period}/${unit}.draws.json`,
   assessment: (period: string) => `results/period=${period}/ASSESSMENT.json`,
   /** Branch directory (id, region, name) the assessments group by; uploaded with the deployment or by `npm start`. */
   branches: 'config/branches.json',

@@ -47,6 +47,12 @@ export type HandlerName = keyof typeof HANDLERS;
 export const TOPICS = {
   /** Declining-trust alerts, published by the assess handler (action "close"). */
   alerts: { id: 'TrustAlerts', envVar: 'ALERT_TOPIC_ARN' },
+  /**
+   * Watches (a branch's own decline test significant, not across the network), published by the same step with the
+   * branch id in the message attribute `branchAttribute`: each branch manager's subscription carries the filter
+   * policy {"branch": ["<id>"]}, so a watch reaches that branch's manager only.
+   */
+  watches: { id: 'TrustWatches', envVar: 'WATCH_TOPIC_ARN', branchAttribute: 'branch' },
 } as const;
 
 /**

@@ -7,8 +7,8 @@
 // Every read and write goes through the storage port (storage.ts); the episode's writes are built in
 // shared/assess/records.ts.
 import { createHash } from 'node:crypto';
-import { closeAssessment, type Alert } from '../assess/assessment';
-import { alertItem, alertNotified, finiteDeep, refreshAlert, resolveAlert, type AlertItem, type MetricItem, type SummaryItem } from '../assess/records';
+import { closeAssessment, type Alert, type Watch } from '../assess/assessment';
+import { alertItem, alertNotified, finiteDeep, refreshAlert, resolveAlert, watchItem, type AlertItem, type MetricItem, type SummaryItem, type WatchItem } from '../assess/records';
 import { assessmentItem, driversOf, seriesFromItems } from '../assess/series';
 import { branchOfCleanKey } from '../assess/units';
 import { satisfactionModel } from '../models';
@@ -27,6 +27,11 @@ export interface AssessDeps {
   /** Also alert when a branch's IKM grade drops (default true; SATMON_ALERT_IKM_BAND). */
   alertBand?: boolean;
   notify: (alert: Alert) => Promise<void>;
+  /**
+   * Publishes a new watch to its branch's manager only (never to the alert topic or webhook). Without it watches are
+   * stored unpublished (notified: false) and the next run of the assessment that has one publishes them.
+   */
+  notifyWatch?: (watch: Watch) => Promise<void>;
   /** Largest plan output (bytes of JSON) that carries its items inline; default MAX_INLINE_PLAN_BYTES (tests lower it). */
   maxInlinePlanBytes?: number;
 }
@@ -54,11 +59,12 @@ export interface PlanSummary {
 }
 
 /**
- * The items inline, or, when inline they would make the output larger than the limit, the key of the same list
- * (a JSON array of PlanItem) in the curated bucket: the state machine's Choice WhereAreTheItems sends `itemsKey` to
- * the map with an S3 item reader, `items` to the inline map.
+ * The branch items inline, or, when inline they would make the output larger than the limit, the key of the same
+ * list (a JSON array of PlanItem) in the curated bucket: the state machine's Choice WhereAreTheItems sends `itemsKey`
+ * to the map with an S3 item reader, `items` to the inline map. `aggregates` (regions and the network, a few dozen at
+ * most) are always inline: they run after every branch item, because they weight the branches' own results.
  */
-export type PlanOutput = PlanSummary & ({ items: PlanItem[] } | { itemsKey: string });
+export type PlanOutput = PlanSummary & { aggregates: PlanItem[] } & ({ items: PlanItem[] } | { itemsKey: string });
 
 /**
  * `runId` names the S3 item list: on AWS the execution name. Without one (a local run) the list's hash names it,
@@ -81,21 +87,20 @@ export async function plan(d: AssessDeps, period: string, assessing: readonly st
   const late = (await d.storage.items.query<{ period: string; branch: string }>({ pk: keys.dirty('', '').pk }))
     .filter((m) => comparePeriods(m.period, first) < 0 && !assessing.includes(m.period)).sort((a, b) => comparePeriods(a.period, b.period) || a.branch.localeCompare(b.branch));
   const latePeriods = [...new Set(late.map((m) => m.period))];
-  const catchUp: PlanItem[] = [
-    ...latePeriods.map((p) => ({ period: p, unit: { kind: 'network' } as Unit })),
-    ...latePeriods.flatMap((p) => [...new Set(late.filter((m) => m.period === p).map((m) => regionOf(m.branch)).filter((r): r is string => !!r))]
-      .map((id) => ({ period: p, unit: { kind: 'region', id } as Unit }))),
-    ...late.map((m) => ({ period: m.period, branch: m.branch })),
-  ];
   const inline = {
     period,
     kind: periodKind(period),
-    // Longest jobs first (the network, then regions), so the map's tail is short.
     items: [
+      ...branches.map((branch) => ({ period, branch })),
+      ...late.map((m) => ({ period: m.period, branch: m.branch })),
+    ] as PlanItem[],
+    // After the branches; the network first (the longest job), so the second map's tail is short.
+    aggregates: [
       ...(branches.length ? [{ period, unit: { kind: 'network' } as Unit }] : []),
       ...regions.map((id) => ({ period, unit: { kind: 'region', id } as Unit })),
-      ...branches.map((branch) => ({ period, branch })),
-      ...catchUp,
+      ...latePeriods.map((p) => ({ period: p, unit: { kind: 'network' } as Unit })),
+      ...latePeriods.flatMap((p) => [...new Set(late.filter((m) => m.period === p).map((m) => regionOf(m.branch)).filter((r): r is string => !!r))]
+        .map((id) => ({ period: p, unit: { kind: 'region', id } as Unit }))),
     ] as PlanItem[],
     branches,
     regions,
@@ -151,6 +156,11 @@ export interface CloseOutput {
   raised: Alert[];
   continuing: number;
   resolved: number;
+  /** Watch episodes that start in this period (quarters only), and those this run created and published. */
+  newWatches: Watch[];
+  raisedWatches: Watch[];
+  continuingWatches: number;
+  resolvedWatches: number;
   resultKey: string;
   /** Rows held as DUPLICATE_PRIOR_CONFLICT in this quarter, across the assessed branches (0 for a year). */
   heldConflictRows: number;
@@ -202,24 +212,31 @@ export async function close(
     return [b, { ...(region ? { region } : {}), series: seriesFromItems(await metricsOf({ kind: 'branch', id: b }), kind) }] as const;
   })));
   const networkSeries = seriesFromItems(await metricsOf({ kind: 'network' }), kind);
-  // Episodes open as of this period (so re-running an earlier assessment sees the state it saw then).
-  const episodes = (await Promise.all(p.branches.map((b) =>
-    items.query<AlertItem>({ pk: unitPk({ kind: 'branch', id: b }), skPrefix: keys.alertPrefix })))).flat();
-  const asOf = lastQuarterOf(period); // a year is assessed as of its last quarter
-  const openAsOf = episodes.filter((e) => e.since <= asOf && (e.status === 'open' || (e.resolvedIn ?? '') > asOf));
-  const openAlerts = new Map(openAsOf.map((a) => [`${a.branch}#${a.metric}`, a.since]));
+  // Episodes open as of this period (so re-running an earlier assessment sees the state it saw then). Quarterly
+  // and annual episodes are apart: a quarter's assessment sees quarterly ones, a year's annual ones (since '2025').
+  const episodesOf = <T extends AlertItem | WatchItem>(prefix: string) => Promise.all(p.branches.map((b) =>
+    items.query<T>({ pk: unitPk({ kind: 'branch', id: b }), skPrefix: prefix }))).then((x) => x.flat());
+  const [episodes, watchEpisodes] = await Promise.all([episodesOf<AlertItem>(keys.alertPrefix), episodesOf<WatchItem>(keys.watchPrefix)]);
+  const openAsOf = <T extends AlertItem | WatchItem>(es: readonly T[], at: string) => es.filter((e) =>
+    comparePeriods(e.since, at) <= 0 && (e.status === 'open' || (e.resolvedIn !== undefined && comparePeriods(e.resolvedIn, at) > 0)));
+  const ownKind = (e: { since: string }) => kindTag(e.since) === kind;
+  const openAlerts = new Map(openAsOf(episodes.filter(ownKind), period).map((a) => [`${a.branch}#${a.metric}`, a.since]));
+  const openWatches = new Map(openAsOf(watchEpisodes.filter(ownKind), period).map((w) => [`${w.branch}#${w.metric}`, w.since]));
+  // The record of a year also counts the quarterly alerts open at its last quarter (as it always has).
+  const otherOpen = kind === 'Y' ? openAsOf(episodes.filter((e) => !ownKind(e)), lastQuarterOf(period)).length : 0;
 
   // The IKM's drivers are its unsur: an IKM alert names the NRR series that fell most.
   const nrr = [...new Set(Object.values(branchSeries).flatMap((b) => Object.keys(b.series)))].filter((m) => m.startsWith('NRR_')).sort();
   const out = closeAssessment({
     period,
-    metrics: kind === 'Q' ? d.alertMetrics : [], // alerts are quarterly; a year is compared, not alerted
+    metrics: d.alertMetrics, // a quarter: the quarterly tests and watches; a year: the year-over-year test
     drivers: { ...driversOf(satisfactionModel), IKM: nrr },
     bandAlerts: kind === 'Q' && d.alertBand !== false,
     bandDrivers: nrr,
     branches: branchSeries,
     network: networkSeries,
     openAlerts,
+    openWatches,
   });
 
   // Alert episodes. The item is written first (conditionally: once), then published, then marked published; an
@@ -238,12 +255,28 @@ export async function close(
   for (const a of out.continuing) await items.update(refreshAlert(a));
   for (const r of out.resolved) await items.update(resolveAlert(r, period));
 
+  // Watch episodes, the same way, published to the branch's manager only (notifyWatch); resolved ones first, so a
+  // watch an alert superseded is closed before anything else is written for the branch.
+  for (const r of out.resolvedWatches) await items.update(resolveAlert(r, period, keys.watch));
+  const raisedWatches: Watch[] = [];
+  const storedWatches = new Map(watchEpisodes.map((e) => [`${e.branch}#${e.metric}#${e.since}`, e]));
+  for (const w of out.newWatches) {
+    const created = await items.put(watchItem(w, d.branches?.get(w.branch)?.region), { ifAbsent: true });
+    if (created) raisedWatches.push(w);
+    else await items.update(refreshAlert(w, keys.watch));
+    if (d.notifyWatch && (created || storedWatches.get(`${w.branch}#${w.metric}#${w.since}`)?.notified === false)) {
+      await d.notifyWatch(w);
+      await items.update(alertNotified(w.branch, w.since, w.metric, keys.watch));
+    }
+  }
+  for (const w of out.continuingWatches) await items.update(refreshAlert(w, keys.watch));
+
   // The record: headline figures in DynamoDB, ranking rows and tests in S3.
   const summary = (u: Unit) => items.get<SummaryItem>(keys.periodSummary(u, period));
   const network = await summary({ kind: 'network' });
   const regions = Object.fromEntries(await Promise.all(p.regions.map(async (r) => [r, await summary({ kind: 'region', id: r })] as const)));
   const inputs = await Promise.all(p.branches.map(async (b) => (await summary({ kind: 'branch', id: b }))?.inputHash ?? b));
-  const stillOpen = openAlerts.size + out.newAlerts.filter((a) => !openAlerts.has(`${a.branch}#${a.metric}`)).length - out.resolved.length;
+  const stillOpen = otherOpen + openAlerts.size + out.newAlerts.filter((a) => !openAlerts.has(`${a.branch}#${a.metric}`)).length - out.resolved.length;
   // Rows held because two drops disagree about a respondent: counted here so the assessment says what it left out.
   const conflicts = kind === 'Q' ? await heldConflicts(d, p.branches, period) : [];
   const heldRows = conflicts.reduce((a, c) => a + c.rows, 0);
@@ -252,6 +285,8 @@ export async function close(
   await items.put(finiteDeep({ ...record, failedUnits: failures.length, heldConflictRows: heldRows }));
   return {
     period, failures, branches: out.rows.length, tested: out.tested, newAlerts: out.newAlerts, raised,
-    continuing: out.continuing.length, resolved: out.resolved.length, resultKey: record.resultKey, heldConflictRows: heldRows,
+    continuing: out.continuing.length, resolved: out.resolved.length,
+    newWatches: out.newWatches, raisedWatches, continuingWatches: out.continuingWatches.length, resolvedWatches: out.resolvedWatches.length,
+    resultKey: record.resultKey, heldConflictRows: heldRows,
   };
 }

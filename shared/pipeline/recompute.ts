@@ -2,13 +2,15 @@
 // the full result JSON there and the summary and metric items to the table (through the storage port). Skips when the same parts (by key and ETag)
 // were already computed with the same settings, so a retry or a duplicate map item changes nothing.
 import { createHash } from 'node:crypto';
+import { decodeDraws, encodeDraws, pooledWeighting, populationWeighted, type MemberFigures, type UnitDraws } from '../assess/aggregate';
 import { frameFromCleanCsv } from '../assess/frame';
-import { contextFromInstrument, recomputeUnit } from '../assess/recompute';
+import { unitWeights } from '../assess/unit-weights';
+import { contextFromInstrument, recomputeUnit, type UnitResult } from '../assess/recompute';
 import { recordsForResult, type SummaryItem } from '../assess/records';
 import { branchOfCleanKey, partPrefixes, populationOf, settingsFor } from '../assess/units';
 import { isYear } from '../period';
 import type { RecomputeEnvSettings } from '../config';
-import { dropIdOfPartKey, keys, type Unit } from '../layout/keys';
+import { dropIdOfPartKey, keys, S3_LAYOUT, unitPk, type Unit } from '../layout/keys';
 import { liveParts, partitionsOfRecord, type DropPartition, type DropRecord } from './drops';
 import type { BranchInfo, Instrument } from '../survey';
 import { requireText, type Storage } from './storage';
@@ -52,8 +54,14 @@ export async function recomputeOne(d: RecomputeDeps, req: RecomputeRequest): Pro
   // Worker threads change speed, not results, so they are not part of what the result depends on.
   const { workers: _workers, ...resultSettings } = settings;
   const population = populationOf(req.unit, d.branches);
+  // A region or the network weights its branches' own results by population: those results are part of its input.
+  const members = req.unit.kind === 'branch' ? undefined : await memberResults(d, parts, req.period);
   const inputHash = createHash('sha256')
-    .update(JSON.stringify({ parts, settings: resultSettings, instrument: `${d.instrument.id}@${d.instrument.version}`, ...(population !== undefined ? { population } : {}) }))
+    .update(JSON.stringify({
+      parts, settings: resultSettings, instrument: `${d.instrument.id}@${d.instrument.version}`, ...(population !== undefined ? { population } : {}),
+      ...(members?.weighted ? { members: members.weighted.map((m) => [m.branch, m.population, m.populationYear ?? null, m.summary.inputHash]) } : {}),
+      ...weightInputs(req.unit, d.branches, regionOf),
+    }))
     .digest('hex');
   const summaryKey = keys.periodSummary(req.unit, req.period);
   const previous = await d.storage.items.get<SummaryItem>(summaryKey);
@@ -62,11 +70,20 @@ export async function recomputeOne(d: RecomputeDeps, req: RecomputeRequest): Pro
     return { unit: req.unit, period: req.period, n: previous.n, skipped: true, status: previous.status, parts: parts.length, ms: elapsed() };
   }
   const texts = await Promise.all(parts.map(async (p) => ({ text: await requireText(d.storage.objects, d.curatedBucket, p.key), source: p.key })));
-  const frame = frameFromCleanCsv(texts, d.instrument);
-  const result = await recomputeUnit(frame, contextFromInstrument(d.instrument, req.unit, req.period, population), settings);
+  const read = frameFromCleanCsv(texts, d.instrument);
+  const weighting = unitWeights(read, req.unit, d.branches);
+  const frame = weighting.weights ? { ...read, weights: weighting.weights } : read;
+  let draws: UnitDraws | undefined;
+  const ctx = { ...contextFromInstrument(d.instrument, req.unit, req.period, population), weighting: weighting.info, onDraws: (x: UnitDraws) => { draws = x; } };
+  const result = await recomputeUnit(frame, ctx, settings);
+  if (members) await weightAggregate(d, result, members, req.period, settings.alpha);
   const region = req.unit.kind === 'branch' ? regionOf(req.unit.id) : undefined;
   const { summary, metrics } = recordsForResult(result, inputHash, region);
-  // The S3 result first: a summary item never points at a result that is not there.
+  // The draws, then the S3 result: a summary item never points at objects that are not there. The draws carry the
+  // input hash of the summary they belong to, so an aggregate never combines draws of an older result.
+  if (req.unit.kind === 'branch' && draws) {
+    await d.storage.objects.put(d.curatedBucket, drawsKey(req.unit, req.period), encodeDraws(draws, inputHash), 'application/json');
+  }
   await d.storage.objects.put(d.curatedBucket, summary.resultKey, JSON.stringify(result), 'application/json');
   // Metrics that no longer exist (e.g. an item dropped from the instrument) are removed with the rewrite.
   const stale = previous ? Object.keys(previous.indices).filter((m) => !(m in result.indices)) : [];
@@ -108,6 +125,94 @@ async function finishedParts(d: RecomputeDeps, parts: { key: string; etag: strin
     byPeriod.set(q, [...(byPeriod.get(q) ?? []), p]);
   }
   return [...byPeriod].flatMap(([q, ps]) => liveParts(ps, q, branchOfCleanKey, dropIdOfPartKey, partitionsOfDrop));
+}
+
+/**
+ * The directory figures a unit's weights depend on (./../assess/unit-weights.ts), for its input hash: a branch's
+ * population by segment and programme; for an aggregate, every branch's in it, and their populations.
+ */
+function weightInputs(unit: Unit, branches: RecomputeDeps['branches'], regionOf: (b: string) => string | undefined): { weights?: unknown } {
+  if (!branches) return {};
+  const pick = (b: string) => {
+    const i = branches.get(b);
+    return i?.populationBy || i?.population !== undefined ? [b, i.population ?? null, i.populationBy ?? null, i.populationYear ?? null] : [];
+  };
+  if (unit.kind === 'branch') {
+    const by = branches.get(unit.id)?.populationBy;
+    return by ? { weights: by } : {};
+  }
+  const ids = [...branches.keys()].filter((b) => unit.kind === 'network' || regionOf(b) === unit.id).sort();
+  const rows = ids.map(pick).filter((r) => r.length);
+  return rows.length ? { weights: rows } : {};
+}
+
+export function drawsKey(u: Unit, period: string): string {
+  return S3_LAYOUT.draws(period, unitPk(u).replace('#', '_'));
+}
+
+interface Member { branch: string; population: number; populationYear?: string; summary: SummaryItem }
+
+/**
+ * The branches of an aggregate's parts and their stored results. `weighted` when every one of them has a population
+ * in the directory and a result for the period (else the aggregate pools its respondents: `missing` says why).
+ */
+async function memberResults(d: RecomputeDeps, parts: readonly { key: string }[], period: string): Promise<{ weighted?: Member[]; missing: string[] }> {
+  const ids = [...new Set(parts.map((p) => branchOfCleanKey(p.key)).filter((b): b is string => !!b))].sort();
+  if (!ids.length) return { missing: [] };
+  const noPopulation = ids.filter((b) => !(d.branches?.get(b)?.population! > 0));
+  if (noPopulation.length) return { missing: noPopulation };
+  const found = new Map<string, SummaryItem>();
+  for (let i = 0; i < ids.length; i += 100) {
+    const got = await d.storage.items.batchGet<SummaryItem>(ids.slice(i, i + 100).map((b) => keys.periodSummary({ kind: 'branch', id: b }, period)));
+    for (const s of got) found.set(s.unit, s);
+  }
+  const noResult = ids.filter((b) => !found.has(b));
+  if (noResult.length) return { missing: noResult };
+  return {
+    missing: [],
+    weighted: ids.map((b) => {
+      const info = d.branches!.get(b)!;
+      return { branch: b, population: info.population!, ...(info.populationYear ? { populationYear: info.populationYear } : {}), summary: found.get(b)! };
+    }),
+  };
+}
+
+/** The years of the members' population figures: one year, or the range when they differ. */
+function populationYears(ms: readonly Member[]): string | undefined {
+  const ys = [...new Set(ms.map((m) => m.populationYear).filter((y): y is string => !!y))].sort();
+  return ys.length ? (ys.length === 1 ? ys[0] : `${ys[0]}-${ys.at(-1)}`) : undefined;
+}
+
+/**
+ * An aggregate's indices become the population-weighted means of its branches' (./../assess/aggregate.ts), with
+ * CIs from the branches' draws; without population figures for every branch they stay pooled, labelled so.
+ */
+async function weightAggregate(d: RecomputeDeps, result: UnitResult, members: { weighted?: Member[]; missing: string[] }, period: string, alpha: number): Promise<void> {
+  if (!members.weighted) {
+    result.weighting = { ...pooledWeighting(result.n), ...(members.missing.length ? { withoutPopulation: members.missing } : {}) };
+    for (const v of Object.values(result.indices)) v.weighting = 'pooled';
+    return;
+  }
+  const figures: MemberFigures[] = await Promise.all(members.weighted.map(async (m) => {
+    const text = await d.storage.objects.text(d.curatedBucket, drawsKey({ kind: 'branch', id: m.branch }, period));
+    const draws = text === undefined ? undefined : decodeDraws(text, drawsKey({ kind: 'branch', id: m.branch }, period));
+    const indices = Object.fromEntries(Object.entries(m.summary.indices).map(([k, v]) => [k, fromStored(v)]));
+    return {
+      branch: m.branch, population: m.population, n: m.summary.n, indices,
+      ...(draws && draws.inputHash === m.summary.inputHash ? { draws } : {}),
+    };
+  }));
+  const year = populationYears(members.weighted);
+  const agg = populationWeighted(figures, { alpha, ...(year ? { populationYear: year } : {}) });
+  // Metrics only the pooled rows have (none in practice) keep their pooled figure, labelled so.
+  for (const [m, v] of Object.entries(result.indices)) result.indices[m] = agg.indices[m] ?? { ...v, weighting: 'pooled' };
+  result.weighting = agg.weighting;
+}
+
+/** A stored index (DynamoDB has no NaN: non-finite figures come back as null). */
+function fromStored(v: UnitResult['indices'][string]): UnitResult['indices'][string] {
+  const num = (x: number | null) => (x === null ? NaN : x);
+  return { ...v, value: num(v.value), se: num(v.se), ciLow: num(v.ciLow), ciHigh: num(v.ciHigh), moe: num(v.moe) };
 }
 
 /** Remove the branch's needs-recompute mark for a quarter it covered. */

@@ -1,6 +1,7 @@
 // One branch: every index by quarter with CI bands against the network, the importance-performance map of the
 // satisfaction drivers, the loyalty regression (Rufani et al. 2023, Table 17), alerts with their evidence, the
-// survey drops with their rejected-row counts, and what participants wrote in the free-text questions.
+// survey drops with their rejected-row counts, and what participants wrote in the free-text questions. Watches
+// (the second tier: the branch's own decline test significant, not the network's) have their own note and table.
 import {
   METRICS, type AlertsResponse, type BranchResultsResponse, type CommentsResponse, type DropsResponse, type Estimate, type MeResponse, type SeriesResponse,
 } from '../../../shared/api/types';
@@ -13,8 +14,10 @@ import { fmtCi, fmtCoef, fmtCoefCi, fmtIndex, fmtInt, fmtP, fmtPct, fmtPeriod, s
 import { fmt, t } from '../i18n';
 import { href, selectedPeriod } from '../state';
 import { exportLink, note, section, table, toolbar } from '../table';
-import { alertTable } from './alerts';
-import { changeCell, errorBox, label, metricCard, reasonText, withheldMark, withheldNote } from '../ui';
+import { alertTable, watchSection } from './alerts';
+import {
+  changeCell, errorBox, label, metricCard, reasonText, watchBadge, watchExplain, watchItems, weightingLine, withheldMark, withheldNote,
+} from '../ui';
 
 /** Words for stored codes (literal maps: the catalogue test sees the keys); an unknown code is shown as sent. */
 const DROP_STATUS_KEY = { done: 'dash.drops.status.done', rejected: 'dash.drops.status.rejected', processing: 'dash.drops.status.processing' } as const;
@@ -67,6 +70,8 @@ export async function renderBranch(root: HTMLElement, me: MeResponse, branch: st
     root.append(section('branch-alerts', t('dash.nav.alerts'),
       toolbar(exportLink('branch-alerts', { branch })),
       alertTable(alerts.value.alerts, { showBranch: false, caption: t('dash.branch.alertsCaption') })));
+    root.append(watchSection('branch-watches', t('dash.watch.title'), alerts.value.watches ?? [],
+      { showBranch: false, caption: t('dash.watch.branchCaption'), exportTable: 'branch-watches', exportParams: { branch } }));
   }
   if (results.status === 'fulfilled') {
     const r = results.value;
@@ -89,9 +94,30 @@ function indicesSection(r: BranchResultsResponse): HTMLElement {
       : h('div', { class: 'metric-change' }, t('dash.branch.vsNetworkValue', { value: fmtIndex(r.network[m]?.value) }), ' ', changeCell(r.vsNetwork[m])),
   ], i < 3 ? 'big' : 'small')));
   const st = r.status;
-  return section('branch-indices', t('dash.branch.indicesOf', { period: fmtPeriod(r.period) }), cards,
+  const open = (r.watches ?? []).filter((w) => w.status === 'open');
+  return section('branch-indices', t('dash.branch.indicesOf', { period: fmtPeriod(r.period) }),
+    open.length
+      ? h('div', { class: 'note watch', id: 'branch-watch-note' }, watchBadge(open), ' ', watchItems(open), h('br', {}), h('span', { class: 'small' }, watchExplain()))
+      : null,
+    cards,
+    branchWeighting(r),
+    !whyNet && r.networkWeighting ? networkWeighting(r) : null,
     whyNet ? withheldNote('network', [[t('dash.branch.networkWithheld', { period: fmtPeriod(r.period) }), whyNet]], 'note small withheld') : null,
     st && st.satisfaction.state !== 'ok' ? note(t('dash.branch.modelNotEstimated', { status: statusText(st.satisfaction) }), 'note warn') : null);
+}
+
+/** How the branch's own figures are weighted ("This branch · Weighting: …"). */
+function branchWeighting(r: BranchResultsResponse): HTMLElement | null {
+  const line = weightingLine(METRICS.map((m) => [m, r.indices[m]] as const), r.weighting, 'branch-weighting');
+  if (line) line.prepend(`${t('dash.weighting.ofBranch')} · `);
+  return line;
+}
+
+/** The network figures the cards compare with: how they are weighted ("Network: …"). */
+function networkWeighting(r: BranchResultsResponse): HTMLElement | null {
+  const line = weightingLine(METRICS.map((m) => [m, r.network[m]] as const), r.networkWeighting, 'network-weighting');
+  if (line) line.prepend(`${t('dash.scope.network')} · `);
+  return line;
 }
 
 function trendSection(s: SeriesResponse): HTMLElement {

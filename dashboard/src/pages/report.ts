@@ -13,7 +13,9 @@ import { fmt, t } from '../i18n';
 import { modelDiagram } from '../model-diagram';
 import { href, selectedPeriod } from '../state';
 import { exportLink, note, section, table, toolbar } from '../table';
-import { branchLink, changeCell, errorBox, label, metricCard, reasonText, withheldMark, withheldNote } from '../ui';
+import {
+  branchLink, changeCell, errorBox, label, metricCard, nEffCell, reasonText, watchBadge, weightingLine, weightingMembers, withheldMark, withheldNote,
+} from '../ui';
 
 const SMALL_N = 50;
 
@@ -89,13 +91,20 @@ function alertLine(o: OverviewResponse, me: MeResponse): HTMLElement {
       a ? t('dash.report.assessed', { count: fmtInt(a.branches) }) : t('dash.report.branchCount', { count: fmtInt(o.ranking.length) }),
       a && o.kind === 'quarter' ? ` · ${t('dash.report.tested', { tested: fmtInt(a.tested), alerts: fmtInt(a.newAlerts) })}` : '',
       ` · ${t('dash.report.openNow')} `, alerts,
+      watchCount(o),
     ]);
   }
   const own = me.user.branch;
   const inScope = !!own && (o.ranking.some((r) => r.branch === own) || o.missingBranches.includes(own));
   return h('p', { class: 'assessment' },
-    inScope ? [`${t('dash.report.openOwn')} `, alerts] : t('dash.report.notInScope', { branch: own ?? '', scope: scopeLabel(o) }),
+    inScope ? [`${t('dash.report.openOwn')} `, alerts, watchCount(o)] : t('dash.report.notInScope', { branch: own ?? '', scope: scopeLabel(o) }),
     o.withheld.assessment ? h('span', { class: 'muted', 'data-withheld': 'assessment' }, ` · ${capitalize(reasonText(o.withheld.assessment))}.`) : null);
+}
+
+/** " · under watch now: 2" (the second tier, on the alerts page's own section), only when there are any. */
+function watchCount(o: OverviewResponse): (Node | string)[] {
+  if (!o.openWatches) return [];
+  return [` · ${t('dash.report.openWatches')} `, h('a', { href: href('alerts', undefined, {}), 'data-open-watches': String(o.openWatches) }, fmtInt(o.openWatches))];
 }
 
 function headlineSection(o: OverviewResponse, me: MeResponse, filters: Record<string, string | undefined>): HTMLElement {
@@ -107,6 +116,8 @@ function headlineSection(o: OverviewResponse, me: MeResponse, filters: Record<st
   const rows = METRICS.map((m) => ({ m, e: hl?.indices[m], prev: hl?.previous[m], ch: hl?.change[m] }));
   return section('headline', t('dash.report.headline', { scope: scopeLabel(o) }),
     hl ? cards : o.withheld.headline ? withheldNote('headline', [[t('dash.report.figuresOf', { scope: scopeName(o) }), o.withheld.headline]]) : note(t('dash.report.noFigures')),
+    hl ? weightingLine(METRICS.map((m) => [m, hl.indices[m]] as const), hl.weighting, 'headline-weighting') : null,
+    hl ? weightingMembers(hl.weighting, me.user.role === 'head-office' ? undefined : me.user.branch ?? '') : null,
     alertLine(o, me),
     h('h3', { id: 'yoy' }, t('dash.report.yoy')),
     toolbar(exportLink('headline', filters)),
@@ -118,6 +129,7 @@ function headlineSection(o: OverviewResponse, me: MeResponse, filters: Record<st
         { head: fmtPeriod(o.period), cell: (r) => fmtIndex(r.e?.value), num: true },
         { head: t('dash.col.ci'), cell: (r) => fmtCi(r.e?.ciLow, r.e?.ciHigh), num: true },
         { head: 'n', cell: (r) => fmtInt(r.e?.n), num: true },
+        { head: t('dash.weighting.col.nEff'), cell: (r) => nEffCell(r.e), num: true, title: t('dash.weighting.col.nEffTitle') },
         { head: prev, cell: (r) => fmtIndex(r.prev?.value), num: true },
         { head: t('dash.col.change'), cell: (r) => changeCell(r.ch), num: true },
         { head: 'p', cell: (r) => fmtP(r.ch?.p), num: true, title: t('dash.report.pTitle') },
@@ -174,7 +186,9 @@ function rankingSection(o: OverviewResponse, metric: string, filters: Record<str
         { head: t('dash.report.col.rank'), cell: (r) => fmtInt(rows.indexOf(r) + 1), num: true },
         { head: t('dash.col.branch'), cell: (r) => branchLink(r.branch, r.name, linkParams), rowHeader: true },
         { head: t('dash.col.region'), cell: (r) => r.region },
-        { head: 'n', cell: (r) => h('span', {}, fmtInt(r.indices[metric]?.n ?? r.n), (r.indices[metric]?.n ?? r.n) < SMALL_N ? h('span', { class: 'badge warn', title: t('dash.report.smallTitle') }, ` ${t('dash.report.small')}`) : null), num: true },
+        { head: 'n', cell: (r) => h('span', {}, fmtInt(r.indices[metric]?.n ?? r.n),
+          nEffCell(r.indices[metric]) !== '–' ? h('span', { class: 'cell-n' }, ` (${t('dash.weighting.col.nEff')} ${nEffCell(r.indices[metric])})`) : null,
+          (r.indices[metric]?.n ?? r.n) < SMALL_N ? h('span', { class: 'badge warn', title: t('dash.report.smallTitle') }, ` ${t('dash.report.small')}`) : null), num: true },
         { head: t('dash.col.index'), cell: (r) => fmtIndex(r.indices[metric]?.value), num: true },
         { head: t('dash.col.ci'), cell: (r) => fmtCi(r.indices[metric]?.ciLow, r.indices[metric]?.ciHigh), num: true },
         { head: t('dash.report.col.moe'), cell: (r) => fmtIndex(r.indices[metric]?.moe), num: true, title: t('dash.report.col.moeTitle') },
@@ -182,6 +196,10 @@ function rankingSection(o: OverviewResponse, metric: string, filters: Record<str
         { head: t('dash.report.col.vs', { what: fmtPeriod(o.previousPeriod) }), cell: (r) => changeCell(r.change[metric]), num: true },
         { head: t('dash.report.col.funnel'), cell: (r) => zone(r) },
         { head: t('dash.report.col.openAlerts'), cell: (r) => (r.openAlerts ? h('span', { class: 'badge alert' }, fmtInt(r.openAlerts)) : fmtInt(0)), num: true },
+        {
+          head: t('dash.watch.col.ranking'), title: t('dash.watch.col.rankingTitle'),
+          cell: (r) => ((r.openWatches ?? []).length ? h('span', {}, watchBadge(r.openWatches), ' ', r.openWatches.map((w) => label(w.metric)).join(', ')) : '–'),
+        },
       ],
       rows,
       rowClass: (r) => {

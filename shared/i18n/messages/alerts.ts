@@ -19,6 +19,15 @@ export const alerts = section('alerts', {
   'band.summary': '{branch}: IKM {current}, service quality {to}, against {baseline}, {from}, before (decline {decline} points, 95% CI {ci}).',
   'band.evidence': 'Evidence: the service quality grade of {regulation} fell; one-sided p of the decline = {p}.',
   'band.line': 'ALERT {branch}, {period}: service quality {from} -> {to} (IKM down {decline} points)',
+  // The annual alert: the year's four quarters pooled against the year before.
+  'test.annual': 'year-over-year',
+  'annual.subject': 'Trust alert: {branch} {metric} down {decline} points in {period} against {previous}',
+  'annual.evidence': 'Evidence: year-over-year test of the four quarters pooled ({period} against {previous}), one-sided p = {p} (Benjamini-Hochberg threshold {threshold}).',
+  // A watch: the branch's own test is significant, the network-wide one is not; sent to the branch's manager only.
+  'watch.subject': 'Trust watch: {branch} {metric} down {decline} points in {period}',
+  'watch.evidence': 'Evidence: {test} test, one-sided p = {p}: significant for this branch on its own, not across the network (Benjamini-Hochberg threshold {threshold}).',
+  'watch.note': 'A watch, not a network alert: sent to the manager of {branch} only.',
+  'watch.line': 'WATCH {branch}, {period}: {metric} down {decline} points (p = {p}; branch manager only)',
 }, {
   subject: 'Peringatan: {metric} {branch} turun {decline} poin pada {period}',
   summary: '{branch}: indeks {metric} {current} dibanding garis dasar {baseline} (turun {decline} poin, selang kepercayaan 95% {ci}).',
@@ -35,7 +44,14 @@ export const alerts = section('alerts', {
   'band.summary': '{branch}: IKM {current}, mutu pelayanan {to}, dibanding {baseline}, {from}, sebelumnya (turun {decline} poin, selang kepercayaan 95% {ci}).',
   'band.evidence': 'Bukti: mutu pelayanan menurut {regulation} turun; p satu sisi penurunan = {p}.',
   'band.line': 'PERINGATAN {branch}, {period}: mutu pelayanan {from} -> {to} (IKM turun {decline} poin)',
+  'test.annual': 'tahun ke tahun',
+  'annual.subject': 'Peringatan: {metric} {branch} turun {decline} poin pada {period} dibanding {previous}',
+  'annual.evidence': 'Bukti: uji tahun ke tahun atas gabungan empat triwulan ({period} dibanding {previous}), p satu sisi = {p} (ambang Benjamini-Hochberg {threshold}).',
+  'watch.subject': 'Pantauan: {metric} {branch} turun {decline} poin pada {period}',
+  'watch.evidence': 'Bukti: uji {test}, p satu sisi = {p}: bermakna untuk cabang ini sendiri, tidak bermakna di seluruh jaringan (ambang Benjamini-Hochberg {threshold}).',
+  'watch.note': 'Ini pantauan, bukan peringatan jaringan: hanya dikirim kepada kepala cabang {branch}.',
+  'watch.line': 'PANTAUAN {branch}, {period}: {metric} turun {decline} poin (p = {p}; hanya kepala cabang)',
 });
 
 /** The alert test's name -> its key (a literal map, so the catalogue test sees every key used). */
-export const ALERT_TEST_KEY = { abrupt: 'alerts.test.abrupt', sustained: 'alerts.test.sustained', band: 'alerts.test.band' } as const;
+export const ALERT_TEST_KEY = { abrupt: 'alerts.test.abrupt', sustained: 'alerts.test.sustained', band: 'alerts.test.band', annual: 'alerts.test.annual' } as const;

@@ -62,6 +62,8 @@ describe('one description shared with the local stack (shared/layout)', () => {
       expect(env[TABLE.envVar]).toEqual({ Ref: logicalId(s.stack, s.stack.data.table) });
       if (h === 'assess') expect(env[TOPICS.alerts.envVar]).toEqual({ Ref: logicalId(s.stack, s.stack.alertTopic) });
       else expect(env[TOPICS.alerts.envVar]).toBeUndefined();
+      if (h === 'assess') expect(env[TOPICS.watches.envVar]).toEqual({ Ref: logicalId(s.stack, s.stack.watchTopic) });
+      else expect(env[TOPICS.watches.envVar]).toBeUndefined();
       // The pseudonym keyring: ingest and forget only (privacy-access.test.ts).
       if (h === 'ingest' || h === 'forget') expect(env.SATMON_PSEUDONYM_KEY_SECRET, h).toEqual({ Ref: logicalId(s.stack, s.stack.pseudonymKey) });
       else expect(env.SATMON_PSEUDONYM_KEY_SECRET, h).toBeUndefined();
@@ -302,11 +304,11 @@ describe('grants (least privilege)', () => {
     }
   });
 
-  it('lets only assess publish alerts, to the alerts topic', () => {
-    const topic = `<${logicalId(s.stack, s.stack.alertTopic)}>`;
+  it('lets only assess publish alerts and watches, to their two topics', () => {
+    const topics = [s.stack.alertTopic, s.stack.watchTopic].map((t) => `<${logicalId(s.stack, t)}>`);
     for (const h of HANDLER_NAMES) {
       const pub = stmts(h).filter((x) => x.actions.includes('sns:Publish'));
-      if (h === 'assess') expect(pub.flatMap((x) => x.resources)).toEqual([topic]);
+      if (h === 'assess') expect(pub.flatMap((x) => x.resources).sort()).toEqual(topics.sort());
       else expect(pub).toEqual([]);
     }
   });
@@ -460,11 +462,13 @@ describe('assessment state machine', () => {
 });
 
 describe('topics and alarms', () => {
-  it('encrypts both topics with customer-managed keys and refuses non-TLS publishers', () => {
+  it('encrypts the three topics (alerts, watches, ops) with customer-managed keys and refuses non-TLS publishers', () => {
     const topics = resourcesOf(s.json, 'AWS::SNS::Topic');
-    expect(topics).toHaveLength(2);
+    expect(topics).toHaveLength(3);
     for (const [, t] of topics) expect(t.Properties!.KmsMasterKeyId).toBeDefined();
-    expect(s.json.Resources[logicalId(s.stack, s.stack.alertTopic)]!.Properties!.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [logicalId(s.stack, s.stack.data.dataKey), 'Arn'] });
+    for (const topic of [s.stack.alertTopic, s.stack.watchTopic]) {
+      expect(s.json.Resources[logicalId(s.stack, topic)]!.Properties!.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [logicalId(s.stack, s.stack.data.dataKey), 'Arn'] });
+    }
     for (const [, p] of resourcesOf(s.json, 'AWS::SNS::TopicPolicy')) {
       expect(p.Properties!.PolicyDocument.Statement).toEqual(expect.arrayContaining([expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]));
     }
@@ -565,7 +569,7 @@ describe('dashboard: site, sign-in, API', () => {
 describe('outputs', () => {
   it('names what deploying and operating need, without construct hashes', () => {
     const names = Object.keys(s.json.Outputs ?? {});
-    for (const n of ['RawDropsBucketName', 'CuratedBucketName', 'TableName', 'StateMachineArn', 'AlertTopicArn', 'OpsTopicArn', 'BranchUploaderPolicyArn', 'HeadOfficeUploaderPolicyArn', 'DataStewardPolicyArn', 'AnalystPolicyArn', 'ForgetFunctionName', 'PseudonymKeySecretArn', 'IngestDlqArn', 'SiteUrl', 'SiteBucketName', 'DistributionId', 'ApiUrl', 'UserPoolId', 'UserPoolClientId', 'HostedUiUrl']) {
+    for (const n of ['RawDropsBucketName', 'CuratedBucketName', 'TableName', 'StateMachineArn', 'AlertTopicArn', 'WatchTopicArn', 'OpsTopicArn', 'BranchUploaderPolicyArn', 'HeadOfficeUploaderPolicyArn', 'DataStewardPolicyArn', 'AnalystPolicyArn', 'ForgetFunctionName', 'PseudonymKeySecretArn', 'IngestDlqArn', 'SiteUrl', 'SiteBucketName', 'DistributionId', 'ApiUrl', 'UserPoolId', 'UserPoolClientId', 'HostedUiUrl']) {
       expect(names, n).toContain(n);
     }
   });

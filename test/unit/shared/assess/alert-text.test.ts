@@ -1,8 +1,9 @@
 // The alert's notification texts in both languages: numbers, periods and construct names through shared/i18n,
 // the SNS subject's limits, and a webhook payload whose machine fields do not depend on the language.
 import { describe, expect, it } from 'vitest';
-import { alertLine, alertPayload, alertSubject, alertText, constructName, SUBJECT_MAX } from '../../../../shared/assess/alert-text';
-import type { Alert } from '../../../../shared/assess/assessment';
+import { alertLine, alertPayload, alertSubject, alertText, constructName, SUBJECT_MAX, watchLine, watchSubject, watchText } from '../../../../shared/assess/alert-text';
+import type { Alert, Watch } from '../../../../shared/assess/assessment';
+import type { PublishCommand } from '@aws-sdk/client-sns';
 import { createFormat } from '../../../../shared/i18n/format';
 
 const ID = createFormat('id');
@@ -95,9 +96,9 @@ describe('the assess Lambda notifier', () => {
     try {
       const { port } = server.address() as { port: number };
       const webhook = `http://127.0.0.1:${port}/hook`;
-      await notifierFor({ metrics: ['TRUST'], ikmBand: false, webhook, topicArn: undefined }, 'id')(alert);
-      await notifierFor({ metrics: ['TRUST'], ikmBand: false, webhook, topicArn: undefined })(alert); // default: Indonesian
-      await notifierFor({ metrics: ['TRUST'], ikmBand: false, webhook, topicArn: undefined }, 'en')(alert);
+      await notifierFor({ webhook, topicArn: undefined }, 'id')(alert);
+      await notifierFor({ webhook, topicArn: undefined })(alert); // default: Indonesian
+      await notifierFor({ webhook, topicArn: undefined }, 'en')(alert);
       const [id, byDefault, en] = bodies.map((b) => JSON.parse(b));
       expect(id).toEqual(JSON.parse(JSON.stringify(alertPayload(alert, ID))));
       expect(byDefault.locale).toBe('id');
@@ -129,5 +130,36 @@ describe('IKM band alerts', () => {
     // The pipeline's summary has no grades: the line still names what fell.
     const { bands: _, ...plain } = band;
     expect(alertLine(plain, EN)).toBe('ALERT BR03, 2025 Q4: IKM service quality down 3.2 points (p = 0.012)');
+  });
+});
+
+describe('watch texts and notification', () => {
+  const watch: Watch = {
+    branch: 'BR07', period: '2025-Q3', metric: 'TRUST', decline: 4.2, declineCi: [1.8, 6.55], baseline: 71.43, current: 67.23,
+    p: 0.0123, bhThreshold: 0.0001667, test: 'abrupt', drivers: [], since: '2025-Q3', status: 'open',
+  };
+
+  it('say it is a watch for the branch manager, not a network alert, in both languages', () => {
+    expect(watchSubject(watch, EN)).toBe('Trust watch: BR07 Trust down 4.2 points in 2025 Q3');
+    expect(watchSubject(watch, ID)).toBe('Pantauan: Kepercayaan BR07 turun 4,2 poin pada Triwulan III 2025');
+    expect(watchText(watch, EN)).toContain('significant for this branch on its own, not across the network');
+    expect(watchText(watch, EN)).toContain('sent to the manager of BR07 only');
+    expect(watchText(watch, ID)).toContain('hanya dikirim kepada kepala cabang BR07');
+    expect(watchLine(watch, EN)).toBe('WATCH BR07, 2025 Q3: Trust down 4.2 points (p = 0.012; branch manager only)');
+    expect(watchLine(watch, EN)).not.toBe(alertLine(watch as unknown as Alert, EN));
+  });
+
+  it('are published to the watch topic with the branch attribute the managers\' filter policies match', async () => {
+    const { watchNotifierFor } = await import('../../../../lambdas/assess/handler');
+    const sent: { input: Record<string, unknown> }[] = [];
+    const client = { send: async (c: PublishCommand) => { sent.push(c as unknown as { input: Record<string, unknown> }); return {}; } };
+    const arn = 'arn:aws:sns:ap-southeast-3:000000000000:watches';
+    await watchNotifierFor({ watchTopicArn: arn }, 'en', client)(watch);
+    expect(sent.map((c) => c.input)).toEqual([{
+      TopicArn: arn, Subject: watchSubject(watch, EN), Message: watchText(watch, EN),
+      MessageAttributes: { branch: { DataType: 'String', StringValue: 'BR07' } },
+    }]);
+    await watchNotifierFor({ watchTopicArn: undefined }, 'en', client)(watch); // no topic: logged only
+    expect(sent).toHaveLength(1);
   });
 });
