@@ -128,12 +128,20 @@ export function encodeDraws(d: UnitDraws, inputHash: string): string {
 }
 
 export function decodeDraws(text: string, source: string): UnitDraws & { inputHash: string } {
-  const o = JSON.parse(text) as { schema?: number; inputHash?: string; metrics?: string[]; count?: number; values?: string };
-  if (o.schema !== 1 || !Array.isArray(o.metrics) || typeof o.count !== 'number' || typeof o.values !== 'string') {
+  let o: { schema?: number; inputHash?: string; metrics?: string[]; count?: number; values?: string } | null;
+  try {
+    o = JSON.parse(text) as typeof o;
+  } catch (e) {
+    throw new Error(`${source}: not a draws file (${(e as Error).message})`);
+  }
+  if (o?.schema !== 1 || !Array.isArray(o.metrics) || typeof o.count !== 'number' || typeof o.values !== 'string') {
     throw new Error(`${source}: not a draws file (schema 1)`);
   }
   const bytes = Buffer.from(o.values, 'base64');
+  // checked before the Float64Array, which refuses a byte length not a multiple of 8 without naming the file
+  if (bytes.byteLength !== 8 * o.count * o.metrics.length) {
+    throw new Error(`${source}: ${bytes.byteLength / 8} values for ${o.count} x ${o.metrics.length} draws`);
+  }
   const values = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  if (values.length !== o.count * o.metrics.length) throw new Error(`${source}: ${values.length} values for ${o.count} x ${o.metrics.length} draws`);
   return { metrics: o.metrics, count: o.count, values, inputHash: String(o.inputHash ?? '') };
 }

@@ -1,5 +1,5 @@
 // The respondent weights a unit's figures use (issue 15). Pure.
-//  - a branch: its respondents' own weights (the instrument's weightColumn); else, when the branch directory gives
+//  - a branch: its respondents' own weights (the instrument's weightColumn, scaled to mean 1); else, when the branch directory gives
 //    the branch's active participants by segment and/or programme (populationBy), its rows post-stratified to that
 //    margin or raked to both (shared/stats/survey-weights.ts: mean 1, trimmed to [0.2, 5] x the mean); else none;
 //  - a region or the network with a population figure for every branch in it: design weights that give each branch
@@ -25,9 +25,12 @@ const MARGINS = ['segment', 'programme'] as const;
 
 /** A branch's weights for its rows (frame.weights = the weight column's when the instrument has one). */
 export function branchWeights(frame: Pick<SurveyFrame, 'n' | 'categories' | 'weights'>, info?: DirectoryEntry): UnitWeights {
-  if (frame.weights) {
+  if (frame.weights && frame.n > 0) {
+    // Scaled to mean 1: survey weights are relative (expansion weights that sum to the population would otherwise
+    // make every degree of freedom Σw − p a population's, and the SEs far too small). Kish's figures do not change.
     const s = weightSummary(frame.weights);
-    return { weights: frame.weights, info: { method: 'column', n: frame.n, nEffective: s.nEffective, deff: s.deff } };
+    const weights = frame.weights.map((w) => (w * frame.n) / s.sum);
+    return { weights, info: { method: 'column', n: frame.n, nEffective: s.nEffective, deff: s.deff } };
   }
   const margins: RakingMargin[] = MARGINS.flatMap((m) => {
     const population = info?.populationBy?.[m];

@@ -153,7 +153,10 @@ describe('the pipeline behind the dashboard', () => {
     expect(env.pipeline.branches).toEqual(['BR01', 'BR02', 'BR03', 'BR04']);
     expect(env.pipeline.years).toEqual(['2024', '2025']);
     // (the trust alerts only: the IKM band and NRR alerts of the SKM are the SKM tests' business)
-    expect(env.pipeline.alerts.filter((a) => a.metric === 'TRUST').map((a) => `${a.branch} ${a.metric}`)).toEqual([`${DECLINING} TRUST`]);
+    const trust = env.pipeline.alerts.filter((a) => a.metric === 'TRUST');
+    expect(trust.filter((a) => !/^\d{4}$/.test(a.period)).map((a) => `${a.branch} ${a.metric}`)).toEqual([`${DECLINING} TRUST`]);
+    // the decline also shows at the annual assessment (the year's four quarters against the year before), naming it
+    expect(trust.filter((a) => /^\d{4}$/.test(a.period)).map((a) => `${a.branch} ${a.period}`)).toEqual([`${DECLINING} ${YEAR}`]);
     expect(env.pipeline.rejectedRows).toBeGreaterThan(0);
   });
 });

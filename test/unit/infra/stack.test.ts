@@ -366,8 +366,10 @@ describe('assessment state machine', () => {
     const choices = def.States.WhereAreTheItems.Choices;
     expect(choices.map((c: any) => c.Next)).toEqual(['UnitsFromS3', 'Units']);
     expect(def.States.WhereAreTheItems.Default).toBe('NoItems');
-    expect(def.States.Units.Next).toBe('CloseAssessment');
-    expect(def.States.UnitsFromS3.Next).toBe('CloseAssessment');
+    // the branches, then the regions and the network (they weight the branches' results), then close
+    expect(def.States.Units.Next).toBe('Aggregates');
+    expect(def.States.UnitsFromS3.Next).toBe('Aggregates');
+    expect(def.States.Aggregates.Next).toBe('CloseAssessment');
     expect(def.States.CloseAssessment.End).toBe(true);
     expect(def.TimeoutSeconds).toBe(ASSESSMENT.timeoutHours * 3600);
   });
@@ -395,6 +397,12 @@ describe('assessment state machine', () => {
       expect(m.ItemProcessor.States[`Recompute${id}`].Retry.flatMap((r: any) => r.ErrorEquals)).toContain('Lambda.TooManyRequestsException');
     }
     expect(def.States.Units.Items).toBe('{% $states.input.items %}');
+    // the aggregates: inline, bounded, a failed one caught as a failed unit for close
+    const agg = def.States.Aggregates;
+    expect(agg).toMatchObject({ Type: 'Map', MaxConcurrency: ASSESSMENT.maxConcurrency, ItemProcessor: { StartAt: 'RecomputeAggregate' } });
+    const task = agg.ItemProcessor.States.RecomputeAggregate;
+    expect(task.Retry.flatMap((r: any) => r.ErrorEquals)).toContain('Lambda.TooManyRequestsException');
+    expect(task.Catch[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'AggregateFailed' });
     expect(def.States.UnitsFromS3.ItemReader).toMatchObject({ ReaderConfig: { InputType: 'JSON' }, Arguments: { Key: '{% $states.input.itemsKey %}' } });
   });
 
@@ -406,7 +414,16 @@ describe('assessment state machine', () => {
     const details = { Bucket: 'curated', Key: 'assessments/map-results/abc/manifest.json' };
     const mapped = await evaluate(def.States.Units.Output, { input: planned, result: { MapRunArn: 'arn', ResultWriterDetails: details } });
     expect(mapped).toEqual({ period: '2025-Q1', branches: ['B1'], mapResults: details });
-    expect(await evaluate(def.States.CloseAssessment.Arguments.Payload, { input: mapped })).toEqual({ ...mapped, action: 'close', runId: 'run-1' });
+    const withAggregates = { ...mapped, aggregates: [{ period: '2025-Q1', unit: { kind: 'network' } }] };
+    expect(await evaluate(def.States.Aggregates.Items, { input: withAggregates })).toEqual(withAggregates.aggregates);
+    expect(await evaluate(def.States.Aggregates.Items, { input: mapped })).toEqual([]); // an old plan without aggregates
+    const failed = await evaluate(def.States.Aggregates.ItemProcessor.States.RecomputeAggregate.Catch[0].Output, {
+      input: { period: '2025-Q1', unit: { kind: 'network' } }, errorOutput: { Error: 'Error', Cause: 'boom' },
+    });
+    expect(failed).toEqual({ failed: true, item: { period: '2025-Q1', unit: { kind: 'network' } }, error: 'Error: boom' });
+    const aggregated = await evaluate(def.States.Aggregates.Output, { input: withAggregates, result: [{ n: 1 }, failed] });
+    expect(aggregated).toEqual({ ...mapped, aggregateResults: [{ n: 1 }, failed] });
+    expect(await evaluate(def.States.CloseAssessment.Arguments.Payload, { input: aggregated })).toEqual({ ...aggregated, action: 'close', runId: 'run-1' });
     expect(await evaluate(def.States.Units.ItemProcessor.States.RecomputeUnits.Arguments.Payload, { input: { period: '2025-Q1', branch: 'B1' } })).toEqual({ period: '2025-Q1', branch: 'B1' });
   });
 
@@ -425,12 +442,15 @@ describe('assessment state machine', () => {
     expect(await evaluate(def.States.UnitsFromS3.ItemReader.Arguments.Key, { input: planned })).toBe(planned.itemsKey);
     // The object is what the S3 JSON item reader takes (an array); each element reaches the recompute Lambda as is.
     const items = JSON.parse(storage.allObjects().curated![planned.itemsKey]!) as unknown[];
-    expect(items).toEqual([{ period: '2025-Q1', unit: { kind: 'network' } }, { period: '2025-Q1', unit: { kind: 'region', id: 'R1' } }, { period: '2025-Q1', branch: 'B1' }, { period: '2025-Q1', branch: 'B2' }]);
+    expect(items).toEqual([{ period: '2025-Q1', branch: 'B1' }, { period: '2025-Q1', branch: 'B2' }]);
+    expect(planned.aggregates).toEqual([{ period: '2025-Q1', unit: { kind: 'network' } }, { period: '2025-Q1', unit: { kind: 'region', id: 'R1' } }]);
     for (const input of items) expect(await evaluate(def.States.UnitsFromS3.ItemProcessor.States.RecomputeUnitsFromS3.Arguments.Payload, { input })).toEqual(input);
     const details = { Bucket: 'curated', Key: 'assessments/map-results/abc/manifest.json' };
     const mapped = await evaluate(def.States.UnitsFromS3.Output, { input: planned, result: { MapRunArn: 'arn', ResultWriterDetails: details } });
-    const closing = await evaluate(def.States.CloseAssessment.Arguments.Payload, { input: mapped });
-    expect(closing).toMatchObject({ action: 'close', period: '2025-Q1', runId: 'run-1', branches: ['B1', 'B2'], regions: ['R1'], lateQuarters: [], mapResults: details });
+    const aggregated = await evaluate(def.States.Aggregates.Output, { input: mapped, result: [] });
+    const closing = await evaluate(def.States.CloseAssessment.Arguments.Payload, { input: aggregated });
+    expect(closing).toMatchObject({ action: 'close', period: '2025-Q1', runId: 'run-1', branches: ['B1', 'B2'], regions: ['R1'], lateQuarters: [], mapResults: details, aggregateResults: [] });
+    expect(closing).not.toHaveProperty('aggregates');
   });
 
   it('logs everything and traces', () => {

@@ -49,9 +49,9 @@ describe('pipeline on the in-memory storage', () => {
     const periods = ['2024-Q1', '2024-Q2', '2024-Q3', '2024-Q4', '2025-Q1', '2025-Q2'];
     for (const p of periods) {
       const pl = await plan(assessDeps, p);
-      const items = await planItems(assessDeps, pl);
-      // the network first (the longest unit), then the regions, then every branch with rows
-      expect(items.map((i) => i.branch ?? i.unit?.kind)).toEqual(['network', ...pl.regions.map(() => 'region'), 'BR01', 'BR02', 'BR03', 'BR04']);
+      const items = [...(await planItems(assessDeps, pl)), ...pl.aggregates];
+      // every branch with rows, then the aggregates (they weight the branches' results): the network first, the regions
+      expect(items.map((i) => i.branch ?? i.unit?.kind)).toEqual(['BR01', 'BR02', 'BR03', 'BR04', 'network', ...pl.regions.map(() => 'region')]);
       expect(pl.regions.length).toBeGreaterThan(0);
       for (const item of items) await recomputeOne(recomputeDeps, { unit: item.unit ?? { kind: 'branch', id: item.branch! }, period: item.period });
       await close(assessDeps, p, [], pl);
@@ -64,7 +64,7 @@ describe('pipeline on the in-memory storage', () => {
   it('re-running an assessment leaves every item and object as it was', async () => {
     const before = { items: storage.allItems(), objects: storage.allObjects() };
     const pl = await plan(assessDeps, '2025-Q2');
-    for (const item of await planItems(assessDeps, pl)) {
+    for (const item of [...(await planItems(assessDeps, pl)), ...pl.aggregates]) {
       expect((await recomputeOne(recomputeDeps, { unit: item.unit ?? { kind: 'branch', id: item.branch! }, period: item.period })).skipped).toBe(true);
     }
     const out = await close(assessDeps, '2025-Q2', [], pl);

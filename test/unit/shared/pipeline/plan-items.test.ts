@@ -49,8 +49,12 @@ describe('plan: items inline or in S3', () => {
     const written = itemObjects(storage);
     expect(written.map(([k]) => k)).toEqual([out.itemsKey]);
     expect(JSON.parse(written[0]![1])).toEqual(items);
-    expect(items[0]).toEqual({ period, unit: { kind: 'network' } });
+    expect(items.every((i) => i.branch !== undefined)).toBe(true); // the branches only: aggregates come after them
     expect(items.at(-1)).toEqual({ period: '2024-Q4', branch: 'B00003' }); // the catch-up travels with the rest
+    // regions and the network, always inline (a few dozen at most), the network first; the late quarter's network too
+    expect(out.aggregates[0]).toEqual({ period, unit: { kind: 'network' } });
+    expect(out.aggregates).toContainEqual({ period: '2024-Q4', unit: { kind: 'network' } });
+    expect(out.aggregates.every((i) => i.unit !== undefined)).toBe(true);
     expect(await planItems(deps, out)).toEqual(items);
     expect(await planItems(deps, inline)).toBe(items);
   });
@@ -69,7 +73,8 @@ describe('plan: items inline or in S3', () => {
     const { storage, deps } = network(4_500, false);
     const out = inS3(await plan(deps, period, [], 'big-run'));
     const items = await planItems(deps, out);
-    expect(items).toHaveLength(1 + 4_500 + 2); // the network, the branches; the late quarter's network and branch
+    expect(items).toHaveLength(4_500 + 1); // the branches and the late quarter's branch
+    expect(out.aggregates).toHaveLength(2); // the network and the late quarter's network
     expect(bytes({ ...out, itemsKey: undefined, items })).toBeGreaterThan(MAX_INLINE_PLAN_BYTES);
     expect(bytes(out)).toBeLessThan(64 * 1024);
     expect(itemObjects(storage).map(([k]) => k)).toEqual(['assessments/items/period=2025-Q1/big-run.json']);
@@ -99,7 +104,7 @@ describe('plan: items inline or in S3', () => {
 
   it('reading the list back names the object when it is missing or not an array', async () => {
     const { storage, deps } = network(1);
-    const summary = { period, kind: 'quarter' as const, branches: [], regions: [], lateQuarters: [] };
+    const summary = { period, kind: 'quarter' as const, branches: [], regions: [], lateQuarters: [], aggregates: [] };
     await expect(planItems(deps, { ...summary, itemsKey: 'assessments/items/period=2025-Q1/gone.json' }))
       .rejects.toThrow('s3://curated/assessments/items/period=2025-Q1/gone.json: no such object');
     await storage.objects.put('curated', 'assessments/items/period=2025-Q1/obj.json', '{"items":[]}', 'application/json');
