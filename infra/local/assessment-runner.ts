@@ -14,7 +14,7 @@ import { childEnv } from '../../shared/config';
 
 export interface AssessmentRun {
   /** The plan's output; `items` read back from the curated bucket when the plan put them there (`itemsKey`). */
-  plan: PlanSummary & { items: PlanItem[]; itemsKey?: string };
+  plan: PlanSummary & { items: PlanItem[]; aggregates: PlanItem[]; itemsKey?: string };
   recomputes: RecomputeOutcome[];
   failures: { item: PlanItem; error: string }[];
   close: CloseOutput;

@@ -33,6 +33,13 @@
 //     branch's respondents as its SAT index's n: shared/api/views.ts disclosureOf).
 // A figure withheld by the rule may still be computable when it is at or above the floor (a region of two other
 // branches, from the network minus the manager's region): the floor, not the label, is the guarantee.
+// Population-weighted aggregates (shared/assess/aggregate.ts: V = Σ π_b I_b) add a dominance rule: a manager knows
+// their own index and share, so V gives the other branches' combined figure (V - π_own x_own) / (1 - π_own), and when
+// one other branch holds most of the others' population that figure is essentially its own, however many branches
+// and respondents the aggregate pools. Such an aggregate (and such a cell of one) is withheld (`dominance`) when the
+// largest other branch holds more than DOMINANCE of the other branches' population. Pooled aggregates weight
+// branches by their respondents, which the floors above already cover. The dominance rule is primary only: the
+// secondary suppression works on respondent counts (shares of other branches are not shown to managers).
 // Not covered (residual risks, noted for the lead): differences across periods (a year's figure minus three of
 // its quarters), approximate recovery (bounds from counts being >= 0; a model-weighted index taken as the mean
 // of its cells) and collusion between managers.
@@ -42,13 +49,21 @@ import { K_BRANCHES, MIN_CELL_N, type WithheldReason } from './types';
 export { K_BRANCHES, MIN_CELL_N };
 
 /**
+ * Largest share of the other branches' population one other branch may hold in a population-weighted aggregate a
+ * manager sees (the dominance / p% rule of statistical disclosure control: no single contributor may dominate).
+ */
+export const DOMINANCE = 0.75;
+
+/**
  * The reasons, as the codes the API sends (the words, in both languages, are the catalogue's: ./reasons.ts):
- * fewer than K_BRANCHES branches; fewer than MIN_CELL_N respondents of other branches; would reveal a withheld
+ * fewer than K_BRANCHES branches; fewer than MIN_CELL_N respondents of other branches; one other branch holds
+ * more than DOMINANCE of the other branches' population (population-weighted aggregates); would reveal a withheld
  * figure by difference; network-wide alert counts are head office's; a file that also holds other branches' rows.
  */
 export const WITHHELD = {
   branches: 'branches',
   respondents: 'respondents',
+  dominance: 'dominance',
   difference: 'difference',
   alerts: 'alerts',
   drop: 'drop',
@@ -69,6 +84,18 @@ export interface BranchCounts {
 
 /** The network ({}) or a region ({ region }). */
 export interface Scope { region?: string }
+
+/** Branch id -> the population it is weighted by (a population-weighted aggregate's weighting.members). */
+export type Populations = Readonly<Record<string, number>>;
+
+/**
+ * The population-weighted aggregates of the period and their members' populations: `network`, and `regions` by
+ * region id. An aggregate not listed is pooled (or unknown) and gets the count floors only.
+ */
+export interface PopulationWeights {
+  network?: Populations;
+  regions?: Readonly<Record<string, Populations>>;
+}
 
 export interface DisclosurePlan {
   /** Why the figure of an aggregate, or of one cell of it, is withheld from this principal; undefined when shown. */
@@ -98,9 +125,9 @@ const count = (x: number | undefined): number => (typeof x === 'number' && Numbe
  * principal. `branches` must list every branch with data in the period, in the directory or not, since the
  * network pools them all.
  */
-export function disclosurePlan(p: Principal, branches: readonly BranchCounts[], cells: readonly string[] = []): DisclosurePlan {
+export function disclosurePlan(p: Principal, branches: readonly BranchCounts[], cells: readonly string[] = [], weights: PopulationWeights = {}): DisclosurePlan {
   if (!restricted(p)) return SHOW_ALL;
-  const t = new CountTable(p.branch, branches);
+  const t = new CountTable(p.branch, branches, weights);
   const codes = [...new Set(cells)].filter((c) => c !== WHOLE).sort();
   const whole = t.solve([WHOLE], new Map());
   const reasons = codes.length ? t.solve(codes, whole) : whole;
@@ -111,7 +138,7 @@ export function disclosurePlan(p: Principal, branches: readonly BranchCounts[], 
       const why = reasons.get(key(s, col));
       if (why || (t.scopes.includes(s) && (col === WHOLE || codes.includes(col)))) return why;
       // An aggregate or cell the counts do not know has no branch with data in it.
-      return t.judge(t.group(s, col));
+      return t.judge(t.group(s, col), s);
     },
   };
 }
@@ -124,9 +151,12 @@ class CountTable {
   /** The network and the regions: the aggregates that can be shown. */
   readonly scopes: string[];
   private readonly hasNoRegion: boolean;
+  /** Respondents per branch (the whole column), for the dominance rule's cell weights. */
+  private readonly totals = new Map<string, number>();
 
-  constructor(private readonly own: string | undefined, branches: readonly BranchCounts[]) {
+  constructor(private readonly own: string | undefined, branches: readonly BranchCounts[], private readonly weights: PopulationWeights = {}) {
     this.rows = branches.map((b) => ({ ...b, total: count(b.total) }));
+    for (const b of this.rows) this.totals.set(b.branch, (this.totals.get(b.branch) ?? 0) + b.total);
     this.regions = [...new Set(this.rows.map((b) => b.region).filter(Boolean))].sort();
     this.scopes = [NET, ...this.regions];
     this.hasNoRegion = this.rows.some((b) => !b.region && b.total > 0);
@@ -161,12 +191,37 @@ class CountTable {
     return { branches, others, foreign };
   }
 
-  /** The rule for one group: K branches with respondents in it, and MIN_CELL_N respondents of other branches. */
-  judge(g: Counts): WithheldReason | undefined {
-    const s = this.stats(g);
-    if (s.branches < K_BRANCHES) return WITHHELD.branches;
-    if (s.foreign < MIN_CELL_N) return WITHHELD.respondents;
+  /**
+   * The rule for one group of scope `s`: K branches with respondents in it, MIN_CELL_N respondents of other
+   * branches, and, when `s` is population-weighted, no other branch dominating the others' population.
+   */
+  judge(g: Counts, s: string): WithheldReason | undefined {
+    const st = this.stats(g);
+    if (st.branches < K_BRANCHES) return WITHHELD.branches;
+    if (st.foreign < MIN_CELL_N) return WITHHELD.respondents;
+    if (this.dominated(g, s)) return WITHHELD.dominance;
     return undefined;
+  }
+
+  /**
+   * Whether one other branch holds more than DOMINANCE of the other branches' weight in the group, in a
+   * population-weighted scope. A branch weighs its population times the part of its respondents in the group:
+   * exact for a whole aggregate (all of them: the members' shares); for a breakdown cell an approximation of the
+   * aggregate's design weights (shared/assess/unit-weights.ts gives each branch's rows its population share, so
+   * a cell holds about share x the branch's fraction of respondents in it; within-branch weights are ignored).
+   */
+  private dominated(g: Counts, s: string): boolean {
+    const pops = s === NET ? this.weights.network : this.weights.regions?.[s];
+    if (!pops) return false;
+    let sum = 0, max = 0;
+    for (const [b, x] of g) {
+      const pop = pops[b], total = this.totals.get(b) ?? 0;
+      if (b === this.own || x <= 0 || total <= 0 || typeof pop !== 'number' || !(pop > 0)) continue;
+      const w = pop * Math.min(1, x / total);
+      sum += w;
+      max = Math.max(max, w);
+    }
+    return sum > 0 && max / sum > DOMINANCE;
   }
 
   /** Whether a group's answers of other branches are below the floor (none at all is fine). */
@@ -200,7 +255,7 @@ class CountTable {
 
     // Primary: each aggregate and cell on its own; the cells of a withheld aggregate go with it.
     for (const s of this.scopes) for (const col of cols) {
-      const why = this.judge(this.group(s, col));
+      const why = this.judge(this.group(s, col), s);
       if (why) withhold(s, col, why);
     }
     if (isCells) for (const s of this.scopes) if (isWithheld(s, WHOLE)) for (const c of cols) withhold(s, c, reasons.get(key(s, WHOLE))!);

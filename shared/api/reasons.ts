@@ -7,6 +7,7 @@ import { K_BRANCHES, MIN_CELL_N, type ApiError, type WithheldReason } from './ty
 export const WITHHELD_REASON_KEY = {
   branches: 'api.withheld.branches',
   respondents: 'api.withheld.respondents',
+  dominance: 'api.withheld.dominance',
   difference: 'api.withheld.difference',
   alerts: 'api.withheld.alerts',
   drop: 'api.withheld.drop',

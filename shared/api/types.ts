@@ -20,10 +20,11 @@ export const MIN_CELL_N = 30;
 /**
  * Why a figure is withheld from a branch manager (shared/api/disclosure.ts WITHHELD), as a stable code; the words
  * are in the catalogue (shared/api/reasons.ts). 'branches': fewer than K_BRANCHES branches; 'respondents': fewer
- * than MIN_CELL_N respondents of other branches; 'difference': would reveal a withheld figure by difference;
+ * than MIN_CELL_N respondents of other branches; 'dominance': one other branch holds most of the other branches'
+ * population in a population-weighted aggregate; 'difference': would reveal a withheld figure by difference;
  * 'alerts': network-wide alert counts (head office only); 'drop': a file with other branches' rows.
  */
-export type WithheldReason = 'branches' | 'respondents' | 'difference' | 'alerts' | 'drop';
+export type WithheldReason = 'branches' | 'respondents' | 'dominance' | 'difference' | 'alerts' | 'drop';
 
 export interface BranchInfo { id: string; name: string; region: string }
 

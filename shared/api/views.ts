@@ -13,7 +13,7 @@ import type { ParamSummary } from '../stats/bootstrap';
 import { assertBranch, canReadBranch, visibleBranches, type Principal } from '../auth';
 import { addYears, comparePeriods, kindTag, periodKind } from '../period';
 import type { Unit } from '../layout/keys';
-import { disclosurePlan, restricted, SHOW_ALL, WITHHELD, type BranchCounts, type DisclosurePlan, type Scope } from './disclosure';
+import { disclosurePlan, restricted, SHOW_ALL, WITHHELD, type BranchCounts, type DisclosurePlan, type PopulationWeights, type Populations, type Scope } from './disclosure';
 import { ApiError } from './params';
 import type { BranchDrop, DashboardStore, StoredWatch } from './store';
 import { translator } from '../i18n/catalogue';
@@ -131,16 +131,21 @@ export type CountedTable = 'whole' | 'segment' | 'programme' | 'programmes';
  * respondents (n of its SAT index, from the ranking partition: one Query), with its region from the directory
  * (else the one stored with its items), and for breakdowns the branches' summaries (one BatchGet for all).
  * Whole aggregates are always counted by that n, so every endpoint decides them alike; the share-satisfied
- * table, a figure of its own, counts its own respondents.
+ * table, a figure of its own, counts its own respondents. The network's and the regions' summaries give which of
+ * them are population-weighted and their members' populations (the dominance rule; one GetItem each).
  */
 export async function disclosureOf(store: DashboardStore, p: Principal, period: string, tables: readonly CountedTable[] = ['whole'], metric = 'SAT'): Promise<DisclosurePlan[]> {
   if (!restricted(p)) return tables.map(() => SHOW_ALL);
   const [dir, coverage] = await Promise.all([store.directory(), store.branchCoverage(period, metric)]);
   const regionOf = new Map(dir.map((b) => [b.id, b.region]));
   const base: BranchCounts[] = coverage.map((c) => ({ branch: c.branch, region: regionOf.get(c.branch) ?? c.region ?? '', total: c.n }));
-  const summaries = tables.some((t) => t !== 'whole') ? await store.branchSummaries(base.map((r) => r.branch), period) : new Map<string, SummaryItem>();
+  const regions = [...new Set(base.map((b) => b.region).filter(Boolean))].sort();
+  const [summaries, weights] = await Promise.all([
+    tables.some((t) => t !== 'whole') ? store.branchSummaries(base.map((r) => r.branch), period) : new Map<string, SummaryItem>(),
+    populationWeights(store, period, regions),
+  ]);
   return tables.map((table) => {
-    if (table === 'whole') return disclosurePlan(p, base);
+    if (table === 'whole') return disclosurePlan(p, base, [], weights);
     const codes = new Set<string>();
     const rows = base.map((b): BranchCounts => {
       const s = summaries.get(b.branch);
@@ -152,8 +157,24 @@ export async function disclosureOf(store: DashboardStore, p: Principal, period: 
       for (const c of Object.keys(r.cells!)) codes.add(c);
       return r;
     });
-    return disclosurePlan(p, rows, [...codes]);
+    // The share-satisfied table counts respondents unweighted (pooled), so only the count floors apply to it.
+    return disclosurePlan(p, rows, [...codes], table === 'programmes' ? {} : weights);
   });
+}
+
+/** The population-weighted aggregates of a period (their summaries' weighting.members); pooled ones left out. */
+async function populationWeights(store: DashboardStore, period: string, regions: readonly string[]): Promise<PopulationWeights> {
+  const pops = (s: SummaryItem | undefined): Populations | undefined => {
+    const w = s?.weighting;
+    return w?.method === 'population' && w.members?.length ? Object.fromEntries(w.members.map((m) => [m.branch, m.population])) : undefined;
+  };
+  const [network, ...byRegion] = await Promise.all([
+    store.summary({ kind: 'network' }, period), ...regions.map((r) => store.summary({ kind: 'region', id: r }, period)),
+  ]);
+  const weighted: Record<string, Populations> = {};
+  regions.forEach((r, i) => { const x = pops(byRegion[i]); if (x) weighted[r] = x; });
+  const n = pops(network);
+  return { ...(n ? { network: n } : {}), regions: weighted };
 }
 
 /**

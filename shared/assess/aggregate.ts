@@ -3,13 +3,16 @@
 // unit by the population it stands for:
 //   I_agg = Σ_b π_b I_b,   π_b = N_b / Σ N   (N_b: the directory's active participants of branch b)
 // over the branches with a figure for the metric in the period. The CI combines the branches' own bootstrap draws
-// with the same weights (draw r of the aggregate = Σ π_b draw_r of b; percentile CI as R's quantile type 7, SE =
+// with the same weights (draw r of the aggregate = Σ π_b draw_r of b, each branch's draws in their own order:
+// independentOrder; percentile CI as R's quantile type 7, SE =
 // their SD); a metric some branch has no draws for (an index from the simple fallback, an NRR) gets the normal CI of
 // SE = sqrt(Σ π_b² SE_b²). The branches' samples are independent, so both are the variance of the weighted sum.
 // Effective n of the aggregate: 1 / Σ π_b² / n_b (the n of a simple random sample as precise, for equal unit
 // variances). Pure.
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import { quantileType7 } from '../stats/bootstrap/quantile';
+import { Rng } from '../survey/simulate/prng';
+import { bandOf, prioritiesOf, round2, type IkmResult } from '../stats/ikm';
 import type { IndexValue } from './recompute';
 import type { WeightingInfo, WeightingMember } from './weighting';
 
@@ -44,6 +47,26 @@ function drawColumn(d: UnitDraws | undefined, metric: string): Float64Array | un
   const out = new Float64Array(d.count);
   for (let r = 0; r < d.count; r++) out[r] = d.values[r * d.metrics.length + j]!;
   return out.some((x) => !Number.isFinite(x)) ? undefined : out;
+}
+
+/**
+ * A branch's draws (whole resamples, rows kept together) in an order of their own, from a stream seeded by the
+ * branch id. Every branch's resample r comes from set.seed(seed + r) (seminr's draws), so branches of similar n
+ * share most of their resampled row positions: pairing draw r of one with draw r of another would correlate
+ * branches whose files list rows in a similar order (by segment, by date) and widen the aggregate's CI. A fixed
+ * per-branch permutation makes the pairing independent, and the result reproducible.
+ */
+export function independentOrder(d: UnitDraws, branch: string): UnitDraws {
+  const k = d.metrics.length;
+  const order = Int32Array.from({ length: d.count }, (_, i) => i);
+  const rng = new Rng(`aggregate-draws|${branch}`);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.next() * (i + 1));
+    const t = order[i]!; order[i] = order[j]!; order[j] = t;
+  }
+  const values = new Float64Array(d.values.length);
+  order.forEach((from, to) => values.set(d.values.subarray(from * k, (from + 1) * k), to * k));
+  return { ...d, values };
 }
 
 /** The most common of the members' methods (they are all one method in practice). */
@@ -111,6 +134,25 @@ export function populationWeighted(members: readonly MemberFigures[], opts: { al
       method: 'population', n, nEffective, deff: n / nEffective, members: memberRows,
       ...(opts.populationYear ? { populationYear: opts.populationYear } : {}),
     },
+  };
+}
+
+/**
+ * An aggregate's SKM block from its population-weighted IKM and NRR_<unsur> figures, so the published IKM, its
+ * grade and priorities are the ones of the series: NRR_u = Σ π_b NRR_b,u, IKM = Σ π_b IKM_b (the IKM is linear in
+ * the NRRs), CI as populationWeighted gives it. `base` is the pooled computation (kept where no figure replaces it).
+ */
+export function weightedIkm<T extends Omit<IkmResult, 'nboot'>>(base: T, indices: Record<string, IndexValue>): T {
+  const v = indices['IKM'];
+  if (!v) return base;
+  const unsur = base.unsur.map((u) => {
+    const a = indices[`NRR_${u.unsur}`];
+    return a ? { ...u, nrr: a.value, weighted: a.value * base.weight, n: a.n } : u;
+  });
+  const band = bandOf(v.value);
+  return {
+    ...base, n: v.n, unsur, ikm: v.value, ikmRounded: round2(v.value), band,
+    se: v.se, ciLow: v.ciLow, ciHigh: v.ciHigh, moe: v.moe, priorities: prioritiesOf(unsur, band),
   };
 }
 

@@ -3,6 +3,8 @@
 import { comparePeriods, yearOf } from '../period';
 import { computeIkm, sampleAdequacy, type IkmOptions, type IkmResult, type SampleAdequacy } from '../stats/ikm';
 import { populationOf } from './units';
+import { populationWeighted, weightedIkm } from './aggregate';
+import type { IndexValue } from './recompute';
 
 export const NETWORK_UNIT = 'network';
 
@@ -21,6 +23,15 @@ export interface IkmUnit {
   result: IkmResult;
   /** With the branch directory's populations (the network: their sum over the branches with data). */
   sample?: SampleAdequacy;
+  /** The network with a population for every branch: its branches weighted by population (else pooled). */
+  weighting?: 'population';
+}
+
+/** A branch's IKM and NRRs as index figures (the pipeline's IKM and NRR_<unsur> series: NRR SE = sd/√n). */
+function figuresOf(r: IkmResult): Record<string, IndexValue> {
+  const out: Record<string, IndexValue> = { IKM: { value: r.ikm, se: r.se, ciLow: r.ciLow, ciHigh: r.ciHigh, moe: r.moe, n: r.n, method: 'ikm' } };
+  for (const u of r.unsur) out[`NRR_${u.unsur}`] = { value: u.nrr, se: NaN, ciLow: NaN, ciHigh: NaN, moe: NaN, n: u.n, method: 'nrr' };
+  return out;
 }
 
 /**
@@ -52,6 +63,21 @@ export function ikmUnits(
     const result = computeIkm(rows.unsur, cols, g.branch === NETWORK_UNIT ? aggregateOpts : branchOpts);
     const population = populationOf(g.branch === NETWORK_UNIT ? { kind: 'network' } : { kind: 'branch', id: g.branch }, directory);
     out.push({ branch: g.branch, period: g.period, result, ...(population !== undefined ? { sample: sampleAdequacy(population, result.n) } : {}) });
+  }
+  // The network as the pipeline computes it (./aggregate.ts): with a population for every branch with data, the
+  // population-weighted IKM and NRRs of its branches (normal CI from their SEs); else the pooled respondents.
+  if (directory) {
+    const alpha = opts.alpha ?? 0.05;
+    for (const u of out) {
+      if (u.branch !== NETWORK_UNIT) continue;
+      const members = out.filter((b) => b.branch !== NETWORK_UNIT && b.period === u.period);
+      if (!members.length || members.some((b) => !(directory.get(b.branch)?.population! > 0))) continue;
+      const agg = populationWeighted(members.map((b) => ({
+        branch: b.branch, population: directory.get(b.branch)!.population!, n: b.result.n, indices: figuresOf(b.result),
+      })).sort((a, b) => a.branch.localeCompare(b.branch)), { alpha });
+      u.result = { ...weightedIkm(u.result, agg.indices), nboot: u.result.nboot };
+      u.weighting = 'population';
+    }
   }
   // branches by id, the network last; periods in time order, a year after its quarters
   const order = (u: IkmUnit) => (u.branch === NETWORK_UNIT ? '\uffff' : u.branch);

@@ -28,8 +28,9 @@ import { kindTag } from '../period';
  * 3: drops identified by uploader folder and content (dropId), conflicts recorded.
  * 4: respondent ids stored as pseudonyms, free text masked, rejects without the original rows.
  * 5: the SKM (U1-U9, IKM and NRR series, the summary's ikm and profile), occupation, instrument 1.1.0.
+ * 6: weighting on every figure, branches' bootstrap draws, population-weighted aggregates, watch episodes.
  */
-export const STORAGE_LAYOUT_VERSION = 5;
+export const STORAGE_LAYOUT_VERSION = 6;
 
 export type Unit = { kind: 'branch'; id: string } | { kind: 'region'; id: string } | { kind: 'network' };
 

@@ -218,7 +218,7 @@ export async function close(
     items.query<T>({ pk: unitPk({ kind: 'branch', id: b }), skPrefix: prefix }))).then((x) => x.flat());
   const [episodes, watchEpisodes] = await Promise.all([episodesOf<AlertItem>(keys.alertPrefix), episodesOf<WatchItem>(keys.watchPrefix)]);
   const openAsOf = <T extends AlertItem | WatchItem>(es: readonly T[], at: string) => es.filter((e) =>
-    comparePeriods(e.since, at) <= 0 && (e.status === 'open' || (e.resolvedIn !== undefined && comparePeriods(e.resolvedIn, at) > 0)));
+    comparePeriods(e.since, at) <= 0 && (e.status === 'open' || (e.resolvedIn !== undefined && comparePeriods(e.resolvedIn, at) >= 0)));
   const ownKind = (e: { since: string }) => kindTag(e.since) === kind;
   const openAlerts = new Map(openAsOf(episodes.filter(ownKind), period).map((a) => [`${a.branch}#${a.metric}`, a.since]));
   const openWatches = new Map(openAsOf(watchEpisodes.filter(ownKind), period).map((w) => [`${w.branch}#${w.metric}`, w.since]));

@@ -2,7 +2,7 @@
 // the full result JSON there and the summary and metric items to the table (through the storage port). Skips when the same parts (by key and ETag)
 // were already computed with the same settings, so a retry or a duplicate map item changes nothing.
 import { createHash } from 'node:crypto';
-import { decodeDraws, encodeDraws, pooledWeighting, populationWeighted, type MemberFigures, type UnitDraws } from '../assess/aggregate';
+import { decodeDraws, encodeDraws, independentOrder, pooledWeighting, weightedIkm, populationWeighted, type MemberFigures, type UnitDraws } from '../assess/aggregate';
 import { frameFromCleanCsv } from '../assess/frame';
 import { unitWeights } from '../assess/unit-weights';
 import { contextFromInstrument, recomputeUnit, type UnitResult } from '../assess/recompute';
@@ -58,7 +58,8 @@ export async function recomputeOne(d: RecomputeDeps, req: RecomputeRequest): Pro
   const members = req.unit.kind === 'branch' ? undefined : await memberResults(d, parts, req.period);
   const inputHash = createHash('sha256')
     .update(JSON.stringify({
-      parts, settings: resultSettings, instrument: `${d.instrument.id}@${d.instrument.version}`, ...(population !== undefined ? { population } : {}),
+      // 2: results with weighting and stored draws (issue 15): older results are recomputed once
+      results: 2, parts, settings: resultSettings, instrument: `${d.instrument.id}@${d.instrument.version}`, ...(population !== undefined ? { population } : {}),
       ...(members?.weighted ? { members: members.weighted.map((m) => [m.branch, m.population, m.populationYear ?? null, m.summary.inputHash]) } : {}),
       ...weightInputs(req.unit, d.branches, regionOf),
     }))
@@ -71,7 +72,9 @@ export async function recomputeOne(d: RecomputeDeps, req: RecomputeRequest): Pro
   }
   const texts = await Promise.all(parts.map(async (p) => ({ text: await requireText(d.storage.objects, d.curatedBucket, p.key), source: p.key })));
   const read = frameFromCleanCsv(texts, d.instrument);
-  const weighting = unitWeights(read, req.unit, d.branches);
+  // An aggregate that cannot weight its branches' results (a branch without its own result) pools its respondents:
+  // its models too, so every figure is what its label says.
+  const weighting = members && !members.weighted ? { info: pooledWeighting(read.n) } : unitWeights(read, req.unit, d.branches);
   const frame = weighting.weights ? { ...read, weights: weighting.weights } : read;
   let draws: UnitDraws | undefined;
   const ctx = { ...contextFromInstrument(d.instrument, req.unit, req.period, population), weighting: weighting.info, onDraws: (x: UnitDraws) => { draws = x; } };
@@ -199,7 +202,7 @@ async function weightAggregate(d: RecomputeDeps, result: UnitResult, members: { 
     const indices = Object.fromEntries(Object.entries(m.summary.indices).map(([k, v]) => [k, fromStored(v)]));
     return {
       branch: m.branch, population: m.population, n: m.summary.n, indices,
-      ...(draws && draws.inputHash === m.summary.inputHash ? { draws } : {}),
+      ...(draws && draws.inputHash === m.summary.inputHash ? { draws: independentOrder(draws, m.branch) } : {}),
     };
   }));
   const year = populationYears(members.weighted);
@@ -207,6 +210,7 @@ async function weightAggregate(d: RecomputeDeps, result: UnitResult, members: { 
   // Metrics only the pooled rows have (none in practice) keep their pooled figure, labelled so.
   for (const [m, v] of Object.entries(result.indices)) result.indices[m] = agg.indices[m] ?? { ...v, weighting: 'pooled' };
   result.weighting = agg.weighting;
+  if (result.ikm) result.ikm = weightedIkm(result.ikm, result.indices);
 }
 
 /** A stored index (DynamoDB has no NaN: non-finite figures come back as null). */

@@ -32,9 +32,11 @@ describe('local assessment with the item list in S3', () => {
     expect(plan.itemsKey).toMatch(/^assessments\/items\/period=2025-Q1\/local-[0-9a-f]{16}\.json$/);
     const stored = JSON.parse(await getObjectText(stack.s3, stack.names.buckets.curated, plan.itemsKey!));
     expect(stored).toEqual(plan.items);
-    expect(plan.items.map((i) => i.branch ?? i.unit?.kind)).toEqual(['network', ...plan.regions.map(() => 'region'), 'BR01', 'BR02', 'BR03']);
+    expect(plan.items.map((i) => i.branch ?? i.unit?.kind)).toEqual(['BR01', 'BR02', 'BR03']);
+    // regions and the network travel inline and run after the branches
+    expect(plan.aggregates.map((i) => i.unit?.kind)).toEqual(['network', ...plan.regions.map(() => 'region')]);
     expect(viaS3.failures).toEqual([]);
-    expect(viaS3.recomputes).toHaveLength(plan.items.length);
+    expect(viaS3.recomputes).toHaveLength(plan.items.length + plan.aggregates.length);
     expect(viaS3.close.branches).toBe(3);
   });
 

@@ -109,7 +109,10 @@ describe('the IKM through the pipeline (SKM-only instrument)', () => {
 
   it('gives regions their IKM and the Krejcie-Morgan size from the summed populations', async () => {
     const r1 = await summaryOf({ kind: 'region', id: 'R1' }, '2024-Q1');
-    expect(r1!.ikm!.ikm).toBeCloseTo(85, 10); // KC01 80 and KC02 90, 40 respondents each
+    // KC01 80 and KC02 90, 40 respondents each: weighted by their populations 2,000 and 300, not pooled (85)
+    expect(r1!.ikm!.ikm).toBeCloseTo((2000 * 80 + 300 * 90) / 2300, 10);
+    expect(r1!.ikm!.band).toBe('B');
+    expect(r1!.weighting).toMatchObject({ method: 'population' });
     expect(r1!.ikm!.sample).toEqual({ population: 2300, required: 329, n: 80, enough: false });
     const kc02 = await summaryOf({ kind: 'branch', id: 'KC02' }, '2024');
     expect(kc02!.ikm!.sample).toEqual({ population: 300, required: 169, n: 160, enough: false });

@@ -6,6 +6,7 @@ import { section } from '../section';
 export const api = section('api', {
   'withheld.branches': 'fewer than {k} branches',
   'withheld.respondents': 'fewer than {n} respondents of other branches',
+  'withheld.dominance': "one other branch holds most of the other branches' population",
   'withheld.difference': 'would reveal a withheld figure by difference',
   'withheld.alerts': 'network-wide alert counts are shown to head office only',
   'withheld.drop': "the file also holds other branches' rows; its name, whole-file counts and errors are shown to head office only",
@@ -46,6 +47,7 @@ export const api = section('api', {
 }, {
   'withheld.branches': 'kurang dari {k} cabang',
   'withheld.respondents': 'kurang dari {n} responden cabang lain',
+  'withheld.dominance': 'satu cabang lain mencakup sebagian besar populasi cabang lain',
   'withheld.difference': 'dapat mengungkap angka yang disembunyikan lewat selisih',
   'withheld.alerts': 'jumlah peringatan seluruh jaringan hanya ditampilkan untuk kantor pusat',
   'withheld.drop': 'berkas ini juga memuat baris cabang lain; nama, jumlah baris seluruh berkas dan galatnya hanya ditampilkan untuk kantor pusat',

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
-import { decodeDraws, encodeDraws, pooledWeighting, populationWeighted, type MemberFigures, type UnitDraws } from '../../../../shared/assess/aggregate';
+import { decodeDraws, encodeDraws, independentOrder, pooledWeighting, populationWeighted, type MemberFigures, type UnitDraws } from '../../../../shared/assess/aggregate';
 import type { IndexValue } from '../../../../shared/assess/recompute';
 
 const iv = (value: number, se: number, n: number, method: IndexValue['method'] = 'pls'): IndexValue =>
@@ -209,5 +209,19 @@ describe('encodeDraws / decodeDraws', () => {
       JSON.stringify({ ...good, values: (good.values as string).slice(0, 12) }), // 9 bytes: not whole Float64s
     ];
     for (const text of bad) expect(() => decodeDraws(text, SOURCE), text).toThrow(SOURCE);
+  });
+});
+
+describe('independentOrder', () => {
+  it('permutes whole resamples, the same way every time for a branch, differently across branches', () => {
+    const d = drawsOf(['SAT', 'TRUST'], [Array.from({ length: 50 }, (_, i) => i), Array.from({ length: 50 }, (_, i) => 100 + i)]);
+    const a = independentOrder(d, 'BR01'), again = independentOrder(d, 'BR01'), b = independentOrder(d, 'BR02');
+    expect(Array.from(a.values)).toEqual(Array.from(again.values));
+    expect(Array.from(a.values)).not.toEqual(Array.from(b.values));
+    expect(Array.from(a.values)).not.toEqual(Array.from(d.values));
+    // each resample's metrics stay together, and every resample is there once
+    const rows = Array.from({ length: 50 }, (_, r) => [a.values[2 * r]!, a.values[2 * r + 1]!]);
+    for (const [sat, trust] of rows) expect(trust! - sat!).toBe(100);
+    expect(rows.map(([s]) => s).sort((x, y) => x! - y!)).toEqual(Array.from({ length: 50 }, (_, i) => i));
   });
 });
