@@ -86,6 +86,12 @@ export interface AssessmentInput {
   openAlerts: ReadonlyMap<string, string>;
   /** Currently open watches, the same shape (default none). */
   openWatches?: ReadonlyMap<string, string>;
+  /**
+   * A lower bound of tau per metric. The year-over-year test gets the quarterly series' tau: a year's index moves
+   * at least as the quarters' beyond-sampling movement lets it, and the annual histories are too short to say (the
+   * estimate needs four earlier years).
+   */
+  tauFloor?: Record<string, number>;
   rule?: AlertRuleOptions;
   /** Also raise an alert when a branch's IKM grade drops (B to C), see ikmBandAlerts. */
   bandAlerts?: boolean;
@@ -123,8 +129,8 @@ export function closeAssessment(input: AssessmentInput): AssessmentOutput {
   // tau from the histories before the assessed period, so the period's own declines do not inflate it. For a year
   // these are annual histories: their spread beyond sampling is the between-year SD the annual test needs.
   const tau = Object.fromEntries(input.metrics.map((m) => [m, rule.tauFromData
-    ? Math.max(rule.tau, estimateTau(names.map((b) => upTo(b, m).filter((o) => o.period !== input.period)), 8, rule.minN))
-    : rule.tau]));
+    ? Math.max(rule.tau, input.tauFloor?.[m] ?? 0, estimateTau(names.map((b) => upTo(b, m).filter((o) => o.period !== input.period)), 8, rule.minN))
+    : Math.max(rule.tau, input.tauFloor?.[m] ?? 0)]));
   const test = annual ? testYearOverYear : testDecline;
   const tests = names.flatMap((b) => input.metrics.map((m) => test(b, m, upTo(b, m), { ...rule, tau: tau[m]! })));
   // Only tests of the assessed period count (a branch without data this period is not tested).

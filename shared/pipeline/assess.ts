@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { closeAssessment, type Alert, type Watch } from '../assess/assessment';
 import { alertItem, alertNotified, finiteDeep, refreshAlert, resolveAlert, watchItem, type AlertItem, type MetricItem, type SummaryItem, type WatchItem } from '../assess/records';
 import { assessmentItem, driversOf, seriesFromItems } from '../assess/series';
+import { DEFAULT_ALERT_RULE, estimateTau } from '../assess/alert-rule';
 import { branchOfCleanKey } from '../assess/units';
 import { satisfactionModel } from '../models';
 import { comparePeriods, firstQuarterOf, kindTag, lastQuarterOf, periodKind, quartersOf } from '../period';
@@ -207,9 +208,12 @@ export async function close(
   const kind = kindTag(period);
   const { items, objects } = d.storage;
   const metricsOf = (u: Unit) => items.query<MetricItem>({ pk: unitPk(u), skPrefix: 'METRIC#' });
+  const quarterly: ReturnType<typeof seriesFromItems>[] = [];
   const branchSeries = Object.fromEntries(await Promise.all(p.branches.map(async (b) => {
     const region = d.branches?.get(b)?.region;
-    return [b, { ...(region ? { region } : {}), series: seriesFromItems(await metricsOf({ kind: 'branch', id: b }), kind) }] as const;
+    const metrics = await metricsOf({ kind: 'branch', id: b });
+    quarterly.push(seriesFromItems(metrics, 'Q'));
+    return [b, { ...(region ? { region } : {}), series: seriesFromItems(metrics, kind) }] as const;
   })));
   const networkSeries = seriesFromItems(await metricsOf({ kind: 'network' }), kind);
   // Episodes open as of this period (so re-running an earlier assessment sees the state it saw then). Quarterly
@@ -227,7 +231,13 @@ export async function close(
 
   // The IKM's drivers are its unsur: an IKM alert names the NRR series that fell most.
   const nrr = [...new Set(Object.values(branchSeries).flatMap((b) => Object.keys(b.series)))].filter((m) => m.startsWith('NRR_')).sort();
+  // A year's test also allows for the quarters' movement beyond sampling: the annual histories are too short to
+  // estimate it for years, the quarterly ones hold it from the second year on (tau of the year's quarters).
+  const tauFloor = kind === 'Y' ? Object.fromEntries(d.alertMetrics.map((m) => [m, estimateTau(
+    quarterly.map((s) => (s[m] ?? []).filter((o) => comparePeriods(o.period, lastQuarterOf(period)) <= 0)), 8, DEFAULT_ALERT_RULE.minN,
+  )])) : undefined;
   const out = closeAssessment({
+    ...(tauFloor ? { tauFloor } : {}),
     period,
     metrics: d.alertMetrics, // a quarter: the quarterly tests and watches; a year: the year-over-year test
     drivers: { ...driversOf(satisfactionModel), IKM: nrr },

@@ -11,7 +11,8 @@ import { keys, unitPk, type Unit } from '../../../../shared/layout/keys';
 import type { Fixture } from './fixture';
 
 /** The directory's active participants per branch (population year 2024). */
-export const POPULATION: Record<string, number> = { BR01: 52_000, BR02: 31_000, BR03: 17_000 };
+// (no branch holds more than 3/4 of the others' population: the disclosure rule's dominance test would withhold the network)
+export const POPULATION: Record<string, number> = { BR01: 45_000, BR02: 31_000, BR03: 17_000 };
 export const POPULATION_YEAR = '2024';
 
 /** Kish's effective n of a population-weighted aggregate: 1 / Σ share² / n_b. */

@@ -36,6 +36,15 @@ describe('testYearOverYear', () => {
 });
 
 describe('annual assessment', () => {
+  it('allows for the quarters\' movement beyond sampling (tauFloor), which the short annual histories cannot show', () => {
+    const branches = network(65, 300);
+    expect(assess(branches).newAlerts).toHaveLength(1); // 5 points, p = pnorm(-5/sqrt(0.72)) = 1.9e-9 with tau 0
+    const out = closeAssessment({ period: '2025', metrics: ['TRUST'], drivers: {}, branches, network: {}, openAlerts: new Map(), openWatches: new Map(), tauFloor: { TRUST: 1.5 } });
+    expect(out.tau['TRUST']).toBe(1.5);
+    // SE sqrt(0.72 + 2 x 2.25) = 2.28, p = pnorm(-5/2.28) = 0.014: above BH's 0.05/300 among stable branches
+    expect(out.newAlerts).toEqual([]);
+  });
+
   it('alerts a branch whose year fell; the alert is the year\'s (period and since 2025, test annual) and its text names it', () => {
     const out = assess(network(65, 300));
     expect(out.newAlerts).toHaveLength(1);
