@@ -11,7 +11,7 @@ import { fitLoyaltyModel, type LoyaltyModelResult } from '../stats/loyalty';
 import { summarizeItem, type ItemSummary } from '../stats/simple-indices';
 import { computeIkm, sampleAdequacy, type IkmResult, type SampleAdequacy, type WeightRule } from '../stats/ikm';
 import { selectColumns, selectRows, type DataTable } from '../stats/table';
-import { mean, sd } from '../stats/moments';
+import { sd } from '../stats/moments';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import type { Unit } from '../layout/keys';
 import { filterFrame, type SurveyFrame } from './frame';
@@ -179,20 +179,8 @@ function labelled(v: IndexValue, ctx: Pick<RecomputeContext, 'weighting'>, nEffe
  */
 export function simpleIndex(t: DataTable, items: readonly string[], scale: Scale, alpha: number): IndexValue {
   const cols = items.map((i) => t.cols[t.names.indexOf(i)]!);
-  if (t.weights) {
-    return { ...weightedSimpleIndex(cols, t.weights, scale, alpha), method: 'simple' };
-  }
-  const scores: number[] = [];
-  for (let r = 0; r < t.n; r++) {
-    let s = 0, k = 0;
-    for (const c of cols) if (!Number.isNaN(c[r]!)) { s += c[r]!; k++; }
-    if (k) scores.push(((s / k - scale.min) / (scale.max - scale.min)) * 100);
-  }
-  const n = scores.length;
-  const m = mean(scores);
-  const se = sd(scores) / Math.sqrt(n);
-  const z = normalQuantile(1 - alpha / 2, 0, 1);
-  return { value: m, se, ciLow: m - z * se, ciHigh: m + z * se, moe: z * se, n, method: 'simple' };
+  const { nEffective, ...x } = weightedSimpleIndex(cols, t.weights, scale, alpha);
+  return { ...x, method: 'simple', ...(t.weights ? { nEffective } : {}) };
 }
 
 /** The index columns of a bootstrap run's draws (resamples x layout, row-major; failed resamples are not in it). */

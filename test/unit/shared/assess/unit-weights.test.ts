@@ -1,5 +1,6 @@
 // Respondent weights of a unit (issue 15): shared/assess/unit-weights.ts.
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../../helpers/random';
 import { filterFrame, type SurveyFrame } from '../../../../shared/assess/frame';
 import { branchWeights, unitWeights } from '../../../../shared/assess/unit-weights';
 import type { Unit } from '../../../../shared/layout/keys';
@@ -216,18 +217,6 @@ describe('unitWeights of a region or the network', () => {
   });
 });
 
-/** mulberry32: a small seeded generator for the property check. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('design weights: the weighted mean equals the population-weighted mean of the branch means', () => {
   const weightedMean = (x: ArrayLike<number>, w: ArrayLike<number> | undefined, idx: number[]) => {
     let s = 0, sw = 0;
@@ -245,7 +234,7 @@ describe('design weights: the weighted mean equals the population-weighted mean 
 
   for (const weighted of [false, true]) {
     it(weighted ? 'with a weight column' : 'with post-stratified and raked branches', () => {
-      const next = rng(weighted ? 20250 : 15);
+      const next = mulberry32(weighted ? 20250 : 15);
       const rows: Row[] = BRANCHES.flatMap((b) => Array.from({ length: b.n }, () => ({
         branch: b.id,
         segment: next() < 0.05 ? null : next() < 0.75 ? 'PU' : 'BPU',

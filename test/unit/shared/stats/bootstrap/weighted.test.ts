@@ -7,20 +7,12 @@ import { seminrResampleRows } from '../../../../../shared/stats/bootstrap/r-rng'
 import { createPlsEstimator, estimatePls } from '../../../../../shared/stats/pls';
 import { createUnitEstimator, unitEstimatorRecipe, type IndexPlan } from '../../../../../shared/assess/unit-estimator';
 import { repeatRows, selectRows, type DataTable } from '../../../../../shared/stats/table';
-import { mulberry32 } from '../../../../helpers/random';
+import { intWeights, withHoles } from '../../../../helpers/weights';
 import { loadReference } from '../../../../helpers/reference';
 
 const ecsi = loadReference('mobi_ecsi');
 const twoStage = loadReference('mobi_two_stage');
 
-function intWeights(n: number, seed: number, lo = 1, hi = 3): Float64Array {
-  const rnd = mulberry32(seed);
-  return Float64Array.from({ length: n }, () => lo + Math.floor(rnd() * (hi - lo + 1)));
-}
-function withHoles(t: DataTable, share: number, seed: number): DataTable {
-  const rnd = mulberry32(seed);
-  return { ...t, cols: t.cols.map((c) => Float64Array.from(c, (v) => (rnd() < share ? NaN : v))) };
-}
 /** The rows `idx` of a weighted table, each repeated its (integer) weight times, as a plain table. */
 function repeatedDraw(t: DataTable, idx: ArrayLike<number>): DataTable {
   const rows: number[] = [];

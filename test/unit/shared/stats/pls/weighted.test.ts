@@ -9,19 +9,10 @@ import { satisfactionModel } from '../../../../../shared/models';
 import { estimatePls, type PlsResult, type PlsOptions } from '../../../../../shared/stats/pls';
 import { repeatRows, type DataTable } from '../../../../../shared/stats/table';
 import { mulberry32 } from '../../../../helpers/random';
+import { intWeights, withHoles } from '../../../../helpers/weights';
 import { loadReference } from '../../../../helpers/reference';
 
-/** Integer weights lo..hi drawn with a seeded generator. */
-function intWeights(n: number, seed: number, lo = 1, hi = 3): Float64Array {
-  const rnd = mulberry32(seed);
-  return Float64Array.from({ length: n }, () => lo + Math.floor(rnd() * (hi - lo + 1)));
-}
 
-/** A copy with a share of the cells of the given columns set missing. */
-function withHoles(t: DataTable, share: number, seed: number): DataTable {
-  const rnd = mulberry32(seed);
-  return { ...t, cols: t.cols.map((c) => Float64Array.from(c, (v) => (rnd() < share ? NaN : v))) };
-}
 
 /** Walks two results; numbers must agree to tol (relative above 1), NaN with NaN; other leaves exactly. */
 function deviations(a: unknown, b: unknown, at: string, out: string[], tol = 1e-12): void {
