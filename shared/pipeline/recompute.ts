@@ -51,19 +51,10 @@ export async function recomputeOne(d: RecomputeDeps, req: RecomputeRequest): Pro
   parts.length = 0;
   parts.push(...live);
   const settings = settingsFor(req.unit, d.settings, d.onLambda);
-  // Worker threads change speed, not results, so they are not part of what the result depends on.
-  const { workers: _workers, ...resultSettings } = settings;
   const population = populationOf(req.unit, d.branches);
   // A region or the network weights its branches' own results by population: those results are part of its input.
   const members = req.unit.kind === 'branch' ? undefined : await memberResults(d, parts, req.period);
-  const inputHash = createHash('sha256')
-    .update(JSON.stringify({
-      // 2: results with weighting and stored draws (issue 15): older results are recomputed once
-      results: 2, parts, settings: resultSettings, instrument: `${d.instrument.id}@${d.instrument.version}`, ...(population !== undefined ? { population } : {}),
-      ...(members?.weighted ? { members: members.weighted.map((m) => [m.branch, m.population, m.populationYear ?? null, m.summary.inputHash]) } : {}),
-      ...weightInputs(req.unit, d.branches, regionOf),
-    }))
-    .digest('hex');
+  const inputHash = inputHashOf(d, req.unit, parts, members?.weighted);
   const summaryKey = keys.periodSummary(req.unit, req.period);
   const previous = await d.storage.items.get<SummaryItem>(summaryKey);
   if (previous?.inputHash === inputHash) {
@@ -131,6 +122,24 @@ async function finishedParts(d: RecomputeDeps, parts: { key: string; etag: strin
 }
 
 /**
+ * What a unit's result depends on: its live parts (key and ETag), the settings (worker threads change speed, not
+ * results), the instrument, the directory figures its weights use, and for an aggregate its members' results.
+ */
+function inputHashOf(d: RecomputeDeps, unit: Unit, parts: readonly { key: string; etag: string }[], members?: readonly Member[]): string {
+  const { workers: _workers, ...resultSettings } = settingsFor(unit, d.settings, d.onLambda);
+  const population = populationOf(unit, d.branches);
+  const regionOf = (b: string) => d.branches?.get(b)?.region;
+  return createHash('sha256')
+    .update(JSON.stringify({
+      // 2: results with weighting and stored draws (issue 15): older results are recomputed once
+      results: 2, parts, settings: resultSettings, instrument: `${d.instrument.id}@${d.instrument.version}`, ...(population !== undefined ? { population } : {}),
+      ...(members ? { members: members.map((m) => [m.branch, m.population, m.populationYear ?? null, m.summary.inputHash]) } : {}),
+      ...weightInputs(unit, d.branches, regionOf),
+    }))
+    .digest('hex');
+}
+
+/**
  * The directory figures a unit's weights depend on (./../assess/unit-weights.ts), for its input hash: a branch's
  * population by segment and programme; for an aggregate, every branch's in it, and their populations.
  */
@@ -157,9 +166,11 @@ interface Member { branch: string; population: number; populationYear?: string; 
 
 /**
  * The branches of an aggregate's parts and their stored results. `weighted` when every one of them has a population
- * in the directory and a result for the period (else the aggregate pools its respondents: `missing` says why).
+ * in the directory and a result for the period computed from the very parts the aggregate reads (a branch whose
+ * recompute failed, or has not run, still holds an older result: its input hash tells); else the aggregate pools its
+ * respondents, and `missing` names the branches why.
  */
-async function memberResults(d: RecomputeDeps, parts: readonly { key: string }[], period: string): Promise<{ weighted?: Member[]; missing: string[] }> {
+async function memberResults(d: RecomputeDeps, parts: readonly { key: string; etag: string }[], period: string): Promise<{ weighted?: Member[]; missing: string[] }> {
   const ids = [...new Set(parts.map((p) => branchOfCleanKey(p.key)).filter((b): b is string => !!b))].sort();
   if (!ids.length) return { missing: [] };
   const noPopulation = ids.filter((b) => !(d.branches?.get(b)?.population! > 0));
@@ -169,7 +180,8 @@ async function memberResults(d: RecomputeDeps, parts: readonly { key: string }[]
     const got = await d.storage.items.batchGet<SummaryItem>(ids.slice(i, i + 100).map((b) => keys.periodSummary({ kind: 'branch', id: b }, period)));
     for (const s of got) found.set(s.unit, s);
   }
-  const noResult = ids.filter((b) => !found.has(b));
+  const current = (b: string) => found.get(b)?.inputHash === inputHashOf(d, { kind: 'branch', id: b }, parts.filter((p) => branchOfCleanKey(p.key) === b));
+  const noResult = ids.filter((b) => !current(b));
   if (noResult.length) return { missing: noResult };
   return {
     missing: [],

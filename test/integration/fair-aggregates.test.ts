@@ -10,7 +10,8 @@ import { runPipeline, type PipelineSummary } from '../../infra/local/pipeline';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack';
 import { runAssessment } from '../../infra/local/assessment-runner';
 import { simulateDrops } from '../../shared/survey';
-import { keys, S3_LAYOUT, type Unit } from '../../shared/layout/keys';
+import { keys, RAW_LAYOUT, S3_LAYOUT, type Unit } from '../../shared/layout/keys';
+import { depsFromEnv as recomputeDeps, makeHandler as makeRecompute } from '../../lambdas/recompute/handler';
 import type { SummaryItem } from '../../shared/assess/records';
 import { getItem } from '../../lambdas/aws/dynamo';
 import { putObject } from '../../lambdas/aws/s3';
@@ -97,6 +98,24 @@ describe('regions and the network weight their branches by population', () => {
     expect(b.weighting).toMatchObject({ method: 'unweighted', nEffective: b.n });
     expect(b.indices['TRUST']!.weighting).toBeUndefined();
   });
+
+  it('never weights a branch result older than the rows the aggregate reads (a branch recompute that failed or has not run)', async () => {
+    // BR02 gets more respondents, and only the network is recomputed: BR02's stored result is of its old rows
+    const late = simulateDrops({ seed: 16, branches: 6, periods: PERIOD, n: 40 }).drops.find((d) => d.branch === 'BR02')!;
+    await putObject(stack.s3, stack.names.buckets.raw, `${RAW_LAYOUT.branchPrefix('BR02')}late/BR02-extra.csv`, late.text.replace(/BR02-2025Q1-/g, 'EXTRA-BR02-2025Q1-'), 'text/csv');
+    await stack.idle();
+    const recompute = makeRecompute(() => recomputeDeps({ ...stack.env, ...env }));
+    await recompute({ period: PERIOD, unit: { kind: 'network' } });
+    const stale = await summary({ kind: 'network' });
+    expect(stale.weighting).toMatchObject({ method: 'pooled', withoutPopulation: ['BR02'] });
+    // once the branch is recomputed (as every assessment does first), the network weights it again
+    const again = await runAssessment(PERIOD, { env: { ...stack.env, ...env } });
+    expect(again.failures).toEqual([]);
+    const net = await summary({ kind: 'network' });
+    expect(net.weighting).toMatchObject({ method: 'population' });
+    expect(net.indices['TRUST']!.value).toBeCloseTo((await expected(Object.keys(SIZES), 'TRUST')).weighted, 9);
+    expect((await summary({ kind: 'branch', id: 'BR02' })).n).toBeGreaterThan(SIZES['BR02']!);
+  }, 300_000);
 
   it('without a population figure for every branch the network pools its respondents, labelled so', async () => {
     const partial = directory.map((b) => (b.id === 'BR05' ? { id: b.id, region: b.region } : b));
