@@ -18,7 +18,7 @@ import { filterFrame, type SurveyFrame } from './frame';
 import { programmeTable, type ProgrammeRow } from './programme-table';
 import { NOT_ANSWERED } from './profile';
 import { unweighted, type WeightingInfo, type WeightingMethod } from './weighting';
-import { weightedSimpleIndex } from '../stats/weighted-index';
+import { weightedSimpleIndex, type IntervalEstimate } from '../stats/weighted-index';
 import { weightSummary } from '../stats/survey-weights';
 import type { UnitDraws } from './aggregate';
 import { createUnitEstimator, unitEstimatorRecipe, type IndexPlan } from './unit-estimator';
@@ -43,14 +43,7 @@ export const INDEX_CONSTRUCTS = ['TRUST', 'SAT', 'LOY', 'CRM', 'SQ', 'GOV'] as c
 export type ModelState = 'ok' | 'skipped' | 'too-small' | 'not-converged' | 'failed';
 export interface ModelStatus { state: ModelState; reason?: string }
 
-export interface IndexValue {
-  value: number;
-  se: number;
-  ciLow: number;
-  ciHigh: number;
-  /** half-width of the CI, in index points */
-  moe: number;
-  n: number;
+export interface IndexValue extends IntervalEstimate {
   /** pls: ACSI rescaling of the PLS weights, bootstrap CI; unweighted: equal item weights, bootstrap CI;
    *  simple: equal item weights, normal CI from the row scores (when the model was not estimated);
    *  ikm: the IKM of Permenpan RB 14/2017 (25-100), bootstrap CI; nrr: an unsur's mean answer (1-4), normal CI. */

@@ -10,7 +10,7 @@ import type { Unit } from '../layout/keys';
 import { rake, weightSummary, type RakingMargin } from '../stats/survey-weights';
 import type { BranchInfo } from '../survey';
 import type { SurveyFrame } from './frame';
-import { unweighted, type WeightingInfo } from './weighting';
+import { populationYearOf, unweighted, type WeightingInfo } from './weighting';
 
 export interface UnitWeights {
   /** One weight per frame row (mean 1), or undefined when every respondent counts once. */
@@ -70,12 +70,12 @@ export function unitWeights(frame: SurveyFrame, unit: Unit, directory: Directory
     idx.forEach((i, k) => { weights[i] = (within ? within[k]! : 1) * scale; });
   }
   const s = weightSummary(weights);
-  const years = [...new Set(members.map((b) => directory!.get(b)!.populationYear).filter((y): y is string => !!y))].sort();
+  const year = populationYearOf(members.map((b) => directory!.get(b)!.populationYear));
   return {
     weights,
     info: {
       method: 'population', n: frame.n, nEffective: s.nEffective, deff: s.deff,
-      ...(years.length ? { populationYear: years.length === 1 ? years[0]! : `${years[0]}-${years.at(-1)}` } : {}),
+      ...(year ? { populationYear: year } : {}),
     },
   };
 }

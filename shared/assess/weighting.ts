@@ -39,6 +39,12 @@ export interface WeightingInfo {
   withoutPopulation?: string[];
 }
 
+/** The year of population figures as shown: the one year, or the range when branches' figures differ. */
+export function populationYearOf(years: readonly (string | undefined)[]): string | undefined {
+  const ys = [...new Set(years.filter((y): y is string => !!y))].sort();
+  return ys.length ? (ys.length === 1 ? ys[0] : `${ys[0]}-${ys.at(-1)}`) : undefined;
+}
+
 /** The weighting of a unit with no weights at all. */
 export function unweighted(n: number): WeightingInfo {
   return { method: 'unweighted', n, nEffective: n, deff: 1 };

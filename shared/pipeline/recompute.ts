@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { decodeDraws, encodeDraws, independentOrder, pooledWeighting, weightedIkm, populationWeighted, type MemberFigures, type UnitDraws } from '../assess/aggregate';
 import { frameFromCleanCsv } from '../assess/frame';
 import { unitWeights } from '../assess/unit-weights';
+import { populationYearOf } from '../assess/weighting';
 import { contextFromInstrument, recomputeUnit, type UnitResult } from '../assess/recompute';
 import { recordsForResult, type SummaryItem } from '../assess/records';
 import { branchOfCleanKey, partPrefixes, populationOf, settingsFor } from '../assess/units';
@@ -192,12 +193,6 @@ async function memberResults(d: RecomputeDeps, parts: readonly { key: string; et
   };
 }
 
-/** The years of the members' population figures: one year, or the range when they differ. */
-function populationYears(ms: readonly Member[]): string | undefined {
-  const ys = [...new Set(ms.map((m) => m.populationYear).filter((y): y is string => !!y))].sort();
-  return ys.length ? (ys.length === 1 ? ys[0] : `${ys[0]}-${ys.at(-1)}`) : undefined;
-}
-
 /**
  * An aggregate's indices become the population-weighted means of its branches' (./../assess/aggregate.ts), with
  * CIs from the branches' draws; without population figures for every branch they stay pooled, labelled so.
@@ -217,7 +212,7 @@ async function weightAggregate(d: RecomputeDeps, result: UnitResult, members: { 
       ...(draws && draws.inputHash === m.summary.inputHash ? { draws: independentOrder(draws, m.branch) } : {}),
     };
   }));
-  const year = populationYears(members.weighted);
+  const year = populationYearOf(members.weighted.map((m) => m.populationYear));
   const agg = populationWeighted(figures, { alpha, ...(year ? { populationYear: year } : {}) });
   // Metrics only the pooled rows have (none in practice) keep their pooled figure, labelled so.
   for (const [m, v] of Object.entries(result.indices)) result.indices[m] = agg.indices[m] ?? { ...v, weighting: 'pooled' };

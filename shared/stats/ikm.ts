@@ -20,6 +20,7 @@
 // unweighted, a drawn row carrying its weight. Integer weights give the point estimates of the repeated rows; all-ones
 // weights give today's figures and draws bit for bit.
 import { RRandom } from './bootstrap/r-rng';
+import { weightSummary } from './survey-weights';
 import { quantileType7 } from './bootstrap/quantile';
 import { StatsInputError } from './errors';
 
@@ -227,9 +228,8 @@ function weightedNrr(col: ArrayLike<number>, w: Float64Array): { nrr: number; n:
 }
 
 function kishOf(w: Float64Array): { sum: number; nEffective: number } {
-  let s = 0, s2 = 0;
-  for (let i = 0; i < w.length; i++) { s += w[i]!; s2 += w[i]! * w[i]!; }
-  return { sum: s, nEffective: (s * s) / s2 };
+  const { sum, nEffective } = weightSummary(w);
+  return { sum, nEffective };
 }
 
 /** The kernel sums in int32: 255 x 8 million rows stays below 2^31. */

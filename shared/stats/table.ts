@@ -61,18 +61,5 @@ export function withoutWeights(t: DataTable): DataTable {
   return t.weights ? { names: t.names, cols: t.cols, n: t.n } : t;
 }
 
-/**
- * Kish's summary of survey weights over the rows with a positive weight: n rows, their sum of weights,
- * nEffective = (sum w)² / sum w², and the design effect deff = n / nEffective (1 for equal weights).
- */
+/** Kish's summary of survey weights over the rows with a positive weight (shared/stats/survey-weights.ts computes it). */
 export interface WeightingSummary { n: number; sumWeights: number; nEffective: number; deff: number }
-
-export function kishSummary(weights: ArrayLike<number>): WeightingSummary {
-  let n = 0, s = 0, s2 = 0;
-  for (let r = 0; r < weights.length; r++) {
-    const w = weights[r]!;
-    if (w > 0) { n++; s += w; s2 += w * w; }
-  }
-  const nEffective = s2 > 0 ? (s * s) / s2 : 0;
-  return { n, sumWeights: s, nEffective, deff: nEffective > 0 ? n / nEffective : NaN };
-}

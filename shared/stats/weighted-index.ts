@@ -9,14 +9,19 @@ import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import { mean, sd } from './moments';
 import { StatsInputError } from './errors';
 
-export interface WeightedIndex {
+/** An estimate with its SE and CI, as every index of a unit carries it. */
+export interface IntervalEstimate {
   value: number;
   se: number;
   ciLow: number;
   ciHigh: number;
+  /** half-width of the CI */
   moe: number;
-  /** Rows with a score (and weight > 0). */
+  /** the rows it is computed from */
   n: number;
+}
+
+export interface WeightedIndex extends IntervalEstimate {
   /** Kish's (Σw)²/Σw² (= n unweighted). */
   nEffective: number;
 }

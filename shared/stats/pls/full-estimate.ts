@@ -1,6 +1,7 @@
 // estimatePls: one full PLS-SEM estimate with every figure seminr's estimate_pls + summary report.
 import type { PlsModelSpec } from '../../models/spec';
-import { kishSummary, unitWeights, withoutWeights, type DataTable } from '../table';
+import { unitWeights, withoutWeights, type DataTable, type WeightingSummary } from '../table';
+import { weightSummary } from '../survey-weights';
 import { compileModel, type CompiledModel } from './compile';
 import { indirectChains, totalEffects } from './effects';
 import { clonePrepared, fitModel, makeFitPlan, type ModelFit } from './fit';
@@ -28,8 +29,14 @@ export function estimatePls(spec: PlsModelSpec, data: DataTable, opts: PlsOption
   const fit = fitModel(makeFitPlan(model, model.paths), prep, set);
   const result = assemble(model, prep, fit, weighted ? keptRows(model, table, cols, set.missing) : null);
   result.fSquared = fSquared(model, pristine, fit, set);
-  if (data.weights) result.weighting = weighted ? kishSummary(prep.w!) : { n: prep.n, sumWeights: prep.n, nEffective: prep.n, deff: 1 };
+  if (data.weights) result.weighting = weighted ? kishOfUsedRows(prep.w!) : { n: prep.n, sumWeights: prep.n, nEffective: prep.n, deff: 1 };
   return result;
+}
+
+/** Kish's summary over the rows the estimate used (a weight of 0, or a row listwise deletion dropped, is no row). */
+function kishOfUsedRows(w: Float64Array): WeightingSummary {
+  const { n, sum, nEffective, deff } = weightSummary(w.filter((x) => x > 0));
+  return { n, sumWeights: sum, nEffective, deff };
 }
 
 /** Rows that missing-value handling keeps (listwise deletion drops rows with a missing model item). */
