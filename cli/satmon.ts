@@ -10,6 +10,8 @@ interface Command { run(argv: string[]): Promise<number> }
 // Literal import() calls: esbuild (scripts/build.mjs) makes each command a chunk loaded only when it runs.
 const COMMANDS: Record<string, { summary: MessageKey; load: () => Promise<Command> }> = {
   estimate: { summary: 'cli.command.estimate', load: () => import('./commands/estimate') },
+  predict: { summary: 'cli.command.predict', load: () => import('./commands/predict') },
+  mga: { summary: 'cli.command.mga', load: () => import('./commands/mga') },
   regress: { summary: 'cli.command.regress', load: () => import('./commands/regress') },
   items: { summary: 'cli.command.items', load: () => import('./commands/items') },
   ikm: { summary: 'ikm.commandSummary', load: () => import('./commands/ikm') },

@@ -5,6 +5,23 @@ export const constructSpec = z.object({
   items: z.array(z.string().min(1)).min(1),
   /** A = correlation weights (reflective-style composite), B = regression weights (formative). */
   mode: z.enum(['A', 'B']).default('A'),
+  /**
+   * composite (default): plain PLS, as seminr's composite(). reflective: a common factor estimated consistently
+   * (PLSc, Dijkstra & Henseler 2015), as seminr's reflective(); mode A only.
+   */
+  type: z.enum(['composite', 'reflective']).default('composite'),
+  label: z.string().optional(),
+});
+
+/**
+ * A higher-order composite as seminr's higher_composite(): stage 1 estimates the model with the dimensions in place of
+ * the higher-order construct, stage 2 measures it by the dimensions' stage-1 scores.
+ */
+export const higherOrderSpec = z.object({
+  name: z.string().min(1),
+  dimensions: z.array(z.string().min(1)).min(2),
+  method: z.enum(['two-stage']).default('two-stage'),
+  mode: z.enum(['A', 'B']).default('A'),
   label: z.string().optional(),
 });
 
@@ -22,11 +39,21 @@ export const plsModelSpec = z
     label: z.string().optional(),
     constructs: z.record(z.string(), constructSpec),
     interactions: z.array(interactionSpec).default([]),
+    higherOrder: z.array(higherOrderSpec).default([]),
     paths: z.array(pathSpec).min(1),
     innerWeighting: z.enum(['path', 'factorial']).default('path'),
   })
   .superRefine((m, ctx) => {
-    const names = new Set([...Object.keys(m.constructs), ...m.interactions.map((i) => i.name)]);
+    const names = new Set([...Object.keys(m.constructs), ...m.interactions.map((i) => i.name), ...m.higherOrder.map((h) => h.name)]);
+    for (const [name, c] of Object.entries(m.constructs)) {
+      if (c.type === 'reflective' && c.mode === 'B') ctx.addIssue({ code: 'custom', path: ['constructs', name], message: `construct ${name}: a reflective construct has mode A` });
+    }
+    for (const h of m.higherOrder) {
+      if (h.name in m.constructs) ctx.addIssue({ code: 'custom', message: `higher-order construct ${h.name}: also defined as a construct` });
+      for (const d of h.dimensions) {
+        if (!(d in m.constructs)) ctx.addIssue({ code: 'custom', message: `higher-order construct ${h.name}: unknown dimension ${d}` });
+      }
+    }
     for (const i of m.interactions) {
       for (const b of i.between) {
         if (!(b in m.constructs)) ctx.addIssue({ code: 'custom', message: `interaction ${i.name}: unknown construct ${b}` });
