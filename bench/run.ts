@@ -1,5 +1,5 @@
 // npm run bench [-- NAME ...]: the benchmarks, each printing its figures (ratios against a baseline measured in
-// the same run). Not tests: nothing here asserts a time. Names: bootstrap, clean, alerts, national, cli, start, forget, ikm (default: all).
+// the same run). Not tests: nothing here asserts a time. Names: bootstrap, clean, alerts, national, cli, start, forget, ikm, plsc, hoc, predict, mga (default: all).
 // The AWS SDK's notice that its 2027 releases need Node 22 is for whoever upgrades it (README), not for every run.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { runAlertPowerBench } from './alert-power';
@@ -9,6 +9,10 @@ import { runCliBench } from './cli';
 import { runForgetBench } from './forget';
 import { runIkmBench } from './ikm';
 import { runNationalBench } from './national';
+import { runPredictBench } from './pls-predict';
+import { runPlscBench } from './plsc';
+import { runHocBench } from './pls-hoc';
+import { runMgaBench } from './pls-mga';
 import { runStartBench } from './start';
 
 const BENCHES: Record<string, () => Promise<unknown>> = {
@@ -20,6 +24,10 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   start: () => runStartBench(),
   forget: () => runForgetBench(),
   ikm: () => runIkmBench(),
+  predict: () => runPredictBench(),
+  plsc: () => runPlscBench(),
+  hoc: () => runHocBench(),
+  mga: () => runMgaBench(),
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

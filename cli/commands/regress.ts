@@ -1,4 +1,4 @@
-// satmon regress: OLS with an intercept and SPSS-style diagnostics on columns of a numeric CSV.
+// satmon regress: OLS (with an intercept unless --no-intercept) and SPSS-style diagnostics on columns of a numeric CSV.
 import { writeFile } from 'node:fs/promises';
 import { parseFlags, required } from '../args';
 import { CliError } from '../errors';
@@ -11,11 +11,19 @@ import type { Format } from '../../shared/i18n/format';
 
 export const summary = 'OLS regression with SPSS-style diagnostics';
 
-const HELP = `Usage: satmon regress --data D.csv --y COL --x COL,COL,... [--weights COL] [--missing CODE[,CODE]] [--out R.json] [--format json|table]
+const HELP = `Usage: satmon regress --data D.csv --y COL --x COL,COL,... [--no-intercept] [--weights COL] [--missing CODE[,CODE]] [--out R.json] [--format json|table]
+
+Fits as R's lm. A predictor that is a linear combination of earlier ones (or constant, with an intercept) is
+reported as R does: coefficient NA (null in the JSON), a warning naming it, the fit of the other predictors. An exact
+or near-exact fit is computed and warned about (R: "essentially perfect fit: summary may be unreliable"). Warnings
+go to standard error and into the JSON's "warnings".
 
   --data     numeric CSV with a header row
   --y        dependent column
-  --x        predictor columns, comma-separated (an intercept is always added)
+  --x        predictor columns, comma-separated (an intercept is added unless --no-intercept)
+  --no-intercept
+             regression through the origin, R's lm(y ~ 0 + x): R², adjusted R², F and the ANOVA use the uncentred
+             total sum of squares (SPSS's "Uncentered Total"), the regression df is the number of predictors
   --weights  column of survey weights (frequency semantics: a row of weight k counts as k copies; >= 0, 0 = row
              left out; a blank or missing weight is an error); weighted least squares, and the output gives
              the effective n and design effect
@@ -34,6 +42,7 @@ export async function run(argv: string[]): Promise<number> {
       x: { type: 'string' },
       missing: { type: 'string' },
       weights: { type: 'string' },
+      'no-intercept': { type: 'boolean' },
       out: { type: 'string' },
       format: { type: 'string' },
     },
@@ -62,13 +71,14 @@ export async function run(argv: string[]): Promise<number> {
   }
   let result: RegressionResult;
   try {
-    result = regress(table, y, x, weights ? { weights } : {});
+    result = regress(table, y, x, { ...(weights ? { weights } : {}), intercept: !flags['no-intercept'] });
     if (result.weights) result = { ...result, weights: { column: weightCol!, ...result.weights } };
   } catch (e) {
     if (e instanceof StatsInputError) throw new CliError(`${data}: ${e.message}`);
     throw e;
   }
 
+  for (const w of result.warnings) process.stderr.write(`satmon regress: warning: ${w}\n`);
   const json = JSON.stringify(result, null, 2) + '\n';
   if (flags.out !== undefined) {
     await writeFile(flags.out, json);
@@ -85,13 +95,14 @@ export function regressionTables(r: RegressionResult, fmt: Format = cliFormat())
   const { t } = fmt;
   const num = (v: number) => formatNumber(v, fmt);
   const constant = (name: string) => (name === CONSTANT ? t('cli.regress.constant') : name);
-  const predictors = t('cli.regress.predictors', { predictors: r.predictors.join(', ') });
+  const predictors = t(r.intercept ? 'cli.regress.predictors' : 'cli.regress.predictorsNoConstant', { predictors: r.predictors.join(', ') });
   const dependent = t('cli.regress.dependent', { dependent: r.dependent });
   const sample = t('cli.listwiseN', { n: fmt.int(r.weights ? r.weights.n : r.n), excluded: fmt.int(r.missing.rowsExcluded), read: fmt.int(r.missing.rowsRead) });
   const wt = r.weights;
   const weighted = wt ? [t('cli.regress.weighted', {
     column: wt.column ?? 'w', rows: fmt.int(wt.n), sum: fmt.num(wt.sum, 2), nEffective: fmt.num(wt.nEffective, 1), deff: fmt.num(wt.deff, 3),
   })] : [];
+  const origin = r.intercept ? [] : [t('cli.regress.throughOrigin')];
   const model = { header: t('cli.model') };
   const sig = { header: 'Sig.', decimals: 3 };
   const stdError = { header: t('cli.regress.stdError'), decimals: 3 };
@@ -107,8 +118,8 @@ export function regressionTables(r: RegressionResult, fmt: Format = cliFormat())
         { header: t('cli.regress.seEstimate'), decimals: 5 },
         { header: 'Durbin-Watson', decimals: 3 },
       ],
-      [['1', r.r, r.r2, r.adjR2, r.residualSE, r.durbinWatson]],
-      { title: t('cli.regress.summary'), footnotes: [`a. ${predictors}`, `b. ${dependent}`, sample, ...weighted], fmt },
+      [['1', r.r, r.r2, r.adjR2, r.residualSE, Number.isNaN(r.durbinWatson) ? null : r.durbinWatson]],
+      { title: t('cli.regress.summary'), footnotes: [`a. ${predictors}`, `b. ${dependent}`, sample, ...weighted, ...origin], fmt },
     ),
   );
 
@@ -126,7 +137,7 @@ export function regressionTables(r: RegressionResult, fmt: Format = cliFormat())
       [
         [`1 ${t('cli.regress.regression')}`, a.regression.sumSq, a.regression.df, a.regression.meanSq, r.f, r.fP],
         [`  ${t('cli.regress.residual')}`, a.residual.sumSq, a.residual.df, a.residual.meanSq, null, null],
-        [`  ${t('cli.regress.total')}`, a.total.sumSq, a.total.df, null, null, null],
+        [`  ${t(r.intercept ? 'cli.regress.total' : 'cli.regress.uncenteredTotal')}`, a.total.sumSq, a.total.df, null, null, null],
       ],
       {
         title: 'ANOVA',
@@ -149,16 +160,13 @@ export function regressionTables(r: RegressionResult, fmt: Format = cliFormat())
         { header: t('cli.regress.tolerance'), decimals: 3 },
         { header: 'VIF', decimals: 3 },
       ],
-      r.coefficients.map((c, j) => [
-        j === 0 ? `1 ${constant(c.name)}` : `  ${c.name}`,
-        c.b,
-        c.se,
-        c.beta,
-        c.t,
-        c.p,
-        j === 0 ? null : r.tolerance[c.name],
-        j === 0 ? null : r.vif[c.name],
-      ]),
+      r.coefficients.map((c, j) => {
+        const label = `${j === 0 ? '1' : ' '} ${constant(c.name)}`;
+        const isConstant = c.name === CONSTANT;
+        // an aliased predictor: NA as R prints it
+        if (Number.isNaN(c.b)) return [label, 'NA', 'NA', isConstant ? null : 'NA', 'NA', 'NA', null, null];
+        return [label, c.b, c.se, c.beta, c.t, c.p, isConstant ? null : r.tolerance[c.name], isConstant ? null : r.vif[c.name]];
+      }),
       {
         title: t('cli.regress.coefficients'),
         footnotes: [`a. ${dependent}`, t('cli.regress.tTable', { alpha: num(r.critical.alpha), df: r.df.residual, t: fmt.num(r.critical.t, 3) })],

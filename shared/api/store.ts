@@ -1,5 +1,6 @@
 // The dashboard's reads, in terms of the key design (shared/layout/keys.ts): each method is one Query, one
 // BatchGet, one Get or one S3 object. No authorization here (./views.ts decides what a principal sees).
+import type { StoredPathTest } from '../assess/path-tests';
 import type { AlertItem, AssessmentItem, MetricItem, SummaryItem } from '../assess/records';
 import type { UnitResult } from '../assess/recompute';
 import { partitionsOfRecord, type ConflictItem, type DropRecord } from '../pipeline/drops';
@@ -106,6 +107,11 @@ export class DashboardStore {
   async result(summary: SummaryItem | undefined): Promise<UnitResult | undefined> {
     if (!summary?.resultKey) return undefined;
     return (await this.backend.getJson(summary.resultKey)) as UnitResult | undefined;
+  }
+
+  /** A branch's paths tested against the rest of the network's (written by the network's recompute), if any. */
+  async branchPathTests(branch: string, period: string): Promise<StoredPathTest | undefined> {
+    return (await this.backend.getJson(S3_LAYOUT.branchPathTests(period, branch))) as StoredPathTest | undefined;
   }
 
   /** Open alerts of the whole network, newest episode first (GSI1 ALERTS#OPEN, sort key <since>#<branch>#<metric>). */

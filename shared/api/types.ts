@@ -143,7 +143,17 @@ export interface PathRow {
   p: number | null;
   ciLow: number | null;
   ciHigh: number | null;
+  /** A direct path tested against the rest of the network (ModelView.comparisons.network), when there is a test. */
+  vsNetwork?: PathTestView;
+  /** A direct path of a branch's year tested against its year before (ModelView.comparisons.previousYear). */
+  vsPreviousYear?: PathTestView;
 }
+
+/** One path of a permutation test (shared/assess/path-tests.ts): the other group's coefficient, the difference, its p. */
+export interface PathTestView { other: number | null; diff: number | null; p: number | null }
+
+/** What a path test compared: respondents in each group, permutations, whether the rest of the network was sampled. */
+export interface PathTestInfo { n: number; nOther: number; permutations: number; restSampled: boolean; otherPeriod?: string }
 
 export interface ModelView {
   unit: string;
@@ -156,6 +166,8 @@ export interface ModelView {
   loadings: { construct: string; item: string; loading: number | null; ciLow: number | null; ciHigh: number | null }[];
   htmt: { a: string; b: string; value: number | null; ciHigh: number | null }[];
   fornellLarcker: { rows: string[]; cols: string[]; values: (number | null)[][] };
+  /** The path tests behind PathRow.vsNetwork / vsPreviousYear (a branch's model only). */
+  comparisons?: { network?: PathTestInfo; previousYear?: PathTestInfo };
 }
 
 export interface ModelStatus { state: string; reason?: string }

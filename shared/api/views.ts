@@ -8,6 +8,7 @@ import type { Observation } from '../assess/alert-rule';
 import type { AlertItem, MetricItem, SummaryItem } from '../assess/records';
 import type { IndexValue, UnitResult } from '../assess/recompute';
 import type { ProgrammeRow } from '../assess/programme-table';
+import type { PathComparison } from '../assess/path-tests';
 import type { WeightingInfo, WeightingMethod } from '../assess/weighting';
 import type { ParamSummary } from '../stats/bootstrap';
 import { assertBranch, canReadBranch, visibleBranches, type Principal } from '../auth';
@@ -22,7 +23,7 @@ import { METRIC_NAME_KEY } from '../i18n/messages/common';
 import {
   METRICS,
   type AlertView, type AlertsResponse, type BranchInfo, type BranchResultsResponse, type Change, type DropsResponse, type Estimate,
-  type IpmaView, type LoyaltyView, type MeResponse, type ModelView, type OverviewResponse, type PathRow, type ProgrammeTable,
+  type IpmaView, type LoyaltyView, type MeResponse, type ModelView, type OverviewResponse, type PathRow, type PathTestInfo, type PathTestView, type ProgrammeTable,
   type RankingRow, type SeriesPoint, type SeriesResponse, type Share, type WatchMarker, type WatchView, type WeightingView, type Withheld,
 } from './types';
 
@@ -216,17 +217,36 @@ function pathRow(ps: ParamSummary, kind: PathRow['kind']): PathRow {
   };
 }
 
-export function modelView(r: UnitResult | undefined, unit: string): ModelView | null {
+/** A test's figure for one direct path (matched by its ends), or undefined when the test has no such path. */
+function pathTest(t: PathComparison | undefined, from: string, to: string): PathTestView | undefined {
+  const d = t?.paths.find((x) => x.from === from && x.to === to);
+  return d ? { other: num(d.other), diff: num(d.diff), p: num(d.p) } : undefined;
+}
+
+function testInfo(t: PathComparison): PathTestInfo {
+  return { n: t.n, nOther: t.nOther, permutations: t.permutations, restSampled: !!t.restSampled, ...(t.otherPeriod ? { otherPeriod: t.otherPeriod } : {}) };
+}
+
+/** vsNetwork: the branch's paths tested against the rest of the network (current and not withheld). */
+export function modelView(r: UnitResult | undefined, unit: string, vsNetwork?: PathComparison): ModelView | null {
   const s = r?.satisfaction;
   if (!r || !s) return null;
   const est = s.estimate;
   const boot = s.bootstrap;
   const loadCi = new Map(boot.loadings.map((l) => [`${l.to}#${l.from}`, l]));
   const htmtCi = new Map(boot.htmt.map((h) => [`${h.from}#${h.to}`, h]));
+  const vsYear = r.pathTests?.vsPreviousYear;
+  const direct = (x: ParamSummary): PathRow => {
+    const row = pathRow(x, 'direct');
+    const net = pathTest(vsNetwork, x.from, x.to), year = pathTest(vsYear, x.from, x.to);
+    return { ...row, ...(net ? { vsNetwork: net } : {}), ...(year ? { vsPreviousYear: year } : {}) };
+  };
+  const comparisons = { ...(vsNetwork ? { network: testInfo(vsNetwork) } : {}), ...(vsYear ? { previousYear: testInfo(vsYear) } : {}) };
   return {
     unit, period: r.period, n: r.n,
     bootstrap: { nboot: boot.nboot, nSuccessful: boot.nSuccessful, alpha: boot.alpha },
-    paths: [...boot.paths.map((x) => pathRow(x, 'direct')), ...boot.specificIndirect.map((x) => pathRow(x, 'indirect'))],
+    paths: [...boot.paths.map(direct), ...boot.specificIndirect.map((x) => pathRow(x, 'indirect'))],
+    ...(Object.keys(comparisons).length ? { comparisons } : {}),
     rSquared: Object.fromEntries(Object.entries(est.rSquared).map(([c, v]) => [c, { r2: num(v.r2), adjR2: num(v.adjR2) }])),
     reliability: Object.entries(est.reliability)
       .filter(([c]) => !c.includes('*')) // an interaction term has no reflective measurement model
@@ -463,9 +483,9 @@ export async function seriesView(store: DashboardStore, p: Principal, branch: st
 export async function branchResultsView(store: DashboardStore, p: Principal, branch: string, period: string): Promise<BranchResultsResponse> {
   assertBranch(p, branch);
   const info = await branchInfo(store, branch);
-  const [summary, network, plan, watchItems] = await Promise.all([
+  const [summary, network, plan, watchItems, pathTests] = await Promise.all([
     store.summary({ kind: 'branch', id: branch }, period), store.summary({ kind: 'network' }, period), wholeDisclosure(store, p, period),
-    store.branchWatches(branch),
+    store.branchWatches(branch), store.branchPathTests(branch, period),
   ]);
   if (!summary) throw new ApiError(404, 'api.error.noBranchResults', { branch, period });
   const result = await store.result(summary);
@@ -480,13 +500,14 @@ export async function branchResultsView(store: DashboardStore, p: Principal, bra
     weighting: weightingView(summary.weighting, 'branch', summary.n, p),
     networkWeighting: whyNetwork || !network ? null : weightingView(network.weighting, 'network', network.n, p),
     watches: sortEpisodes(watchItems.map((w) => watchView(w, byId))),
-    model: modelView(result, summary.unit),
+    // The rest of the network's paths are the network's figures: withheld alike; a test of an older network result is none.
+    model: modelView(result, summary.unit, !whyNetwork && pathTests && pathTests.networkInputHash === network?.inputHash ? pathTests : undefined),
     ipma: ipmaView(result),
     loyalty: loyaltyView(result),
     programmes: programmeCells(summary.programmes),
     breakdowns: Object.fromEntries(Object.entries(summary.breakdowns ?? {}).map(([dim, groups]) => [dim,
       Object.fromEntries(Object.entries(groups).map(([g, v]) => [g, { n: v.n, indices: byMetric((m) => estimate(v.indices?.[m], 'unweighted')) }]))])),
-    withheld: whyNetwork ? { network: whyNetwork, vsNetwork: whyNetwork, networkWeighting: whyNetwork } : {},
+    withheld: whyNetwork ? { network: whyNetwork, vsNetwork: whyNetwork, networkWeighting: whyNetwork, 'model.paths.vsNetwork': whyNetwork } : {},
   };
 }
 

@@ -22,6 +22,7 @@ import { weightedSimpleIndex, type IntervalEstimate } from '../stats/weighted-in
 import { weightSummary } from '../stats/survey-weights';
 import type { UnitDraws } from './aggregate';
 import { createUnitEstimator, unitEstimatorRecipe, type IndexPlan } from './unit-estimator';
+import { branchesVersusRest, yearVersusYear, type PathComparison } from './path-tests';
 
 export interface RecomputeSettings {
   nboot: number;
@@ -33,9 +34,12 @@ export interface RecomputeSettings {
   workers: number;
   /** BCa intervals need n leave-one-out estimates; off for large aggregates. */
   bca: boolean;
+  /** Permutations of the path tests (./path-tests.ts; 0: none) and the largest rest-of-network group they use. */
+  permutations: number;
+  restRows: number;
 }
 
-export const DEFAULT_SETTINGS: RecomputeSettings = { nboot: 5000, seed: 20240101, minN: 30, alpha: 0.05, workers: 1, bca: false };
+export const DEFAULT_SETTINGS: RecomputeSettings = { nboot: 5000, seed: 20240101, minN: 30, alpha: 0.05, workers: 1, bca: false, permutations: 500, restRows: 2000 };
 
 /** The constructs that get an index, with the model that supplies their weights. */
 export const INDEX_CONSTRUCTS = ['TRUST', 'SAT', 'LOY', 'CRM', 'SQ', 'GOV'] as const;
@@ -80,6 +84,13 @@ export interface UnitResult {
   profile: Record<string, Record<string, number>>;
   /** How the unit's respondents or branches are weighted (issue 15); absent in results written before it. */
   weighting?: WeightingInfo;
+  /** A branch's year: its structural paths against its year before (./path-tests.ts). */
+  pathTests?: { vsPreviousYear?: PathComparison };
+  /**
+   * The network only, until the pipeline stores each entry beside its branch's result: every branch's paths against
+   * the rest of the network's.
+   */
+  branchPathTests?: Record<string, PathComparison>;
 }
 
 /** The unit's SKM figures (its IKM and NRR series are also in `indices` as IKM and NRR_<unsur>). */
@@ -108,6 +119,10 @@ export interface RecomputeContext {
   weighting?: WeightingInfo;
   /** Receives the bootstrap draws of the unit's indices (a branch's draws make its aggregates' CIs: ./aggregate.ts). */
   onDraws?: (draws: UnitDraws) => void;
+  /** The same unit's rows of the year before (a branch's year): its paths are tested against them. */
+  previousYear?: { period: string; frame: SurveyFrame };
+  /** The network: test every branch's paths against the rest of the network's. */
+  branchPathTests?: boolean;
 }
 
 const hasAll = (t: DataTable, items: readonly string[]) => items.every((i) => t.names.includes(i));
@@ -278,6 +293,12 @@ export async function recomputeUnit(allRows: SurveyFrame, ctx: RecomputeContext,
             TRUST: ipma('TRUST', mainPaths, indexInputs, t, ctx.scale),
           },
         };
+        const testSettings = { permutations: settings.permutations, seed: settings.seed, minN: settings.minN, restRows: settings.restRows };
+        if (ctx.previousYear) {
+          const vs = yearVersusYear(frame, questionnaireRows(ctx.previousYear.frame, ctx.ikm?.unsur ?? []), ctx.previousYear.period, satisfaction, testSettings);
+          if (vs) result.pathTests = { vsPreviousYear: vs };
+        }
+        if (ctx.branchPathTests) result.branchPathTests = branchesVersusRest(frame, satisfaction, testSettings);
       }
     } catch (e) {
       result.status.satisfaction = { state: 'failed', reason: (e as Error).message };
@@ -291,6 +312,9 @@ export async function recomputeUnit(allRows: SurveyFrame, ctx: RecomputeContext,
   } else {
     try {
       result.loyalty = fitLoyaltyModel(loyalty, t, t.weights ? { weights: t.weights } : {});
+      // an aliased dimension (coefficient NaN, stored as null) or an essentially perfect fit: estimated, with the reason
+      const warnings = result.loyalty.regression.warnings;
+      if (warnings.length > 0) result.status.loyalty = { state: 'ok', reason: warnings.join('; ') };
     } catch (e) {
       result.status.loyalty = { state: 'failed', reason: (e as Error).message };
     }

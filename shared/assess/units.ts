@@ -34,6 +34,8 @@ export function settingsFor(unit: Unit, s: RecomputeEnvSettings, onLambda: boole
     // A Lambda bundle is one file without the worker module: bootstrap in the handler's own thread there.
     workers: onLambda ? 1 : s.workers,
     bca: !aggregate && s.bca,
+    permutations: s.permutations,
+    restRows: s.restRows,
   };
 }
 

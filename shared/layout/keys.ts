@@ -29,8 +29,9 @@ import { kindTag } from '../period';
  * 4: respondent ids stored as pseudonyms, free text masked, rejects without the original rows.
  * 5: the SKM (U1-U9, IKM and NRR series, the summary's ikm and profile), occupation, instrument 1.1.0.
  * 6: weighting on every figure, branches' bootstrap draws, population-weighted aggregates, watch episodes.
+ * 7: path tests (a branch's paths against the rest of the network's and against its year before).
  */
-export const STORAGE_LAYOUT_VERSION = 6;
+export const STORAGE_LAYOUT_VERSION = 7;
 
 export type Unit = { kind: 'branch'; id: string } | { kind: 'region'; id: string } | { kind: 'network' };
 
@@ -123,6 +124,8 @@ export const S3_LAYOUT = {
   result: (period: string, unit: string) => `results/period=${period}/${unit}.json`,
   /** A branch's bootstrap draws of its indices, read by its region's and the network's recompute (assess/aggregate.ts). */
   draws: (period: string, unit: string) => `results/period=${period}/${unit}.draws.json`,
+  /** A branch's paths tested against the rest of the network's, written by the network's recompute (assess/path-tests.ts). */
+  branchPathTests: (period: string, branch: string) => `results/period=${period}/BRANCH_${branch}.paths-vs-network.json`,
   assessment: (period: string) => `results/period=${period}/ASSESSMENT.json`,
   /** Branch directory (id, region, name) the assessments group by; uploaded with the deployment or by `npm start`. */
   branches: 'config/branches.json',

@@ -7,6 +7,7 @@ import { frameFromCleanCsv } from '../assess/frame';
 import { unitWeights } from '../assess/unit-weights';
 import { populationYearOf } from '../assess/weighting';
 import { contextFromInstrument, recomputeUnit, type UnitResult } from '../assess/recompute';
+import type { StoredPathTest } from '../assess/path-tests';
 import { recordsForResult, type SummaryItem } from '../assess/records';
 import { branchOfCleanKey, partPrefixes, populationOf, settingsFor } from '../assess/units';
 import { isYear } from '../period';
@@ -55,22 +56,32 @@ export async function recomputeOne(d: RecomputeDeps, req: RecomputeRequest): Pro
   const population = populationOf(req.unit, d.branches);
   // A region or the network weights its branches' own results by population: those results are part of its input.
   const members = req.unit.kind === 'branch' ? undefined : await memberResults(d, parts, req.period);
-  const inputHash = inputHashOf(d, req.unit, parts, members?.weighted);
+  // A branch's year is tested against its year before (assess/path-tests.ts): those rows are part of its input.
+  const before = req.unit.kind === 'branch' && isYear(req.period) ? await yearBeforeParts(d, req.period, req.unit.id) : undefined;
+  const inputHash = inputHashOf(d, req.unit, parts, members?.weighted, before?.parts);
   const summaryKey = keys.periodSummary(req.unit, req.period);
   const previous = await d.storage.items.get<SummaryItem>(summaryKey);
   if (previous?.inputHash === inputHash) {
     await clearDirty(d, req);
     return { unit: req.unit, period: req.period, n: previous.n, skipped: true, status: previous.status, parts: parts.length, ms: elapsed() };
   }
-  const texts = await Promise.all(parts.map(async (p) => ({ text: await requireText(d.storage.objects, d.curatedBucket, p.key), source: p.key })));
-  const read = frameFromCleanCsv(texts, d.instrument);
+  const readFrame = async (ps: readonly { key: string }[]) =>
+    frameFromCleanCsv(await Promise.all(ps.map(async (p) => ({ text: await requireText(d.storage.objects, d.curatedBucket, p.key), source: p.key }))), d.instrument);
+  const read = await readFrame(parts);
   // An aggregate that cannot weight its branches' results (a branch without its own result) pools its respondents:
   // its models too, so every figure is what its label says.
   const weighting = members && !members.weighted ? { info: pooledWeighting(read.n) } : unitWeights(read, req.unit, d.branches);
   const frame = weighting.weights ? { ...read, weights: weighting.weights } : read;
   let draws: UnitDraws | undefined;
-  const ctx = { ...contextFromInstrument(d.instrument, req.unit, req.period, population), weighting: weighting.info, onDraws: (x: UnitDraws) => { draws = x; } };
+  const ctx = {
+    ...contextFromInstrument(d.instrument, req.unit, req.period, population), weighting: weighting.info, onDraws: (x: UnitDraws) => { draws = x; },
+    ...(before?.parts.length ? { previousYear: { period: before.period, frame: await readFrame(before.parts) } } : {}),
+    ...(req.unit.kind === 'network' ? { branchPathTests: true } : {}),
+  };
   const result = await recomputeUnit(frame, ctx, settings);
+  // Each branch's test against the rest of the network goes beside that branch's result (its manager reads only it).
+  const branchTests = result.branchPathTests;
+  delete result.branchPathTests;
   if (members) await weightAggregate(d, result, members, req.period, settings.alpha);
   const region = req.unit.kind === 'branch' ? regionOf(req.unit.id) : undefined;
   const { summary, metrics } = recordsForResult(result, inputHash, region);
@@ -78,6 +89,10 @@ export async function recomputeOne(d: RecomputeDeps, req: RecomputeRequest): Pro
   // input hash of the summary they belong to, so an aggregate never combines draws of an older result.
   if (req.unit.kind === 'branch' && draws) {
     await d.storage.objects.put(d.curatedBucket, drawsKey(req.unit, req.period), encodeDraws(draws, inputHash), 'application/json');
+  }
+  for (const [branch, test] of Object.entries(branchTests ?? {})) {
+    const stored: StoredPathTest = { networkInputHash: inputHash, ...test };
+    await d.storage.objects.put(d.curatedBucket, S3_LAYOUT.branchPathTests(req.period, branch), JSON.stringify(stored), 'application/json');
   }
   await d.storage.objects.put(d.curatedBucket, summary.resultKey, JSON.stringify(result), 'application/json');
   // Metrics that no longer exist (e.g. an item dropped from the instrument) are removed with the rewrite.
@@ -126,14 +141,14 @@ async function finishedParts(d: RecomputeDeps, parts: { key: string; etag: strin
  * What a unit's result depends on: its live parts (key and ETag), the settings (worker threads change speed, not
  * results), the instrument, the directory figures its weights use, and for an aggregate its members' results.
  */
-function inputHashOf(d: RecomputeDeps, unit: Unit, parts: readonly { key: string; etag: string }[], members?: readonly Member[]): string {
+function inputHashOf(d: RecomputeDeps, unit: Unit, parts: readonly { key: string; etag: string }[], members?: readonly Member[], before?: readonly { key: string; etag: string }[]): string {
   const { workers: _workers, ...resultSettings } = settingsFor(unit, d.settings, d.onLambda);
   const population = populationOf(unit, d.branches);
   const regionOf = (b: string) => d.branches?.get(b)?.region;
   return createHash('sha256')
     .update(JSON.stringify({
-      // 2: results with weighting and stored draws (issue 15): older results are recomputed once
-      results: 2, parts, settings: resultSettings, instrument: `${d.instrument.id}@${d.instrument.version}`, ...(population !== undefined ? { population } : {}),
+      // 2: results with weighting and stored draws (issue 15); 3: path tests (issue 14). Older results are recomputed once.
+      results: 3, parts, ...(before?.length ? { before } : {}), settings: resultSettings, instrument: `${d.instrument.id}@${d.instrument.version}`, ...(population !== undefined ? { population } : {}),
       ...(members ? { members: members.map((m) => [m.branch, m.population, m.populationYear ?? null, m.summary.inputHash]) } : {}),
       ...weightInputs(unit, d.branches, regionOf),
     }))
@@ -163,6 +178,18 @@ export function drawsKey(u: Unit, period: string): string {
   return S3_LAYOUT.draws(period, unitPk(u).replace('#', '_'));
 }
 
+/** The live parts of the year before `year`, of one branch or (without one) of every branch. */
+async function yearBeforeParts(d: RecomputeDeps, year: string, branch?: string): Promise<{ period: string; parts: { key: string; etag: string }[] }> {
+  const period = String(Number(year) - 1);
+  const unit: Unit = branch ? { kind: 'branch', id: branch } : { kind: 'network' };
+  const found: { key: string; etag: string }[] = [];
+  for (const prefix of partPrefixes(unit, period, () => undefined).prefixes) {
+    for await (const o of d.storage.objects.list(d.curatedBucket, prefix)) found.push({ key: o.key, etag: o.etag });
+  }
+  found.sort((a, b) => a.key.localeCompare(b.key));
+  return { period, parts: await finishedParts(d, found, period) };
+}
+
 interface Member { branch: string; population: number; populationYear?: string; summary: SummaryItem }
 
 /**
@@ -181,7 +208,10 @@ async function memberResults(d: RecomputeDeps, parts: readonly { key: string; et
     const got = await d.storage.items.batchGet<SummaryItem>(ids.slice(i, i + 100).map((b) => keys.periodSummary({ kind: 'branch', id: b }, period)));
     for (const s of got) found.set(s.unit, s);
   }
-  const current = (b: string) => found.get(b)?.inputHash === inputHashOf(d, { kind: 'branch', id: b }, parts.filter((p) => branchOfCleanKey(p.key) === b));
+  // A branch's year also read its year before (its path test): the same parts make the same hash.
+  const before = isYear(period) ? (await yearBeforeParts(d, period)).parts : undefined;
+  const ofBranch = (ps: readonly { key: string; etag: string }[], b: string) => ps.filter((p) => branchOfCleanKey(p.key) === b);
+  const current = (b: string) => found.get(b)?.inputHash === inputHashOf(d, { kind: 'branch', id: b }, ofBranch(parts, b), undefined, before && ofBranch(before, b));
   const noResult = ids.filter((b) => !current(b));
   if (noResult.length) return { missing: noResult };
   return {

@@ -1,7 +1,18 @@
-// OLS with an intercept and the diagnostics an SPSS "Linear Regression" run prints (Model Summary, ANOVA,
-// Coefficients with collinearity statistics, Durbin-Watson, a one-sample KS test of the unstandardized
+// OLS (with an intercept by default) and the diagnostics an SPSS "Linear Regression" run prints (Model Summary,
+// ANOVA, Coefficients with collinearity statistics, Durbin-Watson, a one-sample KS test of the unstandardized
 // residuals) plus the heteroscedasticity tests the seed-003 paper only eyeballs on a scatterplot.
 // Solved by Householder QR (ml-matrix) of the design [1, X]; (X'X)⁻¹ = R⁻¹R⁻ᵀ is never formed from X'X.
+//
+// As R's lm / summary.lm (checked in test/unit/shared/stats/regression-options.test.ts against
+// test/fixtures/cli-options/regress.R):
+// - without an intercept (opts.intercept = false, lm(y ~ 0 + x)) R², adjusted R², F and the ANOVA use the
+//   uncentred total Σy² (SPSS's "Uncentered Total"), the regression df is the number of coefficients, the total df n;
+// - an aliased column (numerically a linear combination of earlier columns, the intercept included: lm's dqrdc2
+//   with tol = 1e-7 moves it to the end) gets coefficient NaN (R's NA), is named in `aliased` and `warnings`, and the
+//   fit is that of the remaining columns (its rank sets the df);
+// - an essentially perfect fit (residual variance below 1e-30 of the fitted values' scale, summary.lm's test) is
+//   computed and warned about ("essentially perfect fit: summary may be unreliable"); Durbin-Watson (NaN) and the
+//   heteroscedasticity tests (null) are then left out: they would describe rounding noise.
 //
 // Optional frequency weights (opts.weights): a row of weight k counts as k copies of it, N = Σw, residual df = N − p,
 // so integer weights give every figure of the data with each row repeated in place (tested to 1e-12), Durbin-Watson
@@ -67,6 +78,12 @@ export interface Glejser {
 export interface RegressionResult {
   dependent: string;
   predictors: string[];
+  /** false: regression through the origin (R's lm(y ~ 0 + x)). */
+  intercept: boolean;
+  /** Predictors whose coefficient is NaN (R's NA): linearly dependent on earlier columns, left out of the fit. */
+  aliased: string[];
+  /** Warnings in English (aliased predictors, an essentially perfect fit); the CLI prints them on stderr. */
+  warnings: string[];
   /** Complete rows used (with weights: Σw over them, the rows they stand for). */
   n: number;
   /** With frequency weights: rows used (weight > 0), Σw, Kish's effective n and design effect; the data column they came from when known. */
@@ -77,7 +94,7 @@ export interface RegressionResult {
   r: number;
   r2: number;
   adjR2: number;
-  /** SPSS "Std. Error of the Estimate": √(SSE/(n−k−1)). */
+  /** SPSS "Std. Error of the Estimate": √(SSE/df_res), df_res = n − rank (R's sigma). */
   residualSE: number;
   f: number;
   fP: number;
@@ -89,9 +106,15 @@ export interface RegressionResult {
   };
   /** Table values the paper compares with: t(1−α/2, df_res) and F(1−α; k, df_res). */
   critical: { alpha: number; t: number; f: number };
+  /**
+   * 1/(1 − R²_j) of x_j on the other (non-aliased) predictors with an intercept, also for a model without one (the
+   * collinearity of the predictors does not depend on it); NaN for an aliased or constant predictor.
+   */
   vif: Record<string, number>;
   tolerance: Record<string, number>;
+  /** NaN for an essentially perfect fit. */
   durbinWatson: number;
+  /** Of the residuals; on an essentially perfect fit it describes rounding noise (the warning says so). */
   ks: KsNormality;
   breuschPagan: BreuschPagan | null;
   glejser: Glejser | null;
@@ -102,6 +125,8 @@ export interface RegressOptions {
   alpha?: number;
   /** Frequency weights of the rows (>= 0, finite), aligned with the table's rows (regressComplete: with y). */
   weights?: ArrayLike<number>;
+  /** Fit a constant (default true); false: regression through the origin, R's lm(y ~ 0 + x). */
+  intercept?: boolean;
 }
 
 /** Throws naming the (1-based) row of the first weight that is negative, NaN or infinite. */
@@ -165,37 +190,48 @@ export function regressComplete(
   const rows = y.length;
   const n = w ? wsum(w) : rows;
   const k = xs.length;
-  if (n <= k + 1) {
-    throw new StatsInputError(
-      `too few complete rows: n = ${n}, but ${k + 1} coefficients ((Constant) + ${k} predictors) need n > ${k + 1}`,
-    );
+  const intercept = opts.intercept ?? true;
+  const p = k + (intercept ? 1 : 0);
+  if (n <= p) {
+    const what = intercept ? `${p} coefficients ((Constant) + ${k} predictors)` : `${p} coefficients (no intercept)`;
+    throw new StatsInputError(`too few complete rows: n = ${n}, but ${what} need n > ${p}`);
   }
-  if (wSumSq(y, w) === 0) throw new StatsInputError(`dependent variable '${yName}' is constant`);
+  if (intercept ? wSumSq(y, w) === 0 : wSumSqRaw(y, w) === 0) {
+    throw new StatsInputError(intercept ? `dependent variable '${yName}' is constant` : `dependent variable '${yName}' is 0 on every row`);
+  }
 
-  const design = buildDesign(xNames, xs, w);
+  if (!intercept && xs.every((x) => wSumSqRaw(x, w) === 0)) throw new StatsInputError('every predictor is 0 on every row: nothing to fit without an intercept');
+  const design = intercept ? buildDesign([CONSTANT, ...xNames], [ones(rows), ...xs], w, true) : buildDesign(xNames, xs, w, false);
+  if (n <= design.names.length) {
+    throw new StatsInputError(`too few complete rows: n = ${n} for ${design.names.length} coefficients`);
+  }
+  const aliased = design.aliased.map((a) => a.name);
+  const warnings = design.aliased.map(aliasWarning);
   const fit = fitOls(design, y);
   const fittedScale = wMean(fit.fitted, w) ** 2 + wSumSq(fit.fitted, w) / (n - 1);
-  if (fit.sse / fit.dfRes < fittedScale * 1e-30) {
-    throw new StatsInputError(`essentially perfect fit of '${yName}' (residuals all ~0): test statistics are undefined`);
-  }
+  // summary.lm: resvar < (mean(f)^2 + var(f)) * 1e-30 (a zero residual variance included)
+  const perfect = fit.sse / fit.dfRes < fittedScale * 1e-30;
+  if (perfect) warnings.push(`essentially perfect fit of '${yName}': summary may be unreliable (R's summary.lm warns the same); Durbin-Watson and the heteroscedasticity tests are left out`);
 
   const wSd = (v: Float64Array) => (w ? Math.sqrt(wSumSq(v, w) / (n - 1)) : sd(v));
   const sdY = wSd(y);
-  const sdX = xs.map(wSd);
-  const coefficients: Coefficient[] = fit.coef.map((c, j) => ({
-    name: c.name,
-    b: c.b,
-    se: c.se,
-    beta: j === 0 ? null : (c.b * sdX[j - 1]!) / sdY,
-    t: c.t,
-    p: c.p,
-  }));
+  const byName = new Map(fit.coef.map((c) => [c.name, c]));
+  const coefficients: Coefficient[] = (intercept ? [CONSTANT, ...xNames] : xNames).map((name) => {
+    const c = byName.get(name);
+    const j = xNames.indexOf(name);
+    if (!c) return { name, b: NaN, se: NaN, beta: j < 0 ? null : NaN, t: NaN, p: NaN };
+    return { name, b: c.b, se: c.se, beta: j < 0 ? null : (c.b * wSd(xs[j]!)) / sdY, t: c.t, p: c.p };
+  });
 
-  // VIF_j = [(Xc'Xc)⁻¹]_jj · Σ(x_j − x̄_j)²: the slope block of (X'X)⁻¹ with an intercept is (Xc'Xc)⁻¹.
+  // VIF_j = [(Xc'Xc)⁻¹]_jj · Σ(x_j − x̄_j)²: the slope block of (X'X)⁻¹ with an intercept is (Xc'Xc)⁻¹. Without an
+  // intercept the same figure from the design with one (aux), as the collinearity of the predictors is meant.
+  const aux = intercept ? design : auxDesign(design, xNames, xs, w);
   const vif: Record<string, number> = {};
   const tolerance: Record<string, number> = {};
   xNames.forEach((name, j) => {
-    const v = design.covUnscaled.get(j + 1, j + 1) * wSumSq(xs[j]!, w);
+    const pos = aux ? aux.names.indexOf(name) : -1;
+    const ss = wSumSq(xs[j]!, w);
+    const v = pos < 0 || !(ss > 0) ? NaN : aux!.covUnscaled.get(pos, pos) * ss;
     vif[name] = v;
     tolerance[name] = 1 / v;
   });
@@ -204,10 +240,14 @@ export function regressComplete(
   // copies of a row sit together: their differences are 0, so only neighbouring distinct rows add
   let dwNum = 0;
   for (let i = 1; i < rows; i++) dwNum += (e[i]! - e[i - 1]!) ** 2;
+  const dfTotal = n - (intercept ? 1 : 0);
 
   return {
     dependent: yName,
     predictors: [...xNames],
+    intercept,
+    aliased,
+    warnings,
     n,
     ...(w ? { weights: weightFigures(w) } : {}),
     missing: { method: 'listwise', rowsRead: rows, rowsExcluded: 0, excludedRows: [] },
@@ -222,27 +262,52 @@ export function regressComplete(
     residualSE: Math.sqrt(fit.sse / fit.dfRes),
     f: fit.f,
     fP: fit.fP,
-    df: { regression: k, residual: fit.dfRes, total: n - 1 },
+    df: { regression: fit.dfReg, residual: fit.dfRes, total: dfTotal },
     anova: {
-      regression: { sumSq: fit.ssr, df: k, meanSq: fit.ssr / k },
+      regression: { sumSq: fit.ssr, df: fit.dfReg, meanSq: fit.ssr / fit.dfReg },
       residual: { sumSq: fit.sse, df: fit.dfRes, meanSq: fit.sse / fit.dfRes },
-      total: { sumSq: fit.ssr + fit.sse, df: n - 1 },
+      total: { sumSq: fit.ssr + fit.sse, df: dfTotal },
     },
-    critical: { alpha, t: tQuantile(1 - alpha / 2, fit.dfRes), f: fQuantile(1 - alpha, k, fit.dfRes) },
+    critical: { alpha, t: tQuantile(1 - alpha / 2, fit.dfRes), f: fit.dfReg > 0 ? fQuantile(1 - alpha, fit.dfReg, fit.dfRes) : NaN },
     vif,
     tolerance,
-    durbinWatson: dwNum / fit.sse,
+    durbinWatson: perfect ? NaN : dwNum / fit.sse,
     ks: ksNormality(e, w ?? undefined),
-    breuschPagan: breuschPagan(design, e),
-    glejser: glejser(design, e),
+    breuschPagan: perfect || !aux ? null : breuschPagan(aux, e),
+    glejser: perfect || !aux ? null : glejser(aux, e),
   };
+}
+
+/** The warning for an aliased predictor, naming what it depends on. */
+function aliasWarning(a: AliasedColumn): string {
+  const why = a.zero ? 'is 0 on every row'
+    : a.with.length === 1 && a.with[0] === CONSTANT ? 'is constant (aliased with the intercept)'
+    : `is aliased: a linear combination of ${a.with.join(', ')}`;
+  return `predictor '${a.name}' ${why}; its coefficient is NA (R's lm: "not defined because of singularities") and the other predictors are fitted without it`;
+}
+
+/** The design with an intercept of a no-intercept model's non-aliased predictors (VIF and the residual tests). */
+function auxDesign(d: Design, xNames: string[], xs: Float64Array[], w: Float64Array | null): Design | null {
+  const keep = xNames.flatMap((nm, j) => (d.names.includes(nm) ? [j] : []));
+  if (keep.length === 0) return null;
+  const aux = buildDesign([CONSTANT, ...keep.map((j) => xNames[j]!)], [ones(xs[0]!.length), ...keep.map((j) => xs[j]!)], w, true);
+  return aux.names.length > 1 ? aux : null;
+}
+
+function ones(rows: number): Float64Array {
+  return new Float64Array(rows).fill(1);
 }
 
 // ---------------------------------------------------------------------------------------------------------
 
 interface Design {
+  /** The columns fitted (aliased ones left out), in order. */
   names: string[];
-  /** The design [1, X] (unweighted: fitted values are X·b). */
+  /** Whether names[0] is the constant. */
+  intercept: boolean;
+  /** Columns left out as linearly dependent on earlier ones. */
+  aliased: AliasedColumn[];
+  /** The design of the fitted columns (unweighted: fitted values are X·b). */
   X: Matrix;
   /** Frequency weights (null: all 1), their √ (the QR is of √w·X) and Σw. */
   w: Float64Array | null;
@@ -253,35 +318,54 @@ interface Design {
   covUnscaled: Matrix;
 }
 
-function buildDesign(xNames: string[], xs: Float64Array[], w: Float64Array | null): Design {
-  const rows = xs[0]!.length;
-  const p = xs.length + 1;
-  const names = [CONSTANT, ...xNames];
-  const X = new Matrix(rows, p);
-  for (let i = 0; i < rows; i++) {
-    X.set(i, 0, 1);
-    for (let j = 1; j < p; j++) X.set(i, j, xs[j - 1]![i]!);
-  }
+interface AliasedColumn { name: string; /** the earlier columns it is a combination of */ with: string[]; zero: boolean }
+
+/**
+ * The design of the given columns (the constant first when intercept), dropping, left to right, each column whose
+ * part orthogonal to the columns kept before it is at most tol times its norm (R's dqrdc2 with lm's tol = 1e-7:
+ * the later of linearly dependent columns is the one left out). Norms and QR are of √w·X.
+ */
+function buildDesign(names: string[], cols: Float64Array[], w: Float64Array | null, intercept: boolean): Design {
+  const rows = cols[0]!.length;
   const sw = w ? w.map(Math.sqrt) : null;
-  const Xw = sw ? new Matrix(rows, p) : X;
-  if (sw) for (let i = 0; i < rows; i++) for (let j = 0; j < p; j++) Xw.set(i, j, sw[i]! * X.get(i, j));
-  const qr = new QrDecomposition(Xw);
-  const R = qr.upperTriangularMatrix;
-  // Unpivoted Householder: |R_jj| is the norm of column j orthogonal to columns 0..j−1, so the first
-  // column that falls below tol·‖x_j‖ is the one to name (R's lm would report its coefficient as NA).
-  for (let j = 0; j < p; j++) {
-    const norm = Xw.getColumnVector(j).norm();
-    if (Math.abs(R.get(j, j)) <= COLLINEARITY_TOL * norm) {
-      const name = names[j]!;
-      if (j === 0) throw new StatsInputError('singular design: the intercept column is zero');
-      if (norm === 0 || j === 1 || isConstant(xs[j - 1]!)) {
-        throw new StatsInputError(`singular design: predictor '${name}' is constant (collinear with the intercept)`);
-      }
-      throw new StatsInputError(`singular design: predictor '${name}' is collinear with ${collinearWith(Xw, names, j).join(', ')}`);
+  const weighted = (c: Float64Array) => (sw ? c.map((v, i) => v * sw[i]!) : c);
+  const kept: number[] = [];
+  const aliased: AliasedColumn[] = [];
+  // Usually nothing is aliased: one QR of all columns shows it (|R_jj| is column j's part orthogonal to the
+  // columns before it), and is the design's QR. Otherwise the columns are kept or dropped one by one.
+  const XwAll = columnsMatrix(cols.map(weighted));
+  const qrAll = new QrDecomposition(XwAll);
+  const Rall = qrAll.upperTriangularMatrix;
+  const fullRank = rows >= cols.length
+    && cols.every((_, j) => Math.abs(Rall.get(j, j)) > COLLINEARITY_TOL * XwAll.getColumnVector(j).norm());
+  for (let j = 0; j < cols.length; j++) {
+    if (fullRank) { kept.push(j); continue; }
+    const cj = weighted(cols[j]!);
+    const norm = Math.sqrt(wSumSqRaw(cj, null));
+    let dependent = norm === 0;
+    let M: Matrix | null = null;
+    if (!dependent && kept.length > 0) {
+      M = columnsMatrix([...kept.map((m) => weighted(cols[m]!)), cj]);
+      const R = new QrDecomposition(M).upperTriangularMatrix;
+      dependent = Math.abs(R.get(kept.length, kept.length)) <= COLLINEARITY_TOL * norm;
     }
+    if (!dependent) { kept.push(j); continue; }
+    aliased.push({ name: names[j]!, zero: norm === 0, with: M ? collinearWith(M, [...kept.map((m) => names[m]!), names[j]!], kept.length) : [] });
   }
-  const Rinv = upperInverse(R);
-  return { names, X, w, sw, n: w ? wsum(w) : rows, qr, covUnscaled: Rinv.mmul(Rinv.transpose()) };
+  const X = columnsMatrix(kept.map((m) => cols[m]!));
+  const qr = fullRank ? qrAll : new QrDecomposition(sw ? columnsMatrix(kept.map((m) => weighted(cols[m]!))) : X);
+  const Rinv = upperInverse(qr.upperTriangularMatrix);
+  return {
+    names: kept.map((m) => names[m]!), intercept: intercept && kept[0] === 0, aliased,
+    X, w, sw, n: w ? wsum(w) : rows, qr, covUnscaled: Rinv.mmul(Rinv.transpose()),
+  };
+}
+
+function columnsMatrix(cols: Float64Array[]): Matrix {
+  const rows = cols[0]?.length ?? 0;
+  const M = new Matrix(rows, cols.length);
+  cols.forEach((c, j) => { for (let i = 0; i < rows; i++) M.set(i, j, c[i]!); });
+  return M;
 }
 
 /** The earlier columns that column j is (numerically) a combination of, for the error message. */
@@ -291,10 +375,6 @@ function collinearWith(X: Matrix, names: string[], j: number): string[] {
   const scale = X.getColumnVector(j).norm();
   const involved = names.slice(0, j).filter((_, m) => Math.abs(c[m]!) * prev.getColumnVector(m).norm() > 1e-6 * scale);
   return involved.length > 0 ? involved : names.slice(0, j);
-}
-
-function isConstant(v: Float64Array): boolean {
-  return sumSq(v) <= 1e-28 * v.reduce((s, a) => s + a * a, 0);
 }
 
 /** Inverse of an upper-triangular matrix by back substitution. */
@@ -317,8 +397,10 @@ interface OlsFit {
   fitted: Float64Array;
   resid: Float64Array;
   sse: number;
-  /** Σ(ŷ − mean ŷ)², as R's summary.lm. */
+  /** Σ(ŷ − mean ŷ)² with an intercept, Σŷ² without (R's summary.lm mss). */
   ssr: number;
+  /** Rank minus the intercept (summary.lm's numdf). */
+  dfReg: number;
   dfRes: number;
   r2: number;
   adjR2: number;
@@ -330,7 +412,6 @@ function fitOls(d: Design, y: Float64Array): OlsFit {
   const rows = y.length;
   const n = d.n;
   const p = d.names.length;
-  const k = p - 1;
   const sw = d.sw;
   const b = d.qr.solve(Matrix.columnVector(sw ? Array.from(y, (v, i) => v * sw[i]!) : Array.from(y))).getColumn(0);
   const fitted = new Float64Array(rows);
@@ -343,8 +424,10 @@ function fitOls(d: Design, y: Float64Array): OlsFit {
     resid[i] = y[i]! - f;
     sse += d.w ? d.w[i]! * resid[i]! ** 2 : resid[i]! ** 2;
   }
+  const dfInt = d.intercept ? 1 : 0;
   const dfRes = n - p;
-  const ssr = wSumSq(fitted, d.w);
+  const dfReg = p - dfInt;
+  const ssr = d.intercept ? wSumSq(fitted, d.w) : wSumSqRaw(fitted, d.w);
   const s2 = sse / dfRes;
   const coef = b.map((bj, j) => {
     const se = Math.sqrt(s2 * d.covUnscaled.get(j, j));
@@ -352,8 +435,11 @@ function fitOls(d: Design, y: Float64Array): OlsFit {
     return { name: d.names[j]!, b: bj, se, t, p: tTwoSidedP(t, dfRes) };
   });
   const r2 = ssr / (ssr + sse);
-  const f = ssr / k / s2;
-  return { coef, fitted, resid, sse, ssr, dfRes, r2, adjR2: 1 - ((1 - r2) * (n - 1)) / dfRes, f, fP: fSf(f, k, dfRes) };
+  const f = dfReg > 0 ? ssr / dfReg / s2 : NaN;
+  return {
+    coef, fitted, resid, sse, ssr, dfReg, dfRes, r2, adjR2: 1 - ((1 - r2) * (n - dfInt)) / dfRes,
+    f, fP: dfReg > 0 ? fSf(f, dfReg, dfRes) : NaN,
+  };
 }
 
 // --- residual diagnostics --------------------------------------------------------------------------------
@@ -424,9 +510,9 @@ export function lillieforsP(d: number, n: number): number {
 
 function breuschPagan(d: Design, e: Float64Array): BreuschPagan | null {
   const n = d.n;
-  const k = d.names.length - 1;
+  const k = d.names.length - 1; // the aux design has the intercept first
   const e2 = e.map((v) => v * v);
-  if (wSumSq(e2, d.w) === 0) return null;
+  if (wSumSq(e2, d.w) === 0 || k === 0) return null;
   const aux = fitOls(d, e2);
   const sigma2 = (d.w ? e2.reduce((s, v, i) => s + d.w![i]! * v, 0) : e2.reduce((s, v) => s + v, 0)) / n;
   const original = aux.ssr / (2 * sigma2 * sigma2);
@@ -445,7 +531,7 @@ function glejser(d: Design, e: Float64Array): Glejser | null {
   const absE = e.map(Math.abs);
   if (wSumSq(absE, d.w) === 0) return null;
   const aux = fitOls(d, absE);
-  if (aux.sse === 0) return null;
+  if (aux.sse === 0 || aux.dfReg === 0) return null;
   return {
     note: 'Glejser test: |residual| regressed on the predictors; a significant F or t suggests heteroscedasticity',
     r2: aux.r2,
@@ -473,6 +559,13 @@ export function wMean(x: ArrayLike<number>, w: ArrayLike<number> | null): number
   let c = 0;
   for (let i = 0; i < x.length; i++) c += w[i]! * (x[i]! - m);
   return m + c / sw;
+}
+
+/** Σw·x² (uncentred). */
+function wSumSqRaw(x: ArrayLike<number>, w: ArrayLike<number> | null): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += (w ? w[i]! : 1) * x[i]! * x[i]!;
+  return s;
 }
 
 /** Σw(x − x̄_w)². */

@@ -19,6 +19,7 @@ import { METRICS, type OverviewResponse } from '../../shared/api/types';
 import { getObjectText, listKeys } from '../../lambdas/aws/s3';
 import type { AlertItem, MetricItem, SummaryItem } from '../../shared/assess/records';
 import type { UnitResult } from '../../shared/assess/recompute';
+import type { StoredPathTest } from '../../shared/assess/path-tests';
 import type { DropRecord } from '../../shared/pipeline/drops';
 import { keys, S3_LAYOUT, unitPk, type Unit } from '../../shared/layout/keys';
 import { startApiServer } from '../../infra/local/api-server';
@@ -349,6 +350,33 @@ describe('branch page', () => {
     expect(await cell(p, 'loyalty-table', 'Tangibles', 'B')).toBe(fmtCoef(tan.b));
     expect(await cell(p, 'loyalty-table', 'Tangibles', 'Sig.')).toBe(fmtP(tan.p));
     expect(await p.locator('#loyalty .r2').innerText()).toContain(`R² = ${fmtCoef(reg.r2)}`);
+  });
+
+  it("tests each path against the rest of the network's with the permutation test, as stored beside the branch", async () => {
+    const net = await summary({ kind: 'network' }, '2025-Q4');
+    const t = JSON.parse(await getObjectText(env.stack.s3, env.stack.names.buckets.curated, S3_LAYOUT.branchPathTests('2025-Q4', DECLINING))) as StoredPathTest;
+    expect(t.networkInputHash).toBe(net.inputHash);
+    expect(t.paths.length).toBeGreaterThanOrEqual(7);
+    for (const x of t.paths) {
+      expect(await cell(p, 'branch-paths-table', `${x.from} → ${x.to}`, en('dash.model.col.rest'))).toBe(fmtCoef(x.other));
+      expect(await cell(p, 'branch-paths-table', `${x.from} → ${x.to}`, en('dash.model.col.restP'))).toBe(fmtP(x.p));
+    }
+    expect(await text(p, '#branch-model .path-tests')).toBe(en('dash.model.pathTests', { permutations: fmtInt(t.permutations), n: fmtInt(t.n), nOther: fmtInt(t.nOther) }));
+  });
+
+  it("tests the year's paths against the year before's, in both languages", async () => {
+    const r = await result(await summary({ kind: 'branch', id: DECLINING }, YEAR));
+    const t = r.pathTests!.vsPreviousYear!;
+    expect(t).toMatchObject({ against: 'previous-year', otherPeriod: '2024' });
+    for (const [lang, F, tr] of [['id', ID, tId], ['en', EN, tEn]] as const) {
+      const y = await open(head, `#/branch/${DECLINING}?year=${YEAR}`, undefined, lang === 'id' ? null : 'en');
+      for (const x of t.paths) {
+        expect(await cell(y, 'branch-paths-table', `${x.from} → ${x.to}`, tr('dash.model.col.yearBefore', { year: F.period('2024') }))).toBe(F.coef(x.other));
+        expect(await cell(y, 'branch-paths-table', `${x.from} → ${x.to}`, tr('dash.model.col.yearP'))).toBe(F.p(x.p));
+      }
+      expect(await headers(y, 'branch-paths-table')).toContain(tr('dash.model.col.restP'));
+      await y.close();
+    }
   });
 
   it('shows what participants wrote as plain text: no markup run, no formula, line breaks kept', async () => {

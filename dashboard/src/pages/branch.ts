@@ -263,6 +263,25 @@ function modelSection(r: BranchResultsResponse): HTMLElement {
     const st = r.status?.satisfaction;
     return section('branch-model', t('dash.model.branchTitleShort'), note(st && st.state !== 'ok' ? t('dash.loyalty.notEstimatedBecause', { status: statusText(st) }) : t('dash.loyalty.notEstimated')));
   }
+  type Row = (typeof m.paths)[number];
+  const net = m.comparisons?.network, year = m.comparisons?.previousYear;
+  const yearLabel = year?.otherPeriod ? fmtPeriod(year.otherPeriod) : '';
+  // The permutation test of the path against the other group (shared/assess/path-tests.ts); a difference at p < 0.05 stands out.
+  const testCols = (pick: (p: Row) => Row['vsNetwork'], head: string, headTitle: string, pHead: string, pTitle: string) => [
+    { head, title: headTitle, cell: (p: Row) => (p.kind === 'direct' ? fmtCoef(pick(p)?.other ?? null) : ''), num: true },
+    {
+      head: pHead, title: pTitle, num: true,
+      cell: (p: Row) => {
+        const x = p.kind === 'direct' ? pick(p) : undefined;
+        return x ? h('span', { class: x.p !== null && x.p < 0.05 ? 'sig differs' : 'muted' }, fmtP(x.p)) : '';
+      },
+    },
+  ];
+  const notes: (HTMLElement | null)[] = [
+    net ? h('p', { class: 'note small path-tests' }, t(net.restSampled ? 'dash.model.pathTestsSampled' : 'dash.model.pathTests', { permutations: fmtInt(net.permutations), n: fmtInt(net.n), nOther: fmtInt(net.nOther) })) : null,
+    r.withheld['model.paths.vsNetwork'] ? h('p', { class: 'note small withheld' }, t('dash.model.pathTestsWithheld')) : null,
+    year ? h('p', { class: 'note small path-tests' }, t('dash.model.pathTestsYear', { year: yearLabel, permutations: fmtInt(year.permutations), n: fmtInt(year.n), nOther: fmtInt(year.nOther) })) : null,
+  ];
   return section('branch-model', t('dash.model.branchTitle', { period: fmtPeriod(r.period) }),
     table({
       id: 'branch-paths-table',
@@ -274,10 +293,13 @@ function modelSection(r: BranchResultsResponse): HTMLElement {
         { head: 'p', cell: (p) => fmtP(p.p), num: true },
         { head: t('dash.col.ci'), cell: (p) => fmtCoefCi(p.ciLow, p.ciHigh), num: true },
         { head: '', cell: (p) => h('span', { class: p.p !== null && p.p < 0.05 ? 'sig' : 'muted' }, stars(p.p)) },
+        ...(net ? testCols((p) => p.vsNetwork, t('dash.model.col.rest'), t('dash.model.col.restTitle'), t('dash.model.col.restP'), t('dash.model.col.restPTitle')) : []),
+        ...(year ? testCols((p) => p.vsPreviousYear, t('dash.model.col.yearBefore', { year: yearLabel }), t('dash.model.col.yearBeforeTitle', { year: yearLabel }), t('dash.model.col.yearP'), t('dash.model.col.yearPTitle', { year: yearLabel })) : []),
       ],
       rows: m.paths,
     }),
-    h('p', { class: 'r2' }, Object.entries(m.rSquared).map(([c, v]) => `${label(c)} R² = ${fmtCoef(v.r2)}`).join(' · ')));
+    h('p', { class: 'r2' }, Object.entries(m.rSquared).map(([c, v]) => `${label(c)} R² = ${fmtCoef(v.r2)}`).join(' · ')),
+    ...notes);
 }
 
 function breakdownSection(r: BranchResultsResponse, params: URLSearchParams): HTMLElement {

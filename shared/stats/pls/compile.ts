@@ -27,6 +27,11 @@ export interface CompiledModel {
   start: Int32Array;
   end: Int32Array;
   modeB: boolean[];
+  /** Per construct: "type": "reflective" in the model file (a common factor, estimated consistently); false for
+   *  composites and interaction terms. */
+  reflective: boolean[];
+  /** PLSc applies (seminr's model_consistent): some construct of the model is reflective. */
+  consistent: boolean;
   /** Interaction info per construct (null for ordinary constructs). */
   interaction: (CompiledInteraction | null)[];
   interactions: CompiledInteraction[];
@@ -67,6 +72,7 @@ export function compileModel(spec: PlsModelSpec): CompiledModel {
   const start = new Int32Array(constructs.length);
   const end = new Int32Array(constructs.length);
   const modeB = constructs.map(() => false);
+  const reflective = constructs.map(() => false);
   for (const name of order) {
     const k = cIndex.get(name)!;
     start[k] = items.length;
@@ -78,6 +84,7 @@ export function compileModel(spec: PlsModelSpec): CompiledModel {
     }
     end[k] = items.length;
     modeB[k] = spec.constructs[name]!.mode === 'B';
+    reflective[k] = spec.constructs[name]!.type === 'reflective';
   }
   const p0 = items.length;
 
@@ -110,7 +117,10 @@ export function compileModel(spec: PlsModelSpec): CompiledModel {
     if (end[k]! <= start[k]!) throw new Error(`model: construct '${constructs[k]}' has no items`);
   }
 
-  return { spec, constructs, items, p0, start, end, modeB, interaction, interactions, paths };
+  // seminr applies PLSc when its measurement model has a reflective construct; we look at the constructs in the
+  // model only (a reflective construct defined but in no path changes nothing).
+  const consistent = reflective.some((r) => r);
+  return { spec, constructs, items, p0, start, end, modeB, reflective, consistent, interaction, interactions, paths };
 }
 
 function checkPaths(constructs: string[], paths: [number, number][]): void {

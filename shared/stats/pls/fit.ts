@@ -7,6 +7,7 @@ import {
   type IterationOutcome, type IterationSettings, type Plan,
 } from './algorithm';
 import { withoutInteractionPaths, type CompiledInteraction, type CompiledModel } from './compile';
+import { applyPlsc, makePlscWork, type PlscWork } from './consistent';
 import type { Prepared } from './prepare';
 
 /** seminr runs the two-stage first stage with its defaults (maxIt 300, stopCriterion 7) whatever the user set. */
@@ -27,6 +28,8 @@ export interface FitPlan {
   r2: Float64Array;
   /** n-long scratch column (two-stage products). */
   scratch: Float64Array;
+  /** Consistent PLS buffers when the model has a reflective construct (null: plain PLS). */
+  plsc: PlscWork | null;
 }
 
 export function makeFitPlan(model: CompiledModel, paths: [number, number][]): FitPlan {
@@ -48,6 +51,7 @@ export function makeFitPlan(model: CompiledModel, paths: [number, number][]): Fi
     main, stage1, ints,
     adj: new Float64Array(Ka), covAdj: new Float64Array(Ka * Ka), cor: new Float64Array(Ka * Ka),
     B: new Float64Array(Ka * Ka), r2: new Float64Array(Ka), scratch: new Float64Array(0),
+    plsc: model.consistent ? makePlscWork(main) : null,
   };
 }
 
@@ -65,10 +69,18 @@ export interface ModelFit extends IterationOutcome {
   cov: Float64Array;
   /** Correlations of the scores. */
   cor: Float64Array;
-  /** Path coefficients B[from * Ka + to] (OLS on the reported scores). */
+  /** Path coefficients B[from * Ka + to] (OLS on the reported scores; with PLSc the consistent paths). */
   B: Float64Array;
-  /** R² per local construct (NaN when exogenous). */
+  /** R² per local construct (NaN when exogenous; with PLSc from the disattenuated correlations). */
   r2: Float64Array;
+  /** PLSc's rhoA, disattenuated correlations and loading scales (null for plain PLS). */
+  plsc: PlscWork | null;
+}
+
+/** Loading of item i on local construct a: cov(X_i, score), or with PLSc for a reflective construct w_i sqrt(rhoA) / w'w. */
+export function fitLoading(fit: ModelFit, i: number, a: number): number {
+  const c = fit.plsc;
+  return c !== null && c.reflective[a] ? fit.w[i]! * c.lscale[a]! : fit.T[i * fit.Ka + a]! * fit.adj[a]!;
 }
 
 const colStats = { mean: 0, sd: 0 };
@@ -200,6 +212,14 @@ export function fitModel(fp: FitPlan, prep: Prepared, set: IterationSettings): M
     }
   }
 
+  if (fp.plsc) {
+    applyPlsc(plan, fp.plsc, prep.S, w, cor, B, r2);
+    return {
+      iterations: outcome.iterations, weightDiff: outcome.weightDiff, converged: outcome.converged,
+      plan, Ka, w, T, adj, cov: covAdj, cor, B, r2, plsc: fp.plsc,
+    };
+  }
+
   // Paths: OLS without intercept of each endogenous score on its predecessors' scores; R² from the correlations.
   B.fill(0);
   r2.fill(NaN);
@@ -213,7 +233,7 @@ export function fitModel(fp: FitPlan, prep: Prepared, set: IterationSettings): M
   }
   return {
     iterations: outcome.iterations, weightDiff: outcome.weightDiff, converged: outcome.converged,
-    plan, Ka, w, T, adj, cov: covAdj, cor, B, r2,
+    plan, Ka, w, T, adj, cov: covAdj, cor, B, r2, plsc: null,
   };
 }
 

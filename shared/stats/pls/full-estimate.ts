@@ -4,7 +4,7 @@ import { unitWeights, withoutWeights, type DataTable, type WeightingSummary } fr
 import { weightSummary } from '../survey-weights';
 import { compileModel, type CompiledModel } from './compile';
 import { indirectChains, totalEffects } from './effects';
-import { clonePrepared, fitModel, makeFitPlan, type ModelFit } from './fit';
+import { clonePrepared, fitLoading, fitModel, makeFitPlan, type ModelFit } from './fit';
 import { prepareData, resolveColumns, type Prepared } from './prepare';
 import { antecedentVifs, htmt, itemVifs, monotrait, reliability } from './quality';
 import { resolveSettings } from './settings';
@@ -62,7 +62,7 @@ function assemble(model: CompiledModel, prep: Prepared, fit: ModelFit, kept: Int
   const K = constructs.length; // == Ka: the full model's structure has every construct, in model order
   const owner = new Int32Array(items.length);
   for (let k = 0; k < K; k++) for (let i = model.start[k]!; i < model.end[k]!; i++) owner[i] = k;
-  const loading = (i: number): number => T[i * Ka + owner[i]!]! * adj[owner[i]!]!;
+  const loading = (i: number): number => fitLoading(fit, i, owner[i]!);
 
   const itemsOf: Record<string, string[]> = {};
   constructs.forEach((c, k) => { itemsOf[c] = items.slice(model.start[k]!, model.end[k]!); });
@@ -165,10 +165,28 @@ function assemble(model: CompiledModel, prep: Prepared, fit: ModelFit, kept: Int
     specificIndirect,
     crossLoadings,
     constructCorrelations,
+    ...(fit.plsc ? { consistent: consistentInfo(model, fit) } : {}),
     scores: { names: [...constructs], cols: scoreCols, n: nScores },
     missing: { ...prep.missing },
     itemMeans,
     itemSds,
+  };
+}
+
+/** What PLSc did (the full structure: local order = model order). */
+function consistentInfo(model: CompiledModel, fit: ModelFit): NonNullable<PlsResult['consistent']> {
+  const { constructs } = model;
+  const c = fit.plsc!;
+  const K = constructs.length;
+  const notes: string[] = [];
+  if (model.interactions.length > 0) {
+    notes.push('The model has interaction terms: they are estimated consistently with a reliability (rhoA) of 1, and subject to some bias (Becker et al. 2018, as seminr warns).');
+  }
+  return {
+    reflective: constructs.filter((_, k) => model.reflective[k]),
+    rhoA: Object.fromEntries(constructs.map((n, k) => [n, c.rho[k]!])),
+    correlations: labelled(constructs, constructs, (i, j) => c.cor[i * K + j]!),
+    notes,
   };
 }
 

@@ -14,8 +14,9 @@ function block(S: Float64Array, P: number, s: number, e: number): Matrix {
 }
 
 /**
- * alpha: standardized, k/(k-1) (1 - trace(R)/sum(R)); rhoC and AVE from the loadings; rhoA (Dijkstra-Henseler)
- * from the final weights, 1 for mode B, single items and interaction terms. Single items: all 1.
+ * alpha: standardized, k/(k-1) (1 - trace(R)/sum(R)); rhoC and AVE from the loadings (with PLSc the consistent
+ * loadings of reflective constructs); rhoA (Dijkstra-Henseler) from the final weights, 1 for mode B, single items
+ * and interaction terms. Single items: all 1.
  */
 export function reliability(model: CompiledModel, S: Float64Array, P: number, k: number, w: Float64Array, loadings: (i: number) => number): Reliability {
   const s = model.start[k]!, e = model.end[k]!, m = e - s;
@@ -37,19 +38,24 @@ export function reliability(model: CompiledModel, S: Float64Array, P: number, k:
   const rhoC = (sl * sl) / (sl * sl + s1ml2);
   const ave = sl2 / m;
 
-  let rhoA = 1;
-  if (!model.modeB[k] && model.interaction[k] === null) {
-    // (w'w)^2 * w'(S - diag)w / w'(ww' - diag)w
-    let ww = 0, w4 = 0, wSw = 0;
-    for (let i = s; i < e; i++) {
-      const wi = w[i]!;
-      ww += wi * wi;
-      w4 += wi * wi * wi * wi;
-      for (let j = s; j < e; j++) if (j !== i) wSw += wi * S[i * P + j]! * w[j]!;
-    }
-    rhoA = ww * ww * (wSw / (ww * ww - w4));
+  return { alpha, rhoA: constructRhoA(model, S, P, k, w), rhoC, ave };
+}
+
+/**
+ * seminr's rho_A of one construct: Dijkstra-Henseler's (w'w)^2 w'(S - diag)w / w'(ww' - diag)w from the final
+ * weights; 1 for mode B, single items and interaction terms. PLSc corrects with it (consistent.ts).
+ */
+export function constructRhoA(model: CompiledModel, S: Float64Array, P: number, k: number, w: Float64Array): number {
+  const s = model.start[k]!, e = model.end[k]!;
+  if (e - s === 1 || model.modeB[k] || model.interaction[k] !== null) return 1;
+  let ww = 0, w4 = 0, wSw = 0;
+  for (let i = s; i < e; i++) {
+    const wi = w[i]!;
+    ww += wi * wi;
+    w4 += wi * wi * wi * wi;
+    for (let j = s; j < e; j++) if (j !== i) wSw += wi * S[i * P + j]! * w[j]!;
   }
-  return { alpha, rhoA, rhoC, ave };
+  return ww * ww * (wSw / (ww * ww - w4));
 }
 
 /**

@@ -27,11 +27,39 @@ export interface EstimateReport {
   indirect: IndirectRow[];
   totalIndirect: PathRow[];
   missing: PlsResult['missing'];
-  /** With survey weights (satmon estimate --weights COL): the column's name. */
-  settings?: { weights?: string };
+  /** Reflective constructs estimated consistently (PLSc): their rho_A, the corrected construct correlations, notes. */
+  consistent?: PlsResult['consistent'];
+  /** Higher-order composites: which dimension forms which, and the first stage's convergence and paths. */
+  higherOrder?: PlsResult['higherOrder'];
+  /** What the run used (satmon estimate fills it in; see EstimateSettings). */
+  settings?: EstimateSettings;
   /** With survey weights: the column and Kish's summary of the weights used (PlsResult.weighting). */
   weighting?: { column: string; n: number; sumWeights: number; nEffective: number; deff: number };
   bootstrap?: { nboot: number; nSuccessful: number; nFailed: number; alpha: number; seed?: number; indicesFile?: string };
+}
+
+/**
+ * The settings of a `satmon estimate` run, as the JSON's `settings`. stopCriterion is the threshold itself (seminr's
+ * stopCriterion = 7 is 1e-7): the iteration stops when the summed absolute change of the outer weights falls below it.
+ * The bootstrap fields are present only when the run bootstrapped.
+ */
+export interface EstimateSettings {
+  missing: 'mean' | 'listwise';
+  /** Cell texts read as missing besides the empty cell and NA (--missing). */
+  missingCodes: string[];
+  maxIter: number;
+  stopCriterion: number;
+  innerWeighting: 'path' | 'factorial';
+  /** Survey weight column (--weights). */
+  weights?: string;
+  nboot?: number;
+  seed?: number;
+  indicesFile?: string;
+  /** Level of the bootstrap intervals: 1 - alpha. */
+  alpha?: number;
+  bca?: boolean;
+  /** Construct scores file (--scores) and the id column it carries ('row': the 1-based data row). */
+  scores?: { file: string; id: string };
 }
 
 function boot(p: ParamSummary | undefined, bca: boolean): BootFields {
@@ -64,6 +92,8 @@ export function estimateReport(est: PlsResult, summary?: BootstrapSummary, meta?
     indirect: est.specificIndirect.map((s) => ({ ...s, ...boot(find('specific_indirect', s.from, s.to, s.through), bca) })),
     totalIndirect: matrixRows(est.totalIndirectEffects, 'total_indirect'),
     missing: est.missing,
+    ...(est.consistent ? { consistent: est.consistent } : {}),
+    ...(est.higherOrder ? { higherOrder: est.higherOrder } : {}),
     ...(summary ? { bootstrap: {
       nboot: summary.nboot, nSuccessful: summary.nSuccessful, nFailed: summary.nFailed, alpha: summary.alpha,
       ...(meta?.seed !== undefined ? { seed: meta.seed } : {}), ...(meta?.indicesFile ? { indicesFile: meta.indicesFile } : {}),

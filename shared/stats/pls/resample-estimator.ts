@@ -12,7 +12,7 @@ import type { PlsModelSpec } from '../../models/spec';
 import type { DataTable } from '../table';
 import { compileModel, type CompiledModel } from './compile';
 import { reachability, totalEffects } from './effects';
-import { fitModel, makeFitPlan } from './fit';
+import { fitLoading, fitModel, makeFitPlan } from './fit';
 import { prepareData, resolveColumns, type Prepared } from './prepare';
 import { htmt, monotrait } from './quality';
 import { resolveSettings } from './settings';
@@ -66,11 +66,13 @@ export function createPlsEstimator(spec: PlsModelSpec, opts: PlsOptions = {}): P
       const prep = prepareData(model, data, cols, { missing: set.missing, lean: true, reuse: buffers });
       buffers = prep;
       const fit = fitModel(fitPlan, prep, set);
-      const { Ka, T, adj, B, w } = fit; // Ka == K, local order == model order for the full structure
+      const { Ka, B, w } = fit; // Ka == K, local order == model order for the full structure
       const out = new Float64Array(layout.length);
       let o = 0;
       for (const [f, t] of model.paths) out[o++] = B[f * Ka + t]!;
-      for (let i = 0; i < P; i++) out[o++] = T[i * Ka + owner[i]!]! * adj[owner[i]!]!;
+      // With PLSc (a reflective construct in the model) B holds the consistent paths and the loadings of reflective
+      // constructs are the consistent ones; weights and HTMT are those of plain PLS, as in seminr's bootstrap_model.
+      for (let i = 0; i < P; i++) out[o++] = fitLoading(fit, i, owner[i]!);
       for (let i = 0; i < P; i++) out[o++] = w[i]!;
       monotrait(model, prep.S, P, allConstructs, mono);
       for (let a = 0; a < K; a++) for (let b = a + 1; b < K; b++) out[o++] = htmt(model, prep.S, P, a, b, mono);

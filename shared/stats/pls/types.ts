@@ -58,7 +58,14 @@ export interface PlsResult {
   /** Every chain of two or more paths. */
   specificIndirect: IndirectEffect[];
   crossLoadings: LabelledMatrix;
+  /** Correlations of the construct scores (with PLSc too: seminr's Fornell-Larcker and antecedent VIFs use them). */
   constructCorrelations: LabelledMatrix;
+  /**
+   * Consistent PLS (PLSc), present when a construct in the model is reflective: the reflective constructs, the rhoA
+   * of every construct used to disattenuate (1 for mode B, single items, interaction terms) and the disattenuated
+   * construct correlations cor / sqrt(rhoA_a rhoA_b) the paths and R² come from.
+   */
+  consistent?: { reflective: string[]; rhoA: Record<string, number>; correlations: LabelledMatrix; notes: string[] };
   /**
    * rows x constructs, column-major like DataTable: one row per data row kept by missing-value handling (the
    * standardized items of the row times the outer weights). With survey weights a row of weight 0 has NaN scores.
@@ -72,6 +79,15 @@ export interface PlsResult {
   /** Raw (unstandardized) item means and sds of the estimation data, for indices and IPMA. */
   itemMeans: Record<string, number>;
   itemSds: Record<string, number>;
+  /**
+   * Models with higher-order composites (spec.higherOrder, two-stage): the dimensions in the model (each with its
+   * HOC) and the first stage's iteration outcome and paths. The other fields are the second stage extended by the
+   * dimensions (higher-order.ts).
+   */
+  higherOrder?: {
+    dimensions: { name: string; hoc: string }[];
+    stage1: { iterations: number; converged: boolean; weightDiff: number; paths: PathEstimate[] };
+  };
 }
 
 /** Layout of one parameter in a flat estimate vector (what the bootstrap resamples). */

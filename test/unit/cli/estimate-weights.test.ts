@@ -48,7 +48,7 @@ describe('satmon estimate --weights', () => {
     await estimate(['--model', modelFile, '--data', weightedCsv, '--missing', '-99', '--weights', 'w']);
     const res = JSON.parse(out);
     const rep = estimatePls(spec, repeated);
-    expect(res.settings).toEqual({ weights: 'w' });
+    expect(res.settings).toEqual({ missing: 'mean', missingCodes: ['-99'], maxIter: 300, stopCriterion: 1e-7, innerWeighting: 'path', weights: 'w' });
     let s = 0, s2 = 0;
     for (const w of weights) { s += w; s2 += w * w; }
     expect(res.weighting).toEqual({ column: 'w', n: weights.length, sumWeights: s, nEffective: (s * s) / s2, deff: weights.length / ((s * s) / s2) });
@@ -71,10 +71,10 @@ describe('satmon estimate --weights', () => {
     expect(out).toMatch(/Bootstrap: 20 of 20 resamples succeeded, seed 123/);
   });
 
-  it('without --weights the output is as before (no settings, no weighting)', async () => {
+  it('without --weights: no weighting, no settings.weights', async () => {
     await estimate(['--model', modelFile, '--data', weightedCsv, '--missing', '-99']);
     const res = JSON.parse(out);
-    expect(res.settings).toBeUndefined();
+    expect(res.settings.weights).toBeUndefined();
     expect(res.weighting).toBeUndefined();
     close(res.paths[0].estimate, estimatePls(spec, { ...data, weights: undefined as never }).paths[0]!.estimate);
   });

@@ -129,7 +129,11 @@ describe('satmon regress', () => {
 
     const sing = join(tmp, 'singular.csv');
     writeFileSync(sing, 'y,a,b,s\n1,2,3,5\n2,3,1,4\n3,1,2,3\n4,1,5,6\n5,2,2,4\n6,4,4,8\n');
-    expectOneLineError(await satmon('regress', '--data', sing, '--y', 'y', '--x', 'a,b,s'), /singular\.csv: singular design: predictor 's' is collinear with a, b/);
+    // an aliased predictor is not an error (R's lm answers): coefficient NA, a warning on stderr
+    const aliased = await satmon('regress', '--data', sing, '--y', 'y', '--x', 'a,b,s');
+    expect(aliased.code, aliased.stderr).toBe(0);
+    expect(aliased.stderr).toMatch(/^satmon regress: warning: predictor 's' is aliased: a linear combination of a, b; its coefficient is NA/);
+    expect(JSON.parse(aliased.stdout).coefficients[3]).toEqual({ name: 's', b: null, se: null, beta: null, t: null, p: null });
     expectOneLineError(await satmon('regress', '--data', sing, '--y', 'y', '--x', 'a,b,s,a'), /listed twice/);
 
     const tiny = join(tmp, 'tiny.csv');

@@ -80,7 +80,7 @@ describe('defaults', () => {
     expect(c.survey).toEqual({
       instrumentJson: undefined, instrumentKey: undefined, branchesKey: undefined, maxLineBytes: DEFAULT_MAX_LINE_BYTES, maxFieldBytes: DEFAULT_MAX_FIELD_BYTES,
     });
-    expect(c.recompute).toEqual({ nboot: 5000, nbootAggregate: 200, seed: 20240101, minN: 30, workers: 1, bca: false });
+    expect(c.recompute).toEqual({ nboot: 5000, nbootAggregate: 200, seed: 20240101, minN: 30, workers: 1, bca: false, permutations: 500, restRows: 2000 });
     expect(c.ingest).toEqual({ leaseSeconds: 60 });
     expect(c.alerts).toEqual({ metrics: ['TRUST'], ikmBand: true, topicArn: undefined, webhook: undefined });
     expect(c.logging).toEqual({ level: undefined });
@@ -106,6 +106,7 @@ describe('valid values', () => {
   it('parses whole numbers, flags, lists, URLs, choices, ARNs and JSON', () => {
     const c = loadConfig({
       SATMON_NBOOT: '200', SATMON_NBOOT_AGGREGATE: ' 100 ', SATMON_SEED: '-7', SATMON_MIN_N: '1', SATMON_WORKERS: '4', SATMON_BCA: 'yes',
+      SATMON_PATH_PERMUTATIONS: '0', SATMON_PATH_REST_ROWS: '5000',
       SATMON_INGEST_LEASE_SECONDS: '90', SATMON_PORT: '0',
       SATMON_ALERT_METRICS: 'TRUST, SAT ,LOY', SATMON_ALERT_WEBHOOK: 'https://hooks.example.org/a?b=1',
       ALERT_TOPIC_ARN: 'arn:aws:sns:ap-southeast-3:000000000000:alerts',
@@ -115,7 +116,7 @@ describe('valid values', () => {
       AWS_LAMBDA_FUNCTION_NAME: 'satmon-recompute', SATMON_DEBUG: '1', SATMON_DEV_STUB_MISSING_HANDLERS: 'TRUE',
       TABLE_NAME: 't', RAW_BUCKET: 'r', CURATED_BUCKET: 'c',
     });
-    expect(c.recompute).toEqual({ nboot: 200, nbootAggregate: 100, seed: -7, minN: 1, workers: 4, bca: true });
+    expect(c.recompute).toEqual({ nboot: 200, nbootAggregate: 100, seed: -7, minN: 1, workers: 4, bca: true, permutations: 0, restRows: 5000 });
     expect(c.ingest.leaseSeconds).toBe(90);
     expect(c.local.port).toBe(0);
     expect(c.alerts).toEqual({ metrics: ['TRUST', 'SAT', 'LOY'], ikmBand: true, webhook: 'https://hooks.example.org/a?b=1', topicArn: 'arn:aws:sns:ap-southeast-3:000000000000:alerts' });

@@ -210,7 +210,7 @@ describe('a period in which only two branches sent data (BR03 missing in 2025-Q4
       expect(r.network[m]).toBeNull();
       expect(r.vsNetwork[m]).toBeNull();
     }
-    expect(r.withheld).toEqual({ network: WITHHELD.branches, vsNetwork: WITHHELD.branches, networkWeighting: WITHHELD.branches });
+    expect(r.withheld).toEqual({ network: WITHHELD.branches, vsNetwork: WITHHELD.branches, networkWeighting: WITHHELD.branches, 'model.paths.vsNetwork': WITHHELD.branches });
     expect(r.indices.SAT!.value).toBe(f.summary({ kind: 'branch', id: 'BR01' }, '2025-Q4').indices.SAT!.value);
     // the other quarters keep their network line
     const s = (await call('/api/branches/BR01/series', MANAGER('BR01'), {}, store)).json as SeriesResponse;

@@ -17,7 +17,7 @@ import { cleanDrop, defaultInstrument, formatCleanHeader, formatCleanRow, simula
 
 export const QUARTERS = ['2024-Q3', '2024-Q4', '2025-Q1', '2025-Q2', '2025-Q3', '2025-Q4'];
 export const YEARS = ['2024', '2025'];
-const SETTINGS: RecomputeSettings = { nboot: 20, seed: 11, minN: 30, alpha: 0.05, workers: 1, bca: false };
+const SETTINGS: RecomputeSettings = { nboot: 20, seed: 11, minN: 30, alpha: 0.05, workers: 1, bca: false, permutations: 0, restRows: 2000 };
 
 export interface Fixture {
   items: Item[];

@@ -38,7 +38,7 @@ beforeAll(async () => {
   for (const u of units) {
     const members = sim.branches.filter((b) => u.kind === 'network' || (u.kind === 'region' ? b.region === u.id : b.id === u.id));
     const frame = frameFromCleanCsv(members.map((b) => ({ text: parts.get(b.id)!, source: b.id })), I);
-    const r = await recomputeUnit(frame, contextFromInstrument(I, u, PERIOD), { nboot: 20, seed: 1, minN: 30, alpha: 0.05, workers: 1, bca: false });
+    const r = await recomputeUnit(frame, contextFromInstrument(I, u, PERIOD), { nboot: 20, seed: 1, minN: 30, alpha: 0.05, workers: 1, bca: false, permutations: 0, restRows: 2000 });
     const { summary, metrics } = recordsForResult(r, `h-${JSON.stringify(u)}`, u.kind === 'branch' ? sim.branches.find((b) => b.id === u.id)!.region : undefined);
     objects[summary.resultKey] = JSON.stringify(r);
     items.push(summary as unknown as Item, ...(metrics as unknown as Item[]));

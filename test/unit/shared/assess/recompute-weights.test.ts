@@ -8,7 +8,7 @@ import { contextFromInstrument, recomputeUnit, type RecomputeSettings } from '..
 import { branchWeights } from '../../../../shared/assess/unit-weights';
 import { selectRows } from '../../../../shared/stats/table';
 
-const settings: RecomputeSettings = { nboot: 50, seed: 7, minN: 30, alpha: 0.05, workers: 1, bca: false };
+const settings: RecomputeSettings = { nboot: 50, seed: 7, minN: 30, alpha: 0.05, workers: 1, bca: false, permutations: 0, restRows: 2000 };
 let frame: SurveyFrame;
 let k: Float64Array;
 

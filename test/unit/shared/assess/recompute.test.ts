@@ -4,7 +4,7 @@ import { filterFrame, frameFromCleanCsv, type SurveyFrame } from '../../../../sh
 import { contextFromInstrument, recomputeUnit, simpleIndex, type RecomputeSettings } from '../../../../shared/assess/recompute';
 import { selectColumns } from '../../../../shared/stats/table';
 
-const settings: RecomputeSettings = { nboot: 200, seed: 7, minN: 30, alpha: 0.05, workers: 1, bca: false };
+const settings: RecomputeSettings = { nboot: 200, seed: 7, minN: 30, alpha: 0.05, workers: 1, bca: false, permutations: 0, restRows: 2000 };
 let frame: SurveyFrame;
 
 beforeAll(async () => {

@@ -35,7 +35,6 @@ import { describe, expect, it } from 'vitest';
 import { readNumericCsv } from '../../../../shared/stats/read-csv';
 import { tableFromRows } from '../../../../shared/stats/table';
 import { ksNormality, regress, type RegressionResult } from '../../../../shared/stats/regression';
-import { StatsInputError } from '../../../../shared/stats/errors';
 import {
   chisqQuantile, chisqSf, fCdf, fQuantile, fSf, kolmogorovSf, normalCdf, normalQuantile, tQuantile, tTwoSidedP,
 } from '../../../../shared/stats/distributions';
@@ -275,13 +274,23 @@ describe('regress: bad input', () => {
   const t = tableFromRows(['y', 'x1', 'x2', 'c', 'z'], rows);
   const withSum = { names: [...t.names, 'x3'], cols: [...t.cols, t.cols[1]!.map((v, i) => v + t.cols[2]![i]!)], n: t.n };
 
-  it('names the collinear predictor and what it depends on', () => {
-    expect(() => regress(withSum, 'y', ['x1', 'x2', 'x3'])).toThrow(/predictor 'x3' is collinear with x1, x2/);
-    expect(() => regress(withSum, 'y', ['x1', 'x2', 'x3'])).toThrow(StatsInputError);
+  // R's lm answers these (coefficient NA, the fit of the other columns): see regression-options.test.ts for the numbers.
+  it('reports a collinear predictor as aliased (NaN coefficient), naming what it depends on', () => {
+    const r = regress(withSum, 'y', ['x1', 'x2', 'x3']);
+    expect(r.aliased).toEqual(['x3']);
+    expect(r.coefficients.map((c) => c.name)).toEqual(['(Constant)', 'x1', 'x2', 'x3']);
+    expect(r.coefficients[3]!.b).toBeNaN();
+    expect(r.warnings).toEqual([expect.stringMatching(/predictor 'x3' is aliased: a linear combination of x1, x2; its coefficient is NA/)]);
+    const ref = regress(withSum, 'y', ['x1', 'x2']);
+    for (let j = 0; j < 3; j++) expect(r.coefficients[j]!.b).toBe(ref.coefficients[j]!.b);
+    expect(r.r2).toBe(ref.r2);
   });
-  it('names a constant predictor', () => {
-    expect(() => regress(t, 'y', ['x1', 'c'])).toThrow(/predictor 'c' is constant/);
-    expect(() => regress(t, 'y', ['c', 'x1'])).toThrow(/predictor 'c' is constant/);
+  it('reports a constant predictor as aliased with the intercept', () => {
+    for (const x of [['x1', 'c'], ['c', 'x1']]) {
+      const r = regress(t, 'y', x);
+      expect(r.aliased).toEqual(['c']);
+      expect(r.warnings[0]).toMatch(/predictor 'c' is constant \(aliased with the intercept\)/);
+    }
   });
   it('refuses n <= k + 1', () => {
     const small = tableFromRows(['y', 'a', 'b'], [[1, 2, 3], [2, 1, 5], [4, 4, 4]]);
@@ -289,9 +298,9 @@ describe('regress: bad input', () => {
     const withNa = tableFromRows(['y', 'a'], [[1, 2], [2, NaN], [3, 1], [NaN, 4]]);
     expect(() => regress(withNa, 'y', ['a'])).toThrow(/n = 2/);
   });
-  it('refuses a constant dependent, a perfect fit, y among x and duplicate predictors', () => {
+  it('refuses a constant dependent, y among x and duplicate predictors; warns on a perfect fit', () => {
     expect(() => regress(t, 'c', ['x1'])).toThrow(/dependent variable 'c' is constant/);
-    expect(() => regress(withSum, 'x3', ['x1', 'x2'])).toThrow(/perfect fit/);
+    expect(regress(withSum, 'x3', ['x1', 'x2']).warnings).toEqual([expect.stringMatching(/essentially perfect fit of 'x3'/)]);
     expect(() => regress(t, 'y', ['x1', 'y'])).toThrow(/both the dependent variable and a predictor/);
     expect(() => regress(t, 'y', ['x1', 'x1'])).toThrow(/listed twice/);
     expect(() => regress(t, 'y', ['nope'])).toThrow(/column 'nope' not found/);

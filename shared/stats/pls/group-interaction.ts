@@ -1,0 +1,216 @@
+// Two-stage interaction terms for the moments engine (group-pair.ts) without touching the rows of the larger group.
+// seminr's two-stage item is q = u v, the product of a row's stage-1 scores u = sum_a alpha_a z_a (iv items) and
+// v = sum_b beta_b z_b (moderator items), z = the group-standardized items (0 where a missing cell was mean-replaced).
+// The item correlation matrix needs, per group, sum q, sum q², sum q z_c for every item c, and sum q q' between two
+// interaction terms. With each row's augmented vector y = (x~_1..x~_p, O_i for the items with missing cells, 1)
+// (x~ = value centred by the pooled mean, 0 where missing; O = observed flag), z_a = (x~_a - m_a O_a) / s_a is linear
+// in y, so all of these are contractions of third- and fourth-order moment sums of y, which are additive over rows:
+// the larger group's = total - the smaller group's. Cost per row summed: |I||M| (d + sum over terms |I'||M'|) with
+// |I| = the iv items' augmented entries (x~ and O or 1), |M| likewise for the moderator, d = entries of y.
+import type { CompiledModel } from './compile';
+import type { PooledItems } from './group-moments';
+
+interface Term {
+  /** Construct index of the interaction term and its single generated item. */
+  construct: number;
+  item: number;
+  iv: [number, number];
+  mod: [number, number];
+  /** Augmented entries the iv's / moderator's scores are linear in. */
+  I: Int32Array;
+  M: Int32Array;
+  /** Offset of this term's third-order block [i in I][j in M][c in 0..d). */
+  t3: number;
+}
+
+export interface InteractionMoments {
+  d: number;
+  /** Augmented entry of each item's observed flag (the constant 1 for an item without missing cells), and of 1. */
+  oIdx: Int32Array;
+  one: number;
+  terms: Term[];
+  /** Fourth-order blocks for every pair of terms (t <= u): [ij in I_t x M_t][kl in I_u x M_u]. */
+  pairs: { t: number; u: number; off: number }[];
+  size: number;
+  /** Per term: offset and count of its products y_a y_b in the per-row scratch. */
+  prodOff: Int32Array;
+  nProd: Int32Array;
+  /** Multiply-adds per row summed. */
+  opsPerRow: number;
+  /** N x d augmented rows. */
+  y: Float64Array;
+}
+
+export function interactionMoments(model: CompiledModel, pool: PooledItems): InteractionMoments {
+  const { p, n, x, obs } = pool;
+  const oIdx = new Int32Array(p);
+  let d = p;
+  const missingItem = new Uint8Array(p);
+  if (obs) for (let q = 0; q < n * p; q++) if (!obs[q]) missingItem[q % p] = 1;
+  for (let i = 0; i < p; i++) oIdx[i] = missingItem[i] ? d++ : -1;
+  const one = d++;
+  for (let i = 0; i < p; i++) if (oIdx[i] < 0) oIdx[i] = one;
+  const y = new Float64Array(n * d);
+  for (let r = 0; r < n; r++) {
+    for (let i = 0; i < p; i++) {
+      y[r * d + i] = x[r * p + i]!;
+      if (oIdx[i] !== one) y[r * d + oIdx[i]!] = obs![r * p + i]!;
+    }
+    y[r * d + one] = 1;
+  }
+  const entries = (k: number) => {
+    const s = new Set<number>();
+    for (let i = model.start[k]!; i < model.end[k]!; i++) { s.add(i); s.add(oIdx[i]!); }
+    return Int32Array.from([...s].sort((a, b) => a - b));
+  };
+  let size = 0;
+  const terms: Term[] = model.interactions.map((ci) => {
+    const I = entries(ci.iv), M = entries(ci.moderator);
+    const t: Term = {
+      construct: ci.construct, item: model.start[ci.construct]!, iv: [model.start[ci.iv]!, model.end[ci.iv]!],
+      mod: [model.start[ci.moderator]!, model.end[ci.moderator]!], I, M, t3: size,
+    };
+    size += I.length * M.length * d;
+    return t;
+  });
+  const pairs: InteractionMoments['pairs'] = [];
+  for (let t = 0; t < terms.length; t++) {
+    for (let u = t; u < terms.length; u++) {
+      pairs.push({ t, u, off: size });
+      size += terms[t]!.I.length * terms[t]!.M.length * terms[u]!.I.length * terms[u]!.M.length;
+    }
+  }
+  const nProd = Int32Array.from(terms, (t) => t.I.length * t.M.length);
+  const prodOff = new Int32Array(terms.length);
+  for (let t = 1; t < terms.length; t++) prodOff[t] = prodOff[t - 1]! + nProd[t - 1]!;
+  let opsPerRow = 0;
+  for (let t = 0; t < terms.length; t++) opsPerRow += nProd[t]! * d;
+  for (const pr of pairs) opsPerRow += pr.t === pr.u ? (nProd[pr.t]! * (nProd[pr.t]! + 1)) / 2 : nProd[pr.t]! * nProd[pr.u]!;
+  return { d, oIdx, one, terms, pairs, size, prodOff, nProd, opsPerRow, y };
+}
+
+/** out = the moment sums over rows[0..count); work: scratch of at least workSize(im) numbers. */
+export function sumInteractionRows(im: InteractionMoments, rows: Int32Array, count: number, out: Float64Array, work: Float64Array): void {
+  const { d, y, terms, pairs } = im;
+  out.fill(0);
+  const T = terms.length;
+  for (let k = 0; k < count; k++) {
+    const yr = rows[k]! * d;
+    // products y_a y_b of every term, then their third-order sums with every entry of y
+    let q = 0;
+    for (let ti = 0; ti < T; ti++) {
+      const t = terms[ti]!;
+      const I = t.I, M = t.M, nI = I.length, nM = M.length;
+      let off = t.t3;
+      for (let i = 0; i < nI; i++) {
+        const ya = y[yr + I[i]!]!;
+        for (let j = 0; j < nM; j++) {
+          const pab = ya * y[yr + M[j]!]!;
+          work[q++] = pab;
+          for (let c = 0; c < d; c++) out[off + c] += pab * y[yr + c]!;
+          off += d;
+        }
+      }
+    }
+    // fourth-order sums of every pair of terms (a diagonal block only on and above its diagonal)
+    for (let x = 0; x < pairs.length; x++) {
+      const pr = pairs[x]!;
+      const A = im.prodOff[pr.t]!, B = im.prodOff[pr.u]!, na = im.nProd[pr.t]!, nb = im.nProd[pr.u]!;
+      if (pr.t === pr.u) {
+        for (let i = 0; i < na; i++) {
+          const wi = work[A + i]!, row = pr.off + i * nb;
+          for (let j = i; j < nb; j++) out[row + j] += wi * work[B + j]!;
+        }
+      } else {
+        let off = pr.off;
+        for (let i = 0; i < na; i++) {
+          const wi = work[A + i]!;
+          for (let j = 0; j < nb; j++) out[off++] += wi * work[B + j]!;
+        }
+      }
+    }
+  }
+  // mirror the diagonal blocks
+  for (const pr of pairs) {
+    if (pr.t !== pr.u) continue;
+    const n = im.nProd[pr.t]!;
+    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) out[pr.off + i * n + j] = out[pr.off + j * n + i]!;
+  }
+}
+
+export function workSize(im: InteractionMoments): number {
+  return im.terms.reduce((s, t) => s + t.I.length * t.M.length, 0);
+}
+
+/**
+ * Fills the interaction items' rows and columns of the group's correlation matrix S (P x P, leading dimension P)
+ * and their raw means and sds, from the group's moment sums, its stage-1 weights w (standardized items), and its
+ * items' means (centred units, as correlationFromSums returns them) and sds. coef: scratch of workSize numbers.
+ */
+export function interactionCorrelations(
+  im: InteractionMoments, sums: Float64Array, n: number, w: Float64Array, cMeans: Float64Array, sds: Float64Array,
+  p: number, S: Float64Array, P: number, means: Float64Array, outSds: Float64Array, coef: Float64Array,
+): void {
+  const { d, terms, pairs, oIdx, one } = im;
+  // coefficient of each augmented entry in u (and v): z_a = (y[a] - m_a y[O_a]) / s_a
+  const coefOf = (range: [number, number], entries: Int32Array, out: Float64Array) => {
+    out.fill(0);
+    for (let a = range[0]; a < range[1]; a++) {
+      const c = w[a]! / sds[a]!;
+      out[entries.indexOf(a)] += c;
+      out[entries.indexOf(oIdx[a]!)] -= c * cMeans[a]!;
+    }
+  };
+  const sumQ: number[] = [];
+  const offs: number[] = [];
+  let o = 0;
+  for (const t of terms) {
+    const u = new Float64Array(t.I.length), v = new Float64Array(t.M.length);
+    coefOf(t.iv, t.I, u);
+    coefOf(t.mod, t.M, v);
+    offs.push(o);
+    for (let i = 0; i < u.length; i++) for (let j = 0; j < v.length; j++) coef[o + i * v.length + j] = u[i]! * v[j]!;
+    const nIJ = u.length * v.length;
+    // sum q and sum q z_c
+    let sq = 0;
+    for (let ij = 0; ij < nIJ; ij++) sq += coef[o + ij]! * sums[t.t3 + ij * d + one]!;
+    sumQ.push(sq);
+    for (let c = 0; c < p; c++) {
+      let s = 0;
+      for (let ij = 0; ij < nIJ; ij++) {
+        const b = t.t3 + ij * d;
+        s += coef[o + ij]! * (sums[b + c]! - cMeans[c]! * sums[b + oIdx[c]!]!);
+      }
+      S[t.item * P + c] = s / sds[c]!; // sum q z_c for now
+    }
+    o += nIJ;
+  }
+  // sum q_t q_u
+  const qq = new Float64Array(terms.length * terms.length);
+  for (const pr of pairs) {
+    const A = offs[pr.t]!, B = offs[pr.u]!;
+    const na = terms[pr.t]!.I.length * terms[pr.t]!.M.length, nb = terms[pr.u]!.I.length * terms[pr.u]!.M.length;
+    let s = 0, off = pr.off;
+    for (let i = 0; i < na; i++) {
+      const ci = coef[A + i]!;
+      let t = 0;
+      for (let j = 0; j < nb; j++) t += coef[B + j]! * sums[off++]!;
+      s += ci * t;
+    }
+    qq[pr.t * terms.length + pr.u] = qq[pr.u * terms.length + pr.t] = s;
+  }
+  const T = terms.length;
+  const mean = sumQ.map((s) => s / n);
+  const sd = terms.map((_, t) => Math.sqrt((qq[t * T + t]! - n * mean[t]! * mean[t]!) / (n - 1)));
+  terms.forEach((t, ti) => {
+    if (!(sd[ti]! > 0)) throw new Error(`interaction item '${t.item}' has zero variance`);
+    means[t.item] = mean[ti]!;
+    outSds[t.item] = sd[ti]!;
+    // the items z_c have mean 0 in the group, so cov(q, z_c) = sum q z_c / (n - 1)
+    for (let c = 0; c < p; c++) S[c * P + t.item] = S[t.item * P + c] = S[t.item * P + c]! / ((n - 1) * sd[ti]!);
+    for (let ui = 0; ui < T; ui++) {
+      const u = terms[ui]!;
+      S[t.item * P + u.item] = ui === ti ? 1 : (qq[ti * T + ui]! - n * mean[ti]! * mean[ui]!) / ((n - 1) * sd[ti]! * sd[ui]!);
+    }
+  });
+}
