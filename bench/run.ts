@@ -1,5 +1,5 @@
 // npm run bench [-- NAME ...]: the benchmarks, each printing its figures (ratios against a baseline measured in
-// the same run). Not tests: nothing here asserts a time. Names: bootstrap, clean, alerts, national, cli, start, forget, ikm, plsc, hoc, predict, mga (default: all).
+// the same run). Not tests: nothing here asserts a time. Names: bootstrap, clean, alerts, national, cli, start, forget, ikm, plsc, hoc, predict, mga, path-tests (default: all).
 // The AWS SDK's notice that its 2027 releases need Node 22 is for whoever upgrades it (README), not for every run.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { runAlertPowerBench } from './alert-power';
@@ -13,6 +13,7 @@ import { runPredictBench } from './pls-predict';
 import { runPlscBench } from './plsc';
 import { runHocBench } from './pls-hoc';
 import { runMgaBench } from './pls-mga';
+import { runPathTestsBench } from './path-tests';
 import { runStartBench } from './start';
 
 const BENCHES: Record<string, () => Promise<unknown>> = {
@@ -28,6 +29,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   plsc: () => runPlscBench(),
   hoc: () => runHocBench(),
   mga: () => runMgaBench(),
+  'path-tests': () => runPathTestsBench(),
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

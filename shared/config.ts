@@ -166,8 +166,8 @@ export const CONFIG_GROUPS = {
     SATMON_MIN_N: whole({ min: 1 }, 30, { description: 'Respondents below which a unit\'s models are not estimated (simple indices still are).' }),
     SATMON_WORKERS: whole({ min: 1, max: 1024 }, 1, { description: 'Bootstrap worker threads per recompute (always 1 on Lambda).' }),
     SATMON_BCA: flag({ description: 'BCa intervals for branches (a jackknife, about 40 % more time); percentile intervals are always there.' }),
-    SATMON_PATH_PERMUTATIONS: whole({ min: 0 }, 500, { description: "Permutations of the test whether a branch's paths differ from the rest of the network's and from its year before (0: no path tests)." }),
-    SATMON_PATH_REST_ROWS: whole({ min: 30 }, 2000, { description: 'Largest rest-of-network group in the path test (a larger rest is a seeded random sample of this size).' }),
+    SATMON_PATH_PERMUTATIONS: whole({ min: 0 }, 200, { description: "Permutations of the test whether a branch's paths differ from the rest of the network's and from its year before (0: no path tests)." }),
+    SATMON_PATH_REST_ROWS: whole({ min: 30 }, 1000, { description: 'Largest rest-of-network group in the path test (a larger rest is a seeded random sample of this size).' }),
   }, (v) => ({
     nboot: v.SATMON_NBOOT, nbootAggregate: v.SATMON_NBOOT_AGGREGATE, seed: v.SATMON_SEED, minN: v.SATMON_MIN_N, workers: v.SATMON_WORKERS, bca: v.SATMON_BCA,
     permutations: v.SATMON_PATH_PERMUTATIONS, restRows: v.SATMON_PATH_REST_ROWS,

@@ -289,6 +289,17 @@ function tables(r: EstimateReport): string {
     n: fmt.int(r.n),
     convergence: r.converged ? t('cli.estimate.converged', { iterations: fmt.int(r.iterations) }) : t('cli.estimate.notConverged', { iterations: fmt.int(r.iterations + 1) }),
   }) + missing + weighted);
+  if (r.consistent) {
+    out.push(t('cli.estimate.consistent', { constructs: r.consistent.reflective.join(', ') }));
+    for (const note of r.consistent.notes) out.push(note);
+  }
+  const ho = r.higherOrder;
+  if (ho) {
+    const hocs = [...new Set(ho.dimensions.map((d) => d.hoc))];
+    const list = hocs.map((h) => `${h} = ${ho.dimensions.filter((d) => d.hoc === h).map((d) => d.name).join(' + ')}`).join('; ');
+    const convergence = ho.stage1.converged ? t('cli.estimate.converged', { iterations: fmt.int(ho.stage1.iterations) }) : t('cli.estimate.notConverged', { iterations: fmt.int(ho.stage1.iterations + 1) });
+    out.push(t('cli.estimate.higherOrder', { list, convergence }));
+  }
   const b = r.bootstrap;
   if (b) {
     const counts = { ok: fmt.int(b.nSuccessful), n: fmt.int(b.nboot) };

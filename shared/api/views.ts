@@ -14,7 +14,7 @@ import type { ParamSummary } from '../stats/bootstrap';
 import { assertBranch, canReadBranch, visibleBranches, type Principal } from '../auth';
 import { addYears, comparePeriods, kindTag, periodKind } from '../period';
 import type { Unit } from '../layout/keys';
-import { disclosurePlan, restricted, SHOW_ALL, WITHHELD, type BranchCounts, type DisclosurePlan, type PopulationWeights, type Populations, type Scope } from './disclosure';
+import { disclosurePlan, DOMINANCE, restricted, SHOW_ALL, WITHHELD, type BranchCounts, type DisclosurePlan, type PopulationWeights, type Populations, type Scope } from './disclosure';
 import { ApiError } from './params';
 import type { BranchDrop, DashboardStore, StoredWatch } from './store';
 import { translator } from '../i18n/catalogue';
@@ -491,6 +491,10 @@ export async function branchResultsView(store: DashboardStore, p: Principal, bra
   const result = await store.result(summary);
   const indices = byMetric((m) => estimate(summary.indices?.[m], 'unweighted'));
   const whyNetwork = plan.withheld({});
+  // The rest of the network's paths are the network's figures, withheld alike; a test of an older network result is
+  // none; and when one other branch holds most of the rest's respondents, its paths are nearly that branch's.
+  const currentTest = pathTests && pathTests.networkInputHash === network?.inputHash ? pathTests : undefined;
+  const whyPaths = whyNetwork ?? (currentTest && restricted(p) && (currentTest.restLargestShare ?? 0) > DOMINANCE ? WITHHELD.dominance : undefined);
   const networkIndices = byMetric((m) => (whyNetwork ? null : estimate(network?.indices?.[m], 'pooled')));
   const byId = new Map([[info.id, info]]);
   return {
@@ -500,14 +504,16 @@ export async function branchResultsView(store: DashboardStore, p: Principal, bra
     weighting: weightingView(summary.weighting, 'branch', summary.n, p),
     networkWeighting: whyNetwork || !network ? null : weightingView(network.weighting, 'network', network.n, p),
     watches: sortEpisodes(watchItems.map((w) => watchView(w, byId))),
-    // The rest of the network's paths are the network's figures: withheld alike; a test of an older network result is none.
-    model: modelView(result, summary.unit, !whyNetwork && pathTests && pathTests.networkInputHash === network?.inputHash ? pathTests : undefined),
+    model: modelView(result, summary.unit, whyPaths ? undefined : currentTest),
     ipma: ipmaView(result),
     loyalty: loyaltyView(result),
     programmes: programmeCells(summary.programmes),
     breakdowns: Object.fromEntries(Object.entries(summary.breakdowns ?? {}).map(([dim, groups]) => [dim,
       Object.fromEntries(Object.entries(groups).map(([g, v]) => [g, { n: v.n, indices: byMetric((m) => estimate(v.indices?.[m], 'unweighted')) }]))])),
-    withheld: whyNetwork ? { network: whyNetwork, vsNetwork: whyNetwork, networkWeighting: whyNetwork, 'model.paths.vsNetwork': whyNetwork } : {},
+    withheld: {
+      ...(whyNetwork ? { network: whyNetwork, vsNetwork: whyNetwork, networkWeighting: whyNetwork } : {}),
+      ...(whyPaths && (whyNetwork || currentTest) ? { 'model.paths.vsNetwork': whyPaths } : {}),
+    },
   };
 }
 

@@ -29,6 +29,11 @@ export interface PathComparison {
   nOther: number;
   /** The rest of the network had more respondents than SATMON_PATH_REST_ROWS: a seeded random sample of them. */
   restSampled?: boolean;
+  /**
+   * rest-of-network: the largest share one other branch has of the rest's respondents. The rest's paths are then
+   * nearly that branch's: the API withholds them from a manager as it withholds a dominated aggregate.
+   */
+  restLargestShare?: number;
   permutations: number;
   paths: PathDifference[];
 }
@@ -74,39 +79,61 @@ function sampleRows(idx: readonly number[], size: number, seed: number): number[
 }
 
 /**
+ * A seed of its own per branch (R's set.seed range): the same branch draws the same permutations whichever other
+ * branches are in the network, and no two branches share a stream (seed + k would make branch k's permutation i
+ * branch k+1's permutation i - 1).
+ */
+export function branchSeed(seed: number, branch: string): number {
+  let h = 0x811c9dc5; // FNV-1a
+  for (let i = 0; i < branch.length; i++) h = Math.imul(h ^ branch.charCodeAt(i), 0x01000193) >>> 0;
+  return ((seed ^ h) | 0) % 1_000_000_000;
+}
+
+export interface BranchPathTests {
+  tests: Record<string, PathComparison>;
+  /** Branches with enough respondents whose test could not be estimated, and why (e.g. an item constant in the branch). */
+  skipped: Record<string, string>;
+}
+
+/**
  * Every branch of the network's frame against the rest of the network, on the satisfaction model. Respondents count
  * once (no survey or design weights: the question is whether this branch's respondents relate the constructs as the
- * others do). A branch below minN, or whose test cannot be estimated, gets no entry.
+ * others do). A branch below minN gets no entry; one whose groups cannot be estimated is listed in `skipped`.
  */
-export function branchesVersusRest(frame: SurveyFrame, spec: PlsModelSpec, s: PathTestSettings): Record<string, PathComparison> {
+export function branchesVersusRest(frame: SurveyFrame, spec: PlsModelSpec, s: PathTestSettings): BranchPathTests {
   const out: Record<string, PathComparison> = {};
-  if (s.permutations < 1) return out;
+  const skipped: Record<string, string> = {};
+  if (s.permutations < 1) return { tests: out, skipped };
   const m = modelTable(frame, spec);
-  if (!m) return out;
+  if (!m) return { tests: out, skipped };
   const byBranch = new Map<string, number[]>();
   for (const r of m.rows) {
     const b = frame.branches[r]!;
     const list = byBranch.get(b);
     if (list) list.push(r); else byBranch.set(b, [r]);
   }
-  const branches = [...byBranch.keys()].sort();
-  branches.forEach((branch, k) => {
+  for (const branch of [...byBranch.keys()].sort()) {
     const own = byBranch.get(branch)!;
     const rest = m.rows.filter((r) => frame.branches[r] !== branch);
-    if (own.length < s.minN || rest.length < s.minN) return;
+    if (own.length < s.minN || rest.length < s.minN) continue;
+    const seed = branchSeed(s.seed, branch);
     const restSampled = rest.length > s.restRows;
-    const restRows = restSampled ? sampleRows(rest, s.restRows, s.seed + k) : rest;
+    const restRows = restSampled ? sampleRows(rest, s.restRows, seed) : rest;
+    const perBranch = new Map<string, number>();
+    for (const r of restRows) perBranch.set(frame.branches[r]!, (perBranch.get(frame.branches[r]!) ?? 0) + 1);
     try {
       out[branch] = {
         against: 'rest-of-network', n: own.length, nOther: restRows.length, ...(restSampled ? { restSampled } : {}),
+        restLargestShare: Math.max(...perBranch.values()) / restRows.length,
         permutations: s.permutations,
-        paths: differences(spec, selectRows(m.table, own), selectRows(m.table, restRows), s, s.seed + k),
+        paths: differences(spec, selectRows(m.table, own), selectRows(m.table, restRows), s, seed),
       };
-    } catch {
-      // a group that cannot be estimated (e.g. an item without variance in the branch): no test, no claim
+    } catch (e) {
+      // the observed groups cannot be estimated (e.g. an item without variance in the branch): no test, no claim
+      skipped[branch] = (e as Error).message;
     }
-  });
-  return out;
+  }
+  return { tests: out, skipped };
 }
 
 /** A unit's year against the year before on the same model (both frames: that unit's rows), or null. */

@@ -39,7 +39,7 @@ export interface RecomputeSettings {
   restRows: number;
 }
 
-export const DEFAULT_SETTINGS: RecomputeSettings = { nboot: 5000, seed: 20240101, minN: 30, alpha: 0.05, workers: 1, bca: false, permutations: 500, restRows: 2000 };
+export const DEFAULT_SETTINGS: RecomputeSettings = { nboot: 5000, seed: 20240101, minN: 30, alpha: 0.05, workers: 1, bca: false, permutations: 200, restRows: 1000 };
 
 /** The constructs that get an index, with the model that supplies their weights. */
 export const INDEX_CONSTRUCTS = ['TRUST', 'SAT', 'LOY', 'CRM', 'SQ', 'GOV'] as const;
@@ -91,6 +91,8 @@ export interface UnitResult {
    * the rest of the network's.
    */
   branchPathTests?: Record<string, PathComparison>;
+  /** The network: branches whose path test could not be estimated, and why. */
+  pathTestsSkipped?: Record<string, string>;
 }
 
 /** The unit's SKM figures (its IKM and NRR series are also in `indices` as IKM and NRR_<unsur>). */
@@ -298,7 +300,11 @@ export async function recomputeUnit(allRows: SurveyFrame, ctx: RecomputeContext,
           const vs = yearVersusYear(frame, questionnaireRows(ctx.previousYear.frame, ctx.ikm?.unsur ?? []), ctx.previousYear.period, satisfaction, testSettings);
           if (vs) result.pathTests = { vsPreviousYear: vs };
         }
-        if (ctx.branchPathTests) result.branchPathTests = branchesVersusRest(frame, satisfaction, testSettings);
+        if (ctx.branchPathTests) {
+          const { tests, skipped } = branchesVersusRest(frame, satisfaction, testSettings);
+          result.branchPathTests = tests;
+          if (Object.keys(skipped).length) result.pathTestsSkipped = skipped;
+        }
       }
     } catch (e) {
       result.status.satisfaction = { state: 'failed', reason: (e as Error).message };

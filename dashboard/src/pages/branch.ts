@@ -281,6 +281,10 @@ function modelSection(r: BranchResultsResponse): HTMLElement {
     net ? h('p', { class: 'note small path-tests' }, t(net.restSampled ? 'dash.model.pathTestsSampled' : 'dash.model.pathTests', { permutations: fmtInt(net.permutations), n: fmtInt(net.n), nOther: fmtInt(net.nOther) })) : null,
     r.withheld['model.paths.vsNetwork'] ? h('p', { class: 'note small withheld' }, t('dash.model.pathTestsWithheld')) : null,
     year ? h('p', { class: 'note small path-tests' }, t('dash.model.pathTestsYear', { year: yearLabel, permutations: fmtInt(year.permutations), n: fmtInt(year.n), nOther: fmtInt(year.nOther) })) : null,
+    net || year ? h('p', { class: 'note small' }, [
+      t('dash.model.pathTestsChance'),
+      ...(r.weighting.method !== 'unweighted' ? [' ', t('dash.model.pathTestsUnweighted')] : []),
+    ]) : null,
   ];
   return section('branch-model', t('dash.model.branchTitle', { period: fmtPeriod(r.period) }),
     table({

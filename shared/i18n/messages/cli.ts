@@ -62,6 +62,8 @@ export const cli = section('cli', {
   'estimate.total': 'Total',
   'estimate.significance': 'Significance: * p < {p05}, ** p < {p01}, *** p < {p001} (two-sided, t = estimate / bootstrap SD); CI: percentile.',
   'estimate.weighted': '; weighted by {column}: effective n = {nEff} (design effect {deff}), sum of weights {sum}',
+  'estimate.consistent': 'Consistent PLS (PLSc, Dijkstra & Henseler 2015) for the reflective constructs: {constructs}',
+  'estimate.higherOrder': 'Higher-order composites (two-stage): {list}; stage 1 {convergence}',
 
   // satmon regress
   'regress.summary': 'Model Summary',
@@ -224,6 +226,8 @@ export const cli = section('cli', {
   'estimate.total': 'Total',
   'estimate.significance': 'Signifikansi: * p < {p05}, ** p < {p01}, *** p < {p001} (dua sisi, t = estimasi / SD bootstrap); SK: persentil.',
   'estimate.weighted': '; dibobot dengan {column}: n efektif = {nEff} (efek desain {deff}), jumlah bobot {sum}',
+  'estimate.consistent': 'PLS konsisten (PLSc, Dijkstra & Henseler 2015) untuk konstruk reflektif: {constructs}',
+  'estimate.higherOrder': 'Komposit orde tinggi (dua tahap): {list}; tahap 1 {convergence}',
 
   'regress.summary': 'Ringkasan Model',
   'regress.rSquare': 'R Kuadrat',

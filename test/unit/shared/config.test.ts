@@ -80,7 +80,7 @@ describe('defaults', () => {
     expect(c.survey).toEqual({
       instrumentJson: undefined, instrumentKey: undefined, branchesKey: undefined, maxLineBytes: DEFAULT_MAX_LINE_BYTES, maxFieldBytes: DEFAULT_MAX_FIELD_BYTES,
     });
-    expect(c.recompute).toEqual({ nboot: 5000, nbootAggregate: 200, seed: 20240101, minN: 30, workers: 1, bca: false, permutations: 500, restRows: 2000 });
+    expect(c.recompute).toEqual({ nboot: 5000, nbootAggregate: 200, seed: 20240101, minN: 30, workers: 1, bca: false, permutations: 200, restRows: 1000 });
     expect(c.ingest).toEqual({ leaseSeconds: 60 });
     expect(c.alerts).toEqual({ metrics: ['TRUST'], ikmBand: true, topicArn: undefined, webhook: undefined });
     expect(c.logging).toEqual({ level: undefined });

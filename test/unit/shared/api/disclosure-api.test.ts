@@ -197,7 +197,13 @@ describe('a period in which only two branches sent data (BR03 missing in 2025-Q4
   let store: DashboardStore;
   beforeAll(() => {
     const items = f.items.filter((it) => !(it.pk === 'BRANCH#BR03' && String(it.sk).includes('2025-Q4')));
-    store = storeOf(items, f.objects);
+    // BR01's paths tested against the rest of the network, current: the test is part of what is withheld
+    const paths = f.result({ kind: 'branch', id: 'BR01' }, '2025-Q4').satisfaction!.bootstrap.paths;
+    const test = {
+      against: 'rest-of-network', n: 50, nOther: 50, permutations: 199, restLargestShare: 1, networkInputHash: f.summary({ kind: 'network' }, '2025-Q4').inputHash,
+      paths: paths.map((x) => ({ from: x.from, to: x.to, estimate: x.original, other: 0.3, diff: x.original - 0.3, p: 0.5 })),
+    };
+    store = storeOf(items, { ...f.objects, [S3_LAYOUT.branchPathTests('2025-Q4', 'BR01')]: JSON.stringify(test) });
   });
 
   it('withholds the network of that period from a manager everywhere it appears', async () => {
@@ -211,6 +217,8 @@ describe('a period in which only two branches sent data (BR03 missing in 2025-Q4
       expect(r.vsNetwork[m]).toBeNull();
     }
     expect(r.withheld).toEqual({ network: WITHHELD.branches, vsNetwork: WITHHELD.branches, networkWeighting: WITHHELD.branches, 'model.paths.vsNetwork': WITHHELD.branches });
+    expect(r.model!.paths.every((x) => x.vsNetwork === undefined)).toBe(true);
+    expect(r.model!.comparisons).toBeUndefined();
     expect(r.indices.SAT!.value).toBe(f.summary({ kind: 'branch', id: 'BR01' }, '2025-Q4').indices.SAT!.value);
     // the other quarters keep their network line
     const s = (await call('/api/branches/BR01/series', MANAGER('BR01'), {}, store)).json as SeriesResponse;

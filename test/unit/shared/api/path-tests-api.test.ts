@@ -53,6 +53,21 @@ describe('paths against the rest of the network', () => {
     }
   });
 
+  it('withholds the rest of the network from a manager when one other branch holds most of its respondents', async () => {
+    const current = f.summary({ kind: 'network' }, '2025-Q4').inputHash;
+    const t: StoredPathTest = { ...testOf('2025-Q4', 'rest-of-network'), restLargestShare: 0.8, networkInputHash: current };
+    const objects = { ...f.objects, [S3_LAYOUT.branchPathTests('2025-Q4', 'BR01')]: JSON.stringify(t) };
+    const m = await branchResults(objects, MANAGER('BR01'), '2025-Q4');
+    expect(m.model!.paths.every((p) => p.vsNetwork === undefined)).toBe(true);
+    expect(m.withheld).toEqual({ 'model.paths.vsNetwork': 'dominance' });
+    const h = await branchResults(objects, HEAD, '2025-Q4');
+    expect(h.model!.paths.filter((p) => p.kind === 'direct').every((p) => p.vsNetwork !== undefined)).toBe(true);
+    expect(h.withheld).toEqual({});
+    // at 3/4 or less the manager sees it
+    const ok = await branchResults({ ...objects, [S3_LAYOUT.branchPathTests('2025-Q4', 'BR01')]: JSON.stringify({ ...t, restLargestShare: 0.75 }) }, MANAGER('BR01'), '2025-Q4');
+    expect(ok.model!.comparisons?.network).toBeDefined();
+  });
+
   it('shows no test that belongs to an older network result, and none where there is no test', async () => {
     for (const objects of [withTest('an older hash'), f.objects]) {
       const r = await branchResults(objects, HEAD, '2025-Q4');

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cleanDrop, defaultInstrument, formatCleanHeader, formatCleanRow, simulateDrops } from '../../../../shared/survey';
 import { filterFrame, frameFromCleanCsv, type SurveyFrame } from '../../../../shared/assess/frame';
-import { branchesVersusRest, yearVersusYear, type PathTestSettings } from '../../../../shared/assess/path-tests';
+import { branchesVersusRest, branchSeed, yearVersusYear, type PathTestSettings } from '../../../../shared/assess/path-tests';
 import { satisfactionModel } from '../../../../shared/models';
 import { estimatePls } from '../../../../shared/stats/pls';
 import { selectColumns } from '../../../../shared/stats/table';
@@ -45,12 +45,13 @@ const pathsOf = (f: SurveyFrame) => estimatePls(satisfactionModel, selectColumns
 
 describe('branchesVersusRest', () => {
   it("gives each group's own PLS path coefficients and their difference", () => {
-    const tests = branchesVersusRest(frame, satisfactionModel, S);
+    const tests = branchesVersusRest(frame, satisfactionModel, S).tests;
     expect(Object.keys(tests)).toEqual(['BR01', 'BR02', 'BR03', 'BR04']);
     const own = pathsOf(filterFrame(frame, (r) => frame.branches[r] === 'BR03'));
     const rest = pathsOf(filterFrame(frame, (r) => frame.branches[r] !== 'BR03'));
     const t = tests.BR03!;
     expect(t).toMatchObject({ against: 'rest-of-network', n: 150, nOther: 450, permutations: 199 });
+    expect(t.restLargestShare).toBeCloseTo(1 / 3, 12); // three other branches of 150
     expect(t.paths.map((p) => `${p.from}>${p.to}`)).toEqual(satisfactionModel.paths.map((p) => `${p.from}>${p.to}`));
     t.paths.forEach((p, k) => {
       expect(p.estimate).toBeCloseTo(own[k]!.estimate, 12);
@@ -62,7 +63,7 @@ describe('branchesVersusRest', () => {
   });
 
   it('finds the branch whose trust does not follow its drivers, and only there', () => {
-    const tests = branchesVersusRest(frame, satisfactionModel, S);
+    const tests = branchesVersusRest(frame, satisfactionModel, S).tests;
     const p = (b: string, from: string) => tests[b]!.paths.find((x) => x.from === from && x.to === 'TRUST')!;
     // BR02's CRM -> TRUST and SQ -> TRUST collapse towards 0; the other branches' stay as the rest's.
     expect(p('BR02', 'CRM').diff).toBeLessThan(-0.2);
@@ -71,15 +72,23 @@ describe('branchesVersusRest', () => {
   });
 
   it('is the same on a re-run (seeded) and samples the rest of the network down to restRows', () => {
-    const a = branchesVersusRest(frame, satisfactionModel, { ...S, restRows: 200 });
-    const b = branchesVersusRest(frame, satisfactionModel, { ...S, restRows: 200 });
+    const a = branchesVersusRest(frame, satisfactionModel, { ...S, restRows: 200 }).tests;
+    const b = branchesVersusRest(frame, satisfactionModel, { ...S, restRows: 200 }).tests;
     expect(a).toEqual(b);
     expect(a.BR01).toMatchObject({ n: 150, nOther: 200, restSampled: true });
   });
 
+  it('gives every branch a seed of its own, whatever the other branches', () => {
+    const seeds = ['BR01', 'BR02', 'BR03', 'BR04', 'BR10'].map((b) => branchSeed(11, b));
+    expect(new Set(seeds).size).toBe(5);
+    for (const x of seeds) expect(Math.abs(x)).toBeLessThan(2 ** 31);
+    expect(branchSeed(11, 'BR01')).toBe(seeds[0]);
+    expect(branchSeed(12, 'BR01')).not.toBe(seeds[0]);
+  });
+
   it('leaves out branches below minN and does nothing without permutations', () => {
-    expect(Object.keys(branchesVersusRest(frame, satisfactionModel, { ...S, minN: 151 }))).toEqual([]);
-    expect(branchesVersusRest(frame, satisfactionModel, { ...S, permutations: 0 })).toEqual({});
+    expect(branchesVersusRest(frame, satisfactionModel, { ...S, minN: 151 })).toEqual({ tests: {}, skipped: {} });
+    expect(branchesVersusRest(frame, satisfactionModel, { ...S, permutations: 0 })).toEqual({ tests: {}, skipped: {} });
   });
 });
 
