@@ -368,6 +368,13 @@ describe('branch page', () => {
     const r = await result(await summary({ kind: 'branch', id: DECLINING }, YEAR));
     const t = r.pathTests!.vsPreviousYear!;
     expect(t).toMatchObject({ against: 'previous-year', otherPeriod: '2024' });
+    // The branch's year read its year before too: the network's year still finds every branch result current
+    // (same input hash), so it stays population-weighted; its JSON does not carry the branches' tests.
+    const network = await summary({ kind: 'network' }, YEAR);
+    expect(network.weighting?.method).toBe('population');
+    const netResult = await result(network);
+    expect(netResult.branchPathTests).toBeUndefined();
+    expect(netResult.pathTestsSkipped).toBeUndefined();
     for (const [lang, F, tr] of [['id', ID, tId], ['en', EN, tEn]] as const) {
       const y = await open(head, `#/branch/${DECLINING}?year=${YEAR}`, undefined, lang === 'id' ? null : 'en');
       for (const x of t.paths) {
