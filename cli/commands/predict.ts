@@ -22,8 +22,9 @@ regressed on every model item outside its construct), and both in-sample errors.
 Each repetition draws a fresh shuffle and the predictions are averaged over repetitions. With --reps 1 the figures
 equal seminr's predict_pls(noFolds = K) after set.seed(S); seminr 2.3.1 repeats one shuffle, so its figures for any
 reps are those of reps = 1. Missing values are mean-replaced on the whole data first (as seminr), or with --listwise
-incomplete rows are dropped. Models with interaction terms or higher-order constructs are refused (as seminr), and
-reflective (PLSc) constructs are not supported yet.
+incomplete rows are dropped. Models with interaction terms or higher-order constructs are refused (as seminr).
+Reflective constructs are estimated with consistent PLS in every fold, as seminr does: held-out rows are scored
+with the PLS weights and predicted through the consistent paths and loadings.
 
 Options:
   --model F          model JSON

@@ -3,7 +3,8 @@
 // from 2025-Q2, 2 % messy rows) go through the whole pipeline with the Lambda handlers, every quarterly and annual
 // assessment, while the terminal and a banner on the page show the progress. A later run finds the finished data
 // in .satmon/data and serves them at once; `npm start -- --fresh` builds them again.
-// Environment (shared/config.ts): SATMON_NBOOT (resamples per branch, default 1000 here), SATMON_PORT (default 8080),
+// Environment (shared/config.ts): SATMON_NBOOT (resamples per branch, default 1000 here), SATMON_PATH_PERMUTATIONS
+// (default 100 here), SATMON_PORT (default 8080),
 // SATMON_DATA_DIR (default .satmon/data).
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -32,10 +33,12 @@ for (const a of args) {
 }
 const fresh = args.includes('--fresh');
 
-// The demo's own default: 1000 resamples per branch unless SATMON_NBOOT says otherwise.
+// The demo's own defaults: 1000 resamples per branch and 100 permutations per path test (it recomputes twelve
+// quarters and three years at once; a deployment one quarter and its year) unless SATMON_NBOOT /
+// SATMON_PATH_PERMUTATIONS say otherwise.
 const { local, recompute, language } = (() => {
   try {
-    return loadGroups(['local', 'recompute', 'language'], withDefaults({ SATMON_NBOOT: '1000' }));
+    return loadGroups(['local', 'recompute', 'language'], withDefaults({ SATMON_NBOOT: '1000', SATMON_PATH_PERMUTATIONS: '100' }));
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     process.stderr.write(`npm start: ${e.message}\n`);
@@ -53,8 +56,9 @@ const DEMO = {
   drifts: [{ branch: 'BR07', construct: 'TRUST' as const, delta: -0.5, from: '2025-Q2' }],
 };
 const NBOOT = String(recompute.nboot);
+const PERMUTATIONS = String(recompute.permutations);
 const marker = path.join(dataDir, 'complete.json');
-const built = JSON.stringify({ storageLayout: STORAGE_LAYOUT_VERSION, demo: DEMO, nboot: NBOOT });
+const built = JSON.stringify({ storageLayout: STORAGE_LAYOUT_VERSION, demo: DEMO, nboot: NBOOT, permutations: PERMUTATIONS });
 const reuse = !fresh && existsSync(marker) && readFileSync(marker, 'utf8') === built;
 if (!reuse) {
   rmSync(dataDir, { recursive: true, force: true });
@@ -101,7 +105,7 @@ if (!sim) {
   try {
     const { summary } = await runPipeline({
       dropsDir, stack, annual: true,
-      env: { SATMON_NBOOT: NBOOT },
+      env: { SATMON_NBOOT: NBOOT, SATMON_PATH_PERMUTATIONS: PERMUTATIONS },
       // New alerts as the deployment's notifications word them (SATMON_LOCALE).
       notify: async (a) => { printer.break(); say(`  ${alertLine(a, alertFmt)}`); },
       onProgress: (p) => {

@@ -13,6 +13,10 @@
 // - an essentially perfect fit (residual variance below 1e-30 of the fitted values' scale, summary.lm's test) is
 //   computed and warned about ("essentially perfect fit: summary may be unreliable"); Durbin-Watson (NaN) and the
 //   heteroscedasticity tests (null) are then left out: they would describe rounding noise.
+// - the rows need only exceed the rank after aliasing (lm fits 4 rows with 4 columns when one is aliased); with
+//   as many rows as the rank (no residual df) the coefficients are computed and warned about, and what needs a
+//   residual variance (SE, t, p, sigma, adjusted R², F and the residual tests) is NaN / null (summary.lm: "ALL
+//   residuals are 0: no residual degrees of freedom!").
 //
 // Optional frequency weights (opts.weights): a row of weight k counts as k copies of it, N = Σw, residual df = N − p,
 // so integer weights give every figure of the data with each row repeated in place (tested to 1e-12), Durbin-Watson
@@ -189,29 +193,29 @@ export function regressComplete(
   }
   const rows = y.length;
   const n = w ? wsum(w) : rows;
-  const k = xs.length;
   const intercept = opts.intercept ?? true;
-  const p = k + (intercept ? 1 : 0);
-  if (n <= p) {
-    const what = intercept ? `${p} coefficients ((Constant) + ${k} predictors)` : `${p} coefficients (no intercept)`;
-    throw new StatsInputError(`too few complete rows: n = ${n}, but ${what} need n > ${p}`);
-  }
+  if (rows === 0) throw new StatsInputError('no complete rows');
   if (intercept ? wSumSq(y, w) === 0 : wSumSqRaw(y, w) === 0) {
     throw new StatsInputError(intercept ? `dependent variable '${yName}' is constant` : `dependent variable '${yName}' is 0 on every row`);
   }
 
   if (!intercept && xs.every((x) => wSumSqRaw(x, w) === 0)) throw new StatsInputError('every predictor is 0 on every row: nothing to fit without an intercept');
   const design = intercept ? buildDesign([CONSTANT, ...xNames], [ones(rows), ...xs], w, true) : buildDesign(xNames, xs, w, false);
-  if (n <= design.names.length) {
-    throw new StatsInputError(`too few complete rows: n = ${n} for ${design.names.length} coefficients`);
+  // only the rank after aliasing counts (as lm); with weights Σw may fall below it
+  const rank = design.names.length;
+  if (n < rank) {
+    throw new StatsInputError(`too few complete rows: n = ${n} for ${rank} coefficients${design.aliased.length ? ' (after the aliased ones)' : ''}`);
   }
   const aliased = design.aliased.map((a) => a.name);
   const warnings = design.aliased.map(aliasWarning);
   const fit = fitOls(design, y);
+  const noDf = fit.dfRes === 0;
   const fittedScale = wMean(fit.fitted, w) ** 2 + wSumSq(fit.fitted, w) / (n - 1);
-  // summary.lm: resvar < (mean(f)^2 + var(f)) * 1e-30 (a zero residual variance included)
-  const perfect = fit.sse / fit.dfRes < fittedScale * 1e-30;
-  if (perfect) warnings.push(`essentially perfect fit of '${yName}': summary may be unreliable (R's summary.lm warns the same); Durbin-Watson and the heteroscedasticity tests are left out`);
+  // summary.lm: resvar < (mean(f)^2 + var(f)) * 1e-30 (a zero residual variance included); without residual df
+  // resvar is not finite and it has its own warning
+  const perfect = noDf || fit.sse / fit.dfRes < fittedScale * 1e-30;
+  if (noDf) warnings.push(`no residual degrees of freedom: ${n} rows for ${rank} coefficients, so the fit of '${yName}' is exact (R's summary.lm: "ALL residuals are 0"); standard errors, t, p, adjusted R², F, Durbin-Watson and the heteroscedasticity tests are undefined (NaN / left out)`);
+  else if (perfect) warnings.push(`essentially perfect fit of '${yName}': summary may be unreliable (R's summary.lm warns the same); Durbin-Watson and the heteroscedasticity tests are left out`);
 
   const wSd = (v: Float64Array) => (w ? Math.sqrt(wSumSq(v, w) / (n - 1)) : sd(v));
   const sdY = wSd(y);
@@ -259,16 +263,16 @@ export function regressComplete(
     r: Math.sqrt(fit.r2),
     r2: fit.r2,
     adjR2: fit.adjR2,
-    residualSE: Math.sqrt(fit.sse / fit.dfRes),
+    residualSE: noDf ? NaN : Math.sqrt(fit.sse / fit.dfRes),
     f: fit.f,
     fP: fit.fP,
     df: { regression: fit.dfReg, residual: fit.dfRes, total: dfTotal },
     anova: {
       regression: { sumSq: fit.ssr, df: fit.dfReg, meanSq: fit.ssr / fit.dfReg },
-      residual: { sumSq: fit.sse, df: fit.dfRes, meanSq: fit.sse / fit.dfRes },
+      residual: { sumSq: fit.sse, df: fit.dfRes, meanSq: noDf ? NaN : fit.sse / fit.dfRes },
       total: { sumSq: fit.ssr + fit.sse, df: dfTotal },
     },
-    critical: { alpha, t: tQuantile(1 - alpha / 2, fit.dfRes), f: fit.dfReg > 0 ? fQuantile(1 - alpha, fit.dfReg, fit.dfRes) : NaN },
+    critical: { alpha, t: noDf ? NaN : tQuantile(1 - alpha / 2, fit.dfRes), f: fit.dfReg > 0 && !noDf ? fQuantile(1 - alpha, fit.dfReg, fit.dfRes) : NaN },
     vif,
     tolerance,
     durbinWatson: perfect ? NaN : dwNum / fit.sse,
@@ -333,18 +337,20 @@ function buildDesign(names: string[], cols: Float64Array[], w: Float64Array | nu
   const aliased: AliasedColumn[] = [];
   // Usually nothing is aliased: one QR of all columns shows it (|R_jj| is column j's part orthogonal to the
   // columns before it), and is the design's QR. Otherwise the columns are kept or dropped one by one.
-  const XwAll = columnsMatrix(cols.map(weighted));
-  const qrAll = new QrDecomposition(XwAll);
-  const Rall = qrAll.upperTriangularMatrix;
-  const fullRank = rows >= cols.length
-    && cols.every((_, j) => Math.abs(Rall.get(j, j)) > COLLINEARITY_TOL * XwAll.getColumnVector(j).norm());
+  // (more columns than rows: at most `rows` of them can be kept)
+  const XwAll = rows >= cols.length ? columnsMatrix(cols.map(weighted)) : null;
+  const qrAll = XwAll ? new QrDecomposition(XwAll) : null;
+  const Rall = qrAll?.upperTriangularMatrix;
+  const fullRank = !!Rall && cols.every((_, j) => Math.abs(Rall.get(j, j)) > COLLINEARITY_TOL * XwAll!.getColumnVector(j).norm());
   for (let j = 0; j < cols.length; j++) {
     if (fullRank) { kept.push(j); continue; }
     const cj = weighted(cols[j]!);
     const norm = Math.sqrt(wSumSqRaw(cj, null));
-    let dependent = norm === 0;
+    // `rows` independent columns kept span every column
+    let dependent = norm === 0 || kept.length >= rows;
     let M: Matrix | null = null;
-    if (!dependent && kept.length > 0) {
+    if (kept.length >= rows && norm > 0) M = columnsMatrix([...kept.map((m) => weighted(cols[m]!)), cj]);
+    else if (!dependent && kept.length > 0) {
       M = columnsMatrix([...kept.map((m) => weighted(cols[m]!)), cj]);
       const R = new QrDecomposition(M).upperTriangularMatrix;
       dependent = Math.abs(R.get(kept.length, kept.length)) <= COLLINEARITY_TOL * norm;
@@ -353,7 +359,7 @@ function buildDesign(names: string[], cols: Float64Array[], w: Float64Array | nu
     aliased.push({ name: names[j]!, zero: norm === 0, with: M ? collinearWith(M, [...kept.map((m) => names[m]!), names[j]!], kept.length) : [] });
   }
   const X = columnsMatrix(kept.map((m) => cols[m]!));
-  const qr = fullRank ? qrAll : new QrDecomposition(sw ? columnsMatrix(kept.map((m) => weighted(cols[m]!))) : X);
+  const qr = fullRank ? qrAll! : new QrDecomposition(sw ? columnsMatrix(kept.map((m) => weighted(cols[m]!))) : X);
   const Rinv = upperInverse(qr.upperTriangularMatrix);
   return {
     names: kept.map((m) => names[m]!), intercept: intercept && kept[0] === 0, aliased,
@@ -428,7 +434,8 @@ function fitOls(d: Design, y: Float64Array): OlsFit {
   const dfRes = n - p;
   const dfReg = p - dfInt;
   const ssr = d.intercept ? wSumSq(fitted, d.w) : wSumSqRaw(fitted, d.w);
-  const s2 = sse / dfRes;
+  // no residual df: the residual variance is undefined (R's rss/0 is NaN or Inf by the rounding of rss)
+  const s2 = dfRes > 0 ? sse / dfRes : NaN;
   const coef = b.map((bj, j) => {
     const se = Math.sqrt(s2 * d.covUnscaled.get(j, j));
     const t = bj / se;
@@ -437,7 +444,7 @@ function fitOls(d: Design, y: Float64Array): OlsFit {
   const r2 = ssr / (ssr + sse);
   const f = dfReg > 0 ? ssr / dfReg / s2 : NaN;
   return {
-    coef, fitted, resid, sse, ssr, dfReg, dfRes, r2, adjR2: 1 - ((1 - r2) * (n - dfInt)) / dfRes,
+    coef, fitted, resid, sse, ssr, dfReg, dfRes, r2, adjR2: dfRes > 0 ? 1 - ((1 - r2) * (n - dfInt)) / dfRes : NaN,
     f, fP: dfReg > 0 ? fSf(f, dfReg, dfRes) : NaN,
   };
 }

@@ -7,6 +7,12 @@
 //   (n - 1) cov_ij = sum x~_i x~_j - m_j sum x~_i O_j - m_i sum x~_j O_i + m_i m_j sum O_i O_j,
 // since a replaced cell deviates 0 from the mean. All sums are additive over rows. Values are stored centred by the
 // pooled means so the one-pass formula loses no digits to large item means.
+//
+// An item constant within a group must fail as in estimatePls ("zero variance"), but its moment variance is rounding
+// noise (~1e-16), not 0. So the sums also count, per item, the distinct observed values among the rows and the
+// values all of whose pooled rows are among them (each value coded once per column, counted in a scratch array):
+// a group is constant in an item iff it has exactly one distinct value. For the complement (total - part) both
+// counts follow from the part's: it holds every value not wholly in the part, and wholly every value absent from it.
 
 export interface PooledItems {
   /** Rows and items. */
@@ -18,6 +24,14 @@ export interface PooledItems {
   obs: Uint8Array | null;
   /** Pooled mean of each item's observed values (what `x` is centred by). */
   centre: Float64Array;
+  /** n x p row-major: the index of the cell's value among its column's distinct observed values, -1 where missing. */
+  code: Int32Array;
+  /** Item i's values are classStart[i] .. classStart[i + 1] - 1 in classCount / work. */
+  classStart: Int32Array;
+  /** Pooled rows holding each value. */
+  classCount: Int32Array;
+  /** Scratch counts, all 0 between calls of sumRows. */
+  work: Int32Array;
 }
 
 export interface MomentSums {
@@ -33,6 +47,10 @@ export interface MomentSums {
   xo: Float64Array;
   /** p x p: sum O_i O_j (lower triangle; only with missing cells) */
   oo: Float64Array;
+  /** Per item: distinct observed values among the rows (1: the item is constant there, 0: never observed). */
+  distinct: Int32Array;
+  /** Per item: values all of whose pooled rows are among the rows. */
+  whole: Int32Array;
 }
 
 /** Columns of a column-major table (NaN = missing) as centred row-major pooled items. */
@@ -57,7 +75,25 @@ export function poolItems(cols: readonly Float64Array[], n: number): PooledItems
       }
     }
   }
-  return { n, p, x, obs, centre };
+  // codes of the raw values (not of the centred ones, which rounding could merge)
+  const code = new Int32Array(n * p).fill(-1);
+  const classStart = new Int32Array(p + 1);
+  const counts: number[] = [];
+  for (let i = 0; i < p; i++) {
+    const c = cols[i]!;
+    const index = new Map<number, number>();
+    for (let r = 0; r < n; r++) {
+      const v = c[r]!;
+      if (v !== v) continue;
+      let k = index.get(v);
+      if (k === undefined) { k = index.size; index.set(v, k); counts.push(0); }
+      counts[classStart[i]! + k]!++;
+      code[r * p + i] = k;
+    }
+    classStart[i + 1] = classStart[i]! + index.size;
+  }
+  const classCount = Int32Array.from(counts);
+  return { n, p, x, obs, centre, code, classStart, classCount, work: new Int32Array(classCount.length) };
 }
 
 export function emptySums(p: number, withMissing: boolean): MomentSums {
@@ -65,13 +101,38 @@ export function emptySums(p: number, withMissing: boolean): MomentSums {
   return {
     n: 0, sx: new Float64Array(p), so: withMissing ? new Float64Array(p) : z, xx: new Float64Array(p * p),
     xo: withMissing ? new Float64Array(p * p) : z, oo: withMissing ? new Float64Array(p * p) : z,
+    distinct: new Int32Array(p), whole: new Int32Array(p),
   };
+}
+
+/** out.distinct / out.whole over rows[0..count): O(count x p), besides the O(count x p²) sums. */
+function countValues(pool: PooledItems, rows: ArrayLike<number>, count: number, out: MomentSums): void {
+  const { p, code, classStart, classCount, work } = pool;
+  const { distinct, whole } = out;
+  distinct.fill(0);
+  whole.fill(0);
+  for (let k = 0; k < count; k++) {
+    const o = rows[k]! * p;
+    for (let i = 0; i < p; i++) {
+      const c = code[o + i]!;
+      if (c < 0) continue;
+      const q = classStart[i]! + c;
+      const m = ++work[q]!;
+      if (m === 1) distinct[i]++;
+      if (m === classCount[q]) whole[i]++;
+    }
+  }
+  for (let k = 0; k < count; k++) {
+    const o = rows[k]! * p;
+    for (let i = 0; i < p; i++) { const c = code[o + i]!; if (c >= 0) work[classStart[i]! + c] = 0; }
+  }
 }
 
 /** out = the sums over rows[0..count) of the pooled table. */
 export function sumRows(pool: PooledItems, rows: ArrayLike<number>, count: number, out: MomentSums): void {
   const { p, x, obs } = pool;
   out.n = count;
+  countValues(pool, rows, count, out);
   out.sx.fill(0);
   out.xx.fill(0);
   const { sx, xx } = out;
@@ -111,9 +172,13 @@ export function sumRows(pool: PooledItems, rows: ArrayLike<number>, count: numbe
   }
 }
 
-/** out = total - part (the complement's sums). */
+/** out = total - part (the complement's sums); total must be the sums over every pooled row. */
 export function subtractSums(total: MomentSums, part: MomentSums, out: MomentSums): void {
   out.n = total.n - part.n;
+  for (let i = 0; i < out.distinct.length; i++) {
+    out.distinct[i] = total.distinct[i]! - part.whole[i]!;
+    out.whole[i] = total.distinct[i]! - part.distinct[i]!;
+  }
   const sub = (a: Float64Array, b: Float64Array, o: Float64Array) => { for (let i = 0; i < o.length; i++) o[i] = a[i]! - b[i]!; };
   sub(total.sx, part.sx, out.sx);
   sub(total.xx, part.xx, out.xx);
@@ -127,7 +192,8 @@ export function subtractSums(total: MomentSums, part: MomentSums, out: MomentSum
 /**
  * The group's item correlation matrix after mean replacement (S: P x P row-major with leading dimension ld, items
  * [0, p)), and each item's mean (in centred units: add pool.centre for the raw mean) and sd (n - 1).
- * Throws on an item with no observed value or zero variance (seminr: zero variance items cannot be scaled).
+ * Throws on an item with no observed value or zero variance (seminr: zero variance items cannot be scaled): one
+ * distinct observed value (mean replacement keeps it constant), as estimatePls (prepare.ts) refuses it.
  */
 export function correlationFromSums(
   s: MomentSums, p: number, S: Float64Array, ld: number, means: Float64Array, sds: Float64Array, itemName: (i: number) => string,
@@ -138,6 +204,7 @@ export function correlationFromSums(
   for (let i = 0; i < p; i++) {
     const k = miss ? s.so[i]! : n;
     if (k < 0.5) throw new Error(`item '${itemName(i)}' has no observed values`);
+    if (s.distinct[i] === 1) throw zeroVariance(itemName(i));
     means[i] = s.sx[i]! / k;
   }
   for (let i = 0; i < p; i++) {
@@ -150,7 +217,7 @@ export function correlationFromSums(
       S[i * ld + j] = c / (n - 1);
     }
     const v = S[i * ld + i]!;
-    if (!(v > 0)) throw new Error(`item '${itemName(i)}' has zero variance and cannot be standardized (seminr: zero variance items cannot be scaled)`);
+    if (!(v > 0)) throw zeroVariance(itemName(i));
     sds[i] = Math.sqrt(v);
   }
   for (let i = 0; i < p; i++) {
@@ -158,3 +225,5 @@ export function correlationFromSums(
     S[i * ld + i] = 1;
   }
 }
+
+const zeroVariance = (item: string) => new Error(`item '${item}' has zero variance and cannot be standardized (seminr: zero variance items cannot be scaled)`);

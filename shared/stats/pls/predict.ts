@@ -11,6 +11,11 @@
 //   its construct scores predicted through the training path coefficients (direct antecedents: from the
 //   predecessors' scores; earliest antecedents: from the exogenous scores only, chained through the model), and each
 //   item predicted as its construct's predicted score times its loading, unstandardized.
+// - Reflective constructs (PLSc): estimate_pls applies PLSc in every fold (model_consistent), and predict() reads the
+//   fold model's outer_weights, path_coef and outer_loadings. So held-out rows are scored with the plain PLS weights
+//   (PLSc leaves them), construct scores are predicted through the consistent paths (solve on the rhoA-disattenuated
+//   correlations), and the items of reflective constructs through their consistent loadings w sqrt(rhoA) / w'w;
+//   composites keep cov(item, score). This is what fitModel/fitLoading give, so nothing here is PLSc-specific.
 // - In-sample predictions: each row is predicted by the k - 1 fold models it trained, and those are averaged.
 // - LM benchmark: each endogenous item regressed (lm with intercept) on every model item outside its own construct.
 // - Repetitions: the predictions are averaged over reps, then RMSE and MAE are taken per item. seminr 2.3.1 shuffles
@@ -24,7 +29,7 @@ import { choleskyInPlace, choleskySolveInPlace } from '../kernels';
 import { RRandom } from '../bootstrap/r-rng';
 import { unitWeights, type DataTable } from '../table';
 import { compileModel, type CompiledModel } from './compile';
-import { fitModel, makeFitPlan } from './fit';
+import { fitLoading, fitModel, makeFitPlan, type ModelFit } from './fit';
 import { prepareData, resolveColumns, type Prepared } from './prepare';
 import { resolveSettings } from './settings';
 import type { PlsOptions } from './types';
@@ -189,9 +194,15 @@ export function predictPls(spec: PlsModelSpec, data: DataTable, opts: PredictOpt
       }
       const prep = prepareData(model, { names, n: m, cols }, allCols, { missing: 'mean', lean: true, reuse: buffers, source: where });
       buffers = prep;
-      const fit = fitModel(fitPlan, prep, set);
+      let fit: ModelFit;
+      try {
+        fit = fitModel(fitPlan, prep, set);
+      } catch (e) {
+        // e.g. PLSc's non-positive rhoA in one fold's training rows
+        throw new Error(`${where}: ${(e as Error).message}`);
+      }
       if (!fit.converged) notConverged++;
-      const { Ka, T, B, w } = fit; // full structure: local order == model order, no interaction rescaling
+      const { Ka, B, w } = fit; // full structure: local order == model order, no interaction rescaling
       const { means, sds } = prep;
 
       // construct scores of every row: its items standardized with the training means and sds, times the weights
@@ -214,7 +225,7 @@ export function predictPls(spec: PlsModelSpec, data: DataTable, opts: PredictOpt
       }
       for (let e = 0; e < E; e++) {
         const i = endoItems[e]!, k = owner[i]!, ko = k * n, eo = e * n;
-        const l = T[i * Ka + k]!, sd = sds[i]!, mu = means[i]!;
+        const l = fitLoading(fit, i, k), sd = sds[i]!, mu = means[i]!;
         for (let r = 0; r < n; r++) {
           const v = predScore[ko + r]! * l * sd + mu;
           if (isTest[r]) { plsOut[eo + r] += v; naive[eo + r] += mu; } else plsIn[eo + r] += v;
@@ -250,7 +261,7 @@ export function predictPls(spec: PlsModelSpec, data: DataTable, opts: PredictOpt
   return { n, folds, reps, seed, technique, notConverged, missing: { method: set.missing, cellsMissing, rowsDropped }, items };
 }
 
-/** Throws for what seminr's predict_pls refuses (higher-order and moderated models) and what is not implemented here (PLSc). */
+/** Throws for what seminr's predict_pls refuses: higher-order and moderated models (reflective constructs are fine). */
 export function assertPredictable(spec: PlsModelSpec): void {
   const used = new Set(spec.paths.flatMap((p) => [p.from, p.to]));
   if ((spec.higherOrder ?? []).some((h) => used.has(h.name))) {
@@ -258,10 +269,6 @@ export function assertPredictable(spec: PlsModelSpec): void {
   }
   if (spec.interactions.some((i) => used.has(i.name))) {
     throw new Error('predict: the model has an interaction term; there is no published PLSpredict for moderated models (seminr refuses them too)');
-  }
-  const reflective = Object.entries(spec.constructs).filter(([name, c]) => used.has(name) && c.type === 'reflective').map(([name]) => name);
-  if (reflective.length) {
-    throw new Error(`predict: reflective (PLSc) constructs are not supported yet (${reflective.join(', ')}); estimate them as composites for PLSpredict`);
   }
 }
 

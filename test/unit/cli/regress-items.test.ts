@@ -138,7 +138,16 @@ describe('satmon regress', () => {
 
     const tiny = join(tmp, 'tiny.csv');
     writeFileSync(tiny, 'y,a,b\n1,2,3\n2,3,1\n-99,1,1\n4,1,5\n');
-    expectOneLineError(await satmon('regress', '--data', tiny, '--y', 'y', '--x', 'a,b', '--missing', '-99'), /too few complete rows: n = 3/);
+    // 3 complete rows, b = 7 - 2a aliased: R's lm gives (Intercept) 4.3333 (SE 2.4944), a -1 (SE 1.1547), b NA
+    const small = await satmon('regress', '--data', tiny, '--y', 'y', '--x', 'a,b', '--missing', '-99');
+    expect(small.code, small.stderr).toBe(0);
+    expect(small.stderr).toMatch(/predictor 'b' is aliased/);
+    const coef = JSON.parse(small.stdout).coefficients;
+    expect(coef[0].b).toBeCloseTo(13 / 3, 10);
+    expect(coef[0].se).toBeCloseTo(2.4944, 4);
+    expect(coef[1].b).toBeCloseTo(-1, 10);
+    expect(coef[1].se).toBeCloseTo(1.1547, 4);
+    expect(coef[2].b).toBeNull();
   });
 });
 

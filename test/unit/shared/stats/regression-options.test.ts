@@ -1,6 +1,7 @@
 // regress() as R's lm / summary.lm in the cases issue 14 asks for: without an intercept (uncentred R², F and
 // ANOVA), an aliased predictor (NA coefficient, the fit of the remaining columns, the later of dependent columns
-// dropped), a constant predictor, an exact fit (computed and warned about) and frequency weights. Expected values:
+// dropped), a constant predictor, an exact fit (computed and warned about), frequency weights, and the small fits
+// lm answers (rows checked against the rank after aliasing; n = rank: no residual df). Expected values:
 // test/fixtures/cli-options/regress.json, written by test/fixtures/cli-options/regress.R (base R 4.2.2) from
 // regress-data.csv; the weighted cases are lm on the rows repeated weight times (what frequency weights mean).
 import { readFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { repoRoot } from '../../../helpers/reference';
 
 const dir = path.join(repoRoot, 'test/fixtures/cli-options');
 const data = readNumericCsv(readFileSync(path.join(dir, 'regress-data.csv'), 'utf8'), 'regress-data.csv', {
-  columns: ['y', 'x1', 'x2', 'x3', 'c3', 'yexact', 'yexact0', 'w'],
+  columns: ['y', 'x1', 'x2', 'x3', 'c3', 'yexact', 'yexact0', 'w', 'x4'],
 });
 const w = data.cols[data.names.indexOf('w')]!;
 
@@ -22,7 +23,11 @@ interface RCase {
   r2: number; adj_r2: number; sigma: number; f: number | null; f_numdf: number | null; f_dendf: number | null; f_p: number | null;
   ss_regression: number; ss_residual: number; ss_total: number; vif: Record<string, number | null>; bp_koenker: number | null; warnings: string[] | string;
 }
-const ref = JSON.parse(readFileSync(path.join(dir, 'regress.json'), 'utf8')) as { cases: Record<string, RCase> & { weighted_lm_weights_coef: number[] } };
+const ref = JSON.parse(readFileSync(path.join(dir, 'regress.json'), 'utf8')) as {
+  cases: Record<string, RCase> & { weighted_lm_weights_coef: number[]; zero_df_printed: string };
+};
+/** The first m rows of the data (R: d[1:m, ]). */
+const head = (m: number) => ({ names: data.names, cols: data.cols.map((c) => c.slice(0, m)), n: m });
 const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 /** R's name of a coefficient in ours. */
 const rName = (name: string) => (name === '(Constant)' ? '(Intercept)' : name);
@@ -143,6 +148,61 @@ describe('an exact fit is computed and warned about (R: "essentially perfect fit
     close(r.coefficients[0]!.b, 2, 1e-14, 'b');
     close(r.r2, 1, 1e-14, 'R²');
     expect(r.warnings[0]).toMatch(/essentially perfect fit/);
+  });
+});
+
+describe('few rows: checked against the rank after aliasing; n = rank is fitted without residual df (as lm)', () => {
+  it('4 rows, (Constant) + x1 + x2 + x4 with x4 = x1 + 2·x2 aliased: rank 3, 1 residual df, every figure as R', () => {
+    const r = regress(head(4), 'y', ['x1', 'x2', 'x4']);
+    compare(r, cases.small_aliased);
+    expect(r.df.residual).toBe(1);
+  });
+  const noDf: [string, number, string[], boolean][] = [
+    ['zero_df', 3, ['x1', 'x2'], true],
+    ['zero_df_aliased', 3, ['x1', 'x2', 'x4'], true],
+    ['zero_df_no_intercept', 2, ['x1', 'x2'], false],
+    ['zero_df_wide', 2, ['x1', 'x2', 'x4'], true], // more columns than rows: x2 and x4 aliased
+  ];
+  for (const [name, m, x, intercept] of noDf) {
+    it(`${name}: ${m} rows, coefficients as R, SE/t/p/sigma/adjusted R²/F NaN, a warning`, () => {
+      const e = cases[name];
+      expect(e.df_residual).toBe(0);
+      const r = regress(head(m), 'y', x, { intercept });
+      const names = list(e.names);
+      expect(r.coefficients.map((c) => rName(c.name))).toEqual(names);
+      expect(r.aliased).toEqual(list(e.aliased));
+      names.forEach((nm, j) => {
+        const c = r.coefficients[j]!;
+        const want = list(e.coef)[j];
+        if (want === null) expect(c.b).toBeNaN();
+        else close(c.b, want!, 1e-9, `${nm} b`);
+        // R: NA (NaN) where rss is exactly 0, Inf / NaN where it is rounding noise over 0 df: undefined either way
+        expect(typeof e.se === 'number' ? e.se : e.se[nm]).toBeNull();
+        for (const v of [c.se, c.t, c.p]) expect(v).toBeNaN();
+      });
+      close(r.r2, e.r2, 1e-9, 'R²');
+      expect([e.adj_r2, e.sigma, e.f, e.f_p]).toEqual([null, null, null, null]);
+      for (const v of [r.adjR2, r.residualSE, r.f, r.fP, r.anova.residual.meanSq, r.critical.t, r.critical.f, r.durbinWatson]) expect(v).toBeNaN();
+      expect([r.df.regression, r.df.residual]).toEqual([e.f_numdf, e.f_dendf]);
+      close(r.anova.regression.sumSq, e.ss_regression, 1e-9, 'SS regression');
+      close(r.anova.residual.sumSq, e.ss_residual, 1e-9, 'SS residual');
+      expect(r.breuschPagan).toBeNull();
+      expect(r.glejser).toBeNull();
+      if (intercept) {
+        for (const [v, want] of Object.entries(e.vif)) {
+          if (want === null) expect(r.vif[v]).toBeNaN();
+          else close(r.vif[v]!, want, 1e-9, `VIF ${v}`);
+        }
+      }
+      expect(r.warnings).toEqual([
+        ...list(e.aliased).map((a) => expect.stringContaining(`predictor '${a}'`)),
+        expect.stringMatching(new RegExp(`^no residual degrees of freedom: ${m} rows for ${m} coefficients, so the fit of 'y' is exact`)),
+      ]);
+    });
+  }
+  it('R prints the same condition', () => expect(ref.cases.zero_df_printed).toBe('ALL 3 residuals are 0: no residual degrees of freedom!'));
+  it('frequency weights summing below the rank are refused (rows alone never fall below it)', () => {
+    expect(() => regress(head(4), 'y', ['x1', 'x2', 'x4'], { weights: [0.5, 0.5, 0.5, 0.5] })).toThrow(/too few complete rows: n = 2 for 3 coefficients \(after the aliased ones\)/);
   });
 });
 

@@ -292,11 +292,18 @@ describe('regress: bad input', () => {
       expect(r.warnings[0]).toMatch(/predictor 'c' is constant \(aliased with the intercept\)/);
     }
   });
-  it('refuses n <= k + 1', () => {
+  it('fits n = k + 1 exactly as R: coefficients, NaN standard errors and a warning', () => {
+    // R: lm(y ~ a + b) on these 3 rows gives -4, 1, 1 and "ALL 3 residuals are 0: no residual degrees of freedom!"
     const small = tableFromRows(['y', 'a', 'b'], [[1, 2, 3], [2, 1, 5], [4, 4, 4]]);
-    expect(() => regress(small, 'y', ['a', 'b'])).toThrow(/too few complete rows: n = 3, .*need n > 3/);
+    const r = regress(small, 'y', ['a', 'b']);
+    expect(r.coefficients.map((c) => c.b)).toEqual([expect.closeTo(-4, 12), expect.closeTo(1, 12), expect.closeTo(1, 12)]);
+    expect(r.coefficients.every((c) => Number.isNaN(c.se))).toBe(true);
+    expect(r.warnings.join(' ')).toMatch(/no residual degrees of freedom/);
+    // 2 complete rows, a line through both: y = 5 - 2a
     const withNa = tableFromRows(['y', 'a'], [[1, 2], [2, NaN], [3, 1], [NaN, 4]]);
-    expect(() => regress(withNa, 'y', ['a'])).toThrow(/n = 2/);
+    const w = regress(withNa, 'y', ['a']);
+    expect(w.n).toBe(2);
+    expect(w.coefficients.map((c) => c.b)).toEqual([expect.closeTo(5, 12), expect.closeTo(-2, 12)]);
   });
   it('refuses a constant dependent, y among x and duplicate predictors; warns on a perfect fit', () => {
     expect(() => regress(t, 'c', ['x1'])).toThrow(/dependent variable 'c' is constant/);

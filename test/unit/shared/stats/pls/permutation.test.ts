@@ -3,7 +3,8 @@
 //    sample.int draws, 40 permutations of mobi split by CUEX1 < 8 for the ECSI and the two-stage interaction model:
 //    every permutation's path differences (measured max |ours - R| 6e-15), the p-values identical, the group
 //    estimates, and MICOM's c, mean difference and log variance ratio (≤ 7e-15).
-//  - The two engines (moments / gather) agree with each other and with estimatePls per group, with missing values.
+//  - The two engines (moments / gather) agree with each other and with estimatePls per group, with missing values,
+//    and fail on the same permutations when an item is constant in a group (as estimatePls refuses it).
 //  - Exact enumeration against a brute force over every assignment written here (estimatePls on each subset), and
 //    the Monte-Carlo p converging to it.
 //  - Type-I error at 5% in a simulation of two groups from one population, and power when they differ.
@@ -184,6 +185,70 @@ describe('engines', () => {
     expect(() => permutationTest(spec, A, B, { permutations: 0, seed: 1 })).toThrow(/permutations must be a positive integer/);
     expect(() => permutationTest(spec, A, B, { permutations: 10, seed: 1.5 })).toThrow(/seed must be an integer/);
     expect(() => permutationTest(spec, A, B, { permutations: 10, seed: 1, exact: true })).toThrow(/exceed the limit/);
+  });
+});
+
+// ---- an item constant within a group --------------------------------------------------------------------------
+
+/** t with item `name`'s value on row r replaced by f(r, old value). */
+function setItem(t: DataTable, name: string, f: (r: number, old: number) => number): DataTable {
+  const j = t.names.indexOf(name);
+  return { ...t, cols: t.cols.map((c, k) => (k === j ? c.map((v, r) => f(r, v)) : c)) };
+}
+
+describe('an item constant within a group fails in both engines, as estimatePls does', () => {
+  const { A, B } = mobiGroups();
+  const spec = mgaSpec('mobi-ecsi');
+  const engines = ['moments', 'gather'] as const;
+
+  // The moments engine's variance of a constant item is rounding noise (~1e-16) from the one-pass sums, so it once
+  // standardized by noise where estimatePls and the gather engine refuse; it now counts distinct values.
+  it('in the observed groups (the summed smaller group A, or the complement B; with missing cells too): the same error', () => {
+    const seven = (_: number, v: number) => (v === v ? 7 : v);
+    for (const [gA, gB] of [
+      [setItem(A, 'IMAG1', () => 7), B],
+      [A, setItem(B, 'IMAG1', () => 7)],
+      [withMissing(A, 41), setItem(withMissing(B, 42), 'IMAG1', seven)], // mean replacement keeps it constant
+      [selectRows(A, [...Array(20).keys()]), setItem(selectRows(B, [...Array(20).keys()]), 'IMAG1', () => 7)], // 40 rows, as the review found
+    ] as const) {
+      const constant = gA.cols[gA.names.indexOf('IMAG1')]!.every((v) => v !== v || v === 7) ? gA : gB;
+      expect(() => estimatePls(spec, constant)).toThrow(/item 'IMAG1' has zero variance/);
+      for (const engine of engines) {
+        expect(() => permutationTest(spec, gA, gB, { permutations: 10, seed: 1, engine })).toThrow(/observed groups failed: .*item 'IMAG1' has zero variance/);
+      }
+    }
+  });
+
+  it('over permutations: the same permutations fail in both engines, exactly those leaving a group constant', () => {
+    // IMAG1 = 7 except 1 on 3 rows (one in A, two in B), some cells missing: a permuted group is constant in IMAG1
+    // iff it holds none of the 3 rows (about 18% of draws for the 108-row group, 8% for the 142-row one): 45 of 150.
+    // (The old `variance > 0` check failed 4 of them: the noise variance of the rest was positive.)
+    const odd = new Map([[5, 1], [A.n + 10, 1], [A.n + 100, 1]]);
+    const pooled = { A: withMissing(A, 51), B: withMissing(B, 52) };
+    const fix = (off: number) => (r: number, v: number) => (odd.has(off + r) ? odd.get(off + r)! : v === v ? 7 : v);
+    const gA = setItem(pooled.A, 'IMAG1', fix(0)), gB = setItem(pooled.B, 'IMAG1', fix(A.n));
+    for (const [r, v] of odd) expect((r < A.n ? gA : gB).cols[gA.names.indexOf('IMAG1')]![r < A.n ? r : r - A.n]).toBe(v);
+    const R = 150, seed = 9;
+    // the draws the test makes (R's sample.int after set.seed(seed + i)): group A = the 108 drawn rows
+    const rng = new RRandom(0);
+    const N = A.n + B.n, x = Int32Array.from({ length: N }, (_, r) => r), rows = new Int32Array(A.n), js = new Int32Array(A.n);
+    let constantDraws = 0;
+    for (let i = 1; i <= R; i++) {
+      rng.setSeed(seed + i);
+      sampleWithoutReplacement(rng, N, A.n, x, rows, js);
+      const inA = [...odd.keys()].filter((r) => rows.includes(r)).length;
+      if (inA === 0 || inA === odd.size) constantDraws++;
+    }
+    expect(constantDraws).toBe(45);
+    const [m, g] = engines.map((engine) => permutationTest(spec, gA, gB, { permutations: R, seed, keepDiffs: true, engine }));
+    expect([m!.engine, g!.engine]).toEqual(['moments', 'gather']);
+    expect(m!.failed).toBe(constantDraws);
+    expect(g!.failed).toBe(constantDraws);
+    expect(m!.permutations).toBe(R - constantDraws);
+    let dev = 0;
+    m!.diffs!.forEach((d, i) => { dev = Math.max(dev, Math.abs(d - g!.diffs![i]!)); });
+    expect(dev).toBeLessThan(1e-10);
+    m!.paths.forEach((p, k) => expect(p.p).toBe(g!.paths[k]!.p));
   });
 });
 
