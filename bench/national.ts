@@ -48,6 +48,7 @@ export async function runNationalBench(opts: { branches?: number; n?: number; nb
     log(`  upload + ingest       ${((tIngest - tStack) / 1000).toFixed(1)} s  (${branches * n} rows)`);
     log(`  assessment: plan      ${(run.ms.plan / 1000).toFixed(1)} s`);
     log(`  assessment: recompute ${(run.ms.recompute / 1000).toFixed(1)} s  (${run.plan.items.length} units, ${perBranch.toFixed(0)} ms each, ${run.failures.length} failed)`);
+    for (const f of run.failures) log(`    failed: ${JSON.stringify(f.item)}: ${f.error}`);
     log(`  assessment: close     ${(run.ms.close / 1000).toFixed(1)} s`);
     log(`  assessment total      ${((run.ms.plan + run.ms.recompute + run.ms.close) / 1000).toFixed(1)} s  (goal <= 60 s)`);
     log(`  baseline (same run): a branch recomputed alone on one core takes ${oneCore.toFixed(0)} ms; the assessment's ${branches} branches`);

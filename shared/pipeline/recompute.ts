@@ -11,11 +11,19 @@ import type { StoredPathTest } from '../assess/path-tests';
 import { recordsForResult, type SummaryItem } from '../assess/records';
 import { branchOfCleanKey, partPrefixes, populationOf, settingsFor } from '../assess/units';
 import { isYear } from '../period';
+import { mapLimit } from './concurrency';
 import type { RecomputeEnvSettings } from '../config';
 import { dropIdOfPartKey, keys, S3_LAYOUT, unitPk, type Unit } from '../layout/keys';
 import { liveParts, partitionsOfRecord, type DropPartition, type DropRecord } from './drops';
 import type { BranchInfo, Instrument } from '../survey';
 import { requireText, type Storage } from './storage';
+
+/**
+ * S3 reads in flight at once: a region's or the network's recompute reads every branch's parts and draws (300 each
+ * at national scale); all at once they overran the local S3 server's sockets ("socket hang up", the aggregates of
+ * `npm run bench -- national` failed) and would queue behind the SDK agent's socket limit on AWS anyway.
+ */
+const READS_IN_FLIGHT = 16;
 
 export interface RecomputeDeps {
   storage: Storage;
@@ -66,7 +74,7 @@ export async function recomputeOne(d: RecomputeDeps, req: RecomputeRequest): Pro
     return { unit: req.unit, period: req.period, n: previous.n, skipped: true, status: previous.status, parts: parts.length, ms: elapsed() };
   }
   const readFrame = async (ps: readonly { key: string }[]) =>
-    frameFromCleanCsv(await Promise.all(ps.map(async (p) => ({ text: await requireText(d.storage.objects, d.curatedBucket, p.key), source: p.key }))), d.instrument);
+    frameFromCleanCsv(await mapLimit(ps, READS_IN_FLIGHT, async (p) => ({ text: await requireText(d.storage.objects, d.curatedBucket, p.key), source: p.key })), d.instrument);
   const read = await readFrame(parts);
   // An aggregate that cannot weight its branches' results (a branch without its own result) pools its respondents:
   // its models too, so every figure is what its label says.
@@ -125,9 +133,9 @@ async function finishedParts(d: RecomputeDeps, parts: { key: string; etag: strin
     const text = await d.storage.objects.text(d.curatedBucket, key);
     return text === undefined ? undefined : JSON.parse(text);
   };
-  await Promise.all(records.filter((r) => r.status === 'done').map(async (r) => {
+  await mapLimit(records.filter((r) => r.status === 'done'), READS_IN_FLIGHT, async (r) => {
     partitionsOfDrop.set(r.dropId ?? r.sha256, await partitionsOfRecord(r, readJson));
-  }));
+  });
   // Per-period filter for quarters; a year's parts span its four quarters.
   const byPeriod = new Map<string, { key: string; etag: string }[]>();
   for (const p of parts) {
@@ -233,7 +241,7 @@ async function weightAggregate(d: RecomputeDeps, result: UnitResult, members: { 
     for (const v of Object.values(result.indices)) v.weighting = 'pooled';
     return;
   }
-  const figures: MemberFigures[] = await Promise.all(members.weighted.map(async (m) => {
+  const figures: MemberFigures[] = await mapLimit(members.weighted, READS_IN_FLIGHT, async (m) => {
     const text = await d.storage.objects.text(d.curatedBucket, drawsKey({ kind: 'branch', id: m.branch }, period));
     const draws = text === undefined ? undefined : decodeDraws(text, drawsKey({ kind: 'branch', id: m.branch }, period));
     const indices = Object.fromEntries(Object.entries(m.summary.indices).map(([k, v]) => [k, fromStored(v)]));
@@ -241,7 +249,7 @@ async function weightAggregate(d: RecomputeDeps, result: UnitResult, members: { 
       branch: m.branch, population: m.population, n: m.summary.n, indices,
       ...(draws && draws.inputHash === m.summary.inputHash ? { draws: independentOrder(draws, m.branch) } : {}),
     };
-  }));
+  });
   const year = populationYearOf(members.weighted.map((m) => m.populationYear));
   const agg = populationWeighted(figures, { alpha, ...(year ? { populationYear: year } : {}) });
   // Metrics only the pooled rows have (none in practice) keep their pooled figure, labelled so.
