@@ -92,7 +92,7 @@ export async function startDashboardEnv(): Promise<DashboardEnv> {
     const run = await runPipeline({
       dropsDir, keepStack: true, annual: true, instrumentFile,
       // Few resamples: the tests compare what is shown with what is stored, not the statistics.
-      env: { SATMON_NBOOT: '60', SATMON_NBOOT_AGGREGATE: '60', SATMON_WORKERS: '1' },
+      env: { SATMON_NBOOT: '60', SATMON_NBOOT_AGGREGATE: '60', SATMON_WORKERS: '1', SATMON_PATH_PERMUTATIONS: '49' },
     });
     stack = run.stack;
     server = await startApiServer({ staticDir: path.resolve(HERE, '../../dashboard/dist') });

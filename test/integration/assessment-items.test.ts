@@ -9,7 +9,7 @@ import { S3_LAYOUT, RAW_LAYOUT } from '../../shared/layout/keys';
 import { simulateDrops } from '../../shared/survey';
 
 let stack: LocalStack;
-const env = { SATMON_NBOOT: '60', SATMON_NBOOT_AGGREGATE: '30', SATMON_WORKERS: '1' };
+const env = { SATMON_NBOOT: '60', SATMON_NBOOT_AGGREGATE: '30', SATMON_WORKERS: '1', SATMON_PATH_PERMUTATIONS: '0' };
 const period = '2025-Q1';
 let viaS3: AssessmentRun;
 

@@ -18,7 +18,7 @@ import { putObject } from '../../lambdas/aws/s3';
 
 const SIZES: Record<string, number> = { BR01: 400, BR02: 30, BR03: 60, BR04: 400, BR05: 35, BR06: 250 };
 const PERIOD = '2025-Q1';
-const env = { SATMON_NBOOT: '200', SATMON_NBOOT_AGGREGATE: '100', SATMON_WORKERS: '1' };
+const env = { SATMON_NBOOT: '200', SATMON_NBOOT_AGGREGATE: '100', SATMON_WORKERS: '1', SATMON_PATH_PERMUTATIONS: '0' };
 
 let stack: LocalStack;
 let dir: string;

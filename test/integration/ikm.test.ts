@@ -19,7 +19,7 @@ const spec = JSON.parse(readFileSync(instrumentFile, 'utf8')) as { itemScales: R
 const U = ['U1', 'U2', 'U3', 'U4', 'U5', 'U6', 'U7', 'U8', 'U9'];
 const Q = ['2024-Q1', '2024-Q2', '2024-Q3', '2024-Q4'];
 const N = 40;
-const env = { SATMON_NBOOT: '60', SATMON_NBOOT_AGGREGATE: '30', SATMON_WORKERS: '1' };
+const env = { SATMON_NBOOT: '60', SATMON_NBOOT_AGGREGATE: '30', SATMON_WORKERS: '1', SATMON_PATH_PERMUTATIONS: '0' };
 
 /** Answers giving an exact IKM: "A" 3.6 (IKM 90), "B" 3.2 (80), "C" 2.9 (72.5) in every unsur, shuffled by unsur. */
 const LEVELS = { A: [24, 16, 0], B: [8, 32, 0], C: [0, 36, 4] } as const; // counts of 4, 3 and 2

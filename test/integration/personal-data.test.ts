@@ -20,7 +20,7 @@ let summary: PipelineSummary;
 const ids: string[] = [];
 const PII = ['Budi Santoso', 'Siti Aminah', '081234567890', '0812-3456-7890', 'budi.s@example.co.id', '3201012345670001'];
 const logs: string[] = [];
-const env = { SATMON_NBOOT: '60', SATMON_NBOOT_AGGREGATE: '30', SATMON_WORKERS: '1' };
+const env = { SATMON_NBOOT: '60', SATMON_NBOOT_AGGREGATE: '30', SATMON_WORKERS: '1', SATMON_PATH_PERMUTATIONS: '0' };
 
 /** Every file under `root`, read as bytes (latin1 keeps every byte, so an ASCII id is found wherever it sits). */
 function filesUnder(root: string): { file: string; text: string }[] {

@@ -20,7 +20,7 @@ let stack: LocalStack;
 let dir: string;
 let first: PipelineSummary;
 let firstState: Awaited<ReturnType<typeof snapshot>>;
-const env = { SATMON_NBOOT: '200', SATMON_NBOOT_AGGREGATE: '100', SATMON_WORKERS: '1' };
+const env = { SATMON_NBOOT: '200', SATMON_NBOOT_AGGREGATE: '100', SATMON_WORKERS: '1', SATMON_PATH_PERMUTATIONS: '0' };
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'satmon-pipeline-'));

@@ -153,4 +153,4 @@ export function joinSimDrop(header: readonly string[], rows: readonly (readonly 
 }
 
 /** Recompute settings small enough for tests (bootstrap resamples) and in-process recomputes. */
-export const SMALL_ASSESS_ENV = { SATMON_NBOOT: '40', SATMON_NBOOT_AGGREGATE: '20', SATMON_WORKERS: '1' };
+export const SMALL_ASSESS_ENV = { SATMON_NBOOT: '40', SATMON_NBOOT_AGGREGATE: '20', SATMON_WORKERS: '1', SATMON_PATH_PERMUTATIONS: '0' };
