@@ -4,7 +4,6 @@
 // and, when Rscript with seminr is installed, seminr's bootstrap_model() of the HOC model on one core (nboot 200,
 // scaled to 5000: seminr's time per resample is flat).
 // Run: npx tsx bench/pls-hoc.ts [--nboot N] [--no-seminr]
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -14,13 +13,13 @@ import { parsePlsModel, type PlsModelSpec } from '../shared/models/spec';
 import { bootstrapPls } from '../shared/stats/bootstrap';
 import { createPlsEstimator, planHigherOrder } from '../shared/stats/pls';
 import { readNumericCsv } from '../shared/stats/read-csv';
+import { seminrSeconds } from './seminr';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIR = path.join(ROOT, 'test', 'fixtures', 'higher-order');
 const SEMINR_NBOOT = 200;
 
 const SEMINR_TIMING = `
-suppressMessages(library(seminr))
 d <- read.csv(file.path("test", "fixtures", "higher-order", "servqual.csv"))
 mm <- constructs(
   composite("TAN", multi_items("TAN", 1:3)), composite("REL", multi_items("REL", 1:3)),
@@ -34,14 +33,6 @@ m <- suppressMessages(estimate_pls(d, mm, sm))
 t <- system.time(suppressMessages(bootstrap_model(m, nboot = ${SEMINR_NBOOT}, cores = 1, seed = 123)))[["elapsed"]]
 cat(t)
 `;
-
-function seminrSeconds(): { seconds: number } | { skipped: string } {
-  const r = spawnSync('Rscript', ['-e', SEMINR_TIMING], { cwd: ROOT, encoding: 'utf8' });
-  if (r.error) return { skipped: 'Rscript not found (../shared/tools/install-r-seminr.sh installs R and seminr)' };
-  const s = Number(r.stdout.trim().split(/\s+/).pop());
-  if (r.status !== 0 || !Number.isFinite(s)) return { skipped: `Rscript failed: ${r.stderr.trim().split('\n').pop() ?? ''}` };
-  return { seconds: s };
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -69,7 +60,7 @@ export async function runHocBench(opts: { nboot?: number; seminr?: boolean } = {
   console.log(`  two stages per resample:        ${msHoc.toFixed(0)} ms (${((msHoc / nboot) * 1000).toFixed(0)} µs per resample)`);
   console.log(`  its first stage alone:          ${msFirst.toFixed(0)} ms (HOC / first stage = ${(msHoc / msFirst).toFixed(2)})`);
   if (opts.seminr === false) return;
-  const r = seminrSeconds();
+  const r = seminrSeconds(SEMINR_TIMING);
   if ('skipped' in r) { console.log(`  seminr: skipped (${r.skipped})`); return; }
   const scaled = (r.seconds * nboot) / SEMINR_NBOOT;
   console.log(`  seminr bootstrap_model, 1 core: ${r.seconds.toFixed(1)} s for ${SEMINR_NBOOT}, ~${scaled.toFixed(0)} s for ${nboot} (${((scaled * 1000) / msHoc).toFixed(0)}x ours)`);

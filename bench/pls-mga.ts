@@ -10,7 +10,7 @@
 //  - seminr's estimate_pls_mga(nboot = 1000, cores = 2) on the same split, and R's time for 20 permutations of the
 //    same test written with estimate_pls (scaled to 1000), when Rscript and seminr are installed.
 // Run: npx tsx bench/pls-mga.ts [permutations] [nboot]. Not a test: it prints, it does not assert.
-import { spawnSync } from 'node:child_process';
+import { mobiModelR, runSeminr } from './seminr';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { permutationTest } from '../shared/stats/pls/permutation';
@@ -35,19 +35,9 @@ async function timed(job: string, f: () => unknown | Promise<unknown>): Promise<
 }
 
 const R_SCRIPT = (nboot: number, nperm: number) => `
-suppressMessages(library(seminr))
 mobi <- read.csv("test/fixtures/reference/data/mobi.csv")
 cond <- mobi$CUEX1 < 8
-mm <- constructs(
-  composite("Image", multi_items("IMAG", 1:5)), composite("Expectation", multi_items("CUEX", 1:3)),
-  composite("Quality", multi_items("PERQ", 1:7)), composite("Value", multi_items("PERV", 1:2)),
-  composite("Satisfaction", multi_items("CUSA", 1:3)), composite("Complaints", single_item("CUSCO")),
-  composite("Loyalty", multi_items("CUSL", 1:3)))
-sm <- relationships(
-  paths(from = "Image", to = c("Expectation", "Satisfaction", "Loyalty")),
-  paths(from = "Expectation", to = c("Quality", "Value", "Satisfaction")),
-  paths(from = "Quality", to = c("Value", "Satisfaction")), paths(from = "Value", to = c("Satisfaction")),
-  paths(from = "Satisfaction", to = c("Complaints", "Loyalty")), paths(from = "Complaints", to = "Loyalty"))
+${mobiModelR()}
 est <- function(d) suppressMessages(estimate_pls(data = d, measurement_model = mm, structural_model = sm))
 m <- est(mobi)
 t0 <- Sys.time()
@@ -99,10 +89,8 @@ function satisfactionData(spec: ReturnType<typeof parsePlsModel>, n: number, see
 
 /** seminr's times (seconds), or null when Rscript or seminr is missing. */
 function seminrTimes(nboot: number, nperm: number): { mga: number; perm: number } | null {
-  const probe = spawnSync('Rscript', ['-e', 'library(seminr)'], { encoding: 'utf8' });
-  if (probe.status !== 0) return null;
-  const r = spawnSync('Rscript', ['-e', R_SCRIPT(nboot, nperm)], { encoding: 'utf8', maxBuffer: 16 << 20 });
-  if (r.status !== 0) { console.log(`seminr run failed: ${r.stderr.split('\n').slice(-3).join(' ')}`); return null; }
+  const r = runSeminr(R_SCRIPT(nboot, nperm));
+  if ('skipped' in r) { console.log(`seminr: skipped (${r.skipped})`); return null; }
   const get = (k: string) => Number(new RegExp(`${k} ([\\d.e+-]+)`).exec(r.stdout)?.[1]);
   return { mga: get('mga'), perm: get('perm') };
 }

@@ -3,7 +3,6 @@
 // (the baseline: what PLSc costs on top), and, when Rscript with seminr is installed, seminr's bootstrap_model() of the
 // reflective model on one core (nboot 200, scaled to 5000: seminr's time per resample is flat).
 // Run: npx tsx bench/plsc.ts [--nboot N] [--no-seminr]  (or npm run bench -- plsc).
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -12,34 +11,15 @@ import type { PlsModelSpec } from '../shared/models/spec';
 import { createPlsEstimator } from '../shared/stats/pls';
 import { bootstrapPls } from '../shared/stats/bootstrap';
 import { loadReference } from '../test/helpers/reference';
+import { mobiModelR, seminrSeconds } from './seminr';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SEMINR_NBOOT = 200;
 
-const SEMINR_TIMING = `
-suppressMessages(library(seminr))
-mm <- constructs(
-  reflective("Image", multi_items("IMAG", 1:5)), reflective("Expectation", multi_items("CUEX", 1:3)),
-  reflective("Quality", multi_items("PERQ", 1:7)), reflective("Value", multi_items("PERV", 1:2)),
-  reflective("Satisfaction", multi_items("CUSA", 1:3)), reflective("Complaints", single_item("CUSCO")),
-  reflective("Loyalty", multi_items("CUSL", 1:3)))
-sm <- relationships(
-  paths(from = "Image", to = c("Expectation", "Satisfaction", "Loyalty")),
-  paths(from = "Expectation", to = c("Quality", "Value", "Satisfaction")),
-  paths(from = "Quality", to = c("Value", "Satisfaction")), paths(from = "Value", to = c("Satisfaction")),
-  paths(from = "Satisfaction", to = c("Complaints", "Loyalty")), paths(from = "Complaints", to = "Loyalty"))
+const SEMINR_TIMING = `${mobiModelR('reflective')}
 m <- suppressMessages(estimate_pls(read.csv(file.path("test", "fixtures", "reference", "data", "mobi.csv")), mm, sm))
 t <- system.time(suppressMessages(bootstrap_model(m, nboot = ${SEMINR_NBOOT}, cores = 1, seed = 123)))[["elapsed"]]
 cat(t)
 `;
-
-function seminrSeconds(): { seconds: number } | { skipped: string } {
-  const r = spawnSync('Rscript', ['-e', SEMINR_TIMING], { cwd: ROOT, encoding: 'utf8' });
-  if (r.error) return { skipped: 'Rscript not found (../shared/tools/install-r-seminr.sh installs R and seminr)' };
-  const s = Number(r.stdout.trim().split(/\s+/).pop());
-  if (r.status !== 0 || !Number.isFinite(s)) return { skipped: `Rscript failed: ${r.stderr.trim().split('\n').pop() ?? ''}` };
-  return { seconds: s };
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -74,7 +54,7 @@ export async function runPlscBench(opts: { nboot?: number; rounds?: number; semi
   log(`  composite (baseline)  ${base.ms.toFixed(0).padStart(6)} ms wall, ${base.cpuMs.toFixed(0)} ms CPU`);
   log(`  reflective (PLSc)     ${plsc.ms.toFixed(0).padStart(6)} ms wall, ${plsc.cpuMs.toFixed(0)} ms CPU  (${(plsc.ms / base.ms).toFixed(2)}x the composite bootstrap${plsc.failed ? `; ${plsc.failed} resamples dropped` : ''})`);
   if (opts.seminr === false) return;
-  const s = seminrSeconds();
+  const s = seminrSeconds(SEMINR_TIMING);
   if ('skipped' in s) { log(`  seminr bootstrap_model skipped: ${s.skipped}`); return; }
   const scaled = s.seconds * (nboot / SEMINR_NBOOT);
   log(`  seminr bootstrap_model (reflective, 1 core): ${s.seconds.toFixed(1)} s for ${SEMINR_NBOOT} resamples, ~${scaled.toFixed(0)} s for ${nboot}: ${(scaled * 1000 / plsc.ms).toFixed(0)}x our wall time`);
