@@ -80,8 +80,9 @@ function sampleRows(idx: readonly number[], size: number, seed: number): number[
 
 /**
  * A seed of its own per branch (R's set.seed range): the same branch draws the same permutations whichever other
- * branches are in the network, and no two branches share a stream (seed + k would make branch k's permutation i
- * branch k+1's permutation i - 1).
+ * branches are in the network, and branches' streams (seed + 1 .. seed + R) overlap only by the chance of two hashes
+ * falling within R of each other among 10^9 (seed + k, the branch's position, made branch k's permutation i branch
+ * k+1's permutation i - 1).
  */
 export function branchSeed(seed: number, branch: string): number {
   let h = 0x811c9dc5; // FNV-1a
