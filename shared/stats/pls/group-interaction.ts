@@ -39,6 +39,8 @@ export interface InteractionMoments {
   opsPerRow: number;
   /** N x d augmented rows. */
   y: Float64Array;
+  /** interactionFromRows' scratch (grown on demand). */
+  rowScratch?: Float64Array;
 }
 
 export function interactionMoments(model: CompiledModel, pool: PooledItems): InteractionMoments {
@@ -152,15 +154,7 @@ export function interactionCorrelations(
   p: number, S: Float64Array, P: number, means: Float64Array, outSds: Float64Array, coef: Float64Array,
 ): void {
   const { d, terms, pairs, oIdx, one } = im;
-  // coefficient of each augmented entry in u (and v): z_a = (y[a] - m_a y[O_a]) / s_a
-  const coefOf = (range: [number, number], entries: Int32Array, out: Float64Array) => {
-    out.fill(0);
-    for (let a = range[0]; a < range[1]; a++) {
-      const c = w[a]! / sds[a]!;
-      out[entries.indexOf(a)] += c;
-      out[entries.indexOf(oIdx[a]!)] -= c * cMeans[a]!;
-    }
-  };
+  const coefOf = (range: [number, number], entries: Int32Array, out: Float64Array) => scoreCoefficients(range, entries, oIdx, w, cMeans, sds, out, 0);
   const sumQ: number[] = [];
   const offs: number[] = [];
   let o = 0;
@@ -199,18 +193,112 @@ export function interactionCorrelations(
     }
     qq[pr.t * terms.length + pr.u] = qq[pr.u * terms.length + pr.t] = s;
   }
+  finishInteraction(terms, sumQ, qq, n, p, S, P, means, outSds);
+}
+
+/**
+ * The last step of both routes: with S[t.item * P + c] = sum q_t z_c, the sums of q (sumQ) and of q_t q_u (qq, T x T),
+ * the interaction items' means, sds and correlations with every item and with each other.
+ */
+function finishInteraction(
+  terms: readonly Term[], sumQ: ArrayLike<number>, qq: ArrayLike<number>, n: number, p: number, S: Float64Array, P: number,
+  means: Float64Array, outSds: Float64Array,
+): void {
   const T = terms.length;
-  const mean = sumQ.map((s) => s / n);
-  const sd = terms.map((_, t) => Math.sqrt((qq[t * T + t]! - n * mean[t]! * mean[t]!) / (n - 1)));
+  for (let ti = 0; ti < T; ti++) {
+    const t = terms[ti]!;
+    const mean = sumQ[ti]! / n;
+    const sd = Math.sqrt((qq[ti * T + ti]! - n * mean * mean) / (n - 1));
+    if (!(sd > 0)) throw new Error(`interaction item '${t.item}' has zero variance`);
+    means[t.item] = mean;
+    outSds[t.item] = sd;
+  }
   terms.forEach((t, ti) => {
-    if (!(sd[ti]! > 0)) throw new Error(`interaction item '${t.item}' has zero variance`);
-    means[t.item] = mean[ti]!;
-    outSds[t.item] = sd[ti]!;
+    const sd = outSds[t.item]!;
     // the items z_c have mean 0 in the group, so cov(q, z_c) = sum q z_c / (n - 1)
-    for (let c = 0; c < p; c++) S[c * P + t.item] = S[t.item * P + c] = S[t.item * P + c]! / ((n - 1) * sd[ti]!);
+    for (let c = 0; c < p; c++) S[c * P + t.item] = S[t.item * P + c] = S[t.item * P + c]! / ((n - 1) * sd);
     for (let ui = 0; ui < T; ui++) {
       const u = terms[ui]!;
-      S[t.item * P + u.item] = ui === ti ? 1 : (qq[ti * T + ui]! - n * mean[ti]! * mean[ui]!) / ((n - 1) * sd[ti]! * sd[ui]!);
+      S[t.item * P + u.item] = ui === ti
+        ? 1
+        : (qq[ti * T + ui]! - n * means[t.item]! * means[u.item]!) / ((n - 1) * sd * outSds[u.item]!);
     }
   });
+}
+
+/** Coefficient of each augmented entry in a stage-1 score: z_a = (y[a] - m_a y[O_a]) / s_a, weighted by w_a. */
+function scoreCoefficients(
+  range: [number, number], entries: Int32Array, oIdx: Int32Array, w: Float64Array, cMeans: Float64Array, sds: Float64Array,
+  out: Float64Array, off: number,
+): void {
+  for (let e = 0; e < entries.length; e++) out[off + e] = 0;
+  for (let a = range[0]; a < range[1]; a++) {
+    const c = w[a]! / sds[a]!;
+    out[off + entries.indexOf(a)] += c;
+    out[off + entries.indexOf(oIdx[a]!)] -= c * cMeans[a]!;
+  }
+}
+
+/**
+ * interactionCorrelations' outputs from the group's own rows (rows[0..n) of the pooled table) instead of moment
+ * sums: per row the stage-1 scores u and v (linear in the row's augmented entries y), q = u v, and the sums of q y_e
+ * and q_t q_u. O(n x (|I| + |M| + d)) per group, against the sums' O(smaller group x opsPerRow): cheaper when the
+ * groups are small next to opsPerRow (a permutation test of a model with a moderator of several items).
+ */
+export function interactionFromRows(
+  im: InteractionMoments, rows: Int32Array, n: number, w: Float64Array, cMeans: Float64Array, sds: Float64Array,
+  p: number, S: Float64Array, P: number, means: Float64Array, outSds: Float64Array,
+): void {
+  const { d, terms, oIdx, y } = im;
+  const T = terms.length;
+  // scratch: per term its u and v coefficients, its sums q y_e (d), q_t q_u (T x T), then each row's q (T x n)
+  let need = T * d + T * T + T * n;
+  for (const t of terms) need += t.I.length + t.M.length;
+  if (!im.rowScratch || im.rowScratch.length < need) im.rowScratch = new Float64Array(need);
+  const z = im.rowScratch;
+  const cu = new Int32Array(T), cv = new Int32Array(T);
+  let o = 0;
+  terms.forEach((t, ti) => {
+    cu[ti] = o; scoreCoefficients(t.iv, t.I, oIdx, w, cMeans, sds, z, o); o += t.I.length;
+    cv[ti] = o; scoreCoefficients(t.mod, t.M, oIdx, w, cMeans, sds, z, o); o += t.M.length;
+  });
+  const acc = o, qq = acc + T * d, qAt = qq + T * T;
+  // each row's q, then the sums four entries at a time (sums kept in registers, not added into memory per row)
+  for (let ti = 0; ti < T; ti++) {
+    const { I, M } = terms[ti]!;
+    const c0 = cu[ti]!, c1 = cv[ti]!, qo = qAt + ti * n;
+    for (let k = 0; k < n; k++) {
+      const yr = rows[k]! * d;
+      let u = 0, v = 0;
+      for (let e = 0; e < I.length; e++) u += z[c0 + e]! * y[yr + I[e]!]!;
+      for (let e = 0; e < M.length; e++) v += z[c1 + e]! * y[yr + M[e]!]!;
+      z[qo + k] = u * v;
+    }
+    for (let e = 0; e < d; e += 4) {
+      const e1 = e + 1 < d ? e + 1 : e, e2 = e + 2 < d ? e + 2 : e, e3 = e + 3 < d ? e + 3 : e;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let k = 0; k < n; k++) {
+        const yr = rows[k]! * d, q = z[qo + k]!;
+        s0 += q * y[yr + e]!; s1 += q * y[yr + e1]!; s2 += q * y[yr + e2]!; s3 += q * y[yr + e3]!;
+      }
+      const a = acc + ti * d;
+      z[a + e] = s0; z[a + e1] = s1; z[a + e2] = s2; z[a + e3] = s3;
+    }
+  }
+  for (let ti = 0; ti < T; ti++) {
+    for (let ui = ti; ui < T; ui++) {
+      const qt = qAt + ti * n, qu = qAt + ui * n;
+      let s = 0;
+      for (let k = 0; k < n; k++) s += z[qt + k]! * z[qu + k]!;
+      z[qq + ti * T + ui] = s;
+    }
+  }
+  const sumQ = new Float64Array(T), qqs = new Float64Array(T * T);
+  terms.forEach((t, ti) => {
+    const a = acc + ti * d;
+    sumQ[ti] = z[a + im.one]!;
+    for (let c = 0; c < p; c++) S[t.item * P + c] = (z[a + c]! - cMeans[c]! * z[a + oIdx[c]!]!) / sds[c]!; // sum q z_c
+    for (let ui = ti; ui < T; ui++) qqs[ti * T + ui] = qqs[ui * T + ti] = z[qq + ti * T + ui]!;
+  });
+  finishInteraction(terms, sumQ, qqs, n, p, S, P, means, outSds);
 }

@@ -6,7 +6,7 @@
 //    additive moment sums (group-moments.ts), summed over the smaller group's rows only, the other's = total - it;
 //    then seminr's iteration on the two matrices. Cost per call O(min(nA, nB) P²) + two fits on P x P matrices.
 //    Interaction terms: two-stage ones from third/fourth moment sums over the smaller group (group-interaction.ts,
-//    O(min(nA, nB) x opsPerRow)) or from the rows of both groups (O((nA + nB) P)), whichever costs less;
+//    O(min(nA, nB) x opsPerRow)) or from the scores of both groups' rows (O((nA + nB)(|I| + |M| + P))), whichever costs less;
 //    product-indicator and orthogonal ones from the rows.
 //  - gather (anything createPlsEstimator estimates: reflective constructs, higher-order constructs, survey weights):
 //    copies both groups' rows and estimates each from its table, O((nA + nB) P²) per call.
@@ -15,7 +15,7 @@ import type { DataTable } from '../table';
 import { compileModel, type CompiledModel } from './compile';
 import { fitModel, makeFitPlan, STAGE1_MAX_ITER, STAGE1_STOP, type FitPlan } from './fit';
 import { iterateWeights } from './algorithm';
-import { interactionCorrelations, interactionMoments, sumInteractionRows, workSize } from './group-interaction';
+import { interactionCorrelations, interactionFromRows, interactionMoments, sumInteractionRows, workSize } from './group-interaction';
 import { correlationFromSums, emptySums, poolItems, subtractSums, sumRows, type MomentSums, type PooledItems } from './group-moments';
 import type { Prepared } from './prepare';
 import { createPlsEstimator } from './index';
@@ -169,22 +169,21 @@ function momentsEngine(
     throw new Error('listwise deletion: drop the incomplete rows before pooling (permutationTest does)');
   }
   const N = nA + nB, p = model.p0, P = model.items.length;
-  // Two-stage interaction terms from third and fourth moment sums (group-interaction.ts); product-indicator and
-  // orthogonal terms from the standardized rows of both groups.
-  // The moment sums cost about opsPerRow per row of the smaller group per run (and per row of both groups once); the
-  // rows path about (p + per term P + the two constructs' items) per row of both groups per run. Take the cheaper
-  // for the expected number of runs, unless the caller says which.
-  let im = model.interactions.length > 0 && model.interactions.every((ci) => ci.method === 'two-stage') && interactions !== 'rows'
-    ? interactionMoments(model, pool) : null;
-  if (im && interactions === undefined) {
-    const rowsOps = N * model.interactions.reduce((s, ci) => s + P + model.end[ci.iv]! - model.start[ci.iv]! + model.end[ci.moderator]! - model.start[ci.moderator]!, p);
-    // the moment sums also need one pass over every row (the totals) before the first run
-    if ((N + runs * Math.min(nA, nB)) * im.opsPerRow > runs * rowsOps) im = null;
+  // Two-stage interaction terms (group-interaction.ts) from third and fourth moment sums over the smaller group
+  // (about opsPerRow per row of the smaller group per run, and per pooled row once) or from each group's own rows
+  // (about |I| + |M| + d per row of both groups per run): the cheaper for the expected number of runs, unless the
+  // caller says which. Product-indicator and orthogonal terms from the standardized rows of both groups.
+  const im = model.interactions.length > 0 && model.interactions.every((ci) => ci.method === 'two-stage') ? interactionMoments(model, pool) : null;
+  let direct = false;
+  if (im) {
+    const directOps = N * im.terms.reduce((s, t) => s + t.I.length + t.M.length + im.d, 0);
+    direct = interactions === 'rows' || (interactions === undefined && (N + runs * Math.min(nA, nB)) * im.opsPerRow > runs * directOps);
   }
   const withRows = model.interactions.length > 0 && !im;
-  const imTotal = im ? new Float64Array(im.size) : null;
-  const imWork = im ? new Float64Array(workSize(im)) : new Float64Array(0);
-  if (im) sumInteractionRows(im, all, N, imTotal!, imWork);
+  const groupRows = withRows || direct;
+  const imTotal = im && !direct ? new Float64Array(im.size) : null;
+  const imWork = im && !direct ? new Float64Array(workSize(im)) : new Float64Array(0);
+  if (imTotal) sumInteractionRows(im!, all, N, imTotal, imWork);
   const itemName = (i: number) => model.items[i]!;
   interface Side { plan: FitPlan; noInt: FitPlan; prep: Prepared; sums: MomentSums; rows: Int32Array; im: Float64Array | null }
   const side = (n: number): Side => {
@@ -198,8 +197,8 @@ function momentsEngine(
         missing: { method: 'mean', cellsMissing: 0, share: 0, rowsDropped: 0, perItem: {} },
       },
       sums: emptySums(p, pool.obs !== null),
-      rows: new Int32Array(withRows ? n : 0),
-      im: im ? new Float64Array(im.size) : null,
+      rows: new Int32Array(groupRows ? n : 0),
+      im: imTotal ? new Float64Array(im!.size) : null,
     };
   };
   const sA = side(nA), sB = side(nB), sP = side(0);
@@ -216,7 +215,8 @@ function momentsEngine(
     if (im) {
       const st1 = s.plan.stage1!;
       iterateWeights(st1, prep.S, { scheme: set.scheme, maxIter: STAGE1_MAX_ITER, stop: STAGE1_STOP });
-      interactionCorrelations(im, s.im!, prep.n, st1.w, prep.means, prep.sds, p, prep.S, P, prep.means, prep.sds, imWork);
+      if (direct) interactionFromRows(im, s.rows, prep.n, st1.w, prep.means, prep.sds, p, prep.S, P, prep.means, prep.sds);
+      else interactionCorrelations(im, s.im!, prep.n, st1.w, prep.means, prep.sds, p, prep.S, P, prep.means, prep.sds, imWork);
     } else if (withRows) {
       const { x, obs } = pool;
       const n = prep.n;
@@ -244,12 +244,12 @@ function momentsEngine(
       const small = smallIsA ? sA : sB, large = smallIsA ? sB : sA;
       sumRows(pool, rows, count, small.sums);
       subtractSums(total, small.sums, large.sums);
-      if (im) {
-        sumInteractionRows(im, rows, count, small.im!, imWork);
+      if (imTotal) {
+        sumInteractionRows(im!, rows, count, small.im!, imWork);
         const t = imTotal!, sm = small.im!, lg = large.im!;
         for (let q = 0; q < t.length; q++) lg[q] = t[q]! - sm[q]!;
       }
-      if (withRows) {
+      if (groupRows) {
         for (let k = 0; k < count; k++) small.rows[k] = rows[k]!;
         complement(rows, count, N, flags, large.rows);
       }
@@ -257,7 +257,7 @@ function momentsEngine(
       fit(sB, b);
     },
     runPooled(out) {
-      if (withRows) sP.rows = all;
+      if (groupRows) sP.rows = all;
       if (withRows) sP.prep.X = new Float64Array(N * P);
       fit(sP, out);
     },
