@@ -57,6 +57,7 @@ export function createUnitEstimator(spec: PlsModelSpec, options: PlsOptions, pla
   const order = [...plan.pls, ...Object.keys(plan.unweighted)];
   const layout: ParamInfo[] = [...pls.layout, ...order.map((c) => ({ kind: 'index' as const, from: c, to: 'INDEX' }))];
   const range = plan.scale.max - plan.scale.min;
+  let momentIndex: Map<string, number> | undefined;
 
   return {
     layout,
@@ -69,11 +70,15 @@ export function createUnitEstimator(spec: PlsModelSpec, options: PlsOptions, pla
         if (j < 0) throw new Error(`index: item ${item} missing from the data`);
         return data.cols[j]!;
       };
+      // the PLS items' means and sds are those the estimate standardized by (no second pass over the columns)
+      const moments = pls.itemMoments?.();
+      if (moments && !momentIndex) momentIndex = new Map(moments.items.map((it, i) => [it, i]));
       let k = p;
       for (const c of plan.pls) {
         let sumU = 0, sumUm = 0;
         for (const { item, pos } of weightPos.get(c)!) {
-          const [m, sd] = meanSd(colOf(item), data.weights);
+          const at = momentIndex?.get(item);
+          const [m, sd] = moments && at !== undefined ? [moments.means[at]!, moments.sds[at]!] : meanSd(colOf(item), data.weights);
           const u = out[pos]! / sd;
           if (!(u > 0)) throw new Error(`index of ${c}: outer weight of ${item} is not positive`);
           sumU += u; sumUm += u * m;

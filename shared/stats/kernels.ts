@@ -47,9 +47,26 @@ export function gramUpdate(X: Float64Array, n: number, p: number, from: number, 
     gramBlocked(X, n, p, S, ld, scale);
     return;
   }
+  // each appended column against four columns per pass over the rows (sums in registers, each in row order)
   for (let j = from; j < p; j++) {
     const oj = j * n;
-    for (let i = 0; i <= j; i++) {
+    let i = 0;
+    for (; i + 3 <= j; i += 4) {
+      const o0 = i * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
+      let a = 0, b = 0, c = 0, d = 0;
+      for (let r = 0; r < n; r++) {
+        const x = X[oj + r]!;
+        a += X[o0 + r]! * x;
+        b += X[o1 + r]! * x;
+        c += X[o2 + r]! * x;
+        d += X[o3 + r]! * x;
+      }
+      S[i * ld + j] = S[j * ld + i] = a * scale;
+      S[(i + 1) * ld + j] = S[j * ld + i + 1] = b * scale;
+      S[(i + 2) * ld + j] = S[j * ld + i + 2] = c * scale;
+      S[(i + 3) * ld + j] = S[j * ld + i + 3] = d * scale;
+    }
+    for (; i <= j; i++) {
       const oi = i * n;
       let s = 0;
       for (let r = 0; r < n; r++) s += X[oi + r]! * X[oj + r]!;

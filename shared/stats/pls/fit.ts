@@ -26,8 +26,6 @@ export interface FitPlan {
   cor: Float64Array;
   B: Float64Array;
   r2: Float64Array;
-  /** n-long scratch column (two-stage products). */
-  scratch: Float64Array;
   /** Consistent PLS buffers when the model has a reflective construct (null: plain PLS). */
   plsc: PlscWork | null;
 }
@@ -50,7 +48,7 @@ export function makeFitPlan(model: CompiledModel, paths: [number, number][]): Fi
   return {
     main, stage1, ints,
     adj: new Float64Array(Ka), covAdj: new Float64Array(Ka * Ka), cor: new Float64Array(Ka * Ka),
-    B: new Float64Array(Ka * Ka), r2: new Float64Array(Ka), scratch: new Float64Array(0),
+    B: new Float64Array(Ka * Ka), r2: new Float64Array(Ka),
     plsc: model.consistent ? makePlscWork(main) : null,
   };
 }
@@ -103,20 +101,14 @@ function buildInteractionItems(fp: FitPlan, prep: Prepared, scheme: IterationSet
       // product of the stage-1 scores X_iv w_iv and X_mod w_mod, row by row
       const w = fp.stage1!.w;
       const i0 = model.start[ci.iv]!, i1 = model.end[ci.iv]!, m0 = model.start[ci.moderator]!, m1 = model.end[ci.moderator]!;
-      for (let r = 0; r < n; r++) X[o + r] = 0;
-      for (let i = i0; i < i1; i++) {
-        const wi = w[i]!, oi = i * n;
-        for (let r = 0; r < n; r++) X[o + r] += X[oi + r]! * wi;
-      }
-      const tmp = fp.scratch.length === n ? fp.scratch.fill(0) : (fp.scratch = new Float64Array(n));
-      for (let i = m0; i < m1; i++) {
-        const wi = w[i]!, oi = i * n;
-        for (let r = 0; r < n; r++) tmp[r] += X[oi + r]! * wi;
-      }
       // With frequency weights both scores carry sqrt(w) (prepare.ts): the product carries w, one sqrt(w) too many.
       const inv = prep.invSqrtW;
-      if (inv) for (let r = 0; r < n; r++) X[o + r] = X[o + r]! * tmp[r]! * inv[r]!;
-      else for (let r = 0; r < n; r++) X[o + r] = X[o + r]! * tmp[r]!;
+      for (let r = 0; r < n; r++) {
+        let u = 0, v = 0;
+        for (let i = i0; i < i1; i++) u += X[i * n + r]! * w[i]!;
+        for (let i = m0; i < m1; i++) v += X[i * n + r]! * w[i]!;
+        X[o + r] = inv ? u * v * inv[r]! : u * v;
+      }
     } else {
       // scaled product indicators: every product of a standardized iv item and a standardized moderator item
       const inv = prep.invSqrtW;

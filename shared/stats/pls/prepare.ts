@@ -208,29 +208,34 @@ function prepareWeighted(model: CompiledModel, data: DataTable, weights: Float64
   for (let i = 0; i < p0; i++) {
     const c = data.cols[cols[i]!]!;
     const o = i * n;
-    let sw = 0, s = 0, miss = 0;
+    let sw = 0, s = 0, miss = 0, holes = 0; // holes: missing cells, of rows of weight 0 too
     for (let r = 0; r < n; r++) {
+      const v = c[r]!;
+      if (v !== v) holes++;
       const wr = w[r]!;
       if (wr === 0) continue;
-      const v = c[r]!;
       if (v === v) { sw += wr; s += wr * v; } else miss += wr;
     }
     perItemCount[i] += miss; // 0 after listwise deletion
     cellsMissing += miss;
     if (sw === 0) throw new Error(`${src}: item '${model.items[i]}' has no observed values`);
-    let mean = s / sw;
-    let t = 0, ss = 0;
-    for (let r = 0; r < n; r++) { const v = c[r]!; if (v === v) t += w[r]! * (v - mean); }
-    mean += t / sw;
-    for (let r = 0; r < n; r++) { const v = c[r]!; if (v === v) { const d = v - mean; ss += w[r]! * d * d; } }
-    if (!Number.isFinite(ss)) throw new Error(`${src}: item '${model.items[i]}' has infinite or too large values`);
-    // Mean-replaced cells add N - sw observations at the mean: nothing to the sum of squares.
-    const sd = Math.sqrt(ss / (N - 1));
-    if (!(sd > 0)) {
-      throw new Error(`${src}: item '${model.items[i]}' has zero variance and cannot be standardized (seminr: zero variance items cannot be scaled)`);
+    // The column is stored centred and scaled by sqrt(w) in the same pass that sums its squares (mean-replaced cells
+    // sit at the mean: 0, nothing to the sum). The mean is not refined as R's mean() does: its rounding moves the
+    // sum of squares by N delta², far below what any estimate shows (the bootstrap's hot path: 3 passes, not 4).
+    const mean = s / sw;
+    let ss = 0;
+    if (holes === 0) {
+      for (let r = 0; r < n; r++) { const d = sqrtW[r]! * (c[r]! - mean); X[o + r] = d; ss += d * d; }
+    } else {
+      for (let r = 0; r < n; r++) { const v = c[r]!; const d = v === v ? sqrtW[r]! * (v - mean) : 0; X[o + r] = d; ss += d * d; }
     }
+    if (!Number.isFinite(ss)) throw new Error(`${src}: item '${model.items[i]}' has infinite or too large values`);
+    const sd = Math.sqrt(ss / (N - 1));
+    // A constant column gives sd 0 with integer weights, but rounding noise with fractional ones: near 0, look.
+    if (!(sd > 1e-12 * Math.abs(mean)) && isConstant(c, w, n)) throw zeroVariance(src, model.items[i]!);
+    if (!(sd > 0)) throw zeroVariance(src, model.items[i]!);
     const inv = 1 / sd;
-    for (let r = 0; r < n; r++) { const v = c[r]!; X[o + r] = v === v ? sqrtW[r]! * (v - mean) * inv : 0; }
+    for (let r = 0; r < n; r++) X[o + r] = X[o + r]! * inv;
     means[i] = mean;
     sds[i] = sd;
   }
@@ -242,4 +247,19 @@ function prepareWeighted(model: CompiledModel, data: DataTable, weights: Float64
     n, N, X, P, S, means, sds, w, sqrtW, invSqrtW,
     missing: { method: opts.missing, cellsMissing, share: cellsMissing / (N0 * p0), rowsDropped, perItem },
   };
+}
+
+const zeroVariance = (src: string, item: string) =>
+  new Error(`${src}: item '${item}' has zero variance and cannot be standardized (seminr: zero variance items cannot be scaled)`);
+
+/** Whether every observed value of the rows with a positive weight is the same. */
+function isConstant(c: Float64Array, w: Float64Array, n: number): boolean {
+  let first = NaN;
+  for (let r = 0; r < n; r++) {
+    const v = c[r]!;
+    if (!(w[r]! > 0) || v !== v) continue;
+    if (first !== first) first = v;
+    else if (v !== first) return false;
+  }
+  return true;
 }

@@ -53,6 +53,7 @@ export function createPlsEstimator(spec: PlsModelSpec, opts: PlsOptions = {}): P
   let namesSeen: readonly string[] | null = null;
   let cols: Int32Array = new Int32Array(0);
   let buffers: Prepared | undefined;
+  const measured = model.items.slice(0, model.p0);
 
   return {
     spec,
@@ -79,6 +80,10 @@ export function createPlsEstimator(spec: PlsModelSpec, opts: PlsOptions = {}): P
       totalEffects(B, K, tot, totWork);
       for (const x of totalPairs) out[o++] = tot[x]!;
       return out;
+    },
+    itemMoments() {
+      if (!buffers) throw new Error('itemMoments: no estimate yet');
+      return { items: measured, means: buffers.means, sds: buffers.sds };
     },
   };
 }

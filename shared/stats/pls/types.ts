@@ -114,4 +114,10 @@ export interface PlsEstimator {
    * the bootstrap then hands it each resample's distinct rows with their counts instead of gathering every draw.
    */
   readonly weighted?: boolean;
+  /**
+   * The raw means and sds (n - 1, after missing-value handling) of the measured items in the last estimate() call,
+   * in `items` order: what the model standardized by, for callers that need them too (the unit's indices).
+   * Valid until the next call. Absent for estimators that do not keep them (higher-order).
+   */
+  itemMoments?(): { items: readonly string[]; means: Float64Array; sds: Float64Array };
 }
