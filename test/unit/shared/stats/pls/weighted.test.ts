@@ -175,6 +175,19 @@ describe('special weights', () => {
     expect(c.weighting).toMatchObject({ n: data.n, sumWeights: 2.5 * data.n, deff: 1 });
   });
 
+  it('a column constant among the weighted rows is refused as zero variance, also with fractional weights', () => {
+    // IMAG1 = 0.1 (not exact in binary) on every row of positive weight; fractional weights make the weighted mean
+    // round away from 0.1, so the centred column is rounding noise, not 0: it must still be refused
+    const j = ecsi.data.names.indexOf('IMAG1');
+    const rnd = mulberry32(3);
+    const weights = Float64Array.from({ length: ecsi.data.n }, (_, r) => (r % 7 === 0 ? 0 : 0.3 + rnd()));
+    const cols = ecsi.data.cols.map((c, k) => (k === j ? c.map((v, r) => (weights[r]! > 0 ? 0.1 : v)) : c));
+    expect(() => estimatePls(ecsi.spec, { ...ecsi.data, cols, weights })).toThrow(/item 'IMAG1' has zero variance/);
+    // one differing value among them: estimated
+    cols[j]![1] = 0.2;
+    expect(estimatePls(ecsi.spec, { ...ecsi.data, cols, weights }).paths.length).toBeGreaterThan(0);
+  });
+
   it('rejects negative or non-finite weights, naming the row', () => {
     const weights = new Float64Array(ecsi.data.n).fill(1);
     weights[4] = -1;
