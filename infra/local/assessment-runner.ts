@@ -8,7 +8,6 @@ import { makeHandler as makeAssess, depsFromEnv as assessDeps } from '../../lamb
 import { planItems, type CloseOutput, type PlanItem, type PlanOutput, type PlanSummary } from '../../shared/pipeline/assess';
 import { makeHandler as makeRecompute, depsFromEnv as recomputeDeps } from '../../lambdas/recompute/handler';
 import type { RecomputeOutcome } from '../../shared/pipeline/recompute';
-import { mapLimit } from '../../shared/pipeline/concurrency';
 import type { Alert } from '../../shared/assess/assessment';
 import { childEnv } from '../../shared/config';
 
@@ -120,39 +119,54 @@ export async function runAssessments(periods: readonly string[], opts: RunOption
     }
   });
   const runs = plans.map((plan) => ({ plan, recomputes: [] as RecomputeOutcome[], failures: [] as AssessmentRun['failures'], started: 0, finished: 0 }));
-  // Resolved when a period's last branch recompute / last recompute has finished (Promise.withResolvers needs Node 22).
+  // Resolved when a period's last recompute has finished (Promise.withResolvers needs Node 22).
   const signal = () => { let resolve!: () => void; const promise = new Promise<void>((r) => (resolve = r)); return { promise, resolve }; };
   const branchesLeft = plans.map((_, i) => queue.filter((q) => q.run === i && !q.aggregate).length);
   const left = plans.map((_, i) => queue.filter((q) => q.run === i).length);
-  const branchSignals = plans.map(signal);
   const doneSignals = plans.map(signal);
   plans.forEach((_, i) => {
-    if (branchesLeft[i] === 0) branchSignals[i]!.resolve();
     if (left[i] === 0) doneSignals[i]!.resolve();
   });
   // An aggregate waits for the branches of its own run and of every earlier one (a catch-up aggregate of an old
   // quarter is queued in the first run that carries it, its late branch maybe in another).
-  const branchesDone = (run: number) => Promise.all(branchSignals.slice(0, run + 1).map((s) => s.promise));
+  const branchesDone = (run: number) => branchesLeft.slice(0, run + 1).every((x) => x === 0);
 
   const concurrency = Math.max(1, Math.min(opts.concurrency ?? availableParallelism(), queue.length));
   const pool = concurrency > 1 ? recomputeThreads(concurrency, env) : undefined;
   const inProcess = pool ? undefined : makeRecompute(() => recomputeDeps(env));
   let done = 0;
-  // One lane per worker thread (a thread runs one recompute at a time); failures are recorded, not thrown.
-  const recomputing = mapLimit(queue, concurrency, async ({ run, item, aggregate }, _i, lane) => {
-    const r = runs[run]!;
-    if (aggregate) await branchesDone(run);
-    r.started ||= performance.now();
-    try {
-      r.recomputes.push(pool ? await pool.run(pool.threads[lane]!, item) : await inProcess!(item));
-    } catch (e) {
-      r.failures.push({ item, error: (e as Error).message });
+  // One lane per worker thread (a thread runs one recompute at a time). A free lane takes the first queued item that
+  // can run: an aggregate whose branches are still running is passed over for the next period's branches, so a lane
+  // never idles at a period's end while another finishes its last branch. Failures are recorded, not thrown.
+  const started = new Uint8Array(queue.length);
+  let startedCount = 0;
+  const waiting: (() => void)[] = [];
+  const lane = async (k: number): Promise<void> => {
+    for (;;) {
+      const i = queue.findIndex((q, j) => !started[j] && (!q.aggregate || branchesDone(q.run)));
+      if (i < 0) {
+        if (startedCount === queue.length) return;
+        await new Promise<void>((resolve) => waiting.push(resolve)); // until a recompute finishes
+        continue;
+      }
+      started[i] = 1;
+      startedCount++;
+      const { run, item, aggregate } = queue[i]!;
+      const r = runs[run]!;
+      r.started ||= performance.now();
+      try {
+        r.recomputes.push(pool ? await pool.run(pool.threads[k]!, item) : await inProcess!(item));
+      } catch (e) {
+        r.failures.push({ item, error: (e as Error).message });
+      }
+      r.finished = performance.now();
+      opts.onProgress?.(++done, queue.length);
+      if (!aggregate) branchesLeft[run]!--;
+      if (--left[run]! === 0) doneSignals[run]!.resolve();
+      for (const wake of waiting.splice(0)) wake();
     }
-    r.finished = performance.now();
-    opts.onProgress?.(++done, queue.length);
-    if (!aggregate && --branchesLeft[run]! === 0) branchSignals[run]!.resolve();
-    if (--left[run]! === 0) doneSignals[run]!.resolve();
-  });
+  };
+  const recomputing = Promise.all(Array.from({ length: concurrency }, (_, k) => lane(k)));
   const closer = async (): Promise<AssessmentRun[]> => {
     const out: AssessmentRun[] = [];
     for (const [i, r] of runs.entries()) {

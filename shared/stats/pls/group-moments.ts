@@ -136,7 +136,7 @@ function countValues(pool: PooledItems, rows: ArrayLike<number>, count: number, 
 /**
  * out = the sums over rows[0..count) of the pooled table. The rows are gathered column by column (x~, then the observed
  * flags when cells are missing, then a column of ones) and all sums read off their Gram matrix: the blocked kernel
- * keeps its sums in registers, about 5x faster than adding each row's products into the p x p arrays. Each sum still
+ * keeps its sums in registers instead of adding each row's products into the p x p arrays in memory. Each sum still
  * runs over the rows in the given order, so the figures are those of the row-by-row loop.
  */
 export function sumRows(pool: PooledItems, rows: ArrayLike<number>, count: number, out: MomentSums): void {

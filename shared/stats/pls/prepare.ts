@@ -231,8 +231,9 @@ function prepareWeighted(model: CompiledModel, data: DataTable, weights: Float64
     }
     if (!Number.isFinite(ss)) throw new Error(`${src}: item '${model.items[i]}' has infinite or too large values`);
     const sd = Math.sqrt(ss / (N - 1));
-    // A constant column gives sd 0 with integer weights, but rounding noise with fractional ones: near 0, look.
-    if (!(sd > 1e-12 * Math.abs(mean)) && isConstant(c, w, n)) throw zeroVariance(src, model.items[i]!);
+    // A constant column gives sd 0 with integer weights, but rounding noise (relative to the mean) with fractional
+    // ones: when the sd is that small, look at the values themselves.
+    if (!(sd > 1e-8 * Math.abs(mean)) && isConstant(c, w, n)) throw zeroVariance(src, model.items[i]!);
     if (!(sd > 0)) throw zeroVariance(src, model.items[i]!);
     const inv = 1 / sd;
     for (let r = 0; r < n; r++) X[o + r] = X[o + r]! * inv;
