@@ -7,6 +7,8 @@
 // in y, so all of these are contractions of third- and fourth-order moment sums of y, which are additive over rows:
 // the larger group's = total - the smaller group's. Cost per row summed: |I||M| (d + sum over terms |I'||M'|) with
 // |I| = the iv items' augmented entries (x~ and O or 1), |M| likewise for the moderator, d = entries of y.
+// When that costs more than a pass over both groups' rows (a moderator of several items, groups of a few hundred
+// rows: the branch path tests), interactionFromRows computes the same sums from each group's own scores instead.
 import type { CompiledModel } from './compile';
 import type { PooledItems } from './group-moments';
 
