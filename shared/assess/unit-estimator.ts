@@ -70,8 +70,9 @@ export function createUnitEstimator(spec: PlsModelSpec, options: PlsOptions, pla
         if (j < 0) throw new Error(`index: item ${item} missing from the data`);
         return data.cols[j]!;
       };
-      // the PLS items' means and sds are those the estimate standardized by (no second pass over the columns)
-      const moments = pls.itemMoments?.();
+      // the PLS items' means and sds are those the estimate standardized by (no second pass over the columns); with
+      // listwise deletion those are of the complete rows only, so the index keeps its own
+      const moments = options.missing === 'listwise' ? undefined : pls.itemMoments?.();
       if (moments && !momentIndex) momentIndex = new Map(moments.items.map((it, i) => [it, i]));
       let k = p;
       for (const c of plan.pls) {

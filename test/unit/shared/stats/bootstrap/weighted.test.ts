@@ -112,6 +112,30 @@ describe('unit estimator (indices) with survey weights', () => {
     expect(Math.abs(a[a.length - 1]! - plain[plain.length - 1]!)).toBeGreaterThan(1e-6);
   });
 
+  it('a PLS index is the ACSI rescaling of the weights by the raw item means and sds (mean replacement, listwise)', () => {
+    // the index by its definition, from the columns: weights w_i / sd_i, then the weighted mean of the item means
+    const byDefinition = (t: DataTable, weights: Map<string, number>) => {
+      let sumU = 0, sumUm = 0;
+      for (const [item, w] of weights) {
+        const c = t.cols[t.names.indexOf(item)]!;
+        const obs = Array.from(c).filter((v) => v === v);
+        const m = obs.reduce((a, v) => a + v, 0) / obs.length;
+        const sd = Math.sqrt(obs.reduce((a, v) => a + (v - m) ** 2, 0) / (t.n - 1)); // replaced cells sit at the mean
+        sumU += w / sd; sumUm += (w / sd) * m;
+      }
+      return ((sumUm / sumU - 1) / 9) * 100;
+    };
+    const t: DataTable = withHoles(ecsi.data, 0.02, 8);
+    for (const missing of ['mean', 'listwise'] as const) {
+      const est = createUnitEstimator(ecsi.spec, { missing }, plan);
+      const v = est.estimate(t);
+      const k = est.layout.findIndex((q) => q.kind === 'index' && q.from === 'Quality');
+      const w = new Map(est.layout.flatMap((q, j) => (q.kind === 'weight' && q.to === 'Quality' ? [[q.from, v[j]!] as const] : [])));
+      // listwise: the PLS weights come from the complete rows, the means and sds still from every observed value
+      expect(Math.abs(v[k]! - byDefinition(t, w))).toBeLessThan(1e-10);
+    }
+  });
+
   it('bootstrapped, on workers too: resample i = the rows drawn, repeated', async () => {
     const est = createUnitEstimator(ecsi.spec, {}, plan);
     const one = await bootstrapPls(est, data, { seed: 123, nboot: 20 });
