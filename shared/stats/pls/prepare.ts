@@ -136,9 +136,7 @@ export function prepareData(model: CompiledModel, data: DataTable, cols: Int32Ar
       v = cs / (n - 1);
     }
     const sd = Math.sqrt(v);
-    if (!(sd > 0)) {
-      throw new Error(`${src}: item '${model.items[i]}' has zero variance and cannot be standardized (seminr: zero variance items cannot be scaled)`);
-    }
+    if (!(sd > 0)) throw zeroVariance(src, model.items[i]!);
     const inv = 1 / sd;
     if (keep) {
       for (let r = 0; r < n; r++) X[o + r] = (X[o + r]! - mean) * inv;
