@@ -21,7 +21,7 @@ export interface ResampleBatch {
 }
 
 /** Only what the loop needs: the estimator contract minus the spec (stand-ins in tests need no spec). */
-export type Estimator = Pick<PlsEstimator, 'estimate' | 'layout' | 'weighted'>;
+export type Estimator = Pick<PlsEstimator, 'estimate' | 'layout' | 'weighted' | 'byCounts'>;
 
 /**
  * Estimates resamples start..end-1 (0-based). Each resample's table is shared/stats/table.ts selectRows(data, rows),
@@ -31,6 +31,8 @@ export type Estimator = Pick<PlsEstimator, 'estimate' | 'layout' | 'weighted'>;
  * weighted by how often it was drawn: about 63 % of the rows, the same estimate, less to gather and to multiply.
  * A table with survey weights (data.weights) is resampled by respondent: the rows drawn are the same, and a drawn row
  * carries its survey weight, so the resample's frequency weights are count x weight (only weighted estimators).
+ * An estimator with a count route for the table (byCounts: survey items) gets only each row's count (its survey
+ * weight it knows from the table): nothing is gathered at all.
  */
 export function runResampleRange(
   est: Estimator, data: DataTable, src: ResampleSource, start: number, end: number, afterEach?: (i: number) => void,
@@ -47,11 +49,15 @@ export function runResampleRange(
   const counts = est.weighted ? new Float64Array(data.n) : undefined;
   const distinct = new Int32Array(src.size);
   const weights = new Float64Array(src.size);
+  const byCounts = counts ? est.byCounts?.(data) ?? null : null;
   // afterEach(i + 1) sits in the update clause so it also runs after a failed resample's `continue`.
   for (let i = start; i < end; i++, afterEach?.(i)) {
     src.rows(i, rows);
-    let table: DataTable;
-    if (counts) {
+    let table: DataTable | undefined;
+    if (byCounts) {
+      counts!.fill(0);
+      for (let j = 0; j < rows.length; j++) counts![rows[j]!]!++;
+    } else if (counts) {
       const k = countRows(rows, counts, distinct, weights);
       if (survey) for (let j = 0; j < k; j++) weights[j] = weights[j]! * survey[distinct[j]!]!;
       gatherRows(data.cols, distinct.subarray(0, k), cols);
@@ -62,7 +68,7 @@ export function runResampleRange(
     }
     let v: Float64Array;
     try {
-      v = est.estimate(table);
+      v = byCounts ? byCounts(counts!) : est.estimate(table!);
     } catch (e) {
       failures.push({ resample: i + 1, reason: e instanceof Error ? e.message : String(e) });
       continue;

@@ -173,8 +173,12 @@ function orthogonalize(model: CompiledModel, prep: Prepared, ci: CompiledInterac
   }
 }
 
-export function fitModel(fp: FitPlan, prep: Prepared, set: IterationSettings): ModelFit {
-  if (fp.ints.length > 0) buildInteractionItems(fp, prep, set.scheme);
+/**
+ * With `interactionsInS` the caller has already put the interaction items' means, sds and correlations into prep
+ * (the bootstrap's count route: resample-estimator.ts); otherwise they are built here from the rows in prep.X.
+ */
+export function fitModel(fp: FitPlan, prep: Prepared, set: IterationSettings, interactionsInS = false): ModelFit {
+  if (fp.ints.length > 0 && !interactionsInS) buildInteractionItems(fp, prep, set.scheme);
   const plan = fp.main;
   const outcome = iterateWeights(plan, prep.S, set);
   const { Ka, bs, be, T, w } = plan;

@@ -243,13 +243,13 @@ function scoreCoefficients(
 
 /**
  * interactionCorrelations' outputs from the group's own rows (rows[0..n) of the pooled table) instead of moment
- * sums: per row the stage-1 scores u and v (linear in the row's augmented entries y), q = u v, and the sums of q y_e
+ * sums (with `freq`, row rows[k] counts freq.weights[k] times, freq.N in all: a bootstrap resample): per row the stage-1 scores u and v (linear in the row's augmented entries y), q = u v, and the sums of q y_e
  * and q_t q_u. O(n x (|I| + |M| + d)) per group, against the sums' O(smaller group x opsPerRow): cheaper when the
  * groups are small next to opsPerRow (a permutation test of a model with a moderator of several items).
  */
 export function interactionFromRows(
   im: InteractionMoments, rows: Int32Array, n: number, w: Float64Array, cMeans: Float64Array, sds: Float64Array,
-  p: number, S: Float64Array, P: number, means: Float64Array, outSds: Float64Array,
+  p: number, S: Float64Array, P: number, means: Float64Array, outSds: Float64Array, freq?: { weights: Float64Array; N: number },
 ): void {
   const { d, terms, oIdx, y } = im;
   const T = terms.length;
@@ -268,13 +268,13 @@ export function interactionFromRows(
   // each row's q, then the sums four entries at a time (sums kept in registers, not added into memory per row)
   for (let ti = 0; ti < T; ti++) {
     const { I, M } = terms[ti]!;
-    const c0 = cu[ti]!, c1 = cv[ti]!, qo = qAt + ti * n;
+    const c0 = cu[ti]!, c1 = cv[ti]!, qo = qAt + ti * n, fw = freq?.weights;
     for (let k = 0; k < n; k++) {
       const yr = rows[k]! * d;
       let u = 0, v = 0;
       for (let e = 0; e < I.length; e++) u += z[c0 + e]! * y[yr + I[e]!]!;
       for (let e = 0; e < M.length; e++) v += z[c1 + e]! * y[yr + M[e]!]!;
-      z[qo + k] = u * v;
+      z[qo + k] = fw ? u * v * fw[k]! : u * v; // with counts: count x q, so the sums below are weighted
     }
     for (let e = 0; e < d; e += 4) {
       const e1 = e + 1 < d ? e + 1 : e, e2 = e + 2 < d ? e + 2 : e, e3 = e + 3 < d ? e + 3 : e;
@@ -291,7 +291,9 @@ export function interactionFromRows(
     for (let ui = ti; ui < T; ui++) {
       const qt = qAt + ti * n, qu = qAt + ui * n;
       let s = 0;
-      for (let k = 0; k < n; k++) s += z[qt + k]! * z[qu + k]!;
+      // with counts c: sum c q_t q_u = sum (c q_t)(c q_u) / c
+      if (freq) for (let k = 0; k < n; k++) s += (z[qt + k]! * z[qu + k]!) / freq.weights[k]!;
+      else for (let k = 0; k < n; k++) s += z[qt + k]! * z[qu + k]!;
       z[qq + ti * T + ui] = s;
     }
   }
@@ -302,5 +304,5 @@ export function interactionFromRows(
     for (let c = 0; c < p; c++) S[t.item * P + c] = (z[a + c]! - cMeans[c]! * z[a + oIdx[c]!]!) / sds[c]!; // sum q z_c
     for (let ui = ti; ui < T; ui++) qqs[ti * T + ui] = qqs[ui * T + ti] = z[qq + ti * T + ui]!;
   });
-  finishInteraction(terms, sumQ, qqs, n, p, S, P, means, outSds);
+  finishInteraction(terms, sumQ, qqs, freq ? freq.N : n, p, S, P, means, outSds);
 }

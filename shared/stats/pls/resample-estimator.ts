@@ -12,7 +12,11 @@ import type { PlsModelSpec } from '../../models/spec';
 import type { DataTable } from '../table';
 import { compileModel, type CompiledModel } from './compile';
 import { reachability, totalEffects } from './effects';
-import { fitLoading, fitModel, makeFitPlan } from './fit';
+import { iterateWeights, type Plan } from './algorithm';
+import { countMoments } from '../count-moments';
+import { fitLoading, fitModel, makeFitPlan, STAGE1_MAX_ITER, STAGE1_STOP, type ModelFit } from './fit';
+import { interactionFromRows, interactionMoments, type InteractionMoments } from './group-interaction';
+import { correlationFromSums, emptySums, poolItems } from './group-moments';
 import { prepareData, resolveColumns, type Prepared } from './prepare';
 import { htmt, monotrait } from './quality';
 import { resolveSettings } from './settings';
@@ -53,6 +57,8 @@ export function createPlsEstimator(spec: PlsModelSpec, opts: PlsOptions = {}): P
   let namesSeen: readonly string[] | null = null;
   let cols: Int32Array = new Int32Array(0);
   let buffers: Prepared | undefined;
+  /** What the last estimate standardized by (either route), for itemMoments(). */
+  let last: Prepared | undefined;
   const measured = model.items.slice(0, model.p0);
 
   return {
@@ -66,24 +72,98 @@ export function createPlsEstimator(spec: PlsModelSpec, opts: PlsOptions = {}): P
       }
       const prep = prepareData(model, data, cols, { missing: set.missing, lean: true, reuse: buffers });
       buffers = prep;
-      const fit = fitModel(fitPlan, prep, set);
-      const { Ka, B, w } = fit; // Ka == K, local order == model order for the full structure
-      const out = new Float64Array(layout.length);
-      let o = 0;
-      for (const [f, t] of model.paths) out[o++] = B[f * Ka + t]!;
-      // With PLSc (a reflective construct in the model) B holds the consistent paths and the loadings of reflective
-      // constructs are the consistent ones; weights and HTMT are those of plain PLS, as in seminr's bootstrap_model.
-      for (let i = 0; i < P; i++) out[o++] = fitLoading(fit, i, owner[i]!);
-      for (let i = 0; i < P; i++) out[o++] = w[i]!;
-      monotrait(model, prep.S, P, allConstructs, mono);
-      for (let a = 0; a < K; a++) for (let b = a + 1; b < K; b++) out[o++] = htmt(model, prep.S, P, a, b, mono);
-      totalEffects(B, K, tot, totWork);
-      for (const x of totalPairs) out[o++] = tot[x]!;
-      return out;
+      last = prep;
+      return emit(fitModel(fitPlan, prep, set), prep.S);
+    },
+    byCounts(data: DataTable) {
+      const route = countRoute(model, set, data);
+      if (!route) return null;
+      return (counts) => {
+        const prep = route(counts);
+        last = prep;
+        return emit(fitModel(fitPlan, prep, set, true), prep.S);
+      };
     },
     itemMoments() {
-      if (!buffers) throw new Error('itemMoments: no estimate yet');
-      return { items: measured, means: buffers.means, sds: buffers.sds };
+      if (!last) throw new Error('itemMoments: no estimate yet');
+      return { items: measured, means: last.means, sds: last.sds };
     },
+  };
+
+  function emit(fit: ModelFit, S: Float64Array): Float64Array {
+    const { Ka, B, w } = fit; // Ka == K, local order == model order for the full structure
+    const out = new Float64Array(layout.length);
+    let o = 0;
+    for (const [f, t] of model.paths) out[o++] = B[f * Ka + t]!;
+    // With PLSc (a reflective construct in the model) B holds the consistent paths and the loadings of reflective
+    // constructs are the consistent ones; weights and HTMT are those of plain PLS, as in seminr's bootstrap_model.
+    for (let i = 0; i < P; i++) out[o++] = fitLoading(fit, i, owner[i]!);
+    for (let i = 0; i < P; i++) out[o++] = w[i]!;
+    monotrait(model, S, P, allConstructs, mono);
+    for (let a = 0; a < K; a++) for (let b = a + 1; b < K; b++) out[o++] = htmt(model, S, P, a, b, mono);
+    totalEffects(B, K, tot, totWork);
+    for (const x of totalPairs) out[o++] = tot[x]!;
+    return out;
+  }
+}
+
+/**
+ * The bootstrap's count route (PlsEstimator.byCounts): a resample's prepared data (item means, sds and correlation
+ * matrix, two-stage interaction items included) from its row counts, through exact integer moment sums
+ * (count-moments.ts), without gathering or standardizing its rows. Survey weights (data.weights) multiply the counts,
+ * as in estimate(). Null when it does not apply: items that are not small whole numbers, survey weights of too many
+ * distinct values, or product-indicator / orthogonal interaction terms (they need the rows). The figures are
+ * estimate()'s on the resample's rows (mean replacement and listwise deletion alike) to rounding.
+ */
+function countRoute(
+  model: CompiledModel, set: ReturnType<typeof resolveSettings>, data: DataTable,
+): ((counts: ArrayLike<number>) => Prepared) | null {
+  if (model.interactions.some((ci) => ci.method !== 'two-stage')) return null;
+  const { p0 } = model;
+  const P = model.items.length;
+  const cols = resolveColumns(model, data);
+  const itemCols = Array.from(cols, (j) => data.cols[j]!);
+  let rows: Int32Array | undefined;
+  if (set.missing === 'listwise') {
+    const keep: number[] = [];
+    for (let r = 0; r < data.n; r++) if (itemCols.every((c) => c[r] === c[r])) keep.push(r);
+    rows = Int32Array.from(keep);
+  }
+  const cm = countMoments(itemCols, data.n, rows, data.weights);
+  if (!cm) return null;
+  const sums = emptySums(p0, cm.missing);
+  const prep: Prepared = {
+    n: 0, N: 0, P, X: new Float64Array(0), S: new Float64Array(P * P), means: new Float64Array(P), sds: new Float64Array(P),
+    missing: { method: set.missing, cellsMissing: 0, share: 0, rowsDropped: 0, perItem: {} },
+  };
+  const itemName = (i: number) => model.items[i]!;
+  // Two-stage terms from each drawn row's stage-1 scores (group-interaction.ts), the rows weighted by their counts.
+  let two: { im: InteractionMoments; stage1: Plan; centre: Float64Array; cMeans: Float64Array; drawn: Int32Array; weights: Float64Array } | null = null;
+  if (model.interactions.length > 0) {
+    const pool = poolItems(itemCols.map((c) => Float64Array.from(cm.rows, (r) => c[r]!)), cm.rows.length);
+    two = {
+      im: interactionMoments(model, pool), stage1: makeFitPlan(model, model.paths).stage1!, centre: pool.centre,
+      cMeans: new Float64Array(p0), drawn: new Int32Array(cm.rows.length), weights: new Float64Array(cm.rows.length),
+    };
+  }
+  return (counts) => {
+    cm.sums(counts, sums);
+    if (sums.n < 3) throw new Error(`data: only ${sums.n} usable rows (need at least 3)`);
+    try {
+      correlationFromSums(sums, p0, prep.S, P, prep.means, prep.sds, itemName);
+    } catch (e) {
+      throw new Error(`data: ${(e as Error).message}`);
+    }
+    prep.n = prep.N = sums.n;
+    if (two) {
+      const { im, stage1, centre, cMeans, drawn, weights } = two;
+      iterateWeights(stage1, prep.S, { scheme: set.scheme, maxIter: STAGE1_MAX_ITER, stop: STAGE1_STOP });
+      let k = 0;
+      const { used, rowWeight } = cm;
+      for (let r = 0; r < used.length; r++) if (used[r]! > 0) { drawn[k] = r; weights[k++] = used[r]! * rowWeight[r]!; }
+      for (let i = 0; i < p0; i++) cMeans[i] = prep.means[i]! - centre[i]!;
+      interactionFromRows(im, drawn, k, stage1.w, cMeans, prep.sds, p0, prep.S, P, prep.means, prep.sds, { weights, N: sums.n });
+    }
+    return prep;
   };
 }

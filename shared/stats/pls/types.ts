@@ -115,6 +115,12 @@ export interface PlsEstimator {
    */
   readonly weighted?: boolean;
   /**
+   * The bootstrap's count route for this table, or null where it does not apply: a function estimating the resample
+   * that repeats row r counts[r] times, each time with its survey weight (the same figures as estimate() on those
+   * rows, to rounding) without its rows being gathered. Valid while the table is unchanged.
+   */
+  byCounts?(data: DataTable): ((counts: ArrayLike<number>) => Float64Array) | null;
+  /**
    * The raw means and sds (n - 1, after missing-value handling) of the measured items in the last estimate() call,
    * in `items` order: what the model standardized by, for callers that need them too (the unit's indices).
    * Valid until the next call. Absent for estimators that do not keep them (higher-order).
