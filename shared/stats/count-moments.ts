@@ -255,3 +255,16 @@ function readSums(
     }
   }
 }
+
+/**
+ * out.distinct from exact unweighted sums (whole numbers, e.g. a group's = the total's minus the other group's):
+ * 0 when the item has no observed value, 1 when its observed values are all equal, else 2.
+ */
+export function distinctFromExactSums(out: MomentSums): void {
+  const p = out.sx.length;
+  for (let i = 0; i < p; i++) {
+    const k = out.so.length > 0 ? out.so[i]! : out.n;
+    const s = out.sx[i]!;
+    out.distinct[i] = k === 0 ? 0 : k * out.xx[i * p + i]! === s * s ? 1 : 2;
+  }
+}

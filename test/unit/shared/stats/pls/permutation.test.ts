@@ -130,6 +130,22 @@ describe('engines', () => {
     });
   }
 
+  // Survey items (whole numbers) take the exact integer sums (count-moments.ts); halves keep the floating-point ones.
+  for (const [file, label] of [['mobi-ecsi', 'ECSI'], ['mobi-two-stage', 'two-stage']] as const) {
+    it(`agree on values that are not whole numbers: the floating-point moment sums (${label})`, () => {
+      const spec = mgaSpec(file);
+      const { A, B } = mobiGroups();
+      const halves = (t: DataTable) => ({ ...t, cols: t.cols.map((c) => c.map((v) => v + 0.5)) });
+      const gA = withMissing(halves(A), 13), gB = withMissing(halves(B), 14);
+      const g = permutationTest(spec, gA, gB, { permutations: 40, seed: 6, keepDiffs: true, engine: 'gather' });
+      const m = permutationTest(spec, gA, gB, { permutations: 40, seed: 6, keepDiffs: true, engine: 'moments' });
+      let dev = 0;
+      m.diffs!.forEach((d, i) => { dev = Math.max(dev, Math.abs(d - g.diffs![i]!)); });
+      expect(dev).toBeLessThan(1e-10);
+      m.paths.forEach((p, k) => expect(p.p).toBe(g.paths[k]!.p));
+    });
+  }
+
   it('agree for a product-indicator interaction (rows path) and for group B the smaller one', () => {
     const base = mgaSpec('mobi-two-stage');
     const spec = parsePlsModel({ ...base, interactions: base.interactions.map((i) => ({ ...i, method: 'product-indicator' })) }, 'pi');
