@@ -40,6 +40,11 @@ export interface CountMoments {
    * among the rows drawn, 1 when its observed values there are all equal, else 2.
    */
   sums(counts: ArrayLike<number>, out: MomentSums): void;
+  /**
+   * out = the plain sums over the table rows rows[0..count) (each once; without survey weights only): the rows are
+   * copied next to each other first, so the cost follows count, not the table's rows (a permuted group).
+   */
+  rowSums(rows: ArrayLike<number>, count: number, out: MomentSums): void;
   /** Counts of the rows used in the last sums() call (rows[k] has count used[k]). */
   readonly used: Float64Array;
 }
@@ -125,10 +130,12 @@ export function countMoments(cols: readonly Float64Array[], n: number, rows?: In
     strata.forEach(([w, list], s) => { list.forEach((_, x) => { rowWeight[k] = w; slot[k++] = segStart[s]! + x; }); });
   }
 
-  // memory: a (qpad x stride i16) | c (stride i16) | y (qpad x stride i16) | g (qpad x qpad i32), 16-byte aligned
+  // memory: a (qpad x stride i16) | c (stride i16) | y (qpad x stride i16) | g (qpad x qpad i32) | rowSums' copy of
+  // its rows (qpad x stride i16) and its counts (stride i16, all 1), 16-byte aligned
   const colBytes = stride * 2;
   const aOff = 0, cOff = aOff + qpad * colBytes, yOff = cOff + colBytes, gOff = yOff + qpad * colBytes;
-  const bytes = gOff + qpad * qpad * 4;
+  const rOff = gOff + qpad * qpad * 4, r1Off = rOff + qpad * colBytes;
+  const bytes = r1Off + colBytes;
   const { memory, gram } = new Wasm.Instance(kernel()).exports;
   const pages = Math.ceil(bytes / 65536) - memory.buffer.byteLength / 65536;
   if (pages > 0) memory.grow(pages);
@@ -143,6 +150,10 @@ export function countMoments(cols: readonly Float64Array[], n: number, rows?: In
     }
   }
   for (let k = 0; k < m; k++) A[one * stride + slot[k]!] = 1;
+  const R = new Int16Array(memory.buffer, rOff, qpad * stride);
+  new Int16Array(memory.buffer, r1Off, stride).fill(1);
+  const slotOfRow = new Int32Array(n).fill(-1); // table row -> its slot (a used row)
+  for (let k = 0; k < m; k++) slotOfRow[use[k]!] = slot[k]!;
   const used = new Float64Array(m);
   const maxSq = maxAbs * maxAbs;
   const single = strata.length === 1 && segWeight[0] === 1;
@@ -196,6 +207,28 @@ export function countMoments(cols: readonly Float64Array[], n: number, rows?: In
         }
       }
       readSums(Gw, Gi, qpad, p, flagOf, one, N, out);
+    },
+    rowSums(rows, count, out) {
+      if (!single) throw new Error('count-moments: rowSums sums plain rows (no survey weights)');
+      const cpad = Math.ceil(count / 8) * 8;
+      if (count * maxSq > I32) {
+        // sums too large for 32 bits: as counts of the whole table, exact in doubles
+        const counts = new Float64Array(n);
+        for (let k = 0; k < count; k++) counts[rows[k]!]!++;
+        this.sums(counts, out);
+        return;
+      }
+      for (let i = 0; i < q; i++) {
+        const src = i * stride, dst = i * stride;
+        for (let k = 0; k < count; k++) {
+          const at = slotOfRow[rows[k]!]!;
+          if (at < 0) throw new Error(`count-moments: row ${rows[k]! + 1} is not one of the rows used`);
+          R[dst + k] = A[src + at]!;
+        }
+        for (let k = count; k < cpad; k++) R[dst + k] = 0;
+      }
+      gram(qpad, cpad, stride, rOff, r1Off, yOff, gOff);
+      readSums(G, G, qpad, p, flagOf, one, count, out);
     },
   };
 }

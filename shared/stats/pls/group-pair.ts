@@ -5,8 +5,8 @@
 //  - moments (composite models without survey weights, the usual case): each group's item correlation matrix from
 //    additive moment sums (group-moments.ts), summed over the smaller group's rows only, the other's = total - it;
 //    then seminr's iteration on the two matrices. Cost per call O(min(nA, nB) P²) + two fits on P x P matrices.
-//    Survey items (small whole numbers) have their group sums computed exactly by the bootstrap's integer kernel
-//    (count-moments.ts: O((nA + nB) P²) SIMD integer work, several times less than the floating-point sums).
+//    Survey items (small whole numbers) have the smaller group's sums computed exactly by the bootstrap's integer
+//    kernel (count-moments.ts rowSums: the same O(min(nA, nB) P²) in SIMD integer work, several times less).
 //    Interaction terms: two-stage ones from third/fourth moment sums over the smaller group (group-interaction.ts,
 //    O(min(nA, nB) x opsPerRow)) or from the scores of both groups' rows (O((nA + nB)(|I| + |M| + P))), whichever costs less;
 //    product-indicator and orthogonal ones from the rows.
@@ -194,7 +194,6 @@ function momentsEngine(
   const ones = new Float64Array(N).fill(1);
   const rawTotal = counts ? emptySums(p, counts.missing) : null;
   if (rawTotal) counts!.sums(ones, rawTotal);
-  const member = counts ? new Float64Array(N) : null;
   interface Side { plan: FitPlan; noInt: FitPlan; prep: Prepared; sums: MomentSums; raw: boolean; rows: Int32Array; im: Float64Array | null }
   const side = (n: number): Side => {
     const plan = makeFitPlan(model, model.paths);
@@ -256,9 +255,7 @@ function momentsEngine(
     run(rows, count, smallIsA, a, b) {
       const small = smallIsA ? sA : sB, large = smallIsA ? sB : sA;
       if (counts) {
-        for (let k = 0; k < count; k++) member![rows[k]!] = 1;
-        counts.sums(member!, small.sums);
-        for (let k = 0; k < count; k++) member![rows[k]!] = 0;
+        counts.rowSums(rows, count, small.sums);
         subtractSums(rawTotal!, small.sums, large.sums);
         distinctFromExactSums(large.sums);
       } else {
