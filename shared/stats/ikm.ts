@@ -168,13 +168,25 @@ export function computeIkm(names: readonly string[], columns: readonly ArrayLike
     const rows = new Int32Array(n);
     const draws: number[] = [];
     const nrr = new Array<number>(names.length);
-    const packed = w ? null : packAnswers(cols, n);
+    // one row's k answers side by side (0 = no answer): the resampled rows are read one cache line each
+    const packed = packAnswers(cols, n, w ? Infinity : MAX_PACKED_ROWS);
     const k = names.length, sum = new Int32Array(k), cnt = new Int32Array(k);
     const wsum = new Float64Array(k), wcnt = new Float64Array(k);
     for (let b = 1; b <= nboot; b++) {
       new RRandom(seed + b).fillIndices(n, rows);
-      if (w) {
+      if (w && packed) {
         // weighted: the drawn rows carry their weights (all-ones weights sum the same values in the same order)
+        wsum.fill(0); wcnt.fill(0);
+        for (let i = 0; i < n; i++) {
+          const r = rows[i]!, wr = w[r]!, base = r * k;
+          for (let j = 0; j < k; j++) {
+            const v = packed[base + j]!;
+            if (v !== 0) { wsum[j]! += wr * v; wcnt[j]! += wr; }
+          }
+        }
+        for (let j = 0; j < k; j++) nrr[j] = wcnt[j]! > 0 ? wsum[j]! / wcnt[j]! : NaN;
+      } else if (w) {
+        // the same, column by column (answers that are not whole numbers 1-255)
         wsum.fill(0); wcnt.fill(0);
         for (let i = 0; i < n; i++) {
           const r = rows[i]!, wr = w[r]!;
@@ -239,9 +251,9 @@ const MAX_PACKED_ROWS = 8_000_000;
  * The answers row by row in bytes (1-255; 0 = no answer) when every answer is a whole number in 1-255, which SKM
  * codes (1-4) are; null otherwise (the bootstrap then reads the columns).
  */
-function packAnswers(cols: readonly ArrayLike<number>[], n: number): Uint8Array | null {
+function packAnswers(cols: readonly ArrayLike<number>[], n: number, maxRows: number): Uint8Array | null {
   const k = cols.length;
-  if (n > MAX_PACKED_ROWS) return null;
+  if (n > maxRows) return null;
   const out = new Uint8Array(n * k);
   for (let j = 0; j < k; j++) {
     const c = cols[j]!;
