@@ -10,6 +10,7 @@
 // and exact, so a constant item is exactly constant (no rounding-noise variance).
 import type { MomentSums } from './pls/group-moments';
 import { WASM_BASE64 } from './wasm/count-gram.wasm';
+import { instantiateWasm, type WasmMemory } from './wasm-module';
 
 /** Largest |value| of an item the integer route takes (Likert, NPS and 0-100 scales are far below it). */
 const MAX_ABS = 1000;
@@ -49,24 +50,7 @@ export interface CountMoments {
   readonly used: Float64Array;
 }
 
-// The WebAssembly API as this module uses it (the project's TypeScript libraries declare no DOM, where it lives).
-interface WasmMemory { buffer: ArrayBuffer; grow(pages: number): number }
 type GramFn = (q: number, n: number, stride: number, a: number, c: number, y: number, g: number) => void;
-interface WasmInstance { exports: { memory: WasmMemory; gram: GramFn } }
-interface WasmApi { Module: new (bytes: Uint8Array) => object; Instance: new (module: object) => WasmInstance }
-const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-let compiled: object | undefined;
-function kernel(): object {
-  if (!compiled) {
-    const bin = atob(WASM_BASE64);
-    const bytes = new Uint8Array(bin.length);
-    for (let k = 0; k < bin.length; k++) bytes[k] = bin.charCodeAt(k);
-    compiled = new Wasm.Module(bytes);
-  }
-  return compiled;
-}
-
 /**
  * The integer route for these columns (NaN = missing) restricted to `rows` (default: all n rows), with survey
  * `weights` per table row (default: none). Null when an observed value is not a whole number of at most MAX_ABS in
@@ -136,7 +120,7 @@ export function countMoments(cols: readonly Float64Array[], n: number, rows?: In
   const aOff = 0, cOff = aOff + qpad * colBytes, yOff = cOff + colBytes, gOff = yOff + qpad * colBytes;
   const rOff = gOff + qpad * qpad * 4, r1Off = rOff + qpad * colBytes;
   const bytes = r1Off + colBytes;
-  const { memory, gram } = new Wasm.Instance(kernel()).exports;
+  const { memory, gram } = instantiateWasm<{ memory: WasmMemory; gram: GramFn }>(WASM_BASE64);
   const pages = Math.ceil(bytes / 65536) - memory.buffer.byteLength / 65536;
   if (pages > 0) memory.grow(pages);
   const A = new Int16Array(memory.buffer, aOff, qpad * stride);

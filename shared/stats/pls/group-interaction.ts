@@ -11,6 +11,7 @@
 // rows: the branch path tests), interactionFromRows computes the same sums from each group's own scores instead.
 import type { CompiledModel } from './compile';
 import type { PooledItems } from './group-moments';
+import { columnSpace, type ColumnSpace } from '../f64-columns';
 
 interface Term {
   /** Construct index of the interaction term and its single generated item. */
@@ -307,70 +308,71 @@ export function interactionFromRows(
   finishInteraction(terms, sumQ, qqs, freq ? freq.N : n, p, S, P, means, outSds);
 }
 
-/** im.y (n x d, row-major) column by column: d x n, for interactionFromWeights. */
-export function columnMajor(im: InteractionMoments, n: number): Float64Array {
+/**
+ * The columns interactionFromWeights works on, in WebAssembly memory (f64-columns.ts): im.y's d columns (n rows),
+ * then the frequency weights (column im.d, written by the caller per resample), u, v, ones, and per term its
+ * weighted and unweighted products.
+ */
+export function interactionColumns(im: InteractionMoments, n: number): ColumnSpace {
   const { d, y } = im;
-  const yc = new Float64Array(d * n);
-  for (let r = 0; r < n; r++) for (let e = 0; e < d; e++) yc[e * n + r] = y[r * d + e]!;
-  return yc;
+  const cs = columnSpace(d + 4 + 2 * im.terms.length, n);
+  for (let e = 0; e < d; e++) {
+    const col = cs.column(e);
+    for (let r = 0; r < n; r++) col[r] = y[r * d + e]!;
+  }
+  cs.column(d + 3).fill(1, 0, n);
+  return cs;
 }
 
+const dots = new Float64Array(4);
+
 /**
- * interactionFromRows for a bootstrap resample given as frequency weights fw over all n pooled rows (0: not drawn;
- * N = their sum): the same sums, each a pass over a column of yc = columnMajor(im) (contiguous, nothing gathered),
- * at the price of the rows not drawn. Scratch: im.rowScratch.
+ * interactionFromRows for a bootstrap resample given as frequency weights over all n pooled rows (column im.d of
+ * cs = interactionColumns(im, n); 0: not drawn; N = their sum): the same sums, each a SIMD pass over whole columns
+ * (nothing gathered), at the price of the rows not drawn.
  */
 export function interactionFromWeights(
-  im: InteractionMoments, yc: Float64Array, n: number, fw: Float64Array, N: number, w: Float64Array, cMeans: Float64Array,
+  im: InteractionMoments, cs: ColumnSpace, N: number, w: Float64Array, cMeans: Float64Array,
   sds: Float64Array, p: number, S: Float64Array, P: number, means: Float64Array, outSds: Float64Array,
 ): void {
   const { d, terms, oIdx } = im;
   const T = terms.length;
-  // scratch: per term its u and v coefficients, then per term each row's count x q (n), then the sums q y_e (d)
+  const F = d, U = d + 1, V = d + 2, ONE = d + 3, Q = d + 4, QP = d + 4 + T;
+  // scratch: per term its u and v coefficients, then the sums q y_e (d)
   let coefs = 0;
   for (const t of terms) coefs += t.I.length + t.M.length;
-  const need = coefs + T * n + d;
+  const need = coefs + d;
   if (!im.rowScratch || im.rowScratch.length < need) im.rowScratch = new Float64Array(need);
   const z = im.rowScratch;
+  const acc = coefs;
   const sumQ = new Float64Array(T), qqs = new Float64Array(T * T);
-  const acc = coefs + T * n;
   let o = 0;
   for (let ti = 0; ti < T; ti++) {
     const t = terms[ti]!;
     const { I, M } = t;
     const cu = o; scoreCoefficients(t.iv, I, oIdx, w, cMeans, sds, z, o); o += I.length;
     const cv = o; scoreCoefficients(t.mod, M, oIdx, w, cMeans, sds, z, o); o += M.length;
-    // each drawn row's stage-1 scores u and v, and count x u v (0 for the rows not drawn)
-    const qo = coefs + ti * n;
-    for (let r = 0; r < n; r++) {
-      const f = fw[r]!;
-      if (f === 0) { z[qo + r] = 0; continue; }
-      let u = 0, v = 0;
-      for (let e = 0; e < I.length; e++) u += z[cu + e]! * yc[I[e]! * n + r]!;
-      for (let e = 0; e < M.length; e++) v += z[cv + e]! * yc[M[e]! * n + r]!;
-      z[qo + r] = f * u * v;
-    }
-    // sum count q y_e for every entry e, four columns per pass (sums in registers)
+    // every row's stage-1 scores u and v, then count x u v (0 for the rows not drawn) and u v
+    cs.column(U).fill(0);
+    cs.column(V).fill(0);
+    for (let e = 0; e < I.length; e++) cs.axpy(z[cu + e]!, I[e]!, U);
+    for (let e = 0; e < M.length; e++) cs.axpy(z[cv + e]!, M[e]!, V);
+    cs.product3(F, U, V, Q + ti);
+    cs.product3(ONE, U, V, QP + ti);
+    // sum count q y_e for every entry e, four columns per pass
     for (let e = 0; e < d; e += 4) {
       const e1 = e + 1 < d ? e + 1 : e, e2 = e + 2 < d ? e + 2 : e, e3 = e + 3 < d ? e + 3 : e;
-      const o0 = e * n, o1 = e1 * n, o2 = e2 * n, o3 = e3 * n;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let r = 0; r < n; r++) {
-        const q = z[qo + r]!;
-        s0 += q * yc[o0 + r]!; s1 += q * yc[o1 + r]!; s2 += q * yc[o2 + r]!; s3 += q * yc[o3 + r]!;
-      }
-      z[acc + e] = s0; z[acc + e1] = s1; z[acc + e2] = s2; z[acc + e3] = s3;
+      cs.dots4(Q + ti, e, e1, e2, e3, dots);
+      z[acc + e] = dots[0]!; z[acc + e1] = dots[1]!; z[acc + e2] = dots[2]!; z[acc + e3] = dots[3]!;
     }
     sumQ[ti] = z[acc + im.one]!;
     for (let c = 0; c < p; c++) S[t.item * P + c] = (z[acc + c]! - cMeans[c]! * z[acc + oIdx[c]!]!) / sds[c]!; // sum q z_c
   }
-  // sum count q_t q_u = sum (count q_t)(count q_u) / count over the rows drawn
+  // sum count q_t q_u = <count x q_t, q_u>
   for (let ti = 0; ti < T; ti++) {
     for (let ui = ti; ui < T; ui++) {
-      const qt = coefs + ti * n, qu = coefs + ui * n;
-      let s2 = 0;
-      for (let r = 0; r < n; r++) { const f = fw[r]!; if (f > 0) s2 += (z[qt + r]! * z[qu + r]!) / f; }
-      qqs[ti * T + ui] = qqs[ui * T + ti] = s2;
+      cs.dots4(Q + ti, QP + ui, QP + ui, QP + ui, QP + ui, dots);
+      qqs[ti * T + ui] = qqs[ui * T + ti] = dots[0]!;
     }
   }
   finishInteraction(terms, sumQ, qqs, N, p, S, P, means, outSds);

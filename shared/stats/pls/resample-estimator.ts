@@ -15,7 +15,8 @@ import { reachability, totalEffects } from './effects';
 import { iterateWeights, type Plan } from './algorithm';
 import { countMoments } from '../count-moments';
 import { fitLoading, fitModel, makeFitPlan, STAGE1_MAX_ITER, STAGE1_STOP, type ModelFit } from './fit';
-import { columnMajor, interactionFromWeights, interactionMoments, type InteractionMoments } from './group-interaction';
+import { interactionColumns, interactionFromWeights, interactionMoments, type InteractionMoments } from './group-interaction';
+import type { ColumnSpace } from '../f64-columns';
 import { correlationFromSums, emptySums, poolItems } from './group-moments';
 import { prepareData, resolveColumns, type Prepared } from './prepare';
 import { htmt, monotrait } from './quality';
@@ -138,14 +139,15 @@ function countRoute(
   };
   const itemName = (i: number) => model.items[i]!;
   // Two-stage terms from each drawn row's stage-1 scores (group-interaction.ts), the rows weighted by their counts.
-  let two: { im: InteractionMoments; yc: Float64Array; stage1: Plan; centre: Float64Array; cMeans: Float64Array; weights: Float64Array } | null = null;
+  let two: { im: InteractionMoments; cs: ColumnSpace; stage1: Plan; centre: Float64Array; cMeans: Float64Array; weights: Float64Array } | null = null;
   if (model.interactions.length > 0) {
     const m = cm.rows.length;
     const pool = poolItems(itemCols.map((c) => Float64Array.from(cm.rows, (r) => c[r]!)), m);
     const im = interactionMoments(model, pool);
+    const cs = interactionColumns(im, m);
     two = {
-      im, yc: columnMajor(im, m), stage1: makeFitPlan(model, model.paths).stage1!, centre: pool.centre,
-      cMeans: new Float64Array(p0), weights: new Float64Array(m),
+      im, cs, stage1: makeFitPlan(model, model.paths).stage1!, centre: pool.centre,
+      cMeans: new Float64Array(p0), weights: cs.column(im.d),
     };
   }
   return (counts) => {
@@ -158,12 +160,12 @@ function countRoute(
     }
     prep.n = prep.N = sums.n;
     if (two) {
-      const { im, yc, stage1, centre, cMeans, weights } = two;
+      const { im, cs, stage1, centre, cMeans, weights } = two;
       iterateWeights(stage1, prep.S, { scheme: set.scheme, maxIter: STAGE1_MAX_ITER, stop: STAGE1_STOP });
       const { used, rowWeight } = cm;
       for (let r = 0; r < used.length; r++) weights[r] = used[r]! * rowWeight[r]!;
       for (let i = 0; i < p0; i++) cMeans[i] = prep.means[i]! - centre[i]!;
-      interactionFromWeights(im, yc, used.length, weights, sums.n, stage1.w, cMeans, prep.sds, p0, prep.S, P, prep.means, prep.sds);
+      interactionFromWeights(im, cs, sums.n, stage1.w, cMeans, prep.sds, p0, prep.S, P, prep.means, prep.sds);
     }
     return prep;
   };

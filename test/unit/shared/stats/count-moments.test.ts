@@ -1,5 +1,5 @@
-// The bootstrap's count route (shared/stats/count-moments.ts, its WebAssembly kernel wasm/count-gram.wat, and
-// PlsEstimator.byCounts): exact integer moment sums from row counts, and resample estimates equal to the gather
+// The bootstrap's count route (shared/stats/count-moments.ts, its WebAssembly kernels wasm/count-gram.wat and
+// wasm/f64-columns.wat, and PlsEstimator.byCounts): exact integer moment sums from row counts, and resample estimates equal to the gather
 // route's (estimate() on the drawn rows) to rounding, with missing cells, listwise deletion, two-stage terms, a
 // constant item in some resamples, and the unit's indices.
 import { readFileSync } from 'node:fs';
@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileWat, moduleFileOf, moduleSource, WASM_DIR } from '../../../../scripts/build-wasm.mjs';
 import { countMoments } from '../../../../shared/stats/count-moments';
+import { columnSpace } from '../../../../shared/stats/f64-columns';
 import { emptySums, type MomentSums } from '../../../../shared/stats/pls/group-moments';
 import { bootstrapPls } from '../../../../shared/stats/bootstrap/driver';
 import { createPlsEstimator } from '../../../../shared/stats/pls';
@@ -16,11 +17,32 @@ import type { DataTable } from '../../../../shared/stats/table';
 import { loadReference } from '../../../helpers/reference';
 import { mulberry32 } from '../../../helpers/random';
 
-describe('the WebAssembly kernel', () => {
-  it('the committed bytes are those scripts/build-wasm.mjs compiles from count-gram.wat', async () => {
-    const wat = path.join(WASM_DIR, 'count-gram.wat');
-    const bytes = await compileWat(wat);
-    expect(readFileSync(moduleFileOf(wat), 'utf8')).toBe(moduleSource(wat, bytes));
+describe('the WebAssembly kernels', () => {
+  for (const name of ['count-gram', 'f64-columns']) {
+    it(`the committed bytes are those scripts/build-wasm.mjs compiles from ${name}.wat`, async () => {
+      const wat = path.join(WASM_DIR, `${name}.wat`);
+      const bytes = await compileWat(wat);
+      expect(readFileSync(moduleFileOf(wat), 'utf8')).toBe(moduleSource(wat, bytes));
+    });
+  }
+
+  it('f64-columns: axpy, product3 and dots4 on an odd number of rows (the padding row stays out)', () => {
+    const rand = mulberry32(3);
+    const n = 37;
+    const cs = columnSpace(6, n);
+    expect(cs.rows).toBe(38);
+    const cols = [0, 1, 2, 3].map((j) => { const c = cs.column(j); for (let r = 0; r < n; r++) c[r] = rand() * 4 - 2; return Float64Array.from(c.subarray(0, n)); });
+    cs.axpy(0.75, 0, 1);
+    cols[1] = cols[1]!.map((v, r) => v + 0.75 * cols[0]![r]!);
+    cs.product3(0, 1, 2, 4);
+    const q = cols[0]!.map((v, r) => v * cols[1]![r]! * cols[2]![r]!);
+    const out = new Float64Array(4);
+    cs.dots4(4, 0, 1, 2, 3, out);
+    cols.forEach((c, j) => {
+      const want = c.reduce((s, v, r) => s + v * q[r]!, 0);
+      expect(Math.abs(out[j]! - want)).toBeLessThan(1e-12 * Math.max(1, Math.abs(want)));
+    });
+    expect(cs.column(4)[n]).toBe(0);
   });
 });
 
