@@ -9,6 +9,8 @@
 // |I| = the iv items' augmented entries (x~ and O or 1), |M| likewise for the moderator, d = entries of y.
 // When that costs more than a pass over both groups' rows (a moderator of several items, groups of a few hundred
 // rows: the branch path tests), interactionFromRows computes the same sums from each group's own scores instead.
+// interactionFromWeights computes them for a bootstrap resample given as count weights over every row (the count
+// route of resample-estimator.ts), as SIMD passes over whole columns.
 import type { CompiledModel } from './compile';
 import type { PooledItems } from './group-moments';
 import { columnSpace, type ColumnSpace } from '../f64-columns';
@@ -244,13 +246,13 @@ function scoreCoefficients(
 
 /**
  * interactionCorrelations' outputs from the group's own rows (rows[0..n) of the pooled table) instead of moment
- * sums (with `freq`, row rows[k] counts freq.weights[k] times, freq.N in all: a bootstrap resample): per row the stage-1 scores u and v (linear in the row's augmented entries y), q = u v, and the sums of q y_e
+ * sums: per row the stage-1 scores u and v (linear in the row's augmented entries y), q = u v, and the sums of q y_e
  * and q_t q_u. O(n x (|I| + |M| + d)) per group, against the sums' O(smaller group x opsPerRow): cheaper when the
  * groups are small next to opsPerRow (a permutation test of a model with a moderator of several items).
  */
 export function interactionFromRows(
   im: InteractionMoments, rows: Int32Array, n: number, w: Float64Array, cMeans: Float64Array, sds: Float64Array,
-  p: number, S: Float64Array, P: number, means: Float64Array, outSds: Float64Array, freq?: { weights: Float64Array; N: number },
+  p: number, S: Float64Array, P: number, means: Float64Array, outSds: Float64Array,
 ): void {
   const { d, terms, oIdx, y } = im;
   const T = terms.length;
@@ -269,13 +271,13 @@ export function interactionFromRows(
   // each row's q, then the sums four entries at a time (sums kept in registers, not added into memory per row)
   for (let ti = 0; ti < T; ti++) {
     const { I, M } = terms[ti]!;
-    const c0 = cu[ti]!, c1 = cv[ti]!, qo = qAt + ti * n, fw = freq?.weights;
+    const c0 = cu[ti]!, c1 = cv[ti]!, qo = qAt + ti * n;
     for (let k = 0; k < n; k++) {
       const yr = rows[k]! * d;
       let u = 0, v = 0;
       for (let e = 0; e < I.length; e++) u += z[c0 + e]! * y[yr + I[e]!]!;
       for (let e = 0; e < M.length; e++) v += z[c1 + e]! * y[yr + M[e]!]!;
-      z[qo + k] = fw ? u * v * fw[k]! : u * v; // with counts: count x q, so the sums below are weighted
+      z[qo + k] = u * v;
     }
     for (let e = 0; e < d; e += 4) {
       const e1 = e + 1 < d ? e + 1 : e, e2 = e + 2 < d ? e + 2 : e, e3 = e + 3 < d ? e + 3 : e;
@@ -292,9 +294,7 @@ export function interactionFromRows(
     for (let ui = ti; ui < T; ui++) {
       const qt = qAt + ti * n, qu = qAt + ui * n;
       let s = 0;
-      // with counts c: sum c q_t q_u = sum (c q_t)(c q_u) / c
-      if (freq) for (let k = 0; k < n; k++) s += (z[qt + k]! * z[qu + k]!) / freq.weights[k]!;
-      else for (let k = 0; k < n; k++) s += z[qt + k]! * z[qu + k]!;
+      for (let k = 0; k < n; k++) s += z[qt + k]! * z[qu + k]!;
       z[qq + ti * T + ui] = s;
     }
   }
@@ -305,7 +305,7 @@ export function interactionFromRows(
     for (let c = 0; c < p; c++) S[t.item * P + c] = (z[a + c]! - cMeans[c]! * z[a + oIdx[c]!]!) / sds[c]!; // sum q z_c
     for (let ui = ti; ui < T; ui++) qqs[ti * T + ui] = qqs[ui * T + ti] = z[qq + ti * T + ui]!;
   });
-  finishInteraction(terms, sumQ, qqs, freq ? freq.N : n, p, S, P, means, outSds);
+  finishInteraction(terms, sumQ, qqs, n, p, S, P, means, outSds);
 }
 
 /**
