@@ -5,9 +5,9 @@
 // sum x~_i x~_j, sum x~_i O_j, sum O_i O_j, sum x~_i, sum O_i and sum 1 (x~ = the value, 0 where missing; O = the
 // observed flag). For whole-number items and counts every one of them is a whole number, so they are all entries of
 // one integer Gram matrix G = A' diag(counts) A of the columns A = (x~, O of the items with missing cells, 1),
-// computed exactly by a WebAssembly SIMD kernel (wasm/count-gram.wat, 16-bit products, 32-bit sums): about 8 x
-// fewer instructions than the floating-point route (gather the drawn rows, standardize them, their Gram matrix),
-// and exact, so a constant item is exactly constant (no rounding-noise variance).
+// computed exactly by a WebAssembly SIMD kernel (wasm/count-gram.wat, 16-bit products, 32-bit sums) instead of the
+// floating-point route (gather the drawn rows, standardize them, their Gram matrix): mobi's 5000 resamples run about
+// twice as fast (README, Benchmarks), and a constant item is exactly constant (no rounding-noise variance).
 import type { MomentSums } from './pls/group-moments';
 import { WASM_BASE64 } from './wasm/count-gram.wasm';
 import { instantiateWasm, type WasmMemory } from './wasm-module';
@@ -51,6 +51,7 @@ export interface CountMoments {
 }
 
 type GramFn = (q: number, n: number, stride: number, a: number, c: number, y: number, g: number) => void;
+
 /**
  * The integer route for these columns (NaN = missing) restricted to `rows` (default: all n rows), with survey
  * `weights` per table row (default: none). Null when an observed value is not a whole number of at most MAX_ABS in
@@ -60,7 +61,7 @@ type GramFn = (q: number, n: number, stride: number, a: number, c: number, y: nu
  */
 export function countMoments(cols: readonly Float64Array[], n: number, rows?: Int32Array, weights?: Float64Array): CountMoments | null {
   const p = cols.length;
-  let candidates = rows ?? Int32Array.from({ length: n }, (_, r) => r);
+  const candidates = rows ?? Int32Array.from({ length: n }, (_, r) => r);
   // strata: the used rows grouped by weight (rows of weight 0 are not used: they weigh nothing in any resample)
   const byWeight = new Map<number, number[]>();
   const maxStrata = Math.max(MIN_STRATA, candidates.length / ROWS_PER_STRATUM);
@@ -76,8 +77,7 @@ export function countMoments(cols: readonly Float64Array[], n: number, rows?: In
     list.push(r);
   }
   const strata = [...byWeight].sort((a, b) => a[0] - b[0]);
-  candidates = Int32Array.from(strata.flatMap(([, list]) => list));
-  const use = candidates;
+  const use = Int32Array.from(strata.flatMap(([, list]) => list));
   const m = use.length;
   let maxAbs = 1;
   const hasMissing = new Uint8Array(p);
