@@ -99,9 +99,11 @@ export function countMoments(cols: readonly Float64Array[], n: number, rows?: In
   // each stratum's rows from a multiple of 8 on (the kernel sums 8 rows at a time), zero rows between
   const segStart = new Int32Array(strata.length), segRows = new Int32Array(strata.length), segPad = new Int32Array(strata.length);
   const segWeight = Float64Array.from(strata, ([w]) => w);
+  const segFirst = new Int32Array(strata.length); // the stratum's first used row (used rows are grouped by stratum)
   let stride = 0;
   strata.forEach(([, list], s) => {
     segStart[s] = stride;
+    segFirst[s] = s === 0 ? 0 : segFirst[s - 1]! + segRows[s - 1]!;
     segRows[s] = list.length;
     segPad[s] = Math.ceil(list.length / 8) * 8;
     stride += segPad[s]!;
@@ -138,12 +140,22 @@ export function countMoments(cols: readonly Float64Array[], n: number, rows?: In
   new Int16Array(memory.buffer, r1Off, stride).fill(1);
   const slotOfRow = new Int32Array(n).fill(-1); // table row -> its slot (a used row)
   for (let k = 0; k < m; k++) slotOfRow[use[k]!] = slot[k]!;
+  const copied = new Int32Array(m); // rowSums: the slots of its rows
   const used = new Float64Array(m);
   const maxSq = maxAbs * maxAbs;
   const single = strata.length === 1 && segWeight[0] === 1;
   // per stratum: its exact sums (kernel or JavaScript); over the strata: the weighted sums and the plain ones
   const Gs = new Float64Array(qpad * qpad), Gw = new Float64Array(qpad * qpad), Gi = new Float64Array(qpad * qpad);
   const segN = new Float64Array(strata.length), segMax = new Float64Array(strata.length);
+  /** Stratum s's exact sums for the counts in C / used: the kernel, or the JavaScript loop when they could overflow it. */
+  const stratumGram = (s: number): Int32Array | Float64Array => {
+    if (segMax[s]! * maxAbs <= I16 && segN[s]! * maxSq <= I32) {
+      gram(qpad, segPad[s]!, stride, aOff + 2 * segStart[s]!, cOff + 2 * segStart[s]!, yOff + 2 * segStart[s]!, gOff);
+      return G;
+    }
+    exactGram(A, stride, segStart[s]!, segFirst[s]!, segRows[s]!, q, qpad, used, Gs);
+    return Gs;
+  };
 
   return {
     p, n, missing: q > p + 1, rows: use, rowWeight, used,
@@ -163,24 +175,18 @@ export function countMoments(cols: readonly Float64Array[], n: number, rows?: In
           if (c > segMax[s]!) segMax[s] = c;
         }
       }
+      if (single && segN[0]! > 0) {
+        const g = stratumGram(0);
+        readSums(g, g, qpad, p, flagOf, one, segN[0]!, out);
+        return;
+      }
       let N = 0;
       Gw.fill(0);
       Gi.fill(0);
       for (let s = 0; s < strata.length; s++) {
         if (segN[s] === 0) continue;
-        let g: Int32Array | Float64Array;
-        if (segMax[s]! * maxAbs <= I16 && segN[s]! * maxSq <= I32) {
-          gram(qpad, segPad[s]!, stride, aOff + 2 * segStart[s]!, cOff + 2 * segStart[s]!, yOff + 2 * segStart[s]!, gOff);
-          g = G;
-        } else {
-          exactGram(A, stride, segStart[s]!, segRows[s]!, q, qpad, used, slot, Gs);
-          g = Gs;
-        }
+        const g = stratumGram(s);
         N += segN[s]! * segWeight[s]!;
-        if (single) {
-          readSums(g, g, qpad, p, flagOf, one, N, out);
-          return;
-        }
         const w = segWeight[s]!;
         for (let i = 0; i < q; i++) {
           for (let j = i; j < q; j++) {
@@ -202,14 +208,15 @@ export function countMoments(cols: readonly Float64Array[], n: number, rows?: In
         this.sums(counts, out);
         return;
       }
+      for (let k = 0; k < count; k++) {
+        const at = slotOfRow[rows[k]!]!;
+        if (at < 0) throw new Error(`count-moments: row ${rows[k]! + 1} is not one of the rows used`);
+        copied[k] = at;
+      }
       for (let i = 0; i < q; i++) {
-        const src = i * stride, dst = i * stride;
-        for (let k = 0; k < count; k++) {
-          const at = slotOfRow[rows[k]!]!;
-          if (at < 0) throw new Error(`count-moments: row ${rows[k]! + 1} is not one of the rows used`);
-          R[dst + k] = A[src + at]!;
-        }
-        for (let k = count; k < cpad; k++) R[dst + k] = 0;
+        const o = i * stride; // R's columns sit as A's do
+        for (let k = 0; k < count; k++) R[o + k] = A[o + copied[k]!]!;
+        for (let k = count; k < cpad; k++) R[o + k] = 0;
       }
       gram(qpad, cpad, stride, rOff, r1Off, yOff, gOff);
       readSums(G, G, qpad, p, flagOf, one, count, out);
@@ -219,16 +226,15 @@ export function countMoments(cols: readonly Float64Array[], n: number, rows?: In
 
 /**
  * G[i][j] (i <= j) = sum over the stratum's rows of count x A[i] x A[j] in doubles: exact while the sums stay below
- * 2^53. The stratum's rows sit at A[.. start + x] and are used rows k0 + x, whose slots are start + x.
+ * 2^53. The stratum's x-th row sits at A[.. start + x] and is used row first + x (count used[first + x]).
  */
 function exactGram(
-  A: Int16Array, stride: number, start: number, rows: number, q: number, qpad: number, used: Float64Array, slot: Int32Array, G: Float64Array,
+  A: Int16Array, stride: number, start: number, first: number, rows: number, q: number, qpad: number, used: Float64Array, G: Float64Array,
 ): void {
   G.fill(0);
-  for (let k = 0; k < used.length; k++) {
-    const at = slot[k]!;
-    if (at < start || at >= start + rows) continue;
-    const c = used[k]!;
+  for (let x = 0; x < rows; x++) {
+    const at = start + x;
+    const c = used[first + x]!;
     if (c === 0) continue;
     for (let i = 0; i < q; i++) {
       const ci = c * A[i * stride + at]!;
@@ -257,10 +263,7 @@ function readSums(
   }
   for (let i = 0; i < p; i++) {
     if (miss) out.so[i] = flagOf[i]! >= 0 ? at(flagOf[i]!, one) : N;
-    // observed values all equal iff k sum x² = (sum x)² in the plain sums; all whole numbers below 2^53: exact
-    const k = flagOf[i]! >= 0 ? exact(flagOf[i]!, one) : exact(one, one);
-    const s = exact(i, one);
-    distinct[i] = k === 0 ? 0 : k * exact(i, i) === s * s ? 1 : 2;
+    distinct[i] = distinctOf(flagOf[i]! >= 0 ? exact(flagOf[i]!, one) : exact(one, one), exact(i, one), exact(i, i));
   }
   if (!miss) return;
   const { xo, oo } = out;
@@ -279,9 +282,13 @@ function readSums(
  */
 export function distinctFromExactSums(out: MomentSums): void {
   const p = out.sx.length;
-  for (let i = 0; i < p; i++) {
-    const k = out.so.length > 0 ? out.so[i]! : out.n;
-    const s = out.sx[i]!;
-    out.distinct[i] = k === 0 ? 0 : k * out.xx[i * p + i]! === s * s ? 1 : 2;
-  }
+  for (let i = 0; i < p; i++) out.distinct[i] = distinctOf(out.so.length > 0 ? out.so[i]! : out.n, out.sx[i]!, out.xx[i * p + i]!);
+}
+
+/**
+ * From an item's exact unweighted sums over the observed cells (k cells, sum s, sum of squares ss): 0 when k = 0,
+ * 1 when the values are all equal (k ss = s², every term a whole number below 2^53, so exact), else 2.
+ */
+function distinctOf(k: number, s: number, ss: number): number {
+  return k === 0 ? 0 : k * ss === s * s ? 1 : 2;
 }

@@ -45,11 +45,13 @@ export function runResampleRange(
   const ok = new Uint8Array(end - start);
   const failures: Failure[] = [];
   const rows = new Int32Array(src.size);
-  const cols = data.cols.map(() => new Float64Array(src.size));
   const counts = est.weighted ? new Float64Array(data.n) : undefined;
-  const distinct = new Int32Array(src.size);
-  const weights = new Float64Array(src.size);
   const byCounts = counts ? est.byCounts?.(data) ?? null : null;
+  // the gather routes' buffers (the count route reads no rows)
+  const gathered = byCounts ? 0 : src.size;
+  const cols = data.cols.map(() => new Float64Array(gathered));
+  const distinct = new Int32Array(gathered);
+  const weights = new Float64Array(gathered);
   // afterEach(i + 1) sits in the update clause so it also runs after a failed resample's `continue`.
   for (let i = start; i < end; i++, afterEach?.(i)) {
     src.rows(i, rows);

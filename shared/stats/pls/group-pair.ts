@@ -191,9 +191,8 @@ function momentsEngine(
   if (imTotal) sumInteractionRows(im!, all, N, imTotal, imWork);
   const itemName = (i: number) => model.items[i]!;
   // The count route's sums are of the raw values (exact); the others of the values centred by pool.centre.
-  const ones = new Float64Array(N).fill(1);
   const rawTotal = counts ? emptySums(p, counts.missing) : null;
-  if (rawTotal) counts!.sums(ones, rawTotal);
+  if (rawTotal) counts!.sums(new Float64Array(N).fill(1), rawTotal);
   interface Side { plan: FitPlan; noInt: FitPlan; prep: Prepared; sums: MomentSums; raw: boolean; rows: Int32Array; im: Float64Array | null }
   const side = (n: number): Side => {
     const plan = makeFitPlan(model, model.paths);

@@ -60,6 +60,8 @@ export function createPlsEstimator(spec: PlsModelSpec, opts: PlsOptions = {}): P
   let buffers: Prepared | undefined;
   /** What the last estimate standardized by (either route), for itemMoments(). */
   let last: Prepared | undefined;
+  /** The count route of the last table asked for (null: it does not apply). */
+  let routeOf: { data: DataTable; estimate: ((counts: ArrayLike<number>) => Float64Array) | null } | undefined;
   const measured = model.items.slice(0, model.p0);
 
   return {
@@ -77,13 +79,19 @@ export function createPlsEstimator(spec: PlsModelSpec, opts: PlsOptions = {}): P
       return emit(fitModel(fitPlan, prep, set), prep.S);
     },
     byCounts(data: DataTable) {
-      const route = countRoute(model, set, data);
-      if (!route) return null;
-      return (counts) => {
-        const prep = route(counts);
-        last = prep;
-        return emit(fitModel(fitPlan, prep, set, true), prep.S);
-      };
+      // a worker thread asks once per chunk of the same table: the route (its copy of the table) is built once
+      if (routeOf?.data !== data) {
+        const route = countRoute(model, set, data);
+        routeOf = {
+          data,
+          estimate: route && ((counts) => {
+            const prep = route(counts);
+            last = prep;
+            return emit(fitModel(fitPlan, prep, set, true), prep.S);
+          }),
+        };
+      }
+      return routeOf.estimate;
     },
     itemMoments() {
       if (!last) throw new Error('itemMoments: no estimate yet');
