@@ -26,6 +26,21 @@ describe('quantilePairType7 (selection instead of a sort)', () => {
       },
     ), { numRuns: 2000, seed: 7 });
   });
+  it('reads the tails of large draw sets (bounded heaps) exactly as a sort does: random, sorted, reversed, tied', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 64, max: 6000 }), fc.constantFrom('random', 'ascending', 'descending', 'ties'), fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+      fc.double({ min: 0, max: 0.06, noNaN: true }), fc.double({ min: 0.94, max: 1, noNaN: true }),
+      (n, order, seed, p1, p2) => {
+        let s = seed;
+        const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+        const xs = Float64Array.from({ length: n }, () => (order === 'ties' ? Math.floor(rnd() * 5) : rnd() * 2 - 1));
+        if (order === 'ascending') xs.sort();
+        if (order === 'descending') xs.sort().reverse();
+        const sorted = xs.slice().sort();
+        expect(quantilePairType7(xs.slice(), p1, p2)).toEqual([quantileType7(sorted, p1), quantileType7(sorted, p2)]);
+      },
+    ), { numRuns: 300, seed: 11 });
+  });
   it('selectInPlace puts the k-th smallest at k with smaller ones before and larger ones after', () => {
     const a = Float64Array.from({ length: 1001 }, (_, i) => (i * 7919) % 1001);
     selectInPlace(a, 500);
