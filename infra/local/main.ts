@@ -49,6 +49,10 @@ const root = packageRoot(import.meta.dirname);
 const dataDir = path.resolve(root, local.dataDir);
 const dropsDir = path.resolve(root, '.satmon/drops');
 const say = (s: string) => process.stdout.write(`${s}\n`);
+/** The data folder as the user can type it: relative to the repository when inside it (SATMON_DATA_DIR may be anywhere). */
+const shownDataDir = path.relative(root, dataDir).startsWith('..') ? dataDir : path.relative(root, dataDir);
+/** The command that assesses another quarter on this data folder (satmon's --data-dir defaults to .satmon/data). */
+const assessHint = `npx satmon assess --period 2025-Q4${shownDataDir === '.satmon/data' ? '' : ` --data-dir ${shownDataDir}`}`;
 
 /** The sample network. The data folder remembers what it was built from, so a change rebuilds it. */
 const DEMO = {
@@ -95,7 +99,7 @@ say(t('cli.start.dashboard', { url: server.url }));
 
 if (!sim) {
   status = { state: 'ready' };
-  say(t('cli.start.reuse', { dir: path.relative(root, dataDir) }));
+  say(t('cli.start.reuse', { dir: shownDataDir }));
 } else {
   say(t('cli.start.sample', { drops: sim.drops.length }));
 
@@ -132,4 +136,4 @@ if (!sim) {
     await shutdown(1);
   }
 }
-say(t('cli.start.stop'));
+say(t('cli.start.stop', { dir: shownDataDir, command: assessHint }));
