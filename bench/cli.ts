@@ -1,7 +1,9 @@
 // CLI benchmark: `satmon` as a user runs it, whole process (node bin/satmon.mjs -> the compiled dist/), median wall
 // time of several runs, against baselines measured in the same run: `node -e 0` (Node's own start-up), the old path
 // through tsx's loader (node --import tsx cli/satmon.ts), and the same mobi bootstrap in process
-// (bench/bootstrap.ts's timeBootstrap: warm, one thread). The cases run interleaved, round after round, so other load
+// (bench/bootstrap.ts's timeBootstrap: warm, one thread), and the same estimate command run in process (warm, one
+// thread: the bootstrap plus what the command adds, reading the CSV, the estimate, the summary and the report), which
+// splits the gap into the command's extra work and what a fresh process costs (start-up, loading, cold code). The cases run interleaved, round after round, so other load
 // on the machine weighs on all of them alike; on Linux the CPU time of each process (user + system, all its threads,
 // from /proc/self/stat's children times, 10 ms ticks) is printed too, which other load disturbs much less.
 // Goals: --help <= 150 ms; estimate of mobi ECSI (n = 250, no bootstrap) <= 300 ms; estimate --bootstrap 5000 on one
@@ -18,6 +20,7 @@ import { ensureBuilt } from '../scripts/build.mjs';
 import { childEnv } from '../shared/config';
 import { loadReference, referenceDir } from '../test/helpers/reference';
 import { CASES as BOOTSTRAP_CASES, timeBootstrap } from './bootstrap';
+import { run as runEstimateCommand } from '../cli/commands/estimate';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GOALS = { helpMs: 150, estimateMs: 300, bootstrapRatio: 1.3, seminrSpeedup: 200 };
@@ -79,6 +82,10 @@ export async function runCliBench(opts: { runs?: number; log?: (line: string) =>
     };
     const inProcess: number[] = [];
     const inProcessCpu: number[] = [];
+    // The CLI's own command in this process, writing to a file; warmed up once like timeBootstrap.
+    const commandArgv = [...boot.slice(1), '--workers', '1', '--out', path.join(dir, 'report.json')];
+    await runEstimateCommand(commandArgv);
+    const command: number[] = [];
     for (const k of Object.values(cases)) timeProcess(k.argv); // warm the file cache; not timed
     for (let r = 0; r < runs; r++) {
       for (const k of Object.values(cases)) {
@@ -89,6 +96,9 @@ export async function runCliBench(opts: { runs?: number; log?: (line: string) =>
       const b = await timeBootstrap('mobi_ecsi', NBOOT, 1, 1);
       inProcess.push(b.ms);
       inProcessCpu.push(b.cpuMs);
+      const t0 = performance.now();
+      await runEstimateCommand(commandArgv);
+      command.push(performance.now() - t0);
     }
 
     const ms = (x: number) => `${x.toFixed(0).padStart(5)} ms`;
@@ -109,6 +119,9 @@ export async function runCliBench(opts: { runs?: number; log?: (line: string) =>
     line(cases.bootTsx, `   compiled is x${(median(cases.bootTsx.times) / bootMs).toFixed(1)} faster`);
     const inMs = median(inProcess);
     log(`  ${'in process: bootstrapPls, one thread, warm'.padEnd(48)} ${ms(inMs)}  (${Math.min(...inProcess).toFixed(0)}-${Math.max(...inProcess).toFixed(0)})${cpu(inProcessCpu)}   bench/bootstrap.ts's timeBootstrap`);
+    const commandMs = median(command);
+    log(`  ${'in process: the same estimate command, warm'.padEnd(48)} ${ms(commandMs)}  (${Math.min(...command).toFixed(0)}-${Math.max(...command).toFixed(0)})` +
+      `   whole process is x${(bootMs / commandMs).toFixed(2)} of it (start-up, loading, cold code)`);
     const ratio = bootMs / inMs;
     const cpuRatio = cases.boot.cpu.length ? `; in CPU time x${(median(cases.boot.cpu) / median(inProcessCpu)).toFixed(2)}` : '';
     const seminrS = BOOTSTRAP_CASES.find((k) => k.model === 'mobi_ecsi')!.seminr[1]!;
