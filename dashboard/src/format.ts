@@ -9,6 +9,8 @@ export const fmtIndex = (v: Num): string => fmt().index(v);
 export const fmtCi = (lo: Num, hi: Num): string => fmt().ci(lo, hi);
 export const fmtCoef = (v: Num, digits = 3): string => fmt().coef(v, digits);
 export const fmtP = (p: Num): string => fmt().p(p);
+/** A p-value in a sentence: "p = 0,013" / "p < 0,001". */
+export const fmtPIs = (p: Num): string => fmt().pIs(p);
 export const fmtPct = (share: Num): string => fmt().pct(share);
 export const fmtSigned = (d: Num, digits = 1): string => fmt().signed(d, digits);
 export const fmtInt = (n: Num): string => fmt().int(n);

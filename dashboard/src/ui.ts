@@ -3,19 +3,19 @@ import { apiErrorText, withheldText } from '../../shared/api/reasons';
 import type { ApiError, Change, Estimate, WatchMarker, WeightingView } from '../../shared/api/types';
 import { isWeighted, weightingText } from '../../shared/api/weighting-words';
 import { h } from './dom';
-import { fmtCi, fmtCoef, fmtIndex, fmtInt, fmtP, fmtPct, fmtPeriod, fmtSigned, stars } from './format';
+import { fmtCi, fmtCoef, fmtIndex, fmtInt, fmtPIs, fmtPct, fmtPeriod, fmtSigned, stars } from './format';
 import { metricName, t } from './i18n';
 import { href } from './state';
 
 export const label = metricName;
 
-/** A difference with its significance: "+1,2 (p=0,030)" / "−3,4*". */
+/** A difference with its significance: "+1,2 (p = 0,030)" / "−3,4*". */
 export function changeCell(c: Change | null | undefined, withP = false): HTMLElement {
   if (!c) return h('span', { class: 'muted' }, '–');
   const sig = c.p < 0.05;
   const cls = sig ? (c.diff < 0 ? 'down sig' : 'up sig') : 'flat';
   const text = `${fmtSigned(c.diff)}${sig ? stars(c.p) : ''}`;
-  return h('span', { class: cls, title: t('dash.change.title', { diff: fmtSigned(c.diff, 2), p: fmtP(c.p) }) }, text, withP ? h('span', { class: 'p' }, ` p=${fmtP(c.p)}`) : null);
+  return h('span', { class: cls, title: t('dash.change.title', { diff: fmtSigned(c.diff, 2), p: fmtPIs(c.p) }) }, text, withP ? h('span', { class: 'p' }, ` (${fmtPIs(c.p)})`) : null);
 }
 
 export function metricCard(m: string, e: Estimate | null | undefined, extra: (Node | null)[] = [], size: 'big' | 'small' = 'big'): HTMLElement {

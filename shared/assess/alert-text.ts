@@ -73,13 +73,13 @@ export function alertText(a: Alert, fmt: Format): string {
   const head = a.bands
     ? [
         t('alerts.band.summary', { ...figures, from: t(BAND_NAME_KEY[a.bands.from]), to: t(BAND_NAME_KEY[a.bands.to]) }),
-        t('alerts.band.evidence', { regulation: t('common.cite.permenpan'), p: fmt.p(a.p) }),
+        t('alerts.band.evidence', { regulation: t('common.cite.permenpan'), p: fmt.pIs(a.p) }),
       ]
     : [
         t('alerts.summary', { ...figures, metric: constructName(a.metric, fmt) }),
         a.test === 'annual'
-          ? t('alerts.annual.evidence', { period: fmt.period(a.period), previous: previousYear(a.period), p: fmt.p(a.p), threshold: threshold(a.bhThreshold, fmt) })
-          : t('alerts.evidence', { test: t(ALERT_TEST_KEY[a.test]), p: fmt.p(a.p), threshold: threshold(a.bhThreshold, fmt) }),
+          ? t('alerts.annual.evidence', { period: fmt.period(a.period), previous: previousYear(a.period), p: fmt.pIs(a.p), threshold: threshold(a.bhThreshold, fmt) })
+          : t('alerts.evidence', { test: t(ALERT_TEST_KEY[a.test]), p: fmt.pIs(a.p), threshold: threshold(a.bhThreshold, fmt) }),
       ];
   return [...head, ...tail(a, fmt)].join('\n');
 }
@@ -96,7 +96,7 @@ export function watchText(w: Watch, fmt: Format): string {
       branch: w.branch, metric: constructName(w.metric, fmt), current: fmt.index(w.current), baseline: fmt.index(w.baseline),
       decline: fmt.num(w.decline, 1), ci: fmt.ci(w.declineCi[0], w.declineCi[1]),
     }),
-    t('alerts.watch.evidence', { test: t(ALERT_TEST_KEY[w.test]), p: fmt.p(w.p), threshold: threshold(w.bhThreshold, fmt) }),
+    t('alerts.watch.evidence', { test: t(ALERT_TEST_KEY[w.test]), p: fmt.pIs(w.p), threshold: threshold(w.bhThreshold, fmt) }),
     ...tail(w, fmt),
     t('alerts.watch.note', { branch: w.branch }),
   ].join('\n');
@@ -104,7 +104,7 @@ export function watchText(w: Watch, fmt: Format): string {
 
 /** One line for a terminal: a watch, distinct from an alert's line. */
 export function watchLine(w: Pick<Watch, 'branch' | 'period' | 'metric' | 'decline' | 'p'>, fmt: Format): string {
-  return fmt.t('alerts.watch.line', { branch: w.branch, period: fmt.period(w.period), metric: constructName(w.metric, fmt), decline: fmt.num(w.decline, 1), p: fmt.p(w.p) });
+  return fmt.t('alerts.watch.line', { branch: w.branch, period: fmt.period(w.period), metric: constructName(w.metric, fmt), decline: fmt.num(w.decline, 1), p: fmt.pIs(w.p) });
 }
 
 /** One line for a terminal or a log reader (the pipeline's summary has the figures without the grades). */
@@ -112,7 +112,7 @@ export function alertLine(a: Pick<Alert, 'branch' | 'period' | 'metric' | 'decli
   const common = { branch: a.branch, period: fmt.period(a.period), decline: fmt.num(a.decline, 1) };
   return a.bands
     ? fmt.t('alerts.band.line', { ...common, from: a.bands.from, to: a.bands.to })
-    : fmt.t('alerts.line', { ...common, metric: constructName(a.metric, fmt), p: fmt.p(a.p) });
+    : fmt.t('alerts.line', { ...common, metric: constructName(a.metric, fmt), p: fmt.pIs(a.p) });
 }
 
 /** The webhook's JSON: the machine fields of the alert as they are, with the texts and the language they are in. */

@@ -19,7 +19,10 @@ export interface Format {
   index(v: Num): string;
   ci(lo: Num, hi: Num): string;
   coef(v: Num, digits?: number): string;
+  /** A p-value for a table cell: 0,013 / <0,001. */
   p(p: Num): string;
+  /** A p-value stated in a sentence: "p = 0,013" / "p < 0,001" (never "p = <0,001"). */
+  pIs(p: Num): string;
   /** A share 0-1 as a percentage with one decimal. */
   pct(share: Num): string;
   /** With its sign (+2,5 / −2,5; zero without one). */
@@ -47,6 +50,7 @@ export function createFormat(locale: Locale): Format {
     ci: (lo, hi) => (ok(lo) && ok(hi) ? t('common.range', { low: num(lo, 1), high: num(hi, 1) }) : DASH),
     coef: (v, digits = 3) => num(v, digits),
     p: (p) => (!ok(p) ? DASH : p < 0.001 ? `<${fixed(3).format(0.001)}` : fixed(3).format(p)),
+    pIs: (p) => (!ok(p) ? `p = ${DASH}` : p < 0.001 ? `p < ${fixed(3).format(0.001)}` : `p = ${fixed(3).format(p)}`),
     pct: (share) => (ok(share) ? `${fixed(1).format(share * 100)}%` : DASH),
     signed: (d, digits = 1) => {
       if (!ok(d)) return DASH;

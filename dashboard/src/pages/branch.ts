@@ -10,7 +10,7 @@ import { get } from '../api';
 import { ipmaChart, trendChart, type IpmaPoint } from '../charts';
 import { h } from '../dom';
 import { filterBar, segmentName } from '../filters';
-import { fmtCi, fmtCoef, fmtCoefCi, fmtIndex, fmtInt, fmtP, fmtPct, fmtPeriod, stars } from '../format';
+import { fmtCi, fmtCoef, fmtCoefCi, fmtIndex, fmtInt, fmtP, fmtPIs, fmtPct, fmtPeriod, stars } from '../format';
 import { fmt, t } from '../i18n';
 import { href, selectedPeriod } from '../state';
 import { exportLink, note, section, table, toolbar } from '../table';
@@ -239,7 +239,7 @@ function loyaltySection(r: BranchResultsResponse): HTMLElement {
       rows: l.coefficients,
     }),
     h('p', { class: 'r2' }, t('dash.loyalty.fit', {
-      r: fmtCoef(l.r), r2: fmtCoef(l.r2), adj: fmtCoef(l.adjR2), df1: fmtInt(l.df.regression), df2: fmtInt(l.df.residual), f: fmtCoef(l.f), p: fmtP(l.fP),
+      r: fmtCoef(l.r), r2: fmtCoef(l.r2), adj: fmtCoef(l.adjR2), df1: fmtInt(l.df.regression), df2: fmtInt(l.df.residual), f: fmtCoef(l.f), p: fmtPIs(l.fP),
       fTable: fmtCoef(l.critical.f), tTable: fmtCoef(l.critical.t),
     })),
     table({

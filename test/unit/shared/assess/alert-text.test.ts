@@ -40,7 +40,7 @@ describe('alert texts', () => {
   it('body in Indonesian: index, baseline, CI, p, threshold, drivers with their signs, periods', () => {
     expect(alertText(alert, ID).split('\n')).toEqual([
       'BR07: indeks Kepercayaan 67,2 dibanding garis dasar 71,4 (turun 4,2 poin, selang kepercayaan 95% 1,8 s.d. 6,6).',
-      'Bukti: uji penurunan berkelanjutan, p satu sisi = <0,001 (ambang Benjamini-Hochberg 0,0042).',
+      'Bukti: uji penurunan berkelanjutan satu sisi, p < 0,001 (ambang Benjamini-Hochberg 0,0042).',
       'Pendorong pada rentang waktu yang sama: Manajemen hubungan (CRM) \u22123,1, Peran pemerintah +0,5.',
       'Episode sejak Triwulan II 2025.',
     ]);
@@ -65,8 +65,8 @@ describe('alert texts', () => {
   });
 
   it('console line', () => {
-    expect(alertLine(alert, ID)).toBe('PERINGATAN BR07, Triwulan III 2025: Kepercayaan turun 4,2 poin (p = <0,001)');
-    expect(alertLine(alert, EN)).toBe('ALERT BR07, 2025 Q3: Trust down 4.2 points (p = <0.001)');
+    expect(alertLine(alert, ID)).toBe('PERINGATAN BR07, Triwulan III 2025: Kepercayaan turun 4,2 poin (p < 0,001)');
+    expect(alertLine(alert, EN)).toBe('ALERT BR07, 2025 Q3: Trust down 4.2 points (p < 0.001)');
   });
 
   it('webhook payload: the alert as it is, the texts, and their language', () => {
@@ -121,7 +121,7 @@ describe('IKM band alerts', () => {
     expect(alertSubject(band, EN)).toBe('IKM alert: BR03 service quality down from B to C in 2025 Q4');
     expect(alertText(band, ID).split('\n')).toEqual([
       'BR03: IKM 74,9, mutu pelayanan C (Kurang Baik), dibanding 78,1, B (Baik), sebelumnya (turun 3,2 poin, selang kepercayaan 95% 0,4 s.d. 6,0).',
-      'Bukti: mutu pelayanan menurut Permenpan RB 14/2017 turun; p satu sisi penurunan = 0,012.',
+      'Bukti: mutu pelayanan menurut Permenpan RB 14/2017 turun; penurunan diuji satu sisi: p = 0,012.',
       'Pendorong pada rentang waktu yang sama: Waktu penyelesaian \u22120,21, Perilaku pelaksana +0,03.',
       'Episode sejak Triwulan IV 2025.',
     ]);
