@@ -4,6 +4,7 @@
 import { loadGroups, requireResources, type EnvMap } from '../../shared/config';
 import type { Unit } from '../../shared/layout/keys';
 import { recomputeOne, type RecomputeDeps, type RecomputeOutcome } from '../../shared/pipeline/recompute';
+import { CleanPartCache } from '../../shared/pipeline/part-cache';
 import { branchesFor, instrumentFor } from '../../shared/pipeline/survey-config';
 import { lambdaHandler, observability, recomputeMetrics, type Observability } from '../aws/observability';
 import { storageFor } from '../aws/storage';
@@ -11,6 +12,8 @@ import { storageFor } from '../aws/storage';
 export interface RecomputeEvent { period: string; branch?: string; unit?: Unit }
 
 const obs = () => observability('recompute');
+/** One per container: the clean parts this container parsed, for the next units that read them. */
+const partCache = new CleanPartCache();
 
 /** Dependencies from the configuration (shared/config.ts) read from `env` (default: process.env), once per invocation. */
 export async function depsFromEnv(env?: EnvMap): Promise<RecomputeDeps> {
@@ -20,7 +23,7 @@ export async function depsFromEnv(env?: EnvMap): Promise<RecomputeDeps> {
   const [instrument, branches] = await Promise.all([instrumentFor(cfg.survey, storage.objects, curatedBucket), branchesFor(cfg.survey, storage.objects, curatedBucket)]);
   return {
     storage, curatedBucket, instrument, ...(branches ? { branches } : {}),
-    settings: cfg.recompute, onLambda: cfg.runtime.onLambda,
+    settings: cfg.recompute, onLambda: cfg.runtime.onLambda, partCache,
   };
 }
 

@@ -3,7 +3,7 @@
 // were already computed with the same settings, so a retry or a duplicate map item changes nothing.
 import { createHash } from 'node:crypto';
 import { decodeDraws, encodeDraws, independentOrder, pooledWeighting, weightedIkm, populationWeighted, type MemberFigures, type UnitDraws } from '../assess/aggregate';
-import { frameFromCleanCsv } from '../assess/frame';
+import { frameFromParts, parseCleanPart } from '../assess/frame';
 import { unitWeights } from '../assess/unit-weights';
 import { populationYearOf } from '../assess/weighting';
 import { contextFromInstrument, recomputeUnit, type UnitResult } from '../assess/recompute';
@@ -17,6 +17,7 @@ import { dropIdOfPartKey, keys, S3_LAYOUT, unitPk, type Unit } from '../layout/k
 import { liveParts, partitionsOfRecord, type DropPartition, type DropRecord } from './drops';
 import type { BranchInfo, Instrument } from '../survey';
 import { requireText, type Storage } from './storage';
+import type { CleanPartCache } from './part-cache';
 
 /**
  * S3 reads in flight at once: a region's or the network's recompute reads every branch's parts and draws (300 each
@@ -33,6 +34,8 @@ export interface RecomputeDeps {
   /** Configured bootstrap settings (shared/config.ts) and whether this runs on Lambda (one thread there). */
   settings: RecomputeEnvSettings;
   onLambda: boolean;
+  /** Parsed clean parts kept between recomputes of this container (a part is read by many units); none: parse each time. */
+  partCache?: CleanPartCache;
 }
 
 export interface RecomputeRequest { unit: Unit; period: string }
@@ -73,8 +76,13 @@ export async function recomputeOne(d: RecomputeDeps, req: RecomputeRequest): Pro
     await clearDirty(d, req);
     return { unit: req.unit, period: req.period, n: previous.n, skipped: true, status: previous.status, parts: parts.length, ms: elapsed() };
   }
-  const readFrame = async (ps: readonly { key: string }[]) =>
-    frameFromCleanCsv(await mapLimit(ps, READS_IN_FLIGHT, async (p) => ({ text: await requireText(d.storage.objects, d.curatedBucket, p.key), source: p.key })), d.instrument);
+  const readFrame = async (ps: readonly { key: string; etag: string }[]) =>
+    frameFromParts(await mapLimit(ps, READS_IN_FLIGHT, async (p) => {
+      const text = () => requireText(d.storage.objects, d.curatedBucket, p.key);
+      return d.partCache
+        ? d.partCache.get({ bucket: d.curatedBucket, ...p }, d.instrument, text)
+        : parseCleanPart(await text(), p.key, d.instrument);
+    }), d.instrument);
   const read = await readFrame(parts);
   // An aggregate that cannot weight its branches' results (a branch without its own result) pools its respondents:
   // its models too, so every figure is what its label says.
