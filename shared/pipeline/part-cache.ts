@@ -1,6 +1,7 @@
 // Parsed clean parts kept between recomputes in one container (a Lambda container, a local recompute lane). One part
 // is read by many units: its branch's quarter, its region's and the network's, the years of each, and the branch's
-// next year as the year before; parsing it again each time was about a tenth of the local demo's assessment CPU.
+// next year as the year before (960 reads of 144 parts in the local demo). Fetching and parsing each once took the
+// demo's 240 recomputes on one thread from 66.6 s to 57.4 s of CPU.
 // A part is found by bucket, key and ETag (the listing's: a rewritten part, e.g. after an erasure, has another ETag)
 // and by the instrument columns it was parsed for; the oldest parts are dropped beyond a row budget.
 import { parseCleanPart, type CleanPart } from '../assess/frame';
