@@ -13,7 +13,7 @@
 // route of resample-estimator.ts), as SIMD passes over whole columns.
 import type { CompiledModel } from './compile';
 import type { PooledItems } from './group-moments';
-import { columnSpace, type ColumnSpace } from '../f64-columns';
+import { columnSpace, rowSpace, type ColumnSpace, type RowSpace } from '../f64-columns';
 
 interface Term {
   /** Construct index of the interaction term and its single generated item. */
@@ -46,6 +46,8 @@ export interface InteractionMoments {
   y: Float64Array;
   /** interactionFromRows' scratch (grown on demand). */
   rowScratch?: Float64Array;
+  /** interactionFromRows' copy of y in WebAssembly memory (made at its first call). */
+  rowSpace?: RowSpace;
 }
 
 export function interactionMoments(model: CompiledModel, pool: PooledItems): InteractionMoments {
@@ -268,27 +270,15 @@ export function interactionFromRows(
     cv[ti] = o; scoreCoefficients(t.mod, t.M, oIdx, w, cMeans, sds, z, o); o += t.M.length;
   });
   const acc = o, qq = acc + T * d, qAt = qq + T * T;
-  // each row's q, then the sums four entries at a time (sums kept in registers, not added into memory per row)
+  // each row's q and the sums of q y_e over the group's rows, reading each row once (rowSpace.productSums: the rows
+  // lie scattered over the pooled table; summed in the order of the scalar loops, so the same numbers)
+  const space = (im.rowSpace ??= rowSpace(y, y.length / d, d));
+  space.rows.set(rows.subarray(0, n));
   for (let ti = 0; ti < T; ti++) {
     const { I, M } = terms[ti]!;
-    const c0 = cu[ti]!, c1 = cv[ti]!, qo = qAt + ti * n;
-    for (let k = 0; k < n; k++) {
-      const yr = rows[k]! * d;
-      let u = 0, v = 0;
-      for (let e = 0; e < I.length; e++) u += z[c0 + e]! * y[yr + I[e]!]!;
-      for (let e = 0; e < M.length; e++) v += z[c1 + e]! * y[yr + M[e]!]!;
-      z[qo + k] = u * v;
-    }
-    for (let e = 0; e < d; e += 4) {
-      const e1 = e + 1 < d ? e + 1 : e, e2 = e + 2 < d ? e + 2 : e, e3 = e + 3 < d ? e + 3 : e;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let k = 0; k < n; k++) {
-        const yr = rows[k]! * d, q = z[qo + k]!;
-        s0 += q * y[yr + e]!; s1 += q * y[yr + e1]!; s2 += q * y[yr + e2]!; s3 += q * y[yr + e3]!;
-      }
-      const a = acc + ti * d;
-      z[a + e] = s0; z[a + e1] = s1; z[a + e2] = s2; z[a + e3] = s3;
-    }
+    const sums = space.productSums(n, I, z.subarray(cu[ti]!, cu[ti]! + I.length), M, z.subarray(cv[ti]!, cv[ti]! + M.length));
+    z.set(space.q.subarray(0, n), qAt + ti * n);
+    z.set(sums, acc + ti * d);
   }
   for (let ti = 0; ti < T; ti++) {
     for (let ui = ti; ui < T; ui++) {
