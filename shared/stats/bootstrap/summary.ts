@@ -63,62 +63,29 @@ interface Column {
   from: string;
   to: string;
   through?: string[];
-  /** Position in the estimate vector of a direct parameter. */
+  /** Position in the estimate vector of a direct parameter (extracted as a strided copy). */
   index?: number;
-  /** A derived parameter (indirect effect), computed from the direct ones. */
-  derived?: DerivedParam;
+  /** Value from one row-major estimate vector. */
+  at: (v: ArrayLike<number>, offset: number) => number;
 }
 
 function columns(layout: readonly ParamInfo[]): Column[] {
-  const direct: Column[] = layout.map((p, j) => ({ kind: p.kind, from: p.from, to: p.to, index: j }));
+  const direct: Column[] = layout.map((p, j) => ({ kind: p.kind, from: p.from, to: p.to, index: j, at: (v, o) => v[o + j]! }));
   const derived: Column[] = indirectParams(layout).map((d: DerivedParam) => ({
     kind: d.kind,
     from: d.from,
     to: d.to,
     ...(d.kind === 'specific_indirect' ? { through: d.through } : {}),
-    derived: d,
+    at: (v, o) => evalDerived(d, v, o),
   }));
   return [...direct, ...derived];
 }
 
-/**
- * The draws of a row-major rows x p matrix as p contiguous columns (column j at j * rows), copied in blocks of rows
- * so that each pass reads whole cache lines: reading a column with stride p was a cache miss per draw.
- */
-function transpose(matrix: Float64Array, rows: number, p: number): Float64Array {
-  const out = new Float64Array(rows * p);
-  const B = 64;
-  for (let r0 = 0; r0 < rows; r0 += B) {
-    const r1 = Math.min(rows, r0 + B);
-    for (let j = 0; j < p; j++) {
-      const o = j * rows;
-      for (let r = r0; r < r1; r++) out[o + r] = matrix[r * p + j]!;
-    }
-  }
-  return out;
-}
-
-/** The draws of one column (a fresh copy: the quantiles may reorder it), direct or derived, as evalDerived gives them. */
-function extract(col: Column, byColumn: Float64Array, rows: number): Float64Array {
-  const column = (j: number) => byColumn.subarray(j * rows, (j + 1) * rows);
-  const d = col.derived;
-  if (!d) return column(col.index!).slice();
+function extract(col: Column, matrix: Float64Array, rows: number, p: number): Float64Array {
   const out = new Float64Array(rows);
-  if (d.kind === 'specific_indirect') {
-    // 1 * a * b * ..., multiplied in the order evalDerived does, so each draw is the same number.
-    out.fill(1);
-    for (const k of d.pathIdx) {
-      const path = column(k);
-      for (let r = 0; r < rows; r++) out[r] = out[r]! * path[r]!;
-    }
-  } else {
-    const total = column(d.totalIdx);
-    if (d.directIdx < 0) out.set(total);
-    else {
-      const direct = column(d.directIdx);
-      for (let r = 0; r < rows; r++) out[r] = total[r]! - direct[r]!;
-    }
-  }
+  const j = col.index;
+  if (j !== undefined) for (let r = 0; r < rows; r++) out[r] = matrix[r * p + j]!;
+  else for (let r = 0; r < rows; r++) out[r] = col.at(matrix, r * p);
   return out;
 }
 
@@ -137,12 +104,10 @@ export function summarizeBootstrap(run: BootstrapRun, opts: SummaryOptions = {})
   if (jk && jk.layout.length !== p) throw new Error('jackknife estimates have a different parameter layout than the bootstrap');
   const df = nOk - 1;
   const params: ParamSummary[] = [];
-  const byColumn = transpose(run.draws, nOk, p);
-  const jkByColumn = jk ? transpose(jk.draws, jk.resamples.length, p) : undefined;
   for (const col of columns(run.layout)) {
-    const original = col.derived ? evalDerived(col.derived, run.original) : run.original[col.index!]!;
+    const original = col.at(run.original, 0);
     if (original === 0) continue;
-    const draws = extract(col, byColumn, nOk);
+    const draws = extract(col, run.draws, nOk, p);
     const bootMean = mean(draws); // R's mean(): the sum over n, refined by the mean residual
     const bootSd = Math.sqrt(sumSq(draws, bootMean) / (draws.length - 1));
     const t = bootSd > CONSTANT_SD * Math.max(1, Math.abs(original)) ? original / bootSd : NaN;
@@ -152,7 +117,7 @@ export function summarizeBootstrap(run: BootstrapRun, opts: SummaryOptions = {})
     if (jk && nOk > 0) {
       // BCa reads order statistics anywhere: sort once for both intervals.
       const sorted = draws.sort();
-      const a = jackknifeAcceleration(extract(col, jkByColumn!, jk.resamples.length));
+      const a = jackknifeAcceleration(extract(col, jk.draws, jk.resamples.length, p));
       ({ lower: bcaLower, upper: bcaUpper } = bcaInterval(sorted, original, a, alpha));
       ciLower = quantileType7(sorted, alpha / 2);
       ciUpper = quantileType7(sorted, 1 - alpha / 2);
