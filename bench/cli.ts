@@ -3,9 +3,10 @@
 // through tsx's loader (node --import tsx cli/satmon.ts), and the same mobi bootstrap in process
 // (bench/bootstrap.ts's timeBootstrap: warm, one thread), and the same estimate command run in process (warm, one
 // thread: the bootstrap plus what the command adds, reading the CSV, the estimate, the summary and the report), which
-// splits the gap into the command's extra work and what a fresh process costs (start-up, loading, cold code). The cases run interleaved, round after round, so other load
-// on the machine weighs on all of them alike; on Linux the CPU time of each process (user + system, all its threads,
-// from /proc/self/stat's children times, 10 ms ticks) is printed too, which other load disturbs much less.
+// splits the gap into the command's extra work and what a fresh process costs (start-up, loading, cold code). The
+// cases run interleaved, round after round, so other load on the machine weighs on all of them alike; on Linux the
+// CPU time of each process (user + system, all its threads, from /proc/self/stat's children times, 10 ms ticks) is
+// printed too, which other load disturbs much less.
 // Goals: --help <= 150 ms; estimate of mobi ECSI (n = 250, no bootstrap) <= 300 ms; estimate --bootstrap 5000 on one
 // core (taskset -c 0) within 1.3x of the in-process bootstrap, i.e. >= 200x faster than seminr's 148 s.
 // Run: npm run bench -- cli [--runs N]  (or npx tsx bench/cli.ts [--runs N]). Not a test: it prints, it does not assert.

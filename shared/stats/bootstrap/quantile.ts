@@ -54,7 +54,7 @@ function swap(a: Float64Array, i: number, j: number): void {
  * quantileType7 at two probabilities p1 <= p2 without sorting (the percentile CI of every bootstrap parameter):
  * only the order statistics the interpolation reads are found, with values equal to those of a sort. For the tails
  * (a 95% interval reads the 126th smallest and largest of 5000 draws) one pass keeps the m smallest and the m largest
- * in two bounded heaps, about five times faster than selection; elsewhere Hoare's selection reorders `draws`.
+ * in two bounded heaps, about twice as fast as selection; elsewhere Hoare's selection reorders `draws`.
  */
 export function quantilePairType7(draws: Float64Array, p1: number, p2: number): [number, number] {
   const n = draws.length;
