@@ -83,9 +83,15 @@ export async function runCliBench(opts: { runs?: number; log?: (line: string) =>
     };
     const inProcess: number[] = [];
     const inProcessCpu: number[] = [];
-    // The CLI's own command in this process, writing to a file; warmed up once like timeBootstrap.
+    // The CLI's own command in this process, writing to a file; warmed up once like timeBootstrap. Its progress line
+    // (drawn when standard error is a terminal) stays off, as in the timed child processes, whose stderr is a pipe.
     const commandArgv = [...boot.slice(1), '--workers', '1', '--out', path.join(dir, 'report.json')];
-    await runEstimateCommand(commandArgv);
+    const runCommand = async () => {
+      const tty = process.stderr.isTTY;
+      process.stderr.isTTY = false;
+      try { await runEstimateCommand(commandArgv); } finally { process.stderr.isTTY = tty; }
+    };
+    await runCommand();
     const command: number[] = [];
     for (const k of Object.values(cases)) timeProcess(k.argv); // warm the file cache; not timed
     for (let r = 0; r < runs; r++) {
@@ -98,7 +104,7 @@ export async function runCliBench(opts: { runs?: number; log?: (line: string) =>
       inProcess.push(b.ms);
       inProcessCpu.push(b.cpuMs);
       const t0 = performance.now();
-      await runEstimateCommand(commandArgv);
+      await runCommand();
       command.push(performance.now() - t0);
     }
 

@@ -50,9 +50,10 @@ const dataDir = path.resolve(root, local.dataDir);
 const dropsDir = path.resolve(root, '.satmon/drops');
 const say = (s: string) => process.stdout.write(`${s}\n`);
 /** The data folder as the user can type it: relative to the repository when inside it (SATMON_DATA_DIR may be anywhere). */
-const shownDataDir = path.relative(root, dataDir).startsWith('..') ? dataDir : path.relative(root, dataDir);
+const shownDataDir = ((rel) => (rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? dataDir : rel))(path.relative(root, dataDir));
 /** The command that assesses another quarter on this data folder (satmon's --data-dir defaults to .satmon/data). */
-const assessHint = `npx satmon assess --period 2025-Q4${shownDataDir === '.satmon/data' ? '' : ` --data-dir ${shownDataDir}`}`;
+const assessHint = `npx satmon assess --period 2025-Q4${shownDataDir === path.join('.satmon', 'data') ? ''
+  : ` --data-dir ${/[\s'"]/.test(shownDataDir) ? JSON.stringify(shownDataDir) : shownDataDir}`}`;
 
 /** The sample network. The data folder remembers what it was built from, so a change rebuilds it. */
 const DEMO = {

@@ -7,7 +7,10 @@
 import { parseCleanPart, type CleanPart } from '../assess/frame';
 import type { Instrument } from '../survey';
 
-/** About 60 MB of parsed rows (items as doubles, ids and categories as strings) at the default instrument's width. */
+/**
+ * About 70 MB of parsed rows at the default instrument's width (~700 bytes a row: 49 items as doubles, ids and 6
+ * categories as strings); an instrument with more columns costs proportionally more (the recompute Lambda has 1769 MB).
+ */
 export const PART_CACHE_MAX_ROWS = 100_000;
 
 export class CleanPartCache {

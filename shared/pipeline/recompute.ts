@@ -76,13 +76,21 @@ export async function recomputeOne(d: RecomputeDeps, req: RecomputeRequest): Pro
     await clearDirty(d, req);
     return { unit: req.unit, period: req.period, n: previous.n, skipped: true, status: previous.status, parts: parts.length, ms: elapsed() };
   }
-  const readFrame = async (ps: readonly { key: string; etag: string }[]) =>
-    frameFromParts(await mapLimit(ps, READS_IN_FLIGHT, async (p) => {
+  const readFrame = async (ps: readonly { key: string; etag: string }[]) => {
+    // Every part is read; a part that cannot be read or parsed is reported as the first in key order, whatever the
+    // order the reads finish in.
+    const read = await mapLimit(ps, READS_IN_FLIGHT, async (p) => {
       const text = () => requireText(d.storage.objects, d.curatedBucket, p.key);
-      return d.partCache
-        ? d.partCache.get({ bucket: d.curatedBucket, ...p }, d.instrument, text)
-        : parseCleanPart(await text(), p.key, d.instrument);
-    }), d.instrument);
+      try {
+        return { part: d.partCache ? await d.partCache.get({ bucket: d.curatedBucket, ...p }, d.instrument, text) : parseCleanPart(await text(), p.key, d.instrument) };
+      } catch (error) {
+        return { error };
+      }
+    });
+    const failed = read.find((r) => 'error' in r);
+    if (failed) throw failed.error;
+    return frameFromParts(read.map((r) => r.part!), d.instrument);
+  };
   const read = await readFrame(parts);
   // An aggregate that cannot weight its branches' results (a branch without its own result) pools its respondents:
   // its models too, so every figure is what its label says.

@@ -37,6 +37,14 @@ describe('frameFromCleanCsv', () => {
     expect(g.items.cols[3]![1]).toBe(2);
   });
 
+  it('refuses a corrupted part even where its bad row repeats a respondent of an earlier part', () => {
+    // Clean parts come from the cleaner: a cell that is not a number means the file was damaged, duplicate or not.
+    expect(() => frameFromCleanCsv([
+      { text: part(['r1,BR01,2025-Q1,4,4,5,5']), source: 'clean/a.csv' },
+      { text: part(['r1,BR01,2025-Q1,x,4,5,5']), source: 'clean/b.csv' },
+    ], instrument)).toThrow("clean/b.csv: line 2, column 'CRM1': 'x' is not a number");
+  });
+
   it('names file, line and column of a cell that is not a number', () => {
     expect(() => frameFromCleanCsv([{ text: part(['r1,BR01,2025-Q1,4,x,5,5']), source: 'clean/p.csv' }], instrument))
       .toThrow("clean/p.csv: line 2, column 'CRM2': 'x' is not a number");
