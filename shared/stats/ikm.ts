@@ -172,8 +172,10 @@ export function computeIkm(names: readonly string[], columns: readonly ArrayLike
     const packed = packAnswers(cols, n, w ? Infinity : MAX_PACKED_ROWS);
     const k = names.length, sum = new Int32Array(k), cnt = new Int32Array(k);
     const wsum = new Float64Array(k), wcnt = new Float64Array(k);
+    const rng = new RRandom(seed);
     for (let b = 1; b <= nboot; b++) {
-      new RRandom(seed + b).fillIndices(n, rows);
+      rng.setSeed(seed + b); // R's set.seed(seed + b): resets the whole state
+      rng.fillIndices(n, rows);
       if (w && packed) {
         // weighted: the drawn rows carry their weights (all-ones weights sum the same values in the same order)
         wsum.fill(0); wcnt.fill(0);

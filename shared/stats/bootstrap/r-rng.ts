@@ -25,6 +25,18 @@ export class RRandom {
     this.setSeed(seed);
   }
 
+  /**
+   * A generator at a given Mersenne-Twister state at the start of a block: R's .Random.seed[3:626] as unsigned words
+   * when .Random.seed[2] (mti) is 624, or any MT19937 state just seeded (the next draw regenerates the block).
+   */
+  static fromState(mt: ArrayLike<number>): RRandom {
+    if (mt.length !== N) throw new RangeError(`a Mersenne-Twister state is ${N} words, got ${mt.length}`);
+    const r = new RRandom(0);
+    for (let j = 0; j < N; j++) r.mt[j] = mt[j]! >>> 0;
+    r.mti = N;
+    return r;
+  }
+
   /** set.seed(seed) for kind "Mersenne-Twister". */
   setSeed(seed: number): void {
     if (!Number.isInteger(seed) || seed < -MAX_N || seed > MAX_N) {
@@ -41,28 +53,20 @@ export class RRandom {
     this.mti = N;
   }
 
-  /** Refills the state: MT19937's twist (R's MT_genrand when mti reaches N). */
-  private twist(): void {
-    const mt = this.mt;
-    let kk = 0;
-    let y: number;
-    for (; kk < N - M; kk++) {
-      y = (mt[kk]! & UPPER_MASK) | (mt[kk + 1]! & LOWER_MASK);
-      mt[kk] = mt[kk + M]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
-    }
-    for (; kk < N - 1; kk++) {
-      y = (mt[kk]! & UPPER_MASK) | (mt[kk + 1]! & LOWER_MASK);
-      mt[kk] = mt[kk + (M - N)]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
-    }
-    y = (mt[N - 1]! & UPPER_MASK) | (mt[0]! & LOWER_MASK);
-    mt[N - 1] = mt[M - 1]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
-    this.mti = 0;
-  }
-
-  /** The next tempered 32-bit word of MT_genrand (unsigned). */
+  /**
+   * The next tempered 32-bit word of MT_genrand (unsigned). MT19937 regenerates its 624 words a block at a time
+   * (R's MT_genrand when mti reaches N); here each word is regenerated when it is used, which gives the same words:
+   * word k of a block needs the old words k and k + 1 and word k + 397 (mod 624), which is still old for k < 227 and
+   * already new for k >= 227, exactly as when the block is regenerated in order. A resample of n rows uses about n
+   * words of its fresh state, so the rest of the block is never computed.
+   */
   private word(): number {
-    if (this.mti >= N) this.twist();
-    let y = this.mt[this.mti++]!;
+    const mt = this.mt;
+    if (this.mti >= N) this.mti = 0;
+    const kk = this.mti++;
+    const y0 = (mt[kk]! & UPPER_MASK) | (mt[kk + 1 < N ? kk + 1 : 0]! & LOWER_MASK);
+    let y = mt[kk + M < N ? kk + M : kk + M - N]! ^ (y0 >>> 1) ^ (y0 & 1 ? MATRIX_A : 0);
+    mt[kk] = y;
     y ^= y >>> 11;
     y ^= (y << 7) & 0x9d2c5680;
     y ^= (y << 15) & 0xefc60000;
@@ -143,11 +147,15 @@ function checkN(n: number): void {
   if (!Number.isInteger(n) || n < 1 || n > MAX_N) throw new RangeError(`n must be an integer in [1, ${MAX_N}], got ${n}`);
 }
 
+/** One generator for seminrResampleRows: set.seed resets every word of its state, so reusing it changes nothing. */
+const resampleRng = new RRandom(0);
+
 /**
  * seminr's resample i (1-based): set.seed(seed + i); sample.int(n, replace = TRUE), returned as 0-based row indices
- * (written into `out` when given). One generator per call keeps each resample independent of every other.
+ * (written into `out` when given). Each resample starts from its own seed, independent of every other.
  */
 export function seminrResampleRows(seed: number, i: number, n: number, out: Int32Array = new Int32Array(n)): Int32Array {
   if (out.length !== n) throw new RangeError(`output buffer has length ${out.length}, expected ${n}`);
-  return new RRandom(seed + i).fillIndices(n, out);
+  resampleRng.setSeed(seed + i);
+  return resampleRng.fillIndices(n, out);
 }

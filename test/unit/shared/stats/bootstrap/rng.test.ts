@@ -23,6 +23,18 @@ describe('RRandom against R 4.2.2 (values from test/unit/shared/stats/bootstrap/
     expect([...new RRandom(seed).sampleIntReplace(n, want.length)]).toEqual(want);
   });
 
+  it("is MT19937: from the reference seeding 5489, the 10,000th word is the C++ standard's 4123659995", () => {
+    // [rand.predef]: std::mt19937 default-constructed, its 10000th invocation produces 4123659995. The words cross 16
+    // blocks, so every position of the block is regenerated from old and new neighbours many times.
+    const mt = new Uint32Array(624);
+    mt[0] = 5489;
+    for (let i = 1; i < 624; i++) mt[i] = (Math.imul(1812433253, mt[i - 1]! ^ (mt[i - 1]! >>> 30)) + i) >>> 0;
+    const r = RRandom.fromState(mt);
+    let w = 0;
+    for (let i = 0; i < 10000; i++) w = Math.round(r.unifRand() * 2 ** 32);
+    expect(w).toBe(4123659995);
+  });
+
   it('rejects seeds R cannot take', () => {
     expect(() => new RRandom(1.5)).toThrow(/integer/);
     expect(() => new RRandom(2 ** 31)).toThrow(/integer/);
