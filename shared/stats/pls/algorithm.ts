@@ -94,7 +94,23 @@ export function makePlan(model: CompiledModel, paths: [number, number][]): Plan 
 export function blockProducts(plan: Plan, S: Float64Array, w: Float64Array): void {
   const { Ka, bs, be, T, P } = plan;
   for (let a = 0; a < Ka; a++) {
-    for (let i = bs[a]!, ie = be[a]!; i < ie; i++) {
+    const ie = be[a]!;
+    let i = bs[a]!;
+    // two rows at a time share the loads of w; each sum still runs over j in order
+    for (; i + 1 < ie; i += 2) {
+      const row0 = i * P, row1 = row0 + P, t0 = i * Ka, t1 = t0 + Ka;
+      for (let c = 0; c < Ka; c++) {
+        let s0 = 0, s1 = 0;
+        for (let j = bs[c]!, je = be[c]!; j < je; j++) {
+          const wj = w[j]!;
+          s0 += S[row0 + j]! * wj;
+          s1 += S[row1 + j]! * wj;
+        }
+        T[t0 + c] = s0;
+        T[t1 + c] = s1;
+      }
+    }
+    if (i < ie) {
       const row = i * P, ti = i * Ka;
       for (let c = 0; c < Ka; c++) {
         let s = 0;
