@@ -56,9 +56,9 @@ export class RRandom {
   /**
    * The next tempered 32-bit word of MT_genrand (unsigned). MT19937 regenerates its 624 words a block at a time
    * (R's MT_genrand when mti reaches N); here each word is regenerated when it is used, which gives the same words:
-   * word k of a block needs the old words k and k + 1 and word k + 397 (mod 624), which is still old for k < 227 and
-   * already new for k >= 227, exactly as when the block is regenerated in order. A resample of n rows uses about n
-   * words of its fresh state, so the rest of the block is never computed.
+   * word k of a block reads word k (old), word k + 1 (old; for k = 623 word 0, already new) and word k + 397 mod 624
+   * (old for k < 227, already new from k = 227), exactly what regenerating the block in order reads. A resample of
+   * n rows uses about n words of its fresh state, so the rest of the block is never computed.
    */
   private word(): number {
     const mt = this.mt;
