@@ -122,9 +122,7 @@ export function countMoments(cols: readonly Float64Array[], n: number, rows?: In
   const aOff = 0, cOff = aOff + qpad * colBytes, yOff = cOff + colBytes, gOff = yOff + qpad * colBytes;
   const rOff = gOff + qpad * qpad * 4, r1Off = rOff + qpad * colBytes;
   const bytes = r1Off + colBytes;
-  const { memory, gram } = instantiateWasm<{ memory: WasmMemory; gram: GramFn }>(WASM_BASE64);
-  const pages = Math.ceil(bytes / 65536) - memory.buffer.byteLength / 65536;
-  if (pages > 0) memory.grow(pages);
+  const { memory, gram } = instantiateWasm<{ memory: WasmMemory; gram: GramFn }>(WASM_BASE64, bytes);
   const A = new Int16Array(memory.buffer, aOff, qpad * stride);
   const C = new Int16Array(memory.buffer, cOff, stride);
   const G = new Int32Array(memory.buffer, gOff, qpad * qpad);

@@ -34,10 +34,7 @@ export function columnSpace(columns: number, n: number): ColumnSpace {
   const rows = n + (n & 1);
   const colBytes = rows * 8;
   const outOff = columns * colBytes;
-  const ex = instantiateWasm<Exports>(WASM_BASE64);
-  const need = outOff + 32;
-  const pages = Math.ceil(need / 65536) - ex.memory.buffer.byteLength / 65536;
-  if (pages > 0) ex.memory.grow(pages);
+  const ex = instantiateWasm<Exports>(WASM_BASE64, outOff + 32);
   const views = Array.from({ length: columns }, (_, j) => new Float64Array(ex.memory.buffer, j * colBytes, rows));
   const out = new Float64Array(ex.memory.buffer, outOff, 4);
   const at = (j: number) => j * colBytes;
@@ -76,10 +73,7 @@ export function rowSpace(y: Float64Array, nRows: number, d: number): RowSpace {
   const accOff = qOff + at16(nRows * 8);
   const iIdxOff = accOff + stride, mIdxOff = iIdxOff + at16(d * 4);
   const cuOff = mIdxOff + at16(d * 4), cvOff = cuOff + d * 8;
-  const ex = instantiateWasm<Exports>(WASM_BASE64);
-  const need = cvOff + d * 8;
-  const pages = Math.ceil(need / 65536) - ex.memory.buffer.byteLength / 65536;
-  if (pages > 0) ex.memory.grow(pages);
+  const ex = instantiateWasm<Exports>(WASM_BASE64, cvOff + d * 8);
   const buf = ex.memory.buffer;
   for (let r = 0; r < nRows; r++) new Float64Array(buf, r * stride, d).set(y.subarray(r * d, (r + 1) * d));
   const acc = new Float64Array(buf, accOff, 2 * d2);

@@ -19,7 +19,7 @@
 // = absent): NRR_u = Σw·answer / Σw over the valid answers, and each bootstrap resample draws rows exactly as
 // unweighted, a drawn row carrying its weight. Integer weights give the point estimates of the repeated rows; all-ones
 // weights give today's figures and draws bit for bit.
-import { RRandom } from './bootstrap/r-rng';
+import { seminrResampleRows } from './bootstrap/r-rng';
 import { weightSummary } from './survey-weights';
 import { quantileType7 } from './bootstrap/quantile';
 import { StatsInputError } from './errors';
@@ -172,10 +172,8 @@ export function computeIkm(names: readonly string[], columns: readonly ArrayLike
     const packed = packAnswers(cols, n, w ? Infinity : MAX_PACKED_ROWS);
     const k = names.length, sum = new Int32Array(k), cnt = new Int32Array(k);
     const wsum = new Float64Array(k), wcnt = new Float64Array(k);
-    const rng = new RRandom(seed);
     for (let b = 1; b <= nboot; b++) {
-      rng.setSeed(seed + b); // R's set.seed(seed + b): resets the whole state
-      rng.fillIndices(n, rows);
+      seminrResampleRows(seed, b, n, rows); // set.seed(seed + b); sample.int(n, replace = TRUE)
       if (w && packed) {
         // weighted: the drawn rows carry their weights (all-ones weights sum the same values in the same order)
         wsum.fill(0); wcnt.fill(0);

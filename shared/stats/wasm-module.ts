@@ -8,8 +8,11 @@ const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 const compiled = new Map<string, object>();
 
-/** A new instance of the module whose bytes are `base64`; its exports as the caller declares them. */
-export function instantiateWasm<E>(base64: string): E {
+/**
+ * A new instance of the module whose bytes are `base64`, its memory grown to at least `bytes` bytes; its exports as
+ * the caller declares them (with the memory as `memory`).
+ */
+export function instantiateWasm<E extends { memory: WasmMemory }>(base64: string, bytes = 0): E {
   let mod = compiled.get(base64);
   if (!mod) {
     const bin = atob(base64);
@@ -18,5 +21,8 @@ export function instantiateWasm<E>(base64: string): E {
     mod = new Wasm.Module(bytes);
     compiled.set(base64, mod);
   }
-  return new Wasm.Instance(mod).exports as E;
+  const exports = new Wasm.Instance(mod).exports as E;
+  const pages = Math.ceil(bytes / 65536) - exports.memory.buffer.byteLength / 65536;
+  if (pages > 0) exports.memory.grow(pages);
+  return exports;
 }
