@@ -30,7 +30,6 @@ export interface SurveyFrame {
  * copies what it takes, never handing out a part's own arrays.
  */
 export interface CleanPart {
-  source: string;
   n: number;
   ids: readonly string[];
   branches: readonly string[];
@@ -60,7 +59,7 @@ export function parseCleanPart(text: string, source: string, instrument: Instrum
   const categories = catNames.map(() => new Array<string | null>(n));
   const values = itemNames.map(() => new Float64Array(n));
   const weights = weighted ? new Float64Array(n).fill(1) : undefined;
-  if (records.length === 0) return { source, n: 0, ids, branches, periods, categories, values, ...(weights ? { weights } : {}) };
+  if (records.length === 0) return { n: 0, ids, branches, periods, categories, values, ...(weights ? { weights } : {}) };
   const header = records[0]!.map(unprotectCell); // text cells were formula-protected when written (csv-write.ts)
   const required = (name: string) => {
     const j = header.indexOf(name);
@@ -87,7 +86,7 @@ export function parseCleanPart(text: string, source: string, instrument: Instrum
       weights[i] = w;
     }
   }
-  return { source, n, ids, branches, periods, categories, values, ...(weights ? { weights } : {}) };
+  return { n, ids, branches, periods, categories, values, ...(weights ? { weights } : {}) };
 }
 
 /**
