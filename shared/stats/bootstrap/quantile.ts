@@ -59,16 +59,8 @@ function swap(a: Float64Array, i: number, j: number): void {
 export function quantilePairType7(draws: Float64Array, p1: number, p2: number): [number, number] {
   const n = draws.length;
   if (n === 0) return [NaN, NaN];
-  if (!(p1 >= 0 && p1 <= p2 && p2 <= 1)) throw new RangeError(`probabilities ${p1}, ${p2} outside 0 <= p1 <= p2 <= 1`);
-  // The order statistics quantileType7 reads (index 1 + (n - 1) p, computed as it does), in ascending order.
-  const positions = [...new Set([p1, p2].flatMap((p) => {
-    const index = 1 + (n - 1) * p;
-    return [Math.floor(index) - 1, Math.ceil(index) - 1];
-  }))].sort((x, y) => x - y);
-  // How many of the smallest and of the largest values hold every position read.
-  const nLow = positions.reduce((m, k) => (k < n / 2 ? k + 1 : m), 0);
-  const nHigh = positions.reduceRight((m, k) => (k >= n / 2 ? n - k : m), 0);
-  if (n >= 64 && nLow + nHigh <= n / 8) {
+  const { positions, nLow, nHigh, tails } = orderStatistics(n, p1, p2);
+  if (tails) {
     const low = extremes(draws, nLow, 1);
     const high = extremes(draws, nHigh, -1);
     const at = (k: number) => (k < nLow ? low[k]! : high[k - (n - nHigh)]!);
@@ -84,6 +76,126 @@ export function quantilePairType7(draws: Float64Array, p1: number, p2: number): 
 }
 
 /**
+ * The order statistics (0-based, ascending) quantileType7 reads at p1 and p2 of n values (index 1 + (n - 1) p,
+ * computed as it does), how many of the smallest and of the largest values hold them all, and whether those tails
+ * are small enough for bounded heaps to beat selection.
+ */
+function orderStatistics(n: number, p1: number, p2: number): { positions: number[]; nLow: number; nHigh: number; tails: boolean } {
+  if (!(p1 >= 0 && p1 <= p2 && p2 <= 1)) throw new RangeError(`probabilities ${p1}, ${p2} outside 0 <= p1 <= p2 <= 1`);
+  const positions = [...new Set([p1, p2].flatMap((p) => {
+    const index = 1 + (n - 1) * p;
+    return [Math.floor(index) - 1, Math.ceil(index) - 1];
+  }))].sort((x, y) => x - y);
+  const nLow = positions.reduce((m, k) => (k < n / 2 ? k + 1 : m), 0);
+  const nHigh = positions.reduceRight((m, k) => (k >= n / 2 ? n - k : m), 0);
+  return { positions, nLow, nHigh, tails: n >= 64 && nLow + nHigh <= n / 8 };
+}
+
+/**
+ * quantilePairType7 of every column of a row-major rows x cols matrix (the percentile CIs of all bootstrap
+ * parameters at once), with the same values. In the tails, a threshold per column and tail is read off a sorted
+ * sample of its first rows, set so that about three times the values needed fall beyond it; one pass over the matrix,
+ * row after row, collects those values, and selection in each small collection finds the order statistics. A column
+ * whose collection came out too small or too large, or that holds NaN, is copied and selected instead, as are all
+ * columns when the tails are not small. Bounded heaps per column (quantilePairType7) cost several times as much here:
+ * each of hundreds of values entering a heap sifts through it.
+ */
+export function columnQuantilePairsType7(
+  matrix: Float64Array, rows: number, cols: number, p1: number, p2: number,
+): { lower: Float64Array; upper: Float64Array } {
+  const lower = new Float64Array(cols).fill(NaN);
+  const upper = new Float64Array(cols).fill(NaN);
+  const column = new Float64Array(rows);
+  const bySelection = (j: number) => {
+    for (let r = 0; r < rows; r++) column[r] = matrix[r * cols + j]!;
+    [lower[j], upper[j]] = quantilePairType7(column, p1, p2);
+  };
+  if (rows === 0) return { lower, upper };
+  const { positions, nLow, nHigh, tails } = orderStatistics(rows, p1, p2);
+  const sampleRows = Math.min(rows, 512);
+  // Sample ranks of the thresholds: about three times as many values as needed lie beyond them.
+  const kLow = Math.ceil((3 * nLow * sampleRows) / rows);
+  const kHigh = sampleRows - 1 - Math.ceil((3 * nHigh * sampleRows) / rows);
+  if (!tails || nLow === 0 || nHigh === 0 || kLow >= kHigh) {
+    for (let j = 0; j < cols; j++) bySelection(j);
+    return { lower, upper };
+  }
+  const tLow = new Float64Array(cols);
+  const tHigh = new Float64Array(cols);
+  const sample = new Float64Array(sampleRows);
+  for (let j = 0; j < cols; j++) {
+    for (let r = 0; r < sampleRows; r++) sample[r] = matrix[r * cols + j]!;
+    selectInPlace(sample, kLow);
+    selectInPlace(sample, kHigh, kLow + 1);
+    tLow[j] = sample[kLow]!;
+    tHigh[j] = sample[kHigh]!;
+  }
+  const capLow = 9 * nLow;
+  const capHigh = 9 * nHigh;
+  const low = new Float64Array(cols * capLow);
+  const high = new Float64Array(cols * capHigh);
+  const nLowOf = new Int32Array(cols);
+  const nHighOf = new Int32Array(cols);
+  const hasNaN = collectTails(matrix, rows, cols, tLow, low, capLow, nLowOf, tHigh, high, capHigh, nHighOf);
+  for (let j = 0; j < cols; j++) {
+    const cl = nLowOf[j]!;
+    const ch = nHighOf[j]!;
+    if (hasNaN[j] || cl < nLow || cl > capLow || ch < nHigh || ch > capHigh) {
+      bySelection(j);
+      continue;
+    }
+    // The nLow smallest of the column are the nLow smallest of those <= tLow, since at least nLow values are;
+    // likewise the nHigh largest. Selection moves each position read to its place in the sorted collection.
+    const lo = low.subarray(j * capLow, j * capLow + cl);
+    const hi = high.subarray(j * capHigh, j * capHigh + ch);
+    const at = (k: number) => (k < nLow ? lo[k]! : hi[ch - (rows - k)]!);
+    let fromLo = 0;
+    let fromHi = 0;
+    for (const k of positions) {
+      if (k < nLow) {
+        selectInPlace(lo, k, fromLo);
+        fromLo = k + 1;
+      } else {
+        const i = ch - (rows - k);
+        selectInPlace(hi, i, fromHi);
+        fromHi = i + 1;
+      }
+    }
+    lower[j] = type7(rows, p1, at);
+    upper[j] = type7(rows, p2, at);
+  }
+  return { lower, upper };
+}
+
+/**
+ * One pass over the row-major matrix: each column's values <= tLow[j] into low[j capLow, ...) and the others
+ * >= tHigh[j] into high[j capHigh, ...), counting them all (a count above the capacity means too many to keep);
+ * returns which columns hold NaN. A function of its own so that V8 optimizes this loop as a whole.
+ */
+function collectTails(
+  matrix: Float64Array, rows: number, cols: number,
+  tLow: Float64Array, low: Float64Array, capLow: number, nLowOf: Int32Array,
+  tHigh: Float64Array, high: Float64Array, capHigh: number, nHighOf: Int32Array,
+): Uint8Array {
+  const hasNaN = new Uint8Array(cols);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0, o = r * cols; j < cols; j++) {
+      const v = matrix[o + j]!;
+      if (v <= tLow[j]!) {
+        const n = nLowOf[j]!;
+        if (n < capLow) low[j * capLow + n] = v;
+        nLowOf[j] = n + 1;
+      } else if (v >= tHigh[j]!) {
+        const n = nHighOf[j]!;
+        if (n < capHigh) high[j * capHigh + n] = v;
+        nHighOf[j] = n + 1;
+      } else if (v !== v) hasNaN[j] = 1;
+    }
+  }
+  return hasNaN;
+}
+
+/**
  * The m smallest values of x (sign 1) or its m largest (sign -1), sorted ascending: a bounded max-heap of sign * x
  * that a value enters only when it is below the heap's top, which in random order is rare after the first few m.
  */
@@ -91,12 +203,12 @@ function extremes(x: Float64Array, m: number, sign: 1 | -1): Float64Array {
   const heap = new Float64Array(m);
   if (m === 0) return heap;
   for (let i = 0; i < m; i++) heap[i] = sign * x[i]!;
-  for (let i = (m >>> 1) - 1; i >= 0; i--) siftDown(heap, i, heap[i]!);
+  heapify(heap, 0, m);
   let top = heap[0]!;
   for (let i = m; i < x.length; i++) {
     const v = sign * x[i]!;
     if (v < top) {
-      siftDown(heap, 0, v);
+      siftDownAt(heap, 0, m, 0, v);
       top = heap[0]!;
     }
   }
@@ -104,18 +216,25 @@ function extremes(x: Float64Array, m: number, sign: 1 | -1): Float64Array {
   return heap.sort();
 }
 
-/** Places v at position i of a max-heap whose children of i are heaps, moving larger children up. */
-function siftDown(heap: Float64Array, i: number, v: number): void {
-  const m = heap.length;
+/** Makes heap[base .. base + m) a max-heap. */
+function heapify(heap: Float64Array, base: number, m: number): void {
+  for (let i = (m >>> 1) - 1; i >= 0; i--) siftDownAt(heap, base, m, i, heap[base + i]!);
+}
+
+/**
+ * Places v at position i of the max-heap heap[base .. base + m) whose children of i are heaps, moving larger
+ * children up.
+ */
+function siftDownAt(heap: Float64Array, base: number, m: number, i: number, v: number): void {
   for (;;) {
     let c = 2 * i + 1;
     if (c >= m) break;
-    if (c + 1 < m && heap[c + 1]! > heap[c]!) c++;
-    if (!(heap[c]! > v)) break;
-    heap[i] = heap[c]!;
+    if (c + 1 < m && heap[base + c + 1]! > heap[base + c]!) c++;
+    if (!(heap[base + c]! > v)) break;
+    heap[base + i] = heap[base + c]!;
     i = c;
   }
-  heap[i] = v;
+  heap[base + i] = v;
 }
 
 /**

@@ -15,8 +15,8 @@ import type { ParamInfo } from '../pls/types';
 import { bcaInterval, jackknifeAcceleration } from './bca';
 import type { BootstrapRun, ResampleRun } from './driver';
 import { evalDerived, indirectParams, type DerivedParam } from './indirect';
-import { quantilePairType7, quantileType7 } from './quantile';
-import { mean, sumSq } from '../moments';
+import { columnQuantilePairsType7, quantileType7 } from './quantile';
+import { columnMeansAndSumSq, mean, sumSq } from '../moments';
 
 export type ParamKind = ParamInfo['kind'] | 'specific_indirect' | 'total_indirect';
 
@@ -65,20 +65,58 @@ interface Column {
   through?: string[];
   /** Position in the estimate vector of a direct parameter (extracted as a strided copy). */
   index?: number;
+  /** Position among the derived parameters (indirect effects) of one that is not. */
+  derived?: number;
   /** Value from one row-major estimate vector. */
   at: (v: ArrayLike<number>, offset: number) => number;
 }
 
-function columns(layout: readonly ParamInfo[]): Column[] {
+function columns(layout: readonly ParamInfo[], derivedParams: readonly DerivedParam[]): Column[] {
   const direct: Column[] = layout.map((p, j) => ({ kind: p.kind, from: p.from, to: p.to, index: j, at: (v, o) => v[o + j]! }));
-  const derived: Column[] = indirectParams(layout).map((d: DerivedParam) => ({
+  const derived: Column[] = derivedParams.map((d, k) => ({
     kind: d.kind,
     from: d.from,
     to: d.to,
     ...(d.kind === 'specific_indirect' ? { through: d.through } : {}),
+    derived: k,
     at: (v, o) => evalDerived(d, v, o),
   }));
   return [...direct, ...derived];
+}
+
+/**
+ * The derived parameters of every draw, a row-major rows x derived.length matrix, as evalDerived computes them. Each
+ * is first flattened to the positions it reads (a chain's paths, or total then direct), which keeps this loop free of
+ * property lookups on two shapes of objects.
+ */
+function derivedDraws(derived: readonly DerivedParam[], draws: Float64Array, rows: number, p: number): Float64Array {
+  const nd = derived.length;
+  const isChain = Uint8Array.from(derived, (d) => (d.kind === 'specific_indirect' ? 1 : 0));
+  const reads = derived.map((d) => (d.kind === 'specific_indirect' ? d.pathIdx : [d.totalIdx, d.directIdx]));
+  const start = Int32Array.from([0, ...reads.map((_r, k) => reads.slice(0, k + 1).reduce((n, x) => n + x.length, 0))]);
+  const pos = Int32Array.from(reads.flat());
+  const out = new Float64Array(rows * nd);
+  for (let r = 0, o = 0; r < rows; r++) {
+    const base = r * p;
+    for (let k = 0; k < nd; k++, o++) {
+      const a = start[k]!;
+      const b = start[k + 1]!;
+      if (isChain[k]) {
+        let prod = 1;
+        for (let i = a; i < b; i++) prod *= draws[base + pos[i]!]!;
+        out[o] = prod;
+      } else {
+        const direct = pos[a + 1]!;
+        out[o] = draws[base + pos[a]!]! - (direct >= 0 ? draws[base + direct]! : 0);
+      }
+    }
+  }
+  return out;
+}
+
+/** Mean, sum of squared deviations and percentile pair of every column of a row-major draws matrix. */
+function columnStats(matrix: Float64Array, rows: number, cols: number, alpha: number) {
+  return { ...columnMeansAndSumSq(matrix, rows, cols), ...columnQuantilePairsType7(matrix, rows, cols, alpha / 2, 1 - alpha / 2) };
 }
 
 function extract(col: Column, matrix: Float64Array, rows: number, p: number): Float64Array {
@@ -103,18 +141,24 @@ export function summarizeBootstrap(run: BootstrapRun, opts: SummaryOptions = {})
   const jk = opts.jackknife;
   if (jk && jk.layout.length !== p) throw new Error('jackknife estimates have a different parameter layout than the bootstrap');
   const df = nOk - 1;
+  const derived = indirectParams(run.layout);
+  // Without BCa, every statistic comes from passes over the draws row after row (see columnStats); BCa sorts each
+  // column anyway.
+  const bca = jk !== undefined && nOk > 0;
+  const directStats = bca ? undefined : columnStats(run.draws, nOk, p, alpha);
+  const derivedStats = bca ? undefined : columnStats(derivedDraws(derived, run.draws, nOk, p), nOk, derived.length, alpha);
   const params: ParamSummary[] = [];
-  for (const col of columns(run.layout)) {
+  for (const col of columns(run.layout, derived)) {
     const original = col.at(run.original, 0);
     if (original === 0) continue;
-    const draws = extract(col, run.draws, nOk, p);
-    const bootMean = mean(draws); // R's mean(): the sum over n, refined by the mean residual
-    const bootSd = Math.sqrt(sumSq(draws, bootMean) / (draws.length - 1));
-    const t = bootSd > CONSTANT_SD * Math.max(1, Math.abs(original)) ? original / bootSd : NaN;
+    let bootMean: number, ss: number;
     let bcaLower = NaN;
     let bcaUpper = NaN;
     let ciLower: number, ciUpper: number;
-    if (jk && nOk > 0) {
+    if (bca) {
+      const draws = extract(col, run.draws, nOk, p);
+      bootMean = mean(draws); // R's mean(): the sum over n, refined by the mean residual
+      ss = sumSq(draws, bootMean);
       // BCa reads order statistics anywhere: sort once for both intervals.
       const sorted = draws.sort();
       const a = jackknifeAcceleration(extract(col, jk.draws, jk.resamples.length, p));
@@ -122,10 +166,14 @@ export function summarizeBootstrap(run: BootstrapRun, opts: SummaryOptions = {})
       ciLower = quantileType7(sorted, alpha / 2);
       ciUpper = quantileType7(sorted, 1 - alpha / 2);
     } else {
-      // The percentile CI needs four order statistics: selecting them is O(n), sorting every column was the
-      // largest cost of a CLI bootstrap after the resamples themselves.
-      [ciLower, ciUpper] = quantilePairType7(draws, alpha / 2, 1 - alpha / 2);
+      const [stats, j] = col.index !== undefined ? [directStats!, col.index] : [derivedStats!, col.derived!];
+      bootMean = stats.mean[j]!;
+      ss = stats.ss[j]!;
+      ciLower = stats.lower[j]!;
+      ciUpper = stats.upper[j]!;
     }
+    const bootSd = Math.sqrt(ss / (nOk - 1));
+    const t = bootSd > CONSTANT_SD * Math.max(1, Math.abs(original)) ? original / bootSd : NaN;
     params.push({
       kind: col.kind,
       from: col.from,

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { quantilePairType7, quantileType7, selectInPlace } from '../../../../../shared/stats/bootstrap/quantile';
+import { columnQuantilePairsType7, quantilePairType7, quantileType7, selectInPlace } from '../../../../../shared/stats/bootstrap/quantile';
+import { columnMeansAndSumSq, mean, sumSq } from '../../../../../shared/stats/moments';
 import { summarizeBootstrap } from '../../../../../shared/stats/bootstrap/summary';
 import { bootstrapPls, jackknifePls } from '../../../../../shared/stats/bootstrap/driver';
 import { findChains } from '../../../../../shared/stats/bootstrap/indirect';
@@ -51,6 +52,69 @@ describe('quantilePairType7 (selection instead of a sort)', () => {
   it('is NaN for no draws and rejects probabilities out of order', () => {
     expect(quantilePairType7(new Float64Array(0), 0.025, 0.975)).toEqual([NaN, NaN]);
     expect(() => quantilePairType7(Float64Array.of(1, 2), 0.9, 0.1)).toThrow(/outside/);
+  });
+});
+
+describe('every column of a draws matrix at once (row after row)', () => {
+  /** A rows x cols row-major matrix whose columns differ in kind: random, sorted, reversed, tied, constant, NaN. */
+  const matrix = (rows: number, cols: number, seed: number) => {
+    let s = seed;
+    const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const m = new Float64Array(rows * cols);
+    for (let j = 0; j < cols; j++) {
+      const kind = j % 7;
+      const col = Float64Array.from({ length: rows }, () => (kind === 3 ? Math.floor(rnd() * 4) : kind === 4 ? 0.25 : 1e3 * (rnd() - 0.5)));
+      if (kind === 1) col.sort();
+      if (kind === 2) col.sort().reverse();
+      // a slow drift: the first rows, the sample the thresholds come from, are not like the rest
+      if (kind === 5) col.forEach((v, r) => (col[r] = v + r));
+      if (kind === 6 && rows > 3) col[Math.floor(rnd() * rows)] = NaN;
+      col.forEach((v, r) => (m[r * cols + j] = v));
+    }
+    return m;
+  };
+  const column = (m: Float64Array, rows: number, cols: number, j: number) => Float64Array.from({ length: rows }, (_, r) => m[r * cols + j]!);
+
+  it('columnQuantilePairsType7 gives what quantilePairType7 gives column by column, value for value', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 0, max: 6000 }), fc.integer({ min: 1, max: 15 }), fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+      fc.oneof(fc.constant(0.05), fc.constant(0.01), fc.double({ min: 0, max: 1, noNaN: true })),
+      fc.double({ min: 0, max: 0.02, noNaN: true }),
+      (rows, cols, seed, alpha, skew) => {
+        const m = matrix(rows, cols, seed);
+        // an asymmetric pair too, so the two tails need different numbers of values
+        const [p1, p2] = [alpha / 2, Math.min(1, 1 - alpha / 2 + skew)];
+        const got = columnQuantilePairsType7(m, rows, cols, p1, p2);
+        for (let j = 0; j < cols; j++) {
+          const [lo, hi] = quantilePairType7(column(m, rows, cols, j), p1, p2);
+          expect([got.lower[j], got.upper[j]]).toEqual([lo, hi]);
+        }
+      },
+    ), { numRuns: 250, seed: 13 });
+  });
+  it('columnQuantilePairsType7 falls back to selection when a tail collected one value too few', () => {
+    // 2000 rows, alpha 0.05: each tail needs the 51 most extreme values. The thresholds come from the first 512 rows
+    // (alternately r and -r): the 41st smallest, -430, and the 41st largest, 431. Nine more values below -430 and 29
+    // above 431 follow: the low tail holds 50 values, one too few. The second column is the first negated (the high
+    // tail one short).
+    const rows = 2000;
+    const col = new Float64Array(rows);
+    for (let r = 0; r < 512; r++) col[r] = r % 2 ? r : -r;
+    for (let r = 512; r < rows; r++) col[r] = r < 521 ? -600 - r : r < 550 ? 600 + r : (r % 2 ? 1 : -1) * (r % 200);
+    const m = Float64Array.from([...col].flatMap((v) => [v, -v]));
+    const got = columnQuantilePairsType7(m, rows, 2, 0.025, 0.975);
+    for (let j = 0; j < 2; j++) expect([got.lower[j], got.upper[j]]).toEqual(quantilePairType7(column(m, rows, 2, j), 0.025, 0.975));
+    expect(Number.isFinite(got.lower[0]!) && Number.isFinite(got.upper[0]!)).toBe(true);
+  });
+  it('columnMeansAndSumSq gives mean() and sumSq() of each column to the bit', () => {
+    for (const [rows, cols] of [[0, 3], [1, 2], [5000, 9], [37, 40]] as const) {
+      const m = matrix(rows, cols, rows + cols);
+      const got = columnMeansAndSumSq(m, rows, cols);
+      for (let j = 0; j < cols; j++) {
+        const x = column(m, rows, cols, j);
+        expect([got.mean[j], got.ss[j]]).toEqual([mean(x), sumSq(x, mean(x))]);
+      }
+    }
   });
 });
 
