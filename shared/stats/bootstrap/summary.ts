@@ -14,7 +14,7 @@ import tcdf from '@stdlib/stats-base-dists-t-cdf';
 import type { ParamInfo } from '../pls/types';
 import { bcaInterval, jackknifeAcceleration } from './bca';
 import type { BootstrapRun, ResampleRun } from './driver';
-import { evalDerived, indirectParams, type DerivedParam } from './indirect';
+import { derivedMatrix, indirectParams, type DerivedParam } from './indirect';
 import { columnQuantilePairsType7, quantileType7 } from './quantile';
 import { columnMeansAndSumSq, mean, sumSq } from '../moments';
 
@@ -58,60 +58,27 @@ export interface SummaryOptions {
 /** Relative SD below which a parameter counts as constant (no t, no p). */
 const CONSTANT_SD = 1e-10;
 
+/** A reported parameter: a direct one (column `j` of the estimate vectors) or a derived one (column `j` of them). */
 interface Column {
   kind: ParamKind;
   from: string;
   to: string;
   through?: string[];
-  /** Position in the estimate vector of a direct parameter (extracted as a strided copy). */
-  index?: number;
-  /** Position among the derived parameters (indirect effects) of one that is not. */
-  derived?: number;
-  /** Value from one row-major estimate vector. */
-  at: (v: ArrayLike<number>, offset: number) => number;
+  derived: boolean;
+  j: number;
 }
 
 function columns(layout: readonly ParamInfo[], derivedParams: readonly DerivedParam[]): Column[] {
-  const direct: Column[] = layout.map((p, j) => ({ kind: p.kind, from: p.from, to: p.to, index: j, at: (v, o) => v[o + j]! }));
-  const derived: Column[] = derivedParams.map((d, k) => ({
+  const direct: Column[] = layout.map((p, j) => ({ kind: p.kind, from: p.from, to: p.to, derived: false, j }));
+  const derived: Column[] = derivedParams.map((d, j) => ({
     kind: d.kind,
     from: d.from,
     to: d.to,
     ...(d.kind === 'specific_indirect' ? { through: d.through } : {}),
-    derived: k,
-    at: (v, o) => evalDerived(d, v, o),
+    derived: true,
+    j,
   }));
   return [...direct, ...derived];
-}
-
-/**
- * The derived parameters of every draw, a row-major rows x derived.length matrix, as evalDerived computes them. Each
- * is first flattened to the positions it reads (a chain's paths, or total then direct), which keeps this loop free of
- * property lookups on two shapes of objects.
- */
-function derivedDraws(derived: readonly DerivedParam[], draws: Float64Array, rows: number, p: number): Float64Array {
-  const nd = derived.length;
-  const isChain = Uint8Array.from(derived, (d) => (d.kind === 'specific_indirect' ? 1 : 0));
-  const reads = derived.map((d) => (d.kind === 'specific_indirect' ? d.pathIdx : [d.totalIdx, d.directIdx]));
-  const start = Int32Array.from([0, ...reads.map((_r, k) => reads.slice(0, k + 1).reduce((n, x) => n + x.length, 0))]);
-  const pos = Int32Array.from(reads.flat());
-  const out = new Float64Array(rows * nd);
-  for (let r = 0, o = 0; r < rows; r++) {
-    const base = r * p;
-    for (let k = 0; k < nd; k++, o++) {
-      const a = start[k]!;
-      const b = start[k + 1]!;
-      if (isChain[k]) {
-        let prod = 1;
-        for (let i = a; i < b; i++) prod *= draws[base + pos[i]!]!;
-        out[o] = prod;
-      } else {
-        const direct = pos[a + 1]!;
-        out[o] = draws[base + pos[a]!]! - (direct >= 0 ? draws[base + direct]! : 0);
-      }
-    }
-  }
-  return out;
 }
 
 /** Mean, sum of squared deviations and percentile pair of every column of a row-major draws matrix. */
@@ -119,11 +86,10 @@ function columnStats(matrix: Float64Array, rows: number, cols: number, alpha: nu
   return { ...columnMeansAndSumSq(matrix, rows, cols), ...columnQuantilePairsType7(matrix, rows, cols, alpha / 2, 1 - alpha / 2) };
 }
 
-function extract(col: Column, matrix: Float64Array, rows: number, p: number): Float64Array {
+/** Column j of a row-major rows x cols matrix. */
+function extract(matrix: Float64Array, rows: number, cols: number, j: number): Float64Array {
   const out = new Float64Array(rows);
-  const j = col.index;
-  if (j !== undefined) for (let r = 0; r < rows; r++) out[r] = matrix[r * p + j]!;
-  else for (let r = 0; r < rows; r++) out[r] = col.at(matrix, r * p);
+  for (let r = 0; r < rows; r++) out[r] = matrix[r * cols + j]!;
   return out;
 }
 
@@ -142,31 +108,42 @@ export function summarizeBootstrap(run: BootstrapRun, opts: SummaryOptions = {})
   if (jk && jk.layout.length !== p) throw new Error('jackknife estimates have a different parameter layout than the bootstrap');
   const df = nOk - 1;
   const derived = indirectParams(run.layout);
+  const nd = derived.length;
+  // Direct parameters from the estimate vectors, derived ones (indirect effects) from a matrix of their own.
+  const direct = { original: run.original, draws: run.draws, jackknife: jk?.draws, cols: p };
+  const indirect = {
+    original: derivedMatrix(derived, run.original, 1, p),
+    draws: derivedMatrix(derived, run.draws, nOk, p),
+    jackknife: jk && derivedMatrix(derived, jk.draws, jk.resamples.length, p),
+    cols: nd,
+  };
   // Without BCa, every statistic comes from passes over the draws row after row (see columnStats); BCa sorts each
   // column anyway.
   const bca = jk !== undefined && nOk > 0;
-  const directStats = bca ? undefined : columnStats(run.draws, nOk, p, alpha);
-  const derivedStats = bca ? undefined : columnStats(derivedDraws(derived, run.draws, nOk, p), nOk, derived.length, alpha);
+  const directStats = bca ? undefined : columnStats(direct.draws, nOk, p, alpha);
+  const derivedStats = bca ? undefined : columnStats(indirect.draws, nOk, nd, alpha);
   const params: ParamSummary[] = [];
   for (const col of columns(run.layout, derived)) {
-    const original = col.at(run.original, 0);
+    const { j } = col;
+    const source = col.derived ? indirect : direct;
+    const original = source.original[j]!;
     if (original === 0) continue;
     let bootMean: number, ss: number;
     let bcaLower = NaN;
     let bcaUpper = NaN;
     let ciLower: number, ciUpper: number;
     if (bca) {
-      const draws = extract(col, run.draws, nOk, p);
+      const draws = extract(source.draws, nOk, source.cols, j);
       bootMean = mean(draws); // R's mean(): the sum over n, refined by the mean residual
       ss = sumSq(draws, bootMean);
       // BCa reads order statistics anywhere: sort once for both intervals.
       const sorted = draws.sort();
-      const a = jackknifeAcceleration(extract(col, jk.draws, jk.resamples.length, p));
+      const a = jackknifeAcceleration(extract(source.jackknife!, jk.resamples.length, source.cols, j));
       ({ lower: bcaLower, upper: bcaUpper } = bcaInterval(sorted, original, a, alpha));
       ciLower = quantileType7(sorted, alpha / 2);
       ciUpper = quantileType7(sorted, 1 - alpha / 2);
     } else {
-      const [stats, j] = col.index !== undefined ? [directStats!, col.index] : [derivedStats!, col.derived!];
+      const stats = col.derived ? derivedStats! : directStats!;
       bootMean = stats.mean[j]!;
       ss = stats.ss[j]!;
       ciLower = stats.lower[j]!;
