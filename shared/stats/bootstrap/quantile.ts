@@ -93,8 +93,8 @@ function orderStatistics(n: number, p1: number, p2: number): { positions: number
 
 /**
  * quantilePairType7 of every column of a row-major rows x cols matrix (the percentile CIs of all bootstrap
- * parameters at once), with the same values. In the tails, a threshold per column and tail is read off a sorted
- * sample of its first rows, set so that about three times the values needed fall beyond it; one pass over the matrix,
+ * parameters at once), with the same values. In the tails, a threshold per column and tail is selected from a sample
+ * of its first rows, set so that about three times the values needed fall beyond it; one pass over the matrix,
  * row after row, collects those values, and selection in each small collection finds the order statistics. A column
  * whose collection came out too small or too large, or that holds NaN, is copied and selected instead, as are all
  * columns when the tails are not small. Bounded heaps per column (quantilePairType7) cost several times as much here:
