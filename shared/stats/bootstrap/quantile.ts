@@ -96,9 +96,10 @@ function orderStatistics(n: number, p1: number, p2: number): { positions: number
  * parameters at once), with the same values. In the tails, a threshold per column and tail is selected from a sample
  * of its first rows, set so that about three times the values needed fall beyond it; one pass over the matrix,
  * row after row, collects those values, and selection in each small collection finds the order statistics. A column
- * whose collection came out too small or too large, or that holds NaN, is copied and selected instead, as are all
- * columns when the tails are not small. Bounded heaps per column (quantilePairType7) cost several times as much here:
- * each of hundreds of values entering a heap sifts through it.
+ * whose collection came out too small or too large, or that holds NaN, is copied and given to quantilePairType7
+ * instead, as are all columns when the tails are not small. quantilePairType7's bounded heaps, column by column, cost
+ * several times as much here: each of hundreds of values entering a heap sifts through it. The collections take about
+ * half the memory of the matrix (alpha = 0.05).
  */
 export function columnQuantilePairsType7(
   matrix: Float64Array, rows: number, cols: number, p1: number, p2: number,
@@ -112,14 +113,16 @@ export function columnQuantilePairsType7(
   };
   if (rows === 0) return { lower, upper };
   const { positions, nLow, nHigh, tails } = orderStatistics(rows, p1, p2);
-  const sampleRows = Math.min(rows, 512);
-  // Sample ranks of the thresholds: about three times as many values as needed lie beyond them.
-  const kLow = Math.ceil((3 * nLow * sampleRows) / rows);
-  const kHigh = sampleRows - 1 - Math.ceil((3 * nHigh * sampleRows) / rows);
-  if (!tails || nLow === 0 || nHigh === 0 || kLow >= kHigh) {
+  // Short cuts: with a tail that needs no values, every column would fall back below anyway.
+  if (!tails || nLow === 0 || nHigh === 0) {
     for (let j = 0; j < cols; j++) bySelection(j);
     return { lower, upper };
   }
+  const sampleRows = Math.min(rows, 512);
+  // Sample ranks of the thresholds: about three times as many values as needed lie beyond them. As the tails hold
+  // at most an eighth of the rows, kLow < kHigh.
+  const kLow = Math.ceil((3 * nLow * sampleRows) / rows);
+  const kHigh = sampleRows - 1 - Math.ceil((3 * nHigh * sampleRows) / rows);
   const tLow = new Float64Array(cols);
   const tHigh = new Float64Array(cols);
   const sample = new Float64Array(sampleRows);
@@ -145,22 +148,27 @@ export function columnQuantilePairsType7(
       continue;
     }
     // The nLow smallest of the column are the nLow smallest of those <= tLow, since at least nLow values are;
-    // likewise the nHigh largest. Selection moves each position read to its place in the sorted collection.
+    // likewise the nHigh largest. Column position k is place(k) in its collection, sorted ascending; selection moves
+    // each place read to where a sort would put it.
     const lo = low.subarray(j * capLow, j * capLow + cl);
     const hi = high.subarray(j * capHigh, j * capHigh + ch);
-    const at = (k: number) => (k < nLow ? lo[k]! : hi[ch - (rows - k)]!);
-    let fromLo = 0;
-    let fromHi = 0;
-    for (const k of positions) {
-      if (k < nLow) {
-        selectInPlace(lo, k, fromLo);
-        fromLo = k + 1;
-      } else {
-        const i = ch - (rows - k);
-        selectInPlace(hi, i, fromHi);
-        fromHi = i + 1;
-      }
+    const place = (k: number): [Float64Array, number] => (k < nLow ? [lo, k] : [hi, ch - (rows - k)]);
+    let signedZero = false;
+    for (const [i, k] of positions.entries()) {
+      const [c, at] = place(k);
+      const [previous, before] = i > 0 ? place(positions[i - 1]!) : [c, -1];
+      selectInPlace(c, at, previous === c ? before + 1 : 0);
+      if (c[at] === 0) signedZero = true;
     }
+    // A sort puts -0 before 0, selection need not: where a zero is read, sort its collections as the old heaps did.
+    if (signedZero) {
+      lo.sort();
+      hi.sort();
+    }
+    const at = (k: number) => {
+      const [c, i] = place(k);
+      return c[i]!;
+    };
     lower[j] = type7(rows, p1, at);
     upper[j] = type7(rows, p2, at);
   }
@@ -203,12 +211,12 @@ function extremes(x: Float64Array, m: number, sign: 1 | -1): Float64Array {
   const heap = new Float64Array(m);
   if (m === 0) return heap;
   for (let i = 0; i < m; i++) heap[i] = sign * x[i]!;
-  heapify(heap, 0, m);
+  for (let i = (m >>> 1) - 1; i >= 0; i--) siftDown(heap, i, heap[i]!);
   let top = heap[0]!;
   for (let i = m; i < x.length; i++) {
     const v = sign * x[i]!;
     if (v < top) {
-      siftDownAt(heap, 0, m, 0, v);
+      siftDown(heap, 0, v);
       top = heap[0]!;
     }
   }
@@ -216,25 +224,18 @@ function extremes(x: Float64Array, m: number, sign: 1 | -1): Float64Array {
   return heap.sort();
 }
 
-/** Makes heap[base .. base + m) a max-heap. */
-function heapify(heap: Float64Array, base: number, m: number): void {
-  for (let i = (m >>> 1) - 1; i >= 0; i--) siftDownAt(heap, base, m, i, heap[base + i]!);
-}
-
-/**
- * Places v at position i of the max-heap heap[base .. base + m) whose children of i are heaps, moving larger
- * children up.
- */
-function siftDownAt(heap: Float64Array, base: number, m: number, i: number, v: number): void {
+/** Places v at position i of a max-heap whose children of i are heaps, moving larger children up. */
+function siftDown(heap: Float64Array, i: number, v: number): void {
+  const m = heap.length;
   for (;;) {
     let c = 2 * i + 1;
     if (c >= m) break;
-    if (c + 1 < m && heap[base + c + 1]! > heap[base + c]!) c++;
-    if (!(heap[base + c]! > v)) break;
-    heap[base + i] = heap[base + c]!;
+    if (c + 1 < m && heap[c + 1]! > heap[c]!) c++;
+    if (!(heap[c]! > v)) break;
+    heap[i] = heap[c]!;
     i = c;
   }
-  heap[base + i] = v;
+  heap[i] = v;
 }
 
 /**

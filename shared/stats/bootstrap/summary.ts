@@ -58,7 +58,10 @@ export interface SummaryOptions {
 /** Relative SD below which a parameter counts as constant (no t, no p). */
 const CONSTANT_SD = 1e-10;
 
-/** A reported parameter: a direct one (column `j` of the estimate vectors) or a derived one (column `j` of them). */
+/**
+ * A reported parameter: a direct one (column `j` of the estimate vectors) or a derived one (column `j` of the
+ * derived parameters' matrix, derivedMatrix).
+ */
 interface Column {
   kind: ParamKind;
   from: string;

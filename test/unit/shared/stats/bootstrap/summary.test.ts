@@ -106,6 +106,22 @@ describe('every column of a draws matrix at once (row after row)', () => {
     for (let j = 0; j < 2; j++) expect([got.lower[j], got.upper[j]]).toEqual(quantilePairType7(column(m, rows, 2, j), 0.025, 0.975));
     expect(Number.isFinite(got.lower[0]!) && Number.isFinite(got.upper[0]!)).toBe(true);
   });
+  it('columnQuantilePairsType7 orders -0 before 0 where it reads a zero, as a sort does', () => {
+    // 5000 rows, alpha 0.05: the lower bound reads the 126th and 127th smallest, here two of six zeros of both signs.
+    const rows = 5000;
+    for (let seed = 1; seed <= 20; seed++) {
+      let s = seed;
+      const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+      const col = Float64Array.from({ length: rows }, (_, r) => (r < 122 ? -1 - rnd() : r < 128 ? (rnd() < 0.5 ? -0 : 0) : 1 + rnd()));
+      for (let r = rows - 1; r > 0; r--) {
+        const k = Math.floor(rnd() * (r + 1));
+        [col[r], col[k]] = [col[k]!, col[r]!];
+      }
+      const sorted = col.slice().sort();
+      const got = columnQuantilePairsType7(col, rows, 1, 0.025, 0.975);
+      expect([got.lower[0], got.upper[0]]).toEqual([quantileType7(sorted, 0.025), quantileType7(sorted, 0.975)]);
+    }
+  });
   it('columnMeansAndSumSq gives mean() and sumSq() of each column to the bit', () => {
     for (const [rows, cols] of [[0, 3], [1, 2], [5000, 9], [37, 40]] as const) {
       const m = matrix(rows, cols, rows + cols);
