@@ -10,27 +10,6 @@ export function mean(x: ArrayLike<number>): number {
   return m + c / x.length;
 }
 
-/**
- * mean() and sumSq() of every column of a row-major rows x cols matrix, with the same values (each column summed in
- * row order), reading the matrix row after row: column by column, a strided walk, is several times slower.
- */
-export function columnMeansAndSumSq(matrix: Float64Array, rows: number, cols: number): { mean: Float64Array; ss: Float64Array } {
-  const m = new Float64Array(cols);
-  const c = new Float64Array(cols);
-  const ss = new Float64Array(cols);
-  for (let r = 0; r < rows; r++) for (let j = 0, o = r * cols; j < cols; j++) m[j] += matrix[o + j]!;
-  for (let j = 0; j < cols; j++) m[j] = m[j]! / rows;
-  for (let r = 0; r < rows; r++) for (let j = 0, o = r * cols; j < cols; j++) c[j] += matrix[o + j]! - m[j]!;
-  for (let j = 0; j < cols; j++) m[j] = m[j]! + c[j]! / rows;
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0, o = r * cols; j < cols; j++) {
-      const d = matrix[o + j]! - m[j]!;
-      ss[j] += d * d;
-    }
-  }
-  return { mean: m, ss };
-}
-
 /** Sum of squared deviations from the mean. */
 export function sumSq(x: ArrayLike<number>, m = mean(x)): number {
   let s = 0;

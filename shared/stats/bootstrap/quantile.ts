@@ -97,9 +97,9 @@ function orderStatistics(n: number, p1: number, p2: number): { positions: number
  * of its first rows, set so that about three times the values needed fall beyond it; one pass over the matrix,
  * row after row, collects those values, and selection in each small collection finds the order statistics. A column
  * whose collection came out too small or too large, or that holds NaN, is copied and given to quantilePairType7
- * instead, as are all columns when the tails are not small. quantilePairType7's bounded heaps, column by column, cost
- * several times as much here: each of hundreds of values entering a heap sifts through it. The collections take about
- * half the memory of the matrix (alpha = 0.05).
+ * instead, as are all columns when the tails are not small. quantilePairType7's bounded heaps, column by column, take
+ * about twice as long (5000 x 102 draws: ~11 against ~6 ms): each of hundreds of values entering a heap sifts through
+ * it. The collections take about half the memory of the matrix (alpha = 0.05).
  */
 export function columnQuantilePairsType7(
   matrix: Float64Array, rows: number, cols: number, p1: number, p2: number,
@@ -107,15 +107,15 @@ export function columnQuantilePairsType7(
   const lower = new Float64Array(cols).fill(NaN);
   const upper = new Float64Array(cols).fill(NaN);
   const column = new Float64Array(rows);
-  const bySelection = (j: number) => {
+  const byColumn = (j: number) => {
     for (let r = 0; r < rows; r++) column[r] = matrix[r * cols + j]!;
     [lower[j], upper[j]] = quantilePairType7(column, p1, p2);
   };
   if (rows === 0) return { lower, upper };
   const { positions, nLow, nHigh, tails } = orderStatistics(rows, p1, p2);
-  // Short cuts: with a tail that needs no values, every column would fall back below anyway.
+  // Column by column where the tails are not small; where a tail needs no values every column would fall back anyway.
   if (!tails || nLow === 0 || nHigh === 0) {
-    for (let j = 0; j < cols; j++) bySelection(j);
+    for (let j = 0; j < cols; j++) byColumn(j);
     return { lower, upper };
   }
   const sampleRows = Math.min(rows, 512);
@@ -144,7 +144,7 @@ export function columnQuantilePairsType7(
     const cl = nLowOf[j]!;
     const ch = nHighOf[j]!;
     if (hasNaN[j] || cl < nLow || cl > capLow || ch < nHigh || ch > capHigh) {
-      bySelection(j);
+      byColumn(j);
       continue;
     }
     // The nLow smallest of the column are the nLow smallest of those <= tLow, since at least nLow values are;

@@ -16,7 +16,7 @@ import { bcaInterval, jackknifeAcceleration } from './bca';
 import type { BootstrapRun, ResampleRun } from './driver';
 import { derivedMatrix, indirectParams, type DerivedParam } from './indirect';
 import { columnQuantilePairsType7, quantileType7 } from './quantile';
-import { columnMeansAndSumSq, mean, sumSq } from '../moments';
+import { mean, sumSq } from '../moments';
 
 export type ParamKind = ParamInfo['kind'] | 'specific_indirect' | 'total_indirect';
 
@@ -84,14 +84,8 @@ function columns(layout: readonly ParamInfo[], derivedParams: readonly DerivedPa
   return [...direct, ...derived];
 }
 
-/** Mean, sum of squared deviations and percentile pair of every column of a row-major draws matrix. */
-function columnStats(matrix: Float64Array, rows: number, cols: number, alpha: number) {
-  return { ...columnMeansAndSumSq(matrix, rows, cols), ...columnQuantilePairsType7(matrix, rows, cols, alpha / 2, 1 - alpha / 2) };
-}
-
-/** Column j of a row-major rows x cols matrix. */
-function extract(matrix: Float64Array, rows: number, cols: number, j: number): Float64Array {
-  const out = new Float64Array(rows);
+/** Column j of a row-major rows x cols matrix, into `out` (rows long) when given. */
+function extract(matrix: Float64Array, rows: number, cols: number, j: number, out = new Float64Array(rows)): Float64Array {
   for (let r = 0; r < rows; r++) out[r] = matrix[r * cols + j]!;
   return out;
 }
@@ -112,33 +106,36 @@ export function summarizeBootstrap(run: BootstrapRun, opts: SummaryOptions = {})
   const df = nOk - 1;
   const derived = indirectParams(run.layout);
   const nd = derived.length;
+  // Without BCa, the percentile CIs of all columns at once (columnQuantilePairsType7 reads the draws row after row,
+  // about twice as fast as column by column); BCa sorts each column anyway.
+  const bca = jk !== undefined && nOk > 0;
+  const percentiles = (draws: Float64Array, cols: number) =>
+    (bca ? undefined : columnQuantilePairsType7(draws, nOk, cols, alpha / 2, 1 - alpha / 2));
   // Direct parameters from the estimate vectors, derived ones (indirect effects) from a matrix of their own.
-  const direct = { original: run.original, draws: run.draws, jackknife: jk?.draws, cols: p };
+  const direct = { original: run.original, draws: run.draws, jackknife: jk?.draws, cols: p, ci: percentiles(run.draws, p) };
+  const derivedDraws = derivedMatrix(derived, run.draws, nOk, p);
   const indirect = {
     original: derivedMatrix(derived, run.original, 1, p),
-    draws: derivedMatrix(derived, run.draws, nOk, p),
+    draws: derivedDraws,
     jackknife: jk && derivedMatrix(derived, jk.draws, jk.resamples.length, p),
     cols: nd,
+    ci: percentiles(derivedDraws, nd),
   };
-  // Without BCa, every statistic comes from passes over the draws row after row (see columnStats); BCa sorts each
-  // column anyway.
-  const bca = jk !== undefined && nOk > 0;
-  const directStats = bca ? undefined : columnStats(direct.draws, nOk, p, alpha);
-  const derivedStats = bca ? undefined : columnStats(indirect.draws, nOk, nd, alpha);
   const params: ParamSummary[] = [];
+  const column = new Float64Array(nOk); // one parameter's draws at a time
   for (const col of columns(run.layout, derived)) {
     const { j } = col;
     const source = col.derived ? indirect : direct;
     const original = source.original[j]!;
     if (original === 0) continue;
-    let bootMean: number, ss: number;
+    const draws = extract(source.draws, nOk, source.cols, j, column);
+    const bootMean = mean(draws); // R's mean(): the sum over n, refined by the mean residual
+    const bootSd = Math.sqrt(sumSq(draws, bootMean) / (nOk - 1));
+    const t = bootSd > CONSTANT_SD * Math.max(1, Math.abs(original)) ? original / bootSd : NaN;
     let bcaLower = NaN;
     let bcaUpper = NaN;
     let ciLower: number, ciUpper: number;
     if (bca) {
-      const draws = extract(source.draws, nOk, source.cols, j);
-      bootMean = mean(draws); // R's mean(): the sum over n, refined by the mean residual
-      ss = sumSq(draws, bootMean);
       // BCa reads order statistics anywhere: sort once for both intervals.
       const sorted = draws.sort();
       const a = jackknifeAcceleration(extract(source.jackknife!, jk.resamples.length, source.cols, j));
@@ -146,14 +143,9 @@ export function summarizeBootstrap(run: BootstrapRun, opts: SummaryOptions = {})
       ciLower = quantileType7(sorted, alpha / 2);
       ciUpper = quantileType7(sorted, 1 - alpha / 2);
     } else {
-      const stats = col.derived ? derivedStats! : directStats!;
-      bootMean = stats.mean[j]!;
-      ss = stats.ss[j]!;
-      ciLower = stats.lower[j]!;
-      ciUpper = stats.upper[j]!;
+      ciLower = source.ci!.lower[j]!;
+      ciUpper = source.ci!.upper[j]!;
     }
-    const bootSd = Math.sqrt(ss / (nOk - 1));
-    const t = bootSd > CONSTANT_SD * Math.max(1, Math.abs(original)) ? original / bootSd : NaN;
     params.push({
       kind: col.kind,
       from: col.from,

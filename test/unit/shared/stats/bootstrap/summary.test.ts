@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { columnQuantilePairsType7, quantilePairType7, quantileType7, selectInPlace } from '../../../../../shared/stats/bootstrap/quantile';
-import { columnMeansAndSumSq, mean, sumSq } from '../../../../../shared/stats/moments';
 import { summarizeBootstrap } from '../../../../../shared/stats/bootstrap/summary';
 import { bootstrapPls, jackknifePls } from '../../../../../shared/stats/bootstrap/driver';
 import { findChains } from '../../../../../shared/stats/bootstrap/indirect';
@@ -120,16 +119,6 @@ describe('every column of a draws matrix at once (row after row)', () => {
       const sorted = col.slice().sort();
       const got = columnQuantilePairsType7(col, rows, 1, 0.025, 0.975);
       expect([got.lower[0], got.upper[0]]).toEqual([quantileType7(sorted, 0.025), quantileType7(sorted, 0.975)]);
-    }
-  });
-  it('columnMeansAndSumSq gives mean() and sumSq() of each column to the bit', () => {
-    for (const [rows, cols] of [[0, 3], [1, 2], [5000, 9], [37, 40]] as const) {
-      const m = matrix(rows, cols, rows + cols);
-      const got = columnMeansAndSumSq(m, rows, cols);
-      for (let j = 0; j < cols; j++) {
-        const x = column(m, rows, cols, j);
-        expect([got.mean[j], got.ss[j]]).toEqual([mean(x), sumSq(x, mean(x))]);
-      }
     }
   });
 });
