@@ -103,6 +103,12 @@ function gramBlocked(X: Float64Array, n: number, p: number, S: Float64Array, ld:
   }
 }
 
+/** Column j of the first `rows` rows of a row-major matrix with `cols` columns (bootstrap draws), into `out`. */
+export function columnOf(matrix: Float64Array, rows: number, cols: number, j: number, out = new Float64Array(rows)): Float64Array {
+  for (let r = 0; r < rows; r++) out[r] = matrix[r * cols + j]!;
+  return out;
+}
+
 /**
  * In-place Cholesky factor (lower triangle, row-major k x k at offset 0) of a symmetric positive definite matrix.
  * Returns false when the matrix is not numerically positive definite.

@@ -1,5 +1,7 @@
 // Order-statistic interpolation as R does it: quantile(type = 7) (seminr's percentile CI) and boot's norm.inter
-// (boot::boot.ci's BCa endpoints). Both take draws already sorted ascending, without NaN.
+// (boot::boot.ci's BCa endpoints). Those two take draws already sorted ascending, without NaN; quantilePairType7 and
+// columnQuantilePairsType7 give quantileType7's values at two probabilities without sorting.
+import { columnOf } from '../kernels';
 
 /** stats::quantile(x, prob, type = 7): x[lo] + h (x[hi] - x[lo]) at index 1 + (n - 1) prob, in R's arithmetic. */
 export function quantileType7(sorted: ArrayLike<number>, prob: number): number {
@@ -108,8 +110,7 @@ export function columnQuantilePairsType7(
   const upper = new Float64Array(cols).fill(NaN);
   const column = new Float64Array(rows);
   const byColumn = (j: number) => {
-    for (let r = 0; r < rows; r++) column[r] = matrix[r * cols + j]!;
-    [lower[j], upper[j]] = quantilePairType7(column, p1, p2);
+    [lower[j], upper[j]] = quantilePairType7(columnOf(matrix, rows, cols, j, column), p1, p2);
   };
   if (rows === 0) return { lower, upper };
   const { positions, nLow, nHigh, tails } = orderStatistics(rows, p1, p2);
@@ -127,7 +128,7 @@ export function columnQuantilePairsType7(
   const tHigh = new Float64Array(cols);
   const sample = new Float64Array(sampleRows);
   for (let j = 0; j < cols; j++) {
-    for (let r = 0; r < sampleRows; r++) sample[r] = matrix[r * cols + j]!;
+    columnOf(matrix, sampleRows, cols, j, sample);
     selectInPlace(sample, kLow);
     selectInPlace(sample, kHigh, kLow + 1);
     tLow[j] = sample[kLow]!;

@@ -17,6 +17,7 @@ import type { BootstrapRun, ResampleRun } from './driver';
 import { derivedMatrix, indirectParams, type DerivedParam } from './indirect';
 import { columnQuantilePairsType7, quantileType7 } from './quantile';
 import { mean, sumSq } from '../moments';
+import { columnOf } from '../kernels';
 
 export type ParamKind = ParamInfo['kind'] | 'specific_indirect' | 'total_indirect';
 
@@ -84,12 +85,6 @@ function columns(layout: readonly ParamInfo[], derivedParams: readonly DerivedPa
   return [...direct, ...derived];
 }
 
-/** Column j of a row-major rows x cols matrix, into `out` (rows long) when given. */
-function extract(matrix: Float64Array, rows: number, cols: number, j: number, out = new Float64Array(rows)): Float64Array {
-  for (let r = 0; r < rows; r++) out[r] = matrix[r * cols + j]!;
-  return out;
-}
-
 /** Two-sided p-value of t on df degrees of freedom. */
 export function twoSidedP(t: number, df: number): number {
   if (Number.isNaN(t) || !(df > 0)) return NaN;
@@ -128,7 +123,7 @@ export function summarizeBootstrap(run: BootstrapRun, opts: SummaryOptions = {})
     const source = col.derived ? indirect : direct;
     const original = source.original[j]!;
     if (original === 0) continue;
-    const draws = extract(source.draws, nOk, source.cols, j, column);
+    const draws = columnOf(source.draws, nOk, source.cols, j, column);
     const bootMean = mean(draws); // R's mean(): the sum over n, refined by the mean residual
     const bootSd = Math.sqrt(sumSq(draws, bootMean) / (nOk - 1));
     const t = bootSd > CONSTANT_SD * Math.max(1, Math.abs(original)) ? original / bootSd : NaN;
@@ -138,7 +133,7 @@ export function summarizeBootstrap(run: BootstrapRun, opts: SummaryOptions = {})
     if (bca) {
       // BCa reads order statistics anywhere: sort once for both intervals.
       const sorted = draws.sort();
-      const a = jackknifeAcceleration(extract(source.jackknife!, jk.resamples.length, source.cols, j));
+      const a = jackknifeAcceleration(columnOf(source.jackknife!, jk.resamples.length, source.cols, j));
       ({ lower: bcaLower, upper: bcaUpper } = bcaInterval(sorted, original, a, alpha));
       ciLower = quantileType7(sorted, alpha / 2);
       ciUpper = quantileType7(sorted, 1 - alpha / 2);
